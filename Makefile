@@ -1,0 +1,32 @@
+# Two entry points for a fresh machine: `make demo` (the main job) and `make test`.
+# Each creates and fills the virtual environment it needs.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev,apps]'
+	touch $@
+
+demo: $(STAMP)
+	$(BIN)/fleet registry validate
+	$(BIN)/fleet registry show
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/fleet registry validate
+	$(BIN)/fleet registry schema --check
+	$(BIN)/zizmor --offline --no-progress .github/workflows
+
+test: lint
+	./scripts/pytest.sh $(BIN)/python
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pre-commit run --all-files --show-diff-on-failure
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,241 @@
+"""Every way a registry can be wrong gives `file:line: message`, exactly."""
+
+from __future__ import annotations
+
+import pytest
+
+from tools.fleet.errors import FleetError
+from tools.fleet.registry.load import dotted, parse_registry
+
+SOURCE = "registry/fleet.yaml"
+
+SECOND_APP = """\
+  other:
+    name: ryla-other
+    dir: apps/other
+    gpu: L4
+    timeout_s: 300
+    web: {class: ComfyUI, method: fastapi_app}
+    endpoints:
+      /other:
+        kind: upscale
+        client_timeout_s: 60
+        idempotent: true
+        smoke:
+          request: {width: 64, height: 64}
+          expect: image
+"""
+
+
+def problems(text: str) -> list[str]:
+    with pytest.raises(FleetError) as caught:
+        parse_registry(text, SOURCE)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_minimal_registry_loads(minimal_registry_text: str) -> None:
+    registry = parse_registry(minimal_registry_text, SOURCE)
+    assert list(registry.apps) == ["flux"]
+    assert registry.apps["flux"].key == "flux"
+    assert registry.default_environment == "main"
+    assert registry.policy.timeout_margin_s == 0
+    assert registry.policy.web_request_limit_s == 150
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        pytest.param(
+            "gpu: L40S",
+            "gpu: [L40S",
+            "registry/fleet.yaml:11: YAML syntax error: did not find expected ',' or ']' "
+            "(while parsing a flow sequence)",
+            id="yaml-syntax",
+        ),
+        pytest.param(
+            "    gpu: L40S\n",
+            "    gpu: L40S\n    gpu: A100\n",
+            "registry/fleet.yaml:11: duplicate key 'gpu' (first at line 10)",
+            id="duplicate-key",
+        ),
+        pytest.param(
+            "    gpu: L40S\n",
+            "    gpu: L40S\n    gpux: A100\n",
+            "registry/fleet.yaml:11: apps.flux: unknown key 'gpux'",
+            id="unknown-key",
+        ),
+        pytest.param(
+            "    gpu: L40S\n",
+            "",
+            "registry/fleet.yaml:7: apps.flux: missing required key 'gpu'",
+            id="missing-key",
+        ),
+        pytest.param(
+            "timeout_s: 300",
+            "timeout_s: '300'",
+            "registry/fleet.yaml:11: apps.flux.timeout_s: "
+            "Input should be a valid integer (got '300')",
+            id="wrong-type",
+        ),
+        pytest.param(
+            "idempotent: true",
+            "idempotent: 'yes'",
+            "registry/fleet.yaml:17: apps.flux.endpoints[/flux].idempotent: "
+            "Input should be a valid boolean (got 'yes')",
+            id="wrong-type-bool",
+        ),
+        pytest.param(
+            "name: ryla-flux",
+            "name: ryla flux",
+            "registry/fleet.yaml:8: apps.flux.name: 'ryla flux' is not a valid Modal app name "
+            "(letters, digits, '-', '_', '.'; at most 64 characters)",
+            id="invalid-app-name",
+        ),
+        pytest.param(
+            "name: ryla-flux",
+            "name: ryla-flux-with-a-really-long-name-for-labels",
+            "registry/fleet.yaml:12: apps.flux.web: URL label "
+            "'ryla-flux-with-a-really-long-name-for-labels-comfyui-fastapi-app' is 64 characters; "
+            "Modal truncates labels over 63 and appends a hash, so the URL would not be the "
+            "registry's: set a shorter web.label",
+            id="label-over-63",
+        ),
+        pytest.param(
+            "{class: ComfyUI, method: fastapi_app}",
+            "{class: ComfyUI, method: fastapi_app, label: Not_A_Label}",
+            "registry/fleet.yaml:12: apps.flux.web: URL label 'Not_A_Label' is not a valid DNS "
+            "label (a-z, 0-9, '-')",
+            id="invalid-label",
+        ),
+        pytest.param(
+            "client_timeout_s: 180",
+            "client_timeout_s: 0",
+            "registry/fleet.yaml:16: apps.flux.endpoints[/flux].client_timeout_s: "
+            "0 s is outside Modal's timeout range 1..86400 s",
+            id="client-timeout-below-range",
+        ),
+        pytest.param(
+            "timeout_s: 300",
+            "timeout_s: 90000",
+            "registry/fleet.yaml:11: apps.flux.timeout_s: 90000 s is outside Modal's timeout "
+            "range 1..86400 s",
+            id="server-timeout-above-range",
+        ),
+        pytest.param(
+            "    timeout_s: 300",
+            "    timeout_s: 120",
+            "registry/fleet.yaml:11: apps.flux.timeout_s: server timeout 120 s is below the "
+            "client timeout of /flux (180 s) plus the policy margin (0 s): clients would see 408s",
+            id="server-below-client",
+        ),
+        pytest.param(
+            "/flux:",
+            "/Flux:",
+            "registry/fleet.yaml:14: apps.flux.endpoints: key '/Flux': an endpoint path is '/' "
+            "then lower-case letters, digits, '.', '_', '-'",
+            id="invalid-endpoint-path",
+        ),
+        pytest.param(
+            "  staging:",
+            "  en-staging:",
+            "registry/fleet.yaml:5: environments: key 'en-staging': 'en-staging' is not a valid "
+            "Modal environment name",
+            id="invalid-environment-name",
+        ),
+        pytest.param(
+            "{class: ComfyUI, method: fastapi_app}",
+            "{class: ComfyUI}",
+            "registry/fleet.yaml:12: apps.flux.web: give either 'class' and 'method', "
+            "or 'function'",
+            id="web-function-incomplete",
+        ),
+        pytest.param(
+            "kind: text-to-image",
+            "kind: text2img",
+            "registry/fleet.yaml:15: apps.flux.endpoints[/flux].kind: Input should be "
+            "'text-to-image', 'image-edit', 'face-reference', 'video', 'upscale' or 'faceswap'",
+            id="unknown-kind",
+        ),
+        pytest.param(
+            "width: 64, height: 64",
+            "width: 64, height: 60",
+            "registry/fleet.yaml:19: apps.flux.endpoints[/flux].smoke.request.height: smoke "
+            "request needs height as a positive multiple of 8 (it sets the expected output size)",
+            id="smoke-size",
+        ),
+        pytest.param(
+            "version: 1",
+            "version: 1\ndefault_environment: prod",
+            "registry/fleet.yaml:2: default_environment: default environment 'prod' is not one "
+            "of: main, staging",
+            id="unknown-default-environment",
+        ),
+    ],
+)
+def test_single_problem(minimal_registry_text: str, old: str, new: str, expected: str) -> None:
+    assert old in minimal_registry_text
+    assert problems(minimal_registry_text.replace(old, new, 1)) == [expected]
+
+
+def test_duplicate_app_name(minimal_registry_text: str) -> None:
+    text = minimal_registry_text + SECOND_APP.replace("ryla-other", "ryla-flux")
+    assert problems(text) == [
+        "registry/fleet.yaml:22: apps.other.name: app name 'ryla-flux' is already used by "
+        "app 'flux'"
+    ]
+
+
+def test_endpoint_path_used_by_two_apps(minimal_registry_text: str) -> None:
+    text = minimal_registry_text + SECOND_APP.replace("/other:", "/flux:")
+    assert problems(text) == [
+        "registry/fleet.yaml:28: apps.other.endpoints[/flux]: endpoint /flux is already "
+        "served by app 'flux'"
+    ]
+
+
+def test_retired_endpoint_still_served(minimal_registry_text: str) -> None:
+    text = minimal_registry_text + "retired:\n  endpoints:\n    - path: /flux\n      reason: x\n"
+    assert problems(text) == [
+        "registry/fleet.yaml:23: retired.endpoints[0].path: retired endpoint /flux is still "
+        "served by app 'flux'"
+    ]
+
+
+def test_every_problem_is_reported_in_line_order(minimal_registry_text: str) -> None:
+    text = (
+        minimal_registry_text.replace("workspace: ryla", "workspace: Ryla!")
+        .replace("gpu: L40S", "gpu: 4")
+        .replace("idempotent: true", "idempotent: 1")
+    )
+    assert problems(text) == [
+        "registry/fleet.yaml:2: workspace: 'Ryla!' is not a valid workspace name "
+        "(lower-case letters, digits, '-')",
+        "registry/fleet.yaml:10: apps.flux.gpu: Input should be a valid string (got 4)",
+        "registry/fleet.yaml:17: apps.flux.endpoints[/flux].idempotent: "
+        "Input should be a valid boolean (got 1)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", "registry/fleet.yaml:1: the registry must be a mapping of keys to values"),
+        ("- a\n- b\n", "registry/fleet.yaml:1: the registry must be a mapping of keys to values"),
+        ("a: &x [*x]\n", "registry/fleet.yaml:1: nesting too deep (a recursive alias?)"),
+        (
+            "a: 1\n---\nb: 2\n",
+            "registry/fleet.yaml:2: YAML syntax error: but found another document "
+            "(expected a single document in the stream)",
+        ),
+    ],
+)
+def test_documents_that_are_not_a_registry(text: str, expected: str) -> None:
+    assert problems(text) == [expected]
+
+
+def test_dotted_locations() -> None:
+    assert (
+        dotted(("apps", "flux", "endpoints", "/flux", "kind")) == "apps.flux.endpoints[/flux].kind"
+    )
+    assert dotted(("retired", "apps", 0, "name")) == "retired.apps[0].name"
+    assert dotted(()) == "(top level)"

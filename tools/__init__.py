@@ -1,0 +1,1 @@
+"""The fleet toolkit: registry, drift checker and release tooling for Modal app fleets."""

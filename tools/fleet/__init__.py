@@ -1,0 +1,5 @@
+"""The `fleet` command line and the pieces every command shares."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

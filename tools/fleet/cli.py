@@ -1,0 +1,55 @@
+"""The `fleet` command line: one Typer app, one module per command under `commands/`.
+
+Start-up stays light: command modules import their heavy dependencies inside the command,
+so `fleet --help` loads neither pydantic models nor network or GPU libraries.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from tools.fleet import __version__
+from tools.fleet.commands import registry as registry_command
+from tools.fleet.errors import EXIT_USAGE, FleetError
+
+app = typer.Typer(
+    name="fleet",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain click help: importing rich costs more than the command
+)
+app.add_typer(registry_command.app, name="registry")
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"fleet {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def fleet(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version."
+        ),
+    ] = False,
+) -> None:
+    """Release engineering for a fleet of Modal apps: registry, drift checks, deploys.
+
+    Exit codes: 0 success, 1 findings or failed checks, 2 usage or configuration error.
+    """
+
+
+def main() -> None:
+    try:
+        app()
+    except FleetError as error:
+        for problem in error.problems:
+            print(problem if problem.path is not None else f"fleet: {problem}", file=sys.stderr)
+        sys.exit(EXIT_USAGE)

@@ -1,0 +1,99 @@
+"""`fleet registry validate | show | urls | schema`: read and export the fleet registry."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from tools.fleet.errors import EXIT_FINDINGS
+from tools.fleet.options import EnvOption, JsonOption, RegistryOption, open_registry
+
+app = typer.Typer(
+    help="Validate, show and export the fleet registry.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+
+@app.command()
+def validate(registry: RegistryOption = None) -> None:
+    """Check the registry; print `file:line: message` for every problem (exit 2)."""
+    from tools.fleet.registry.load import display_path
+
+    loaded, path = open_registry(registry)
+    endpoints = sum(len(a.endpoints) for a in loaded.apps.values())
+    typer.echo(
+        f"{display_path(path)}: ok ({len(loaded.apps)} apps, {endpoints} endpoints, "
+        f"{len(loaded.environments)} environments)"
+    )
+
+
+@app.command()
+def show(registry: RegistryOption = None, env: EnvOption = None, json_: JsonOption = False) -> None:
+    """Print every app and endpoint with its URL and timeouts."""
+    from tools.fleet.registry.views import describe
+
+    loaded, _ = open_registry(registry)
+    view = describe(loaded, env)
+    if json_:
+        typer.echo(json.dumps(view, indent=2))
+        return
+    typer.echo(f"workspace {view['workspace']}, environment {view['environment']}")
+    for app_view in view["apps"]:
+        typer.echo(
+            f"\n{app_view['name']} ({app_view['key']})  {app_view['entry']}  "
+            f"gpu {app_view['gpu']}  server timeout {app_view['server_timeout_s']} s"
+        )
+        rows = [
+            (e["path"], e["kind"], f"{e['client_timeout_s']} s", e["url"])
+            for e in app_view["endpoints"]
+        ]
+        typer.echo(_table(rows, indent="  "))
+
+
+@app.command()
+def urls(registry: RegistryOption = None, env: EnvOption = None) -> None:
+    """Print the URL of every endpoint in one environment."""
+    loaded, _ = open_registry(registry)
+    name, _ = loaded.environment(env)
+    rows = [(path, app.name, loaded.url(app, path, name)) for app, path, _ in loaded.endpoints()]
+    typer.echo(_table(rows))
+
+
+@app.command()
+def schema(
+    registry: RegistryOption = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="Exit 1 if the checked-in schema is stale.")
+    ] = False,
+) -> None:
+    """Write the JSON Schema beside the registry (registry/fleet.schema.json)."""
+    from tools.fleet.fs import write_text_atomic
+    from tools.fleet.options import resolve_registry_path
+    from tools.fleet.registry.load import display_path, schema_path
+    from tools.fleet.registry.schema import render_schema
+
+    target = schema_path(resolve_registry_path(registry))
+    wanted = render_schema()
+    current = target.read_text(encoding="utf-8") if target.is_file() else None
+    if current == wanted:
+        typer.echo(f"{display_path(target)}: up to date")
+        return
+    if check:
+        typer.echo(f"{display_path(target)}: stale; run `fleet registry schema`", err=True)
+        raise typer.Exit(EXIT_FINDINGS)
+    write_text_atomic(target, wanted)
+    typer.echo(f"{display_path(target)}: written")
+
+
+def _table(rows: list[tuple[str, ...]], indent: str = "") -> str:
+    if not rows:
+        return ""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    return "\n".join(
+        indent
+        + "  ".join([*(cell.ljust(w) for cell, w in zip(row, widths, strict=False)), row[-1]])
+        for row in rows
+    )

@@ -1,0 +1,41 @@
+"""Options that several commands share, declared once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from tools.fleet.registry.model import Registry
+
+RegistryOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--registry",
+        help="The registry file. Default: registry/fleet.yaml here or in a parent folder.",
+        envvar="FLEET_REGISTRY",
+        dir_okay=False,
+        show_default=False,
+    ),
+]
+EnvOption = Annotated[
+    str | None,
+    typer.Option("--env", "-e", help="Modal environment. Default: the registry's default."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+
+
+def resolve_registry_path(path: Path | None) -> Path:
+    from tools.fleet.registry.load import find_registry
+
+    return path if path is not None else find_registry(Path.cwd())
+
+
+def open_registry(path: Path | None) -> tuple[Registry, Path]:
+    """Load and validate the registry the user named, or the one this folder belongs to."""
+    from tools.fleet.registry.load import load_registry
+
+    resolved = resolve_registry_path(path)
+    return load_registry(resolved), resolved

@@ -1,0 +1,1 @@
+"""The fleet registry: model, loader and schema of `registry/fleet.yaml`."""

@@ -1,0 +1,109 @@
+"""Read `registry/fleet.yaml` into a validated `Registry`, or fail with `file:line: message`."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
+from tools.fleet.errors import FleetError, Problem
+from tools.fleet.registry.model import Registry, semantic_problems
+from tools.fleet.yaml_lines import LocatedYaml, load_yaml
+
+REGISTRY_FILE = Path("registry") / "fleet.yaml"
+SCHEMA_NAME = "fleet.schema.json"
+
+_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def find_registry(start: Path) -> Path:
+    """`registry/fleet.yaml` in `start` or the nearest parent that has one."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        candidate = folder / REGISTRY_FILE
+        if candidate.is_file():
+            return candidate
+    raise FleetError(f"no {REGISTRY_FILE.as_posix()} in {start} or its parents; pass --registry")
+
+
+def schema_path(registry_path: Path) -> Path:
+    return registry_path.with_name(SCHEMA_NAME)
+
+
+def display_path(path: Path) -> str:
+    """The path as a person would type it: relative to the working directory when inside it."""
+    try:
+        return Path(os.path.relpath(path)).as_posix() if path.is_absolute() else path.as_posix()
+    except ValueError:  # another drive on Windows
+        return path.as_posix()
+
+
+def read_registry_text(path: Path) -> str:
+    shown = display_path(path)
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise FleetError(Problem("registry file not found", shown)) from None
+    except UnicodeDecodeError as error:
+        raise FleetError(Problem(f"not UTF-8 text ({error.reason})", shown)) from None
+    except OSError as error:
+        raise FleetError(Problem(f"cannot read: {error.strerror}", shown)) from None
+
+
+def load_registry(path: Path) -> Registry:
+    return parse_registry(read_registry_text(path), display_path(path))
+
+
+def parse_registry(text: str, source: str) -> Registry:
+    located = load_yaml(text, source)
+    if not isinstance(located.data, dict):
+        raise FleetError(Problem("the registry must be a mapping of keys to values", source, 1))
+    try:
+        registry = Registry.model_validate(located.data)
+    except ValidationError as error:
+        problems = [_located(e, located, source) for e in error.errors(include_url=False)]
+        raise FleetError(*sorted(problems, key=_line)) from None
+    problems = [
+        Problem(f"{dotted(loc)}: {message}", source, located.line_of(loc))
+        for loc, message in semantic_problems(registry)
+    ]
+    if problems:
+        raise FleetError(*sorted(problems, key=_line))
+    return registry
+
+
+def _line(problem: Problem) -> int:
+    return problem.line or 0
+
+
+def _located(error: ErrorDetails, located: LocatedYaml, source: str) -> Problem:
+    loc = tuple(error["loc"])
+    is_key = bool(loc) and loc[-1] == "[key]"
+    if is_key:
+        loc = loc[:-1]
+    line = located.line_of(loc)
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return Problem(f"{dotted(loc[:-1])}: unknown key {loc[-1]!r}", source, line)
+    if kind == "missing":
+        return Problem(f"{dotted(loc[:-1])}: missing required key {loc[-1]!r}", source, line)
+    message = error["msg"].removeprefix("Value error, ")
+    if kind.endswith("_type") and isinstance(error["input"], str | int | float | bool):
+        message += f" (got {error['input']!r})"
+    if is_key:
+        return Problem(f"{dotted(loc[:-1])}: key {loc[-1]!r}: {message}", source, line)
+    return Problem(f"{dotted(loc)}: {message}", source, line)
+
+
+def dotted(loc: tuple[str | int, ...]) -> str:
+    """`apps.flux.endpoints[/flux].client_timeout_s`: the location as a person reads it."""
+    text = ""
+    for part in loc:
+        if isinstance(part, int) or not _PLAIN_KEY.match(part):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else part
+    return text or "(top level)"

@@ -1,0 +1,472 @@
+"""The registry's data model: the fleet's desired state, and every fact derived from it.
+
+Pydantic validates the shape of `registry/fleet.yaml`; `semantic_problems` checks what spans
+several fields (paths used twice, server timeouts below client timeouts, label lengths).
+URLs, hosts and timeout units are derived here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    JsonValue,
+    PrivateAttr,
+    StringConstraints,
+    model_validator,
+)
+
+from tools.fleet.errors import FleetError
+from tools.fleet.registry import modal_names
+
+Loc = tuple[str | int, ...]
+
+EndpointKind = Literal[
+    "text-to-image", "image-edit", "face-reference", "video", "upscale", "faceswap"
+]
+MediaKind = Literal["image", "mask", "video"]
+OutputKind = Literal["image", "video"]
+
+ENDPOINT_PATH_PATTERN = r"^/[a-z0-9][a-z0-9._-]*$"
+_ENDPOINT_PATH = re.compile(ENDPOINT_PATH_PATTERN)
+
+
+def _modal_timeout(seconds: int) -> int:
+    if not modal_names.MIN_TIMEOUT_S <= seconds <= modal_names.MAX_TIMEOUT_S:
+        raise ValueError(
+            f"{seconds} s is outside Modal's timeout range "
+            f"{modal_names.MIN_TIMEOUT_S}..{modal_names.MAX_TIMEOUT_S} s"
+        )
+    return seconds
+
+
+def _app_name(name: str) -> str:
+    if not modal_names.is_valid_app_name(name):
+        raise ValueError(
+            f"{name!r} is not a valid Modal app name (letters, digits, '-', '_', '.'; "
+            f"at most {modal_names.MAX_OBJECT_NAME_LENGTH} characters)"
+        )
+    return name
+
+
+def _endpoint_path(path: str) -> str:
+    if not _ENDPOINT_PATH.match(path):
+        raise ValueError("an endpoint path is '/' then lower-case letters, digits, '.', '_', '-'")
+    return path
+
+
+def _app_dir(path: str) -> str:
+    parts = path.split("/")
+    if path.startswith("/") or "\\" in path or any(p in ("", ".", "..") for p in parts):
+        raise ValueError(f"{path!r} must be a relative POSIX path inside the repository")
+    return path
+
+
+def _environment_name(name: str) -> str:
+    if not modal_names.is_valid_environment_name(name):
+        raise ValueError(f"{name!r} is not a valid Modal environment name")
+    return name
+
+
+def _workspace(name: str) -> str:
+    if not modal_names.is_valid_workspace(name):
+        raise ValueError(
+            f"{name!r} is not a valid workspace name (lower-case letters, digits, '-')"
+        )
+    return name
+
+
+EndpointPath = Annotated[
+    str,
+    Field(json_schema_extra={"pattern": ENDPOINT_PATH_PATTERN}),
+    AfterValidator(_endpoint_path),
+]
+TimeoutSeconds = Annotated[
+    int,
+    Field(
+        json_schema_extra={
+            "minimum": modal_names.MIN_TIMEOUT_S,
+            "maximum": modal_names.MAX_TIMEOUT_S,
+        }
+    ),
+    AfterValidator(_modal_timeout),
+]
+AppName = Annotated[
+    str,
+    Field(
+        json_schema_extra={
+            "pattern": r"^[a-zA-Z0-9._-]+$",
+            "maxLength": modal_names.MAX_OBJECT_NAME_LENGTH,
+        }
+    ),
+    AfterValidator(_app_name),
+]
+RepoPath = Annotated[str, AfterValidator(_app_dir)]
+EnvironmentName = Annotated[str, AfterValidator(_environment_name)]
+Identifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
+AppKey = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, validate_by_alias=True)
+
+
+class Environment(_Model):
+    """A Modal environment; its web suffix is part of every URL served in it."""
+
+    web_suffix: Annotated[str, StringConstraints(pattern=r"^([a-z0-9][a-z0-9-]*)?$")] = Field(
+        default="", description="Suffix after the workspace in URLs; empty for the default."
+    )
+    description: str = ""
+
+
+class Policy(_Model):
+    timeout_margin_s: Annotated[int, Field(ge=0)] = Field(
+        default=0,
+        description="Seconds a server timeout must keep above its app's largest client timeout.",
+    )
+    web_request_limit_s: Annotated[int, Field(ge=1)] = Field(
+        default=modal_names.WEB_REQUEST_LIMIT_S,
+        description="Modal's per-request web limit; longer calls are answered with 303.",
+    )
+
+
+class WebFunction(_Model):
+    """The web function that serves an app's endpoints; its label forms the URL."""
+
+    cls: Identifier | None = Field(default=None, alias="class")
+    method: Identifier | None = None
+    function: Identifier | None = None
+    label: str | None = Field(
+        default=None, description="A custom label=; replaces the derived one, unnormalised."
+    )
+
+    @model_validator(mode="after")
+    def _class_method_or_function(self) -> WebFunction:
+        by_method = self.cls is not None and self.method is not None and self.function is None
+        by_function = self.function is not None and self.cls is None and self.method is None
+        if not (by_method or by_function):
+            raise ValueError("give either 'class' and 'method', or 'function'")
+        return self
+
+    def label_for(self, app_name: str) -> str:
+        if self.label is not None:
+            return self.label
+        if self.function is not None:
+            return modal_names.default_label(app_name, self.function)
+        assert self.cls is not None
+        assert self.method is not None
+        return modal_names.default_label(app_name, self.cls, self.method)
+
+
+class Fixture(_Model):
+    """Generated media for a smoke request field; its size defaults to the request's."""
+
+    kind: MediaKind
+    width: Annotated[int, Field(gt=0, multiple_of=8)] | None = None
+    height: Annotated[int, Field(gt=0, multiple_of=8)] | None = None
+
+
+class Smoke(_Model):
+    """A minimal request that proves an endpoint works, and what it must answer."""
+
+    request: dict[str, JsonValue] = Field(
+        description="JSON body; width and height give the expected output size."
+    )
+    fixtures: dict[Identifier, MediaKind | Fixture] = Field(
+        default_factory=dict,
+        description="Request fields filled with generated media (base64) at send time.",
+    )
+    expect: OutputKind
+
+    def fixture(self, field: str) -> Fixture:
+        """The fixture for `field`, its size resolved against the request's width and height."""
+        spec = self.fixtures[field]
+        fixture = Fixture(kind=spec) if isinstance(spec, str) else spec
+        return fixture.model_copy(
+            update={
+                "width": fixture.width or self.request["width"],
+                "height": fixture.height or self.request["height"],
+            }
+        )
+
+
+class Endpoint(_Model):
+    kind: EndpointKind
+    client_timeout_s: TimeoutSeconds
+    idempotent: bool = Field(description="Retried once on 408 when true.")
+    description: str = ""
+    smoke: Smoke
+
+    @property
+    def client_timeout_ms(self) -> int:
+        return self.client_timeout_s * 1000
+
+
+class App(_Model):
+    name: AppName = Field(description="The Modal app name, as written in modal.App(...).")
+    dir: RepoPath = Field(description="The app's directory, relative to the repository root.")
+    entry: str = Field(default="app.py", description="The file `modal deploy` takes, in dir.")
+    description: str = ""
+    gpu: str
+    timeout_s: TimeoutSeconds = Field(description="The server function timeout, in seconds.")
+    web: WebFunction
+    endpoints: dict[EndpointPath, Endpoint] = Field(min_length=1)
+
+    _key: str = PrivateAttr(default="")
+
+    @property
+    def key(self) -> str:
+        """The app's short name: the registry key, used in tags such as `flux/v1.4.0`."""
+        return self._key
+
+    @property
+    def label(self) -> str:
+        return self.web.label_for(self.name)
+
+    @property
+    def entry_path(self) -> str:
+        return f"{self.dir}/{self.entry}"
+
+    @property
+    def max_client_timeout_s(self) -> int:
+        return max(e.client_timeout_s for e in self.endpoints.values())
+
+
+class RetiredApp(_Model):
+    name: AppName
+    url: str | None = None
+    files: list[str] = Field(default_factory=list)
+    reason: str
+    replaced_by: list[AppKey] = Field(default_factory=list)
+
+
+class RetiredEndpoint(_Model):
+    path: EndpointPath
+    reason: str
+    replaced_by: EndpointPath | None = None
+
+
+class RetiredFile(_Model):
+    path: str
+    reason: str
+
+
+class Retired(_Model):
+    apps: list[RetiredApp] = Field(default_factory=list)
+    endpoints: list[RetiredEndpoint] = Field(default_factory=list)
+    files: list[RetiredFile] = Field(default_factory=list)
+
+
+class Registry(_Model):
+    """The whole fleet: workspace, environments, policy, triggers, retired names and apps."""
+
+    version: Literal[1]
+    workspace: Annotated[str, AfterValidator(_workspace)]
+    default_environment: EnvironmentName = "main"
+    environments: dict[EnvironmentName, Environment] = Field(min_length=1)
+    policy: Policy = Field(default_factory=Policy)
+    triggers: list[str] = Field(
+        default_factory=list,
+        description="Globs whose change redeploys every app, e.g. apps/_shared/**.",
+    )
+    retired: Retired = Field(default_factory=Retired)
+    apps: dict[AppKey, App] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _name_apps(self) -> Registry:
+        for key, app in self.apps.items():
+            app._key = key
+        return self
+
+    # Derived facts: every later command asks these, never recomputes them.
+
+    def environment(self, name: str | None = None) -> tuple[str, Environment]:
+        """The named environment, or the default one."""
+        chosen = name or self.default_environment
+        if chosen not in self.environments:
+            known = ", ".join(sorted(self.environments))
+            raise FleetError(f"unknown environment {chosen!r} (known: {known})")
+        return chosen, self.environments[chosen]
+
+    def host(self, app: App, env: str | None = None) -> str:
+        _, environment = self.environment(env)
+        return modal_names.web_host(self.workspace, environment.web_suffix, app.label)
+
+    def url(self, app: App, path: str = "", env: str | None = None) -> str:
+        _, environment = self.environment(env)
+        return modal_names.web_url(self.workspace, environment.web_suffix, app.label, path)
+
+    def endpoints(self) -> Iterator[tuple[App, str, Endpoint]]:
+        for app in self.apps.values():
+            for path, endpoint in app.endpoints.items():
+                yield app, path, endpoint
+
+    def app_of(self, path: str) -> App | None:
+        return next((app for app, p, _ in self.endpoints() if p == path), None)
+
+    def endpoint(self, path: str) -> Endpoint | None:
+        app = self.app_of(path)
+        return None if app is None else app.endpoints[path]
+
+    def find_app(self, ref: str) -> App | None:
+        """An app by short name, Modal name or directory."""
+        ref = ref.rstrip("/")
+        return next((a for a in self.apps.values() if ref in (a.key, a.name, a.dir)), None)
+
+
+def semantic_problems(registry: Registry) -> list[tuple[Loc, str]]:
+    """Problems no single field shows: each with the location it belongs to."""
+    problems: list[tuple[Loc, str]] = []
+    if registry.default_environment not in registry.environments:
+        known = ", ".join(sorted(registry.environments))
+        problems.append(
+            (
+                ("default_environment",),
+                f"default environment {registry.default_environment!r} is not one of: {known}",
+            )
+        )
+    problems += _duplicate_app_fields(registry)
+    problems += _duplicate_paths(registry)
+    for app in registry.apps.values():
+        problems += _label_problems(app)
+        problems += _timeout_problems(app, registry.policy)
+        for path, endpoint in app.endpoints.items():
+            problems += _smoke_problems(("apps", app.key, "endpoints", path, "smoke"), endpoint)
+    problems += _retired_problems(registry)
+    return problems
+
+
+def _duplicate_app_fields(registry: Registry) -> list[tuple[Loc, str]]:
+    problems: list[tuple[Loc, str]] = []
+    for field in ("name", "dir"):
+        seen: dict[str, str] = {}
+        for app in registry.apps.values():
+            value = getattr(app, field)
+            if value in seen:
+                problems.append(
+                    (
+                        ("apps", app.key, field),
+                        f"app {field} {value!r} is already used by app {seen[value]!r}",
+                    )
+                )
+            else:
+                seen[value] = app.key
+    return problems
+
+
+def _duplicate_paths(registry: Registry) -> list[tuple[Loc, str]]:
+    problems: list[tuple[Loc, str]] = []
+    seen: dict[str, str] = {}
+    for app, path, _ in registry.endpoints():
+        if path in seen:
+            problems.append(
+                (
+                    ("apps", app.key, "endpoints", path),
+                    f"endpoint {path} is already served by app {seen[path]!r}",
+                )
+            )
+        else:
+            seen[path] = app.key
+    return problems
+
+
+def _label_problems(app: App) -> list[tuple[Loc, str]]:
+    label = app.label
+    loc: Loc = ("apps", app.key, "web")
+    if len(label) > modal_names.MAX_LABEL_LENGTH:
+        return [
+            (
+                loc,
+                f"URL label {label!r} is {len(label)} characters; Modal truncates labels over "
+                f"{modal_names.MAX_LABEL_LENGTH} and appends a hash, so the URL would not be "
+                "the registry's: set a shorter web.label",
+            )
+        ]
+    if not modal_names.is_valid_label(label):
+        return [(loc, f"URL label {label!r} is not a valid DNS label (a-z, 0-9, '-')")]
+    return []
+
+
+def _timeout_problems(app: App, policy: Policy) -> list[tuple[Loc, str]]:
+    problems: list[tuple[Loc, str]] = []
+    for path, endpoint in app.endpoints.items():
+        needed = endpoint.client_timeout_s + policy.timeout_margin_s
+        if app.timeout_s < needed:
+            problems.append(
+                (
+                    ("apps", app.key, "timeout_s"),
+                    f"server timeout {app.timeout_s} s is below the client timeout of {path} "
+                    f"({endpoint.client_timeout_s} s) plus the policy margin "
+                    f"({policy.timeout_margin_s} s): clients would see 408s",
+                )
+            )
+    return problems
+
+
+def _smoke_problems(loc: Loc, endpoint: Endpoint) -> list[tuple[Loc, str]]:
+    problems: list[tuple[Loc, str]] = []
+    request = endpoint.smoke.request
+    for side in ("width", "height"):
+        value = request.get(side)
+        if not isinstance(value, int) or isinstance(value, bool) or value <= 0 or value % 8:
+            problems.append(
+                (
+                    (*loc, "request", side) if side in request else (*loc, "request"),
+                    f"smoke request needs {side} as a positive multiple of 8 "
+                    "(it sets the expected output size)",
+                )
+            )
+    if endpoint.smoke.expect == "video" and not isinstance(request.get("num_frames"), int):
+        problems.append(((*loc, "request"), "a video smoke request needs num_frames"))
+    for field in endpoint.smoke.fixtures:
+        if field in request:
+            problems.append(
+                (
+                    (*loc, "fixtures", field),
+                    f"fixture field {field!r} is also set in the request",
+                )
+            )
+    return problems
+
+
+def _retired_problems(registry: Registry) -> list[tuple[Loc, str]]:
+    problems: list[tuple[Loc, str]] = []
+    live_names = {app.name: app.key for app in registry.apps.values()}
+    for i, retired in enumerate(registry.retired.apps):
+        if retired.name in live_names:
+            problems.append(
+                (
+                    ("retired", "apps", i, "name"),
+                    f"retired app {retired.name!r} is still the name of app "
+                    f"{live_names[retired.name]!r}",
+                )
+            )
+        for j, key in enumerate(retired.replaced_by):
+            if key not in registry.apps:
+                problems.append(
+                    (("retired", "apps", i, "replaced_by", j), f"no app {key!r} in the registry")
+                )
+    for i, endpoint in enumerate(registry.retired.endpoints):
+        owner = registry.app_of(endpoint.path)
+        if owner is not None:
+            problems.append(
+                (
+                    ("retired", "endpoints", i, "path"),
+                    f"retired endpoint {endpoint.path} is still served by app {owner.key!r}",
+                )
+            )
+        if endpoint.replaced_by is not None and registry.app_of(endpoint.replaced_by) is None:
+            problems.append(
+                (
+                    ("retired", "endpoints", i, "replaced_by"),
+                    f"replacement {endpoint.replaced_by} is not an endpoint in the registry",
+                )
+            )
+    return problems

@@ -1,0 +1,94 @@
+"""YAML loading that remembers where every key came from, and refuses duplicate keys.
+
+PyYAML silently keeps the last of two equal keys and forgets line numbers once it has built
+Python objects. Composing the node tree first gives both: a line for every path (so a
+validation error can name `file:line`) and a clean error for a key written twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tools.fleet.errors import FleetError, Problem
+
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+PathKey = tuple[str, ...]
+
+# Aliases can make a small file expand without bound ("billion laughs"); the registry and the
+# workflows this reads are far below this many keys and items.
+MAX_ENTRIES = 100_000
+
+
+@dataclass(frozen=True)
+class LocatedYaml:
+    """Parsed YAML data and the 1-based line of every mapping key and sequence item."""
+
+    data: Any
+    lines: dict[PathKey, int]
+
+    def line_of(self, loc: tuple[str | int, ...]) -> int:
+        """The line of the longest prefix of `loc` that exists in the document."""
+        parts = tuple(str(p) for p in loc)
+        for end in range(len(parts), 0, -1):
+            line = self.lines.get(parts[:end])
+            if line is not None:
+                return line
+        return self.lines.get((), 1)
+
+
+def load_yaml(text: str, source: Path | str) -> LocatedYaml:
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return LocatedYaml(data=None, lines={(): 1})
+        lines: dict[PathKey, int] = {(): node.start_mark.line + 1}
+        _index(node, (), lines, source)
+        return LocatedYaml(data=loader.construct_document(node), lines=lines)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark is not None else None
+        what = error.problem or error.context or "invalid YAML"
+        if error.problem and error.context:
+            what += f" ({error.context})"
+        raise FleetError(Problem(f"YAML syntax error: {what}", source, line)) from None
+    except yaml.YAMLError as error:
+        raise FleetError(Problem(f"YAML error: {error}", source)) from None
+    finally:
+        loader.dispose()
+
+
+def _index(node: yaml.Node, path: PathKey, lines: dict[PathKey, int], source: Path | str) -> None:
+    if len(lines) > MAX_ENTRIES:
+        raise FleetError(Problem(f"more than {MAX_ENTRIES} keys and items (aliases?)", source))
+    if len(path) > 200:
+        line = node.start_mark.line + 1
+        raise FleetError(Problem("nesting too deep (a recursive alias?)", source, line))
+    if isinstance(node, yaml.MappingNode):
+        first_seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE_TAG:
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                line = key_node.start_mark.line + 1
+                raise FleetError(Problem("mapping keys must be plain values", source, line))
+            key, line = str(key_node.value), key_node.start_mark.line + 1
+            if key in first_seen:
+                raise FleetError(
+                    Problem(
+                        f"duplicate key {key!r} (first at line {first_seen[key]})", source, line
+                    )
+                )
+            first_seen[key] = line
+            lines[(*path, key)] = line
+            _index(value_node, (*path, key), lines, source)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            lines[(*path, str(index))] = item.start_mark.line + 1
+            _index(item, (*path, str(index)), lines, source)

@@ -1,0 +1,1 @@
+"""Release tooling: change detection, deploy targets, smoke tests, rollback and live status."""
