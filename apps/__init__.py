@@ -1,0 +1,1 @@
+"""The fleet's Modal apps: one folder per app, `_shared/` for what they share."""
