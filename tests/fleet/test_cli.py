@@ -153,7 +153,7 @@ def test_show_json_shape() -> None:
 def test_show_text_lists_each_app_and_endpoint() -> None:
     lines = run_fleet("registry", "show").stdout.splitlines()
     assert lines[0] == "workspace ryla, environment main"
-    assert lines[2] == "ryla-flux (flux)  apps/flux/app.py  gpu L40S  server timeout 300 s"
+    assert lines[2] == "ryla-flux (flux)  apps/flux/app.py  gpu H100  server timeout 300 s"
     assert lines[3].split() == [
         "/flux",
         "text-to-image",

@@ -13,6 +13,7 @@ import typer
 
 from tools.fleet import __version__
 from tools.fleet.commands import registry as registry_command
+from tools.fleet.commands import serve as serve_command
 from tools.fleet.errors import EXIT_USAGE, FleetError
 
 app = typer.Typer(
@@ -23,6 +24,7 @@ app = typer.Typer(
     rich_markup_mode=None,  # plain click help: importing rich costs more than the command
 )
 app.add_typer(registry_command.app, name="registry")
+app.command(name="serve")(serve_command.serve)
 
 
 def _print_version(value: bool) -> None:

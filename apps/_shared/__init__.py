@@ -1,0 +1,1 @@
+"""What the apps share: request and response models, media encoding, backend selection."""

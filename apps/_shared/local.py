@@ -1,0 +1,23 @@
+"""Build an app's HTTP layer in this process, with the backend the environment selects."""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+from apps._shared.backend import BackendName, selected_backend
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+
+def package_of(app_dir: str) -> str:
+    """`apps/flux` -> `apps.flux`: an app's directory is its Python package."""
+    return app_dir.strip("/").replace("/", ".")
+
+
+def create_local_app(app_dir: str, backend: BackendName | None = None) -> FastAPI:
+    package = package_of(app_dir)
+    pipelines = importlib.import_module(f"{package}.pipelines")
+    service = importlib.import_module(f"{package}.service")
+    return service.create_app(pipelines.load(backend or selected_backend()))

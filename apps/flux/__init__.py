@@ -1,0 +1,1 @@
+"""ryla-flux: FLUX.1 schnell and dev, with LoRA."""
