@@ -20,6 +20,7 @@ from apps._shared.deploy import LORA_DIR
 
 StateDict = dict[str, torch.Tensor]
 MAX_LOADED = 8
+PROJECTIONS = ("to_q", "to_k", "to_v")
 
 
 class LoraNotFound(LookupError):
@@ -82,15 +83,13 @@ def random_adapter(lora_id: str, pipeline: Any, rank: int = 4) -> StateDict:
     generator = torch.Generator().manual_seed(zlib.crc32(lora_id.encode()))
     state: StateDict = {}
     for name, module in model.named_modules():
-        if isinstance(module, torch.nn.Linear) and name.rsplit(".", 1)[-1] in (
-            "to_q",
-            "to_k",
-            "to_v",
-        ):
+        # Once an adapter is loaded, the projections are peft wrappers around the Linear.
+        layer = getattr(module, "base_layer", module)
+        if isinstance(layer, torch.nn.Linear) and name.rsplit(".", 1)[-1] in PROJECTIONS:
             state[f"{prefix}.{name}.lora_A.weight"] = (
-                torch.randn(rank, module.in_features, generator=generator) * 0.1
+                torch.randn(rank, layer.in_features, generator=generator) * 0.1
             )
             state[f"{prefix}.{name}.lora_B.weight"] = (
-                torch.randn(module.out_features, rank, generator=generator) * 0.1
+                torch.randn(layer.out_features, rank, generator=generator) * 0.1
             )
     return state

@@ -59,14 +59,22 @@ def decode_image(data: str) -> Image.Image:
     return _open(_decode_base64(data)).convert("RGB")
 
 
-def decode_video(data: str) -> list[Image.Image]:
+def decode_video(data: str, fps: int | None = None) -> list[Image.Image]:
+    """The frames of an animated image.
+
+    WebP and GIF encoders merge identical consecutive frames into one longer frame; given the
+    `fps` the video was encoded at, such a frame counts once per frame time it is shown.
+    """
     image = _open(_decode_base64(data))
     frames: list[Image.Image] = []
     try:
         for frame in ImageSequence.Iterator(image):
-            if len(frames) == MAX_FRAMES:
+            shown = frame.info.get("duration", 0)
+            copies = 1 if fps is None else max(1, round(shown * fps / 1000))
+            if len(frames) + copies > MAX_FRAMES:
                 raise MediaError(f"more than {MAX_FRAMES} frames")
-            frames.append(frame.convert("RGB"))
+            rgb = frame.convert("RGB")
+            frames.extend([rgb] * copies)
     except (OSError, ValueError, EOFError):
         raise MediaError("not a decodable video") from None
     return frames

@@ -129,6 +129,7 @@ class MediaResponse(BaseModel):
     width: int
     height: int
     frames: int
+    fps: int | None = Field(default=None, description="Frames per second of a video.")
     seed: int
     timing: Timing
 

@@ -51,8 +51,11 @@ def create_api(title: str, runtime: Runtime) -> FastAPI:
 
 
 def snap(value: int, multiple: int) -> int:
-    """The nearest size a pipeline accepts (at least one multiple); `fit` restores the request's."""
-    return max(multiple, round(value / multiple) * multiple)
+    """The smallest size at least `value` that a pipeline accepts; `fit` restores the request's.
+
+    Rounding up means the output is only ever scaled down to the requested size.
+    """
+    return -(-value // multiple) * multiple
 
 
 def fit(image: Image.Image, width: int, height: int) -> Image.Image:
@@ -118,6 +121,7 @@ def video_response(
         width=size[0],
         height=size[1],
         frames=len(frames),
+        fps=fps,
         seed=chosen,
         timing=_timing(started, inferred, done),
     )

@@ -31,12 +31,13 @@ def _production() -> FluxPipelines:
     import torch
     from diffusers import FluxTransformer2DModel
 
-    dev = FluxPipeline.from_pretrained(DEV, torch_dtype=torch.bfloat16).to("cuda")
+    dev = FluxPipeline.from_pretrained(DEV, dtype=torch.bfloat16).to("cuda")
     # schnell and dev share their text encoders and VAE: only the transformer differs.
     schnell_transformer = FluxTransformer2DModel.from_pretrained(
-        SCHNELL, subfolder="transformer", torch_dtype=torch.bfloat16
+        SCHNELL, subfolder="transformer", dtype=torch.bfloat16
     ).to("cuda")
-    schnell = FluxPipeline.from_pipe(dev, transformer=schnell_transformer)
+    # from_pipe casts shared modules to float32 unless told otherwise.
+    schnell = FluxPipeline.from_pipe(dev, transformer=schnell_transformer, dtype=torch.bfloat16)
     return FluxPipelines(
         schnell=schnell,
         dev=dev,

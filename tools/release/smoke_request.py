@@ -20,12 +20,15 @@ VIDEO_FIXTURE_FRAMES = 4
 
 def smoke_request(endpoint: Endpoint) -> dict[str, Any]:
     body = dict(endpoint.smoke.request)
+    frames = body.get("num_frames")
     for field in endpoint.smoke.fixtures:
-        body[field] = fixture_base64(endpoint.smoke.fixture(field))
+        fixture = endpoint.smoke.fixture(field)
+        body[field] = fixture_base64(fixture, frames if isinstance(frames, int) else None)
     return body
 
 
-def fixture_base64(fixture: Fixture) -> str:
+def fixture_base64(fixture: Fixture, frames: int | None = None) -> str:
+    """The fixture as base64; a video has `frames` frames (default VIDEO_FIXTURE_FRAMES)."""
     assert fixture.width is not None
     assert fixture.height is not None
     size = (fixture.width, fixture.height)
@@ -35,8 +38,8 @@ def fixture_base64(fixture: Fixture) -> str:
     elif fixture.kind == "mask":
         _mask(size).save(buffer, format="PNG")
     else:
-        frames = [_gradient(size, i) for i in range(VIDEO_FIXTURE_FRAMES)]
-        frames[0].save(buffer, format="WEBP", save_all=True, append_images=frames[1:], duration=125)
+        video = [_gradient(size, i) for i in range(frames or VIDEO_FIXTURE_FRAMES)]
+        video[0].save(buffer, format="WEBP", save_all=True, append_images=video[1:], duration=125)
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 

@@ -1,0 +1,1 @@
+"""ryla-instantid: face references (InstantID, PuLID and IP-Adapter FaceID styles), fast SDXL."""

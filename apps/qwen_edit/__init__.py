@@ -1,0 +1,1 @@
+"""ryla-qwen-edit: Qwen-Image-Edit 2511, instruction edit and inpaint."""

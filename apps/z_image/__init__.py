@@ -1,0 +1,1 @@
+"""ryla-z-image: Z-Image-Turbo text-to-image, with LoRA and the Danrisi sampler settings."""

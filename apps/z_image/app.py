@@ -1,0 +1,61 @@
+"""ryla-z-image on Modal: Z-Image-Turbo, with LoRA, behind one FastAPI app.
+
+modal run apps/z_image/app.py::download   # fill the weights volume once
+modal deploy apps/z_image/app.py          # serve /z-image-simple, /z-image-danrisi, /z-image-lora
+"""
+
+from __future__ import annotations
+
+import modal
+
+from apps._shared import deploy
+from apps._shared.backend import BACKEND_VARIABLE
+
+app = modal.App("ryla-z-image")
+
+image = (
+    modal.Image.debian_slim(python_version=deploy.PYTHON_VERSION)
+    .uv_pip_install(*deploy.GPU_PACKAGES)
+    .env({BACKEND_VARIABLE: "production", "HF_HOME": deploy.HF_HOME})
+    .add_local_python_source("apps._shared", "apps.z_image")
+)
+weights = modal.Volume.from_name(deploy.WEIGHTS_VOLUME, create_if_missing=True)
+huggingface = modal.Secret.from_name(deploy.HF_SECRET)
+
+
+@app.cls(
+    gpu="L40S",
+    timeout=900,
+    image=image,
+    volumes={deploy.WEIGHTS_DIR: weights},
+    secrets=[huggingface],
+    scaledown_window=deploy.SCALEDOWN_WINDOW_S,
+)
+class ComfyUI:
+    """The class keeps its historical name: the URL label is ryla-z-image-comfyui-fastapi-app."""
+
+    @modal.enter()
+    def load(self) -> None:
+        from apps.z_image.pipelines import load
+
+        self.pipelines = load("production")
+
+    @modal.asgi_app()
+    def fastapi_app(self):
+        from apps.z_image.service import create_app
+
+        return create_app(self.pipelines)
+
+
+@app.function(
+    image=image,
+    volumes={deploy.WEIGHTS_DIR: weights},
+    secrets=[huggingface],
+    timeout=deploy.DOWNLOAD_TIMEOUT_S,
+)
+def download() -> None:
+    """Fill the weights volume with the models this app loads."""
+    from apps.z_image.pipelines import download_weights
+
+    download_weights()
+    weights.commit()
