@@ -22,6 +22,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/fleet registry validate
 	$(BIN)/fleet registry schema --check
+	$(BIN)/fleet check
 	$(BIN)/zizmor --offline --no-progress .github/workflows
 
 test: lint

@@ -58,9 +58,10 @@ def test_serve_answers_the_smoke_request_on_loopback() -> None:
 
 
 def test_serve_unknown_app_exits_2() -> None:
-    result = run_fleet("serve", "ryla-comfyui")
+    result = run_fleet("serve", "ryla-comfyui")  # fleet: ignore[FL003]
     assert result.returncode == 2
     assert result.stderr == (
+        # fleet: ignore[FL003]
         "fleet: unknown app 'ryla-comfyui' (known: flux, instantid, qwen-image, qwen-edit, "
         "z-image, wan26, seedvr2)\n"
     )

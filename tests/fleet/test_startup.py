@@ -26,7 +26,8 @@ print(json.dumps(loaded), file=sys.stderr)
 
 
 @pytest.mark.parametrize(
-    "args", [["--help"], ["registry", "validate"], ["registry", "show", "--json"]]
+    "args",
+    [["--help"], ["registry", "validate"], ["registry", "show", "--json"], ["check"]],
 )
 def test_start_up_imports_no_heavy_library(args: list[str]) -> None:
     result = subprocess.run(

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from tools.fleet import __version__
+from tools.fleet.commands import check as check_command
 from tools.fleet.commands import registry as registry_command
 from tools.fleet.commands import serve as serve_command
 from tools.fleet.errors import EXIT_USAGE, FleetError
@@ -23,6 +24,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # plain click help: importing rich costs more than the command
 )
+app.command(name="check")(check_command.check)
 app.add_typer(registry_command.app, name="registry")
 app.command(name="serve")(serve_command.serve)
 

@@ -1,0 +1,78 @@
+"""FL003 retired references and FL004 URLs: where they fire, and where they must not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.drift_check.conftest import DRIFT, make_repo, places, run
+
+
+def test_retired_references_fire_at_each_mention(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path,
+        {
+            "scripts/fires.py": DRIFT / "FL003" / "fires.py",
+            "client/fires.ts": DRIFT / "FL003" / "fires.ts",
+        },
+    )
+    result = run(root)
+    assert places(result) == [
+        ("FL003", "client/fires.ts", 1, 41),
+        ("FL003", "scripts/fires.py", 2, 27),
+        ("FL003", "scripts/fires.py", 3, 35),
+        ("FL003", "scripts/fires.py", 4, 8),
+        ("FL003", "scripts/fires.py", 5, 20),
+        ("FL003", "scripts/fires.py", 6, 29),
+        ("FL003", "scripts/fires.py", 6, 54),
+    ]
+    messages = [f.message for f in result.findings]
+    assert messages[1] == (
+        "URL of the retired app 'ryla-comfyui-comfyui-fastapi-app': split into per-model apps"
+    )
+    assert messages[3] == "retired app 'ryla-comfyui': split into per-model apps"
+    assert messages[4] == "removed endpoint '/flux-instantid': removed"
+    assert messages[5] == "deleted deploy file 'comfyui_danrisi.py': deleted"
+    assert messages[6] == "deleted deploy file 'apps/modal/app.py': split into per-model apps"
+    assert result.findings[1].hint == (
+        "use the app that serves the endpoint (ryla-flux, ryla-seedvr2); "
+        "`fleet registry urls` lists them"
+    )
+
+
+def test_retired_lookalikes_do_not_fire(tmp_path: Path) -> None:
+    root = make_repo(tmp_path, {"scripts/clean.py": DRIFT / "FL003" / "clean.py"})
+    assert places(run(root)) == []
+
+
+def test_urls_must_name_an_app_environment_and_its_own_path(tmp_path: Path) -> None:
+    root = make_repo(tmp_path, {"tests/fires.py": DRIFT / "FL004" / "fires.py"})
+    result = run(root)
+    assert places(result) == [
+        ("FL004", "tests/fires.py", 1, 14),
+        ("FL004", "tests/fires.py", 2, 18),
+        ("FL004", "tests/fires.py", 3, 16),
+        ("FL004", "tests/fires.py", 4, 17),
+        ("FL004", "tests/fires.py", 5, 12),
+    ]
+    assert [(f.message, f.hint) for f in result.findings[:2]] == [
+        (
+            "https://ryla--ryla-flux-comfyui-fastapi-app.modal.run/seedvr2: /seedvr2 is served "
+            "by ryla-seedvr2, not ryla-flux",
+            "use https://ryla--ryla-seedvr2-comfyui-fastapi-app.modal.run/seedvr2",
+        ),
+        (
+            "https://ryla--ryla-fluxx-comfyui-fastapi-app.modal.run/flux: no app in the registry "
+            "has the label 'ryla-fluxx-comfyui-fastapi-app'",
+            "`fleet registry urls` lists every endpoint's URL",
+        ),
+    ]
+    assert result.findings[2].message == (
+        "https://ryla-prod--ryla-flux-comfyui-fastapi-app.modal.run/flux: 'ryla-prod' is not "
+        "the workspace of a known environment"
+    )
+    assert result.findings[3].hint == "ryla-seedvr2 serves /seedvr2"
+
+
+def test_correct_and_templated_urls_do_not_fire(tmp_path: Path) -> None:
+    root = make_repo(tmp_path, {"tests/clean.py": DRIFT / "FL004" / "clean.py"})
+    assert places(run(root)) == []

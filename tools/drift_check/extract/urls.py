@@ -1,0 +1,53 @@
+"""`*.modal.run` URLs in any text, literal or templated (`{workspace}`, `${workspace}`, `%s`)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tools.drift_check.source import SourceFile
+
+_PIECE = r"(?:[A-Za-z0-9_-]|\$?\{[^{}\s]{0,80}\}|%(?:\([A-Za-z_]\w*\))?s)"
+URL = re.compile(
+    rf"(?<![A-Za-z0-9_.-])(?:https?://)?(?P<host>{_PIECE}+)\.modal\.run"
+    r"(?P<path>/[A-Za-z0-9._~/-]*)?(?P<after>.?)"
+)
+_TEMPLATE = re.compile(r"[{}$%]")
+
+
+@dataclass(frozen=True)
+class UrlRef:
+    offset: int
+    text: str
+    source: str | None  # the workspace[-suffix] before `--`; None when templated
+    label: str | None  # after `--`; None when templated
+    path: str | None  # None when absent or templated
+
+
+def find_urls(source: SourceFile) -> list[UrlRef]:
+    cached = source.cache.get("urls")
+    if cached is None:
+        cached = source.cache["urls"] = _find(source.text) if "modal.run" in source.text else []
+    return cached  # type: ignore[return-value]
+
+
+def _find(text: str) -> list[UrlRef]:
+    found = []
+    for match in URL.finditer(text):
+        host = match["host"]
+        if "--" not in host:
+            continue  # not a web endpoint host (docs.modal.run, api.modal.run)
+        source, label = host.split("--", 1)
+        # A full stop after a URL ends the sentence, not the path.
+        path = match["path"].rstrip(".") if match["path"] else None
+        templated_path = path is not None and match["after"] in ("{", "$", "%", "+", "`")
+        found.append(
+            UrlRef(
+                offset=match.start(),
+                text=match.group(0).removesuffix(match["after"]) if match["after"] else match[0],
+                source=None if _TEMPLATE.search(source) else source,
+                label=None if _TEMPLATE.search(label) else label,
+                path=None if templated_path or path in (None, "/") else path.rstrip("/"),
+            )
+        )
+    return found

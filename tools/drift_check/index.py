@@ -1,0 +1,135 @@
+"""Lookups the rules share, derived once from the registry: labels, hosts, retired names."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from tools.fleet.registry import modal_names
+from tools.fleet.registry.model import App, Registry, RetiredApp, RetiredEndpoint, RetiredFile
+
+# Paths every web app answers besides its endpoints (FastAPI's own and the shared /health).
+STANDARD_PATHS = frozenset({"/", "/health", "/docs", "/openapi.json", "/redoc"})
+
+
+@dataclass(frozen=True)
+class Retired:
+    """One retired thing as it appears in text: the regex that finds it and what to say."""
+
+    kind: str  # "app", "url", "endpoint" or "file"
+    text: str
+    reason: str
+    hint: str
+
+
+@dataclass
+class RegistryIndex:
+    registry: Registry
+    _cache: dict[str, object] = field(default_factory=dict)
+
+    @cached_property
+    def app_by_label(self) -> dict[str, App]:
+        return {app.label: app for app in self.registry.apps.values()}
+
+    @cached_property
+    def app_by_name(self) -> dict[str, App]:
+        return {app.name: app for app in self.registry.apps.values()}
+
+    @cached_property
+    def app_by_entry(self) -> dict[str, App]:
+        return {app.entry_path: app for app in self.registry.apps.values()}
+
+    @cached_property
+    def app_by_path(self) -> dict[str, App]:
+        return {path: app for app, path, _ in self.registry.endpoints()}
+
+    @cached_property
+    def environment_by_source(self) -> dict[str, str]:
+        """`ryla` -> main, `ryla-staging` -> staging: the part of a host before `--`."""
+        return {
+            modal_names.web_source(self.registry.workspace, env.web_suffix): name
+            for name, env in self.registry.environments.items()
+        }
+
+    @cached_property
+    def retired_endpoints(self) -> dict[str, RetiredEndpoint]:
+        return {e.path: e for e in self.registry.retired.endpoints}
+
+    @cached_property
+    def retired_labels(self) -> dict[str, RetiredApp]:
+        labels = {}
+        for retired in self.registry.retired.apps:
+            labels[modal_names.default_label(retired.name, "comfyui", "fastapi_app")] = retired
+            if retired.url and "--" in retired.url:
+                host = retired.url.split("://", 1)[-1].split("/", 1)[0]
+                labels[host.split("--", 1)[1].removesuffix(f".{modal_names.MODAL_RUN_DOMAIN}")] = (
+                    retired
+                )
+        return labels
+
+    @cached_property
+    def retired(self) -> list[Retired]:
+        found = [
+            Retired("url", label, app.reason, self._replacement_hint(app))
+            for label, app in self.retired_labels.items()
+        ]
+        found += [
+            Retired("app", app.name, app.reason, self._replacement_hint(app))
+            for app in self.registry.retired.apps
+        ]
+        found += [
+            Retired("endpoint", e.path, e.reason, self._endpoint_hint(e))
+            for e in self.registry.retired.endpoints
+        ]
+        found += [
+            Retired("file", f.path, f.reason, self._file_hint(f)) for f in self._retired_files
+        ]
+        return found
+
+    @cached_property
+    def _retired_files(self) -> list[RetiredFile]:
+        files = list(self.registry.retired.files)
+        for app in self.registry.retired.apps:
+            files += [RetiredFile(path=p, reason=app.reason) for p in app.files]
+        return files
+
+    @cached_property
+    def retired_regex(self) -> re.Pattern[str]:
+        """One alternation over every retired text, longest first, bounded as tokens."""
+        parts = sorted(self.retired, key=lambda r: -len(r.text))
+        return re.compile("|".join(f"(?P<r{i}>{_token(r)})" for i, r in enumerate(parts)))
+
+    @cached_property
+    def retired_by_group(self) -> dict[str, Retired]:
+        parts = sorted(self.retired, key=lambda r: -len(r.text))
+        return {f"r{i}": r for i, r in enumerate(parts)}
+
+    def _replacement_hint(self, app: RetiredApp) -> str:
+        if not app.replaced_by:
+            return "remove the reference"
+        names = ", ".join(self.registry.apps[k].name for k in app.replaced_by)
+        return f"use the app that serves the endpoint ({names}); `fleet registry urls` lists them"
+
+    def _endpoint_hint(self, endpoint: RetiredEndpoint) -> str:
+        if endpoint.replaced_by is None:
+            return "remove the call"
+        app = self.app_by_path[endpoint.replaced_by]
+        return f"use {endpoint.replaced_by} ({self.registry.url(app, endpoint.replaced_by)})"
+
+    def _file_hint(self, retired: RetiredFile) -> str:
+        return "deploy with `fleet deploy APP`; the registry lists the apps and their files"
+
+
+def _token(retired: Retired) -> str:
+    text = re.escape(retired.text)
+    if retired.kind == "endpoint":
+        # The leading slash is a boundary of its own: a path right after a host counts.
+        # A full stop ends a sentence, not the path (paths do hold dots: /wan2.6).
+        return f"{text}(?![A-Za-z0-9_-]|\\.[A-Za-z0-9])"
+    if retired.kind == "file":
+        return f"(?<![A-Za-z0-9_.-]){text}(?![A-Za-z0-9_])"
+    if retired.kind == "url":
+        # A label stands after the `--` of a host, or alone.
+        return f"(?:(?<=--)|(?<![A-Za-z0-9_-])){text}(?![A-Za-z0-9_-])"
+    return f"(?<![A-Za-z0-9_-]){text}(?![A-Za-z0-9_-])"

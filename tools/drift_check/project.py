@@ -1,0 +1,42 @@
+"""Everything a rule reads: the registry, its index, the files, and what the user selected."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tools.drift_check.config import CheckConfig
+from tools.drift_check.index import RegistryIndex
+from tools.drift_check.source import SourceFile
+from tools.fleet.registry.model import Registry
+
+
+@dataclass
+class Project:
+    root: Path
+    registry: Registry
+    registry_path: str  # relative to root
+    config: CheckConfig
+    files: list[SourceFile]
+    # Files named on the command line (as pre-commit passes them); None checks every file.
+    selected: frozenset[str] | None = None
+    index: RegistryIndex = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.index = RegistryIndex(self.registry)
+        self._by_path = {f.path: f for f in self.files}
+
+    def file(self, path: str) -> SourceFile | None:
+        return self._by_path.get(path)
+
+    def exists(self, path: str) -> bool:
+        return path in self._by_path or (self.root / path).is_file()
+
+    def scanned(self, *suffixes: str) -> Iterator[SourceFile]:
+        """The files per-file rules look at: the selection, else all; optionally by suffix."""
+        for source in self.files:
+            if self.selected is not None and source.path not in self.selected:
+                continue
+            if not suffixes or source.suffix in suffixes:
+                yield source

@@ -1,0 +1,1 @@
+"""Output formats for findings: text, json, sarif, github, and the step summary."""

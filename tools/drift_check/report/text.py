@@ -1,0 +1,59 @@
+"""Findings for people: grouped by file, `path:line:col: CODE message`, a hint, a summary."""
+
+from __future__ import annotations
+
+import os
+import sys
+from itertools import groupby
+from typing import TextIO
+
+from tools.drift_check.runner import CheckResult
+
+_BOLD, _RED, _YELLOW, _DIM, _RESET = "\033[1m", "\033[31m", "\033[33m", "\033[2m", "\033[0m"
+
+
+def use_colour(stream: TextIO) -> bool:
+    return stream.isatty() and "NO_COLOR" not in os.environ
+
+
+def render(result: CheckResult, colour: bool = False) -> str:
+    def paint(code: str, text: str) -> str:
+        return f"{code}{text}{_RESET}" if colour else text
+
+    lines: list[str] = []
+    for path, group in groupby(result.findings, key=lambda f: f.path):
+        for finding in group:
+            shade = _RED if finding.severity == "error" else _YELLOW
+            lines.append(
+                f"{paint(_BOLD, path)}:{finding.line}:{finding.col}: "
+                f"{paint(shade, finding.code)} {finding.message}"
+            )
+            if finding.hint:
+                lines.append(paint(_DIM, f"  hint: {finding.hint}"))
+        lines.append("")
+    lines.append(summary(result))
+    return "\n".join(lines) + "\n"
+
+
+def summary(result: CheckResult) -> str:
+    skipped = sum(result.skipped.values())
+    skipped_text = ""
+    if skipped:
+        kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(result.skipped.items()))
+        skipped_text = f"; {skipped} skipped ({kinds})"
+    checked = f"{result.files} files checked{skipped_text}"
+    if not result.findings:
+        return f"No problems found: {checked}."
+    counts = _plural(result.errors, "error")
+    if result.warnings:
+        counts += f", {_plural(result.warnings, 'warning')}"
+    files = _plural(len({f.path for f in result.findings}), "file")
+    return f"Found {_plural(len(result.findings), 'problem')} ({counts}) in {files}: {checked}."
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' * (count != 1)}"
+
+
+def write(result: CheckResult, stream: TextIO = sys.stdout) -> None:
+    stream.write(render(result, colour=use_colour(stream)))

@@ -1,0 +1,15 @@
+"""The rule catalogue: one module per rule, each with a stable code."""
+
+from __future__ import annotations
+
+from tools.drift_check.rules.base import Rule
+from tools.drift_check.rules.fl003_retired_reference import RetiredReference
+from tools.drift_check.rules.fl004_unknown_url import UnknownUrl
+from tools.drift_check.rules.fl010_unused_suppression import UnusedSuppression
+
+ALL_RULES: tuple[Rule, ...] = (
+    RetiredReference(),
+    UnknownUrl(),
+    UnusedSuppression(),
+)
+RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in ALL_RULES}

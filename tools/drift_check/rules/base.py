@@ -1,0 +1,20 @@
+"""What every rule is: a code, a name, a summary, documentation, and a check."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from tools.drift_check.findings import Finding
+    from tools.drift_check.project import Project
+
+
+class Rule(Protocol):
+    code: str
+    name: str
+    summary: str
+    # What it does / Why it matters / Example / Fix: printed by `fleet check --explain CODE`.
+    documentation: str
+
+    def check(self, project: Project) -> Iterator[Finding]: ...

@@ -1,0 +1,82 @@
+"""FL004 unknown-url: a `*.modal.run` URL that the registry does not serve.
+
+What it does
+    Reads every `*.modal.run` URL, literal or templated (`{workspace}`, `${workspace}`, `%s`),
+    and checks that its label is a registry app's, that its workspace and environment suffix
+    are known, and that its path is an endpoint of that same app.
+
+Why is this bad?
+    Every app has its own host. `/seedvr2` on the flux host is a 404; a typo in a label is a
+    DNS failure; a URL for an environment that does not exist reaches nothing. Such URLs hide
+    in test helpers and client fallbacks until the day they are called.
+
+Example
+    requests.post("https://ryla--ryla-flux-comfyui-fastapi-app.modal.run/seedvr2", ...)
+
+Use instead
+    requests.post("https://ryla--ryla-seedvr2-comfyui-fastapi-app.modal.run/seedvr2", ...)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from tools.drift_check.extract.urls import UrlRef, find_urls
+from tools.drift_check.findings import Finding
+from tools.drift_check.index import STANDARD_PATHS
+
+if TYPE_CHECKING:
+    from tools.drift_check.project import Project
+    from tools.fleet.registry.model import App
+
+
+class UnknownUrl:
+    code = "FL004"
+    name = "unknown-url"
+    summary = "A *.modal.run URL names an app, environment or path the registry does not serve."
+    documentation = __doc__ or ""
+
+    def check(self, project: Project) -> Iterator[Finding]:
+        for source in project.scanned():
+            for url in find_urls(source):
+                problem = self._problem(project, url)
+                if problem is not None:
+                    line, col = source.position(url.offset)
+                    message, hint = problem
+                    yield Finding(self.code, source.path, line, col, message, hint)
+
+    def _problem(self, project: Project, url: UrlRef) -> tuple[str, str] | None:
+        index = project.index
+        if url.label is None or url.label in index.retired_labels:
+            return None  # templated (cannot be checked) or retired (FL003 reports it)
+        app = index.app_by_label.get(url.label)
+        if app is None:
+            return (
+                f"{url.text}: no app in the registry has the label {url.label!r}",
+                "`fleet registry urls` lists every endpoint's URL",
+            )
+        if url.source is not None and url.source not in index.environment_by_source:
+            known = ", ".join(sorted(index.environment_by_source))
+            return (
+                f"{url.text}: {url.source!r} is not the workspace of a known environment",
+                f"use one of: {known}",
+            )
+        return self._path_problem(project, url, app)
+
+    def _path_problem(self, project: Project, url: UrlRef, app: App) -> tuple[str, str] | None:
+        index = project.index
+        known = url.path is None or url.path in app.endpoints or url.path in STANDARD_PATHS
+        if known or url.path in index.retired_endpoints:
+            return None  # a retired path is FL003's
+        owner = index.app_by_path.get(url.path or "")
+        if owner is None:
+            return (
+                f"{url.text}: {url.path} is not an endpoint of {app.name}",
+                f"{app.name} serves {', '.join(app.endpoints)}",
+            )
+        env = index.environment_by_source.get(url.source or "")
+        return (
+            f"{url.text}: {url.path} is served by {owner.name}, not {app.name}",
+            f"use {project.registry.url(owner, url.path or '', env)}",
+        )

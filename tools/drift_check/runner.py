@@ -1,0 +1,107 @@
+"""Run the rules over a repository: find the files, load the registry, collect findings."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from tools.drift_check.config import CheckConfig, load_config
+from tools.drift_check.files import DEFAULT_EXCLUDE, list_paths, read_files
+from tools.drift_check.findings import Finding
+from tools.drift_check.globs import GlobSet
+from tools.drift_check.project import Project
+from tools.drift_check.rules import ALL_RULES
+from tools.drift_check.rules.base import Rule
+from tools.drift_check.suppress import apply_suppressions
+from tools.fleet.errors import FleetError
+from tools.fleet.registry.load import find_registry, load_registry, schema_path
+from tools.fleet.registry.model import Registry
+
+
+@dataclass
+class CheckResult:
+    findings: list[Finding]
+    files: int
+    skipped: Counter[str]
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "warning")
+
+
+def build_project(
+    root: Path, registry_path: Path | None, selected: list[str] | None = None
+) -> tuple[Project, Counter[str]]:
+    root = root.resolve()
+    if not root.is_dir():
+        raise FleetError(f"--root {root}: not a directory")
+    config = load_config(root)
+    registry_file = _registry_file(root, registry_path, config)
+    registry = load_registry(registry_file)
+    relative_registry = _relative(root, registry_file)
+    exclude = GlobSet(
+        (
+            *DEFAULT_EXCLUDE,
+            relative_registry,
+            _relative(root, schema_path(registry_file)),
+            *config.exclude,
+        )
+    )
+    fileset = read_files(root, list_paths(root), exclude, GlobSet(config.include))
+    project = Project(
+        root=root,
+        registry=registry,
+        registry_path=relative_registry,
+        config=config,
+        files=fileset.files,
+        selected=_selection(root, selected, relative_registry, registry),
+    )
+    return project, fileset.skipped
+
+
+def run_rules(project: Project, rules: tuple[Rule, ...] = ALL_RULES) -> list[Finding]:
+    findings = [finding for rule in rules for finding in rule.check(project)]
+    sources = list(project.scanned())
+    return sorted(set(apply_suppressions(findings, sources)), key=lambda f: f.sort_key)
+
+
+def check(root: Path, registry_path: Path | None, selected: list[str] | None = None) -> CheckResult:
+    project, skipped = build_project(root, registry_path, selected)
+    return CheckResult(
+        findings=run_rules(project), files=len(list(project.scanned())), skipped=skipped
+    )
+
+
+def _registry_file(root: Path, given: Path | None, config: CheckConfig) -> Path:
+    if given is not None:
+        return given if given.is_absolute() else Path.cwd() / given
+    if config.registry is not None:
+        return root / config.registry
+    return find_registry(root)
+
+
+def _relative(root: Path, path: Path) -> str:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _selection(
+    root: Path, selected: list[str] | None, registry_path: str, registry: Registry
+) -> frozenset[str] | None:
+    """Named files only, unless one of them is the registry or part of an app: then all."""
+    if not selected:
+        return None
+    paths = frozenset(
+        _relative(root, Path(p) if Path(p).is_absolute() else root / p) for p in selected
+    )
+    app_dirs = tuple(f"{app.dir}/" for app in registry.apps.values())
+    if registry_path in paths or any(p.startswith(app_dirs) for p in paths):
+        return None
+    return paths
