@@ -7,13 +7,19 @@ from tests.conftest import FIXTURES
 from tools.drift_check.runner import CheckResult, check
 
 DRIFT = FIXTURES / "drift"
+# A clean tree of the fixture registry's two apps: what every test repository starts from.
+APP_FILES: dict[str, str | Path] = {
+    "apps/flux/app.py": DRIFT / "apps" / "flux" / "app.py",
+    "apps/flux/service.py": DRIFT / "apps" / "flux" / "service.py",
+    "apps/seedvr2/app.py": DRIFT / "apps" / "seedvr2" / "app.py",
+}
 
 
-def make_repo(tmp_path: Path, files: dict[str, str | Path]) -> Path:
-    """A repository folder with the drift fixture registry and the given files."""
+def make_repo(tmp_path: Path, files: dict[str, str | Path], *, apps: bool = True) -> Path:
+    """A repository folder with the drift fixture registry, its apps, and the given files."""
     (tmp_path / "registry").mkdir()
     shutil.copy(DRIFT / "registry" / "fleet.yaml", tmp_path / "registry" / "fleet.yaml")
-    for relative, content in files.items():
+    for relative, content in ({**APP_FILES, **files} if apps else files).items():
         target = tmp_path / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(content, Path):

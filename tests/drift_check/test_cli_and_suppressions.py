@@ -37,7 +37,7 @@ def test_explain_unknown_rule_exits_2() -> None:
 def test_clean_repository_exits_0(tmp_path: Path) -> None:
     root = make_repo(tmp_path, {"README.md": "Deploy with `fleet deploy flux`.\n"})
     result = run_fleet("check", "--root", str(root))
-    assert (result.returncode, result.stdout) == (0, "No problems found: 1 files checked.\n")
+    assert (result.returncode, result.stdout) == (0, "No problems found: 4 files checked.\n")
 
 
 def test_findings_exit_1_with_text_grouped_by_file(tmp_path: Path) -> None:
@@ -58,7 +58,7 @@ def test_findings_exit_1_with_text_grouped_by_file(tmp_path: Path) -> None:
         "b.md:1:7: FL003 removed endpoint '/flux-instantid': removed\n"
         "  hint: remove the call\n"
         "\n"
-        "Found 2 problems (2 errors) in 2 files: 2 files checked.\n"
+        "Found 2 problems (2 errors) in 2 files: 5 files checked.\n"
     )
 
 
@@ -68,7 +68,7 @@ def test_json_format(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert json.loads(result.stdout) == {
         "version": 1,
-        "summary": {"files": 1, "skipped": {"binary": 1}, "errors": 1, "warnings": 0},
+        "summary": {"files": 4, "skipped": {"binary": 1}, "errors": 1, "warnings": 0},
         "findings": [
             {
                 "code": "FL003",
@@ -118,7 +118,7 @@ def test_unreadable_files_are_skipped_and_counted(tmp_path: Path) -> None:
     (root / "huge.txt").write_bytes(b"/flux-instantid\n" * 70_000)
     result = run(root)
     assert (result.files, dict(result.skipped), places(result)) == (
-        1,
+        4,
         {"binary": 1, "undecodable": 1, "huge": 1},
         [],
     )

@@ -10,6 +10,7 @@ from tools.drift_check.config import CheckConfig
 from tools.drift_check.index import RegistryIndex
 from tools.drift_check.source import SourceFile
 from tools.fleet.registry.model import Registry
+from tools.fleet.yaml_lines import LocatedYaml
 
 
 @dataclass
@@ -17,6 +18,7 @@ class Project:
     root: Path
     registry: Registry
     registry_path: str  # relative to root
+    registry_lines: LocatedYaml
     config: CheckConfig
     files: list[SourceFile]
     # Files named on the command line (as pre-commit passes them); None checks every file.
@@ -26,6 +28,9 @@ class Project:
     def __post_init__(self) -> None:
         self.index = RegistryIndex(self.registry)
         self._by_path = {f.path: f for f in self.files}
+
+    def registry_line(self, *loc: str | int) -> int:
+        return self.registry_lines.line_of(loc)
 
     def file(self, path: str) -> SourceFile | None:
         return self._by_path.get(path)

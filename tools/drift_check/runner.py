@@ -15,7 +15,7 @@ from tools.drift_check.rules import ALL_RULES
 from tools.drift_check.rules.base import Rule
 from tools.drift_check.suppress import apply_suppressions
 from tools.fleet.errors import FleetError
-from tools.fleet.registry.load import find_registry, load_registry, schema_path
+from tools.fleet.registry.load import find_registry, load_registry_located, schema_path
 from tools.fleet.registry.model import Registry
 
 
@@ -42,7 +42,7 @@ def build_project(
         raise FleetError(f"--root {root}: not a directory")
     config = load_config(root)
     registry_file = _registry_file(root, registry_path, config)
-    registry = load_registry(registry_file)
+    registry, registry_lines = load_registry_located(registry_file)
     relative_registry = _relative(root, registry_file)
     exclude = GlobSet(
         (
@@ -57,6 +57,7 @@ def build_project(
         root=root,
         registry=registry,
         registry_path=relative_registry,
+        registry_lines=registry_lines,
         config=config,
         files=fileset.files,
         selected=_selection(root, selected, relative_registry, registry),

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from tools.drift_check.rules.base import Rule
+from tools.drift_check.rules.fl001_server_timeout import ServerTimeout
 from tools.drift_check.rules.fl003_retired_reference import RetiredReference
 from tools.drift_check.rules.fl004_unknown_url import UnknownUrl
+from tools.drift_check.rules.fl006_app_definition import AppDefinition
 from tools.drift_check.rules.fl010_unused_suppression import UnusedSuppression
 
 ALL_RULES: tuple[Rule, ...] = (
+    ServerTimeout(),
     RetiredReference(),
     UnknownUrl(),
+    AppDefinition(),
     UnusedSuppression(),
 )
 RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in ALL_RULES}

@@ -57,7 +57,16 @@ def load_registry(path: Path) -> Registry:
     return parse_registry(read_registry_text(path), display_path(path))
 
 
+def load_registry_located(path: Path) -> tuple[Registry, LocatedYaml]:
+    """The registry and the line of every key in it, for reports that point into the file."""
+    return _parse(read_registry_text(path), display_path(path))
+
+
 def parse_registry(text: str, source: str) -> Registry:
+    return _parse(text, source)[0]
+
+
+def _parse(text: str, source: str) -> tuple[Registry, LocatedYaml]:
     located = load_yaml(text, source)
     if not isinstance(located.data, dict):
         raise FleetError(Problem("the registry must be a mapping of keys to values", source, 1))
@@ -72,7 +81,7 @@ def parse_registry(text: str, source: str) -> Registry:
     ]
     if problems:
         raise FleetError(*sorted(problems, key=_line))
-    return registry
+    return registry, located
 
 
 def _line(problem: Problem) -> int:

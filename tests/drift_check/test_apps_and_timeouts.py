@@ -1,0 +1,183 @@
+"""FL001 server timeouts and FL006 app definitions, against a small app tree."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.drift_check.conftest import APP_FILES, make_repo, places, run
+
+
+def repo_with(tmp_path: Path, path: str, old: str, new: str) -> Path:
+    root = make_repo(tmp_path, {})
+    target = root / path
+    text = target.read_text()
+    assert old in text
+    target.write_text(text.replace(old, new, 1))
+    return root
+
+
+def test_a_matching_app_tree_is_clean(tmp_path: Path) -> None:
+    assert places(run(make_repo(tmp_path, {}))) == []
+
+
+@pytest.mark.parametrize(
+    ("path", "old", "new", "expected"),
+    [
+        pytest.param(
+            "apps/seedvr2/app.py",
+            "TIMEOUT_S = 900",
+            "TIMEOUT_S = 300",
+            (
+                "FL001",
+                "apps/seedvr2/app.py",
+                14,
+                30,
+                "ryla-seedvr2: timeout=TIMEOUT_S but the registry says 900 s; below the client "
+                "timeout of /seedvr2 (600 s with the margin): clients would see 408s",
+            ),
+            id="constant-below-client",
+        ),
+        pytest.param(
+            "apps/flux/app.py",
+            "timeout=5 * MINUTES",
+            "timeout=4 * MINUTES + 60 * 2",
+            (
+                "FL001",
+                "apps/flux/app.py",
+                7,
+                30,
+                "ryla-flux: timeout=4 * MINUTES + 60 * 2 but the registry says 300 s",
+            ),
+            id="arithmetic-differs",
+        ),
+        pytest.param(
+            "apps/flux/app.py",
+            "timeout=5 * MINUTES",
+            "timeout=int(os.environ['T'])",
+            (
+                "FL001",
+                "apps/flux/app.py",
+                7,
+                30,
+                "timeout=int(os.environ['T']) cannot be resolved statically; "
+                "the registry says 300 s",
+            ),
+            id="unresolvable",
+        ),
+        pytest.param(
+            "apps/seedvr2/app.py",
+            'gpu="A100", timeout=TIMEOUT_S',
+            'gpu="A100"',
+            (
+                "FL001",
+                "apps/seedvr2/app.py",
+                14,
+                2,
+                "ryla-seedvr2: no timeout= (Modal's default 300 s) but the registry says 900 s; "
+                "below the client timeout of /seedvr2 (600 s with the margin): clients would see "
+                "408s",
+            ),
+            id="missing-timeout",
+        ),
+        pytest.param(
+            "apps/flux/app.py",
+            'modal.App("ryla-flux")',
+            'modal.App("ryla-flux-v2")',
+            (
+                "FL006",
+                "apps/flux/app.py",
+                3,
+                7,
+                "modal.App('ryla-flux-v2'): the registry names this app 'ryla-flux'",
+            ),
+            id="app-name",
+        ),
+        pytest.param(
+            "apps/flux/app.py",
+            "class ComfyUI:",
+            "class Flux:",
+            (
+                "FL006",
+                "apps/flux/app.py",
+                1,
+                1,
+                "no @app.cls 'ComfyUI': the registry's web function, whose name forms the label "
+                "ryla-flux-comfyui-fastapi-app",
+            ),
+            id="web-class",
+        ),
+        pytest.param(
+            "apps/flux/app.py",
+            "@modal.asgi_app()",
+            '@modal.asgi_app(label="flux")',
+            (
+                "FL006",
+                "apps/flux/app.py",
+                13,
+                27,
+                "label='flux' makes the URL label differ from the registry's "
+                "ryla-flux-comfyui-fastapi-app",
+            ),
+            id="custom-label",
+        ),
+        pytest.param(
+            "apps/flux/service.py",
+            '@api.post("/flux-dev")',
+            '@api.post("/flux-schnell")',
+            (
+                "FL006",
+                "apps/flux/service.py",
+                11,
+                11,
+                "route /flux-schnell is not an endpoint of ryla-flux in the registry",
+            ),
+            id="extra-route",
+        ),
+    ],
+)
+def test_each_disagreement_is_one_finding(
+    tmp_path: Path, path: str, old: str, new: str, expected: tuple[str, str, int, int, str]
+) -> None:
+    result = run(repo_with(tmp_path, path, old, new))
+    found = [(f.code, f.path, f.line, f.col, f.message) for f in result.findings]
+    assert expected in found
+    if expected[-1].startswith("route"):
+        assert (
+            "FL006",
+            "registry/fleet.yaml",
+            32,
+            1,
+            "/flux-dev: no route in apps/flux serves it",
+        ) in found
+        assert len(found) == 2
+    else:
+        assert found == [expected]
+
+
+def test_missing_app_file_and_unregistered_app(tmp_path: Path) -> None:
+    files = {k: v for k, v in APP_FILES.items() if k != "apps/seedvr2/app.py"}
+    files["apps/legacy/app.py"] = 'import modal\napp = modal.App("ryla-old")\n'
+    result = run(make_repo(tmp_path, files, apps=False))
+    assert [(f.code, f.path, f.line, f.message) for f in result.findings] == [
+        (
+            "FL006",
+            "apps/legacy/app.py",
+            2,
+            "Modal app 'ryla-old' is not in the registry: CI will never deploy it",
+        ),
+        ("FL006", "registry/fleet.yaml", 39, "apps.seedvr2: apps/seedvr2/app.py does not exist"),
+    ]
+
+
+def test_fix_edit_rewrites_only_plain_literals(tmp_path: Path) -> None:
+    root = repo_with(tmp_path, "apps/flux/app.py", "timeout=5 * MINUTES", "timeout=600")
+    [finding] = run(root).findings
+    assert finding.fix is not None
+    assert (finding.fix.line, finding.fix.col, finding.fix.old, finding.fix.new) == (
+        7,
+        30,
+        "600",
+        "300",
+    )

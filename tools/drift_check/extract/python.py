@@ -1,0 +1,305 @@
+"""Facts from Python source, read with `ast` and never imported.
+
+Modal apps and their decorators (with `timeout=` resolved statically), FastAPI routes, dict
+literals with their keys and values, and HTTP client calls.
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from tools.drift_check.source import SourceFile
+
+WEB_DECORATORS = frozenset(
+    {"asgi_app", "fastapi_endpoint", "wsgi_app", "web_server", "web_endpoint"}
+)
+ROUTE_METHODS = frozenset({"get", "post", "put", "delete", "patch"})
+HTTP_CLIENTS = frozenset(
+    {
+        "httpx.Client",
+        "httpx.AsyncClient",
+        "httpx.get",
+        "httpx.post",
+        "httpx.request",
+        "httpx.stream",
+    }
+)
+_OPERATORS: dict[type[ast.operator], Callable[[float, float], float]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.FloorDiv: operator.floordiv,
+}
+Number = int | float
+
+
+@dataclass(frozen=True)
+class Located:
+    line: int
+    col: int  # 1-based
+
+
+@dataclass(frozen=True)
+class Value:
+    """A value expression: its resolved number or string (None if unresolvable), and its text."""
+
+    number: Number | None
+    string: str | None
+    text: str
+    at: Located
+    is_literal: bool  # a plain number literal: safe to rewrite
+
+
+@dataclass(frozen=True)
+class ModalDecorator:
+    kind: str  # "cls" or "function"
+    target: str  # the class or function it decorates
+    keywords: dict[str, Value]
+    at: Located
+    web_methods: dict[str, Value | None]  # method -> label= (None: no custom label)
+
+
+@dataclass(frozen=True)
+class ModalApp:
+    variable: str
+    name: Value | None
+    at: Located
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str
+    at: Located
+
+
+@dataclass(frozen=True)
+class Entry:
+    key: str
+    key_at: Located
+    value: Value
+
+
+@dataclass(frozen=True)
+class DictLiteral:
+    name: str | None  # the variable it is assigned to, if any
+    at: Located
+    entries: list[Entry]
+    spreads: list[str]
+
+
+@dataclass(frozen=True)
+class ClientCall:
+    function: str
+    at: Located
+    keywords: dict[str, Value]
+
+
+@dataclass
+class PythonFacts:
+    apps: list[ModalApp] = field(default_factory=list)
+    decorators: list[ModalDecorator] = field(default_factory=list)
+    routes: list[Route] = field(default_factory=list)
+    dicts: list[DictLiteral] = field(default_factory=list)
+    client_calls: list[ClientCall] = field(default_factory=list)
+
+
+def python_facts(source: SourceFile) -> PythonFacts | None:
+    """The facts of a Python file; None when it does not parse."""
+    if "python" not in source.cache:
+        source.cache["python"] = _extract(source.text)
+    return source.cache["python"]  # type: ignore[return-value]
+
+
+def _extract(text: str) -> PythonFacts | None:
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    try:
+        return _Extractor(tree).facts
+    except RecursionError:
+        return None
+
+
+class _Extractor:
+    def __init__(self, tree: ast.Module) -> None:
+        self.constants = _module_constants(tree)
+        self.facts = PythonFacts()
+        self.app_variables: set[str] = set()
+        for node in tree.body:
+            self._app_assignment(node)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+                self._decorated(node)
+            elif isinstance(node, ast.Call):
+                self._client_call(node)
+        self._dicts(tree)
+
+    def value(self, node: ast.expr) -> Value:
+        number = _number(node, self.constants)
+        string = (
+            node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+        )
+        if string is None and isinstance(node, ast.Name):
+            resolved = self.constants.get(node.id)
+            if isinstance(resolved, ast.Constant) and isinstance(resolved.value, str):
+                string = resolved.value
+        literal = isinstance(node, ast.Constant) and type(node.value) in (int, float)
+        return Value(number, string, ast.unparse(node), _at(node), literal)
+
+    def _app_assignment(self, node: ast.stmt) -> None:
+        if not isinstance(node, ast.Assign) or not isinstance(node.value, ast.Call):
+            return
+        if _dotted(node.value.func) not in ("modal.App", "App", "modal.Stub", "Stub"):
+            return
+        for target in node.targets:
+            if isinstance(target, ast.Name):
+                self.app_variables.add(target.id)
+                args = node.value.args
+                name = self.value(args[0]) if args else None
+                keyword = next((k.value for k in node.value.keywords if k.arg == "name"), None)
+                if keyword is not None:
+                    name = self.value(keyword)
+                self.facts.apps.append(ModalApp(target.id, name, _at(node.value)))
+
+    def _decorated(self, node: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        for decorator in node.decorator_list:
+            if not isinstance(decorator, ast.Call):
+                continue
+            func = decorator.func
+            if (
+                isinstance(func, ast.Attribute)
+                and isinstance(func.value, ast.Name)
+                and func.value.id in self.app_variables
+                and func.attr in ("cls", "function")
+            ):
+                keywords = {k.arg: self.value(k.value) for k in decorator.keywords if k.arg}
+                self.facts.decorators.append(
+                    ModalDecorator(func.attr, node.name, keywords, _at(decorator), self._web(node))
+                )
+            elif (
+                isinstance(func, ast.Attribute)
+                and func.attr in ROUTE_METHODS
+                and decorator.args
+                and isinstance(decorator.args[0], ast.Constant)
+                and isinstance(decorator.args[0].value, str)
+                and decorator.args[0].value.startswith("/")
+            ):
+                path = decorator.args[0].value
+                self.facts.routes.append(Route(func.attr.upper(), path, _at(decorator.args[0])))
+
+    def _web(
+        self, node: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef
+    ) -> dict[str, Value | None]:
+        members = node.body if isinstance(node, ast.ClassDef) else [node]
+        web: dict[str, Value | None] = {}
+        for member in members:
+            if not isinstance(member, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for decorator in member.decorator_list:
+                call = decorator if isinstance(decorator, ast.Call) else None
+                func = call.func if call else decorator
+                if _dotted(func).rsplit(".", 1)[-1] in WEB_DECORATORS:
+                    label = (
+                        next((k.value for k in call.keywords if k.arg == "label"), None)
+                        if call
+                        else None
+                    )
+                    web[member.name] = self.value(label) if label is not None else None
+        return web
+
+    def _client_call(self, node: ast.Call) -> None:
+        name = _dotted(node.func)
+        if name in HTTP_CLIENTS:
+            keywords = {k.arg: self.value(k.value) for k in node.keywords if k.arg}
+            self.facts.client_calls.append(ClientCall(name, _at(node), keywords))
+
+    def _dicts(self, tree: ast.Module) -> None:
+        named: dict[int, str] = {}
+        for node in ast.walk(tree):
+            target = _assignment_target(node)
+            value = getattr(node, "value", None)
+            if target is not None and isinstance(value, ast.Dict):
+                named[id(value)] = target
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Dict):
+                self._dict(node, named.get(id(node)))
+
+    def _dict(self, node: ast.Dict, name: str | None) -> None:
+        entries, spreads = [], []
+        for key, value in zip(node.keys, node.values, strict=True):
+            if key is None:
+                spreads.append(ast.unparse(value))
+            elif isinstance(key, ast.Constant) and isinstance(key.value, str):
+                entries.append(Entry(key.value, _at(key), self.value(value)))
+        if entries:
+            self.facts.dicts.append(DictLiteral(name, _at(node), entries, spreads))
+
+
+def _module_constants(tree: ast.Module) -> dict[str, ast.expr]:
+    constants: dict[str, ast.expr] = {}
+    for node in tree.body:
+        target = _assignment_target(node)
+        value = getattr(node, "value", None)
+        if target is not None and isinstance(value, ast.expr):
+            constants[target] = value
+    return constants
+
+
+def _assignment_target(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Assign) and len(node.targets) == 1:
+        target = node.targets[0]
+    elif isinstance(node, ast.AnnAssign) and node.value is not None:
+        target = node.target
+    else:
+        return None
+    if isinstance(target, ast.Name):
+        return target.id
+    if isinstance(target, ast.Attribute):
+        return target.attr
+    return None
+
+
+def _number(node: ast.expr, constants: dict[str, ast.expr], depth: int = 0) -> Number | None:
+    """A number the expression always evaluates to: literals, module constants, arithmetic."""
+    if depth > 20:
+        return None
+    if isinstance(node, ast.Constant):
+        return node.value if type(node.value) in (int, float) else None
+    if isinstance(node, ast.Name):
+        known = constants.get(node.id)
+        return None if known is None else _number(known, constants, depth + 1)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        inner = _number(node.operand, constants, depth + 1)
+        return None if inner is None else -inner
+    if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
+        return _arithmetic(node, constants, depth)
+    return None
+
+
+def _arithmetic(node: ast.BinOp, constants: dict[str, ast.expr], depth: int) -> Number | None:
+    left = _number(node.left, constants, depth + 1)
+    right = _number(node.right, constants, depth + 1)
+    if left is None or right is None:
+        return None
+    if right == 0 and isinstance(node.op, ast.Div | ast.FloorDiv):
+        return None
+    result = _OPERATORS[type(node.op)](left, right)
+    return int(result) if float(result).is_integer() else result
+
+
+def _dotted(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return f"{_dotted(node.value)}.{node.attr}"
+    return ""
+
+
+def _at(node: ast.AST) -> Located:
+    return Located(getattr(node, "lineno", 1), getattr(node, "col_offset", 0) + 1)

@@ -1,0 +1,92 @@
+"""FL001 server-timeout: an app's function timeout differs from the registry or is too short.
+
+What it does
+    Reads the `timeout=` of the `@app.cls(...)` or `@app.function(...)` that serves each
+    registry app, statically (literals, module constants, arithmetic such as `15 * 60`; the
+    app is never imported). Reports a value that differs from the registry's `timeout_s`, one
+    below the largest client timeout of the app's endpoints plus the policy margin, a missing
+    `timeout=` (Modal then uses 300 s), and a value that cannot be resolved.
+
+Why is this bad?
+    When the server gives up before the client does, clients see 408s and retry work that was
+    nearly done; when it differs from the registry, the registry no longer describes what runs.
+
+Example
+    @app.cls(gpu="L40S", timeout=300)   # registry: 900 s; /z-image-simple waits 600 s
+    class ComfyUI: ...
+
+Use instead
+    @app.cls(gpu="L40S", timeout=900)
+
+    `fleet check --fix` rewrites a plain number literal to the registry's value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from tools.drift_check.extract.python import ModalDecorator, python_facts
+from tools.drift_check.findings import Edit, Finding
+
+if TYPE_CHECKING:
+    from tools.drift_check.project import Project
+    from tools.fleet.registry.model import App
+
+MODAL_DEFAULT_TIMEOUT_S = 300
+
+
+class ServerTimeout:
+    code = "FL001"
+    name = "server-timeout"
+    summary = "An app's function timeout differs from the registry or is below a client timeout."
+    documentation = __doc__ or ""
+
+    def check(self, project: Project) -> Iterator[Finding]:
+        for app in project.registry.apps.values():
+            source = project.file(app.entry_path)
+            facts = python_facts(source) if source is not None else None
+            decorator = _web_decorator(facts.decorators, app) if facts else None
+            if decorator is not None:
+                yield from self._check(project, app, decorator)
+
+    def _check(self, project: Project, app: App, decorator: ModalDecorator) -> Iterator[Finding]:
+        value = decorator.keywords.get("timeout")
+        at = value.at if value is not None else decorator.at
+        wanted = app.timeout_s
+        slowest = max(app.endpoints, key=lambda p: app.endpoints[p].client_timeout_s)
+        needed = app.endpoints[slowest].client_timeout_s + project.registry.policy.timeout_margin_s
+        hint = f"set timeout={wanted} (registry: apps.{app.key}.timeout_s)"
+        if value is not None and value.number is None:
+            yield Finding(
+                self.code,
+                app.entry_path,
+                at.line,
+                at.col,
+                f"timeout={value.text} cannot be resolved statically; the registry says {wanted} s",
+                "use a number, a module constant or arithmetic of them",
+            )
+            return
+        actual = MODAL_DEFAULT_TIMEOUT_S if value is None else value.number
+        if actual == wanted:
+            return
+        said = (
+            f"timeout={value.text}" if value is not None else "no timeout= (Modal's default 300 s)"
+        )
+        message = f"{app.name}: {said} but the registry says {wanted} s"
+        if actual is not None and actual < needed:
+            message += (
+                f"; below the client timeout of {slowest} ({needed} s with the margin): "
+                "clients would see 408s"
+            )
+        fix = (
+            Edit(app.entry_path, at.line, at.col, value.text, str(wanted))
+            if value is not None and value.is_literal
+            else None
+        )
+        yield Finding(self.code, app.entry_path, at.line, at.col, message, hint, fix=fix)
+
+
+def _web_decorator(decorators: list[ModalDecorator], app: App) -> ModalDecorator | None:
+    target = app.web.cls or app.web.function
+    return next((d for d in decorators if d.target == target), None)

@@ -1,0 +1,161 @@
+"""FL006 app-definition: Modal app files and the registry disagree.
+
+What it does
+    Every registry app must have its entry file (`dir/entry`), whose `modal.App("...")` name,
+    web class and method (hence URL label) and FastAPI routes equal the registry's. Every
+    Modal app file found in the repository must be a registry app. A route the registry does
+    not list, or a registry endpoint no route serves, is a finding.
+
+Why is this bad?
+    The registry promises URLs; the app file decides them. A renamed class changes the label
+    and every URL with it; a route added without a registry entry is never smoke-tested; an
+    app file nobody registered is never deployed by CI.
+
+Example
+    app = modal.App("ryla-flux-v2")          # registry: ryla-flux
+
+Use instead
+    app = modal.App("ryla-flux")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from tools.drift_check.extract.python import PythonFacts, python_facts
+from tools.drift_check.findings import Finding
+from tools.drift_check.index import STANDARD_PATHS
+
+if TYPE_CHECKING:
+    from tools.drift_check.project import Project
+    from tools.fleet.registry.model import App
+
+
+class AppDefinition:
+    code = "FL006"
+    name = "app-definition"
+    summary = "A Modal app file and its registry entry disagree (name, web class, routes)."
+    documentation = __doc__ or ""
+
+    def check(self, project: Project) -> Iterator[Finding]:
+        for app in project.registry.apps.values():
+            yield from self._registered(project, app)
+        yield from self._unregistered(project)
+
+    def _finding(self, path: str, line: int, col: int, message: str, hint: str = "") -> Finding:
+        return Finding(self.code, path, line, col, message, hint)
+
+    def _registered(self, project: Project, app: App) -> Iterator[Finding]:
+        source = project.file(app.entry_path)
+        facts = python_facts(source) if source is not None else None
+        if facts is None:
+            what = "does not exist" if source is None else "does not parse"
+            line = project.registry_line("apps", app.key, "dir")
+            yield self._finding(
+                project.registry_path,
+                line,
+                1,
+                f"apps.{app.key}: {app.entry_path} {what}",
+                "restore the app file, or remove the app from the registry",
+            )
+            return
+        yield from self._app_name(app, facts)
+        yield from self._web_function(app, facts)
+        yield from self._routes(project, app)
+
+    def _app_name(self, app: App, facts: PythonFacts) -> Iterator[Finding]:
+        if not facts.apps:
+            yield self._finding(app.entry_path, 1, 1, f"no modal.App(...) in {app.entry_path}")
+            return
+        modal_app = facts.apps[0]
+        name = modal_app.name.string if modal_app.name else None
+        if name != app.name:
+            shown = modal_app.name.text if modal_app.name else "no name"
+            yield self._finding(
+                app.entry_path,
+                modal_app.at.line,
+                modal_app.at.col,
+                f"modal.App({shown}): the registry names this app {app.name!r}",
+                f'write modal.App("{app.name}") as a literal',
+            )
+
+    def _web_function(self, app: App, facts: PythonFacts) -> Iterator[Finding]:
+        target = app.web.cls or app.web.function or ""
+        decorator = next((d for d in facts.decorators if d.target == target), None)
+        if decorator is None:
+            yield self._finding(
+                app.entry_path,
+                1,
+                1,
+                f"no @app.{'cls' if app.web.cls else 'function'} {target!r}: the registry's web "
+                f"function, whose name forms the label {app.label}",
+            )
+            return
+        method = app.web.method or app.web.function or ""
+        if method not in decorator.web_methods:
+            yield self._finding(
+                app.entry_path,
+                decorator.at.line,
+                decorator.at.col,
+                f"{target}.{method} is not a web endpoint (@modal.asgi_app() and the like); the "
+                f"registry's URL label {app.label} needs it",
+            )
+            return
+        label = decorator.web_methods[method]
+        if label is not None and label.string != app.web.label:
+            yield self._finding(
+                app.entry_path,
+                label.at.line,
+                label.at.col,
+                f"label={label.text} makes the URL label differ from the registry's {app.label}",
+            )
+
+    def _routes(self, project: Project, app: App) -> Iterator[Finding]:
+        served: dict[str, tuple[str, int, int]] = {}
+        for source in project.files:
+            if not source.path.startswith(f"{app.dir}/") or source.suffix != "py":
+                continue
+            facts = python_facts(source)
+            for route in facts.routes if facts else []:
+                served.setdefault(route.path, (source.path, route.at.line, route.at.col))
+        for path, (file, line, col) in served.items():
+            if path not in app.endpoints and path not in STANDARD_PATHS:
+                yield self._finding(
+                    file,
+                    line,
+                    col,
+                    f"route {path} is not an endpoint of {app.name} in the registry",
+                    "add it to the registry (with its timeouts and smoke request) or remove it",
+                )
+        missing = [p for p in app.endpoints if p not in served]
+        if served and missing:
+            line = project.registry_line("apps", app.key, "endpoints", missing[0])
+            yield self._finding(
+                project.registry_path,
+                line,
+                1,
+                f"{', '.join(missing)}: no route in {app.dir} serves "
+                f"{'it' if len(missing) == 1 else 'them'}",
+                "add the route, or remove the endpoint from the registry",
+            )
+
+    def _unregistered(self, project: Project) -> Iterator[Finding]:
+        known = {app.name for app in project.registry.apps.values()}
+        retired = {app.name for app in project.registry.retired.apps}
+        entries = set(project.index.app_by_entry)
+        for source in project.scanned("py"):
+            if "App(" not in source.text or source.path in entries:
+                continue
+            facts = python_facts(source)
+            for modal_app in facts.apps if facts else []:
+                name = modal_app.name.string if modal_app.name else None
+                if name is None or name in known or name in retired:
+                    continue  # retired names are FL003's
+                yield self._finding(
+                    source.path,
+                    modal_app.at.line,
+                    modal_app.at.col,
+                    f"Modal app {name!r} is not in the registry: CI will never deploy it",
+                    "add it to registry/fleet.yaml, or delete the file",
+                )
