@@ -11,6 +11,7 @@ import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from tools.drift_check.extract.base import Entry, Located, MapLiteral, Number, Value
 from tools.drift_check.source import SourceFile
 
 WEB_DECORATORS = frozenset(
@@ -34,24 +35,6 @@ _OPERATORS: dict[type[ast.operator], Callable[[float, float], float]] = {
     ast.Div: operator.truediv,
     ast.FloorDiv: operator.floordiv,
 }
-Number = int | float
-
-
-@dataclass(frozen=True)
-class Located:
-    line: int
-    col: int  # 1-based
-
-
-@dataclass(frozen=True)
-class Value:
-    """A value expression: its resolved number or string (None if unresolvable), and its text."""
-
-    number: Number | None
-    string: str | None
-    text: str
-    at: Located
-    is_literal: bool  # a plain number literal: safe to rewrite
 
 
 @dataclass(frozen=True)
@@ -78,21 +61,6 @@ class Route:
 
 
 @dataclass(frozen=True)
-class Entry:
-    key: str
-    key_at: Located
-    value: Value
-
-
-@dataclass(frozen=True)
-class DictLiteral:
-    name: str | None  # the variable it is assigned to, if any
-    at: Located
-    entries: list[Entry]
-    spreads: list[str]
-
-
-@dataclass(frozen=True)
 class ClientCall:
     function: str
     at: Located
@@ -104,7 +72,7 @@ class PythonFacts:
     apps: list[ModalApp] = field(default_factory=list)
     decorators: list[ModalDecorator] = field(default_factory=list)
     routes: list[Route] = field(default_factory=list)
-    dicts: list[DictLiteral] = field(default_factory=list)
+    dicts: list[MapLiteral] = field(default_factory=list)
     client_calls: list[ClientCall] = field(default_factory=list)
 
 
@@ -141,7 +109,7 @@ class _Extractor:
         self._dicts(tree)
 
     def value(self, node: ast.expr) -> Value:
-        number = _number(node, self.constants)
+        number = number_of(node, self.constants)
         string = (
             node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
         )
@@ -238,7 +206,17 @@ class _Extractor:
             elif isinstance(key, ast.Constant) and isinstance(key.value, str):
                 entries.append(Entry(key.value, _at(key), self.value(value)))
         if entries:
-            self.facts.dicts.append(DictLiteral(name, _at(node), entries, spreads))
+            self.facts.dicts.append(MapLiteral(name, _at(node), entries, spreads))
+
+
+class PythonMaps:
+    """Dict literals with string keys, for the map rules."""
+
+    suffixes = frozenset({"py", "pyi"})
+
+    def maps(self, source: SourceFile) -> list[MapLiteral]:
+        facts = python_facts(source)
+        return facts.dicts if facts is not None else []
 
 
 def _module_constants(tree: ast.Module) -> dict[str, ast.expr]:
@@ -265,7 +243,7 @@ def _assignment_target(node: ast.AST) -> str | None:
     return None
 
 
-def _number(node: ast.expr, constants: dict[str, ast.expr], depth: int = 0) -> Number | None:
+def number_of(node: ast.expr, constants: dict[str, ast.expr], depth: int = 0) -> Number | None:
     """A number the expression always evaluates to: literals, module constants, arithmetic."""
     if depth > 20:
         return None
@@ -273,9 +251,9 @@ def _number(node: ast.expr, constants: dict[str, ast.expr], depth: int = 0) -> N
         return node.value if type(node.value) in (int, float) else None
     if isinstance(node, ast.Name):
         known = constants.get(node.id)
-        return None if known is None else _number(known, constants, depth + 1)
+        return None if known is None else number_of(known, constants, depth + 1)
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-        inner = _number(node.operand, constants, depth + 1)
+        inner = number_of(node.operand, constants, depth + 1)
         return None if inner is None else -inner
     if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
         return _arithmetic(node, constants, depth)
@@ -283,8 +261,8 @@ def _number(node: ast.expr, constants: dict[str, ast.expr], depth: int = 0) -> N
 
 
 def _arithmetic(node: ast.BinOp, constants: dict[str, ast.expr], depth: int) -> Number | None:
-    left = _number(node.left, constants, depth + 1)
-    right = _number(node.right, constants, depth + 1)
+    left = number_of(node.left, constants, depth + 1)
+    right = number_of(node.right, constants, depth + 1)
     if left is None or right is None:
         return None
     if right == 0 and isinstance(node.op, ast.Div | ast.FloorDiv):

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from tools.drift_check.rules.base import Rule
 from tools.drift_check.rules.fl001_server_timeout import ServerTimeout
+from tools.drift_check.rules.fl002_client_timeout_map import ClientTimeoutMap
 from tools.drift_check.rules.fl003_retired_reference import RetiredReference
 from tools.drift_check.rules.fl004_unknown_url import UnknownUrl
+from tools.drift_check.rules.fl005_app_map import AppMap
 from tools.drift_check.rules.fl006_app_definition import AppDefinition
 from tools.drift_check.rules.fl010_unused_suppression import UnusedSuppression
 
 ALL_RULES: tuple[Rule, ...] = (
     ServerTimeout(),
+    ClientTimeoutMap(),
     RetiredReference(),
     UnknownUrl(),
+    AppMap(),
     AppDefinition(),
     UnusedSuppression(),
 )

@@ -1,0 +1,121 @@
+"""FL002 client timeout maps and FL005 app maps, in Python, TypeScript and JSON."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.drift_check.conftest import DRIFT, make_repo, run
+
+
+def found(root: Path) -> list[tuple[str, str, int, int, str]]:
+    return [(f.code, f.path, f.line, f.col, f.message) for f in run(root).findings]
+
+
+def test_typescript_timeout_map(tmp_path: Path) -> None:
+    root = make_repo(tmp_path, {"libs/modal-client.ts": DRIFT / "FL002" / "modal-client.ts"})
+    assert found(root) == [
+        (
+            "FL002",
+            "libs/modal-client.ts",
+            6,
+            16,
+            "ENDPOINT_TIMEOUT_MS['/flux-dev'] is 180_000 (180000 ms); the registry's client "
+            "timeout is 240 s",
+        ),
+        (
+            "FL002",
+            "libs/modal-client.ts",
+            8,
+            3,
+            "ENDPOINT_TIMEOUT_MS['/upscale']: /upscale is not an endpoint in the registry",
+        ),
+    ]
+
+
+def test_python_maps_with_spreads_and_json(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path,
+        {
+            "scripts/timeouts.py": DRIFT / "FL002" / "timeouts.py",
+            "config/timeouts.json": DRIFT / "FL002" / "timeouts.json",
+        },
+    )
+    assert found(root) == [
+        (
+            "FL002",
+            "config/timeouts.json",
+            4,
+            1,
+            "timeouts_ms['/seedvr2'] is 300000 (300000 ms); the registry's client timeout is 600 s",
+        ),
+        (
+            "FL002",
+            "scripts/timeouts.py",
+            7,
+            18,
+            "ALL_TIMEOUTS_S has timeouts for ryla-flux but not for /flux-dev",
+        ),
+        (
+            "FL002",
+            "scripts/timeouts.py",
+            7,
+            36,
+            "ALL_TIMEOUTS_S['/flux'] is 120 (120 s); the registry's client timeout is 180 s",
+        ),
+    ]
+
+
+def test_fixes_keep_the_literal_style(tmp_path: Path) -> None:
+    root = make_repo(tmp_path, {"libs/modal-client.ts": DRIFT / "FL002" / "modal-client.ts"})
+    fix = run(root).findings[0].fix
+    assert fix is not None
+    assert (fix.line, fix.col, fix.old, fix.new) == (6, 16, "180_000", "240_000")
+
+
+def test_app_maps_that_miss_apps_or_misroute_endpoints(tmp_path: Path) -> None:
+    root = make_repo(tmp_path, {"scripts/scripts.py": DRIFT / "FL005" / "scripts.py"})
+    assert found(root) == [
+        (
+            "FL005",
+            "scripts/scripts.py",
+            5,
+            20,
+            "ENDPOINT_APP_MAP maps 2 of 3 endpoints; missing /seedvr2",
+        ),
+        (
+            "FL005",
+            "scripts/scripts.py",
+            7,
+            18,
+            "ENDPOINT_APP_MAP sends /flux-dev to ryla-seedvr2, but ryla-flux serves it",
+        ),
+    ]
+
+
+def test_an_app_map_missing_an_app(tmp_path: Path) -> None:
+    text = (
+        'SPLIT_APPS = {\n    "flux": "ryla--ryla-flux-comfyui-fastapi-app.modal.run",\n'
+        '    "instantid": "x",\n}\n'
+    )
+    registry_with_three = make_repo(tmp_path, {"bench.py": text})
+    registry = registry_with_three / "registry" / "fleet.yaml"
+    registry.write_text(
+        registry.read_text().replace(
+            "  seedvr2:\n",
+            "  instantid:\n    name: ryla-instantid\n    dir: apps/instantid\n    gpu: L4\n"
+            "    timeout_s: 300\n    web: {class: ComfyUI, method: fastapi_app}\n"
+            "    endpoints:\n      /sdxl-turbo:\n        kind: text-to-image\n"
+            "        client_timeout_s: 60\n        idempotent: true\n"
+            "        smoke: {request: {prompt: a, width: 64, height: 64}, expect: image}\n"
+            "  seedvr2:\n",
+        )
+    )
+    findings = [f for f in run(registry_with_three).findings if f.code == "FL005"]
+    assert [(f.path, f.line, f.col, f.message) for f in findings] == [
+        ("bench.py", 1, 14, "SPLIT_APPS covers 2 of 3 apps; missing ryla-seedvr2"),
+    ]
+
+
+def test_complete_maps_are_clean(tmp_path: Path) -> None:
+    root = make_repo(tmp_path, {"libs/clean.ts": DRIFT / "FL005" / "clean.ts"})
+    assert found(root) == []

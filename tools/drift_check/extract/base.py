@@ -1,0 +1,51 @@
+"""The facts extractors share, and the Protocol every map extractor implements."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from tools.drift_check.source import SourceFile
+
+Number = int | float
+
+
+@dataclass(frozen=True)
+class Located:
+    line: int
+    col: int  # 1-based
+
+
+@dataclass(frozen=True)
+class Value:
+    """A value expression: its resolved number or string (None if unresolvable), and its text."""
+
+    number: Number | None
+    string: str | None
+    text: str
+    at: Located
+    is_literal: bool  # a plain number literal: safe to rewrite
+
+
+@dataclass(frozen=True)
+class Entry:
+    key: str
+    key_at: Located
+    value: Value
+
+
+@dataclass(frozen=True)
+class MapLiteral:
+    """A dict, object literal or data mapping with string keys, as written in one file."""
+
+    name: str | None  # the variable or key it is assigned to, if any
+    at: Located
+    entries: list[Entry]
+    spreads: list[str]  # names spread into it (`**BASE`, `...BASE`)
+
+
+class MapExtractor(Protocol):
+    suffixes: frozenset[str]
+
+    def maps(self, source: SourceFile) -> list[MapLiteral]: ...

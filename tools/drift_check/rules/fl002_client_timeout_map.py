@@ -1,0 +1,131 @@
+"""FL002 client-timeout-map: a client's per-endpoint timeout map disagrees with the registry.
+
+What it does
+    Finds maps keyed by endpoint paths with numeric values: dict literals in Python, object
+    literals in TypeScript and JavaScript (`as const`, spreads of constants of the same file,
+    `600_000`, `10 * 60 * 1000`), and mappings in JSON and YAML. The unit is read from the
+    name (`_MS`, `Ms`, `timeoutMs` are milliseconds; `_S`, `SECONDS` are seconds), from
+    `[tool.fleet.units]`, or from the values. Reports a value that differs from the registry's
+    client timeout, a key that is no endpoint, and a registry endpoint missing from a map that
+    covers other endpoints of the same app.
+
+Why is this bad?
+    The client gives up at its own timeout. A map that says 5 minutes for an endpoint whose
+    server may take 10 produces client timeouts on cold starts; one that misses an endpoint
+    silently falls back to a default nobody chose for it.
+
+Example
+    export const ENDPOINT_TIMEOUT_MS = { '/z-image-simple': 300_000 };  // registry: 600 s
+
+Use instead
+    export const ENDPOINT_TIMEOUT_MS = { '/z-image-simple': 600_000 };
+
+    `fleet check --fix` rewrites plain number literals to the registry's values.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from tools.drift_check.extract.maps import maps_in, with_spreads
+from tools.drift_check.findings import Edit, Finding
+from tools.drift_check.units import literal, to_seconds, unit_of
+
+if TYPE_CHECKING:
+    from tools.drift_check.extract.base import Entry, MapLiteral
+    from tools.drift_check.project import Project
+    from tools.drift_check.source import SourceFile
+
+PATH_LIKE = re.compile(r"^/[a-z0-9][a-z0-9._-]*$")
+
+
+class ClientTimeoutMap:
+    code = "FL002"
+    name = "client-timeout-map"
+    summary = "A client timeout map disagrees with the registry's client timeouts."
+    documentation = __doc__ or ""
+
+    def check(self, project: Project) -> Iterator[Finding]:
+        for source in project.scanned():
+            maps = maps_in(source)
+            for literal_map in maps:
+                yield from self._check_map(project, source, literal_map, maps)
+
+    def _check_map(
+        self, project: Project, source: SourceFile, mapping: MapLiteral, siblings: list[MapLiteral]
+    ) -> Iterator[Finding]:
+        index = project.index
+        keys = with_spreads(mapping, siblings)
+        entries = [entry for _, entry in keys]
+        if not any(k in index.app_by_path or k in index.retired_endpoints for k, _ in keys):
+            return
+        numbers = [e.value.number for e in entries if e.value.number is not None]
+        if len(numbers) * 2 < len(entries):
+            return  # not a timeout map: an endpoint -> app map, say (FL005 reads those)
+        unit = unit_of(mapping.name, source.path, numbers, project.config.units)
+        for entry in mapping.entries:
+            finding = self._entry(project, source, mapping, entry, unit)
+            if finding is not None:
+                yield finding
+        yield from self._missing(project, source, mapping, {k for k, _ in keys})
+
+    def _entry(
+        self, project: Project, source: SourceFile, mapping: MapLiteral, entry: Entry, unit: str
+    ) -> Finding | None:
+        index = project.index
+        name = mapping.name or "map"
+        if entry.key in index.retired_endpoints:
+            return None  # FL003 reports retired paths wherever they stand
+        endpoint = project.registry.endpoint(entry.key)
+        if endpoint is None:
+            if not PATH_LIKE.match(entry.key):
+                return None
+            return Finding(
+                self.code,
+                source.path,
+                entry.key_at.line,
+                entry.key_at.col,
+                f"{name}[{entry.key!r}]: {entry.key} is not an endpoint in the registry",
+                "remove the key, or add the endpoint to the registry",
+            )
+        if entry.value.number is None:
+            return None
+        actual = to_seconds(entry.value.number, unit)  # type: ignore[arg-type]
+        wanted = endpoint.client_timeout_s
+        if actual == wanted:
+            return None
+        shown = f"{entry.value.text} ({entry.value.number:g} {unit})"
+        fix = None
+        if entry.value.is_literal:
+            at = entry.value.at
+            new = literal(wanted, unit, entry.value.text)  # type: ignore[arg-type]
+            fix = Edit(source.path, at.line, at.col, entry.value.text, new)
+        return Finding(
+            self.code,
+            source.path,
+            entry.value.at.line,
+            entry.value.at.col,
+            f"{name}[{entry.key!r}] is {shown}; the registry's client timeout is {wanted} s",
+            f"set it to {literal(wanted, unit, entry.value.text)}",  # type: ignore[arg-type]
+            fix=fix,
+        )
+
+    def _missing(
+        self, project: Project, source: SourceFile, mapping: MapLiteral, keys: set[str]
+    ) -> Iterator[Finding]:
+        covered = {project.index.app_by_path[k].key for k in keys if k in project.index.app_by_path}
+        for key in sorted(covered, key=list(project.registry.apps).index):
+            app = project.registry.apps[key]
+            missing = [p for p in app.endpoints if p not in keys]
+            if missing:
+                yield Finding(
+                    self.code,
+                    source.path,
+                    mapping.at.line,
+                    mapping.at.col,
+                    f"{mapping.name or 'map'} has timeouts for {app.name} but not for "
+                    f"{', '.join(missing)}",
+                    "add them with the registry's client timeouts (`fleet registry show`)",
+                )

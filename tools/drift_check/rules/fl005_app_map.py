@@ -1,0 +1,127 @@
+"""FL005 app-map: a hand-written map of apps or endpoints that misses some or names the wrong one.
+
+What it does
+    Finds maps keyed by app names (`flux`, `ryla-flux`, `qwen_edit`...) whose values are
+    strings (URLs, hosts, names): when one covers at least half of the fleet but not all of
+    it, the apps it misses are reported. Finds maps from endpoint paths to app names (an
+    `ENDPOINT_APP_MAP`): a path mapped to an app that does not serve it is reported, and so
+    are endpoints missing from a map that covers at least half of them.
+
+Why is this bad?
+    Test and benchmark scripts that keep their own app list drift as apps are added: the
+    audit's `APPS` dict lacked `qwen-edit`, so that app was never tested.
+
+Example
+    APPS = {"flux": "https://ryla--ryla-flux-...", ...}   # six of seven apps
+
+Use instead
+    Build the map from the registry: `fleet registry show --json` (or the generated clients).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from tools.drift_check.extract.maps import maps_in, with_spreads
+from tools.drift_check.findings import Finding
+
+if TYPE_CHECKING:
+    from tools.drift_check.extract.base import MapLiteral
+    from tools.drift_check.project import Project
+    from tools.drift_check.source import SourceFile
+    from tools.fleet.registry.model import App
+
+
+def _normal(text: str) -> str:
+    return text.strip().lower().replace("_", "-")
+
+
+def app_aliases(project: Project) -> dict[str, App]:
+    """Every name a person might key an app by: short name, Modal name, folder, unprefixed."""
+    aliases: dict[str, App] = {}
+    prefix = f"{project.registry.workspace}-"
+    for app in project.registry.apps.values():
+        for alias in (app.key, app.name, app.dir.rsplit("/", 1)[-1], app.name.removeprefix(prefix)):
+            aliases[_normal(alias)] = app
+    return aliases
+
+
+class AppMap:
+    code = "FL005"
+    name = "app-map"
+    summary = "A hand-written map of apps or endpoints misses some or names the wrong app."
+    documentation = __doc__ or ""
+
+    def check(self, project: Project) -> Iterator[Finding]:
+        aliases = app_aliases(project)
+        for source in project.scanned():
+            maps = maps_in(source)
+            for mapping in maps:
+                keys = [key for key, _ in with_spreads(mapping, maps)]
+                strings = [e for e in mapping.entries if e.value.string is not None]
+                if not strings or len(strings) * 2 < len(mapping.entries):
+                    continue
+                yield from self._by_app(project, source, mapping, keys, aliases)
+                yield from self._by_endpoint(project, source, mapping, keys, aliases)
+
+    def _by_app(
+        self,
+        project: Project,
+        source: SourceFile,
+        mapping: MapLiteral,
+        keys: list[str],
+        aliases: dict[str, App],
+    ) -> Iterator[Finding]:
+        apps = project.registry.apps
+        covered = {aliases[_normal(k)].key for k in keys if _normal(k) in aliases}
+        if len(covered) < 2 or len(covered) * 2 < len(apps) or len(covered) == len(apps):
+            return
+        missing = [a.name for a in apps.values() if a.key not in covered]
+        yield Finding(
+            self.code,
+            source.path,
+            mapping.at.line,
+            mapping.at.col,
+            f"{mapping.name or 'map'} covers {len(covered)} of {len(apps)} apps; missing "
+            f"{', '.join(missing)}",
+            "add them, or build the map from the registry (`fleet registry show --json`)",
+        )
+
+    def _by_endpoint(
+        self,
+        project: Project,
+        source: SourceFile,
+        mapping: MapLiteral,
+        keys: list[str],
+        aliases: dict[str, App],
+    ) -> Iterator[Finding]:
+        index = project.index
+        endpoint_keys = [k for k in keys if k in index.app_by_path]
+        if not endpoint_keys:
+            return
+        for entry in mapping.entries:
+            owner = index.app_by_path.get(entry.key)
+            named = aliases.get(_normal(entry.value.string or ""))
+            if owner is not None and named is not None and named is not owner:
+                yield Finding(
+                    self.code,
+                    source.path,
+                    entry.value.at.line,
+                    entry.value.at.col,
+                    f"{mapping.name or 'map'} sends {entry.key} to {named.name}, but "
+                    f"{owner.name} serves it",
+                    f"map it to {owner.key!r} ({owner.name})",
+                )
+        total = len(index.app_by_path)
+        missing = [p for p in index.app_by_path if p not in keys]
+        if missing and len(endpoint_keys) * 2 >= total:
+            yield Finding(
+                self.code,
+                source.path,
+                mapping.at.line,
+                mapping.at.col,
+                f"{mapping.name or 'map'} maps {len(endpoint_keys)} of {total} endpoints; "
+                f"missing {', '.join(missing)}",
+                "add them, or build the map from the registry (`fleet registry show --json`)",
+            )
