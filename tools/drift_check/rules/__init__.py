@@ -9,6 +9,9 @@ from tools.drift_check.rules.fl003_retired_reference import RetiredReference
 from tools.drift_check.rules.fl004_unknown_url import UnknownUrl
 from tools.drift_check.rules.fl005_app_map import AppMap
 from tools.drift_check.rules.fl006_app_definition import AppDefinition
+from tools.drift_check.rules.fl007_workflow_deploy import WorkflowDeploy
+from tools.drift_check.rules.fl008_docs import Docs
+from tools.drift_check.rules.fl009_modal_limits import ModalLimits
 from tools.drift_check.rules.fl010_unused_suppression import UnusedSuppression
 
 ALL_RULES: tuple[Rule, ...] = (
@@ -18,6 +21,9 @@ ALL_RULES: tuple[Rule, ...] = (
     UnknownUrl(),
     AppMap(),
     AppDefinition(),
+    WorkflowDeploy(),
+    Docs(),
+    ModalLimits(),
     UnusedSuppression(),
 )
 RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in ALL_RULES}

@@ -1,0 +1,122 @@
+"""FL008 Markdown and FL009 Modal's limits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.drift_check.conftest import DRIFT, make_repo, run
+from tools.fleet.registry.load import load_registry
+from tools.fleet.render.blocks import render_block
+
+
+def found(root: Path) -> list[tuple[str, str, int, int, str]]:
+    return [(f.code, f.path, f.line, f.col, f.message) for f in run(root).findings]
+
+
+def test_markdown_tables_deploy_instructions_and_blocks(tmp_path: Path) -> None:
+    root = make_repo(tmp_path, {"docs/README.md": DRIFT / "FL008" / "README.md"})
+    assert found(root) == [
+        (
+            "FL008",
+            "docs/README.md",
+            5,
+            40,
+            "/seedvr2 is listed under ryla-flux, but ryla-seedvr2 serves it",
+        ),
+        (
+            "FL008",
+            "docs/README.md",
+            6,
+            33,
+            "/upscale is listed under ryla-seedvr2, but is no endpoint in the registry",
+        ),
+        (
+            "FL003",
+            "docs/README.md",
+            10,
+            23,
+            "deleted deploy file 'apps/modal/app.py': split into per-model apps",
+        ),
+        (
+            "FL008",
+            "docs/README.md",
+            10,
+            23,
+            "`modal deploy apps/modal/app.py`: apps/modal/app.py does not exist",
+        ),
+        (
+            "FL008",
+            "docs/README.md",
+            13,
+            1,
+            "generated block 'apps' is stale: the registry gives different content",
+        ),
+        ("FL008", "docs/README.md", 16, 1, "unknown generated block 'nonsense'"),
+        (
+            "FL008",
+            "docs/README.md",
+            19,
+            1,
+            "generated block 'endpoints' has no `<!-- fleet:end endpoints -->`",
+        ),
+    ]
+
+
+def test_a_current_block_is_clean(tmp_path: Path) -> None:
+    root = make_repo(tmp_path, {})
+    registry = load_registry(root / "registry" / "fleet.yaml")
+    body = render_block(registry, "endpoints", {"env": "staging"})
+    assert body is not None
+    assert "https://ryla-staging--ryla-seedvr2-comfyui-fastapi-app.modal.run/seedvr2" in body
+    (root / "ENDPOINTS.md").write_text(
+        f"<!-- fleet:begin endpoints env=staging -->\n{body}<!-- fleet:end endpoints -->\n"
+    )
+    assert found(root) == []
+
+
+def test_http_clients_must_follow_modal_redirects(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path,
+        {
+            "scripts/client.py": DRIFT / "FL009" / "client.py",
+            "apps/flux/app.py": DRIFT / "FL009" / "local.py",
+        },
+    )
+    assert found(root) == [
+        (
+            "FL009",
+            "apps/flux/app.py",
+            12,
+            12,
+            "httpx.get(...) does not follow redirects, and "
+            "timeout=3 * 60 is over Modal's 150 s web limit: Modal's 303 See Other would fail the "
+            "call",
+        ),
+        (
+            "FL006",
+            "apps/flux/app.py",
+            17,
+            27,
+            "label='a-label-that-is-much-longer-than-the-sixty-"
+            "three-characters-modal-allows' makes the URL label differ from the registry's "
+            "ryla-flux-comfyui-fastapi-app",
+        ),
+        (
+            "FL009",
+            "apps/flux/app.py",
+            17,
+            27,
+            "label 'a-label-that-is-much-longer-than-the-sixty-"
+            "three-characters-modal-allows' is 72 characters; Modal truncates labels over 63 and "
+            "appends a hash",
+        ),
+        (
+            "FL009",
+            "scripts/client.py",
+            7,
+            12,
+            "httpx.post(...) does not follow redirects, and "
+            "timeout=600 is over Modal's 150 s web limit: Modal's 303 See Other would fail "
+            "the call",
+        ),
+    ]

@@ -1,0 +1,147 @@
+"""FL008 docs: Markdown that disagrees with the registry.
+
+What it does
+    In Markdown files: table rows and list items that name one registry app and endpoints the
+    app does not serve (or paths that are no endpoint at all); `modal deploy PATH`
+    instructions whose path is not a registry app's entry file; and generated blocks
+    (`<!-- fleet:begin NAME -->` ... `<!-- fleet:end NAME -->`) whose content is not what the
+    registry gives today, whose name is unknown, or that are never closed.
+
+Why is this bad?
+    Docs are where people copy commands from. The audit's README told everyone to deploy the
+    legacy single app; its endpoint tables were the only list some teams ever read.
+
+Example
+    Deploy with `modal deploy apps/modal/app.py`.
+
+Use instead
+    Deploy with `fleet deploy flux` (or `--all`), and let a generated block list the URLs:
+
+        <!-- fleet:begin endpoints -->
+        <!-- fleet:end endpoints -->
+
+    `fleet check --fix` fills and refreshes generated blocks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from tools.drift_check.extract.commands import deploy_commands
+from tools.drift_check.findings import Edit, Finding
+from tools.fleet.errors import FleetError
+from tools.fleet.render.blocks import BEGIN, BLOCK, arguments, render_block
+
+if TYPE_CHECKING:
+    from tools.drift_check.project import Project
+    from tools.drift_check.source import SourceFile
+
+_PATH_TOKEN = re.compile(r"(?:(?<=^)|(?<=[\s`|,(]))(/[a-z0-9][a-z0-9._-]*)(?=$|[\s`|,).:;])")
+_ROW = re.compile(r"^\s*(?:\||[-*+]\s|\d+\.\s)")
+
+
+class Docs:
+    code = "FL008"
+    name = "docs"
+    summary = "Markdown tables, deploy instructions or generated blocks disagree with the registry."
+    documentation = __doc__ or ""
+
+    def check(self, project: Project) -> Iterator[Finding]:
+        for source in project.scanned("md", "markdown"):
+            yield from self._blocks(project, source)
+            yield from self._deploys(project, source)
+            yield from self._rows(project, source)
+
+    def _blocks(self, project: Project, source: SourceFile) -> Iterator[Finding]:
+        if "fleet:begin" not in source.text:
+            return
+        closed = set()
+        for match in BLOCK.finditer(source.text):
+            closed.add(match.start())
+            name = match["name"]
+            line, col = source.position(match.start("body"))
+            try:
+                wanted = render_block(project.registry, name, arguments(match["args"]))
+            except FleetError as error:
+                yield Finding(self.code, source.path, line, col, f"block {name}: {error}")
+                continue
+            if wanted is None:
+                yield Finding(
+                    self.code,
+                    source.path,
+                    *source.position(match.start()),
+                    f"unknown generated block {name!r}",
+                    "known blocks: apps, endpoints",
+                )
+            elif match["body"] != wanted:
+                yield Finding(
+                    self.code,
+                    source.path,
+                    line,
+                    col,
+                    f"generated block {name!r} is stale: the registry gives different content",
+                    "run `fleet check --fix`",
+                    fix=Edit(source.path, line, col, match["body"], wanted),
+                )
+        for begin in BEGIN.finditer(source.text):
+            if begin.start() not in closed:
+                yield Finding(
+                    self.code,
+                    source.path,
+                    *source.position(begin.start()),
+                    f"generated block {begin['name']!r} has no `<!-- fleet:end "
+                    f"{begin['name']} -->`",
+                )
+
+    def _deploys(self, project: Project, source: SourceFile) -> Iterator[Finding]:
+        entries = project.index.app_by_entry
+        for command in deploy_commands(source.text):
+            path = (command.path or "").removeprefix("./")
+            if command.path is None or path in entries:
+                continue
+            line, col = source.position(command.offset)
+            state = "does not exist" if not project.exists(path) else "is not a registry app"
+            yield Finding(
+                self.code,
+                source.path,
+                line,
+                col,
+                f"`modal deploy {command.target}`: {path} {state}",
+                "document `fleet deploy APP` (or `--all`); `fleet registry show` lists the apps",
+            )
+
+    def _rows(self, project: Project, source: SourceFile) -> Iterator[Finding]:
+        index = project.index
+        names = "|".join(re.escape(name) for name in sorted(index.app_by_name, key=len)[::-1])
+        app_name = re.compile(rf"(?<![\w-])(?:{names})(?![\w-])")
+        for number, text in enumerate(source.lines, start=1):
+            if not _ROW.match(text):
+                continue
+            named = set(app_name.findall(text))
+            paths = [(m.group(1), m.start(1)) for m in _PATH_TOKEN.finditer(text)]
+            if len(named) != 1 or not any(p in index.app_by_path for p, _ in paths):
+                continue
+            app = named.pop()
+            for path, start in paths:
+                yield from self._row_path(project, source, (number, start + 1), app, path)
+
+    def _row_path(
+        self, project: Project, source: SourceFile, at: tuple[int, int], app_name: str, path: str
+    ) -> Iterator[Finding]:
+        index = project.index
+        owner = index.app_by_path.get(path)
+        if path in index.retired_endpoints or (owner is not None and owner.name == app_name):
+            return
+        if owner is not None:
+            message = f"{path} is listed under {app_name}, but {owner.name} serves it"
+        else:
+            message = f"{path} is listed under {app_name}, but is no endpoint in the registry"
+        yield Finding(
+            self.code,
+            source.path,
+            *at,
+            message,
+            "a generated block (`<!-- fleet:begin endpoints -->`) keeps this table current",
+        )

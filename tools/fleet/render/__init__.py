@@ -1,0 +1,1 @@
+"""What fleet generates from the registry: Markdown blocks (and, later, client modules)."""
