@@ -16,7 +16,11 @@ def use_colour(stream: TextIO) -> bool:
     return stream.isatty() and "NO_COLOR" not in os.environ
 
 
-def render(result: CheckResult, colour: bool = False) -> str:
+def render(result: CheckResult, colour: bool | None = None) -> str:
+    """The report; in colour when `colour` says so, or (None) when stdout is a terminal."""
+    if colour is None:
+        colour = use_colour(sys.stdout)
+
     def paint(code: str, text: str) -> str:
         return f"{code}{text}{_RESET}" if colour else text
 
@@ -53,7 +57,3 @@ def summary(result: CheckResult) -> str:
 
 def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'s' * (count != 1)}"
-
-
-def write(result: CheckResult, stream: TextIO = sys.stdout) -> None:
-    stream.write(render(result, colour=use_colour(stream)))

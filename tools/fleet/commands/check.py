@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import enum
+import importlib
+import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from tools.fleet.errors import EXIT_FINDINGS, FleetError
 from tools.fleet.options import RegistryOption
+
+if TYPE_CHECKING:
+    from tools.drift_check.runner import CheckResult
 
 
 class OutputFormat(enum.StrEnum):
@@ -33,6 +38,10 @@ def check(  # noqa: PLR0917 - one parameter per option, as typer declares them
     output_format: Annotated[
         OutputFormat, typer.Option("--format", help="Output format.")
     ] = OutputFormat.text,
+    fix: Annotated[bool, typer.Option("--fix", help="Rewrite what can be fixed safely.")] = False,
+    diff: Annotated[
+        bool, typer.Option("--diff", help="Print the fixes as a patch; write nothing.")
+    ] = False,
     list_rules: Annotated[bool, typer.Option("--list-rules", help="List the rules.")] = False,
     explain: Annotated[
         str | None, typer.Option("--explain", metavar="CODE", help="Print a rule's documentation.")
@@ -42,25 +51,56 @@ def check(  # noqa: PLR0917 - one parameter per option, as typer declares them
 
     Exit codes: 0 clean, 1 findings of error severity, 2 usage or configuration error.
     """
-    from tools.drift_check.rules import ALL_RULES, RULES_BY_CODE
-
-    if list_rules:
-        for rule in ALL_RULES:
-            typer.echo(f"{rule.code}  {rule.name:<22} {rule.summary}")
-        return
-    if explain is not None:
-        rule = RULES_BY_CODE.get(explain.upper())
-        if rule is None:
-            raise FleetError(f"unknown rule {explain!r}; `fleet check --list-rules` lists them")
-        typer.echo(rule.documentation.strip())
+    if list_rules or explain is not None:
+        _catalogue(explain)
         return
 
     from tools.drift_check.runner import check as run_check
 
-    result = run_check(_root(root, registry), registry, [str(p) for p in paths] if paths else None)
+    repository = _root(root, registry)
+    selected = [str(p) for p in paths] if paths else None
+    result = run_check(repository, registry, selected)
+    if fix or diff:
+        result = _fix(repository, registry, selected, result, write=fix and not diff)
     _report(result, output_format)
     if result.errors:
         raise typer.Exit(EXIT_FINDINGS)
+
+
+def _catalogue(explain: str | None) -> None:
+    from tools.drift_check.rules import ALL_RULES, RULES_BY_CODE
+
+    if explain is None:
+        for rule in ALL_RULES:
+            typer.echo(f"{rule.code}  {rule.name:<20} {rule.summary}")
+        return
+    rule = RULES_BY_CODE.get(explain.upper())
+    if rule is None:
+        raise FleetError(f"unknown rule {explain!r}; `fleet check --list-rules` lists them")
+    typer.echo(rule.documentation.strip())
+
+
+def _fix(
+    root: Path,
+    registry: Path | None,
+    selected: list[str] | None,
+    result: CheckResult,
+    *,
+    write: bool,
+) -> CheckResult:
+    from tools.drift_check.fix import plan_fixes, unified_diff, write_fixes
+    from tools.drift_check.runner import check as run_check
+
+    fixes = plan_fixes(root, result.findings)
+    if not write:
+        sys.stdout.write(unified_diff(fixes))
+        return result
+    if not fixes:
+        return result
+    write_fixes(root, fixes)
+    count = sum(f.edits for f in fixes)
+    typer.echo(f"Fixed {count} problem{'s' * (count != 1)} in {len(fixes)} files.", err=True)
+    return run_check(root, registry, selected)
 
 
 def _root(root: Path | None, registry: Path | None) -> Path:
@@ -73,12 +113,20 @@ def _root(root: Path | None, registry: Path | None) -> Path:
     return find_registry(Path.cwd()).parent.parent
 
 
-def _report(result: object, output_format: OutputFormat) -> None:
-    if output_format is OutputFormat.json:
-        from tools.drift_check.report import json_report
+_RENDERERS = {
+    OutputFormat.text: "text",
+    OutputFormat.json: "json_report",
+    OutputFormat.sarif: "sarif",
+    OutputFormat.github: "github",
+}
 
-        sys.stdout.write(json_report.render(result))  # type: ignore[arg-type]
-    else:
-        from tools.drift_check.report import text
 
-        text.write(result)  # type: ignore[arg-type]
+def _report(result: CheckResult, output_format: OutputFormat) -> None:
+    renderer = importlib.import_module(f"tools.drift_check.report.{_RENDERERS[output_format]}")
+    sys.stdout.write(renderer.render(result))
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary_file:
+        from tools.drift_check.report.github import step_summary
+
+        with open(summary_file, "a", encoding="utf-8") as stream:
+            stream.write(step_summary(result))

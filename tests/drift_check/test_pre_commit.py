@@ -1,0 +1,42 @@
+"""The pre-commit contract: named files are checked, plus what the whole registry implies."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from tests.conftest import REPO
+from tests.drift_check.conftest import make_repo, places, run
+
+
+def test_named_files_only_plus_registry_wide_invariants(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path,
+        {"a.py": 'X = "/flux-instantid"\n', "b.py": 'Y = "/flux-instantid"\n'},
+    )
+    app = root / "apps" / "seedvr2" / "app.py"
+    app.write_text(app.read_text().replace("TIMEOUT_S = 900", "TIMEOUT_S = 1000"))
+    assert places(run(root, ["b.py"])) == [
+        ("FL001", "apps/seedvr2/app.py", 14, 30),
+        ("FL003", "b.py", 1, 6),
+    ]
+
+
+def test_naming_the_registry_or_an_app_file_checks_everything(tmp_path: Path) -> None:
+    root = make_repo(tmp_path, {"a.py": 'X = "/flux-instantid"\n'})
+    assert places(run(root, ["registry/fleet.yaml"])) == [("FL003", "a.py", 1, 6)]
+    assert places(run(root, ["apps/flux/service.py"])) == [("FL003", "a.py", 1, 6)]
+
+
+def test_the_published_hook_runs_fleet_check() -> None:
+    [hook] = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
+    assert (hook["id"], hook["entry"], hook["language"], hook["require_serial"]) == (
+        "fleet-check",
+        "fleet check",
+        "python",
+        True,
+    )
+    local = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text())
+    ids = [h["id"] for repo in local["repos"] for h in repo["hooks"]]
+    assert "fleet-check" in ids
