@@ -100,6 +100,22 @@ class RegistryIndex:
         parts = sorted(self.retired, key=lambda r: -len(r.text))
         return re.compile("|".join(f"(?P<r{i}>{_token(r)})" for i, r in enumerate(parts)))
 
+    def mentions_retired(self, text: str) -> bool:
+        """A cheap test before the regex: substring search runs at C speed."""
+        return any(retired.text in text for retired in self.retired)
+
+    @cached_property
+    def map_key_regex(self) -> re.Pattern[str]:
+        """A quoted endpoint path or app name: the files worth parsing for maps."""
+        keys = {*self.app_by_path, *self.retired_endpoints}
+        prefix = f"{self.registry.workspace}-"
+        for app in self.registry.apps.values():
+            keys |= {app.key, app.name, app.dir.rsplit("/", 1)[-1], app.name.removeprefix(prefix)}
+        alternatives = "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
+        return re.compile(
+            rf"[\"'`](?:{alternatives})[\"'`]|^\s*(?:{alternatives})\s*:", re.MULTILINE
+        )
+
     @cached_property
     def retired_by_group(self) -> dict[str, Retired]:
         parts = sorted(self.retired, key=lambda r: -len(r.text))

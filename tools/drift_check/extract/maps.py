@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from tools.drift_check.extract.base import Entry, MapExtractor, MapLiteral
 from tools.drift_check.extract.data import DataMaps
 from tools.drift_check.extract.python import PythonMaps
@@ -12,9 +14,12 @@ EXTRACTORS: tuple[MapExtractor, ...] = (PythonMaps(), TypeScriptMaps(), DataMaps
 _BY_SUFFIX = {suffix: e for e in EXTRACTORS for suffix in e.suffixes}
 
 
-def maps_in(source: SourceFile) -> list[MapLiteral]:
+def maps_in(source: SourceFile, hint: re.Pattern[str] | None = None) -> list[MapLiteral]:
+    """The maps of a file; with `hint`, none unless the text matches it (a cheap pre-filter)."""
     extractor = _BY_SUFFIX.get(source.suffix)
-    return extractor.maps(source) if extractor is not None else []
+    if extractor is None or (hint is not None and hint.search(source.text) is None):
+        return []
+    return extractor.maps(source)
 
 
 def with_spreads(literal: MapLiteral, siblings: list[MapLiteral]) -> list[tuple[str, Entry]]:

@@ -49,7 +49,7 @@ class ClientTimeoutMap:
 
     def check(self, project: Project) -> Iterator[Finding]:
         for source in project.scanned():
-            maps = maps_in(source)
+            maps = maps_in(source, project.index.map_key_regex)
             for literal_map in maps:
                 yield from self._check_map(project, source, literal_map, maps)
 

@@ -49,6 +49,8 @@ class RetiredReference:
         regex = project.index.retired_regex
         groups = project.index.retired_by_group
         for source in project.scanned():
+            if not project.index.mentions_retired(source.text):
+                continue
             for match in regex.finditer(source.text):
                 retired = groups[match.lastgroup or ""]
                 line, col = source.position(match.start())
