@@ -53,6 +53,10 @@ def build_project(
         )
     )
     fileset = read_files(root, list_paths(root), exclude, GlobSet(config.include))
+    # Named client maps are read even where discovery or the globs would pass them over.
+    listed = {source.path for source in fileset.files}
+    named = [p for p in config.client_maps if p not in listed and (root / p).is_file()]
+    fileset.files += read_files(root, named, GlobSet(()), GlobSet(())).files
     project = Project(
         root=root,
         registry=registry,

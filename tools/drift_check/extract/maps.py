@@ -10,12 +10,20 @@ from tools.drift_check.extract.python import PythonMaps
 from tools.drift_check.extract.typescript import TypeScriptMaps
 from tools.drift_check.source import SourceFile
 
-EXTRACTORS: tuple[MapExtractor, ...] = (PythonMaps(), TypeScriptMaps(), DataMaps())
+_DATA = DataMaps()
+EXTRACTORS: tuple[MapExtractor, ...] = (PythonMaps(), TypeScriptMaps(), _DATA)
 _BY_SUFFIX = {suffix: e for e in EXTRACTORS for suffix in e.suffixes}
 
 
-def maps_in(source: SourceFile, hint: re.Pattern[str] | None = None) -> list[MapLiteral]:
-    """The maps of a file; with `hint`, none unless the text matches it (a cheap pre-filter)."""
+def maps_in(
+    source: SourceFile, hint: re.Pattern[str] | None = None, *, as_data: bool = False
+) -> list[MapLiteral]:
+    """The maps of a file; with `hint`, none unless the text matches it (a cheap pre-filter).
+
+    `as_data` reads any file as JSON or YAML: for the files `[tool.fleet] client-maps` names.
+    """
+    if as_data:
+        return _DATA.maps(source)
     extractor = _BY_SUFFIX.get(source.suffix)
     if extractor is None or (hint is not None and hint.search(source.text) is None):
         return []

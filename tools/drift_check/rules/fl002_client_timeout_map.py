@@ -49,7 +49,8 @@ class ClientTimeoutMap:
 
     def check(self, project: Project) -> Iterator[Finding]:
         for source in project.scanned():
-            maps = maps_in(source, project.index.map_key_regex)
+            forced = source.path in project.config.client_maps
+            maps = maps_in(source, project.index.map_key_regex, as_data=forced)
             for literal_map in maps:
                 yield from self._check_map(project, source, literal_map, maps)
 

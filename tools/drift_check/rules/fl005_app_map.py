@@ -56,7 +56,8 @@ class AppMap:
     def check(self, project: Project) -> Iterator[Finding]:
         aliases = app_aliases(project)
         for source in project.scanned():
-            maps = maps_in(source, project.index.map_key_regex)
+            forced = source.path in project.config.client_maps
+            maps = maps_in(source, project.index.map_key_regex, as_data=forced)
             for mapping in maps:
                 keys = [key for key, _ in with_spreads(mapping, maps)]
                 strings = [e for e in mapping.entries if e.value.string is not None]
