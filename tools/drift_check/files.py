@@ -52,23 +52,27 @@ def _walk(root: Path) -> list[str]:
 
 def read_files(root: Path, paths: list[str], exclude: GlobSet, include: GlobSet) -> FileSet:
     result = FileSet(files=[])
+    base = str(root)
     for path in paths:
         if exclude.match(path) or (include.patterns and not include.match(path)):
             continue
-        source = _read(root / path, path, result.skipped)
+        source = _read(os.path.join(base, path), path, result.skipped)
         if source is not None:
             result.files.append(source)
     return result
 
 
-def _read(full: Path, path: str, skipped: Counter[str]) -> SourceFile | None:
+def _read(full: str, path: str, skipped: Counter[str]) -> SourceFile | None:
     try:
-        if full.stat().st_size > MAX_FILE_BYTES:
-            skipped["huge"] += 1
-            return None
-        raw = full.read_bytes()
+        with open(full, "rb") as stream:
+            raw = stream.read(MAX_FILE_BYTES + 1)
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return None  # deleted since git listed it, or a submodule
     except OSError:
         skipped["unreadable"] += 1
+        return None
+    if len(raw) > MAX_FILE_BYTES:
+        skipped["huge"] += 1
         return None
     if b"\0" in raw[:BINARY_SNIFF_BYTES]:
         skipped["binary"] += 1

@@ -100,6 +100,16 @@ class RegistryIndex:
         parts = sorted(self.retired, key=lambda r: -len(r.text))
         return re.compile("|".join(f"(?P<r{i}>{_token(r)})" for i, r in enumerate(parts)))
 
+    @cached_property
+    def app_name_regex(self) -> re.Pattern[str]:
+        """Any registry app's Modal name, as a whole token."""
+        names = "|".join(re.escape(n) for n in sorted(self.app_by_name, key=len, reverse=True))
+        return re.compile(rf"(?<![\w-])(?:{names})(?![\w-])")
+
+    @cached_property
+    def app_order(self) -> dict[str, int]:
+        return {key: i for i, key in enumerate(self.registry.apps)}
+
     def mentions_retired(self, text: str) -> bool:
         """A cheap test before the regex: substring search runs at C speed."""
         return any(retired.text in text for retired in self.retired)

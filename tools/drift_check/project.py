@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from tools.drift_check.config import CheckConfig
@@ -31,6 +32,19 @@ class Project:
 
     def registry_line(self, *loc: str | int) -> int:
         return self.registry_lines.line_of(loc)
+
+    @cached_property
+    def _by_folder(self) -> dict[str, list[SourceFile]]:
+        by_folder: dict[str, list[SourceFile]] = {}
+        for source in self.files:
+            parts = source.path.split("/")
+            for depth in range(1, len(parts)):
+                by_folder.setdefault("/".join(parts[:depth]), []).append(source)
+        return by_folder
+
+    def files_under(self, folder: str) -> list[SourceFile]:
+        """The files below `folder`."""
+        return self._by_folder.get(folder.rstrip("/"), [])
 
     def file(self, path: str) -> SourceFile | None:
         return self._by_path.get(path)

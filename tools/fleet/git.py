@@ -27,6 +27,5 @@ def _run(root: Path, *args: str) -> bytes:
 def work_tree_files(root: Path) -> list[str]:
     """Tracked files and untracked ones git does not ignore, relative to `root`, sorted."""
     output = _run(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
-    paths = {p for p in output.decode("utf-8", errors="surrogateescape").split("\0") if p}
-    # A deleted but still tracked file is listed: only what exists can be read.
-    return sorted(p for p in paths if (root / p).is_file())
+    # A file deleted but still tracked is listed too: readers skip what is gone.
+    return sorted({p for p in output.decode("utf-8", errors="surrogateescape").split("\0") if p})

@@ -79,7 +79,8 @@ class ClientTimeoutMap:
         name = mapping.name or "map"
         if entry.key in index.retired_endpoints:
             return None  # FL003 reports retired paths wherever they stand
-        endpoint = project.registry.endpoint(entry.key)
+        owner = index.app_by_path.get(entry.key)
+        endpoint = owner.endpoints[entry.key] if owner is not None else None
         if endpoint is None:
             if not PATH_LIKE.match(entry.key):
                 return None
@@ -117,7 +118,7 @@ class ClientTimeoutMap:
         self, project: Project, source: SourceFile, mapping: MapLiteral, keys: set[str]
     ) -> Iterator[Finding]:
         covered = {project.index.app_by_path[k].key for k in keys if k in project.index.app_by_path}
-        for key in sorted(covered, key=list(project.registry.apps).index):
+        for key in sorted(covered, key=project.index.app_order.__getitem__):
             app = project.registry.apps[key]
             missing = [p for p in app.endpoints if p not in keys]
             if missing:

@@ -113,8 +113,8 @@ class AppDefinition:
 
     def _routes(self, project: Project, app: App) -> Iterator[Finding]:
         served: dict[str, tuple[str, int, int]] = {}
-        for source in project.files:
-            if not source.path.startswith(f"{app.dir}/") or source.suffix != "py":
+        for source in project.files_under(app.dir):
+            if source.suffix != "py":
                 continue
             facts = python_facts(source)
             for route in facts.routes if facts else []:

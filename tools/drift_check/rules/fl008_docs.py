@@ -114,12 +114,10 @@ class Docs:
 
     def _rows(self, project: Project, source: SourceFile) -> Iterator[Finding]:
         index = project.index
-        names = "|".join(re.escape(name) for name in sorted(index.app_by_name, key=len)[::-1])
-        app_name = re.compile(rf"(?<![\w-])(?:{names})(?![\w-])")
         for number, text in enumerate(source.lines, start=1):
-            if not _ROW.match(text):
+            if not _ROW.match(text) or "/" not in text:
                 continue
-            named = set(app_name.findall(text))
+            named = set(index.app_name_regex.findall(text))
             paths = [(m.group(1), m.start(1)) for m in _PATH_TOKEN.finditer(text)]
             if len(named) != 1 or not any(p in index.app_by_path for p, _ in paths):
                 continue

@@ -1,0 +1,144 @@
+"""`fleet check` against `python3 -c pass` and ripgrep, measured in one script.
+
+    python benchmarks/check.py [--apps 500] [--files 10000] [--runs 5]
+
+1. On this repository: `fleet check` as a ratio of a bare interpreter's start-up.
+2. On a generated monorepo (a registry of N apps, M files of Python, TypeScript, Markdown
+   and workflows, in a git work tree): `fleet check` as a ratio of `rg -l modal.run` over the
+   same tree, with the peak memory of each, and the same at half the size to show growth.
+Prints medians; nothing here asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def measure(command: list[str], cwd: Path, runs: int) -> tuple[float, float]:
+    """Median seconds and the largest peak RSS (MiB) over `runs` runs."""
+    seconds, peaks = [], []
+    for _ in range(runs):
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        _, _, usage = os.wait4(process.pid, 0)
+        seconds.append(time.perf_counter() - started)
+        peaks.append(usage.ru_maxrss / 1024)
+    return statistics.median(seconds), max(peaks)
+
+
+def generate(root: Path, apps: int, files: int) -> None:
+    """A monorepo: one registry, `apps` app folders, and `files` files in all."""
+    endpoints = []
+    lines = ["version: 1", "workspace: acme", "environments:", "  main: {web_suffix: ''}", "apps:"]
+    for i in range(apps):
+        lines += [
+            f"  app{i}:",
+            f"    name: acme-app{i}",
+            f"    dir: services/app{i}",
+            "    gpu: L4",
+            "    timeout_s: 600",
+            "    web: {class: Server, method: web}",
+            "    endpoints:",
+        ]
+        for j in range(2):
+            path = f"/app{i}-op{j}"
+            endpoints.append((i, path))
+            lines += [
+                f"      {path}:",
+                "        kind: text-to-image",
+                "        client_timeout_s: 300",
+                "        idempotent: true",
+                "        smoke: {request: {prompt: a, width: 64, height: 64}, expect: image}",
+            ]
+    (root / "registry").mkdir(parents=True)
+    (root / "registry" / "fleet.yaml").write_text("\n".join(lines) + "\n")
+    written = 1
+    for i in range(apps):
+        folder = root / "services" / f"app{i}"
+        folder.mkdir(parents=True)
+        routes = "".join(
+            f'\n@api.post("/app{i}-op{j}")\ndef op{j}() -> dict:\n    return {{}}\n'
+            for j in range(2)
+        )
+        (folder / "app.py").write_text(
+            f'import modal\nfrom fastapi import FastAPI\n\napp = modal.App("acme-app{i}")\n'
+            f'api = FastAPI()\n{routes}\n\n@app.cls(gpu="L4", timeout=10 * 60)\nclass Server:\n'
+            "    @modal.asgi_app()\n    def web(self):\n        return api\n"
+        )
+        (folder / "README.md").write_text(
+            f"# app{i}\n\nCall https://acme--acme-app{i}-server-web.modal.run/app{i}-op0\n"
+        )
+        written += 2
+    kinds = ("py", "ts", "md", "txt")
+    n = 0
+    while written < files:
+        i, path = endpoints[n % len(endpoints)]
+        kind = kinds[n % len(kinds)]
+        target = root / "src" / f"pkg{n % 97}" / f"module{n}.{kind}"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        url = f"https://acme--acme-app{i}-server-web.modal.run{path}"
+        body = {
+            "py": (
+                f'"""Module {n}."""\nURL = "{url}"\nTIMEOUTS_S = {{"{path}": 300}}\n\n\n'
+                f"def f(x):\n    return x * {n}\n"
+            ),
+            "ts": (
+                f"export const URL_{n} = '{url}';\n"
+                f"export const T_MS = {{ '{path}': 300_000 }} as const;\n"
+            ),
+            "md": f"# Notes {n}\n\nThe endpoint `{path}` is served at {url}.\n",
+            "txt": "lorem ipsum dolor sit amet\n" * 20,
+        }[kind]
+        target.write_text(body)
+        written += 1
+        n += 1
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--apps", type=int, default=500)
+    parser.add_argument("--files", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    fleet = [sys.executable, "-m", "tools.fleet", "check"]
+    rg = str(BIN / "rg") if (BIN / "rg").exists() else "rg"
+
+    bare, _ = measure([sys.executable, "-c", "pass"], REPO, args.runs)
+    own, own_peak = measure(fleet, REPO, args.runs)
+    print(
+        f"this repository: python3 -c pass {bare * 1000:.0f} ms, fleet check {own * 1000:.0f} ms "
+        f"({own / bare:.1f}x), peak {own_peak:.0f} MiB"
+    )
+
+    results = {}
+    for scale in (0.5, 1.0):
+        apps, files = int(args.apps * scale), int(args.files * scale)
+        with tempfile.TemporaryDirectory() as folder:
+            root = Path(folder)
+            generate(root, apps, files)
+            grep, grep_peak = measure([rg, "-l", "modal.run", "."], root, args.runs)
+            check, check_peak = measure([*fleet, "--root", str(root)], REPO, args.runs)
+            results[scale] = check
+            print(
+                f"{apps} apps, {files} files: rg {grep * 1000:.0f} ms ({grep_peak:.0f} MiB), "
+                f"fleet check {check * 1000:.0f} ms ({check_peak:.0f} MiB), "
+                f"ratio {check / grep:.1f}x"
+            )
+    print(f"growth from half to full size: {results[1.0] / results[0.5]:.2f}x (linear: 2x)")
+
+
+if __name__ == "__main__":
+    main()
