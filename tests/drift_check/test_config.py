@@ -58,7 +58,7 @@ def test_invalid_configuration_exits_2(tmp_path: Path) -> None:
     result = run_fleet("check", "--root", str(root))
     assert (result.returncode, result.stderr) == (
         2,
-        "pyproject.toml: tool.fleet.exclude: Input should be a valid tuple\n",
+        "pyproject.toml: tool.fleet.exclude: must be a list of strings\n",
     )
 
 

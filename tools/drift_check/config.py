@@ -12,24 +12,24 @@ ENDPOINT_TIMEOUTS = "ms"
 from __future__ import annotations
 
 import tomllib
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from typing import Any, Literal
 
 from tools.fleet.errors import FleetError, Problem
 
 Unit = Literal["s", "ms"]
+_UNITS = ("s", "ms")
+_KEYS = ("registry", "include", "exclude", "client-maps", "units")
 
 
-class CheckConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
-
+@dataclass(frozen=True)
+class CheckConfig:
     registry: str | None = None
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
-    client_maps: tuple[str, ...] = Field(default=(), alias="client-maps")
-    units: dict[str, Unit] = Field(default_factory=dict)
+    client_maps: tuple[str, ...] = ()
+    units: dict[str, Unit] = field(default_factory=dict)
 
 
 def load_config(root: Path) -> CheckConfig:
@@ -40,10 +40,39 @@ def load_config(root: Path) -> CheckConfig:
         data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise FleetError(Problem(f"invalid TOML: {error}", "pyproject.toml")) from None
-    section = data.get("tool", {}).get("fleet", {})
-    try:
-        return CheckConfig.model_validate(section)
-    except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(p) for p in ("tool", "fleet", *first["loc"]))
-        raise FleetError(Problem(f"{where}: {first['msg']}", "pyproject.toml")) from None
+    return parse_config(data.get("tool", {}).get("fleet", {}))
+
+
+def parse_config(section: Any) -> CheckConfig:
+    """`[tool.fleet]` checked by hand: a small table, and `fleet check` starts faster without
+    building a pydantic model for it."""
+    if not isinstance(section, dict):
+        _fail("", "must be a table")
+    unknown = sorted(set(section) - set(_KEYS))
+    if unknown:
+        _fail(unknown[0], "unknown key")
+    registry = section.get("registry")
+    if registry is not None and not isinstance(registry, str):
+        _fail("registry", "must be a string")
+    units = section.get("units", {})
+    if not isinstance(units, dict) or any(u not in _UNITS for u in units.values()):
+        _fail("units", 'must map names to "s" or "ms"')
+    return CheckConfig(
+        registry=registry,
+        include=_globs(section, "include"),
+        exclude=_globs(section, "exclude"),
+        client_maps=_globs(section, "client-maps"),
+        units=dict(units),
+    )
+
+
+def _globs(section: dict[str, Any], key: str) -> tuple[str, ...]:
+    value = section.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        _fail(key, "must be a list of strings")
+    return tuple(value)
+
+
+def _fail(key: str, message: str) -> None:
+    where = f"tool.fleet.{key}" if key else "tool.fleet"
+    raise FleetError(Problem(f"{where}: {message}", "pyproject.toml"))

@@ -122,8 +122,9 @@ class RegistryIndex:
         for app in self.registry.apps.values():
             keys |= {app.key, app.name, app.dir.rsplit("/", 1)[-1], app.name.removeprefix(prefix)}
         alternatives = "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
+        # A key: quoted, or bare (TypeScript objects, YAML), and followed by a colon.
         return re.compile(
-            rf"[\"'`](?:{alternatives})[\"'`]|^\s*(?:{alternatives})\s*:", re.MULTILINE
+            rf"(?:[\"'`](?:{alternatives})[\"'`]|(?<![\w$./-])(?:{alternatives}))\s*:"
         )
 
     @cached_property

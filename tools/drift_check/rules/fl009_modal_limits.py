@@ -44,7 +44,7 @@ class ModalLimits:
         limit = project.registry.policy.web_request_limit_s
         longest = max(e.client_timeout_s for _, _, e in project.registry.endpoints())
         for source in project.scanned("py"):
-            if "httpx" not in source.text and "label" not in source.text:
+            if "httpx" not in source.text and "label=" not in source.text:
                 continue
             facts = python_facts(source)
             if facts is None:
