@@ -6,8 +6,11 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from tools.drift_check.source import SourceFile
 from tools.fleet.registry import modal_names
 from tools.fleet.registry.model import App, Registry, RetiredApp, RetiredEndpoint, RetiredFile
+
+_KEY_BEFORE_COLON = re.compile(r"""["'`]?([A-Za-z0-9_./-]+)["'`]?[ \t]*:""")
 
 # Paths every web app answers besides its endpoints (FastAPI's own and the shared /health).
 STANDARD_PATHS = frozenset({"/", "/health", "/docs", "/openapi.json", "/redoc"})
@@ -115,17 +118,25 @@ class RegistryIndex:
         return any(retired.text in text for retired in self.retired)
 
     @cached_property
-    def map_key_regex(self) -> re.Pattern[str]:
-        """A quoted endpoint path or app name: the files worth parsing for maps."""
+    def map_keys(self) -> frozenset[str]:
+        """Endpoint paths and app names: the keys that make a map worth reading."""
         keys = {*self.app_by_path, *self.retired_endpoints}
         prefix = f"{self.registry.workspace}-"
         for app in self.registry.apps.values():
             keys |= {app.key, app.name, app.dir.rsplit("/", 1)[-1], app.name.removeprefix(prefix)}
-        alternatives = "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
-        # A key: quoted, or bare (TypeScript objects, YAML), and followed by a colon.
-        return re.compile(
-            rf"(?:[\"'`](?:{alternatives})[\"'`]|(?<![\w$./-])(?:{alternatives}))\s*:"
-        )
+        return frozenset(keys)
+
+    def may_hold_maps(self, source: SourceFile) -> bool:
+        """Whether a key the registry knows stands before a colon: a cheap pre-filter.
+
+        One simple pattern and a set lookup; an alternation of a thousand names is far slower.
+        """
+        cached = source.cache.get("map_hint")
+        if cached is None:
+            keys = self.map_keys
+            cached = any(m[1] in keys for m in _KEY_BEFORE_COLON.finditer(source.text))
+            source.cache["map_hint"] = cached
+        return bool(cached)
 
     @cached_property
     def retired_by_group(self) -> dict[str, Retired]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 
 from tools.drift_check.extract.base import Entry, MapExtractor, MapLiteral
 from tools.drift_check.extract.data import DataMaps
@@ -16,16 +16,16 @@ _BY_SUFFIX = {suffix: e for e in EXTRACTORS for suffix in e.suffixes}
 
 
 def maps_in(
-    source: SourceFile, hint: re.Pattern[str] | None = None, *, as_data: bool = False
+    source: SourceFile, hint: Callable[[SourceFile], bool] | None = None, *, as_data: bool = False
 ) -> list[MapLiteral]:
-    """The maps of a file; with `hint`, none unless the text matches it (a cheap pre-filter).
+    """The maps of a file; with `hint`, none unless it says the file may hold some.
 
     `as_data` reads any file as JSON or YAML: for the files `[tool.fleet] client-maps` names.
     """
     if as_data:
         return _DATA.maps(source)
     extractor = _BY_SUFFIX.get(source.suffix)
-    if extractor is None or (hint is not None and hint.search(source.text) is None):
+    if extractor is None or (hint is not None and not hint(source)):
         return []
     return extractor.maps(source)
 

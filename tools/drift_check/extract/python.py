@@ -101,12 +101,19 @@ class _Extractor:
         self.app_variables: set[str] = set()
         for node in tree.body:
             self._app_assignment(node)
+        # One breadth-first walk: an assignment is met before the dict literal it assigns.
+        names: dict[int, str] = {}
         for node in ast.walk(tree):
             if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
                 self._decorated(node)
             elif isinstance(node, ast.Call):
                 self._client_call(node)
-        self._dicts(tree)
+            elif isinstance(node, ast.Dict):
+                self._dict(node, names.get(id(node)))
+            elif isinstance(node, ast.Assign | ast.AnnAssign):
+                target = _assignment_target(node)
+                if target is not None and isinstance(node.value, ast.Dict):
+                    names[id(node.value)] = target
 
     def value(self, node: ast.expr) -> Value:
         number = number_of(node, self.constants)
@@ -186,17 +193,6 @@ class _Extractor:
         if name in HTTP_CLIENTS:
             keywords = {k.arg: self.value(k.value) for k in node.keywords if k.arg}
             self.facts.client_calls.append(ClientCall(name, _at(node), keywords))
-
-    def _dicts(self, tree: ast.Module) -> None:
-        named: dict[int, str] = {}
-        for node in ast.walk(tree):
-            target = _assignment_target(node)
-            value = getattr(node, "value", None)
-            if target is not None and isinstance(value, ast.Dict):
-                named[id(value)] = target
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Dict):
-                self._dict(node, named.get(id(node)))
 
     def _dict(self, node: ast.Dict, name: str | None) -> None:
         entries, spreads = [], []

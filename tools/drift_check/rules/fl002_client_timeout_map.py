@@ -50,7 +50,7 @@ class ClientTimeoutMap:
     def check(self, project: Project) -> Iterator[Finding]:
         for source in project.scanned():
             forced = source.path in project.config.client_maps
-            maps = maps_in(source, project.index.map_key_regex, as_data=forced)
+            maps = maps_in(source, project.index.may_hold_maps, as_data=forced)
             for literal_map in maps:
                 yield from self._check_map(project, source, literal_map, maps)
 

@@ -57,7 +57,7 @@ class AppMap:
         aliases = app_aliases(project)
         for source in project.scanned():
             forced = source.path in project.config.client_maps
-            maps = maps_in(source, project.index.map_key_regex, as_data=forced)
+            maps = maps_in(source, project.index.may_hold_maps, as_data=forced)
             for mapping in maps:
                 keys = [key for key, _ in with_spreads(mapping, maps)]
                 strings = [e for e in mapping.entries if e.value.string is not None]
