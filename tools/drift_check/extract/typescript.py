@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterator
 
 from tools.drift_check.extract.base import Entry, Located, MapLiteral, Value
 from tools.drift_check.source import SourceFile
@@ -75,31 +76,34 @@ def _python_expression(text: str) -> ast.expr | None:
         return None
 
 
-def _closing(text: str, start: int) -> int | None:
-    """The index of the brace closing the one at `start`, skipping strings and comments."""
-    depth = 0
+def _code(text: str, start: int, end: int) -> Iterator[tuple[int, str]]:
+    """Each character of `text[start:end]` outside strings, template literals and comments."""
     i = start
-    limit = min(len(text), start + _MAX_OBJECT)
-    while i < limit:
+    while i < end:
         char = text[i]
         if char in "\"'`":
             i = _after_string(text, i)
-            continue
-        if text.startswith("//", i):
-            newline = text.find("\n", i)
-            i = limit if newline == -1 else newline
-            continue
-        if text.startswith("/*", i):
-            close = text.find("*/", i + 2)
-            i = limit if close == -1 else close + 2
-            continue
+        elif text.startswith("//", i):
+            newline = text.find("\n", i, end)
+            i = end if newline == -1 else newline
+        elif text.startswith("/*", i):
+            close = text.find("*/", i + 2, end)
+            i = end if close == -1 else close + 2
+        else:
+            yield i, char
+            i += 1
+
+
+def _closing(text: str, start: int) -> int | None:
+    """The index of the brace closing the one at `start`."""
+    depth = 0
+    for i, char in _code(text, start, min(len(text), start + _MAX_OBJECT)):
         if char in "{[(":
             depth += 1
         elif char in "}])":
             depth -= 1
             if depth == 0:
                 return i
-        i += 1
     return None
 
 
@@ -175,23 +179,11 @@ def _string_literal(text: str) -> str | None:
 
 
 def _top_level_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The spans between the object's top-level commas."""
     items = []
     depth = 0
     item_start = start
-    i = start
-    while i < end:
-        char = text[i]
-        if char in "\"'`":
-            i = _after_string(text, i)
-            continue
-        if text.startswith("//", i):
-            newline = text.find("\n", i)
-            i = end if newline == -1 else newline
-            continue
-        if text.startswith("/*", i):
-            close = text.find("*/", i + 2)
-            i = end if close == -1 else close + 2
-            continue
+    for i, char in _code(text, start, end):
         if char in "{[(":
             depth += 1
         elif char in "}])":
@@ -199,6 +191,5 @@ def _top_level_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
         elif char == "," and depth == 0:
             items.append((item_start, i))
             item_start = i + 1
-        i += 1
     items.append((item_start, end))
     return [(s, e) for s, e in items if text[s:e].strip()]
