@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+TS := clients/typescript
+TS_STAMP := $(TS)/node_modules/.installed
 
 .PHONY: demo test lint clean
 
@@ -15,21 +17,27 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m compileall -q tools apps > /dev/null
 	touch $@
 
+$(TS_STAMP): $(TS)/package-lock.json
+	cd $(TS) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 demo: $(STAMP)
 	$(BIN)/fleet registry validate
 	$(BIN)/fleet registry show
 
-lint: $(STAMP)
+lint: $(STAMP) $(TS_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/fleet registry validate
 	$(BIN)/fleet registry schema --check
 	$(BIN)/fleet check
+	$(BIN)/fleet render --check
+	$(TS)/node_modules/.bin/tsc --noEmit --strict -p $(TS)
 	$(BIN)/zizmor --offline --no-progress .github/workflows
 
-test: lint
+test: lint $(TS_STAMP)
 	./scripts/pytest.sh $(BIN)/python
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pre-commit run --all-files --show-diff-on-failure
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(TS)/node_modules .pytest_cache .ruff_cache .hypothesis

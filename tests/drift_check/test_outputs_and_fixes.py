@@ -31,7 +31,7 @@ def broken_repo(tmp_path: Path) -> Path:
         tmp_path,
         {
             "libs/modal-client.ts": DRIFT / "FL002" / "modal-client.ts",
-            "docs/ENDPOINTS.md": "<!-- fleet:begin apps -->\nold\n<!-- fleet:end apps -->\n",
+            "docs/APPS.md": "<!-- fleet:begin apps -->\nold\n<!-- fleet:end apps -->\n",
         },
     )
     app = root / "apps" / "flux" / "app.py"
@@ -100,7 +100,7 @@ def test_fix_rewrites_literals_and_blocks_and_is_idempotent(tmp_path: Path) -> N
     assert '"/flux-dev": 240_000,' in (root / "libs" / "modal-client.ts").read_text()
     assert (
         "| ryla-seedvr2 | `apps/seedvr2` | A100 | 900 s | `/seedvr2` |"
-        in (root / "docs" / "ENDPOINTS.md").read_text()
+        in (root / "docs" / "APPS.md").read_text()
     )
     snapshot = {p: p.read_text() for p in root.rglob("*") if p.is_file()}
     second = fleet(root, "--fix")

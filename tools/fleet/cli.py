@@ -14,6 +14,7 @@ import typer
 from tools.fleet import __version__
 from tools.fleet.commands import check as check_command
 from tools.fleet.commands import registry as registry_command
+from tools.fleet.commands import render as render_command
 from tools.fleet.commands import serve as serve_command
 from tools.fleet.errors import EXIT_USAGE, FleetError
 
@@ -26,6 +27,7 @@ app = typer.Typer(
 )
 app.command(name="check")(check_command.check)
 app.add_typer(registry_command.app, name="registry")
+app.command(name="render")(render_command.render)
 app.command(name="serve")(serve_command.serve)
 
 

@@ -13,6 +13,7 @@ from tools.drift_check.rules.fl007_workflow_deploy import WorkflowDeploy
 from tools.drift_check.rules.fl008_docs import Docs
 from tools.drift_check.rules.fl009_modal_limits import ModalLimits
 from tools.drift_check.rules.fl010_unused_suppression import UnusedSuppression
+from tools.drift_check.rules.fl011_generated_file import GeneratedFile
 
 ALL_RULES: tuple[Rule, ...] = (
     ServerTimeout(),
@@ -25,5 +26,6 @@ ALL_RULES: tuple[Rule, ...] = (
     Docs(),
     ModalLimits(),
     UnusedSuppression(),
+    GeneratedFile(),
 )
 RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in ALL_RULES}

@@ -1,0 +1,41 @@
+"""`fleet render`: write the files generated from the registry, or check that they are current."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from tools.fleet.errors import EXIT_FINDINGS
+from tools.fleet.options import RegistryOption, open_registry
+
+
+def render(
+    registry: RegistryOption = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="Write nothing; exit 1 if a file is not current.")
+    ] = False,
+) -> None:
+    """Write docs/ENDPOINTS.md, clients/typescript/endpoints.ts and registry/endpoints.json."""
+    from tools.fleet.fs import write_text_atomic
+    from tools.fleet.render.files import GENERATED
+
+    loaded, path = open_registry(registry)
+    root = path.resolve().parent.parent
+    stale = []
+    for generated in GENERATED:
+        target = root / generated.path
+        wanted = generated.render(loaded)
+        current = target.read_text(encoding="utf-8") if target.is_file() else None
+        if current == wanted:
+            continue
+        stale.append(generated.path)
+        if not check:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_text_atomic(target, wanted)
+    for name in stale:
+        typer.echo(f"{name}: {'stale; run `fleet render`' if check else 'written'}")
+    if not stale:
+        typer.echo("generated files are current")
+    if check and stale:
+        raise typer.Exit(EXIT_FINDINGS)
