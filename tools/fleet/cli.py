@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from tools.fleet import __version__
+from tools.fleet.commands import call as call_command
 from tools.fleet.commands import check as check_command
 from tools.fleet.commands import registry as registry_command
 from tools.fleet.commands import render as render_command
@@ -26,6 +27,7 @@ app = typer.Typer(
     rich_markup_mode=None,  # plain click help: importing rich costs more than the command
 )
 app.command(name="check")(check_command.check)
+app.command(name="call")(call_command.call)
 app.add_typer(registry_command.app, name="registry")
 app.command(name="render")(render_command.render)
 app.command(name="serve")(serve_command.serve)

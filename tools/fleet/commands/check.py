@@ -25,7 +25,7 @@ class OutputFormat(enum.StrEnum):
     github = "github"
 
 
-def check(  # noqa: PLR0917 - one parameter per option, as typer declares them
+def check(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(help="Files to check (as pre-commit passes them). Default: all."),

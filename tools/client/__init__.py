@@ -1,0 +1,26 @@
+"""A Python client for the fleet's endpoints: URLs and timeouts from the registry, Modal's 303s
+followed, 408s told apart from the client's own timeout, one retry for idempotent endpoints."""
+
+from __future__ import annotations
+
+from tools.client.client import FleetClient
+from tools.client.errors import (
+    BadResponse,
+    ClientTimeout,
+    EndpointError,
+    EndpointHTTPError,
+    ServerTimeout,
+    TooManyRedirects,
+    UnknownEndpoint,
+)
+
+__all__ = [
+    "BadResponse",
+    "ClientTimeout",
+    "EndpointError",
+    "EndpointHTTPError",
+    "FleetClient",
+    "ServerTimeout",
+    "TooManyRedirects",
+    "UnknownEndpoint",
+]

@@ -1,0 +1,155 @@
+"""Call an endpoint as its registry entry says: URL, client timeout, redirects, 408 policy.
+
+Modal answers a web request still running after 150 s with `303 See Other` to a URL that
+waits for the same call; a client must follow it, with enough hops for its timeout. The
+whole call, hops included, shares one deadline: the registry's client timeout.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from tools.client.errors import (
+    BadResponse,
+    ClientTimeout,
+    EndpointHTTPError,
+    ServerTimeout,
+    TooManyRedirects,
+    UnknownEndpoint,
+)
+from tools.fleet.registry.model import App, Endpoint, Registry
+
+PROXY_AUTH = {"Modal-Key": "MODAL_KEY", "Modal-Secret": "MODAL_SECRET"}
+
+
+@dataclass(frozen=True)
+class _Attempt:
+    path: str
+    timeout: float
+    deadline: float  # time.monotonic() when the client's timeout runs out
+
+
+_REDIRECTS = {301, 302, 303, 307, 308}
+
+
+class FleetClient:
+    """Calls the fleet's endpoints. `base_url` sends every call to another host (a local
+    deploy, a test server) while keeping the registry's paths, timeouts and policy."""
+
+    def __init__(
+        self,
+        registry: Registry,
+        *,
+        env: str | None = None,
+        base_url: str | None = None,
+        environ: Mapping[str, str] | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.registry = registry
+        self.env, _ = registry.environment(env)
+        self.base_url = base_url.rstrip("/") if base_url else None
+        source = os.environ if environ is None else environ
+        self._headers = {h: source[v] for h, v in PROXY_AUTH.items() if source.get(v)}
+        self._http = httpx.Client(transport=transport, follow_redirects=False)
+
+    def __repr__(self) -> str:
+        # Never the proxy credentials: only whether they are set.
+        return f"FleetClient(env={self.env!r}, proxy_auth={bool(self._headers)})"
+
+    def __enter__(self) -> FleetClient:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()
+
+    def url(self, path: str) -> str:
+        app, _ = self._lookup(path)
+        if self.base_url is not None:
+            return f"{self.base_url}{path}"
+        return self.registry.url(app, path, self.env)
+
+    def max_redirects(self, path: str) -> int:
+        """One 303 per web request limit the client timeout spans, and one more."""
+        _, endpoint = self._lookup(path)
+        limit = self.registry.policy.web_request_limit_s
+        return math.ceil(endpoint.client_timeout_s / limit) + 1
+
+    def call(self, path: str, body: Any, *, timeout_s: float | None = None) -> Any:
+        """POST `body` as JSON and return the decoded JSON answer."""
+        _, endpoint = self._lookup(path)
+        timeout = endpoint.client_timeout_s if timeout_s is None else timeout_s
+        try:
+            return self._attempt(path, body, timeout)
+        except ServerTimeout:
+            if not endpoint.idempotent:
+                raise
+            return self._attempt(path, body, timeout)
+
+    def _lookup(self, path: str) -> tuple[App, Endpoint]:
+        app = self.registry.app_of(path)
+        if app is None:
+            raise UnknownEndpoint(f"no endpoint {path!r} in the registry")
+        return app, app.endpoints[path]
+
+    def _attempt(self, path: str, body: Any, timeout: float) -> Any:
+        attempt = _Attempt(path, timeout, time.monotonic() + timeout)
+        url = self.url(path)
+        method, content = "POST", body
+        for _ in range(self.max_redirects(path) + 1):
+            response = self._send(attempt, method, url, content)
+            if response.status_code not in _REDIRECTS:
+                return self._result(path, url, response)
+            location = response.headers.get("location")
+            if not location:
+                raise EndpointHTTPError(path, url, response.status_code, "no Location header")
+            url = urljoin(url, location)
+            if response.status_code in (301, 302, 303):
+                method, content = "GET", None
+        raise TooManyRedirects(
+            path, url, f"more than {self.max_redirects(path)} redirects within {timeout:g} s"
+        )
+
+    def _send(self, attempt: _Attempt, method: str, url: str, body: Any) -> httpx.Response:
+        remaining = attempt.deadline - time.monotonic()
+        ran_out = f"the client's timeout of {attempt.timeout:g} s ran out (not a server 408)"
+        if remaining <= 0:
+            raise ClientTimeout(attempt.path, url, ran_out)
+        headers = self._headers if _same_host(url, self.url(attempt.path)) else {}
+        try:
+            return self._http.request(
+                method,
+                url,
+                json=body if method != "GET" else None,
+                headers=headers,
+                timeout=httpx.Timeout(remaining),
+            )
+        except httpx.TimeoutException:
+            raise ClientTimeout(attempt.path, url, ran_out) from None
+
+    def _result(self, path: str, url: str, response: httpx.Response) -> Any:
+        if response.status_code == ServerTimeout.status:
+            raise ServerTimeout(
+                path, url, f"HTTP 408 from the server or Modal's proxy: {response.text[:200]}"
+            )
+        if response.status_code >= 400:
+            raise EndpointHTTPError(path, url, response.status_code, response.text)
+        try:
+            return response.json()
+        except ValueError:
+            raise BadResponse(path, url, f"HTTP {response.status_code}, body is not JSON") from None
+
+
+def _same_host(url: str, origin: str) -> bool:
+    """Credentials go only to the endpoint's own host, never to where a redirect points."""
+    return urlsplit(url).netloc == urlsplit(origin).netloc

@@ -1,0 +1,43 @@
+"""What can go wrong calling an endpoint, each with the endpoint and URL in its message."""
+
+from __future__ import annotations
+
+BODY_EXCERPT = 300
+
+
+class EndpointError(Exception):
+    def __init__(self, endpoint: str, url: str, message: str) -> None:
+        self.endpoint = endpoint
+        self.url = url
+        super().__init__(f"{endpoint} ({url}): {message}")
+
+
+class UnknownEndpoint(LookupError):
+    """The registry serves no such path."""
+
+
+class ServerTimeout(EndpointError):
+    """408 from Modal or its proxy: the server side gave up, not this client."""
+
+    status = 408
+
+
+class ClientTimeout(EndpointError):
+    """This client's own timeout (the registry's client timeout) ran out first."""
+
+
+class TooManyRedirects(EndpointError):
+    """More 303 hops than the endpoint's timeout allows for."""
+
+
+class EndpointHTTPError(EndpointError):
+    """Any other HTTP error status."""
+
+    def __init__(self, endpoint: str, url: str, status: int, body: str) -> None:
+        self.status = status
+        self.body = body[:BODY_EXCERPT]
+        super().__init__(endpoint, url, f"HTTP {status}: {self.body}")
+
+
+class BadResponse(EndpointError):
+    """A success status with a body that is not JSON."""

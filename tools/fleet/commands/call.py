@@ -1,0 +1,73 @@
+"""`fleet call ENDPOINT --data JSON|@file`: call one endpoint as the registry says."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from tools.fleet.errors import EXIT_FINDINGS, FleetError
+from tools.fleet.options import EnvOption, RegistryOption, open_registry
+
+
+def call(
+    endpoint: Annotated[str, typer.Argument(help="An endpoint path, e.g. /flux.")],
+    data: Annotated[
+        str, typer.Option("--data", "-d", help="The JSON body, or @FILE to read it from a file.")
+    ] = "{}",
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Write the decoded output (PNG or WebP) to this file."),
+    ] = None,
+    url: Annotated[
+        str | None,
+        typer.Option("--url", help="Call this base URL instead of the registry's (e.g. local)."),
+    ] = None,
+    registry: RegistryOption = None,
+    env: EnvOption = None,
+) -> None:
+    """POST to ENDPOINT with its client timeout, following Modal's 303s; 408s and client
+    timeouts are told apart. Credentials for proxy auth come from MODAL_KEY and MODAL_SECRET."""
+    from tools.client import EndpointError, FleetClient, UnknownEndpoint
+
+    loaded, _ = open_registry(registry)
+    body = _body(data)
+    try:
+        with FleetClient(loaded, env=env, base_url=url) as client:
+            answer = client.call(endpoint, body)
+    except UnknownEndpoint as error:
+        raise FleetError(str(error)) from None
+    except EndpointError as error:
+        typer.echo(f"fleet: {error}", err=True)
+        raise typer.Exit(EXIT_FINDINGS) from None
+    if out is None:
+        typer.echo(json.dumps(answer, indent=2))
+        return
+    _write_output(answer, out)
+
+
+def _body(data: str) -> Any:
+    text = data
+    if data.startswith("@"):
+        try:
+            text = Path(data[1:]).read_text(encoding="utf-8")
+        except OSError as error:
+            raise FleetError(f"--data {data}: {error.strerror}") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise FleetError(f"--data: not JSON ({error.msg} at line {error.lineno})") from None
+
+
+def _write_output(answer: Any, out: Path) -> None:
+    output = answer.get("output") if isinstance(answer, dict) else None
+    if not isinstance(output, str):
+        raise FleetError("the answer has no base64 `output` to write")
+    from tools.fleet.fs import write_bytes_atomic
+
+    write_bytes_atomic(out, base64.b64decode(output))
+    summary = {k: answer.get(k) for k in ("media_type", "width", "height", "frames", "seed")}
+    typer.echo(f"{out}: " + ", ".join(f"{k} {v}" for k, v in summary.items() if v is not None))
