@@ -13,6 +13,7 @@ import typer
 
 from tools.fleet import __version__
 from tools.fleet.commands import call as call_command
+from tools.fleet.commands import changed as changed_command
 from tools.fleet.commands import check as check_command
 from tools.fleet.commands import registry as registry_command
 from tools.fleet.commands import render as render_command
@@ -28,6 +29,7 @@ app = typer.Typer(
 )
 app.command(name="check")(check_command.check)
 app.command(name="call")(call_command.call)
+app.command(name="changed")(changed_command.changed)
 app.add_typer(registry_command.app, name="registry")
 app.command(name="render")(render_command.render)
 app.command(name="serve")(serve_command.serve)

@@ -29,3 +29,108 @@ def work_tree_files(root: Path) -> list[str]:
     output = _run(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
     # A file deleted but still tracked is listed too: readers skip what is gone.
     return sorted({p for p in output.decode("utf-8", errors="surrogateescape").split("\0") if p})
+
+
+def _text(root: Path, *args: str) -> str:
+    return _run(root, *args).decode("utf-8", errors="surrogateescape").strip()
+
+
+def _succeeds(root: Path, *args: str) -> bool:
+    try:
+        _run(root, *args)
+    except GitUnavailable:
+        return False
+    return True
+
+
+def resolve(root: Path, ref: str) -> str | None:
+    """The commit a ref names, or None when this history does not have it."""
+    if ref.startswith("-"):
+        return None  # never let a ref be read as an option
+    try:
+        return _text(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    except GitUnavailable:
+        return None
+
+
+def is_shallow(root: Path) -> bool:
+    return _text(root, "rev-parse", "--is-shallow-repository") == "true"
+
+
+def deepen(root: Path, commits: int | None) -> None:
+    """Fetch more history: `commits` more, or all of it when None."""
+    _run(
+        root,
+        "fetch",
+        "--quiet",
+        "--no-tags",
+        *(["--unshallow"] if commits is None else [f"--deepen={commits}"]),
+    )
+
+
+def merge_base(root: Path, first: str, second: str) -> str | None:
+    try:
+        return _text(root, "merge-base", first, second)
+    except GitUnavailable:
+        return None
+
+
+def is_ancestor(root: Path, ancestor: str, descendant: str) -> bool:
+    return _succeeds(root, "merge-base", "--is-ancestor", ancestor, descendant)
+
+
+def changed_files(root: Path, base: str, head: str) -> list[tuple[str, str, str | None]]:
+    """(status, path, old path) for every file that differs, renames detected."""
+    output = _run(root, "diff", "--name-status", "-z", "-M", "--no-ext-diff", base, head)
+    fields = output.decode("utf-8", errors="surrogateescape").split("\0")
+    changes = []
+    i = 0
+    while i < len(fields) - 1:
+        status = fields[i]
+        if status.startswith(("R", "C")):
+            changes.append((status[0], fields[i + 2], fields[i + 1]))
+            i += 3
+        else:
+            changes.append((status[0], fields[i + 1], None))
+            i += 2
+    return changes
+
+
+def files_at(root: Path, commit: str) -> list[str]:
+    output = _run(root, "ls-tree", "-r", "-z", "--name-only", commit)
+    return [p for p in output.decode("utf-8", errors="surrogateescape").split("\0") if p]
+
+
+def read_at(root: Path, commit: str, paths: list[str]) -> dict[str, str]:
+    """The text of each path at `commit` (paths it lacks are left out), in one git process."""
+    if not paths:
+        return {}
+    request = "".join(f"{commit}:{path}\n" for path in paths).encode()
+    try:
+        result = subprocess.run(
+            ["git", "-C", str(root), "cat-file", "--batch"],
+            input=request,
+            capture_output=True,
+            check=True,
+        )
+    except (FileNotFoundError, subprocess.CalledProcessError) as error:
+        raise GitUnavailable(str(error)) from None
+    out = result.stdout
+    texts: dict[str, str] = {}
+    position = 0
+    for path in paths:
+        newline = out.index(b"\n", position)
+        header = out[position:newline].split()
+        position = newline + 1
+        if len(header) == 2 and header[1] == b"missing":
+            continue
+        size = int(header[2])
+        texts[path] = out[position : position + size].decode("utf-8", errors="replace")
+        position += size + 1
+    return texts
+
+
+def tags_merged(root: Path, commit: str) -> list[str]:
+    """Tags reachable from `commit`, newest first."""
+    output = _text(root, "tag", "--merged", commit, "--sort=-creatordate")
+    return [t for t in output.splitlines() if t]

@@ -1,0 +1,70 @@
+"""`fleet changed`: the apps a range of commits changes, with a reason for each."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tools.fleet.errors import FleetError
+from tools.fleet.options import JsonOption, RegistryOption
+
+
+def changed(
+    base: Annotated[str | None, typer.Option("--base", help="Base ref of the range.")] = None,
+    head: Annotated[str, typer.Option("--head", help="Head ref of the range.")] = "HEAD",
+    github: Annotated[
+        bool, typer.Option("--github", help="Read the range from the GitHub Actions event.")
+    ] = False,
+    json_: JsonOption = False,
+    github_output: Annotated[
+        bool,
+        typer.Option(
+            "--github-output", help="Write apps=<json> and any=true|false to $GITHUB_OUTPUT."
+        ),
+    ] = False,
+    registry: RegistryOption = None,
+) -> None:
+    """Select the apps whose code, imports, mounts or registry entry changed between two commits."""
+    from tools.fleet.options import resolve_registry_path
+    from tools.release.changed import plan
+    from tools.release.ranges import explicit_range, github_range
+
+    registry_path = resolve_registry_path(registry).resolve()
+    root = registry_path.parent.parent
+    if github:
+        commits = github_range(root, os.environ)
+    elif base is None:
+        raise FleetError("name the range: --base REF [--head REF], or --github")
+    else:
+        commits = explicit_range(root, base, head)
+    result = plan(root, registry_path.relative_to(root).as_posix(), commits.base, commits.head)
+    if github_output:
+        _write_github_output(result.to_json())
+    if json_:
+        typer.echo(json.dumps(result.to_json(), indent=2))
+        return
+    typer.echo(f"{commits.why}: {commits.base[:12]}..{commits.head[:12]}")
+    if result.all:
+        typer.echo("every app must deploy:")
+    for app in result.apps:
+        typer.echo(f"  {app.name:<20} {app.dir}")
+        for reason in app.reasons:
+            typer.echo(f"      {reason}")
+    if not result.apps:
+        typer.echo("  no app changed")
+    for name in result.removed:
+        typer.echo(f"  removed: {name} (not deployed; stop it with `fleet down` or Modal)")
+
+
+def _write_github_output(document: dict[str, object]) -> None:
+    target = os.environ.get("GITHUB_OUTPUT")
+    if not target:
+        raise FleetError("--github-output needs GITHUB_OUTPUT (run inside GitHub Actions)")
+    apps = [{"name": a["name"], "dir": a["dir"]} for a in document["apps"]]  # type: ignore[attr-defined]
+    with Path(target).open("a", encoding="utf-8") as stream:
+        stream.write(f"apps={json.dumps(apps, separators=(',', ':'))}\n")
+        stream.write(f"any={'true' if apps else 'false'}\n")

@@ -1,0 +1,163 @@
+"""Which apps a range of commits changes, each with its reasons; which apps it removes.
+
+An app is selected when a changed file (either side of a rename) is in its folder, is a
+repository module it imports (transitively), or lies under a path its image mounts; when its
+own registry entry differs between base and head; or when a registry trigger matched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from tools.drift_check.globs import GlobSet
+from tools.fleet import git
+from tools.fleet.errors import FleetError
+from tools.fleet.registry.model import Registry
+from tools.release.dependencies import dependencies
+
+
+@dataclass(frozen=True)
+class AppChange:
+    key: str
+    name: str
+    dir: str
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ChangePlan:
+    base: str
+    head: str
+    apps: tuple[AppChange, ...]
+    removed: tuple[str, ...]
+    all: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "base": self.base,
+            "head": self.head,
+            "apps": [{"name": a.name, "dir": a.dir, "reasons": list(a.reasons)} for a in self.apps],
+            "removed": list(self.removed),
+            "all": self.all,
+        }
+
+
+class CommitTree:
+    """The files of one commit, read through git."""
+
+    def __init__(self, root: Path, commit: str) -> None:
+        self.root = root
+        self.commit = commit
+
+    @cached_property
+    def _files(self) -> frozenset[str]:
+        return frozenset(git.files_at(self.root, self.commit))
+
+    def files(self) -> frozenset[str]:
+        return self._files
+
+    def read(self, paths: list[str]) -> dict[str, str]:
+        """Texts of the paths that exist, read once each and in one git process a call."""
+        cache = self._texts
+        missing = [p for p in paths if p not in cache and p in self._files]
+        cache.update(git.read_at(self.root, self.commit, missing))
+        return {p: cache[p] for p in paths if p in cache}
+
+    @cached_property
+    def _texts(self) -> dict[str, str]:
+        return {}
+
+
+def plan(root: Path, registry_path: str, base: str, head: str) -> ChangePlan:
+    """The change plan from `base` to `head` (commits), with the registry at `registry_path`."""
+    from tools.fleet.registry.load import parse_registry
+
+    tree = CommitTree(root, head)
+    texts = tree.read([registry_path])
+    if registry_path not in texts:
+        raise FleetError(f"{registry_path} does not exist at {head[:12]}")
+    registry = parse_registry(texts[registry_path], f"{registry_path}@{head[:12]}")
+    old_texts = CommitTree(root, base).read([registry_path])
+    old = _registry_or_none(old_texts.get(registry_path), registry_path, base)
+    changes = git.changed_files(root, base, head)
+    paths = sorted({p for _, path, old_path in changes for p in (path, old_path) if p})
+
+    reasons: dict[str, list[str]] = {key: [] for key in registry.apps}
+    triggered = _triggers(registry, paths)
+    for key in reasons:
+        reasons[key] += triggered
+    for key, why in _registry_changes(old, registry).items():
+        reasons[key].append(why)
+    folders = tuple(f"{app.dir}/" for app in registry.apps.values())
+    for key, app in registry.apps.items():
+        reasons[key] += [f"changed {p}" for p in paths if p.startswith(f"{app.dir}/")]
+    # Only a change outside every app folder can reach an app through imports or mounts.
+    outside = [p for p in paths if not p.startswith(folders)]
+    if outside:
+        tree.read(sorted(p for p in tree.files() if p.startswith(folders) and p.endswith(".py")))
+        for key, app in registry.apps.items():
+            deps = dependencies(app, tree)
+            reasons[key] += [why for p in outside if (why := deps.reason(p)) is not None]
+
+    files = tree.files()
+    removed = [
+        app.name for app in (old.apps.values() if old else []) if app.key not in registry.apps
+    ]
+    gone = {k for k, app in registry.apps.items() if app.entry_path not in files}
+    removed += [registry.apps[k].name for k in sorted(gone)]
+    selected = tuple(
+        AppChange(key, app.name, app.dir, tuple(dict.fromkeys(reasons[key])))
+        for key, app in registry.apps.items()
+        if reasons[key] and key not in gone
+    )
+    return ChangePlan(
+        base=base,
+        head=head,
+        apps=selected,
+        removed=tuple(removed),
+        all=bool(selected) and len(selected) == len(registry.apps) - len(gone),
+    )
+
+
+def _registry_or_none(text: str | None, path: str, commit: str) -> Registry | None:
+    from tools.fleet.registry.load import parse_registry
+
+    if text is None:
+        return None
+    try:
+        return parse_registry(text, f"{path}@{commit[:12]}")
+    except FleetError:
+        return None  # an invalid registry at base: every app counts as changed
+
+
+def _registry_changes(old: Registry | None, new: Registry) -> dict[str, str]:
+    """Apps whose own entry differs: a semantic diff, not "the registry file changed"."""
+    changed = {}
+    for key, app in new.apps.items():
+        before = old.apps.get(key) if old else None
+        if before is None:
+            changed[key] = "new in the registry"
+            continue
+        fields = [
+            name
+            for name, value in app.model_dump().items()
+            if before.model_dump().get(name) != value
+        ]
+        if fields:
+            changed[key] = f"registry entry changed: {', '.join(fields)}"
+    if old is not None:
+        for field in ("workspace", "environments", "policy"):
+            if getattr(old, field) != getattr(new, field):
+                changed.update({key: f"registry {field} changed" for key in new.apps})
+    return changed
+
+
+def _triggers(registry: Registry, paths: list[str]) -> list[str]:
+    reasons = []
+    for pattern in registry.triggers:
+        globs = GlobSet([pattern])
+        reasons += [f"global trigger {pattern}: {p} changed" for p in paths if globs.match(p)]
+    return reasons

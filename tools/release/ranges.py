@@ -1,0 +1,164 @@
+"""The commit range a change plan covers: given refs, or read from a GitHub Actions event.
+
+    pull_request   merge-base of the base and head SHAs .. head
+    push           before .. after; a new branch (before all zeros) or a forced push (before
+                   not an ancestor of after) uses the merge-base with the default branch
+    merge_group    base_sha .. head_sha
+    push of a tag  the previous tag of the same release line .. the tag
+    workflow_dispatch  the `base` input, else the default branch .. HEAD
+
+A base the clone does not have is fetched (deepening a shallow clone); when it still is not
+there the command fails, never silently reporting nothing or everything.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tools.fleet import git
+from tools.fleet.errors import FleetError
+
+ZERO_SHA = re.compile(r"^0+$")
+DEEPEN_STEPS = (50, 500)
+
+
+@dataclass(frozen=True)
+class Range:
+    base: str
+    head: str
+    why: str
+
+
+def resolve_commit(root: Path, ref: str, what: str) -> str:
+    """The commit `ref` names, deepening a shallow clone until it is found."""
+    commit = git.resolve(root, ref)
+    if commit is not None:
+        return commit
+    if git.is_shallow(root):
+        for step in (*DEEPEN_STEPS, None):
+            try:
+                git.deepen(root, step)
+            except git.GitUnavailable as error:
+                raise FleetError(
+                    f"{what} {ref!r} is not in this shallow clone and fetching more "
+                    f"history failed: {error}"
+                ) from None
+            commit = git.resolve(root, ref)
+            if commit is not None:
+                return commit
+    raise FleetError(f"{what} {ref!r} is not a commit in this repository")
+
+
+def explicit_range(root: Path, base: str, head: str) -> Range:
+    return Range(
+        resolve_commit(root, base, "--base"), resolve_commit(root, head, "--head"), "given"
+    )
+
+
+def github_range(root: Path, environ: Mapping[str, str]) -> Range:
+    event_name = environ.get("GITHUB_EVENT_NAME", "")
+    event = _event(environ)
+    default = _default_branch(root, event)
+    if event_name in {"pull_request", "pull_request_target"}:
+        pull = event.get("pull_request", {})
+        head = resolve_commit(root, pull["head"]["sha"], "pull request head")
+        base = resolve_commit(root, pull["base"]["sha"], "pull request base")
+        return Range(_merge_base(root, base, head), head, "pull request: merge-base .. head")
+    if event_name == "merge_group":
+        group = event.get("merge_group", {})
+        return Range(
+            resolve_commit(root, group["base_sha"], "merge group base"),
+            resolve_commit(root, group["head_sha"], "merge group head"),
+            "merge group: base_sha .. head_sha",
+        )
+    if event_name == "push":
+        return _push_range(root, event, default)
+    if event_name == "workflow_dispatch":
+        base = (event.get("inputs") or {}).get("base") or default
+        head = resolve_commit(root, environ.get("GITHUB_SHA", "HEAD"), "head")
+        return Range(resolve_commit(root, base, "base"), head, f"workflow_dispatch: {base} .. head")
+    raise FleetError(f"GITHUB_EVENT_NAME={event_name!r}: not an event fleet can plan for")
+
+
+def _push_range(root: Path, event: dict[str, Any], default: str) -> Range:
+    ref = str(event.get("ref", ""))
+    after = resolve_commit(root, str(event.get("after") or "HEAD"), "push after")
+    if ref.startswith("refs/tags/"):
+        tag = ref.removeprefix("refs/tags/")
+        previous = previous_tag(root, tag, after)
+        if previous is None:
+            raise FleetError(f"tag {tag!r}: no earlier tag of its release line to compare with")
+        return Range(
+            resolve_commit(root, previous, "previous tag"), after, f"tag: {previous} .. {tag}"
+        )
+    before = str(event.get("before") or "")
+    if not before or ZERO_SHA.match(before):
+        base = _merge_base(root, resolve_commit(root, default, "default branch"), after)
+        return Range(base, after, f"new branch: merge-base with {default} .. after")
+    before_commit = git.resolve(root, before)
+    if before_commit is None or not git.is_ancestor(root, before_commit, after):
+        if before_commit is None:
+            before_commit = _try_fetch(root, before)
+        if before_commit is None or not git.is_ancestor(root, before_commit, after):
+            base = _merge_base(root, resolve_commit(root, default, "default branch"), after)
+            return Range(base, after, f"forced push: merge-base with {default} .. after")
+    return Range(before_commit, after, "push: before .. after")
+
+
+def _try_fetch(root: Path, ref: str) -> str | None:
+    try:
+        return resolve_commit(root, ref, "push before")
+    except FleetError:
+        return None  # a forced push's old head may be gone for good
+
+
+def previous_tag(root: Path, tag: str, commit: str) -> str | None:
+    """The newest earlier tag of the same line: `flux/v*` for `flux/v1.4.0`, fleet tags else."""
+    line = tag.split("/", 1)[0] + "/" if "/" in tag else None
+    parent = git.resolve(root, f"{commit}^")
+    if parent is None:
+        return None
+    for candidate in git.tags_merged(root, parent):
+        if candidate == tag:
+            continue
+        if line is not None and candidate.startswith(line):
+            return candidate
+        if line is None and "/" not in candidate:
+            return candidate
+    return None
+
+
+def _merge_base(root: Path, first: str, second: str) -> str:
+    base = git.merge_base(root, first, second)
+    if base is None and git.is_shallow(root):
+        git.deepen(root, None)
+        base = git.merge_base(root, first, second)
+    if base is None:
+        raise FleetError(f"{first[:12]} and {second[:12]} share no history")
+    return base
+
+
+def _event(environ: Mapping[str, str]) -> dict[str, Any]:
+    path = environ.get("GITHUB_EVENT_PATH")
+    if not path:
+        raise FleetError("--github needs GITHUB_EVENT_PATH (run inside GitHub Actions)")
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as error:
+        raise FleetError(f"GITHUB_EVENT_PATH {path}: {error}") from None
+    if not isinstance(data, dict):
+        raise FleetError(f"GITHUB_EVENT_PATH {path}: not a JSON object")
+    return data
+
+
+def _default_branch(root: Path, event: dict[str, Any]) -> str:
+    name = (event.get("repository") or {}).get("default_branch") or "main"
+    for ref in (f"origin/{name}", name):
+        if git.resolve(root, ref) is not None:
+            return ref
+    return f"origin/{name}"
