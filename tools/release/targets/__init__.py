@@ -1,0 +1,1 @@
+"""Deploy targets behind one Protocol: Modal, and an embedded local target."""

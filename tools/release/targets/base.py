@@ -1,0 +1,51 @@
+"""What every deploy target does: deploy, report live state, roll back, stop."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal, Protocol
+
+if TYPE_CHECKING:
+    from tools.fleet.registry.model import App, Registry
+
+Outcome = Literal["deployed", "unchanged", "failed"]
+Log = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class DeployResult:
+    app: str
+    outcome: Outcome
+    version: str | None = None
+    detail: str = ""
+    urls: dict[str, str] = field(default_factory=dict)  # web function -> URL it was given
+
+
+@dataclass(frozen=True)
+class LiveApp:
+    name: str
+    state: str  # "deployed", "stopped", "degraded", ...
+    version: str | None = None
+    tag: str | None = None
+    commit: str | None = None
+
+
+class Target(Protocol):
+    name: str
+
+    def deploy(
+        self, registry: Registry, app: App, *, commit: str, tag: str, log: Log
+    ) -> DeployResult:
+        """Make `commit` of `app` the live version."""
+        ...
+
+    def live(self, registry: Registry) -> list[LiveApp]:
+        """Every app the target runs, registered or not."""
+        ...
+
+    def rollback(self, registry: Registry, app: App, version: str | None, log: Log) -> DeployResult:
+        """Make `version` (or the previous one) live again."""
+        ...
+
+    def stop(self, registry: Registry, app: App, log: Log) -> None: ...
