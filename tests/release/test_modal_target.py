@@ -76,7 +76,7 @@ def test_staging_urls_carry_the_suffix(fake_modal: Path, monkeypatch: pytest.Mon
         ("fail", "failed", "modal deploy exited 1"),
         (
             "wrong-url",
-            "failed",
+            "failed",  # fleet: ignore[FL004]: the URL Modal must not assign
             "Modal assigned ComfyUI.fastapi_app => https://ryla--ryla-flux-comfyui-web.modal.run; "
             "the registry says https://ryla--ryla-flux-comfyui-fastapi-app.modal.run",
         ),
