@@ -15,6 +15,8 @@ from tools.fleet import __version__
 from tools.fleet.commands import call as call_command
 from tools.fleet.commands import changed as changed_command
 from tools.fleet.commands import check as check_command
+from tools.fleet.commands import deploy as deploy_command
+from tools.fleet.commands import down as down_command
 from tools.fleet.commands import registry as registry_command
 from tools.fleet.commands import render as render_command
 from tools.fleet.commands import serve as serve_command
@@ -30,6 +32,8 @@ app = typer.Typer(
 app.command(name="check")(check_command.check)
 app.command(name="call")(call_command.call)
 app.command(name="changed")(changed_command.changed)
+app.command(name="deploy")(deploy_command.deploy)
+app.command(name="down")(down_command.down)
 app.add_typer(registry_command.app, name="registry")
 app.command(name="render")(render_command.render)
 app.command(name="serve")(serve_command.serve)

@@ -1,0 +1,148 @@
+"""The local target end to end on 127.0.0.1: parallel deploys, calls, a rolling update, down."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import REPO
+from tests.release.conftest import GIT_ENV
+from tools.fleet.registry.load import load_registry
+from tools.release.smoke_request import smoke_request
+from tools.release.targets.local import LocalTarget
+
+
+@pytest.fixture
+def clone(tmp_path: Path) -> Path:
+    """This repository at HEAD, cloned, so a test can commit a new version of an app."""
+    root = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(REPO), str(root)], check=True)
+    yield root
+    subprocess.run(
+        [sys.executable, "-P", "-m", "tools.fleet", "down"],
+        cwd=root,
+        capture_output=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+
+
+def fleet(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-P", "-m", "tools.fleet", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1"},
+    )
+
+
+def state(root: Path, app: str) -> dict:
+    return json.loads((root / ".fleet" / "local" / "main" / app / "state.json").read_text())
+
+
+def test_deploy_call_roll_and_stop(clone: Path) -> None:
+    registry = load_registry(clone / "registry" / "fleet.yaml")
+    first = fleet(
+        clone,
+        "deploy",
+        "seedvr2",
+        "z-image",
+        "--target",
+        "local",
+        "--jobs",
+        "2",
+        "--results",
+        str(clone / "results.json"),
+    )
+    assert first.returncode == 0, first.stdout + first.stderr
+    results = json.loads((clone / "results.json").read_text())
+    assert [(r["app"], r["outcome"], r["version"]) for r in results["results"]] == [
+        ("ryla-seedvr2", "deployed", "v1"),
+        ("ryla-z-image", "deployed", "v1"),
+    ]
+    for key, path in (("seedvr2", "/seedvr2"), ("z-image", "/z-image-simple")):
+        url = results["results"][0 if key == "seedvr2" else 1]["urls"]["local"]
+        endpoint = registry.apps[key].endpoints[path]
+        answer = httpx.post(f"{url}{path}", json=smoke_request(endpoint), timeout=60)
+        assert (answer.status_code, answer.json()["width"]) == (200, 64)
+
+    again = fleet(clone, "deploy", "seedvr2", "--target", "local")
+    assert "ryla-seedvr2         unchanged  v1" in again.stdout
+
+    v1 = state(clone, "ryla-seedvr2")["versions"][0]
+    readme = clone / "apps" / "seedvr2" / "README.md"
+    readme.write_text(readme.read_text() + "\nA new version.\n")
+    subprocess.run(
+        ["git", "-C", str(clone), "commit", "-qam", "seedvr2: docs"],
+        check=True,
+        env={**os.environ, **GIT_ENV},
+    )
+    rolled = fleet(clone, "deploy", "seedvr2", "--target", "local")
+    assert rolled.returncode == 0, rolled.stdout + rolled.stderr
+    lines = [line for line in rolled.stdout.splitlines() if line.startswith("[seedvr2]")]
+    assert lines[-2:] == ["[seedvr2] v2 healthy", "[seedvr2] v1 stopped; v2 is live"]
+    after = state(clone, "ryla-seedvr2")
+    assert (after["live"], [v["state"] for v in after["versions"]]) == ("v2", ["stopped", "live"])
+    with pytest.raises(httpx.TransportError):
+        httpx.get(f"http://127.0.0.1:{v1['port']}/health", timeout=2)
+    v2_url = f"http://127.0.0.1:{after['versions'][1]['port']}"
+    assert httpx.get(f"{v2_url}/health", timeout=5).json()["backend"] == "tiny"
+
+    down = fleet(clone, "down")
+    assert down.returncode == 0
+    assert "[seedvr2] stopped v2" in down.stdout
+    with pytest.raises(httpx.TransportError):
+        httpx.get(f"{v2_url}/health", timeout=2)
+
+
+def test_a_version_that_does_not_start_is_failed_and_the_old_one_keeps_serving(
+    clone: Path,
+) -> None:
+    assert fleet(clone, "deploy", "seedvr2", "--target", "local").returncode == 0
+    live = state(clone, "ryla-seedvr2")["versions"][0]
+    service = clone / "apps" / "seedvr2" / "service.py"
+    service.write_text(service.read_text() + "\nraise RuntimeError('broken at import')\n")
+    subprocess.run(
+        ["git", "-C", str(clone), "commit", "-qam", "break"],
+        check=True,
+        env={**os.environ, **GIT_ENV},
+    )
+    broken = fleet(clone, "deploy", "seedvr2", "--target", "local")
+    assert broken.returncode == 1
+    assert "ryla-seedvr2         failed     v2" in broken.stdout
+    after = state(clone, "ryla-seedvr2")
+    assert (after["live"], after["versions"][1]["state"]) == ("v1", "failed")
+    assert httpx.get(f"http://127.0.0.1:{live['port']}/health", timeout=5).status_code == 200
+
+
+def test_stale_processes_are_reported(clone: Path) -> None:
+    assert fleet(clone, "deploy", "seedvr2", "--target", "local").returncode == 0
+    pid = state(clone, "ryla-seedvr2")["versions"][0]["pid"]
+    os.killpg(pid, 9)
+    target = LocalTarget(clone, "main")
+    deadline = time.monotonic() + 10
+    while not target.stale() and time.monotonic() < deadline:
+        time.sleep(0.1)  # a signal is delivered, not obeyed, when kill returns
+    assert target.stale() == [f"ryla-seedvr2 v1 (pid {pid})"]
+    registry = load_registry(clone / "registry" / "fleet.yaml")
+    [app] = [a for a in target.live(registry) if a.name == "ryla-seedvr2"]
+    assert app.state == "degraded"
+    down = fleet(clone, "down")
+    assert f"stale: ryla-seedvr2 v1 (pid {pid}) was no longer running" in down.stdout
+
+
+def test_nothing_deploys_without_naming_what() -> None:
+    result = fleet(REPO, "deploy", "--target", "local")
+    assert (result.returncode, result.stderr) == (
+        2,
+        "fleet: name what to deploy: APP..., --all, or --changed (nothing deploys by default)\n",
+    )
