@@ -146,3 +146,24 @@ def test_nothing_deploys_without_naming_what() -> None:
         2,
         "fleet: name what to deploy: APP..., --all, or --changed (nothing deploys by default)\n",
     )
+
+
+def test_changed_since_deployed_compares_each_app_with_its_live_commit(clone: Path) -> None:
+    assert fleet(clone, "deploy", "seedvr2", "--target", "local").returncode == 0
+    live = state(clone, "ryla-seedvr2")["versions"][0]["commit"]
+    result = fleet(clone, "changed", "--since", "deployed", "--target", "local", "--json")
+    document = json.loads(result.stdout)
+    reasons = {a["name"]: a["reasons"] for a in document["apps"]}
+    assert "ryla-seedvr2" not in reasons
+    assert reasons["ryla-flux"] == ["not deployed on local"]
+    assert len(reasons) == 6
+    readme = clone / "apps" / "seedvr2" / "README.md"
+    readme.write_text(readme.read_text() + "\nMore.\n")
+    subprocess.run(
+        ["git", "-C", str(clone), "commit", "-qam", "docs"],
+        check=True,
+        env={**os.environ, **GIT_ENV},
+    )
+    result = fleet(clone, "changed", "--since", "deployed", "--target", "local", "--json")
+    reasons = {a["name"]: a["reasons"] for a in json.loads(result.stdout)["apps"]}
+    assert reasons["ryla-seedvr2"] == [f"changed apps/seedvr2/README.md since live {live[:12]}"]

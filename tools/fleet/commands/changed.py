@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from tools.fleet.errors import FleetError
-from tools.fleet.options import JsonOption, RegistryOption
+from tools.fleet.options import EnvOption, JsonOption, RegistryOption
+
+if TYPE_CHECKING:
+    from tools.release.changed import ChangePlan
 
 
 def changed(
@@ -19,6 +22,16 @@ def changed(
     github: Annotated[
         bool, typer.Option("--github", help="Read the range from the GitHub Actions event.")
     ] = False,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since", metavar="deployed", help="`deployed`: per app, since what is live."
+        ),
+    ] = None,
+    target: Annotated[
+        str, typer.Option("--target", help="With --since deployed: local or modal.")
+    ] = "local",
+    env: EnvOption = None,
     json_: JsonOption = False,
     github_output: Annotated[
         bool,
@@ -35,19 +48,55 @@ def changed(
 
     registry_path = resolve_registry_path(registry).resolve()
     root = registry_path.parent.parent
+    relative = registry_path.relative_to(root).as_posix()
+    if since is not None:
+        result = _since_deployed(root, registry_path, relative, since, target, env, head)
+        _emit(result, f"since deployed on {target}", json_=json_, github_output=github_output)
+        return
     if github:
         commits = github_range(root, os.environ)
     elif base is None:
         raise FleetError("name the range: --base REF [--head REF], or --github")
     else:
         commits = explicit_range(root, base, head)
-    result = plan(root, registry_path.relative_to(root).as_posix(), commits.base, commits.head)
+    result = plan(root, relative, commits.base, commits.head)
+    why = f"{commits.why}: {commits.base[:12]}..{commits.head[:12]}"
+    _emit(result, why, json_=json_, github_output=github_output)
+
+
+def _since_deployed(
+    root: Path,
+    registry_path: Path,
+    relative: str,
+    since: str,
+    target: str,
+    env: str | None,
+    head: str,
+) -> ChangePlan:
+    from tools.fleet.registry.load import load_registry
+    from tools.release.ranges import resolve_commit
+    from tools.release.since_deployed import plan_since_deployed
+    from tools.release.targets.select import make_target
+
+    if since != "deployed":
+        raise FleetError(f"--since {since!r}: only `--since deployed` is known")
+    if target not in ("local", "modal"):
+        raise FleetError(f"--target {target!r}: local or modal")
+    registry = load_registry(registry_path)
+    env_name, _ = registry.environment(env)
+    commit = resolve_commit(root, head, "--head")
+    return plan_since_deployed(
+        root, relative, registry, make_target(target, root, env_name), commit
+    )
+
+
+def _emit(result: ChangePlan, why: str, *, json_: bool, github_output: bool) -> None:
     if github_output:
         _write_github_output(result.to_json())
     if json_:
         typer.echo(json.dumps(result.to_json(), indent=2))
         return
-    typer.echo(f"{commits.why}: {commits.base[:12]}..{commits.head[:12]}")
+    typer.echo(why)
     if result.all:
         typer.echo("every app must deploy:")
     for app in result.apps:
