@@ -80,10 +80,12 @@ def plan(root: Path, registry_path: str, base: str, head: str) -> ChangePlan:
     if registry_path not in texts:
         raise FleetError(f"{registry_path} does not exist at {head[:12]}")
     registry = parse_registry(texts[registry_path], f"{registry_path}@{head[:12]}")
-    old_texts = CommitTree(root, base).read([registry_path])
-    old = _registry_or_none(old_texts.get(registry_path), registry_path, base)
     changes = git.changed_files(root, base, head)
     paths = sorted({p for _, path, old_path in changes for p in (path, old_path) if p})
+    old: Registry | None = registry
+    if registry_path in paths:  # else base and head hold the same registry: nothing to diff
+        old_texts = CommitTree(root, base).read([registry_path])
+        old = _registry_or_none(old_texts.get(registry_path), registry_path, base)
 
     reasons: dict[str, list[str]] = {key: [] for key in registry.apps}
     triggered = _triggers(registry, paths)

@@ -1,0 +1,132 @@
+"""`fleet changed` against `git diff --name-only` over the same range, in one script.
+
+    python benchmarks/changed.py [--apps 500] [--commits 5000] [--range 200] [--runs 5]
+
+Builds a repository of N apps and a history of M commits (with `git fast-import`), each
+commit touching one app's file or, every tenth, a shared module or a doc; then times both
+commands over the last R commits and prints the medians and their ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def registry(apps: int) -> str:
+    lines = ["version: 1", "workspace: acme", "environments:", "  main: {web_suffix: ''}", "apps:"]
+    for i in range(apps):
+        lines += [
+            f"  app{i}:",
+            f"    name: acme-app{i}",
+            f"    dir: services/app{i}",
+            "    gpu: L4",
+            "    timeout_s: 600",
+            "    web: {class: Server, method: web}",
+            "    endpoints:",
+            f"      /app{i}:",
+            "        kind: text-to-image",
+            "        client_timeout_s: 300",
+            "        idempotent: true",
+            "        smoke: {request: {prompt: a, width: 64, height: 64}, expect: image}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def app_file(i: int, revision: int) -> str:
+    shared = "from services.shared import codec\n" if i % 3 == 0 else ""
+    return f'import modal\n{shared}\napp = modal.App("acme-app{i}")\nREVISION = {revision}\n'
+
+
+def history(apps: int, commits: int) -> bytes:
+    """A fast-import stream: the first commit adds everything, then one change per commit."""
+    out: list[bytes] = []
+
+    def blob_commit(mark: int, files: dict[str, str], message: str) -> None:
+        out.append(f"commit refs/heads/main\nmark :{mark}\n".encode())
+        out.append(f"committer Bench <b@example.invalid> {1700000000 + mark} +0000\n".encode())
+        data = message.encode()
+        out.append(f"data {len(data)}\n".encode() + data + b"\n")
+        if mark > 1:
+            out.append(f"from :{mark - 1}\n".encode())
+        for path, text in files.items():
+            body = text.encode()
+            out.append(f"M 644 inline {path}\ndata {len(body)}\n".encode() + body + b"\n")
+        out.append(b"\n")
+
+    initial = {
+        "registry/fleet.yaml": registry(apps),
+        "services/__init__.py": "",
+        "services/shared/__init__.py": "",
+        "services/shared/codec.py": "X = 0\n",
+        "docs/README.md": "# docs\n",
+    }
+    initial |= {f"services/app{i}/app.py": app_file(i, 0) for i in range(apps)}
+    blob_commit(1, initial, "initial")
+    for n in range(2, commits + 1):
+        if n % 10 == 0:
+            files = {"services/shared/codec.py": f"X = {n}\n"}
+        elif n % 10 == 5:
+            files = {"docs/README.md": f"# docs {n}\n"}
+        else:
+            files = {f"services/app{n % apps}/app.py": app_file(n % apps, n)}
+        blob_commit(n, files, f"change {n}")
+    return b"".join(out)
+
+
+def median(command: list[str], cwd: Path, runs: int) -> float:
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(command, cwd=cwd, check=True, capture_output=True)
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--apps", type=int, default=500)
+    parser.add_argument("--commits", type=int, default=5000)
+    parser.add_argument("--range", type=int, default=200)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        subprocess.run(["git", "init", "-q", "-b", "main", str(root)], check=True)
+        subprocess.run(
+            ["git", "fast-import", "--quiet"],
+            cwd=root,
+            input=history(args.apps, args.commits),
+            check=True,
+        )
+        subprocess.run(["git", "checkout", "-q", "main"], cwd=root, check=True)
+        base = f"HEAD~{args.range}"
+        diff = median(["git", "diff", "--name-only", base, "HEAD"], root, args.runs)
+        fleet = median(
+            [sys.executable, "-m", "tools.fleet", "changed", "--base", base, "--json"],
+            root,
+            args.runs,
+        )
+        selected = subprocess.run(
+            [sys.executable, "-m", "tools.fleet", "changed", "--base", base, "--json"],
+            cwd=root,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.count('"name"')
+    print(
+        f"{args.apps} apps, {args.commits} commits, range of {args.range}: "
+        f"git diff --name-only {diff * 1000:.0f} ms, fleet changed {fleet * 1000:.0f} ms "
+        f"({fleet / diff:.1f}x), {selected} apps selected"
+    )
+
+
+if __name__ == "__main__":
+    main()
