@@ -1,0 +1,69 @@
+"""Deploying the seven apps to the local target with --jobs 4, against the ideal schedule.
+
+    python benchmarks/deploy_local.py [--jobs 4]
+
+Each app is first deployed alone (and stopped) to learn its time; then all deploy at once.
+The ideal is the slowest app's time multiplied by the number of waves (apps / jobs, rounded
+up). Prints both and their ratio; nothing here asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import tempfile
+import time
+from pathlib import Path
+
+from tools.fleet import git
+from tools.fleet.registry.load import load_registry
+from tools.release.deploy import deploy_apps
+from tools.release.targets.local import LocalTarget
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--jobs", type=int, default=4)
+    jobs = parser.parse_args().jobs
+    registry = load_registry(REPO / "registry" / "fleet.yaml")
+    commit = git.resolve(REPO, "HEAD") or "HEAD"
+    apps = list(registry.apps.values())
+    singles = {}
+    with tempfile.TemporaryDirectory() as folder:
+        target = LocalTarget(REPO, "bench", state_dir=Path(folder) / "alone")
+        for app in apps:
+            started = time.perf_counter()
+            result = target.deploy(registry, app, commit=commit, tag="bench", log=lambda _: None)
+            singles[app.name] = time.perf_counter() - started
+            target.stop(registry, app, log=lambda _: None)
+            assert result.outcome == "deployed", result
+        together = LocalTarget(REPO, "bench", state_dir=Path(folder) / "together")
+        started = time.perf_counter()
+        run = deploy_apps(
+            together,
+            registry,
+            apps,
+            commit=commit,
+            tag="bench",
+            jobs=jobs,
+            fail_fast=False,
+            echo=lambda _: None,
+        )
+        parallel = time.perf_counter() - started
+        for app in apps:
+            together.stop(registry, app, log=lambda _: None)
+    assert not run.failed, run.failed
+    waves = math.ceil(len(apps) / jobs)
+    ideal = max(singles.values()) * waves
+    for name, seconds in singles.items():
+        print(f"  {name:<18} {seconds:5.1f} s alone")
+    print(
+        f"{len(apps)} apps, --jobs {jobs}: {parallel:.1f} s; ideal {ideal:.1f} s "
+        f"(slowest {max(singles.values()):.1f} s x {waves} waves): {parallel / ideal:.2f}x"
+    )
+
+
+if __name__ == "__main__":
+    main()
