@@ -29,7 +29,10 @@ $(CI_STAMP): $(CI_TOOLS)/package-lock.json
 
 demo: $(STAMP)
 	$(BIN)/fleet registry validate
-	$(BIN)/fleet registry show
+	$(BIN)/fleet check
+	$(BIN)/fleet deploy --all --target local
+	$(BIN)/fleet registry urls
+	@echo "The seven apps run on 127.0.0.1 (.fleet/local/main/*/state.json has their ports); stop them with: $(BIN)/fleet down"
 
 lint: $(STAMP) $(TS_STAMP) $(CI_STAMP)
 	$(BIN)/ruff check .
