@@ -18,8 +18,11 @@ from tools.fleet.commands import check as check_command
 from tools.fleet.commands import deploy as deploy_command
 from tools.fleet.commands import down as down_command
 from tools.fleet.commands import registry as registry_command
+from tools.fleet.commands import release as release_command
 from tools.fleet.commands import render as render_command
 from tools.fleet.commands import serve as serve_command
+from tools.fleet.commands import smoke as smoke_command
+from tools.fleet.commands import status as status_command
 from tools.fleet.errors import EXIT_USAGE, FleetError
 
 app = typer.Typer(
@@ -34,6 +37,9 @@ app.command(name="call")(call_command.call)
 app.command(name="changed")(changed_command.changed)
 app.command(name="deploy")(deploy_command.deploy)
 app.command(name="down")(down_command.down)
+app.command(name="smoke")(smoke_command.smoke)
+app.command(name="status")(status_command.status)
+app.command(name="release")(release_command.release)
 app.add_typer(registry_command.app, name="registry")
 app.command(name="render")(render_command.render)
 app.command(name="serve")(serve_command.serve)

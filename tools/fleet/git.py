@@ -134,3 +134,13 @@ def tags_merged(root: Path, commit: str) -> list[str]:
     """Tags reachable from `commit`, newest first."""
     output = _text(root, "tag", "--merged", commit, "--sort=-creatordate")
     return [t for t in output.splitlines() if t]
+
+
+def log_subjects(
+    root: Path, base: str | None, head: str, paths: list[str]
+) -> list[tuple[str, str]]:
+    """(commit, subject) of the commits in base..head (all of head without a base) that touch
+    `paths`, newest first."""
+    revision = f"{base}..{head}" if base else head
+    output = _text(root, "log", "--format=%H%x00%s", revision, "--", *paths)
+    return [tuple(line.split("\0", 1)) for line in output.splitlines() if "\0" in line]  # type: ignore[misc]

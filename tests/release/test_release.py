@@ -1,0 +1,182 @@
+"""Release tags: the grammar, smoke classification, and a release that rolls itself back."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.client.server import ModalLikeServer
+from tests.conftest import FIXTURES, REPO
+from tests.release.conftest import GIT_ENV
+from tools.client import FleetClient
+from tools.fleet.errors import FleetError
+from tools.fleet.registry.load import load_registry
+from tools.release.release_tags import parse_tag
+from tools.release.smoke import check_answer, smoke_endpoint
+
+REGISTRY = load_registry(REPO / "registry" / "fleet.yaml")
+
+
+@pytest.mark.parametrize(
+    ("text", "app"),
+    [
+        ("flux/v1.4.0", "flux"),
+        ("qwen-image/v2.0.0-rc.1", "qwen-image"),
+        ("qwen_image/v2.0.0", "qwen-image"),
+        ("refs/tags/seedvr2/v0.1.0", "seedvr2"),
+        ("v1.4.0", None),
+        ("release-2026.11.27", None),
+        ("release-2026.11.27.3", None),
+    ],
+)
+def test_valid_tags(text: str, app: str | None) -> None:
+    assert parse_tag(text, REGISTRY).app == app
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "flux/1.4.0",
+        "v1.4",
+        "v01.4.0",
+        "release-2026.13.01",
+        "release-2026.11.27.0",
+        "flux/v1.4.0;rm -rf /",
+        "$(reboot)/v1.0.0",
+        "../etc/v1.0.0",
+        "flux/v1.4.0\n",
+        "latest",
+    ],
+)
+def test_invalid_tags_are_refused_with_the_grammar(text: str) -> None:
+    with pytest.raises(FleetError) as caught:
+        parse_tag(text, REGISTRY)
+    assert str(caught.value).endswith(
+        "<app>/v<semver> (e.g. flux/v1.4.0), v<semver>, or release-<YYYY.MM.DD>[.N]"
+    )
+
+
+def test_unknown_app_tag() -> None:
+    with pytest.raises(FleetError, match="no app 'nope' in the registry"):
+        parse_tag("nope/v1.0.0", REGISTRY)
+
+
+CLIENT_REGISTRY = load_registry(FIXTURES / "client" / "fleet.yaml")
+PROBE = CLIENT_REGISTRY.apps["probe"]
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "hits"),
+    [
+        ("/chain", "bad-response", {"POST /chain": 1, "GET /chain": 3}),  # JSON without media
+        ("/flaky", "bad-response", {"POST /flaky": 2}),  # 408 retried once, then JSON without media
+        ("/strict", "server-timeout", {"POST /strict": 1}),
+        ("/slow", "client-timeout", {"POST /slow": 1}),
+        ("/broken", "http-error", {"POST /broken": 1}),
+        ("/text", "bad-response", {"POST /text": 1}),
+    ],
+)
+def test_smoke_classification(path: str, status: str, hits: dict[str, int]) -> None:
+    with ModalLikeServer(chain_hops=3, flaky_failures=1, slow_s=3) as server:
+        with FleetClient(CLIENT_REGISTRY, base_url=server.url, environ={}) as client:
+            result = smoke_endpoint(client, PROBE, path)
+        assert result.status == status
+        assert server.hits == hits
+
+
+def test_answers_must_be_media_of_the_requested_size() -> None:
+    endpoint = REGISTRY.apps["flux"].endpoints["/flux"]
+    from tests.client.server import IMAGE_BASE64
+
+    assert check_answer(endpoint, {"output": IMAGE_BASE64}) == "the output is 1x1, not 64x64"
+    assert check_answer(endpoint, {"output": "bm90IGFuIGltYWdl"}) == (
+        "the output does not decode as an image or video"
+    )
+    assert check_answer(endpoint, ["no"]) == "the answer has no base64 `output`"
+
+
+def fleet(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-P", "-m", "tools.fleet", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1"},
+    )
+
+
+def git(root: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(root), *args], check=True, env={**os.environ, **GIT_ENV})
+
+
+@pytest.fixture
+def clone(tmp_path: Path):
+    root = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(REPO), str(root)], check=True)
+    yield root
+    fleet(root, "down")
+
+
+def test_a_failing_release_is_rolled_back_and_the_previous_version_serves(clone: Path) -> None:
+    git(clone, "tag", "seedvr2/v1.0.0")
+    first = fleet(
+        clone, "release", "seedvr2/v1.0.0", "--target", "local", "--report", str(clone / "r1.json")
+    )
+    assert first.returncode == 0, first.stdout + first.stderr
+    report = json.loads((clone / "r1.json").read_text())
+    [entry] = report["apps"]
+    assert (report["ok"], entry["outcome"], entry["deploy"]["version"]) == (True, "released", "v1")
+    assert [s["status"] for s in entry["smoke"]] == ["ok"]
+
+    service = clone / "apps" / "seedvr2" / "service.py"
+    text = service.read_text()
+    marker = "    def seedvr2(request: Upscale) -> MediaResponse:\n"
+    service.write_text(
+        text.replace(marker, marker + '        raise RuntimeError("broken release")\n')
+    )
+    git(clone, "commit", "-qam", "fix(seedvr2): faster upscaling")
+    git(clone, "tag", "seedvr2/v1.1.0")
+    second = fleet(
+        clone, "release", "seedvr2/v1.1.0", "--target", "local", "--report", str(clone / "r2.json")
+    )
+    assert second.returncode == 1
+    report = json.loads((clone / "r2.json").read_text())
+    [entry] = report["apps"]
+    assert (report["previous_tag"], entry["deploy"]["version"], entry["outcome"]) == (
+        "seedvr2/v1.0.0",
+        "v2",
+        "rolled-back",
+    )
+    assert entry["rolled_back_to"] == "v1"
+    assert [(s["status"], s["http_status"]) for s in entry["smoke"]] == [("http-error", 500)]
+    assert [s["status"] for s in entry["rollback_smoke"]] == ["ok"]
+    assert list(entry["notes"]) == ["Fixes"]
+    assert entry["notes"]["Fixes"][0].startswith("faster upscaling (")
+
+    state = json.loads((clone / ".fleet/local/main/ryla-seedvr2/state.json").read_text())
+    assert state["live"] == "v1"
+    url = f"http://127.0.0.1:{state['versions'][0]['port']}"
+    from tools.release.smoke_request import smoke_request
+
+    body = smoke_request(REGISTRY.apps["seedvr2"].endpoints["/seedvr2"])
+    assert httpx.post(f"{url}/seedvr2", json=body, timeout=60).status_code == 200
+
+    status = fleet(clone, "status", "--target", "local", "--json")
+    statuses = {s["app"]: s["status"] for s in json.loads(status.stdout)}
+    assert statuses["ryla-seedvr2"] == "OutOfSync"
+    assert statuses["ryla-flux"] == "Missing"
+    assert status.returncode == 1
+
+
+def test_release_refuses_a_bad_tag_before_anything_deploys(clone: Path) -> None:
+    result = fleet(clone, "release", "flux/latest", "--target", "local")
+    assert result.returncode == 2
+    assert "is not a release tag" in result.stderr
+    assert not (clone / ".fleet").exists()

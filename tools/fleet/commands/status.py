@@ -1,0 +1,42 @@
+"""`fleet status`: what each app's live version is, and whether it matches the repository."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+import typer
+
+from tools.fleet.commands.deploy import TargetChoice, TargetOption
+from tools.fleet.errors import EXIT_FINDINGS
+from tools.fleet.options import EnvOption, JsonOption, RegistryOption
+
+
+def status(
+    target: TargetOption = TargetChoice.local,
+    env: EnvOption = None,
+    json_: JsonOption = False,
+    registry: RegistryOption = None,
+) -> None:
+    """Synced, OutOfSync, Missing, Unknown or Degraded for every app; exit 1 unless all Synced."""
+    from tools.fleet.options import open_registry
+    from tools.release.ranges import resolve_commit
+    from tools.release.status import fleet_status
+    from tools.release.targets.select import make_target
+
+    loaded, registry_path = open_registry(registry)
+    root = registry_path.resolve().parent.parent
+    env_name, _ = loaded.environment(env)
+    head = resolve_commit(root, "HEAD", "HEAD")
+    relative = registry_path.resolve().relative_to(root).as_posix()
+    statuses = fleet_status(root, relative, loaded, make_target(target.value, root, env_name), head)
+    if json_:
+        typer.echo(json.dumps([asdict(s) for s in statuses], indent=2))
+    else:
+        for entry in statuses:
+            live = " ".join(x for x in (entry.version, entry.tag) if x)
+            typer.echo(f"{entry.app:<20} {entry.status:<10} {live}")
+            for line in entry.detail:
+                typer.echo(f"    {line}")
+    if any(s.status != "Synced" for s in statuses):
+        raise typer.Exit(EXIT_FINDINGS)
