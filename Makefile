@@ -28,11 +28,8 @@ $(CI_STAMP): $(CI_TOOLS)/package-lock.json
 	touch $@
 
 demo: $(STAMP)
-	$(BIN)/fleet registry validate
-	$(BIN)/fleet check
-	$(BIN)/fleet deploy --all --target local
-	$(BIN)/fleet registry urls
-	@echo "The seven apps run on 127.0.0.1 (.fleet/local/main/*/state.json has their ports); stop them with: $(BIN)/fleet down"
+	$(BIN)/fleet pipeline --target local
+	@echo "The seven apps keep serving on 127.0.0.1 (ports in .fleet/local/main/*/state.json); stop them with: $(BIN)/fleet down"
 
 lint: $(STAMP) $(TS_STAMP) $(CI_STAMP)
 	$(BIN)/ruff check .

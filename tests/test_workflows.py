@@ -25,7 +25,7 @@ def steps(workflow: dict) -> list[tuple[str, dict]]:
 
 
 def test_there_are_ci_and_deploy_workflows() -> None:
-    assert [p.name for p in WORKFLOWS] == ["ci.yml", "deploy.yml"]
+    assert [p.name for p in WORKFLOWS] == ["ci.yml", "deploy.yml", "release.yml"]
 
 
 def test_actionlint_reports_nothing() -> None:
@@ -79,8 +79,8 @@ def test_modal_secrets_reach_only_the_deploy_step() -> None:
         text = path.read_text()
         for _, step in steps(load(path)):
             mentions = "secrets." in str(step)
-            assert mentions == (step.get("name") == "Deploy" and path.name == "deploy.yml")
-        assert text.count("secrets.") == (2 if path.name == "deploy.yml" else 0)
+            assert mentions == (step.get("name") == "Deploy" and path.name != "ci.yml")
+        assert text.count("secrets.") == (0 if path.name == "ci.yml" else 2)
 
 
 def test_deploy_matrix_runs_one_job_per_changed_app_without_cancelling() -> None:
@@ -97,3 +97,15 @@ def test_deploy_matrix_runs_one_job_per_changed_app_without_cancelling() -> None
         'fleet deploy "$APP" --target modal --env main --results deploy-results.json'
     )
     assert deploy["jobs"]["plan"]["steps"][-1]["run"] == "fleet changed --github --github-output"
+
+
+def test_release_runs_fleet_release_on_tags_of_the_grammar() -> None:
+    release = load(REPO / ".github" / "workflows" / "release.yml")
+    assert release[True]["push"]["tags"] == ["v*.*.*", "release-*", "*/v*.*.*"]
+    job = release["jobs"]["release"]
+    assert job["environment"] == "production"
+    step = job["steps"][-1]
+    assert step["env"]["TAG"] == "${{ github.ref_name }}"
+    assert step["run"] == (
+        'fleet release "$TAG" --target modal --env main --report release-report.json'
+    )

@@ -17,6 +17,7 @@ from tools.fleet.commands import changed as changed_command
 from tools.fleet.commands import check as check_command
 from tools.fleet.commands import deploy as deploy_command
 from tools.fleet.commands import down as down_command
+from tools.fleet.commands import pipeline as pipeline_command
 from tools.fleet.commands import registry as registry_command
 from tools.fleet.commands import release as release_command
 from tools.fleet.commands import render as render_command
@@ -40,6 +41,7 @@ app.command(name="down")(down_command.down)
 app.command(name="smoke")(smoke_command.smoke)
 app.command(name="status")(status_command.status)
 app.command(name="release")(release_command.release)
+app.command(name="pipeline")(pipeline_command.pipeline)
 app.add_typer(registry_command.app, name="registry")
 app.command(name="render")(render_command.render)
 app.command(name="serve")(serve_command.serve)

@@ -1,0 +1,47 @@
+"""`fleet pipeline`: check, plan, deploy, smoke-test and report status on one target.
+
+On the local target a first run deploys all seven apps; a second run with no change deploys
+nothing and still smoke-tests every endpoint.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from tools.fleet.commands.deploy import TargetChoice, TargetOption
+from tools.fleet.errors import EXIT_FINDINGS
+from tools.fleet.options import EnvOption, RegistryOption
+
+
+def pipeline(
+    target: TargetOption = TargetChoice.local,
+    env: EnvOption = None,
+    registry: RegistryOption = None,
+) -> None:
+    """The whole flow with progress and a closing report; exit 1 if any stage failed."""
+    from tools.fleet.options import open_registry
+    from tools.release.pipeline import Pipeline
+    from tools.release.ranges import resolve_commit
+    from tools.release.targets.select import make_target
+
+    loaded, registry_path = open_registry(registry)
+    root = registry_path.resolve().parent.parent
+    env_name, _ = loaded.environment(env)
+    head = resolve_commit(root, "HEAD", "HEAD")
+    stages = Pipeline(
+        root,
+        registry_path,
+        loaded,
+        make_target(target.value, root, env_name),
+        env_name,
+        head,
+        typer.echo,
+    ).run()
+    typer.echo(f"\n{'stage':<8} {'time':>8}  result")
+    for stage in stages:
+        typer.echo(f"{stage.name:<8} {stage.seconds:7.1f}s  {stage.summary}")
+    ok = all(stage.ok for stage in stages)
+    total = sum(stage.seconds for stage in stages)
+    typer.echo(f"{'total':<8} {total:7.1f}s  {'ok' if ok else 'FAILED'}")
+    if not ok:
+        raise typer.Exit(EXIT_FINDINGS)
