@@ -1,0 +1,81 @@
+"""`fleet status` through the fake `modal` executable, in both `app list` key formats."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES, REPO
+from tools.fleet import git
+from tools.fleet.registry.load import load_registry
+from tools.release.status import fleet_status
+from tools.release.targets.modal import ModalTarget
+
+REGISTRY = load_registry(REPO / "registry" / "fleet.yaml")
+
+
+def history(commit: str | None, version: str = "v4") -> str:
+    return json.dumps(
+        [
+            {
+                "version": version,
+                "time_deployed": "2026-11-27",
+                "client": "1.6.4",
+                "deployed_by": "ci",
+                "commit": commit,
+                "tag": "t",
+            }
+        ]
+    )
+
+
+@pytest.mark.parametrize("new_keys", [True, False])
+def test_every_state_through_modal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, new_keys: bool
+) -> None:
+    monkeypatch.setenv("PATH", f"{FIXTURES / 'fake_modal'}:/usr/bin:/bin")
+    monkeypatch.setenv("FAKE_MODAL_STATE", str(tmp_path))
+    head = git.resolve(REPO, "HEAD")
+    assert head is not None
+    # The first commit of this repository has the registry but none of the apps.
+    root_commit = subprocess.run(
+        ["git", "-C", str(REPO), "rev-list", "--max-parents=0", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()[-1]
+
+    def row(name: str, state: str) -> dict[str, str]:
+        keys = ("description", "state") if new_keys else ("Description", "State")
+        return {keys[0]: name, keys[1]: state}
+
+    rows = [
+        row("ryla-flux", "deployed"),
+        row("ryla-seedvr2", "deployed"),
+        row("ryla-wan26", "initializing..."),
+        row("ryla-z-image", "stopped"),
+        row("ryla-comfyui", "deployed"),  # fleet: ignore[FL003]
+    ]
+    (tmp_path / "apps.json").write_text(json.dumps(rows))
+    (tmp_path / "history-ryla-flux.json").write_text(history(head[:7]))
+    (tmp_path / "history-ryla-seedvr2.json").write_text(history(root_commit[:7]))
+    (tmp_path / "history-ryla-comfyui.json").write_text(history(None, "v9"))
+    statuses = {
+        s.app: (s.status, s.version)
+        for s in fleet_status(
+            REPO, "registry/fleet.yaml", REGISTRY, ModalTarget(REPO, "main"), head
+        )
+    }
+    assert statuses == {
+        "ryla-flux": ("Synced", "v4"),
+        "ryla-instantid": ("Missing", None),
+        "ryla-qwen-image": ("Missing", None),
+        "ryla-qwen-edit": ("Missing", None),
+        "ryla-z-image": ("Missing", None),
+        "ryla-wan26": ("Degraded", None),
+        "ryla-seedvr2": ("OutOfSync", "v4"),
+        "ryla-comfyui": ("Unknown", "v9"),  # fleet: ignore[FL003]
+    }
