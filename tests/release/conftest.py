@@ -3,11 +3,12 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, REPO
 
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Test",
@@ -17,6 +18,18 @@ GIT_ENV = {
     "GIT_CONFIG_GLOBAL": os.devnull,
     "GIT_CONFIG_NOSYSTEM": "1",
 }
+
+
+def fleet(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The CLI of this checkout (never the one in `root`), run in `root` as a user would."""
+    return subprocess.run(
+        [sys.executable, "-P", "-m", "tools.fleet", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1"},
+    )
 
 
 class Repo:

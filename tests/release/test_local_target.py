@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from tests.conftest import REPO
-from tests.release.conftest import GIT_ENV
+from tests.release.conftest import GIT_ENV, fleet
 from tools.fleet.registry.load import load_registry
 from tools.release.smoke_request import smoke_request
 from tools.release.targets.local import LocalTarget
@@ -31,17 +31,6 @@ def clone(tmp_path: Path) -> Path:
         capture_output=True,
         check=False,
         env={**os.environ, "PYTHONPATH": str(REPO)},
-    )
-
-
-def fleet(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-P", "-m", "tools.fleet", *args],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1"},
     )
 
 

@@ -3,23 +3,11 @@ all 21 smoke tests; a second run with no change deploys nothing."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 from tests.conftest import REPO
-
-
-def fleet(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-P", "-m", "tools.fleet", *args],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1"},
-    )
+from tests.release.conftest import fleet
 
 
 def report(output: str) -> list[str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import httpx
@@ -13,7 +12,7 @@ import pytest
 
 from tests.client.server import ModalLikeServer
 from tests.conftest import FIXTURES, REPO
-from tests.release.conftest import GIT_ENV
+from tests.release.conftest import GIT_ENV, fleet
 from tools.client import FleetClient
 from tools.fleet.errors import FleetError
 from tools.fleet.registry.load import load_registry
@@ -99,17 +98,6 @@ def test_answers_must_be_media_of_the_requested_size() -> None:
         "the output does not decode as an image or video"
     )
     assert check_answer(endpoint, ["no"]) == "the answer has no base64 `output`"
-
-
-def fleet(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-P", "-m", "tools.fleet", *args],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1"},
-    )
 
 
 def git(root: Path, *args: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -31,6 +32,27 @@ def resolve_registry_path(path: Path | None) -> Path:
     from tools.fleet.registry.load import find_registry
 
     return path if path is not None else find_registry(Path.cwd())
+
+
+@dataclass(frozen=True)
+class Repository:
+    """The registry and the repository it belongs to (the folder above `registry/`)."""
+
+    registry: Registry
+    registry_path: Path  # absolute
+
+    @property
+    def root(self) -> Path:
+        return self.registry_path.parent.parent
+
+    @property
+    def relative_registry(self) -> str:
+        return self.registry_path.relative_to(self.root).as_posix()
+
+
+def open_repository(path: Path | None) -> Repository:
+    registry, registry_path = open_registry(path)
+    return Repository(registry, registry_path.resolve())
 
 
 def open_registry(path: Path | None) -> tuple[Registry, Path]:

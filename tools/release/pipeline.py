@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tools.drift_check.runner import check
+from tools.fleet.options import Repository
 from tools.fleet.registry.model import App, Registry
 from tools.release.deploy import deploy_apps
 from tools.release.since_deployed import plan_since_deployed
@@ -27,14 +28,20 @@ class StageResult:
 
 @dataclass
 class Pipeline:
-    root: Path
-    registry_path: Path
-    registry: Registry
+    repo: Repository
     target: Target
     env: str
     head: str
     echo: Callable[[str], None]
     planned: list[App] = field(default_factory=list)
+
+    @property
+    def root(self) -> Path:
+        return self.repo.root
+
+    @property
+    def registry(self) -> Registry:
+        return self.repo.registry
 
     def run(self) -> list[StageResult]:
         stages = [
@@ -55,10 +62,10 @@ class Pipeline:
 
     @property
     def _relative(self) -> str:
-        return self.registry_path.resolve().relative_to(self.root).as_posix()
+        return self.repo.relative_registry
 
     def check(self) -> tuple[bool, str]:
-        result = check(self.root, self.registry_path)
+        result = check(self.root, self.repo.registry_path)
         for f in result.findings:
             self.echo(f"   {f.path}:{f.line}:{f.col}: {f.code} {f.message}")
         return result.errors == 0, f"{len(result.findings)} problems in {result.files} files"

@@ -19,24 +19,16 @@ def pipeline(
     registry: RegistryOption = None,
 ) -> None:
     """The whole flow with progress and a closing report; exit 1 if any stage failed."""
-    from tools.fleet.options import open_registry
+    from tools.fleet.options import open_repository
     from tools.release.pipeline import Pipeline
     from tools.release.ranges import resolve_commit
     from tools.release.targets.select import make_target
 
-    loaded, registry_path = open_registry(registry)
-    root = registry_path.resolve().parent.parent
-    env_name, _ = loaded.environment(env)
-    head = resolve_commit(root, "HEAD", "HEAD")
-    stages = Pipeline(
-        root,
-        registry_path,
-        loaded,
-        make_target(target.value, root, env_name),
-        env_name,
-        head,
-        typer.echo,
-    ).run()
+    repo = open_repository(registry)
+    env_name, _ = repo.registry.environment(env)
+    head = resolve_commit(repo.root, "HEAD", "HEAD")
+    runner = make_target(target.value, repo.root, env_name)
+    stages = Pipeline(repo, runner, env_name, head, typer.echo).run()
     typer.echo(f"\n{'stage':<8} {'time':>8}  result")
     for stage in stages:
         typer.echo(f"{stage.name:<8} {stage.seconds:7.1f}s  {stage.summary}")

@@ -24,20 +24,19 @@ def release(
     registry: RegistryOption = None,
 ) -> None:
     """Release TAG: exit 1 when any app was rolled back or could not be."""
-    from tools.fleet.options import open_registry
+    from tools.fleet.options import open_repository
     from tools.release.ranges import resolve_commit
     from tools.release.release import Releaser
     from tools.release.release_tags import parse_tag
     from tools.release.targets.select import make_target
 
-    loaded, registry_path = open_registry(registry)
-    parsed = parse_tag(tag, loaded)  # before anything else touches the tag text
-    root = registry_path.resolve().parent.parent
-    commit = resolve_commit(root, f"refs/tags/{parsed.text}", "tag")
-    env_name, _ = loaded.environment(env)
-    relative = registry_path.resolve().relative_to(root).as_posix()
+    repo = open_repository(registry)
+    parsed = parse_tag(tag, repo.registry)  # before anything else touches the tag text
+    commit = resolve_commit(repo.root, f"refs/tags/{parsed.text}", "tag")
+    env_name, _ = repo.registry.environment(env)
+    runner = make_target(target.value, repo.root, env_name)
     releaser = Releaser(
-        root, relative, loaded, make_target(target.value, root, env_name), env_name, typer.echo
+        repo.root, repo.relative_registry, repo.registry, runner, env_name, typer.echo
     )
     result = releaser.run(parsed, commit)
     markdown = result.markdown()

@@ -19,17 +19,16 @@ def status(
     registry: RegistryOption = None,
 ) -> None:
     """Synced, OutOfSync, Missing, Unknown or Degraded for every app; exit 1 unless all Synced."""
-    from tools.fleet.options import open_registry
+    from tools.fleet.options import open_repository
     from tools.release.ranges import resolve_commit
     from tools.release.status import fleet_status
     from tools.release.targets.select import make_target
 
-    loaded, registry_path = open_registry(registry)
-    root = registry_path.resolve().parent.parent
-    env_name, _ = loaded.environment(env)
-    head = resolve_commit(root, "HEAD", "HEAD")
-    relative = registry_path.resolve().relative_to(root).as_posix()
-    statuses = fleet_status(root, relative, loaded, make_target(target.value, root, env_name), head)
+    repo = open_repository(registry)
+    env_name, _ = repo.registry.environment(env)
+    head = resolve_commit(repo.root, "HEAD", "HEAD")
+    runner = make_target(target.value, repo.root, env_name)
+    statuses = fleet_status(repo.root, repo.relative_registry, repo.registry, runner, head)
     if json_:
         typer.echo(json.dumps([asdict(s) for s in statuses], indent=2))
     else:
