@@ -98,7 +98,9 @@ def test_a_deleted_app_is_removed_never_deployed(repo: Repo) -> None:
     assert (result.apps, result.removed) == ((), ("acme-seedvr2",))
 
 
-def fleet_changed(repo: Repo, event_name: str, event: dict, tmp_path: Path) -> tuple[dict, str]:
+def fleet_changed(
+    repo: Repo, event_name: str, event: dict, tmp_path: Path, sha: str = "HEAD"
+) -> tuple[dict, str]:
     event_path = tmp_path / "event.json"
     event_path.write_text(json.dumps(event))
     output = tmp_path / "github_output"
@@ -115,6 +117,7 @@ def fleet_changed(repo: Repo, event_name: str, event: dict, tmp_path: Path) -> t
             "GITHUB_EVENT_NAME": event_name,
             "GITHUB_EVENT_PATH": str(event_path),
             "GITHUB_OUTPUT": str(output),
+            "GITHUB_SHA": sha,
         },
     )
     assert result.returncode == 0, result.stderr
@@ -233,3 +236,35 @@ def test_unknown_refs_exit_2(repo: Repo, ref: str) -> None:
         2,
         f"fleet: --base {ref!r} is not a commit in this repository\n",
     )
+
+
+def test_workflow_dispatch_uses_the_input_base(repo: Repo, tmp_path: Path) -> None:
+    base = repo.git("rev-parse", "HEAD")
+    repo.commit("svc", {"apps/seedvr2/service.py": "api = 7\n"})
+    head = repo.commit("docs", {"docs/README.md": "# d\n"})
+    event = {"inputs": {"base": base}, "repository": {"default_branch": "main"}}
+    document, _ = fleet_changed(repo, "workflow_dispatch", event, tmp_path, sha=head)
+    assert (document["base"], document["head"]) == (base, head)
+    assert [a["name"] for a in document["apps"]] == ["acme-seedvr2"]
+
+
+def test_a_submodule_pointer_maps_to_the_app_that_contains_it(repo: Repo, tmp_path: Path) -> None:
+    library = Repo(tmp_path / "library")
+    library.root.mkdir()
+    library.git("init", "-q", "-b", "main")
+    library.commit("one", {"lib.py": "X = 1\n"})
+    repo.git(
+        "-c",
+        "protocol.file.allow=always",
+        "submodule",
+        "add",
+        "-q",
+        str(library.root),
+        "apps/flux/vendor/lib",
+    )
+    repo.commit("vendor a library")
+    library.commit("two", {"lib.py": "X = 2\n"})
+    submodule = Repo(repo.root / "apps" / "flux" / "vendor" / "lib")
+    submodule.git("-c", "protocol.file.allow=always", "pull", "-q", "origin", "main")
+    repo.commit("bump the library")
+    assert selected(repo, "HEAD~1") == {"acme-flux": ["changed apps/flux/vendor/lib"]}

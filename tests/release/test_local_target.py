@@ -156,3 +156,22 @@ def test_changed_since_deployed_compares_each_app_with_its_live_commit(clone: Pa
     result = fleet(clone, "changed", "--since", "deployed", "--target", "local", "--json")
     reasons = {a["name"]: a["reasons"] for a in json.loads(result.stdout)["apps"]}
     assert reasons["ryla-seedvr2"] == [f"changed apps/seedvr2/README.md since live {live[:12]}"]
+
+
+def test_two_deploys_of_one_app_never_overlap(clone: Path) -> None:
+    command = [sys.executable, "-P", "-m", "tools.fleet", "deploy", "seedvr2", "--target", "local"]
+    environment = {**os.environ, "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1"}
+    runs = [
+        subprocess.Popen(command, cwd=clone, env=environment, stdout=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    outputs = [run.communicate(timeout=300)[0] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0]
+    outcomes = sorted(
+        line.split()[1]
+        for output in outputs
+        for line in output.splitlines()
+        if line.startswith("  ryla-seedvr2")
+    )
+    assert outcomes == ["deployed", "unchanged"]
+    assert [v["version"] for v in state(clone, "ryla-seedvr2")["versions"]] == ["v1"]
