@@ -79,3 +79,30 @@ def test_every_state_through_modal(
         "ryla-seedvr2": ("OutOfSync", "v4"),
         "ryla-comfyui": ("Unknown", "v9"),  # fleet: ignore[FL003]
     }
+
+
+def test_changed_since_deployed_on_modal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tools.release.since_deployed import plan_since_deployed
+
+    monkeypatch.setenv("PATH", f"{FIXTURES / 'fake_modal'}:/usr/bin:/bin")
+    monkeypatch.setenv("FAKE_MODAL_STATE", str(tmp_path))
+    head = git.resolve(REPO, "HEAD")
+    assert head is not None
+    (tmp_path / "apps.json").write_text(
+        json.dumps(
+            [
+                {"description": "ryla-flux", "state": "deployed"},
+                {"description": "ryla-wan26", "state": "deployed"},
+            ]
+        )
+    )
+    (tmp_path / "history-ryla-flux.json").write_text(history(head[:7]))
+    (tmp_path / "history-ryla-wan26.json").write_text(history("0000000*"))
+    selection = plan_since_deployed(
+        REPO, "registry/fleet.yaml", REGISTRY, ModalTarget(REPO, "main"), head
+    )
+    reasons = {app.name: app.reasons for app in selection.apps}
+    assert "ryla-flux" not in reasons
+    assert reasons["ryla-wan26"] == ("live commit 0000000* is not in this history",)
+    assert reasons["ryla-seedvr2"] == ("not deployed on modal",)
+    assert len(reasons) == 6
