@@ -33,18 +33,19 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # plain click help: importing rich costs more than the command
 )
+# In the order of the flow: desired state, checks, plan, deploy, verify; then helpers.
+app.add_typer(registry_command.app, name="registry")
 app.command(name="check")(check_command.check)
-app.command(name="call")(call_command.call)
+app.command(name="render")(render_command.render)
 app.command(name="changed")(changed_command.changed)
 app.command(name="deploy")(deploy_command.deploy)
-app.command(name="down")(down_command.down)
 app.command(name="smoke")(smoke_command.smoke)
 app.command(name="status")(status_command.status)
 app.command(name="release")(release_command.release)
 app.command(name="pipeline")(pipeline_command.pipeline)
-app.add_typer(registry_command.app, name="registry")
-app.command(name="render")(render_command.render)
 app.command(name="serve")(serve_command.serve)
+app.command(name="call")(call_command.call)
+app.command(name="down")(down_command.down)
 
 
 def _print_version(value: bool) -> None:
