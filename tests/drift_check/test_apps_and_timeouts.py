@@ -90,7 +90,7 @@ def test_a_matching_app_tree_is_clean(tmp_path: Path) -> None:
                 "apps/flux/app.py",
                 3,
                 7,
-                "modal.App('ryla-flux-v2'): the registry names this app 'ryla-flux'",
+                """modal.App("ryla-flux-v2"): the registry names this app 'ryla-flux'""",
             ),
             id="app-name",
         ),
@@ -117,7 +117,7 @@ def test_a_matching_app_tree_is_clean(tmp_path: Path) -> None:
                 "apps/flux/app.py",
                 13,
                 27,
-                "label='flux' makes the URL label differ from the registry's "
+                'label="flux" makes the URL label differ from the registry\'s '
                 "ryla-flux-comfyui-fastapi-app",
             ),
             id="custom-label",

@@ -97,8 +97,8 @@ def test_http_clients_must_follow_modal_redirects(tmp_path: Path) -> None:
             "apps/flux/app.py",
             17,
             27,
-            "label='a-label-that-is-much-longer-than-the-sixty-"
-            "three-characters-modal-allows' makes the URL label differ from the registry's "
+            'label="a-label-that-is-much-longer-than-the-sixty-'
+            "three-characters-modal-allows\" makes the URL label differ from the registry's "
             "ryla-flux-comfyui-fastapi-app",
         ),
         (

@@ -89,13 +89,14 @@ def _extract(text: str) -> PythonFacts | None:
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     try:
-        return _Extractor(tree).facts
+        return _Extractor(tree, text).facts
     except RecursionError:
         return None
 
 
 class _Extractor:
-    def __init__(self, tree: ast.Module) -> None:
+    def __init__(self, tree: ast.Module, text: str) -> None:
+        self.lines = text.splitlines()
         self.constants = _module_constants(tree)
         self.facts = PythonFacts()
         self.app_variables: set[str] = set()
@@ -125,7 +126,15 @@ class _Extractor:
             if isinstance(resolved, ast.Constant) and isinstance(resolved.value, str):
                 string = resolved.value
         literal = isinstance(node, ast.Constant) and type(node.value) in (int, float)
-        return Value(number, string, ast.unparse(node), _at(node), literal)
+        return Value(number, string, self.source(node), _at(node), literal)
+
+    def source(self, node: ast.expr) -> str:
+        """The expression as written: sliced from the text, far cheaper than `ast.unparse`."""
+        end_line, end_col = node.end_lineno, node.end_col_offset
+        if end_line is None or end_col is None or end_line != node.lineno:
+            return ast.unparse(node)
+        line = self.lines[node.lineno - 1].encode()
+        return line[node.col_offset : end_col].decode(errors="replace")
 
     def _app_assignment(self, node: ast.stmt) -> None:
         if not isinstance(node, ast.Assign) or not isinstance(node.value, ast.Call):
@@ -198,7 +207,7 @@ class _Extractor:
         entries, spreads = [], []
         for key, value in zip(node.keys, node.values, strict=True):
             if key is None:
-                spreads.append(ast.unparse(value))
+                spreads.append(self.source(value))
             elif isinstance(key, ast.Constant) and isinstance(key.value, str):
                 entries.append(Entry(key.value, _at(key), self.value(value)))
         if entries:
