@@ -28,6 +28,11 @@ EnvOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 
 
+def root_of(registry_path: Path) -> Path:
+    """The repository a registry belongs to: the folder that holds `registry/`."""
+    return registry_path.resolve().parent.parent
+
+
 def resolve_registry_path(path: Path | None) -> Path:
     from tools.fleet.registry.load import find_registry
 
@@ -43,7 +48,7 @@ class Repository:
 
     @property
     def root(self) -> Path:
-        return self.registry_path.parent.parent
+        return root_of(self.registry_path)
 
     @property
     def relative_registry(self) -> str:

@@ -29,10 +29,6 @@ class ReleaseTag:
     text: str
     app: str | None  # the app's registry key for an app release; None for the fleet
 
-    @property
-    def is_fleet(self) -> bool:
-        return self.app is None
-
 
 def parse_tag(text: str, registry: Registry) -> ReleaseTag:
     text = text.removeprefix("refs/tags/")

@@ -42,12 +42,12 @@ def changed(
     registry: RegistryOption = None,
 ) -> None:
     """Select the apps whose code, imports, mounts or registry entry changed between two commits."""
-    from tools.fleet.options import resolve_registry_path
+    from tools.fleet.options import resolve_registry_path, root_of
     from tools.release.changed import plan
     from tools.release.ranges import explicit_range, github_range
 
     registry_path = resolve_registry_path(registry).resolve()
-    root = registry_path.parent.parent
+    root = root_of(registry_path)
     relative = registry_path.relative_to(root).as_posix()
     if since is not None:
         result = _since_deployed(root, registry_path, relative, since, target, env, head)

@@ -108,9 +108,10 @@ def _root(root: Path | None, registry: Path | None) -> Path:
         return root
     if registry is not None:
         return Path.cwd()
+    from tools.fleet.options import root_of
     from tools.fleet.registry.load import find_registry
 
-    return find_registry(Path.cwd()).parent.parent
+    return root_of(find_registry(Path.cwd()))
 
 
 _RENDERERS = {

@@ -14,6 +14,7 @@ from tools.fleet.errors import EXIT_FINDINGS, FleetError
 from tools.fleet.options import EnvOption, RegistryOption
 
 if TYPE_CHECKING:
+    from tools.fleet.options import Repository
     from tools.fleet.registry.model import App, Registry
 
 
@@ -57,20 +58,20 @@ def deploy(
     registry: RegistryOption = None,
 ) -> None:
     """Deploy the named apps (or all, or the changed ones) to a target, in parallel."""
-    from tools.fleet.options import open_registry
+    from tools.fleet.options import open_repository
     from tools.release.deploy import deploy_apps
     from tools.release.ranges import resolve_commit
     from tools.release.tags import modal_tag
     from tools.release.targets.select import make_target
 
-    loaded, registry_path = open_registry(registry)
-    root = registry_path.resolve().parent.parent
+    repo = open_repository(registry)
+    loaded, root = repo.registry, repo.root
     if sum((bool(apps), all_apps, changed)) != 1:
         raise FleetError(
             "name what to deploy: APP..., --all, or --changed (nothing deploys by default)"
         )
     if changed:
-        chosen, commit = _changed(loaded, registry_path, base, head, github=github)
+        chosen, commit = _changed(repo, base, head, github=github)
     else:
         commit = resolve_commit(root, head, "--head")
         chosen = (
@@ -129,18 +130,17 @@ def _app(registry: Registry, ref: str) -> App:
 
 
 def _changed(
-    registry: Registry, registry_path: Path, base: str | None, head: str, *, github: bool
+    repo: Repository, base: str | None, head: str, *, github: bool
 ) -> tuple[list[App], str]:
     from tools.release.changed import plan
     from tools.release.ranges import explicit_range, github_range
 
-    root = registry_path.resolve().parent.parent
+    root = repo.root
     if github:
         commits = github_range(root, os.environ)
     elif base is not None:
         commits = explicit_range(root, base, head)
     else:
         raise FleetError("--changed needs --base REF or --github")
-    relative = registry_path.resolve().relative_to(root).as_posix()
-    selection = plan(root, relative, commits.base, commits.head)
-    return [registry.apps[a.key] for a in selection.apps], commits.head
+    selection = plan(root, repo.relative_registry, commits.base, commits.head)
+    return [repo.registry.apps[a.key] for a in selection.apps], commits.head

@@ -9,12 +9,13 @@ from tools.fleet.options import EnvOption, RegistryOption
 
 def down(registry: RegistryOption = None, env: EnvOption = None) -> None:
     """Stop every locally deployed app; report versions whose process had already gone."""
-    from tools.fleet.options import open_registry
+    from tools.fleet.options import open_repository
     from tools.release.targets.local import LocalTarget
 
-    loaded, registry_path = open_registry(registry)
+    repo = open_repository(registry)
+    loaded = repo.registry
     env_name, _ = loaded.environment(env)
-    target = LocalTarget(registry_path.resolve().parent.parent, env_name)
+    target = LocalTarget(repo.root, env_name)
     for stale in target.stale():
         typer.echo(f"stale: {stale} was no longer running")
     for app in loaded.apps.values():

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from tools.fleet.errors import EXIT_FINDINGS
-from tools.fleet.options import RegistryOption, open_registry
+from tools.fleet.options import RegistryOption, open_repository
 
 
 def render(
@@ -20,8 +20,8 @@ def render(
     from tools.fleet.fs import write_text_atomic
     from tools.fleet.render.files import GENERATED
 
-    loaded, path = open_registry(registry)
-    root = path.resolve().parent.parent
+    repo = open_repository(registry)
+    loaded, root = repo.registry, repo.root
     stale = []
     for generated in GENERATED:
         target = root / generated.path

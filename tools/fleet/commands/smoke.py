@@ -31,11 +31,11 @@ def smoke(
     registry: RegistryOption = None,
 ) -> None:
     """Send each endpoint its registry smoke request (cold, then warm); exit 0 only if all ok."""
-    from tools.fleet.options import open_registry
+    from tools.fleet.options import open_repository
     from tools.release.smoke import report_json, report_markdown, smoke_on_target
 
-    loaded, registry_path = open_registry(registry)
-    root = registry_path.resolve().parent.parent
+    repo = open_repository(registry)
+    loaded, root = repo.registry, repo.root
     chosen = _apps(loaded, apps)
     if only is not None and all(only not in a.endpoints for a in chosen):
         raise FleetError(f"--only {only}: not an endpoint of the selected apps")

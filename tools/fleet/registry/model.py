@@ -234,10 +234,6 @@ class App(_Model):
     def entry_path(self) -> str:
         return f"{self.dir}/{self.entry}"
 
-    @property
-    def max_client_timeout_s(self) -> int:
-        return max(e.client_timeout_s for e in self.endpoints.values())
-
 
 class RetiredApp(_Model):
     name: AppName

@@ -98,12 +98,6 @@ class ModalTarget:
             )
         return apps
 
-    def history(self, app: App) -> list[dict[str, Any]]:
-        history = self._json(
-            [self.executable, "app", "history", app.name, "--json", "--env", self.env]
-        )
-        return history if isinstance(history, list) else []
-
     def rollback(self, registry: Registry, app: App, version: str | None, log: Log) -> DeployResult:
         if version is not None and not VERSION.match(version):
             raise FleetError(f"rollback version {version!r}: Modal wants the form v3")
