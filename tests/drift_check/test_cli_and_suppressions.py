@@ -122,3 +122,11 @@ def test_unreadable_files_are_skipped_and_counted(tmp_path: Path) -> None:
         {"binary": 1, "undecodable": 1, "huge": 1},
         [],
     )
+
+
+def test_a_file_larger_than_one_read_is_read_whole(tmp_path: Path) -> None:
+    # 200 KB: several 64 KiB reads; the retired endpoint is on the last line.
+    filler = "x = 1\n" * 34_000
+    root = make_repo(tmp_path, {"big.txt": f"{filler}see /flux-instantid\n"})
+    result = run(root)
+    assert [(f.code, f.path, f.line) for f in result.findings] == [("FL003", "big.txt", 34_001)]

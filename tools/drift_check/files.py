@@ -16,6 +16,7 @@ from tools.fleet.git import GitUnavailable, work_tree_files
 
 MAX_FILE_BYTES = 1024 * 1024
 BINARY_SNIFF_BYTES = 8192
+READ_STEP = 64 * 1024
 # Outside git, these are never the repository's own text.
 WALK_SKIP_DIRS = frozenset({".git", ".hg", "node_modules", ".venv", "venv", "__pycache__"})
 # Defaults that hold in every repository: other tools' caches and vendored code.
@@ -62,10 +63,28 @@ def read_files(root: Path, paths: list[str], exclude: GlobSet, include: GlobSet)
     return result
 
 
+def _read_bytes(full: str, limit: int) -> bytes:
+    """Up to `limit` bytes of a file.
+
+    Plain `os.read` in small steps: `open().read(limit)` allocates `limit` bytes for every file
+    and goes through the buffered io layer, which made reading ten thousand small files four
+    times slower.
+    """
+    descriptor = os.open(full, os.O_RDONLY)
+    try:
+        chunks = [os.read(descriptor, READ_STEP)]
+        size = len(chunks[0])
+        while size < limit and len(chunks[-1]) == READ_STEP:
+            chunks.append(os.read(descriptor, min(READ_STEP, limit - size)))
+            size += len(chunks[-1])
+        return b"".join(chunks) if len(chunks) > 1 else chunks[0]
+    finally:
+        os.close(descriptor)
+
+
 def _read(full: str, path: str, skipped: Counter[str]) -> SourceFile | None:
     try:
-        with open(full, "rb") as stream:
-            raw = stream.read(MAX_FILE_BYTES + 1)
+        raw = _read_bytes(full, MAX_FILE_BYTES + 1)
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         return None  # deleted since git listed it, or a submodule
     except OSError:

@@ -10,7 +10,9 @@ from tools.drift_check.source import SourceFile
 from tools.fleet.registry import modal_names
 from tools.fleet.registry.model import App, Registry, RetiredApp, RetiredEndpoint, RetiredFile
 
-_KEY_BEFORE_COLON = re.compile(r"""["'`]?([A-Za-z0-9_./-]+)["'`]?[ \t]*:""")
+# A key starts where a run of key characters starts: the lookbehind keeps the scan linear
+# (without it the engine retries every suffix of every word).
+_KEY_BEFORE_COLON = re.compile(r"""(?<![A-Za-z0-9_./-])([A-Za-z0-9_./-]+)["'`]?[ \t]*:""")
 
 # Paths every web app answers besides its endpoints (FastAPI's own and the shared /health).
 STANDARD_PATHS = frozenset({"/", "/health", "/docs", "/openapi.json", "/redoc"})
@@ -134,7 +136,7 @@ class RegistryIndex:
         cached = source.cache.get("map_hint")
         if cached is None:
             keys = self.map_keys
-            cached = any(m[1] in keys for m in _KEY_BEFORE_COLON.finditer(source.text))
+            cached = not keys.isdisjoint(_KEY_BEFORE_COLON.findall(source.text))
             source.cache["map_hint"] = cached
         return bool(cached)
 

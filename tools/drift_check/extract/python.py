@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from tools.drift_check.extract.base import Entry, Located, MapLiteral, Number, Value
@@ -102,9 +102,9 @@ class _Extractor:
         self.app_variables: set[str] = set()
         for node in tree.body:
             self._app_assignment(node)
-        # One breadth-first walk: an assignment is met before the dict literal it assigns.
+        # One walk, parents first: an assignment is met before the dict literal it assigns.
         names: dict[int, str] = {}
-        for node in ast.walk(tree):
+        for node in walk(tree):
             if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
                 self._decorated(node)
             elif isinstance(node, ast.Call):
@@ -212,6 +212,30 @@ class _Extractor:
                 entries.append(Entry(key.value, _at(key), self.value(value)))
         if entries:
             self.facts.dicts.append(MapLiteral(name, _at(node), entries, spreads))
+
+
+# Nodes that are never facts nor hold any: contexts (`Load`, `Store`) and operators.
+_LEAVES = (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
+
+
+def walk(tree: ast.AST) -> Iterator[ast.AST]:
+    """Every node, parents before children, in source order.
+
+    `ast.walk` does the same through a generator call per node (`iter_child_nodes`) and visits
+    every `Load` and operator; this loop is about a third faster on real files.
+    """
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        yield node
+        for name in reversed(node._fields):
+            value = getattr(node, name, None)
+            if value.__class__ is list:
+                for item in reversed(value):
+                    if isinstance(item, ast.AST) and not isinstance(item, _LEAVES):
+                        stack.append(item)
+            elif isinstance(value, ast.AST) and not isinstance(value, _LEAVES):
+                stack.append(value)
 
 
 class PythonMaps:
