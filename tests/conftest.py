@@ -1,13 +1,37 @@
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Runs share one throwaway cache folder, never the user's (subprocesses inherit it)."""
+    previous = os.environ.get("FLEET_CACHE_DIR")
+    os.environ["FLEET_CACHE_DIR"] = str(tmp_path_factory.mktemp("fleet-cache"))
+    yield
+    if previous is None:
+        del os.environ["FLEET_CACHE_DIR"]
+    else:
+        os.environ["FLEET_CACHE_DIR"] = previous
+
+
+def fleet_env(**extra: str) -> dict[str, str]:
+    """A bare environment for the CLI: only what a test names, and the test cache folder."""
+    return {
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": str(REPO),
+        "FLEET_CACHE_DIR": os.environ["FLEET_CACHE_DIR"],
+        **extra,
+    }
 
 
 def run_fleet(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
@@ -18,7 +42,7 @@ def run_fleet(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         check=False,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO), "NO_COLOR": "1"},
+        env=fleet_env(NO_COLOR="1"),
     )
 
 

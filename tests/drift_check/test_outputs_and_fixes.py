@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import REPO
+from tests.conftest import REPO, fleet_env
 from tests.drift_check.conftest import DRIFT, make_repo
 from tools.drift_check.rules import ALL_RULES
 
@@ -22,7 +22,7 @@ def fleet(
         capture_output=True,
         text=True,
         check=False,
-        env={"PATH": os.environ["PATH"], "PYTHONPATH": str(REPO), **(env or {})},
+        env=fleet_env(PATH=os.environ["PATH"], **(env or {})),
     )
 
 

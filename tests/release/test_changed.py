@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import fleet_env
 from tests.release.conftest import Repo
 from tools.release.changed import plan
 
@@ -111,14 +111,12 @@ def fleet_changed(
         capture_output=True,
         text=True,
         check=False,
-        env={
-            "PATH": "/usr/bin:/bin",
-            "PYTHONPATH": str(REPO),
-            "GITHUB_EVENT_NAME": event_name,
-            "GITHUB_EVENT_PATH": str(event_path),
-            "GITHUB_OUTPUT": str(output),
-            "GITHUB_SHA": sha,
-        },
+        env=fleet_env(
+            GITHUB_EVENT_NAME=event_name,
+            GITHUB_EVENT_PATH=str(event_path),
+            GITHUB_OUTPUT=str(output),
+            GITHUB_SHA=sha,
+        ),
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout), output.read_text()
@@ -216,7 +214,7 @@ def test_a_shallow_clone_is_deepened_to_find_the_base(repo: Repo, tmp_path: Path
         capture_output=True,
         text=True,
         check=False,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO)},
+        env=fleet_env(),
     )
     assert result.returncode == 0, result.stderr
     assert [a["name"] for a in json.loads(result.stdout)["apps"]] == ["acme-seedvr2"]
@@ -230,7 +228,7 @@ def test_unknown_refs_exit_2(repo: Repo, ref: str) -> None:
         capture_output=True,
         text=True,
         check=False,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO)},
+        env=fleet_env(),
     )
     assert (result.returncode, result.stderr) == (
         2,

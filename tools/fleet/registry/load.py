@@ -67,7 +67,7 @@ def parse_registry(text: str, source: str) -> Registry:
 
 
 def _parse(text: str, source: str) -> tuple[Registry, LocatedYaml]:
-    located = load_yaml(text, source)
+    located = load_yaml(text, source, cached=True)
     if not isinstance(located.data, dict):
         raise FleetError(Problem("the registry must be a mapping of keys to values", source, 1))
     try:
