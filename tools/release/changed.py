@@ -16,7 +16,7 @@ from tools.drift_check.globs import GlobSet
 from tools.fleet import git
 from tools.fleet.errors import FleetError
 from tools.fleet.registry.model import Registry
-from tools.release.dependencies import dependencies
+from tools.release.dependencies import DependencyIndex
 
 
 @dataclass(frozen=True)
@@ -91,18 +91,25 @@ def plan(root: Path, registry_path: str, base: str, head: str) -> ChangePlan:
     triggered = _triggers(registry, paths)
     for key in reasons:
         reasons[key] += triggered
-    for key, why in _registry_changes(old, registry).items():
-        reasons[key].append(why)
-    folders = tuple(f"{app.dir}/" for app in registry.apps.values())
-    for key, app in registry.apps.items():
-        reasons[key] += [f"changed {p}" for p in paths if p.startswith(f"{app.dir}/")]
+    if old is not registry:
+        for key, why in _registry_changes(old, registry).items():
+            reasons[key].append(why)
+    by_folder = {app.dir: key for key, app in registry.apps.items()}
+    outside = []
+    for path in paths:
+        owner = _owner(path, by_folder)
+        if owner is None:
+            outside.append(path)
+        else:
+            reasons[owner].append(f"changed {path}")
     # Only a change outside every app folder can reach an app through imports or mounts.
-    outside = [p for p in paths if not p.startswith(folders)]
     if outside:
-        tree.read(sorted(p for p in tree.files() if p.startswith(folders) and p.endswith(".py")))
+        index = DependencyIndex(tree)
+        tree.read([p for app in registry.apps.values() for p in index.python_files(app.dir)])
         for key, app in registry.apps.items():
-            deps = dependencies(app, tree)
-            reasons[key] += [why for p in outside if (why := deps.reason(p)) is not None]
+            deps = index.of(app)
+            if deps.imports or deps.mounts:
+                reasons[key] += [why for p in outside if (why := deps.reason(p)) is not None]
 
     files = tree.files()
     removed = [
@@ -155,6 +162,16 @@ def _registry_changes(old: Registry | None, new: Registry) -> dict[str, str]:
             if getattr(old, field) != getattr(new, field):
                 changed.update({key: f"registry {field} changed" for key in new.apps})
     return changed
+
+
+def _owner(path: str, by_folder: dict[str, str]) -> str | None:
+    """The app whose folder holds `path`: a lookup per parent folder, not a scan of the apps."""
+    parts = path.split("/")
+    for depth in range(len(parts) - 1, 0, -1):
+        owner = by_folder.get("/".join(parts[:depth]))
+        if owner is not None:
+            return owner
+    return None
 
 
 def _triggers(registry: Registry, paths: list[str]) -> list[str]:

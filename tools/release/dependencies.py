@@ -5,6 +5,7 @@ imports (transitively), and the local paths its Modal image mounts.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -40,38 +41,90 @@ class Dependencies:
 
 
 def dependencies(app: App, tree: Tree) -> Dependencies:
-    files = tree.files()
-    found = Dependencies(folder=app.dir)
-    queue = sorted(p for p in files if p.startswith(f"{app.dir}/") and p.endswith(".py"))
-    seen = set(queue)
-    while queue:
-        texts = tree.read(queue)
-        queue = []
-        for path, text in texts.items():
-            for module, target in _references(path, text, files, found):
-                if target not in seen:
-                    seen.add(target)
-                    found.imports.setdefault(target, module)
-                    queue.append(target)
-    return found
+    return DependencyIndex(tree).of(app)
 
 
-def _references(
-    path: str, text: str, files: frozenset[str], found: Dependencies
-) -> list[tuple[str, str]]:
-    """(module, file) for each in-repository module the file imports; records mounts."""
+class DependencyIndex:
+    """What apps depend on at one commit, each file parsed at most once for all of them.
+
+    A file is parsed only when its text could reach another file of the repository: when it
+    names a top-level package of the repository, imports relatively, or mounts a local path.
+    Other files (`import modal`, `import torch`) are known to reach nothing without `ast`.
+    """
+
+    def __init__(self, tree: Tree) -> None:
+        self.tree = tree
+        self.files = tree.files()
+        python = sorted(p for p in self.files if p.endswith(".py"))
+        self._by_folder: dict[str, list[str]] = {}
+        for path in python:
+            parts = path.split("/")
+            for depth in range(1, len(parts)):
+                self._by_folder.setdefault("/".join(parts[:depth]), []).append(path)
+        self._packages = tuple(
+            sorted({p.split("/", 1)[0] if "/" in p else p.removesuffix(".py") for p in python})
+        )
+        self._facts: dict[str, _FileFacts] = {}
+
+    def python_files(self, folder: str) -> list[str]:
+        return self._by_folder.get(folder, [])
+
+    def of(self, app: App) -> Dependencies:
+        found = Dependencies(folder=app.dir)
+        queue = list(self.python_files(app.dir))
+        seen = set(queue)
+        while queue:
+            facts = self._read(queue)
+            queue = []
+            for file_facts in facts:
+                found.mounts.update(file_facts.mounts)
+                for module, target in file_facts.references:
+                    if target not in seen:
+                        seen.add(target)
+                        found.imports.setdefault(target, module)
+                        queue.append(target)
+        return found
+
+    def _read(self, paths: list[str]) -> list[_FileFacts]:
+        missing = [p for p in paths if p not in self._facts]
+        for path, text in self.tree.read(missing).items():
+            self._facts[path] = self._parse(path, text)
+        return [self._facts[p] for p in paths if p in self._facts]
+
+    def _parse(self, path: str, text: str) -> _FileFacts:
+        if not (
+            "add_local" in text
+            or _RELATIVE_IMPORT.search(text)
+            or any(package in text for package in self._packages)
+        ):
+            return _NOTHING
+        return _references(path, text, self.files)
+
+
+@dataclass(frozen=True)
+class _FileFacts:
+    references: tuple[tuple[str, str], ...]  # (module, file) for each in-repository import
+    mounts: dict[str, str]  # path prefix -> how the image mounts it
+
+
+_NOTHING = _FileFacts((), {})
+_RELATIVE_IMPORT = re.compile(r"\bfrom\s+\.")
+
+
+def _references(path: str, text: str, files: frozenset[str]) -> _FileFacts:
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError):
-        return []
+        return _NOTHING
     package = path.rsplit("/", 1)[0].replace("/", ".") if "/" in path else ""
     references: list[tuple[str, str]] = []
+    mounts: dict[str, str] = {}
     for node in ast.walk(tree):
         for module in _imported_modules(node, package):
             references += [(module, f) for f in _module_files(module, files)]
         if isinstance(node, ast.Call):
-            _mount(node, files, found)
-    return references
+            mounts.update(_mount(node, files))
+    return _FileFacts(tuple(references), mounts)
 
 
 def _imported_modules(node: ast.AST, package: str) -> list[str]:
@@ -102,10 +155,11 @@ def _module_files(module: str, files: frozenset[str]) -> list[str]:
     return found
 
 
-def _mount(node: ast.Call, files: frozenset[str], found: Dependencies) -> None:
+def _mount(node: ast.Call, files: frozenset[str]) -> dict[str, str]:
     func = node.func
     if not isinstance(func, ast.Attribute) or func.attr not in MOUNT_METHODS:
-        return
+        return {}
+    mounts = {}
     for argument in node.args[:1] if func.attr != "add_local_python_source" else node.args:
         if not isinstance(argument, ast.Constant) or not isinstance(argument.value, str):
             continue
@@ -113,6 +167,7 @@ def _mount(node: ast.Call, files: frozenset[str], found: Dependencies) -> None:
         if func.attr == "add_local_python_source":
             folder = value.replace(".", "/")
             prefix = folder if any(f.startswith(f"{folder}/") for f in files) else f"{folder}.py"
-            found.mounts[prefix] = f"{func.attr}({value!r})"
+            mounts[prefix] = f"{func.attr}({value!r})"
         else:
-            found.mounts[value.removeprefix("./")] = f"{func.attr}({value!r})"
+            mounts[value.removeprefix("./")] = f"{func.attr}({value!r})"
+    return mounts
