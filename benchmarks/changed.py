@@ -3,8 +3,9 @@
     python benchmarks/changed.py [--apps 500] [--commits 5000] [--range 200] [--runs 5]
 
 Builds a repository of N apps and a history of M commits (with `git fast-import`), each
-commit touching one app's file or, every tenth, a shared module or a doc; then times both
-commands over the last R commits and prints the medians and their ratio.
+commit touching one app's file or, every tenth, a shared module or a doc; then times, over the
+last R commits, `git diff --name-only`, the `fleet changed` command (with `python3 -c pass`, the
+interpreter's own start-up, beside it) and the same work called in this process.
 """
 
 from __future__ import annotations
@@ -109,23 +110,42 @@ def main() -> None:
         subprocess.run(["git", "checkout", "-q", "main"], cwd=root, check=True)
         base = f"HEAD~{args.range}"
         diff = median(["git", "diff", "--name-only", base, "HEAD"], root, args.runs)
-        fleet = median(
-            [sys.executable, "-m", "tools.fleet", "changed", "--base", base, "--json"],
-            root,
-            args.runs,
-        )
+        bare = median([sys.executable, "-c", "pass"], root, args.runs)
+        command = [sys.executable, "-m", "tools.fleet", "changed", "--base", base, "--json"]
+        fleet = median(command, root, args.runs)
         selected = subprocess.run(
-            [sys.executable, "-m", "tools.fleet", "changed", "--base", base, "--json"],
-            cwd=root,
-            check=True,
-            capture_output=True,
-            text=True,
+            command, cwd=root, check=True, capture_output=True, text=True
         ).stdout.count('"name"')
+        in_process = plan_median(root, base, args.runs)
     print(
-        f"{args.apps} apps, {args.commits} commits, range of {args.range}: "
-        f"git diff --name-only {diff * 1000:.0f} ms, fleet changed {fleet * 1000:.0f} ms "
-        f"({fleet / diff:.1f}x), {selected} apps selected"
+        f"{args.apps} apps, {args.commits} commits, range of {args.range}, {selected} apps "
+        f"selected:\n"
+        f"  git diff --name-only {diff * 1000:.1f} ms\n"
+        f"  fleet changed        {fleet * 1000:.0f} ms ({fleet / diff:.1f}x), of which "
+        f"python3 -c pass {bare * 1000:.0f} ms ({bare / diff:.1f}x)\n"
+        f"  plan() in process    {in_process * 1000:.1f} ms ({in_process / diff:.1f}x): the "
+        f"work itself, start-up and imports excluded"
     )
+
+
+def plan_median(root: Path, base: str, runs: int) -> float:
+    """`fleet changed`'s work called in this process, after one warm-up call."""
+    sys.path.insert(0, str(REPO))
+    from tools.release.changed import plan
+
+    def sha(ref: str) -> str:
+        return subprocess.run(
+            ["git", "rev-parse", ref], cwd=root, check=True, capture_output=True, text=True
+        ).stdout.strip()
+
+    commits = (sha(base), sha("HEAD"))
+    plan(root, "registry/fleet.yaml", *commits)
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        plan(root, "registry/fleet.yaml", *commits)
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""The cache of parsed registries: used when the text is the same, never required."""
+"""Validated registries kept between runs: used when text and code are the same, never required."""
 
 from __future__ import annotations
 
@@ -7,9 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from tools.fleet import cache, yaml_lines
-from tools.fleet.registry.load import parse_registry
-from tools.fleet.yaml_lines import load_yaml
+from tests.conftest import FIXTURES, REPO
+from tools.fleet import cache
+from tools.fleet.errors import FleetError
+from tools.fleet.registry import load, snapshot
+from tools.fleet.registry.load import load_registry_located, parse_registry
+
+VALID_REGISTRIES = [
+    REPO / "registry" / "fleet.yaml",
+    FIXTURES / "registry" / "minimal.yaml",
+    *sorted(FIXTURES.glob("*/registry/fleet.yaml")),
+]
 
 
 @pytest.fixture
@@ -21,64 +29,71 @@ def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _entries(folder: Path) -> list[Path]:
-    return sorted((folder / "yaml").glob("*.json")) if (folder / "yaml").is_dir() else []
+    return sorted((folder / "registry").glob("*.json"))
 
 
-real_load = yaml_lines._load
+def _no_validation(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(text: str, source: str) -> None:
+        raise AssertionError("validated again")
+
+    monkeypatch.setattr(load, "_validate", refuse)
 
 
-def _no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(text: str, source: object) -> None:
-        raise AssertionError("parsed again")
+@pytest.mark.parametrize("path", VALID_REGISTRIES, ids=lambda p: p.relative_to(REPO).as_posix())
+def test_a_restored_registry_equals_the_validated_one(path: Path) -> None:
+    validated, _ = load._validate(path.read_text(), "fleet.yaml")
+    restored = snapshot.restore(json.loads(json.dumps(snapshot.dump(validated))))
+    assert restored == validated
+    assert restored.model_dump(exclude_unset=True) == validated.model_dump(exclude_unset=True)
+    assert [a.key for a in restored.apps.values()] == list(validated.apps)
+    assert [restored.url(a) for a in restored.apps.values()] == [
+        validated.url(a) for a in validated.apps.values()
+    ]
 
-    monkeypatch.setattr(yaml_lines, "_load", refuse)
 
-
-def test_a_second_parse_of_the_same_registry_reads_the_cache(
+def test_a_second_load_of_the_same_text_validates_nothing(
     cache_dir: Path, minimal_registry_text: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    first = load_yaml(minimal_registry_text, "fleet.yaml", cached=True)
+    first = parse_registry(minimal_registry_text, "fleet.yaml")
     assert len(_entries(cache_dir)) == 1
-    _no_parsing(monkeypatch)
-    second = load_yaml(minimal_registry_text, "fleet.yaml", cached=True)
-    assert second.data == first.data
-    assert parse_registry(minimal_registry_text, "fleet.yaml").workspace == "ryla"
-    monkeypatch.setattr(yaml_lines, "_load", real_load)
-    # Lines, needed only to point at a problem, come from parsing the text when asked for.
-    assert second.lines == first.lines
-    assert second.line_of(("apps", "flux", "timeout_s")) == 11
+    _no_validation(monkeypatch)
+    assert parse_registry(minimal_registry_text, "fleet.yaml") == first
 
 
-def test_another_text_is_parsed_and_kept_beside_the_first(
+def test_lines_come_from_parsing_the_text_when_asked_for(
+    cache_dir: Path, tmp_path: Path, minimal_registry_text: str
+) -> None:
+    path = tmp_path / "fleet.yaml"
+    path.write_text(minimal_registry_text)
+    load_registry_located(path)
+    _, located = load_registry_located(path)
+    assert located.line_of(("apps", "flux", "timeout_s")) == 11
+    assert located.data["workspace"] == "ryla"
+
+
+def test_another_text_is_validated_and_kept_beside_the_first(
     cache_dir: Path, minimal_registry_text: str
 ) -> None:
-    load_yaml(minimal_registry_text, "fleet.yaml", cached=True)
+    parse_registry(minimal_registry_text, "fleet.yaml")
     changed = minimal_registry_text.replace("workspace: ryla", "workspace: other")
-    assert load_yaml(changed, "fleet.yaml", cached=True).data["workspace"] == "other"
+    assert parse_registry(changed, "fleet.yaml").workspace == "other"
     assert len(_entries(cache_dir)) == 2
 
 
-def test_a_corrupt_entry_is_parsed_again_and_replaced(
+def test_a_corrupt_or_foreign_entry_is_validated_again_and_replaced(
     cache_dir: Path, minimal_registry_text: str
 ) -> None:
-    expected = load_yaml(minimal_registry_text, "fleet.yaml").data
-    load_yaml(minimal_registry_text, "fleet.yaml", cached=True)
+    expected = parse_registry(minimal_registry_text, "fleet.yaml")
     [entry] = _entries(cache_dir)
-    entry.write_bytes(b"\x00{not json")
-    assert load_yaml(minimal_registry_text, "fleet.yaml", cached=True).data == expected
-    assert json.loads(entry.read_text())["data"] == expected
+    for garbage in (b"\x00{not json", b'{"apps": 3}', b"[]", b'{"version": 1}'):
+        entry.write_bytes(garbage)
+        assert parse_registry(minimal_registry_text, "fleet.yaml") == expected
+        assert json.loads(entry.read_text()) == snapshot.dump(expected)
 
 
-def test_data_that_json_would_change_is_not_kept(cache_dir: Path) -> None:
-    text = "released: 2026-11-27\n1: one\n"
-    located = load_yaml(text, "x.yaml", cached=True)
-    assert list(located.data) == ["released", 1]
-    assert _entries(cache_dir) == []
-
-
-def test_errors_are_reported_with_lines_and_never_kept(cache_dir: Path) -> None:
-    with pytest.raises(Exception, match="duplicate key 'a' \\(first at line 1\\)"):
-        load_yaml("a: 1\na: 2\n", "x.yaml", cached=True)
+def test_an_invalid_registry_is_reported_with_its_line_and_never_kept(cache_dir: Path) -> None:
+    with pytest.raises(FleetError, match="duplicate key 'a' \\(first at line 1\\)"):
+        parse_registry("a: 1\na: 2\n", "fleet.yaml")
     assert _entries(cache_dir) == []
 
 
@@ -88,18 +103,18 @@ def test_turned_off_or_unwritable_it_is_not_used(
     blocked = tmp_path / "a-file"
     blocked.write_text("not a folder")
     monkeypatch.setenv("FLEET_CACHE_DIR", str(blocked))
-    assert load_yaml(minimal_registry_text, "fleet.yaml", cached=True).data["workspace"] == "ryla"
+    assert parse_registry(minimal_registry_text, "fleet.yaml").workspace == "ryla"
     monkeypatch.setenv("FLEET_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("FLEET_NO_CACHE", "1")
-    load_yaml(minimal_registry_text, "fleet.yaml", cached=True)
+    parse_registry(minimal_registry_text, "fleet.yaml")
     assert not (tmp_path / "cache").exists()
 
 
 def test_only_the_newest_entries_are_kept(cache_dir: Path) -> None:
     for n in range(cache.KEEP + 3):
-        load_yaml(f"n: {n}\n", "x.yaml", cached=True)
-    kept = _entries(cache_dir)
+        cache.store("numbers", "v1", f"text {n}", {"n": n})
+    kept = sorted((cache_dir / "numbers").glob("*.json"))
     assert len(kept) == cache.KEEP
-    assert sorted(json.loads(p.read_text())["data"]["n"] for p in kept) == list(
-        range(3, cache.KEEP + 3)
-    )
+    assert sorted(json.loads(p.read_text())["n"] for p in kept) == list(range(3, cache.KEEP + 3))
+    assert cache.load("numbers", "v1", "text 5") == {"n": 5}
+    assert cache.load("numbers", "v2", "text 5") is None

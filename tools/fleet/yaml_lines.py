@@ -7,7 +7,6 @@ validation error can name `file:line`) and a clean error for a key written twice
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
@@ -19,7 +18,6 @@ from tools.fleet.errors import FleetError, Problem
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _MERGE_TAG = "tag:yaml.org,2002:merge"
-_CACHE_FORMAT = 2
 
 PathKey = tuple[str, ...]
 
@@ -29,19 +27,16 @@ MAX_ENTRIES = 100_000
 
 
 class LocatedYaml:
-    """Parsed YAML data and the 1-based line of every mapping key and sequence item.
+    """Parsed YAML data and the 1-based line of every mapping key and sequence item."""
 
-    Data read from the cache finds its lines by parsing the text again, only when asked: a
-    valid registry rarely needs them.
-    """
-
-    def __init__(self, data: Any, lines: Callable[[], dict[PathKey, int]]) -> None:
+    def __init__(self, data: Any, lines: dict[PathKey, int]) -> None:
         self.data = data
-        self._locate = lines
+        self.lines = lines
 
-    @cached_property
-    def lines(self) -> dict[PathKey, int]:
-        return self._locate()
+    @staticmethod
+    def later(parse: Callable[[], LocatedYaml]) -> LocatedYaml:
+        """A document parsed only when its data or lines are first asked for."""
+        return _Later(parse)
 
     def line_of(self, loc: tuple[str | int, ...]) -> int:
         """The line of the longest prefix of `loc` that exists in the document."""
@@ -53,44 +48,15 @@ class LocatedYaml:
         return self.lines.get((), 1)
 
 
-def load_yaml(text: str, source: Path | str, *, cached: bool = False) -> LocatedYaml:
-    """Parse `text`; with `cached`, reuse the result of an earlier run on the same text.
-
-    A large registry takes PyYAML a tenth of a second to parse; its cached form, a JSON read.
-    Only results that survive a JSON round trip unchanged are kept.
-    """
-    if not cached:
-        return _load(text, source)
-    from tools.fleet import cache
-
-    version = f"{_CACHE_FORMAT}/{yaml.__version__}/{_Loader.__name__}"
-    stored = cache.load("yaml", version, text)
-    if isinstance(stored, dict) and "data" in stored:
-        return LocatedYaml(stored["data"], lambda: _load(text, source).lines)
-    located = _load(text, source)
-    value = {"data": located.data}
-    if _survives_json(value):
-        cache.store("yaml", version, text, value)
-    return located
-
-
-def _survives_json(value: object) -> bool:
-    """Whether JSON gives back equal data: not for dates, sets or numbers as keys, say."""
-    try:
-        return bool(json.loads(json.dumps(value)) == value)
-    except (TypeError, ValueError):
-        return False
-
-
-def _load(text: str, source: Path | str) -> LocatedYaml:
+def load_yaml(text: str, source: Path | str) -> LocatedYaml:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
-            return LocatedYaml(None, lambda: {(): 1})
+            return LocatedYaml(None, {(): 1})
         lines: dict[PathKey, int] = {(): node.start_mark.line + 1}
         _index(node, (), lines, source)
-        return LocatedYaml(loader.construct_document(node), lambda: lines)
+        return LocatedYaml(loader.construct_document(node), lines)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -132,3 +98,20 @@ def _index(node: yaml.Node, path: PathKey, lines: dict[PathKey, int], source: Pa
         for index, item in enumerate(node.value):
             lines[(*path, str(index))] = item.start_mark.line + 1
             _index(item, (*path, str(index)), lines, source)
+
+
+class _Later(LocatedYaml):
+    def __init__(self, parse: Callable[[], LocatedYaml]) -> None:
+        self._parse = parse
+
+    @cached_property
+    def _document(self) -> LocatedYaml:
+        return self._parse()
+
+    @property  # type: ignore[override]
+    def data(self) -> Any:
+        return self._document.data
+
+    @property  # type: ignore[override]
+    def lines(self) -> dict[PathKey, int]:
+        return self._document.lines

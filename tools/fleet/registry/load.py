@@ -67,7 +67,18 @@ def parse_registry(text: str, source: str) -> Registry:
 
 
 def _parse(text: str, source: str) -> tuple[Registry, LocatedYaml]:
-    located = load_yaml(text, source, cached=True)
+    from tools.fleet.registry import snapshot
+
+    known = snapshot.load(text)
+    if known is not None:
+        return known, LocatedYaml.later(lambda: load_yaml(text, source))
+    registry, located = _validate(text, source)
+    snapshot.store(text, registry)
+    return registry, located
+
+
+def _validate(text: str, source: str) -> tuple[Registry, LocatedYaml]:
+    located = load_yaml(text, source)
     if not isinstance(located.data, dict):
         raise FleetError(Problem("the registry must be a mapping of keys to values", source, 1))
     try:

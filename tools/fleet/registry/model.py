@@ -114,7 +114,8 @@ AppKey = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, validate_by_alias=True)
+    # Validators are built on first use: a registry restored from the cache needs none.
+    model_config = ConfigDict(extra="forbid", strict=True, validate_by_alias=True, defer_build=True)
 
 
 class Environment(_Model):
