@@ -67,6 +67,10 @@ def _construct(cls: type[BaseModel], data: dict[str, Any]) -> BaseModel:
     values = {name: _value(fields[name].annotation, value) for name, value in data.items()}
     # By alias where there is one: a field named `cls` cannot be a keyword argument here.
     given = {fields[name].alias or name: value for name, value in values.items()}
+    for name, field in fields.items():
+        factory = field.default_factory
+        if name not in values and isinstance(factory, type) and issubclass(factory, BaseModel):
+            given[field.alias or name] = _construct(factory, {})  # `Policy()` would validate
     instance = cls.model_construct(_fields_set=set(values), **given)
     for decorator in cls.__pydantic_decorators__.model_validators.values():
         if decorator.info.mode == "after":
