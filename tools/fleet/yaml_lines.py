@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from tools.fleet.errors import FleetError, Problem
 
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+if TYPE_CHECKING:
+    import yaml
+
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
 PathKey = tuple[str, ...]
@@ -49,7 +49,9 @@ class LocatedYaml:
 
 
 def load_yaml(text: str, source: Path | str) -> LocatedYaml:
-    loader = _Loader(text)
+    import yaml  # here, not above: a registry restored from the cache needs no YAML parser
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -71,6 +73,8 @@ def load_yaml(text: str, source: Path | str) -> LocatedYaml:
 
 
 def _index(node: yaml.Node, path: PathKey, lines: dict[PathKey, int], source: Path | str) -> None:
+    import yaml
+
     if len(lines) > MAX_ENTRIES:
         raise FleetError(Problem(f"more than {MAX_ENTRIES} keys and items (aliases?)", source))
     if len(path) > 200:
