@@ -11,6 +11,7 @@ interpreter's own start-up, beside it) and the same work called in this process.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -82,11 +83,13 @@ def history(apps: int, commits: int) -> bytes:
     return b"".join(out)
 
 
-def median(command: list[str], cwd: Path, runs: int) -> float:
+def median(command: list[str], cwd: Path, runs: int, env: dict[str, str] | None = None) -> float:
     samples = []
     for _ in range(runs):
         started = time.perf_counter()
-        subprocess.run(command, cwd=cwd, check=True, capture_output=True)
+        subprocess.run(
+            command, cwd=cwd, check=True, capture_output=True, env={**os.environ, **(env or {})}
+        )
         samples.append(time.perf_counter() - started)
     return statistics.median(samples)
 
@@ -112,6 +115,7 @@ def main() -> None:
         diff = median(["git", "diff", "--name-only", base, "HEAD"], root, args.runs)
         bare = median([sys.executable, "-c", "pass"], root, args.runs)
         command = [sys.executable, "-m", "tools.fleet", "changed", "--base", base, "--json"]
+        cold = median(command, root, args.runs, {"FLEET_NO_CACHE": "1"})
         fleet = median(command, root, args.runs)
         selected = subprocess.run(
             command, cwd=root, check=True, capture_output=True, text=True
@@ -122,7 +126,8 @@ def main() -> None:
         f"selected:\n"
         f"  git diff --name-only {diff * 1000:.1f} ms\n"
         f"  fleet changed        {fleet * 1000:.0f} ms ({fleet / diff:.1f}x), of which "
-        f"python3 -c pass {bare * 1000:.0f} ms ({bare / diff:.1f}x)\n"
+        f"python3 -c pass {bare * 1000:.0f} ms ({bare / diff:.1f}x); without the cache "
+        f"{cold * 1000:.0f} ms ({cold / diff:.1f}x)\n"
         f"  plan() in process    {in_process * 1000:.1f} ms ({in_process / diff:.1f}x): the "
         f"work itself, start-up and imports excluded"
     )

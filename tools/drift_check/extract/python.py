@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from tools.drift_check.extract.base import Entry, Located, MapLiteral, Number, Value
+from tools.drift_check.facts_cache import remembered
 from tools.drift_check.source import SourceFile
 
 WEB_DECORATORS = frozenset(
@@ -79,7 +80,9 @@ class PythonFacts:
 def python_facts(source: SourceFile) -> PythonFacts | None:
     """The facts of a Python file; None when it does not parse."""
     if "python" not in source.cache:
-        source.cache["python"] = _extract(source.text)
+        source.cache["python"] = remembered(
+            "python", source, lambda: _extract(source.text), PythonFacts | None
+        )
     return source.cache["python"]  # type: ignore[return-value]
 
 

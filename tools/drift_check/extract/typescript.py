@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterator
 
 from tools.drift_check.extract.base import Entry, Located, MapLiteral, Value
+from tools.drift_check.facts_cache import remembered
 from tools.drift_check.source import SourceFile
 
 _ASSIGNMENT = re.compile(
@@ -33,7 +34,9 @@ class TypeScriptMaps:
 
     def maps(self, source: SourceFile) -> list[MapLiteral]:
         if "maps" not in source.cache:
-            source.cache["maps"] = _maps(source)
+            source.cache["maps"] = remembered(
+                "typescript-maps", source, lambda: _maps(source), list[MapLiteral]
+            )
         return source.cache["maps"]  # type: ignore[return-value]
 
 

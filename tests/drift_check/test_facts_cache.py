@@ -1,0 +1,105 @@
+"""Facts kept between checks: the same findings, without parsing unchanged files again."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+from tests.drift_check.conftest import make_repo, places, run
+from tools.drift_check import facts_cache
+from tools.drift_check.extract import python, typescript
+from tools.drift_check.extract.base import MapLiteral
+from tools.drift_check.extract.python import PythonFacts, python_facts
+from tools.drift_check.extract.typescript import TypeScriptMaps
+from tools.drift_check.source import SourceFile
+
+STALE_MAP = 'TIMEOUTS_S = {"/flux": 30}\n'
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("FLEET_CACHE_DIR", str(folder))
+    monkeypatch.delenv("FLEET_NO_CACHE", raising=False)
+    return folder
+
+
+def _folder(tmp_path: Path) -> Path:
+    """The repository beside the cache folder, not around it."""
+    folder = tmp_path / "repo"
+    folder.mkdir()
+    return folder
+
+
+def _no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object) -> None:
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(python, "_extract", refuse)
+    monkeypatch.setattr(typescript, "_maps", refuse)
+
+
+@pytest.mark.parametrize(
+    "path", ["apps/flux/app.py", "tools/drift_check/extract/python.py", "tests/conftest.py"]
+)
+def test_python_facts_survive_json(path: str) -> None:
+    facts = python._extract((REPO / path).read_text())
+    encoded = json.loads(json.dumps(facts_cache.encode(facts)))
+    assert facts_cache.decode(PythonFacts | None, encoded) == facts
+
+
+def test_typescript_maps_survive_json() -> None:
+    source = SourceFile("endpoints.ts", (REPO / "clients/typescript/endpoints.ts").read_text())
+    maps = TypeScriptMaps().maps(source)
+    assert len(maps) == 4
+    encoded = json.loads(json.dumps(facts_cache.encode(maps)))
+    assert facts_cache.decode(list[MapLiteral], encoded) == maps
+
+
+def test_a_second_check_reads_unchanged_files_from_the_cache(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_repo(_folder(tmp_path), {"client.py": STALE_MAP, "client.ts": "const A = 1;\n"})
+    first = places(run(root))
+    assert first == [("FL002", "client.py", 1, 14), ("FL002", "client.py", 1, 24)]
+    assert len(list((cache_dir / "facts").glob("*.json"))) == 1
+    with monkeypatch.context() as patched:
+        _no_parsing(patched)
+        assert places(run(root)) == first
+    # An edited file is parsed again; the others still come from the cache.
+    (root / "client.py").write_text('TIMEOUTS_S = {"/flux": 180}\n')
+    parsed: list[str] = []
+    real = python._extract
+
+    def counting(text: str) -> PythonFacts | None:
+        parsed.append(text)
+        return real(text)
+
+    monkeypatch.setattr(python, "_extract", counting)
+    assert places(run(root)) == [("FL002", "client.py", 1, 14)]
+    assert parsed == ['TIMEOUTS_S = {"/flux": 180}\n']
+
+
+def test_entries_another_version_wrote_are_recomputed(tmp_path: Path, cache_dir: Path) -> None:
+    root = make_repo(_folder(tmp_path), {"client.py": STALE_MAP})
+    expected = places(run(root))
+    [store] = (cache_dir / "facts").glob("*.json")
+    entries = json.loads(store.read_text())
+    store.write_text(json.dumps({digest: {"python": [1, 2]} for digest in entries}))
+    assert places(run(root)) == expected
+    store.write_bytes(b"\x00garbage")
+    assert places(run(root)) == expected
+
+
+def test_with_the_cache_off_nothing_is_kept(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FLEET_NO_CACHE", "1")
+    root = make_repo(_folder(tmp_path), {"client.py": STALE_MAP})
+    source = SourceFile("client.py", STALE_MAP)
+    assert python_facts(source) is not None
+    run(root)
+    assert not cache_dir.exists()
