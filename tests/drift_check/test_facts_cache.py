@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO
-from tests.drift_check.conftest import make_repo, places, run
+from tests.drift_check.conftest import DRIFT, make_repo, places, run
 from tools.drift_check import facts_cache
-from tools.drift_check.extract import python, typescript
+from tools.drift_check.extract import data, python, typescript
 from tools.drift_check.extract.base import MapLiteral
 from tools.drift_check.extract.python import PythonFacts, python_facts
 from tools.drift_check.extract.typescript import TypeScriptMaps
@@ -103,3 +103,34 @@ def test_with_the_cache_off_nothing_is_kept(
     assert python_facts(source) is not None
     run(root)
     assert not cache_dir.exists()
+
+
+def test_workflow_documents_come_from_the_cache_and_dated_yaml_is_parsed_each_time(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workflow = (DRIFT / "FL007" / "deploy-modal.yml").read_text()
+    dated = "released: 2026-11-27\ntimeouts_s:\n  /flux: 30\n"
+    root = make_repo(
+        _folder(tmp_path),
+        {".github/workflows/deploy-modal.yml": workflow, "notes.yaml": dated},
+    )
+    first = places(run(root))
+    assert [p for p in first if p[0] == "FL007"] == [
+        ("FL007", ".github/workflows/deploy-modal.yml", 17, 24),
+        ("FL007", ".github/workflows/deploy-modal.yml", 18, 30),
+        ("FL007", ".github/workflows/deploy-modal.yml", 20, 14),
+    ]
+    assert [p for p in first if p[1] == "notes.yaml"] == [
+        ("FL002", "notes.yaml", 2, 1),
+        ("FL002", "notes.yaml", 3, 1),
+    ]
+    parsed: list[str] = []
+    real = data._parse
+
+    def counting(source: SourceFile) -> object:
+        parsed.append(source.path)
+        return real(source)
+
+    monkeypatch.setattr(data, "_parse", counting)
+    assert places(run(root)) == first
+    assert parsed == ["notes.yaml"]  # a date is not JSON: that file is never kept

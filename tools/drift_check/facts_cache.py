@@ -22,6 +22,7 @@ from typing import Any, TypeVar, Union
 
 from tools.drift_check.source import SourceFile
 from tools.fleet import cache
+from tools.fleet.yaml_lines import LocatedYaml
 
 T = TypeVar("T")
 MAX_ENTRIES = 50_000  # texts kept per repository; the least recently used go first
@@ -51,7 +52,10 @@ class FactsStore:
             except (TypeError, ValueError, KeyError, IndexError):
                 pass  # written by something else: compute it again
         value = compute()
-        entry[kind] = encode(value)
+        try:
+            entry[kind] = encode(value)
+        except (TypeError, ValueError):
+            return value  # not JSON data (a YAML date, say): computed again next time
         self._dirty = True
         return value
 
@@ -98,10 +102,13 @@ def code_version(*files: str | None) -> str:
 
 
 # JSON for frozen dataclasses of facts: a dataclass is the list of its fields, in order; the
-# type hints say how to read it back.
+# type hints say how to read it back. A YAML document is its data and its lines.
 
 
 def encode(value: Any) -> Any:
+    if isinstance(value, LocatedYaml):
+        lines = [[*path, line] for path, line in value.lines.items()]
+        return {"data": _yaml_value(value.data), "lines": lines}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return [encode(getattr(value, f.name)) for f in dataclasses.fields(value)]
     if isinstance(value, list | tuple):
@@ -122,6 +129,8 @@ Reader = Callable[[Any], Any] | None  # None: the JSON value is the value
 @memoize
 def _reader(kind_type: Any) -> Reader:
     """A function that rebuilds `kind_type` from its JSON, made once per type."""
+    if kind_type is LocatedYaml:
+        return _read_yaml
     origin = typing.get_origin(kind_type)
     if origin in (Union, types.UnionType):
         return _optional_reader(kind_type)
@@ -142,9 +151,39 @@ def _container_reader(origin: type, item: Reader) -> Reader:
     return lambda data: {k: item(d) for k, d in _checked(data, dict).items()}
 
 
+def _yaml_value(value: Any) -> Any:
+    """YAML data as JSON that keeps its types: a mapping (whose keys may be `True`, as in a
+    workflow's `on:`) is `["m", [[key, value], ...]]`, a sequence `["s", [...]]`."""
+    if isinstance(value, dict):
+        return ["m", [[_yaml_value(k), _yaml_value(v)] for k, v in value.items()]]
+    if isinstance(value, list):
+        return ["s", [_yaml_value(v) for v in value]]
+    if value is None or isinstance(value, str | int | float):  # bool is an int
+        return value
+    raise ValueError(f"{type(value).__name__} in YAML: not kept")
+
+
+def _yaml_data(data: Any) -> Any:
+    if not isinstance(data, list):
+        return data
+    kind, items = data
+    if kind == "m":
+        return {_yaml_data(k): _yaml_data(v) for k, v in items}
+    if kind == "s":
+        return [_yaml_data(v) for v in items]
+    raise ValueError(f"unknown YAML node {kind!r}")
+
+
+def _read_yaml(data: Any) -> LocatedYaml:
+    lines = _checked(data["lines"], list)
+    return LocatedYaml(_yaml_data(data["data"]), {tuple(entry[:-1]): entry[-1] for entry in lines})
+
+
 def _optional_reader(kind_type: Any) -> Reader:
-    """`X | None` where X is a dataclass; other unions are plain JSON values."""
-    classes = [m for m in typing.get_args(kind_type) if dataclasses.is_dataclass(m)]
+    """`X | None` where X is a dataclass or YAML; other unions are plain JSON values."""
+    classes = [
+        m for m in typing.get_args(kind_type) if m is LocatedYaml or dataclasses.is_dataclass(m)
+    ]
     inner = _reader(classes[0]) if len(classes) == 1 else None
     if inner is None:
         return None

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from tools.drift_check.facts_cache import remembered
 from tools.drift_check.source import SourceFile
 from tools.fleet.registry import modal_names
 from tools.fleet.registry.model import App, Registry, RetiredApp, RetiredEndpoint, RetiredFile
@@ -136,9 +137,13 @@ class RegistryIndex:
         """
         cached = source.cache.get("map_hint")
         if cached is None:
-            keys = self.map_keys
-            cached = not keys.isdisjoint(_KEY_BEFORE_COLON.findall(source.text))
-            source.cache["map_hint"] = cached
+            tokens = remembered(
+                "keys-before-colon",
+                source,
+                lambda: sorted(set(_KEY_BEFORE_COLON.findall(source.text))),
+                list[str],
+            )
+            cached = source.cache["map_hint"] = not self.map_keys.isdisjoint(tokens)
         return bool(cached)
 
     @cached_property

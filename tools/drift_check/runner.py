@@ -7,9 +7,10 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from tools.drift_check import index
 from tools.drift_check import source as source_module
 from tools.drift_check.config import CheckConfig, load_config
-from tools.drift_check.extract import base, python, typescript
+from tools.drift_check.extract import base, data, python, typescript
 from tools.drift_check.facts_cache import code_version, facts_store
 from tools.drift_check.files import DEFAULT_EXCLUDE, list_paths, read_files
 from tools.drift_check.findings import Finding
@@ -18,13 +19,20 @@ from tools.drift_check.project import Project
 from tools.drift_check.rules import ALL_RULES
 from tools.drift_check.rules.base import Rule
 from tools.drift_check.suppress import apply_suppressions
+from tools.fleet import yaml_lines
 from tools.fleet.errors import FleetError
 from tools.fleet.registry.load import find_registry, load_registry_located, schema_path
 from tools.fleet.registry.model import Registry
 
 # The code that derives the facts kept between checks: a change to it discards them.
 FACTS_VERSION = code_version(
-    python.__file__, typescript.__file__, base.__file__, source_module.__file__
+    python.__file__,
+    typescript.__file__,
+    data.__file__,
+    base.__file__,
+    index.__file__,
+    yaml_lines.__file__,
+    source_module.__file__,
 )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from tools.drift_check.extract.base import Entry, Located, MapLiteral, Value
+from tools.drift_check.facts_cache import remembered
 from tools.drift_check.source import SourceFile
 from tools.fleet.errors import FleetError
 from tools.fleet.yaml_lines import LocatedYaml, load_yaml
@@ -25,11 +26,17 @@ class DataMaps:
 def located_data(source: SourceFile) -> LocatedYaml | None:
     """The document with a line per key; None when it does not parse."""
     if "data" not in source.cache:
-        try:
-            source.cache["data"] = load_yaml(source.text, source.path)
-        except (FleetError, RecursionError, ValueError):
-            source.cache["data"] = None
+        source.cache["data"] = remembered(
+            "yaml", source, lambda: _parse(source), LocatedYaml | None
+        )
     return source.cache["data"]  # type: ignore[return-value]
+
+
+def _parse(source: SourceFile) -> LocatedYaml | None:
+    try:
+        return load_yaml(source.text, source.path)
+    except (FleetError, RecursionError, ValueError):
+        return None
 
 
 def _maps(source: SourceFile) -> list[MapLiteral]:
