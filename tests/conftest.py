@@ -24,6 +24,15 @@ def _cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         os.environ["FLEET_CACHE_DIR"] = previous
 
 
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A cache folder of the test's own, turned on."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("FLEET_CACHE_DIR", str(folder))
+    monkeypatch.delenv("FLEET_NO_CACHE", raising=False)
+    return folder
+
+
 def fleet_env(**extra: str) -> dict[str, str]:
     """A bare environment for the CLI: only what a test names, and the test cache folder."""
     return {

@@ -19,14 +19,6 @@ from tools.drift_check.source import SourceFile
 STALE_MAP = 'TIMEOUTS_S = {"/flux": 30}\n'
 
 
-@pytest.fixture
-def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("FLEET_CACHE_DIR", str(folder))
-    monkeypatch.delenv("FLEET_NO_CACHE", raising=False)
-    return folder
-
-
 def _folder(tmp_path: Path) -> Path:
     """The repository beside the cache folder, not around it."""
     folder = tmp_path / "repo"

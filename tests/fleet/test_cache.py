@@ -20,14 +20,6 @@ VALID_REGISTRIES = [
 ]
 
 
-@pytest.fixture
-def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("FLEET_CACHE_DIR", str(folder))
-    monkeypatch.delenv("FLEET_NO_CACHE", raising=False)
-    return folder
-
-
 def _entries(folder: Path) -> list[Path]:
     return sorted((folder / "registry").glob("*.json"))
 
