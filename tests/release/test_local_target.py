@@ -64,6 +64,12 @@ def test_deploy_call_roll_and_stop(clone: Path) -> None:
         answer = httpx.post(f"{url}{path}", json=smoke_request(endpoint), timeout=60)
         assert (answer.status_code, answer.json()["width"]) == (200, 64)
 
+    # One compute thread per server, unless the environment chose otherwise.
+    server = state(clone, "ryla-z-image")["versions"][0]["pid"]
+    environment = Path(f"/proc/{server}/environ").read_bytes().split(b"\0")
+    threads = os.environ.get("OMP_NUM_THREADS", "1")
+    assert f"OMP_NUM_THREADS={threads}".encode() in environment
+
     again = fleet(clone, "deploy", "seedvr2", "--target", "local")
     assert "ryla-seedvr2         unchanged  v1" in again.stdout
 
