@@ -77,7 +77,8 @@ def test_a_corrupt_or_foreign_entry_is_validated_again_and_replaced(
 ) -> None:
     expected = parse_registry(minimal_registry_text, "fleet.yaml")
     [entry] = _entries(cache_dir)
-    for garbage in (b"\x00{not json", b'{"apps": 3}', b"[]", b'{"version": 1}'):
+    deep = b"[" * 100_000 + b"]" * 100_000
+    for garbage in (b"\x00{not json", b'{"apps": 3}', b"[]", b'{"version": 1}', deep):
         entry.write_bytes(garbage)
         assert parse_registry(minimal_registry_text, "fleet.yaml") == expected
         assert json.loads(entry.read_text()) == snapshot.dump(expected)

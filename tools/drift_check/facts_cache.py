@@ -49,12 +49,12 @@ class FactsStore:
         if kind in entry:
             try:
                 return typing.cast(T, decode(kind_type, entry[kind]))
-            except (TypeError, ValueError, KeyError, IndexError):
+            except (TypeError, ValueError, KeyError, IndexError, RecursionError):
                 pass  # written by something else: compute it again
         value = compute()
         try:
             entry[kind] = encode(value)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, RecursionError):
             return value  # not JSON data (a YAML date, say): computed again next time
         self._dirty = True
         return value

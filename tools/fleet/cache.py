@@ -44,7 +44,7 @@ def load(name: str, version: str, text: str) -> Any | None:
         return None
     try:
         return json.loads(entry.read_bytes())
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return None
 
 
@@ -57,7 +57,7 @@ def store(name: str, version: str, text: str, value: Any) -> None:
         entry.parent.mkdir(parents=True, exist_ok=True)
         write_text_atomic(entry, json.dumps(value, separators=(",", ":")))
         _prune(entry.parent)
-    except (OSError, ValueError, TypeError):
+    except (OSError, ValueError, TypeError, RecursionError):
         return
 
 

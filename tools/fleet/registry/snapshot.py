@@ -31,7 +31,7 @@ def load(text: str) -> Registry | None:
         return None
     try:
         registry = _construct(Registry, stored)
-    except (TypeError, ValueError, KeyError, AttributeError):
+    except (TypeError, ValueError, KeyError, AttributeError, RecursionError):
         return None
     return registry if isinstance(registry, Registry) else None
 
