@@ -49,6 +49,9 @@ def check(
 ) -> None:
     """Check tests, scripts, docs, client maps, workflows and apps against the registry.
 
+    Facts read from files that have not changed since the last check come from the cache
+    (FLEET_CACHE_DIR moves it, FLEET_NO_CACHE=1 turns it off).
+
     Exit codes: 0 clean, 1 findings of error severity, 2 usage or configuration error.
     """
     if list_rules or explain is not None:
