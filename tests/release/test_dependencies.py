@@ -72,7 +72,7 @@ def test_shared_files_are_read_and_parsed_once_and_plain_files_not_parsed(
 
     monkeypatch.setattr(dependencies, "_references", counting)
     index = DependencyIndex(tree)
-    found = {key: index.of(app).imports for key, app in registry.apps.items()}
+    found = {key: deps.imports for key, deps in index.of_apps(registry.apps.values()).items()}
     shared = {
         "apps/__init__.py": "apps.shared",
         "apps/shared/__init__.py": "apps.shared",

@@ -93,14 +93,6 @@ def remembered(kind: str, source: SourceFile, compute: Callable[[], T], kind_typ
     return store.get(kind, source.text, compute, kind_type)
 
 
-def code_version(*files: str | None) -> str:
-    """A digest of the source files that derive the facts."""
-    digest = hashlib.sha256()
-    for file in files:
-        digest.update(Path(file or "").read_bytes())
-    return digest.hexdigest()
-
-
 # JSON for frozen dataclasses of facts: a dataclass is the list of its fields, in order; the
 # type hints say how to read it back. A YAML document is its data and its lines.
 

@@ -11,7 +11,7 @@ from tools.drift_check import index
 from tools.drift_check import source as source_module
 from tools.drift_check.config import CheckConfig, load_config
 from tools.drift_check.extract import base, data, python, typescript
-from tools.drift_check.facts_cache import code_version, facts_store
+from tools.drift_check.facts_cache import facts_store
 from tools.drift_check.files import DEFAULT_EXCLUDE, list_paths, read_files
 from tools.drift_check.findings import Finding
 from tools.drift_check.globs import GlobSet
@@ -20,6 +20,7 @@ from tools.drift_check.rules import ALL_RULES
 from tools.drift_check.rules.base import Rule
 from tools.drift_check.suppress import apply_suppressions
 from tools.fleet import yaml_lines
+from tools.fleet.cache import code_version
 from tools.fleet.errors import FleetError
 from tools.fleet.registry.load import find_registry, load_registry_located, schema_path
 from tools.fleet.registry.model import Registry

@@ -29,6 +29,14 @@ def folder() -> Path | None:
     return (Path(base) if base else Path.home() / ".cache") / "fleet"
 
 
+def code_version(*files: str | None, extra: str = "") -> str:
+    """A digest of the source files that derive what is cached: new code, new entries."""
+    digest = hashlib.sha256(extra.encode())
+    for file in files:
+        digest.update(Path(file or "").read_bytes())
+    return digest.hexdigest()
+
+
 def _entry(name: str, version: str, text: str) -> Path | None:
     root = folder()
     if root is None:

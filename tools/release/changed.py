@@ -104,10 +104,7 @@ def plan(root: Path, registry_path: str, base: str, head: str) -> ChangePlan:
             reasons[owner].append(f"changed {path}")
     # Only a change outside every app folder can reach an app through imports or mounts.
     if outside:
-        index = DependencyIndex(tree)
-        tree.read([p for app in registry.apps.values() for p in index.python_files(app.dir)])
-        for key, app in registry.apps.items():
-            deps = index.of(app)
+        for key, deps in DependencyIndex(tree).of_apps(registry.apps.values()).items():
             if deps.imports or deps.mounts:
                 reasons[key] += [why for p in outside if (why := deps.reason(p)) is not None]
 

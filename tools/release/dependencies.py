@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -66,12 +67,15 @@ class DependencyIndex:
         )
         self._facts: dict[str, _FileFacts] = {}
 
-    def python_files(self, folder: str) -> list[str]:
-        return self._by_folder.get(folder, [])
+    def of_apps(self, apps: Iterable[App]) -> dict[str, Dependencies]:
+        """Each app's dependencies, the apps' own files read in one go."""
+        apps = list(apps)
+        self._read([p for app in apps for p in self._by_folder.get(app.dir, [])])
+        return {app.key: self.of(app) for app in apps}
 
     def of(self, app: App) -> Dependencies:
         found = Dependencies(folder=app.dir)
-        queue = list(self.python_files(app.dir))
+        queue = list(self._by_folder.get(app.dir, []))
         seen = set(queue)
         while queue:
             facts = self._read(queue)

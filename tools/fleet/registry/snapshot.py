@@ -9,10 +9,9 @@ they derive (an app's key) is derived in one place.
 
 from __future__ import annotations
 
-import hashlib
 import types
-from pathlib import Path
-from typing import Annotated, Any, Union, get_args, get_origin
+from functools import cache as memoize
+from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
 import pydantic
 from pydantic import BaseModel
@@ -22,6 +21,7 @@ from tools.fleet.registry import modal_names, model
 from tools.fleet.registry.model import Registry
 
 _NAME = "registry"
+M = TypeVar("M", bound=BaseModel)
 
 
 def load(text: str) -> Registry | None:
@@ -30,10 +30,9 @@ def load(text: str) -> Registry | None:
     if not isinstance(stored, dict):
         return None
     try:
-        registry = _construct(Registry, stored)
+        return restore(stored)
     except (TypeError, ValueError, KeyError, AttributeError, RecursionError):
         return None
-    return registry if isinstance(registry, Registry) else None
 
 
 def store(text: str, registry: Registry) -> None:
@@ -46,20 +45,16 @@ def dump(registry: Registry) -> dict[str, Any]:
 
 
 def restore(data: dict[str, Any]) -> Registry:
-    registry = _construct(Registry, data)
-    assert isinstance(registry, Registry)
-    return registry
+    return _construct(Registry, data)
 
 
+@memoize
 def _version() -> str:
     """Changes whenever the code that validates a registry changes."""
-    digest = hashlib.sha256(pydantic.VERSION.encode())
-    for module in (model, modal_names):
-        digest.update(Path(module.__file__ or "").read_bytes())
-    return digest.hexdigest()
+    return cache.code_version(model.__file__, modal_names.__file__, extra=pydantic.VERSION)
 
 
-def _construct(cls: type[BaseModel], data: dict[str, Any]) -> BaseModel:
+def _construct(cls: type[M], data: dict[str, Any]) -> M:
     fields = cls.model_fields
     missing = [name for name, field in fields.items() if field.is_required() and name not in data]
     if missing:
