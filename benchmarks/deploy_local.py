@@ -11,12 +11,13 @@ servers' measured CPU time takes spread over its cores. Nothing here asserts a t
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
 import tempfile
 import time
 from pathlib import Path
+
+from server_cpu import cpu_seconds, live_pid
 
 from tools.fleet import git
 from tools.fleet.registry.load import load_registry
@@ -41,7 +42,7 @@ def main() -> None:
             started = time.perf_counter()
             result = target.deploy(registry, app, commit=commit, tag="bench", log=lambda _: None)
             singles[app.name] = time.perf_counter() - started
-            cpu[app.name] = server_cpu_seconds(target.home / app.name / "state.json")
+            cpu[app.name] = cpu_seconds(live_pid(target, app))  # its start-up, once healthy
             target.stop(registry, app, log=lambda _: None)
             assert result.outcome == "deployed", result
         together = LocalTarget(REPO, "bench", state_dir=Path(folder) / "together")
@@ -76,14 +77,6 @@ def main() -> None:
             f"takes {floor:.1f} s ({floor / ideal:.2f}x the ideal); this run took "
             f"{parallel / floor:.2f}x that"
         )
-
-
-def server_cpu_seconds(state_file: Path) -> float:
-    """CPU seconds the live server of an app has used so far (its start-up, once healthy)."""
-    state = json.loads(state_file.read_text())
-    pid = next(v["pid"] for v in state["versions"] if v["version"] == state["live"])
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
 if __name__ == "__main__":

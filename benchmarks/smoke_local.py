@@ -10,11 +10,12 @@ here asserts a time.
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 import time
 from pathlib import Path
+
+from server_cpu import cpu_seconds, live_pid
 
 from tools.fleet import git
 from tools.fleet.registry.load import load_registry
@@ -51,7 +52,7 @@ def main() -> None:
                     [result] = smoke_apps(registry, [app], lambda a: urls[a.key], only=path)
                     singles[path] = time.perf_counter() - started
                     assert result.status == "ok", result
-            pids = [live_pid(target.home / app.name / "state.json") for app in apps]
+            pids = [live_pid(target, app) for app in apps]
             cpu_before = sum(cpu_seconds(pid) for pid in pids) + process_cpu()
             started = time.perf_counter()
             results = smoke_apps(registry, apps, lambda a: urls[a.key])
@@ -77,17 +78,6 @@ def main() -> None:
         f"schedule beats {floor:.2f} s ({floor / singles[slowest]:.2f}x the slowest); this run "
         f"took {together / floor:.2f}x that"
     )
-
-
-def live_pid(state_file: Path) -> int:
-    state = json.loads(state_file.read_text())
-    return int(next(v["pid"] for v in state["versions"] if v["version"] == state["live"]))
-
-
-def cpu_seconds(pid: int) -> float:
-    """utime + stime of a process, from /proc."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def process_cpu() -> float:
