@@ -4,7 +4,9 @@ import shutil
 from pathlib import Path
 
 from tests.conftest import FIXTURES
-from tools.drift_check.runner import CheckResult, check
+from tools.drift_check import engine
+from tools.drift_check.findings import CheckResult
+from tools.drift_check.runner import check
 
 DRIFT = FIXTURES / "drift"
 # A clean tree of the fixture registry's two apps: what every test repository starts from.
@@ -35,3 +37,8 @@ def places(result: CheckResult) -> list[tuple[str, str, int, int]]:
 
 def run(root: Path, selected: list[str] | None = None) -> CheckResult:
     return check(root, None, selected)
+
+
+def run_every_rule(root: Path) -> CheckResult:
+    """The full check, never a replayed result: what the facts cache is tested through."""
+    return engine.check(root, None)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO
-from tests.drift_check.conftest import DRIFT, make_repo, places, run
+from tests.drift_check.conftest import DRIFT, make_repo, places, run, run_every_rule
 from tools.drift_check import facts_cache
 from tools.drift_check.extract import data, python, typescript
 from tools.drift_check.extract.base import MapLiteral
@@ -55,12 +55,12 @@ def test_a_second_check_reads_unchanged_files_from_the_cache(
     tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = make_repo(_folder(tmp_path), {"client.py": STALE_MAP, "client.ts": "const A = 1;\n"})
-    first = places(run(root))
+    first = places(run_every_rule(root))
     assert first == [("FL002", "client.py", 1, 14), ("FL002", "client.py", 1, 24)]
     assert len(list((cache_dir / "facts").glob("*.json"))) == 1
     with monkeypatch.context() as patched:
         _no_parsing(patched)
-        assert places(run(root)) == first
+        assert places(run_every_rule(root)) == first
     # An edited file is parsed again; the others still come from the cache.
     (root / "client.py").write_text('TIMEOUTS_S = {"/flux": 180}\n')
     parsed: list[str] = []
@@ -71,19 +71,19 @@ def test_a_second_check_reads_unchanged_files_from_the_cache(
         return real(text)
 
     monkeypatch.setattr(python, "_extract", counting)
-    assert places(run(root)) == [("FL002", "client.py", 1, 14)]
+    assert places(run_every_rule(root)) == [("FL002", "client.py", 1, 14)]
     assert parsed == ['TIMEOUTS_S = {"/flux": 180}\n']
 
 
 def test_entries_another_version_wrote_are_recomputed(tmp_path: Path, cache_dir: Path) -> None:
     root = make_repo(_folder(tmp_path), {"client.py": STALE_MAP})
-    expected = places(run(root))
+    expected = places(run_every_rule(root))
     [store] = (cache_dir / "facts").glob("*.json")
     entries = json.loads(store.read_text())
     store.write_text(json.dumps({digest: {"python": [1, 2]} for digest in entries}))
-    assert places(run(root)) == expected
+    assert places(run_every_rule(root)) == expected
     store.write_bytes(b"\x00garbage")
-    assert places(run(root)) == expected
+    assert places(run_every_rule(root)) == expected
 
 
 def test_with_the_cache_off_nothing_is_kept(
@@ -106,7 +106,7 @@ def test_workflow_documents_come_from_the_cache_and_dated_yaml_is_parsed_each_ti
         _folder(tmp_path),
         {".github/workflows/deploy-modal.yml": workflow, "notes.yaml": dated},
     )
-    first = places(run(root))
+    first = places(run_every_rule(root))
     assert [p for p in first if p[0] == "FL007"] == [
         ("FL007", ".github/workflows/deploy-modal.yml", 17, 24),
         ("FL007", ".github/workflows/deploy-modal.yml", 18, 30),
@@ -124,5 +124,5 @@ def test_workflow_documents_come_from_the_cache_and_dated_yaml_is_parsed_each_ti
         return real(source)
 
     monkeypatch.setattr(data, "_parse", counting)
-    assert places(run(root)) == first
+    assert places(run_every_rule(root)) == first
     assert parsed == ["notes.yaml"]  # a date is not JSON: that file is never kept

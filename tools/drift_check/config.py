@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from tools.fleet import inputs
 from tools.fleet.errors import FleetError, Problem
 
 Unit = Literal["s", "ms"]
@@ -33,13 +34,15 @@ class CheckConfig:
 
 
 def load_config(root: Path) -> CheckConfig:
-    pyproject = root / "pyproject.toml"
-    if not pyproject.is_file():
+    pyproject = str(root / "pyproject.toml")
+    if not inputs.is_file(pyproject):
         return CheckConfig()
     try:
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        data = tomllib.loads(inputs.read_text(pyproject))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise FleetError(Problem(f"invalid TOML: {error}", "pyproject.toml")) from None
+    except OSError as error:
+        raise FleetError(Problem(f"cannot read: {error.strerror}", "pyproject.toml")) from None
     return parse_config(data.get("tool", {}).get("fleet", {}))
 
 

@@ -1,7 +1,9 @@
-"""What a rule reports: a finding at a place, with a hint, and sometimes a safe fix."""
+"""What a rule reports: a finding at a place, with a hint, and sometimes a safe fix; and what a
+check found in all."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
 
@@ -33,3 +35,18 @@ class Finding:
     @property
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.col, self.code)
+
+
+@dataclass
+class CheckResult:
+    findings: list[Finding]
+    files: int
+    skipped: Counter[str]
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "warning")

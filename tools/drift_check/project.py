@@ -10,6 +10,7 @@ from pathlib import Path
 from tools.drift_check.config import CheckConfig
 from tools.drift_check.index import RegistryIndex
 from tools.drift_check.source import SourceFile
+from tools.fleet import inputs
 from tools.fleet.registry.model import Registry
 from tools.fleet.yaml_lines import LocatedYaml
 
@@ -50,7 +51,7 @@ class Project:
         return self._by_path.get(path)
 
     def exists(self, path: str) -> bool:
-        return path in self._by_path or (self.root / path).is_file()
+        return path in self._by_path or inputs.is_file(str(self.root / path))
 
     def scanned(self, *suffixes: str) -> Iterator[SourceFile]:
         """The files per-file rules look at: the selection, else all; optionally by suffix."""

@@ -1,138 +1,31 @@
-"""Run the rules over a repository: find the files, load the registry, collect findings."""
+"""Run a check: replay the kept result when nothing it read has changed, else run every rule."""
 
 from __future__ import annotations
 
-import gc
-from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
-from tools.drift_check import index
-from tools.drift_check import source as source_module
-from tools.drift_check.config import CheckConfig, load_config
-from tools.drift_check.extract import base, data, python, typescript
-from tools.drift_check.facts_cache import facts_store
-from tools.drift_check.files import DEFAULT_EXCLUDE, list_paths, read_files
-from tools.drift_check.findings import Finding
-from tools.drift_check.globs import GlobSet
-from tools.drift_check.project import Project
-from tools.drift_check.rules import ALL_RULES
-from tools.drift_check.rules.base import Rule
-from tools.drift_check.suppress import apply_suppressions
-from tools.fleet import yaml_lines
-from tools.fleet.cache import code_version
+from tools.drift_check import result_cache
+from tools.drift_check.files import Listing
+from tools.drift_check.findings import CheckResult
+from tools.fleet import cache, inputs
 from tools.fleet.errors import FleetError
-from tools.fleet.registry.load import find_registry, load_registry_located, schema_path
-from tools.fleet.registry.model import Registry
-
-# The code that derives the facts kept between checks: a change to it discards them.
-FACTS_VERSION = code_version(
-    python.__file__,
-    typescript.__file__,
-    data.__file__,
-    base.__file__,
-    index.__file__,
-    yaml_lines.__file__,
-    source_module.__file__,
-)
-
-
-@dataclass
-class CheckResult:
-    findings: list[Finding]
-    files: int
-    skipped: Counter[str]
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for f in self.findings if f.severity == "error")
-
-    @property
-    def warnings(self) -> int:
-        return sum(1 for f in self.findings if f.severity == "warning")
-
-
-def build_project(
-    root: Path, registry_path: Path | None, selected: list[str] | None = None
-) -> tuple[Project, Counter[str]]:
-    root = root.resolve()
-    if not root.is_dir():
-        raise FleetError(f"--root {root}: not a directory")
-    config = load_config(root)
-    registry_file = _registry_file(root, registry_path, config)
-    registry, registry_lines = load_registry_located(registry_file)
-    relative_registry = _relative(root, registry_file)
-    exclude = GlobSet(
-        (
-            *DEFAULT_EXCLUDE,
-            relative_registry,
-            _relative(root, schema_path(registry_file)),
-            *config.exclude,
-        )
-    )
-    fileset = read_files(root, list_paths(root), exclude, GlobSet(config.include))
-    # Named client maps are read even where discovery or the globs would pass them over.
-    listed = {source.path for source in fileset.files}
-    named = [p for p in config.client_maps if p not in listed and (root / p).is_file()]
-    fileset.files += read_files(root, named, GlobSet(()), GlobSet(())).files
-    project = Project(
-        root=root,
-        registry=registry,
-        registry_path=relative_registry,
-        registry_lines=registry_lines,
-        config=config,
-        files=fileset.files,
-        selected=_selection(root, selected, relative_registry, registry),
-    )
-    return project, fileset.skipped
-
-
-def run_rules(project: Project, rules: tuple[Rule, ...] = ALL_RULES) -> list[Finding]:
-    findings = [finding for rule in rules for finding in rule.check(project)]
-    sources = list(project.scanned())
-    return sorted(set(apply_suppressions(findings, sources)), key=lambda f: f.sort_key)
 
 
 def check(root: Path, registry_path: Path | None, selected: list[str] | None = None) -> CheckResult:
-    # A check builds many small objects and no reference cycles worth collecting: the cyclic
-    # collector's full passes over them cost a sixth of a large check, so it pauses meanwhile.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        project, skipped = build_project(root, registry_path, selected)
-        with facts_store(project.root, FACTS_VERSION):
-            findings = run_rules(project)
-    finally:
-        if collecting:
-            gc.enable()
-    return CheckResult(findings=findings, files=len(list(project.scanned())), skipped=skipped)
+    root = root.resolve()
+    if not root.is_dir():
+        raise FleetError(f"--root {root}: not a directory")
+    listing = Listing(root)  # git lists the files while the kept result is verified
+    from_cache = cache.folder() is not None
+    key = result_cache.key(root, registry_path, selected)
+    if from_cache and (replayed := result_cache.replay(key, listing)) is not None:
+        return replayed
 
+    from tools.drift_check import engine
 
-def _registry_file(root: Path, given: Path | None, config: CheckConfig) -> Path:
-    if given is not None:
-        return given if given.is_absolute() else Path.cwd() / given
-    if config.registry is not None:
-        return root / config.registry
-    return find_registry(root)
-
-
-def _relative(root: Path, path: Path) -> str:
-    try:
-        return path.resolve().relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
-def _selection(
-    root: Path, selected: list[str] | None, registry_path: str, registry: Registry
-) -> frozenset[str] | None:
-    """Named files only, unless one of them is the registry or part of an app: then all."""
-    if not selected:
-        return None
-    paths = frozenset(
-        _relative(root, Path(p) if Path(p).is_absolute() else root / p) for p in selected
-    )
-    app_dirs = tuple(f"{app.dir}/" for app in registry.apps.values())
-    if registry_path in paths or any(p.startswith(app_dirs) for p in paths):
-        return None
-    return paths
+    if not from_cache:
+        return engine.check(root, registry_path, selected, listing.paths)
+    with inputs.recording() as recorded:
+        result = engine.check(root, registry_path, selected, listing.paths)
+    result_cache.keep(key, listing.paths, recorded, result)
+    return result

@@ -14,21 +14,42 @@ class GitUnavailable(Exception):
     """Not a git work tree, or no git executable."""
 
 
+class Pending:
+    """A git command started in the background; `output()` waits for it and checks it."""
+
+    def __init__(self, root: Path, *args: str) -> None:
+        try:
+            self._process = subprocess.Popen(
+                ["git", "-C", str(root), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            )
+        except FileNotFoundError:
+            raise GitUnavailable("git is not installed") from None
+
+    def output(self) -> bytes:
+        stdout, stderr = self._process.communicate()
+        if self._process.returncode != 0:
+            raise GitUnavailable(stderr.decode(errors="replace").strip())
+        return stdout
+
+
 def _run(root: Path, *args: str) -> bytes:
-    try:
-        result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, check=False)
-    except FileNotFoundError:
-        raise GitUnavailable("git is not installed") from None
-    if result.returncode != 0:
-        raise GitUnavailable(result.stderr.decode(errors="replace").strip())
-    return result.stdout
+    return Pending(root, *args).output()
+
+
+def list_work_tree(root: Path) -> Pending:
+    """Start listing the tracked files and the untracked ones git does not ignore."""
+    return Pending(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+
+
+def work_tree_paths(output: bytes) -> list[str]:
+    """The paths in `list_work_tree`'s output, relative to the root, sorted."""
+    # A file deleted but still tracked is listed too: readers skip what is gone.
+    return sorted({p for p in output.decode("utf-8", errors="surrogateescape").split("\0") if p})
 
 
 def work_tree_files(root: Path) -> list[str]:
     """Tracked files and untracked ones git does not ignore, relative to `root`, sorted."""
-    output = _run(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
-    # A file deleted but still tracked is listed too: readers skip what is gone.
-    return sorted({p for p in output.decode("utf-8", errors="surrogateescape").split("\0") if p})
+    return work_tree_paths(list_work_tree(root).output())
 
 
 def _text(root: Path, *args: str) -> str:

@@ -34,7 +34,7 @@ def root_of(registry_path: Path) -> Path:
 
 
 def resolve_registry_path(path: Path | None) -> Path:
-    from tools.fleet.registry.load import find_registry
+    from tools.fleet.registry.locate import find_registry
 
     return path if path is not None else find_registry(Path.cwd())
 

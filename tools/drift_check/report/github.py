@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+from tools.drift_check.findings import CheckResult
 from tools.drift_check.report.text import summary
-from tools.drift_check.runner import CheckResult
 
 MAX_PER_SEVERITY = 10
 _COMMAND = {"error": "error", "warning": "warning"}

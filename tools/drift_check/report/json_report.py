@@ -13,8 +13,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from tools.drift_check.findings import CheckResult
 from tools.drift_check.rules import RULES_BY_CODE
-from tools.drift_check.runner import CheckResult
 
 VERSION = 1
 

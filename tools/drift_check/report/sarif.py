@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from tools.drift_check.findings import CheckResult
 from tools.drift_check.rules import ALL_RULES
-from tools.drift_check.runner import CheckResult
 from tools.fleet import __version__
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

@@ -7,7 +7,7 @@ import sys
 from itertools import groupby
 from typing import TextIO
 
-from tools.drift_check.runner import CheckResult
+from tools.drift_check.findings import CheckResult
 
 _BOLD, _RED, _YELLOW, _DIM, _RESET = "\033[1m", "\033[31m", "\033[33m", "\033[2m", "\033[0m"
 

@@ -15,7 +15,7 @@ from tools.fleet.errors import EXIT_FINDINGS, FleetError
 from tools.fleet.options import RegistryOption
 
 if TYPE_CHECKING:
-    from tools.drift_check.runner import CheckResult
+    from tools.drift_check.findings import CheckResult
 
 
 class OutputFormat(enum.StrEnum):
@@ -49,8 +49,9 @@ def check(
 ) -> None:
     """Check tests, scripts, docs, client maps, workflows and apps against the registry.
 
-    Facts read from files that have not changed since the last check come from the cache
-    (FLEET_CACHE_DIR moves it, FLEET_NO_CACHE=1 turns it off).
+    When nothing the last check read has changed, its result is replayed; otherwise facts of
+    unchanged files come from the cache (FLEET_CACHE_DIR moves it, FLEET_NO_CACHE=1 turns it
+    off).
 
     Exit codes: 0 clean, 1 findings of error severity, 2 usage or configuration error.
     """
@@ -112,7 +113,7 @@ def _root(root: Path | None, registry: Path | None) -> Path:
     if registry is not None:
         return Path.cwd()
     from tools.fleet.options import root_of
-    from tools.fleet.registry.load import find_registry
+    from tools.fleet.registry.locate import find_registry
 
     return root_of(find_registry(Path.cwd()))
 

@@ -20,7 +20,7 @@ app = typer.Typer(
 @app.command()
 def validate(registry: RegistryOption = None) -> None:
     """Check the registry; print `file:line: message` for every problem (exit 2)."""
-    from tools.fleet.registry.load import display_path
+    from tools.fleet.registry.locate import display_path
 
     loaded, path = open_registry(registry)
     endpoints = sum(len(a.endpoints) for a in loaded.apps.values())
@@ -72,7 +72,7 @@ def schema(
     """Write the JSON Schema beside the registry (registry/fleet.schema.json)."""
     from tools.fleet.fs import write_text_atomic
     from tools.fleet.options import resolve_registry_path
-    from tools.fleet.registry.load import display_path, schema_path
+    from tools.fleet.registry.locate import display_path, schema_path
     from tools.fleet.registry.schema import render_schema
 
     target = schema_path(resolve_registry_path(registry))

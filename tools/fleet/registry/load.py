@@ -2,49 +2,25 @@
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from tools.fleet import inputs
 from tools.fleet.errors import FleetError, Problem
+from tools.fleet.registry.locate import display_path
 from tools.fleet.registry.model import Registry, semantic_problems
 from tools.fleet.yaml_lines import LocatedYaml, load_yaml
 
-REGISTRY_FILE = Path("registry") / "fleet.yaml"
-SCHEMA_NAME = "fleet.schema.json"
-
 _PLAIN_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
-
-
-def find_registry(start: Path) -> Path:
-    """`registry/fleet.yaml` in `start` or the nearest parent that has one."""
-    start = start.resolve()
-    for folder in (start, *start.parents):
-        candidate = folder / REGISTRY_FILE
-        if candidate.is_file():
-            return candidate
-    raise FleetError(f"no {REGISTRY_FILE.as_posix()} in {start} or its parents; pass --registry")
-
-
-def schema_path(registry_path: Path) -> Path:
-    return registry_path.with_name(SCHEMA_NAME)
-
-
-def display_path(path: Path) -> str:
-    """The path as a person would type it: relative to the working directory when inside it."""
-    try:
-        return Path(os.path.relpath(path)).as_posix() if path.is_absolute() else path.as_posix()
-    except ValueError:  # another drive on Windows
-        return path.as_posix()
 
 
 def read_registry_text(path: Path) -> str:
     shown = display_path(path)
     try:
-        return path.read_text(encoding="utf-8")
+        return inputs.read_text(str(path))
     except FileNotFoundError:
         raise FleetError(Problem("registry file not found", shown)) from None
     except UnicodeDecodeError as error:

@@ -1,0 +1,177 @@
+"""What a command read, and whether it still holds: git's rule for its index, file by file."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from tools.fleet import inputs
+from tools.fleet.inputs import RACY_NS, Inputs
+
+OLD_NS = 1_600_000_000 * 10**9  # 2020: long before any recording in these tests
+
+
+def _aged(path: Path) -> Path:
+    """A file last modified years ago (its change time stays today's)."""
+    os.utime(path, ns=(OLD_NS, OLD_NS))
+    return path
+
+
+def _record(tmp_path: Path, text: str = "a: 1\n") -> tuple[Path, Inputs]:
+    target = tmp_path / "notes.yaml"
+    target.write_text(text)
+    with inputs.recording() as recorded:
+        assert inputs.read_text(str(target)) == text
+    return target, recorded
+
+
+def test_a_recording_notes_each_read_with_its_signature_and_digest(tmp_path: Path) -> None:
+    target = tmp_path / "notes.yaml"
+    target.write_bytes(b"a: 1\r\nb: 2\n")
+    _aged(target)
+    missing = tmp_path / "gone.txt"
+    with inputs.recording() as recorded:
+        assert inputs.read_text(str(target)) == "a: 1\nb: 2\n"
+        assert inputs.is_file(str(missing)) is False
+        assert inputs.read_bytes(str(target), 4) == b"a: 1"
+    stat = target.stat()
+    assert recorded.reads == {
+        str(target): [
+            stat.st_size,
+            OLD_NS,
+            stat.st_ctime_ns,
+            stat.st_ino,
+            4,
+            inputs.digest(b"a: 1"),
+        ]
+    }
+    assert recorded.probes == {str(missing): False}
+
+
+def test_nothing_is_noted_outside_a_recording(tmp_path: Path) -> None:
+    target, recorded = _record(tmp_path)
+    assert inputs.read_text(str(target)) == "a: 1\n"
+    assert list(recorded.reads) == [str(target)]
+
+
+def test_an_unchanged_file_holds_without_being_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target, recorded = _record(tmp_path)
+    recorded.started_ns = target.stat().st_ctime_ns + RACY_NS + 1  # long after the last write
+
+    def refuse(*args: object, **kwargs: object) -> bytes:
+        raise AssertionError("read again")
+
+    monkeypatch.setattr(inputs, "read_bytes", refuse)
+    assert recorded.holds() == (True, False)
+
+
+def test_a_recent_file_with_the_same_signature_is_compared_by_content(tmp_path: Path) -> None:
+    target, recorded = _record(tmp_path, "a: 1\n")
+    # A write in the same timestamp tick: same size, same times, other bytes.
+    [size, mtime, _, ino, count, _] = recorded.reads[str(target)]
+    target.write_text("a: 2\n")
+    os.utime(target, ns=(mtime, mtime))
+    now = target.stat()
+    recorded.reads[str(target)] = [
+        size,
+        mtime,
+        now.st_ctime_ns,
+        ino,
+        count,
+        inputs.digest(b"a: 1\n"),
+    ]
+    recorded.started_ns = now.st_ctime_ns  # the file is as recent as the recording
+    assert recorded.holds() == (False, False)
+    recorded.started_ns = now.st_ctime_ns + RACY_NS + 1  # old enough: the signature is trusted
+    assert recorded.holds() == (True, False)
+
+
+def test_a_touched_file_with_the_same_bytes_holds_with_its_new_signature(tmp_path: Path) -> None:
+    target, recorded = _record(tmp_path)
+    os.utime(target, ns=(OLD_NS, OLD_NS))
+    assert recorded.holds() == (True, True)
+    stat = target.stat()
+    assert recorded.reads[str(target)][:4] == [stat.st_size, OLD_NS, stat.st_ctime_ns, stat.st_ino]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda p: p.write_text("a: 2\n"),
+        lambda p: p.write_text("a: 10\n"),
+        lambda p: p.unlink(),
+    ],
+    ids=["same size", "longer", "deleted"],
+)
+def test_a_changed_or_deleted_file_does_not_hold(tmp_path: Path, change) -> None:
+    target, recorded = _record(tmp_path)
+    change(target)
+    assert recorded.holds() == (False, False)
+
+
+def test_a_probe_that_now_answers_otherwise_does_not_hold(tmp_path: Path) -> None:
+    missing = tmp_path / "later.py"
+    with inputs.recording() as recorded:
+        assert inputs.is_file(str(missing)) is False
+    assert recorded.holds() == (True, False)
+    missing.write_text("")
+    assert recorded.holds() == (False, False)
+
+
+def test_new_code_does_not_hold(tmp_path: Path) -> None:
+    module = tmp_path / "rule.py"
+    module.write_text("x = 0\n")
+    _aged(module)
+    recorded = Inputs(started_ns=module.stat().st_ctime_ns + RACY_NS + 1)
+    recorded.note_code([str(module), str(tmp_path / "not-there.py")])
+    stat = module.stat()
+    # Old enough to be trusted by its signature: no digest, so any change counts.
+    assert recorded.reads == {str(module): [6, OLD_NS, stat.st_ctime_ns, stat.st_ino, 6, ""]}
+    assert recorded.holds() == (True, False)
+    os.utime(module, ns=(OLD_NS + 1, OLD_NS + 1))  # touched, the same bytes
+    assert recorded.holds() == (False, False)
+
+
+def test_code_written_moments_ago_is_compared_by_content(tmp_path: Path) -> None:
+    module = tmp_path / "rule.py"
+    module.write_text("x = 0\n")
+    recorded = Inputs()
+    recorded.note_code([str(module)])
+    assert recorded.reads[str(module)][5] == inputs.digest(b"x = 0\n")
+    assert recorded.holds() == (True, True)
+    module.write_text("x = 1\n")
+    assert recorded.holds() == (False, False)
+
+
+def test_a_record_survives_json(tmp_path: Path) -> None:
+    _, recorded = _record(tmp_path)
+    code = tmp_path / "code.py"
+    code.write_text("")
+    recorded.note_code([str(code)])
+    recorded.note_probe(str(tmp_path / "later.py"), False)
+    assert Inputs.from_json(json.loads(json.dumps(recorded.to_json()))) == recorded
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"started_ns": "x", "reads": {}, "probes": {}, "code": {}},
+        {"started_ns": 1, "reads": [], "probes": {}, "code": {}},
+    ],
+)
+def test_a_malformed_record_is_refused(data: object) -> None:
+    with pytest.raises((KeyError, TypeError, ValueError)):
+        Inputs.from_json(data)
+
+
+def test_a_record_with_malformed_entries_raises_instead_of_holding(tmp_path: Path) -> None:
+    recorded = Inputs(reads={str(tmp_path / "a"): [1, 2]})
+    (tmp_path / "a").write_text("")
+    with pytest.raises((TypeError, ValueError, IndexError)):
+        recorded.holds()

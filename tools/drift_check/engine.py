@@ -1,0 +1,134 @@
+"""The full check: load the registry and `[tool.fleet]`, read the files, run the rules."""
+
+from __future__ import annotations
+
+import gc
+from collections import Counter
+from pathlib import Path
+
+from tools.drift_check import index
+from tools.drift_check import source as source_module
+from tools.drift_check.config import CheckConfig, load_config
+from tools.drift_check.extract import base, data, python, typescript
+from tools.drift_check.facts_cache import facts_store
+from tools.drift_check.files import DEFAULT_EXCLUDE, list_paths, read_files
+from tools.drift_check.findings import CheckResult, Finding
+from tools.drift_check.globs import GlobSet
+from tools.drift_check.project import Project
+from tools.drift_check.rules import ALL_RULES
+from tools.drift_check.rules.base import Rule
+from tools.drift_check.suppress import apply_suppressions
+from tools.fleet import inputs, yaml_lines
+from tools.fleet.cache import code_version
+from tools.fleet.errors import FleetError
+from tools.fleet.registry.load import load_registry_located
+from tools.fleet.registry.locate import find_registry, schema_path
+from tools.fleet.registry.model import Registry
+
+# The code that derives the facts kept between checks: a change to it discards them.
+FACTS_VERSION = code_version(
+    python.__file__,
+    typescript.__file__,
+    data.__file__,
+    base.__file__,
+    index.__file__,
+    yaml_lines.__file__,
+    source_module.__file__,
+)
+
+
+def build_project(
+    root: Path,
+    registry_path: Path | None,
+    selected: list[str] | None = None,
+    paths: list[str] | None = None,
+) -> tuple[Project, Counter[str]]:
+    """The project a check reads; `paths` are the repository's files when already listed."""
+    root = root.resolve()
+    if not root.is_dir():
+        raise FleetError(f"--root {root}: not a directory")
+    config = load_config(root)
+    registry_file = _registry_file(root, registry_path, config)
+    registry, registry_lines = load_registry_located(registry_file)
+    relative_registry = _relative(root, registry_file)
+    exclude = GlobSet(
+        (
+            *DEFAULT_EXCLUDE,
+            relative_registry,
+            _relative(root, schema_path(registry_file)),
+            *config.exclude,
+        )
+    )
+    listed_paths = list_paths(root) if paths is None else paths
+    fileset = read_files(root, listed_paths, exclude, GlobSet(config.include))
+    # Named client maps are read even where discovery or the globs would pass them over.
+    listed = {source.path for source in fileset.files}
+    named = [p for p in config.client_maps if p not in listed and inputs.is_file(str(root / p))]
+    fileset.files += read_files(root, named, GlobSet(()), GlobSet(())).files
+    project = Project(
+        root=root,
+        registry=registry,
+        registry_path=relative_registry,
+        registry_lines=registry_lines,
+        config=config,
+        files=fileset.files,
+        selected=_selection(root, selected, relative_registry, registry),
+    )
+    return project, fileset.skipped
+
+
+def run_rules(project: Project, rules: tuple[Rule, ...] = ALL_RULES) -> list[Finding]:
+    findings = [finding for rule in rules for finding in rule.check(project)]
+    sources = list(project.scanned())
+    return sorted(set(apply_suppressions(findings, sources)), key=lambda f: f.sort_key)
+
+
+def check(
+    root: Path,
+    registry_path: Path | None,
+    selected: list[str] | None = None,
+    paths: list[str] | None = None,
+) -> CheckResult:
+    """Every rule over the repository at `root`; facts of unchanged files come from the cache."""
+    # A check builds many small objects and no reference cycles worth collecting: the cyclic
+    # collector's full passes over them cost a sixth of a large check, so it pauses meanwhile.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        project, skipped = build_project(root, registry_path, selected, paths)
+        with facts_store(project.root, FACTS_VERSION):
+            findings = run_rules(project)
+    finally:
+        if collecting:
+            gc.enable()
+    return CheckResult(findings=findings, files=len(list(project.scanned())), skipped=skipped)
+
+
+def _registry_file(root: Path, given: Path | None, config: CheckConfig) -> Path:
+    if given is not None:
+        return given if given.is_absolute() else Path.cwd() / given
+    if config.registry is not None:
+        return root / config.registry
+    return find_registry(root)
+
+
+def _relative(root: Path, path: Path) -> str:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _selection(
+    root: Path, selected: list[str] | None, registry_path: str, registry: Registry
+) -> frozenset[str] | None:
+    """Named files only, unless one of them is the registry or part of an app: then all."""
+    if not selected:
+        return None
+    paths = frozenset(
+        _relative(root, Path(p) if Path(p).is_absolute() else root / p) for p in selected
+    )
+    app_dirs = tuple(f"{app.dir}/" for app in registry.apps.values())
+    if registry_path in paths or any(p.startswith(app_dirs) for p in paths):
+        return None
+    return paths
