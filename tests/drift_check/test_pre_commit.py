@@ -40,3 +40,17 @@ def test_the_published_hook_runs_fleet_check() -> None:
     local = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text())
     ids = [h["id"] for repo in local["repos"] for h in repo["hooks"]]
     assert "fleet-check" in ids
+
+
+def test_a_suppressed_registry_wide_finding_stays_suppressed_when_its_file_is_not_named(
+    tmp_path: Path,
+) -> None:
+    root = make_repo(tmp_path, {"b.py": 'Y = "/flux-instantid"\n'})
+    app = root / "apps" / "seedvr2" / "app.py"
+    text = app.read_text().replace("TIMEOUT_S = 900", "TIMEOUT_S = 1000")
+    decorator = '@app.cls(gpu="A100", timeout=TIMEOUT_S)'
+    app.write_text(text.replace(decorator, f"# fleet: ignore[FL001] until v2\n{decorator}"))
+    assert places(run(root)) == [("FL003", "b.py", 1, 6)]
+    # Named files only: the app's suppression still applies, and is not reported as unused
+    # although the rule it names never ran on that file.
+    assert places(run(root, ["b.py"])) == [("FL003", "b.py", 1, 6)]

@@ -94,9 +94,14 @@ def test_a_recent_file_with_the_same_signature_is_compared_by_content(tmp_path: 
 def test_a_touched_file_with_the_same_bytes_holds_with_its_new_signature(tmp_path: Path) -> None:
     target, recorded = _record(tmp_path)
     os.utime(target, ns=(OLD_NS, OLD_NS))
-    assert recorded.holds() == (True, True)
     stat = target.stat()
+    # Compared by content; while the touch is recent, the record is left as it was.
+    assert recorded.holds(now=stat.st_ctime_ns + 1) == (True, False)
+    assert recorded.reads[str(target)][1] != OLD_NS
+    later = stat.st_ctime_ns + RACY_NS + 1
+    assert recorded.holds(now=later) == (True, True)
     assert recorded.reads[str(target)][:4] == [stat.st_size, OLD_NS, stat.st_ctime_ns, stat.st_ino]
+    assert recorded.started_ns == later
 
 
 @pytest.mark.parametrize(
@@ -143,7 +148,7 @@ def test_code_written_moments_ago_is_compared_by_content(tmp_path: Path) -> None
     recorded = Inputs()
     recorded.note_code([str(module)])
     assert recorded.reads[str(module)][5] == inputs.digest(b"x = 0\n")
-    assert recorded.holds() == (True, True)
+    assert recorded.holds() == (True, False)
     module.write_text("x = 1\n")
     assert recorded.holds() == (False, False)
 

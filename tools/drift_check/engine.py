@@ -80,7 +80,15 @@ def build_project(
 def run_rules(project: Project, rules: tuple[Rule, ...] = ALL_RULES) -> list[Finding]:
     findings = [finding for rule in rules for finding in rule.check(project)]
     sources = list(project.scanned())
-    return sorted(set(apply_suppressions(findings, sources)), key=lambda f: f.sort_key)
+    # Registry-wide rules report in files outside a selection too: their suppressions apply.
+    scanned = {source.path for source in sources}
+    others = [
+        source
+        for path in sorted({f.path for f in findings} - scanned)
+        if (source := project.file(path)) is not None
+    ]
+    kept = apply_suppressions(findings, sources, others)
+    return sorted(set(kept), key=lambda f: f.sort_key)
 
 
 def check(

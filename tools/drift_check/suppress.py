@@ -38,13 +38,22 @@ def suppressions(source: SourceFile) -> list[Suppression]:
     return found
 
 
-def apply_suppressions(findings: Iterable[Finding], sources: Iterable[SourceFile]) -> list[Finding]:
-    """The findings no suppression covers, plus one FL010 for each unused suppression."""
+def apply_suppressions(
+    findings: Iterable[Finding], sources: Iterable[SourceFile], others: Iterable[SourceFile] = ()
+) -> list[Finding]:
+    """The findings no suppression covers, plus one FL010 for each unused suppression.
+
+    Suppressions in `others` (files outside a selection, where registry-wide rules reported)
+    apply too; they are never reported unused, as the per-file rules did not run there.
+    """
     by_place: dict[tuple[str, int, str], Suppression] = {}
+    for source in others:
+        for suppression in suppressions(source):
+            by_place[(suppression.path, suppression.line, suppression.code)] = suppression
+    used: set[Suppression] = set(by_place.values())
     for source in sources:
         for suppression in suppressions(source):
             by_place[(suppression.path, suppression.line, suppression.code)] = suppression
-    used: set[Suppression] = set()
     kept = []
     for finding in findings:
         cover = by_place.get((finding.path, finding.line, finding.code)) or by_place.get(

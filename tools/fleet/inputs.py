@@ -67,14 +67,15 @@ class Inputs:
                 continue
             self.reads.setdefault(file, [*signature(stat), stat.st_size, known])
 
-    def holds(self) -> tuple[bool, bool]:
-        """Whether every recorded input is as it was; and whether some signature is newer.
+    def holds(self, now: int | None = None) -> tuple[bool, bool]:
+        """Whether every recorded input is as it was; and whether the record was refreshed.
 
-        After `(True, True)` this record holds today's signatures, which later checks can
-        trust without reading those files again. A malformed record raises TypeError,
-        ValueError or IndexError.
+        After `(True, True)` this record holds the signatures of files that were compared by
+        content and are now old enough to be trusted, so later checks need not read them.
+        `now` is the clock (nanoseconds). A malformed record raises TypeError, ValueError or
+        IndexError.
         """
-        now = time.time_ns()
+        now = time.time_ns() if now is None else now
         trusted_before = self.started_ns - RACY_NS
         fresh: dict[str, Record] = {}
         for path, record in self.reads.items():
@@ -86,10 +87,12 @@ class Inputs:
             fresh[path] = verified
         if any(os.path.isfile(path) != answer for path, answer in self.probes.items()):
             return False, False
-        self.reads.update(fresh)
-        if fresh:
+        # Worth keeping only when a file compared by content can be trusted from now on.
+        settled = any(max(record[1], record[2]) < now - RACY_NS for record in fresh.values())
+        if settled:
+            self.reads.update(fresh)
             self.started_ns = now
-        return True, bool(fresh)
+        return True, settled
 
     def to_json(self) -> dict[str, Any]:
         return {
