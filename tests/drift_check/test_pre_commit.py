@@ -8,6 +8,7 @@ import yaml
 
 from tests.conftest import REPO
 from tests.drift_check.conftest import make_repo, places, run
+from tools.drift_check.report.text import summary
 
 
 def test_named_files_only_plus_registry_wide_invariants(tmp_path: Path) -> None:
@@ -54,3 +55,9 @@ def test_a_suppressed_registry_wide_finding_stays_suppressed_when_its_file_is_no
     # Named files only: the app's suppression still applies, and is not reported as unused
     # although the rule it names never ran on that file.
     assert places(run(root, ["b.py"])) == [("FL003", "b.py", 1, 6)]
+
+
+def test_one_named_file_is_one_file_checked(tmp_path: Path) -> None:
+    root = make_repo(tmp_path, {"b.py": 'Y = "/flux-instantid"\n'})
+    result = run(root, ["b.py"])
+    assert summary(result) == "Found 1 problem (1 error) in 1 file: 1 file checked."

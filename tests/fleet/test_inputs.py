@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tools.fleet import inputs
-from tools.fleet.inputs import RACY_NS, Inputs
+from tools.fleet.inputs import RACY_NS, Changes, Inputs
 
 OLD_NS = 1_600_000_000 * 10**9  # 2020: long before any recording in these tests
 
@@ -133,7 +133,7 @@ def test_new_code_does_not_hold(tmp_path: Path) -> None:
     module.write_text("x = 0\n")
     _aged(module)
     recorded = Inputs(started_ns=module.stat().st_ctime_ns + RACY_NS + 1)
-    recorded.note_code([str(module), str(tmp_path / "not-there.py")])
+    recorded.note_files([str(module), str(tmp_path / "not-there.py")], wide=True)
     stat = module.stat()
     # Old enough to be trusted by its signature: no digest, so any change counts.
     assert recorded.reads == {str(module): [6, OLD_NS, stat.st_ctime_ns, stat.st_ino, 6, ""]}
@@ -146,7 +146,7 @@ def test_code_written_moments_ago_is_compared_by_content(tmp_path: Path) -> None
     module = tmp_path / "rule.py"
     module.write_text("x = 0\n")
     recorded = Inputs()
-    recorded.note_code([str(module)])
+    recorded.note_files([str(module)], wide=True)
     assert recorded.reads[str(module)][5] == inputs.digest(b"x = 0\n")
     assert recorded.holds() == (True, False)
     module.write_text("x = 1\n")
@@ -157,7 +157,7 @@ def test_a_record_survives_json(tmp_path: Path) -> None:
     _, recorded = _record(tmp_path)
     code = tmp_path / "code.py"
     code.write_text("")
-    recorded.note_code([str(code)])
+    recorded.note_files([str(code)], wide=True)
     recorded.note_probe(str(tmp_path / "later.py"), False)
     assert Inputs.from_json(json.loads(json.dumps(recorded.to_json()))) == recorded
 
@@ -166,8 +166,9 @@ def test_a_record_survives_json(tmp_path: Path) -> None:
     "data",
     [
         {},
-        {"started_ns": "x", "reads": {}, "probes": {}, "code": {}},
-        {"started_ns": 1, "reads": [], "probes": {}, "code": {}},
+        {"started_ns": "x", "reads": {}, "probes": {}, "wide": []},
+        {"started_ns": 1, "reads": [], "probes": {}, "wide": []},
+        {"started_ns": 1, "reads": {}, "probes": {}, "wide": [1]},
     ],
 )
 def test_a_malformed_record_is_refused(data: object) -> None:
@@ -180,3 +181,54 @@ def test_a_record_with_malformed_entries_raises_instead_of_holding(tmp_path: Pat
     (tmp_path / "a").write_text("")
     with pytest.raises((TypeError, ValueError, IndexError)):
         recorded.holds()
+
+
+def test_compare_names_the_files_whose_bytes_changed(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.md", tmp_path / "b.md"
+    first.write_text("one\n")
+    second.write_text("two\n")
+    with inputs.recording() as recorded:
+        inputs.read_bytes(str(first))
+        inputs.read_bytes(str(second))
+    second.write_text("three\n")
+    assert recorded.compare() == Changes(files={str(second)})
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda wide, other, probe: wide.write_text("version: 2\n"),
+        lambda wide, other, probe: other.unlink(),
+        lambda wide, other, probe: probe.write_text(""),
+    ],
+    ids=["wide input", "file gone", "probe"],
+)
+def test_compare_gives_up_on_file_by_file_when_more_than_bytes_changed(
+    tmp_path: Path, change
+) -> None:
+    wide, other, probe = tmp_path / "fleet.yaml", tmp_path / "a.md", tmp_path / "later.md"
+    wide.write_text("version: 1\n")
+    other.write_text("one\n")
+    with inputs.recording() as recorded:
+        inputs.read_bytes(str(wide))
+        inputs.note_wide(str(wide))
+        inputs.read_bytes(str(other))
+        inputs.is_file(str(probe))
+    assert recorded.compare() == Changes()
+    change(wide, other, probe)
+    assert recorded.compare() == Changes(whole=True)
+
+
+def test_a_file_that_could_not_be_read_counts_by_its_signature(tmp_path: Path) -> None:
+    locked = tmp_path / "locked.txt"
+    locked.write_text("secret\n")
+    with inputs.recording() as recording:
+        inputs.note_unread(str(locked))
+    assert list(recording.reads) == [str(locked)]
+    assert recording.wide == set()
+    recorded = Inputs(started_ns=locked.stat().st_ctime_ns + RACY_NS + 1)  # long after
+    recorded.note_files([str(locked)], wide=False)
+    assert recorded.reads[str(locked)][5] == ""  # old enough: its signature alone
+    assert recorded.compare() == Changes()
+    locked.chmod(0o600)  # a new change time, the same bytes: it cannot tell, so it changed
+    assert recorded.compare() == Changes(files={str(locked)})

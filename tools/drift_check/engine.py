@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-from collections import Counter
 from pathlib import Path
 
 from tools.drift_check import index
@@ -11,7 +10,7 @@ from tools.drift_check import source as source_module
 from tools.drift_check.config import CheckConfig, load_config
 from tools.drift_check.extract import base, data, python, typescript
 from tools.drift_check.facts_cache import facts_store
-from tools.drift_check.files import DEFAULT_EXCLUDE, list_paths, read_files
+from tools.drift_check.files import DEFAULT_EXCLUDE, TextFiles, candidates, list_paths
 from tools.drift_check.findings import CheckResult, Finding
 from tools.drift_check.globs import GlobSet
 from tools.drift_check.project import Project
@@ -42,7 +41,7 @@ def build_project(
     registry_path: Path | None,
     selected: list[str] | None = None,
     paths: list[str] | None = None,
-) -> tuple[Project, Counter[str]]:
+) -> Project:
     """The project a check reads; `paths` are the repository's files when already listed."""
     root = root.resolve()
     if not root.is_dir():
@@ -50,6 +49,9 @@ def build_project(
     config = load_config(root)
     registry_file = _registry_file(root, registry_path, config)
     registry, registry_lines = load_registry_located(registry_file)
+    # Every finding depends on these two: a change to either checks every file again.
+    inputs.note_wide(str(root / "pyproject.toml"))
+    inputs.note_wide(str(registry_file))
     relative_registry = _relative(root, registry_file)
     exclude = GlobSet(
         (
@@ -59,22 +61,22 @@ def build_project(
             *config.exclude,
         )
     )
-    listed_paths = list_paths(root) if paths is None else paths
-    fileset = read_files(root, listed_paths, exclude, GlobSet(config.include))
+    listed = candidates(
+        list_paths(root) if paths is None else paths, exclude, GlobSet(config.include)
+    )
     # Named client maps are read even where discovery or the globs would pass them over.
-    listed = {source.path for source in fileset.files}
-    named = [p for p in config.client_maps if p not in listed and inputs.is_file(str(root / p))]
-    fileset.files += read_files(root, named, GlobSet(()), GlobSet(())).files
+    known = set(listed)
+    named = [p for p in config.client_maps if p not in known and inputs.is_file(str(root / p))]
     project = Project(
         root=root,
         registry=registry,
         registry_path=relative_registry,
         registry_lines=registry_lines,
         config=config,
-        files=fileset.files,
+        files=TextFiles(root, listed + named),
         selected=_selection(root, selected, relative_registry, registry),
     )
-    return project, fileset.skipped
+    return project
 
 
 def run_rules(project: Project, rules: tuple[Rule, ...] = ALL_RULES) -> list[Finding]:
@@ -103,13 +105,18 @@ def check(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        project, skipped = build_project(root, registry_path, selected, paths)
+        project = build_project(root, registry_path, selected, paths)
         with facts_store(project.root, FACTS_VERSION):
             findings = run_rules(project)
     finally:
         if collecting:
             gc.enable()
-    return CheckResult(findings=findings, files=len(list(project.scanned())), skipped=skipped)
+    return CheckResult(
+        findings=findings,
+        files=len(list(project.scanned())),
+        skipped_files=dict(sorted(project.files.skipped.items())),
+        selection=project.selected,
+    )
 
 
 def _registry_file(root: Path, given: Path | None, config: CheckConfig) -> Path:

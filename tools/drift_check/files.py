@@ -6,8 +6,7 @@ Binary, huge and undecodable files are skipped and counted, never read as text.
 from __future__ import annotations
 
 import os
-from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
 from functools import cached_property
 from pathlib import Path
 
@@ -28,12 +27,6 @@ DEFAULT_EXCLUDE = (
     "*.lock",
     "package-lock.json",
 )
-
-
-@dataclass
-class FileSet:
-    files: list[SourceFile]
-    skipped: Counter[str] = field(default_factory=Counter)
 
 
 def list_paths(root: Path) -> list[str]:
@@ -69,36 +62,68 @@ def _walk(root: Path) -> list[str]:
     return sorted(paths)
 
 
-def read_files(root: Path, paths: list[str], exclude: GlobSet, include: GlobSet) -> FileSet:
-    result = FileSet(files=[])
-    base = str(root)
-    for path in paths:
-        if exclude.match(path) or (include.patterns and not include.match(path)):
-            continue
-        source = _read(os.path.join(base, path), path, result.skipped)
-        if source is not None:
-            result.files.append(source)
-    return result
+class TextFiles:
+    """The files a check may read (`candidates`), each read once, when a rule first asks.
+
+    A check of every file reads them all; a check of named files reads those, and the few that
+    registry-wide rules look at (an app's folder, a generated file).
+    """
+
+    def __init__(self, root: Path, candidates: list[str]) -> None:
+        self._base = str(root)
+        self.candidates = candidates
+        self._known = frozenset(candidates)
+        self._read: dict[str, SourceFile | None] = {}
+        self.skipped: dict[str, str] = {}  # path -> binary, huge, undecodable or unreadable
+
+    def __contains__(self, path: str) -> bool:
+        return path in self._known
+
+    def get(self, path: str) -> SourceFile | None:
+        """The text of a candidate; None for any other path and for a skipped file."""
+        if path in self._read:
+            return self._read[path]
+        if path not in self._known:
+            return None
+        source = _read(os.path.join(self._base, path), path, self.skipped)
+        self._read[path] = source
+        return source
+
+    def read(self, paths: Iterable[str]) -> Iterator[SourceFile]:
+        for path in paths:
+            source = self.get(path)
+            if source is not None:
+                yield source
 
 
-def _read(full: str, path: str, skipped: Counter[str]) -> SourceFile | None:
+def candidates(paths: list[str], exclude: GlobSet, include: GlobSet) -> list[str]:
+    """The listed paths a check reads: not excluded, and included when globs are given."""
+    return [
+        path
+        for path in paths
+        if not exclude.match(path) and (not include.patterns or include.match(path))
+    ]
+
+
+def _read(full: str, path: str, skipped: dict[str, str]) -> SourceFile | None:
     try:
         raw = inputs.read_bytes(full, MAX_FILE_BYTES + 1)
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         inputs.note_missing(full)
         return None  # deleted since git listed it, or a submodule
     except OSError:
-        skipped["unreadable"] += 1
+        inputs.note_unread(full)
+        skipped[path] = "unreadable"
         return None
     if len(raw) > MAX_FILE_BYTES:
-        skipped["huge"] += 1
+        skipped[path] = "huge"
         return None
     if b"\0" in raw[:BINARY_SNIFF_BYTES]:
-        skipped["binary"] += 1
+        skipped[path] = "binary"
         return None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        skipped["undecodable"] += 1
+        skipped[path] = "undecodable"
         return None
     return SourceFile(path=path, text=text)

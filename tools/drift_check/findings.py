@@ -4,7 +4,7 @@ check found in all."""
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 Severity = Literal["error", "warning"]
@@ -33,15 +33,23 @@ class Finding:
     fix: Edit | None = None
 
     @property
-    def sort_key(self) -> tuple[str, int, int, str]:
-        return (self.path, self.line, self.col, self.code)
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        """Place, then rule, then message: two findings of one rule at one place keep an order."""
+        return (self.path, self.line, self.col, self.code, self.message)
 
 
 @dataclass
 class CheckResult:
     findings: list[Finding]
-    files: int
-    skipped: Counter[str]
+    files: int  # text files checked
+    skipped_files: dict[str, str] = field(default_factory=dict)  # path -> why it was skipped
+    # The files the per-file rules looked at, when a check was of named files only.
+    selection: frozenset[str] | None = None
+
+    @property
+    def skipped(self) -> Counter[str]:
+        """How many files were skipped, by why."""
+        return Counter(self.skipped_files.values())
 
     @property
     def errors(self) -> int:

@@ -8,6 +8,7 @@ from functools import cached_property
 from pathlib import Path
 
 from tools.drift_check.config import CheckConfig
+from tools.drift_check.files import TextFiles
 from tools.drift_check.index import RegistryIndex
 from tools.drift_check.source import SourceFile
 from tools.fleet import inputs
@@ -22,41 +23,41 @@ class Project:
     registry_path: str  # relative to root
     registry_lines: LocatedYaml
     config: CheckConfig
-    files: list[SourceFile]
+    files: TextFiles
     # Files named on the command line (as pre-commit passes them); None checks every file.
     selected: frozenset[str] | None = None
     index: RegistryIndex = field(init=False)
 
     def __post_init__(self) -> None:
         self.index = RegistryIndex(self.registry)
-        self._by_path = {f.path: f for f in self.files}
 
     def registry_line(self, *loc: str | int) -> int:
         return self.registry_lines.line_of(loc)
 
     @cached_property
-    def _by_folder(self) -> dict[str, list[SourceFile]]:
-        by_folder: dict[str, list[SourceFile]] = {}
-        for source in self.files:
-            parts = source.path.split("/")
+    def _by_folder(self) -> dict[str, list[str]]:
+        by_folder: dict[str, list[str]] = {}
+        for path in self.files.candidates:
+            parts = path.split("/")
             for depth in range(1, len(parts)):
-                by_folder.setdefault("/".join(parts[:depth]), []).append(source)
+                by_folder.setdefault("/".join(parts[:depth]), []).append(path)
         return by_folder
 
     def files_under(self, folder: str) -> list[SourceFile]:
-        """The files below `folder`."""
-        return self._by_folder.get(folder.rstrip("/"), [])
+        """The text files below `folder`."""
+        return list(self.files.read(self._by_folder.get(folder.rstrip("/"), [])))
 
     def file(self, path: str) -> SourceFile | None:
-        return self._by_path.get(path)
+        return self.files.get(path)
 
     def exists(self, path: str) -> bool:
-        return path in self._by_path or inputs.is_file(str(self.root / path))
+        return self.files.get(path) is not None or inputs.is_file(str(self.root / path))
 
     def scanned(self, *suffixes: str) -> Iterator[SourceFile]:
         """The files per-file rules look at: the selection, else all; optionally by suffix."""
-        for source in self.files:
-            if self.selected is not None and source.path not in self.selected:
-                continue
+        paths = self.files.candidates
+        if self.selected is not None:
+            paths = [p for p in paths if p in self.selected]
+        for source in self.files.read(paths):
             if not suffixes or source.suffix in suffixes:
                 yield source

@@ -1,11 +1,12 @@
-"""A check whose inputs have not changed is replayed, not run again.
+"""Checks kept between runs, so that the next one redoes only what changed.
 
 A check reads the registry, `pyproject.toml`, the repository's files and a few existence
 probes through `tools.fleet.inputs`, which notes each of them. The result is kept in the cache
 folder beside that record, a digest of the file list and the modules that computed it, keyed
-by the check's arguments. The next check with the same arguments lists the files again; when
-the list is the same and every recorded input still holds, the kept findings are the answer,
-and no registry model, rule or parser is loaded.
+by the check's arguments. The next check with the same arguments (see `runner`) lists the
+files again; when the list is the same and every recorded input still holds, the kept
+findings are the answer, and no registry model, rule or parser is loaded. When only some
+files' bytes changed, the rules run on those files and the rest is kept (`merge`).
 """
 
 from __future__ import annotations
@@ -13,11 +14,10 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
-from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tools.drift_check.files import Listing
 from tools.drift_check.findings import CheckResult, Edit, Finding
 from tools.fleet import cache
 from tools.fleet.inputs import Inputs
@@ -37,32 +37,65 @@ def listing_digest(paths: list[str]) -> str:
     return hashlib.blake2b("\0".join(paths).encode("utf-8", "surrogateescape")).hexdigest()
 
 
-def replay(check_key: str, listing: Listing) -> CheckResult | None:
-    """The kept result of this check, when the files and everything it read are unchanged."""
+@dataclass
+class Kept:
+    """A check's result, with the digest of the file list and the record of what it read."""
+
+    listing: str
+    inputs: Inputs
+    result: CheckResult
+
+
+def load(check_key: str) -> Kept | None:
     stored = cache.load(NAME, VERSION, check_key)
     if not isinstance(stored, dict):
         return None
     try:
-        recorded = Inputs.from_json(stored["inputs"])
-        holds, refreshed = recorded.holds()
-        if not holds or stored["listing"] != listing_digest(listing.paths):
-            return None
-        result = _decode(stored["result"])
+        inputs = Inputs.from_json(stored["inputs"])
+        return Kept(str(stored["listing"]), inputs, _decode(stored["result"]))
     except (KeyError, TypeError, ValueError, IndexError, AttributeError):
         return None
-    if refreshed:  # files touched or written just before the last check: trust them from now
-        cache.store(NAME, VERSION, check_key, {**stored, "inputs": recorded.to_json()})
-    return result
+
+
+def store(check_key: str, kept: Kept) -> None:
+    value = {
+        "listing": kept.listing,
+        "inputs": kept.inputs.to_json(),
+        "result": _encode(kept.result),
+    }
+    cache.store(NAME, VERSION, check_key, value)
 
 
 def keep(check_key: str, paths: list[str], recorded: Inputs, result: CheckResult) -> None:
-    recorded.note_code(_module_files())
-    value = {
-        "listing": listing_digest(paths),
-        "inputs": recorded.to_json(),
-        "result": _encode(result),
-    }
-    cache.store(NAME, VERSION, check_key, value)
+    """Keep a check's result with what it read and the modules that computed it."""
+    recorded.note_files(_module_files(), wide=True)
+    store(check_key, Kept(listing_digest(paths), recorded, result))
+
+
+def merge(kept: Kept, partial: CheckResult, recorded: Inputs, started_ns: int) -> Kept:
+    """The kept check of every file, brought up to date by a check of the files that changed.
+
+    A finding in an unchanged file depends only on that file, the registry, the configuration
+    and the file list, which all stand; so it is kept, and the changed files' are replaced.
+    """
+    changed = partial.selection or frozenset()
+    before = kept.result
+    findings = {f for f in before.findings if f.path not in changed} | set(partial.findings)
+    skipped = {p: why for p, why in before.skipped_files.items() if p not in changed}
+    skipped |= {p: why for p, why in partial.skipped_files.items() if p in changed}
+    checked_before = sum(1 for p in changed if p not in before.skipped_files)
+    result = CheckResult(
+        findings=sorted(findings, key=lambda f: f.sort_key),
+        files=before.files - checked_before + partial.files,
+        skipped_files=dict(sorted(skipped.items())),
+    )
+    inputs = Inputs(
+        started_ns=started_ns,
+        reads={**kept.inputs.reads, **recorded.reads},
+        probes={**kept.inputs.probes, **recorded.probes},
+        wide=kept.inputs.wide | recorded.wide,
+    )
+    return Kept(kept.listing, inputs, result)
 
 
 def _module_files() -> list[str]:
@@ -80,7 +113,7 @@ def _module_files() -> list[str]:
 def _encode(result: CheckResult) -> dict[str, Any]:
     return {
         "files": result.files,
-        "skipped": dict(result.skipped),
+        "skipped": result.skipped_files,
         "findings": [
             [
                 f.code,
@@ -114,5 +147,5 @@ def _decode(data: dict[str, Any]) -> CheckResult:
                 str(code), str(path), int(line), int(col), str(message), str(hint), severity, edit
             )
         )
-    skipped = Counter({str(kind): int(n) for kind, n in data["skipped"].items()})
-    return CheckResult(findings=findings, files=int(data["files"]), skipped=skipped)
+    skipped = {str(path): str(kind) for path, kind in data["skipped"].items()}
+    return CheckResult(findings=findings, files=int(data["files"]), skipped_files=skipped)

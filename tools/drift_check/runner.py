@@ -1,7 +1,14 @@
-"""Run a check: replay the kept result when nothing it read has changed, else run every rule."""
+"""Run a check, redoing only what changed since the last check with the same arguments.
+
+Nothing it read changed: the kept result is the answer. Only some files' bytes changed (and
+not the registry, the configuration or the code): the rules run on those files, as for named
+files, and the kept findings of the others stand. Anything else: every rule on every file.
+"""
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 from tools.drift_check import result_cache
@@ -16,10 +23,24 @@ def check(root: Path, registry_path: Path | None, selected: list[str] | None = N
     if not root.is_dir():
         raise FleetError(f"--root {root}: not a directory")
     listing = Listing(root)  # git lists the files while the kept result is verified
+
     from_cache = cache.folder() is not None
     key = result_cache.key(root, registry_path, selected)
-    if from_cache and (replayed := result_cache.replay(key, listing)) is not None:
-        return replayed
+    kept = result_cache.load(key) if from_cache else None
+    if kept is not None:
+        now = time.time_ns()
+        try:
+            changes = kept.inputs.compare(now)
+        except (TypeError, ValueError, IndexError, KeyError):
+            changes = inputs.Changes(whole=True)
+        if not changes.whole and kept.listing == result_cache.listing_digest(listing.paths):
+            if not changes.files:
+                if changes.refreshed:  # files compared by content are trusted from now on
+                    result_cache.store(key, kept)
+                return kept.result
+            changed = _relative(root, changes.files)
+            if selected is None and changed is not None:
+                return _update(root, registry_path, key, kept, changed, listing=listing, now=now)
 
     from tools.drift_check import engine
 
@@ -29,3 +50,34 @@ def check(root: Path, registry_path: Path | None, selected: list[str] | None = N
         result = engine.check(root, registry_path, selected, listing.paths)
     result_cache.keep(key, listing.paths, recorded, result)
     return result
+
+
+def _update(
+    root: Path,
+    registry_path: Path | None,
+    key: str,
+    kept: result_cache.Kept,
+    changed: list[str],
+    *,
+    listing: Listing,
+    now: int,
+) -> CheckResult:
+    """The kept result with the changed files checked again; every file if that is needed."""
+    from tools.drift_check import engine
+
+    with inputs.recording() as recorded:
+        partial = engine.check(root, registry_path, changed, listing.paths)
+    if partial.selection is None:  # the registry or an app changed: that was every file
+        result_cache.keep(key, listing.paths, recorded, partial)
+        return partial
+    updated = result_cache.merge(kept, partial, recorded, now)
+    result_cache.keep(key, listing.paths, updated.inputs, updated.result)
+    return updated.result
+
+
+def _relative(root: Path, paths: set[str]) -> list[str] | None:
+    """The paths relative to `root`; None when one lies outside it."""
+    prefix = f"{root}{os.sep}"
+    if not all(path.startswith(prefix) for path in paths):
+        return None
+    return sorted(path[len(prefix) :].replace(os.sep, "/") for path in paths)

@@ -38,12 +38,24 @@ def digest(data: bytes) -> str:
 
 
 @dataclass
+class Changes:
+    """How the inputs differ from a record: the files whose bytes changed, or `whole` when
+    something no file-by-file update can follow changed (a wide input, a probe, a file gone)."""
+
+    files: set[str] = field(default_factory=set)
+    whole: bool = False
+    refreshed: bool = False  # nothing changed, and the record now trusts more files
+
+
+@dataclass
 class Inputs:
-    """Files read and modules run (absolute path -> record), and existence probes."""
+    """Files read and modules run (absolute path -> record), existence probes, and the wide
+    inputs: files (the registry, the configuration, the code) that every result depends on."""
 
     started_ns: int = field(default_factory=time.time_ns)
     reads: dict[str, Record] = field(default_factory=dict)
     probes: dict[str, bool] = field(default_factory=dict)
+    wide: set[str] = field(default_factory=set)
 
     def note_read(self, path: str, stat: os.stat_result, data: bytes) -> None:
         self.reads[path] = [*signature(stat), len(data), digest(data)]
@@ -51,10 +63,11 @@ class Inputs:
     def note_probe(self, path: str, answer: bool) -> None:
         self.probes.setdefault(path, answer)
 
-    def note_code(self, files: list[str]) -> None:
-        """The modules that ran: a new version of any of them may compute something else.
+    def note_files(self, files: list[str], *, wide: bool) -> None:
+        """Files whose change matters although their bytes were not read (the modules that
+        ran, a file that could not be read).
 
-        A module written moments ago gets a digest, to be compared by content like any recent
+        A file written moments ago gets a digest, to be compared by content like any recent
         file; an older one only its signature, so that any change to it counts.
         """
         trusted_before = self.started_ns - RACY_NS
@@ -66,48 +79,61 @@ class Inputs:
             except OSError:
                 continue
             self.reads.setdefault(file, [*signature(stat), stat.st_size, known])
+            if wide:
+                self.wide.add(file)
 
-    def holds(self, now: int | None = None) -> tuple[bool, bool]:
-        """Whether every recorded input is as it was; and whether the record was refreshed.
-
-        After `(True, True)` this record holds the signatures of files that were compared by
-        content and are now old enough to be trusted, so later checks need not read them.
-        `now` is the clock (nanoseconds). A malformed record raises TypeError, ValueError or
-        IndexError.
-        """
+    def compare(self, now: int | None = None) -> Changes:
+        """What changed since the recording. When nothing did, files that were compared by
+        content and are now old enough to trust get today's signatures, and `started_ns`
+        moves to `now` (the clock, in nanoseconds). A malformed record raises TypeError,
+        ValueError or IndexError."""
         now = time.time_ns() if now is None else now
         trusted_before = self.started_ns - RACY_NS
+        changes = Changes()
         fresh: dict[str, Record] = {}
         for path, record in self.reads.items():
             if _trusted(path, record, trusted_before):
                 continue
             verified = _verify(path, record)
-            if verified is None:
-                return False, False
-            fresh[path] = verified
+            if verified is not None:
+                fresh[path] = verified
+            elif path in self.wide or not os.path.isfile(path):
+                return Changes(whole=True)
+            else:
+                changes.files.add(path)
         if any(os.path.isfile(path) != answer for path, answer in self.probes.items()):
-            return False, False
+            return Changes(whole=True)
         # Worth keeping only when a file compared by content can be trusted from now on.
-        settled = any(max(record[1], record[2]) < now - RACY_NS for record in fresh.values())
-        if settled:
+        if not changes.files and any(
+            max(record[1], record[2]) < now - RACY_NS for record in fresh.values()
+        ):
             self.reads.update(fresh)
             self.started_ns = now
-        return True, settled
+            changes.refreshed = True
+        return changes
+
+    def holds(self, now: int | None = None) -> tuple[bool, bool]:
+        """Whether every recorded input is as it was; and whether the record was refreshed."""
+        changes = self.compare(now)
+        return not changes.whole and not changes.files, changes.refreshed
 
     def to_json(self) -> dict[str, Any]:
         return {
             "started_ns": self.started_ns,
             "reads": self.reads,
             "probes": self.probes,
+            "wide": sorted(self.wide),
         }
 
     @classmethod
     def from_json(cls, data: Any) -> Inputs:
         """The record `to_json` wrote; KeyError, TypeError or ValueError when it is not one."""
-        reads, probes = data["reads"], data["probes"]
+        reads, probes, wide = data["reads"], data["probes"], data["wide"]
         if not isinstance(reads, dict) or not isinstance(probes, dict):
             raise TypeError("inputs: reads and probes must be objects")
-        return cls(int(data["started_ns"]), reads, probes)
+        if not isinstance(wide, list) or not all(isinstance(path, str) for path in wide):
+            raise TypeError("inputs: wide must be a list of paths")
+        return cls(int(data["started_ns"]), reads, probes, set(wide))
 
 
 def _trusted(path: str, record: Record, trusted_before: int) -> bool:
@@ -187,6 +213,20 @@ def is_file(path: str) -> bool:
     if inputs is not None:
         inputs.note_probe(os.path.abspath(path), answer)
     return answer
+
+
+def note_unread(path: str) -> None:
+    """A file a command could not read: a change to its signature changes the result."""
+    inputs = _CURRENT.get()
+    if inputs is not None:
+        inputs.note_files([os.path.abspath(path)], wide=False)
+
+
+def note_wide(path: str) -> None:
+    """A file read before, whose change changes every result (the registry, a configuration)."""
+    inputs = _CURRENT.get()
+    if inputs is not None:
+        inputs.wide.add(os.path.abspath(path))
 
 
 def note_missing(path: str) -> None:

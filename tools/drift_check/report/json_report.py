@@ -5,7 +5,7 @@
      "findings": [{"code", "rule", "severity", "path", "line", "col", "message", "hint",
                    "fixable"}]}
 
-Findings are sorted by path, line, column and code; fields are only ever added.
+Findings are sorted by path, line, column, code and message; fields are only ever added.
 """
 
 from __future__ import annotations

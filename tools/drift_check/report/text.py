@@ -45,7 +45,7 @@ def summary(result: CheckResult) -> str:
     if skipped:
         kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(result.skipped.items()))
         skipped_text = f"; {skipped} skipped ({kinds})"
-    checked = f"{result.files} files checked{skipped_text}"
+    checked = f"{_plural(result.files, 'file')} checked{skipped_text}"
     if not result.findings:
         return f"No problems found: {checked}."
     counts = _plural(result.errors, "error")

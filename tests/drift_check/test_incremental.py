@@ -1,0 +1,159 @@
+"""After an edit, a check redoes only the changed files, and finds exactly what a full one does.
+
+Each case edits the audit's repository (tests/fixtures/audit, every rule firing somewhere),
+checks it twice over, once as a developer would (the kept check brought up to date) and once
+from scratch, and compares findings, files checked and files skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES
+from tools.drift_check import engine
+from tools.drift_check.findings import CheckResult
+from tools.drift_check.runner import check
+
+AUDIT = FIXTURES / "audit"
+GIT_ENV = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+DOC = "docs/ops/deployment/modal/README.md"
+SCRIPT = "scripts/test-all-endpoints.py"
+CLIENT = "libs/business/src/services/modal-client.ts"
+WORKFLOW = ".github/workflows/deploy-modal.yml"
+APP = "apps/modal/apps/flux/app.py"
+
+
+def _append(path: str, text: str) -> Callable[[Path], None]:
+    def edit(root: Path) -> None:
+        with (root / path).open("a", encoding="utf-8") as stream:
+            stream.write(text)
+
+    return edit
+
+
+def _replace(path: str, old: str, new: str) -> Callable[[Path], None]:
+    def edit(root: Path) -> None:
+        text = (root / path).read_text()
+        assert old in text
+        (root / path).write_text(text.replace(old, new))
+
+    return edit
+
+
+def _write_bytes(path: str, data: bytes) -> Callable[[Path], None]:
+    return lambda root: (root / path).write_bytes(data)
+
+
+# Edits that only change files' bytes: the kept check is brought up to date file by file.
+FILE_EDITS = {
+    "deploy line for a missing file": _append(DOC, "- Also: `modal deploy apps/nope/app.py`\n"),
+    "retired URL removed": _replace(
+        SCRIPT, "ryla--ryla-comfyui-comfyui-fastapi-app", "ryla--ryla-flux-comfyui-fastapi-app"
+    ),
+    "suppression added": _replace(
+        SCRIPT, 'BASE_URL = "', '# fleet: ignore[FL003, FL004]\nBASE_URL = "'
+    ),
+    "unused suppression": _append(SCRIPT, "# fleet: ignore[FL002]\n"),
+    "client map emptied": _write_bytes(CLIENT, b""),
+    "turned binary": _write_bytes(SCRIPT, b"\x00\x01binary"),
+    "workflow deploys an app": _replace(
+        WORKFLOW, "modal deploy comfyui_danrisi.py", "modal deploy apps/flux/app.py"
+    ),
+    "two files at once": lambda root: (
+        _append(DOC, "`modal deploy apps/modal/apps/flux/app.py`\n")(root),
+        _write_bytes(CLIENT, b"export const X = 1;\n")(root),
+    ),
+}
+# Edits after which every file is checked again.
+WHOLE_EDITS = {
+    "app file": _replace(APP, "timeout=300", "timeout=3000"),
+    "registry": _append("registry/fleet.yaml", "# a comment\n"),
+    "pyproject": lambda root: (root / "pyproject.toml").write_text("[tool.fleet]\n"),
+    "new file": lambda root: (root / "scripts" / "new.py").write_text('U = "/flux-instantid"\n'),
+}
+
+
+@pytest.fixture
+def audit(tmp_path: Path, cache_dir: Path) -> Path:
+    root = tmp_path / "audit"
+    shutil.copytree(AUDIT, root)
+    subprocess.run(["git", "init", "-q", str(root)], check=True, env=GIT_ENV)
+    return root
+
+
+@pytest.fixture
+def selections(monkeypatch: pytest.MonkeyPatch) -> list[list[str] | None]:
+    """What each run of the rules was asked to look at: None for every file."""
+    asked: list[list[str] | None] = []
+    real = engine.check
+
+    def recording(root: Path, registry: Path | None, selected=None, paths=None) -> CheckResult:
+        asked.append(selected)
+        return real(root, registry, selected, paths)
+
+    monkeypatch.setattr(engine, "check", recording)
+    return asked
+
+
+def _outcome(result: CheckResult) -> tuple[object, ...]:
+    return (result.findings, result.files, result.skipped_files)
+
+
+def _from_scratch(root: Path, monkeypatch: pytest.MonkeyPatch) -> CheckResult:
+    with monkeypatch.context() as patched:
+        patched.setenv("FLEET_NO_CACHE", "1")
+        return check(root, None)
+
+
+@pytest.mark.parametrize("name", list(FILE_EDITS))
+def test_a_file_edit_checks_that_file_and_finds_what_a_full_check_finds(
+    audit: Path,
+    selections: list[list[str] | None],
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+) -> None:
+    before = check(audit, None)
+    FILE_EDITS[name](audit)
+    after = check(audit, None)
+    expected = _from_scratch(audit, monkeypatch)
+    assert _outcome(after) == _outcome(expected)
+    assert _outcome(after) != _outcome(before)
+    assert selections[0] is None
+    assert selections[1] is not None
+    assert selections[1] != []
+    # And the result brought up to date is kept: the next check replays it.
+    assert _outcome(check(audit, None)) == _outcome(expected)
+    assert len(selections) == 3  # the two checks above and the one from scratch
+
+
+@pytest.mark.parametrize("name", list(WHOLE_EDITS))
+def test_a_wide_edit_checks_every_file(
+    audit: Path,
+    selections: list[list[str] | None],
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+) -> None:
+    check(audit, None)
+    WHOLE_EDITS[name](audit)
+    after = check(audit, None)
+    assert _outcome(after) == _outcome(_from_scratch(audit, monkeypatch))
+    assert selections[1] is None or after.selection is None
+
+
+def test_edits_in_a_row_stay_equal_to_a_full_check(
+    audit: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    check(audit, None)
+    for name, edit in FILE_EDITS.items():
+        edit(audit)
+        updated, expected = check(audit, None), _from_scratch(audit, monkeypatch)
+        extra = set(updated.findings) - set(expected.findings)
+        missing = set(expected.findings) - set(updated.findings)
+        assert (name, extra, missing) == (name, set(), set())
+        assert (name, *_outcome(updated)) == (name, *_outcome(expected))
