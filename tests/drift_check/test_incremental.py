@@ -50,32 +50,49 @@ def _write_bytes(path: str, data: bytes) -> Callable[[Path], None]:
     return lambda root: (root / path).write_bytes(data)
 
 
-# Edits that only change files' bytes: the kept check is brought up to date file by file.
+# Edits that only change files' bytes, and the files checked again after each.
 FILE_EDITS = {
-    "deploy line for a missing file": _append(DOC, "- Also: `modal deploy apps/nope/app.py`\n"),
-    "retired URL removed": _replace(
-        SCRIPT, "ryla--ryla-comfyui-comfyui-fastapi-app", "ryla--ryla-flux-comfyui-fastapi-app"
+    "deploy line for a missing file": (
+        _append(DOC, "- Also: `modal deploy apps/nope/app.py`\n"),
+        [DOC],
     ),
-    "suppression added": _replace(
-        SCRIPT, 'BASE_URL = "', '# fleet: ignore[FL003, FL004]\nBASE_URL = "'
+    "retired URL removed": (
+        _replace(
+            SCRIPT,
+            "ryla--ryla-comfyui-comfyui-fastapi-app",
+            "ryla--ryla-flux-comfyui-fastapi-app",
+        ),
+        [SCRIPT],
     ),
-    "unused suppression": _append(SCRIPT, "# fleet: ignore[FL002]\n"),
-    "client map emptied": _write_bytes(CLIENT, b""),
-    "turned binary": _write_bytes(SCRIPT, b"\x00\x01binary"),
-    "workflow deploys an app": _replace(
-        WORKFLOW, "modal deploy comfyui_danrisi.py", "modal deploy apps/flux/app.py"
+    "suppression added": (
+        _replace(SCRIPT, 'BASE_URL = "', '# fleet: ignore[FL003, FL004]\nBASE_URL = "'),
+        [SCRIPT],
     ),
-    "two files at once": lambda root: (
-        _append(DOC, "`modal deploy apps/modal/apps/flux/app.py`\n")(root),
-        _write_bytes(CLIENT, b"export const X = 1;\n")(root),
+    "unused suppression": (_append(SCRIPT, "# fleet: ignore[FL002]\n"), [SCRIPT]),
+    "client map emptied": (_write_bytes(CLIENT, b""), [CLIENT]),
+    "turned binary": (_write_bytes(SCRIPT, b"\x00\x01binary"), [SCRIPT]),
+    "workflow deploys an app": (
+        _replace(WORKFLOW, "modal deploy comfyui_danrisi.py", "modal deploy apps/flux/app.py"),
+        [WORKFLOW],
+    ),
+    "two files at once": (
+        lambda root: (
+            _append(DOC, "`modal deploy apps/modal/apps/flux/app.py`\n")(root),
+            _write_bytes(CLIENT, b"export const X = 1;\n")(root),
+        ),
+        [DOC, CLIENT],
     ),
 }
-# Edits after which every file is checked again.
+# Edits after which every file is checked again, and what the rules were asked to look at:
+# an app's file is checked as a named file would be, which means every file.
 WHOLE_EDITS = {
-    "app file": _replace(APP, "timeout=300", "timeout=3000"),
-    "registry": _append("registry/fleet.yaml", "# a comment\n"),
-    "pyproject": lambda root: (root / "pyproject.toml").write_text("[tool.fleet]\n"),
-    "new file": lambda root: (root / "scripts" / "new.py").write_text('U = "/flux-instantid"\n'),
+    "app file": (_replace(APP, "timeout=300", "timeout=3000"), [APP]),
+    "registry": (_append("registry/fleet.yaml", "# a comment\n"), None),
+    "pyproject": (lambda root: (root / "pyproject.toml").write_text("[tool.fleet]\n"), None),
+    "new file": (
+        lambda root: (root / "scripts" / "new.py").write_text('U = "/flux-instantid"\n'),
+        None,
+    ),
 }
 
 
@@ -118,15 +135,14 @@ def test_a_file_edit_checks_that_file_and_finds_what_a_full_check_finds(
     monkeypatch: pytest.MonkeyPatch,
     name: str,
 ) -> None:
+    edit, changed = FILE_EDITS[name]
     before = check(audit, None)
-    FILE_EDITS[name](audit)
+    edit(audit)
     after = check(audit, None)
     expected = _from_scratch(audit, monkeypatch)
     assert _outcome(after) == _outcome(expected)
     assert _outcome(after) != _outcome(before)
-    assert selections[0] is None
-    assert selections[1] is not None
-    assert selections[1] != []
+    assert selections[:2] == [None, sorted(changed)]
     # And the result brought up to date is kept: the next check replays it.
     assert _outcome(check(audit, None)) == _outcome(expected)
     assert len(selections) == 3  # the two checks above and the one from scratch
@@ -139,18 +155,19 @@ def test_a_wide_edit_checks_every_file(
     monkeypatch: pytest.MonkeyPatch,
     name: str,
 ) -> None:
+    edit, asked = WHOLE_EDITS[name]
     check(audit, None)
-    WHOLE_EDITS[name](audit)
+    edit(audit)
     after = check(audit, None)
     assert _outcome(after) == _outcome(_from_scratch(audit, monkeypatch))
-    assert selections[1] is None or after.selection is None
+    assert (selections[1], after.selection) == (asked, None)
 
 
 def test_edits_in_a_row_stay_equal_to_a_full_check(
     audit: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     check(audit, None)
-    for name, edit in FILE_EDITS.items():
+    for name, (edit, _) in FILE_EDITS.items():
         edit(audit)
         updated, expected = check(audit, None), _from_scratch(audit, monkeypatch)
         extra = set(updated.findings) - set(expected.findings)
