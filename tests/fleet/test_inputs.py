@@ -67,7 +67,7 @@ def test_an_unchanged_file_holds_without_being_read(
         raise AssertionError("read again")
 
     monkeypatch.setattr(inputs, "read_bytes", refuse)
-    assert recorded.holds() == (True, False)
+    assert recorded.compare() == Changes()
 
 
 def test_a_recent_file_with_the_same_signature_is_compared_by_content(tmp_path: Path) -> None:
@@ -86,9 +86,9 @@ def test_a_recent_file_with_the_same_signature_is_compared_by_content(tmp_path: 
         inputs.digest(b"a: 1\n"),
     ]
     recorded.started_ns = now.st_ctime_ns  # the file is as recent as the recording
-    assert recorded.holds() == (False, False)
+    assert recorded.compare() == Changes(files={str(target)})
     recorded.started_ns = now.st_ctime_ns + RACY_NS + 1  # old enough: the signature is trusted
-    assert recorded.holds() == (True, False)
+    assert recorded.compare() == Changes()
 
 
 def test_a_touched_file_with_the_same_bytes_holds_with_its_new_signature(tmp_path: Path) -> None:
@@ -96,36 +96,37 @@ def test_a_touched_file_with_the_same_bytes_holds_with_its_new_signature(tmp_pat
     os.utime(target, ns=(OLD_NS, OLD_NS))
     stat = target.stat()
     # Compared by content; while the touch is recent, the record is left as it was.
-    assert recorded.holds(now=stat.st_ctime_ns + 1) == (True, False)
+    assert recorded.compare(now=stat.st_ctime_ns + 1) == Changes()
     assert recorded.reads[str(target)][1] != OLD_NS
     later = stat.st_ctime_ns + RACY_NS + 1
-    assert recorded.holds(now=later) == (True, True)
+    assert recorded.compare(now=later) == Changes(refreshed=True)
     assert recorded.reads[str(target)][:4] == [stat.st_size, OLD_NS, stat.st_ctime_ns, stat.st_ino]
     assert recorded.started_ns == later
 
 
 @pytest.mark.parametrize(
-    "change",
+    ("change", "gone"),
     [
-        lambda p: p.write_text("a: 2\n"),
-        lambda p: p.write_text("a: 10\n"),
-        lambda p: p.unlink(),
+        (lambda p: p.write_text("a: 2\n"), False),
+        (lambda p: p.write_text("a: 10\n"), False),
+        (lambda p: p.unlink(), True),
     ],
     ids=["same size", "longer", "deleted"],
 )
-def test_a_changed_or_deleted_file_does_not_hold(tmp_path: Path, change) -> None:
+def test_a_changed_or_deleted_file_does_not_hold(tmp_path: Path, change, gone: bool) -> None:
     target, recorded = _record(tmp_path)
     change(target)
-    assert recorded.holds() == (False, False)
+    expected = Changes(whole=True) if gone else Changes(files={str(target)})
+    assert recorded.compare() == expected
 
 
 def test_a_probe_that_now_answers_otherwise_does_not_hold(tmp_path: Path) -> None:
     missing = tmp_path / "later.py"
     with inputs.recording() as recorded:
         assert inputs.is_file(str(missing)) is False
-    assert recorded.holds() == (True, False)
+    assert recorded.compare() == Changes()
     missing.write_text("")
-    assert recorded.holds() == (False, False)
+    assert recorded.compare() == Changes(whole=True)
 
 
 def test_new_code_does_not_hold(tmp_path: Path) -> None:
@@ -137,9 +138,9 @@ def test_new_code_does_not_hold(tmp_path: Path) -> None:
     stat = module.stat()
     # Old enough to be trusted by its signature: no digest, so any change counts.
     assert recorded.reads == {str(module): [6, OLD_NS, stat.st_ctime_ns, stat.st_ino, 6, ""]}
-    assert recorded.holds() == (True, False)
+    assert recorded.compare() == Changes()
     os.utime(module, ns=(OLD_NS + 1, OLD_NS + 1))  # touched, the same bytes
-    assert recorded.holds() == (False, False)
+    assert recorded.compare() == Changes(whole=True)  # code is wide
 
 
 def test_code_written_moments_ago_is_compared_by_content(tmp_path: Path) -> None:
@@ -148,9 +149,9 @@ def test_code_written_moments_ago_is_compared_by_content(tmp_path: Path) -> None
     recorded = Inputs()
     recorded.note_files([str(module)], wide=True)
     assert recorded.reads[str(module)][5] == inputs.digest(b"x = 0\n")
-    assert recorded.holds() == (True, False)
+    assert recorded.compare() == Changes()
     module.write_text("x = 1\n")
-    assert recorded.holds() == (False, False)
+    assert recorded.compare() == Changes(whole=True)
 
 
 def test_a_record_survives_json(tmp_path: Path) -> None:
@@ -180,7 +181,7 @@ def test_a_record_with_malformed_entries_raises_instead_of_holding(tmp_path: Pat
     recorded = Inputs(reads={str(tmp_path / "a"): [1, 2]})
     (tmp_path / "a").write_text("")
     with pytest.raises((TypeError, ValueError, IndexError)):
-        recorded.holds()
+        recorded.compare()
 
 
 def test_compare_names_the_files_whose_bytes_changed(tmp_path: Path) -> None:

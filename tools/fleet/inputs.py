@@ -2,8 +2,8 @@
 
 While `recording()` is active, every file read through `read_bytes` is noted with its
 signature (size, modification and change times, inode), taken before the read, and a digest
-of the bytes read; every `is_file` probe is noted with its answer. `Inputs.holds()` later says
-whether all of that is still true, with git's rule for its index: a file whose signature is
+of the bytes read; every `is_file` probe is noted with its answer. `Inputs.compare()` later
+says what is no longer true, with git's rule for its index: a file whose signature is
 unchanged, and whose times are older than the recording by more than the coarsest timestamp
 granularity, has not changed; any other file is read again and compared by digest.
 """
@@ -111,11 +111,6 @@ class Inputs:
             self.started_ns = now
             changes.refreshed = True
         return changes
-
-    def holds(self, now: int | None = None) -> tuple[bool, bool]:
-        """Whether every recorded input is as it was; and whether the record was refreshed."""
-        changes = self.compare(now)
-        return not changes.whole and not changes.files, changes.refreshed
 
     def to_json(self) -> dict[str, Any]:
         return {
