@@ -2,7 +2,8 @@
 
 Each case edits the audit's repository (tests/fixtures/audit, every rule firing somewhere),
 checks it twice over, once as a developer would (the kept check brought up to date) and once
-from scratch, and compares findings, files checked and files skipped.
+from scratch, and compares findings, files checked and files skipped; the last test does so
+after every step of random sequences of edits.
 """
 
 from __future__ import annotations
@@ -10,10 +11,13 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import FIXTURES
 from tools.drift_check import engine
@@ -174,3 +178,54 @@ def test_edits_in_a_row_stay_equal_to_a_full_check(
         missing = set(expected.findings) - set(updated.findings)
         assert (name, extra, missing) == (name, set(), set())
         assert (name, *_outcome(updated)) == (name, *_outcome(expected))
+
+
+# Lines that make rules fire, or stop them firing, in any file they land in.
+LINES = [
+    "Deploy: `modal deploy apps/nope/app.py`\n",
+    "Deploy: `modal deploy apps/modal/apps/flux/app.py`\n",
+    'URL = "https://ryla--ryla-comfyui-comfyui-fastapi-app.modal.run/flux"\n',
+    'URL = "https://ryla--ryla-flux-comfyui-fastapi-app.modal.run/seedvr2"\n',
+    'TIMEOUTS_S = {"/flux": 30, "/flux-instantid": 60}\n',
+    "export const T_MS = { '/flux': 300_000 } as const;\n",
+    "# fleet: ignore[FL003]\n",
+    "<!-- fleet: ignore[FL004] -->\n",
+    "plain text\n",
+]
+TARGETS = [DOC, SCRIPT, CLIENT, WORKFLOW, "apps/modal/README.md", "scripts/test-endpoints.sh"]
+step = st.one_of(
+    st.tuples(st.just("append"), st.sampled_from(TARGETS), st.sampled_from(LINES)),
+    st.tuples(st.just("write"), st.sampled_from(TARGETS), st.sampled_from(["", "\x00", *LINES])),
+    st.tuples(st.just("delete"), st.sampled_from(TARGETS), st.just("")),
+    st.tuples(st.just("create"), st.just("scripts/added.py"), st.sampled_from(LINES)),
+    st.tuples(st.just("append"), st.just(APP), st.just("# edited\n")),
+)
+
+
+def _apply(root: Path, action: str, path: str, text: str) -> None:
+    target = root / path
+    if action == "delete":
+        target.unlink(missing_ok=True)
+    elif action == "append" and target.exists():
+        with target.open("a", encoding="utf-8") as stream:
+            stream.write(text)
+    else:
+        target.write_text(text)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(step, min_size=1, max_size=5))
+def test_any_sequence_of_edits_ends_where_a_full_check_does(
+    steps: list[tuple[str, str, str]],
+) -> None:
+    with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patched:
+        patched.setenv("FLEET_CACHE_DIR", str(Path(folder) / "cache"))
+        patched.delenv("FLEET_NO_CACHE", raising=False)
+        root = Path(folder) / "audit"
+        shutil.copytree(AUDIT, root)
+        subprocess.run(["git", "init", "-q", str(root)], check=True, env=GIT_ENV)
+        check(root, None)
+        for action, path, text in steps:
+            _apply(root, action, path, text)
+            updated = check(root, None)
+            assert _outcome(updated) == _outcome(_from_scratch(root, patched))
