@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -203,3 +204,26 @@ def test_a_replayed_check_prints_the_same_report_without_loading_the_registry_mo
     assert second == first
     assert loaded_first == "['pydantic', 'yaml'] 1"
     assert loaded_second == ("[] 1" if output_format != "json" else "['pydantic'] 1")
+
+
+def test_no_cache_reads_and_keeps_nothing(tmp_path: Path) -> None:
+    root = _git_repo(_folder(tmp_path), {"client.py": STALE_MAP})
+    cache = tmp_path / "cache"
+
+    def fleet_check(*extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "tools.fleet", "check", "--root", str(root), *extra],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            env=fleet_env(FLEET_CACHE_DIR=str(cache)),
+            check=False,
+        )
+
+    plain = fleet_check()
+    assert sorted(p.name for p in cache.iterdir()) == ["checks", "facts", "registry"]
+    shutil.rmtree(cache)
+    uncached = fleet_check("--no-cache")
+    assert (uncached.returncode, uncached.stdout) == (plain.returncode, plain.stdout)
+    assert plain.returncode == 1
+    assert not cache.exists()

@@ -11,6 +11,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +22,21 @@ from tools.fleet.fs import write_text_atomic
 KEEP = 16  # entries per name; older ones are removed when a new one is written
 
 
+_OFF: ContextVar[bool] = ContextVar("cache_off", default=False)
+
+
+@contextmanager
+def turned_off() -> Iterator[None]:
+    """No cache is read or written until the block ends (`--no-cache`)."""
+    token = _OFF.set(True)
+    try:
+        yield
+    finally:
+        _OFF.reset(token)
+
+
 def folder() -> Path | None:
-    if os.environ.get("FLEET_NO_CACHE"):
+    if _OFF.get() or os.environ.get("FLEET_NO_CACHE"):
         return None
     configured = os.environ.get("FLEET_CACHE_DIR")
     if configured:

@@ -6,6 +6,7 @@ import enum
 import importlib
 import os
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -42,6 +43,9 @@ def check(
     diff: Annotated[
         bool, typer.Option("--diff", help="Print the fixes as a patch; write nothing.")
     ] = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Read and keep nothing in the cache.")
+    ] = False,
     list_rules: Annotated[bool, typer.Option("--list-rules", help="List the rules.")] = False,
     explain: Annotated[
         str | None, typer.Option("--explain", metavar="CODE", help="Print a rule's documentation.")
@@ -49,8 +53,9 @@ def check(
 ) -> None:
     """Check tests, scripts, docs, client maps, workflows and apps against the registry.
 
-    When nothing the last check read has changed, its result is replayed; otherwise facts of
-    unchanged files come from the cache (FLEET_CACHE_DIR moves it, FLEET_NO_CACHE=1 turns it
+    When nothing the last check read has changed, its result is replayed; when only some
+    files changed, those are checked and the others' findings kept. The cache is in
+    $XDG_CACHE_HOME/fleet (FLEET_CACHE_DIR moves it; --no-cache or FLEET_NO_CACHE=1 turns it
     off).
 
     Exit codes: 0 clean, 1 findings of error severity, 2 usage or configuration error.
@@ -60,12 +65,14 @@ def check(
         return
 
     from tools.drift_check.runner import check as run_check
+    from tools.fleet import cache
 
-    repository = _root(root, registry)
-    selected = [str(p) for p in paths] if paths else None
-    result = run_check(repository, registry, selected)
-    if fix or diff:
-        result = _fix(repository, registry, selected, result, write=fix and not diff)
+    with cache.turned_off() if no_cache else nullcontext():
+        repository = _root(root, registry)
+        selected = [str(p) for p in paths] if paths else None
+        result = run_check(repository, registry, selected)
+        if fix or diff:
+            result = _fix(repository, registry, selected, result, write=fix and not diff)
     _report(result, output_format)
     if result.errors:
         raise typer.Exit(EXIT_FINDINGS)
