@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from tools.fleet.registry.model import Registry
+if TYPE_CHECKING:
+    from tools.fleet.registry.model import Registry
 
 BLOCK = re.compile(
     r"<!--\s*fleet:begin\s+(?P<name>[\w-]+)(?P<args>(?:\s+[\w-]+=[\w.-]+)*)\s*-->\n"

@@ -9,10 +9,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tools.fleet.registry.model import Registry
 from tools.fleet.render.blocks import render_block
+
+if TYPE_CHECKING:
+    from tools.fleet.registry.model import Registry
 
 SOURCE = "registry/fleet.yaml"
 COMMAND = "fleet render"
