@@ -1,4 +1,5 @@
-"""The full check: load the registry and `[tool.fleet]`, read the files, run the rules."""
+"""The rules over a repository, or over named files of it: load the registry and
+`[tool.fleet]`, read files as rules ask for them, apply suppressions."""
 
 from __future__ import annotations
 
@@ -67,7 +68,7 @@ def build_project(
     # Named client maps are read even where discovery or the globs would pass them over.
     known = set(listed)
     named = [p for p in config.client_maps if p not in known and inputs.is_file(str(root / p))]
-    project = Project(
+    return Project(
         root=root,
         registry=registry,
         registry_path=relative_registry,
@@ -76,7 +77,6 @@ def build_project(
         files=TextFiles(root, listed + named),
         selected=_selection(root, selected, relative_registry, registry),
     )
-    return project
 
 
 def run_rules(project: Project, rules: tuple[Rule, ...] = ALL_RULES) -> list[Finding]:

@@ -76,9 +76,6 @@ class TextFiles:
         self._read: dict[str, SourceFile | None] = {}
         self.skipped: dict[str, str] = {}  # path -> binary, huge, undecodable or unreadable
 
-    def __contains__(self, path: str) -> bool:
-        return path in self._known
-
     def get(self, path: str) -> SourceFile | None:
         """The text of a candidate; None for any other path and for a skipped file."""
         if path in self._read:
