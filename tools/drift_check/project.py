@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -35,17 +36,15 @@ class Project:
         return self.registry_lines.line_of(loc)
 
     @cached_property
-    def _by_folder(self) -> dict[str, list[str]]:
-        by_folder: dict[str, list[str]] = {}
-        for path in self.files.candidates:
-            parts = path.split("/")
-            for depth in range(1, len(parts)):
-                by_folder.setdefault("/".join(parts[:depth]), []).append(path)
-        return by_folder
+    def _sorted(self) -> list[str]:
+        return sorted(self.files.candidates)
 
     def files_under(self, folder: str) -> list[SourceFile]:
-        """The text files below `folder`."""
-        return list(self.files.read(self._by_folder.get(folder.rstrip("/"), [])))
+        """The text files below `folder`: a range of the sorted paths, found by bisection."""
+        prefix = f"{folder.rstrip('/')}/"
+        start = bisect.bisect_left(self._sorted, prefix)
+        end = bisect.bisect_left(self._sorted, f"{prefix}\U0010ffff", start)
+        return list(self.files.read(self._sorted[start:end]))
 
     def file(self, path: str) -> SourceFile | None:
         return self.files.get(path)
@@ -53,11 +52,14 @@ class Project:
     def exists(self, path: str) -> bool:
         return self.files.get(path) is not None or inputs.is_file(str(self.root / path))
 
+    @cached_property
+    def _scanned_paths(self) -> list[str]:
+        if self.selected is None:
+            return self.files.candidates
+        return [p for p in self.files.candidates if p in self.selected]
+
     def scanned(self, *suffixes: str) -> Iterator[SourceFile]:
         """The files per-file rules look at: the selection, else all; optionally by suffix."""
-        paths = self.files.candidates
-        if self.selected is not None:
-            paths = [p for p in paths if p in self.selected]
-        for source in self.files.read(paths):
+        for source in self.files.read(self._scanned_paths):
             if not suffixes or source.suffix in suffixes:
                 yield source
