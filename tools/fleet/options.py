@@ -10,6 +10,7 @@ import typer
 
 if TYPE_CHECKING:
     from tools.fleet.registry.model import Registry
+    from tools.release.targets.base import Target
 
 RegistryOption = Annotated[
     Path | None,
@@ -53,6 +54,14 @@ class Repository:
     @property
     def relative_registry(self) -> str:
         return self.registry_path.relative_to(self.root).as_posix()
+
+    def target(self, kind: str, env: str | None) -> tuple[str, Target]:
+        """The environment's name (the registry's default when `env` is None) and the deploy
+        target of that kind for it."""
+        from tools.release.targets.select import make_target
+
+        env_name, _ = self.registry.environment(env)
+        return env_name, make_target(kind, self.root, env_name)
 
 
 def open_repository(path: Path | None) -> Repository:

@@ -22,12 +22,10 @@ def pipeline(
     from tools.fleet.options import open_repository
     from tools.release.pipeline import Pipeline
     from tools.release.ranges import resolve_commit
-    from tools.release.targets.select import make_target
 
     repo = open_repository(registry)
-    env_name, _ = repo.registry.environment(env)
+    env_name, runner = repo.target(target.value, env)
     head = resolve_commit(repo.root, "HEAD", "HEAD")
-    runner = make_target(target.value, repo.root, env_name)
     stages = Pipeline(repo, runner, env_name, head, typer.echo).run()
     typer.echo(f"\n{'stage':<8} {'time':>8}  result")
     for stage in stages:

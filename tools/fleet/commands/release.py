@@ -28,13 +28,11 @@ def release(
     from tools.release.ranges import resolve_commit
     from tools.release.release import Releaser
     from tools.release.release_tags import parse_tag
-    from tools.release.targets.select import make_target
 
     repo = open_repository(registry)
     parsed = parse_tag(tag, repo.registry)  # before anything else touches the tag text
     commit = resolve_commit(repo.root, f"refs/tags/{parsed.text}", "tag")
-    env_name, _ = repo.registry.environment(env)
-    runner = make_target(target.value, repo.root, env_name)
+    env_name, runner = repo.target(target.value, env)
     releaser = Releaser(
         repo.root, repo.relative_registry, repo.registry, runner, env_name, typer.echo
     )

@@ -22,12 +22,10 @@ def status(
     from tools.fleet.options import open_repository
     from tools.release.ranges import resolve_commit
     from tools.release.status import fleet_status
-    from tools.release.targets.select import make_target
 
     repo = open_repository(registry)
-    env_name, _ = repo.registry.environment(env)
+    _, runner = repo.target(target.value, env)
     head = resolve_commit(repo.root, "HEAD", "HEAD")
-    runner = make_target(target.value, repo.root, env_name)
     statuses = fleet_status(repo.root, repo.relative_registry, repo.registry, runner, head)
     if json_:
         typer.echo(json.dumps([asdict(s) for s in statuses], indent=2))
