@@ -19,27 +19,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from generated_registry import registry_yaml
+
 REPO = Path(__file__).resolve().parent.parent
-
-
-def registry(apps: int) -> str:
-    lines = ["version: 1", "workspace: acme", "environments:", "  main: {web_suffix: ''}", "apps:"]
-    for i in range(apps):
-        lines += [
-            f"  app{i}:",
-            f"    name: acme-app{i}",
-            f"    dir: services/app{i}",
-            "    gpu: L4",
-            "    timeout_s: 600",
-            "    web: {class: Server, method: web}",
-            "    endpoints:",
-            f"      /app{i}:",
-            "        kind: text-to-image",
-            "        client_timeout_s: 300",
-            "        idempotent: true",
-            "        smoke: {request: {prompt: a, width: 64, height: 64}, expect: image}",
-        ]
-    return "\n".join(lines) + "\n"
 
 
 def app_file(i: int, revision: int) -> str:
@@ -64,7 +46,7 @@ def history(apps: int, commits: int) -> bytes:
         out.append(b"\n")
 
     initial = {
-        "registry/fleet.yaml": registry(apps),
+        "registry/fleet.yaml": registry_yaml(apps),
         "services/__init__.py": "",
         "services/shared/__init__.py": "",
         "services/shared/codec.py": "X = 0\n",

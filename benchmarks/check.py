@@ -27,6 +27,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from generated_registry import endpoint_paths, registry_yaml
+
 from tools.fleet.inputs import RACY_NS
 
 REPO = Path(__file__).resolve().parent.parent
@@ -75,30 +77,9 @@ def paired(
 
 def generate(root: Path, apps: int, files: int) -> None:
     """A monorepo: one registry, `apps` app folders, and `files` files in all."""
-    endpoints = []
-    lines = ["version: 1", "workspace: acme", "environments:", "  main: {web_suffix: ''}", "apps:"]
-    for i in range(apps):
-        lines += [
-            f"  app{i}:",
-            f"    name: acme-app{i}",
-            f"    dir: services/app{i}",
-            "    gpu: L4",
-            "    timeout_s: 600",
-            "    web: {class: Server, method: web}",
-            "    endpoints:",
-        ]
-        for j in range(2):
-            path = f"/app{i}-op{j}"
-            endpoints.append((i, path))
-            lines += [
-                f"      {path}:",
-                "        kind: text-to-image",
-                "        client_timeout_s: 300",
-                "        idempotent: true",
-                "        smoke: {request: {prompt: a, width: 64, height: 64}, expect: image}",
-            ]
+    endpoints = [(i, path) for i in range(apps) for path in endpoint_paths(i, 2)]
     (root / "registry").mkdir(parents=True)
-    (root / "registry" / "fleet.yaml").write_text("\n".join(lines) + "\n")
+    (root / "registry" / "fleet.yaml").write_text(registry_yaml(apps, 2))
     written = 1
     for i in range(apps):
         folder = root / "services" / f"app{i}"
