@@ -53,8 +53,11 @@ def test_a_recording_notes_each_read_with_its_signature_and_digest(tmp_path: Pat
 
 def test_nothing_is_noted_outside_a_recording(tmp_path: Path) -> None:
     target, recorded = _record(tmp_path)
-    assert inputs.read_text(str(target)) == "a: 1\n"
-    assert list(recorded.reads) == [str(target)]
+    other = tmp_path / "other.md"
+    other.write_text("b\n")
+    assert inputs.read_text(str(other)) == "b\n"
+    assert inputs.is_file(str(tmp_path / "gone")) is False
+    assert (list(recorded.reads), recorded.probes) == ([str(target)], {})
 
 
 def test_an_unchanged_file_holds_without_being_read(

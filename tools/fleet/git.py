@@ -47,11 +47,6 @@ def work_tree_paths(output: bytes) -> list[str]:
     return sorted({p for p in output.decode("utf-8", errors="surrogateescape").split("\0") if p})
 
 
-def work_tree_files(root: Path) -> list[str]:
-    """Tracked files and untracked ones git does not ignore, relative to `root`, sorted."""
-    return work_tree_paths(list_work_tree(root).output())
-
-
 def _text(root: Path, *args: str) -> str:
     return _run(root, *args).decode("utf-8", errors="surrogateescape").strip()
 
