@@ -34,6 +34,7 @@ demo: $(STAMP)
 lint: $(STAMP) $(TS_STAMP) $(CI_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/fleet registry validate
 	$(BIN)/fleet registry schema --check
 	$(BIN)/fleet check

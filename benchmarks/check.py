@@ -29,7 +29,7 @@ from pathlib import Path
 
 from generated_registry import endpoint_paths, registry_yaml
 
-from tools.fleet.inputs import RACY_NS
+from tools.core.inputs import RACY_NS
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from server_cpu import cpu_seconds, live_pid
 
-from tools.fleet import git
-from tools.fleet.registry.load import load_registry
+from tools.core import git
+from tools.core.registry.load import load_registry
 from tools.release.deploy import deploy_apps
 from tools.release.targets.local import LocalTarget
 

@@ -6,7 +6,7 @@ import json
 import os
 from pathlib import Path
 
-from tools.fleet.registry.model import App
+from tools.core.registry.model import App
 from tools.release.targets.local import LocalTarget
 
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from server_cpu import cpu_seconds, live_pid
 
-from tools.fleet import git
-from tools.fleet.registry.load import load_registry
+from tools.core import git
+from tools.core.registry.load import load_registry
 from tools.release.deploy import deploy_apps
 from tools.release.smoke import smoke_apps
 from tools.release.targets.local import LocalTarget

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tools.core import cache
+
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -25,12 +27,14 @@ def _cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 
 
 @pytest.fixture
-def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A cache folder of the test's own, turned on."""
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A cache folder of the test's own, in use in this process and in the CLI it starts."""
     folder = tmp_path / "cache"
     monkeypatch.setenv("FLEET_CACHE_DIR", str(folder))
     monkeypatch.delenv("FLEET_NO_CACHE", raising=False)
-    return folder
+    cache.use(folder)
+    yield folder
+    cache.use(None)
 
 
 def fleet_env(**extra: str) -> dict[str, str]:

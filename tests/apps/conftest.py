@@ -11,8 +11,8 @@ import torch
 from fastapi import FastAPI
 
 from tests.conftest import REPO
-from tools.fleet.registry.load import load_registry
-from tools.fleet.registry.model import App, Registry
+from tools.core.registry.load import load_registry
+from tools.core.registry.model import App, Registry
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 # Tiny models gain nothing from two threads, and on a shared 2-core machine a second thread

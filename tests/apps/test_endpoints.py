@@ -10,7 +10,7 @@ from PIL import Image
 
 from apps._shared import media
 from tests.apps.conftest import APPS, ENDPOINTS, REGISTRY, app_id, call, tiny_api
-from tools.fleet.registry.model import App
+from tools.core.registry.model import App
 from tools.release.smoke_request import smoke_request
 
 

@@ -12,7 +12,7 @@ import pytest
 from apps._shared.local import package_of
 from tests.apps.conftest import APPS, app_id
 from tests.conftest import REPO
-from tools.fleet.registry.model import App
+from tools.core.registry.model import App
 
 
 def _literal_keywords(call: ast.Call) -> dict[str, object]:

@@ -18,7 +18,7 @@ from tools.client import (
     TooManyRedirects,
     UnknownEndpoint,
 )
-from tools.fleet.registry.load import load_registry
+from tools.core.registry.load import load_registry
 
 REGISTRY = load_registry(FIXTURES / "client" / "fleet.yaml")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.drift_check.conftest import DRIFT, make_repo, run
-from tools.fleet.registry.load import load_registry
-from tools.fleet.render.blocks import render_block
+from tools.core.registry.load import load_registry
+from tools.core.render.blocks import render_block
 
 
 def found(root: Path) -> list[tuple[str, str, int, int, str]]:

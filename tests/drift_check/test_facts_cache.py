@@ -9,6 +9,7 @@ import pytest
 
 from tests.conftest import REPO
 from tests.drift_check.conftest import DRIFT, make_repo, places, run, run_every_rule
+from tools.core import cache
 from tools.drift_check import facts_cache
 from tools.drift_check.extract import data, python, typescript
 from tools.drift_check.extract.base import MapLiteral
@@ -86,10 +87,8 @@ def test_entries_another_version_wrote_are_recomputed(tmp_path: Path, cache_dir:
     assert places(run_every_rule(root)) == expected
 
 
-def test_with_the_cache_off_nothing_is_kept(
-    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("FLEET_NO_CACHE", "1")
+def test_with_the_cache_off_nothing_is_kept(tmp_path: Path, cache_dir: Path) -> None:
+    cache.use(None)
     root = make_repo(_folder(tmp_path), {"client.py": STALE_MAP})
     source = SourceFile("client.py", STALE_MAP)
     assert python_facts(source) is not None

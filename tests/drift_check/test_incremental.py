@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import FIXTURES
+from tools.core import cache
 from tools.drift_check import engine
 from tools.drift_check.findings import CheckResult
 from tools.drift_check.runner import check
@@ -126,9 +127,8 @@ def _outcome(result: CheckResult) -> tuple[object, ...]:
     return (result.findings, result.files, result.skipped_files)
 
 
-def _from_scratch(root: Path, monkeypatch: pytest.MonkeyPatch) -> CheckResult:
-    with monkeypatch.context() as patched:
-        patched.setenv("FLEET_NO_CACHE", "1")
+def _from_scratch(root: Path) -> CheckResult:
+    with cache.turned_off():
         return check(root, None)
 
 
@@ -143,7 +143,7 @@ def test_a_file_edit_checks_that_file_and_finds_what_a_full_check_finds(
     before = check(audit, None)
     edit(audit)
     after = check(audit, None)
-    expected = _from_scratch(audit, monkeypatch)
+    expected = _from_scratch(audit)
     assert _outcome(after) == _outcome(expected)
     assert _outcome(after) != _outcome(before)
     assert selections[:2] == [None, sorted(changed)]
@@ -163,7 +163,7 @@ def test_a_wide_edit_checks_every_file(
     check(audit, None)
     edit(audit)
     after = check(audit, None)
-    assert _outcome(after) == _outcome(_from_scratch(audit, monkeypatch))
+    assert _outcome(after) == _outcome(_from_scratch(audit))
     assert (selections[1], after.selection) == (asked, None)
 
 
@@ -173,7 +173,7 @@ def test_edits_in_a_row_stay_equal_to_a_full_check(
     check(audit, None)
     for name, (edit, _) in FILE_EDITS.items():
         edit(audit)
-        updated, expected = check(audit, None), _from_scratch(audit, monkeypatch)
+        updated, expected = check(audit, None), _from_scratch(audit)
         extra = set(updated.findings) - set(expected.findings)
         missing = set(expected.findings) - set(updated.findings)
         assert (name, extra, missing) == (name, set(), set())
@@ -218,14 +218,16 @@ def _apply(root: Path, action: str, path: str, text: str) -> None:
 def test_any_sequence_of_edits_ends_where_a_full_check_does(
     steps: list[tuple[str, str, str]],
 ) -> None:
-    with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patched:
-        patched.setenv("FLEET_CACHE_DIR", str(Path(folder) / "cache"))
-        patched.delenv("FLEET_NO_CACHE", raising=False)
-        root = Path(folder) / "audit"
-        shutil.copytree(AUDIT, root)
-        subprocess.run(["git", "init", "-q", str(root)], check=True, env=GIT_ENV)
-        check(root, None)
-        for action, path, text in steps:
-            _apply(root, action, path, text)
-            updated = check(root, None)
-            assert _outcome(updated) == _outcome(_from_scratch(root, patched))
+    with tempfile.TemporaryDirectory() as folder:
+        cache.use(Path(folder) / "cache")
+        try:
+            root = Path(folder) / "audit"
+            shutil.copytree(AUDIT, root)
+            subprocess.run(["git", "init", "-q", str(root)], check=True, env=GIT_ENV)
+            check(root, None)
+            for action, path, text in steps:
+                _apply(root, action, path, text)
+                updated = check(root, None)
+                assert _outcome(updated) == _outcome(_from_scratch(root))
+        finally:
+            cache.use(None)

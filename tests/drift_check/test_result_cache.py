@@ -14,6 +14,7 @@ import pytest
 
 from tests.conftest import REPO, fleet_env
 from tests.drift_check.conftest import make_repo, places, run
+from tools.core import cache
 from tools.drift_check import engine
 from tools.drift_check.findings import CheckResult
 
@@ -159,9 +160,9 @@ def test_a_damaged_entry_is_recomputed(
 
 
 def test_with_the_cache_off_every_check_runs(
-    tmp_path: Path, cache_dir: Path, counted: list[Path], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, cache_dir: Path, counted: list[Path]
 ) -> None:
-    monkeypatch.setenv("FLEET_NO_CACHE", "1")
+    cache.use(None)
     root = _git_repo(_folder(tmp_path), {"client.py": STALE_MAP})
     assert run(root) == run(root)
     assert counted == [root, root]

@@ -11,7 +11,7 @@ import time
 import httpx
 
 from tests.conftest import REPO, run_fleet
-from tools.fleet.registry.load import load_registry
+from tools.core.registry.load import load_registry
 from tools.release.smoke_request import smoke_request
 
 

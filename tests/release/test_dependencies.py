@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from tools.fleet.registry.load import parse_registry
+from tools.core.registry.load import parse_registry
 from tools.release import dependencies
 from tools.release.dependencies import DependencyIndex
 

@@ -14,7 +14,7 @@ import pytest
 
 from tests.conftest import REPO
 from tests.release.conftest import GIT_ENV, fleet
-from tools.fleet.registry.load import load_registry
+from tools.core.registry.load import load_registry
 from tools.release.smoke_request import smoke_request
 from tools.release.targets.local import LocalTarget
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import FIXTURES, REPO
-from tools.fleet.errors import FleetError
-from tools.fleet.registry.load import load_registry
+from tools.core.errors import FleetError
+from tools.core.registry.load import load_registry
 from tools.release.tags import modal_tag
 from tools.release.targets.modal import ModalTarget
 
@@ -33,7 +34,7 @@ def calls(state: Path) -> list[list[str]]:
 def deploy(scenario: str, monkeypatch: pytest.MonkeyPatch, env: str = "main"):
     monkeypatch.setenv("FAKE_MODAL_SCENARIO", scenario)
     lines: list[str] = []
-    result = ModalTarget(REPO, env).deploy(
+    result = ModalTarget(REPO, env, os.environ).deploy(
         REGISTRY, FLUX, commit="abc1234", tag="flux-v1.4.0", log=lines.append
     )
     return result, lines
@@ -134,7 +135,7 @@ def test_live_state_reads_both_app_list_formats(fake_modal: Path, new_keys: bool
             ]
         )
     )
-    live = ModalTarget(REPO, "main").live(REGISTRY)
+    live = ModalTarget(REPO, "main", os.environ).live(REGISTRY)
     assert [(a.name, a.state, a.version, a.tag, a.commit) for a in live] == [
         ("ryla-flux", "deployed", "v3", "flux-v1.4.0", "abc1234"),
         ("ryla-comfyui", "stopped", None, None, None),  # fleet: ignore[FL003]
@@ -142,7 +143,7 @@ def test_live_state_reads_both_app_list_formats(fake_modal: Path, new_keys: bool
 
 
 def test_rollback_takes_a_v_version(fake_modal: Path) -> None:
-    target = ModalTarget(REPO, "main")
+    target = ModalTarget(REPO, "main", os.environ)
     with pytest.raises(FleetError):
         target.rollback(REGISTRY, FLUX, "3", log=lambda _: None)
     result = target.rollback(REGISTRY, FLUX, "v2", log=lambda _: None)
@@ -153,7 +154,7 @@ def test_rollback_takes_a_v_version(fake_modal: Path) -> None:
 def test_missing_modal_cli_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", "/nonexistent")
     with pytest.raises(FleetError, match="the modal CLI is not installed"):
-        ModalTarget(REPO, "main")
+        ModalTarget(REPO, "main", os.environ)
 
 
 @pytest.mark.parametrize(

@@ -14,8 +14,8 @@ from tests.client.server import ModalLikeServer
 from tests.conftest import FIXTURES, REPO
 from tests.release.conftest import GIT_ENV, fleet
 from tools.client import FleetClient
-from tools.fleet.errors import FleetError
-from tools.fleet.registry.load import load_registry
+from tools.core.errors import FleetError
+from tools.core.registry.load import load_registry
 from tools.release.release_tags import parse_tag
 from tools.release.smoke import check_answer, smoke_endpoint
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import FIXTURES, REPO
-from tools.fleet import git
-from tools.fleet.registry.load import load_registry
+from tools.core import git
+from tools.core.registry.load import load_registry
 from tools.release.status import fleet_status
 from tools.release.targets.modal import ModalTarget
 
@@ -59,7 +60,7 @@ def test_every_state_through_modal(
     statuses = {
         s.app: (s.status, s.version)
         for s in fleet_status(
-            REPO, "registry/fleet.yaml", REGISTRY, ModalTarget(REPO, "main"), head
+            REPO, "registry/fleet.yaml", REGISTRY, ModalTarget(REPO, "main", os.environ), head
         )
     }
     assert statuses == {
@@ -92,7 +93,7 @@ def test_changed_since_deployed_on_modal(tmp_path: Path, monkeypatch: pytest.Mon
     (tmp_path / "history-ryla-flux.json").write_text(history(head[:7]))
     (tmp_path / "history-ryla-wan26.json").write_text(history("0000000*"))
     selection = plan_since_deployed(
-        REPO, "registry/fleet.yaml", REGISTRY, ModalTarget(REPO, "main"), head
+        REPO, "registry/fleet.yaml", REGISTRY, ModalTarget(REPO, "main", os.environ), head
     )
     reasons = {app.name: app.reasons for app in selection.apps}
     assert "ryla-flux" not in reasons

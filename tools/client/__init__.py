@@ -4,7 +4,7 @@ followed, 408s told apart from the client's own timeout, one retry for idempoten
 from __future__ import annotations
 
 from tools.client.client import FleetClient
-from tools.client.errors import (
+from tools.core.calls import (
     BadResponse,
     ClientTimeout,
     EndpointError,
@@ -12,6 +12,7 @@ from tools.client.errors import (
     ServerTimeout,
     TooManyRedirects,
     UnknownEndpoint,
+    Unreachable,
 )
 
 __all__ = [
@@ -23,4 +24,5 @@ __all__ = [
     "ServerTimeout",
     "TooManyRedirects",
     "UnknownEndpoint",
+    "Unreachable",
 ]

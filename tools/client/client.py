@@ -8,7 +8,6 @@ whole call, hops included, shares one deadline: the registry's client timeout.
 from __future__ import annotations
 
 import math
-import os
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,15 +16,16 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from tools.client.errors import (
+from tools.core.calls import (
     BadResponse,
     ClientTimeout,
     EndpointHTTPError,
     ServerTimeout,
     TooManyRedirects,
     UnknownEndpoint,
+    Unreachable,
 )
-from tools.fleet.registry.model import App, Endpoint, Registry
+from tools.core.registry.model import App, Endpoint, Registry
 
 PROXY_AUTH = {"Modal-Key": "MODAL_KEY", "Modal-Secret": "MODAL_SECRET"}
 
@@ -53,10 +53,11 @@ class FleetClient:
         environ: Mapping[str, str] | None = None,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
+        """`environ` holds the proxy-auth credentials (MODAL_KEY, MODAL_SECRET), if any."""
         self.registry = registry
         self.env, _ = registry.environment(env)
         self.base_url = base_url.rstrip("/") if base_url else None
-        source = os.environ if environ is None else environ
+        source = environ or {}
         self._headers = {h: source[v] for h, v in PROXY_AUTH.items() if source.get(v)}
         self._http = httpx.Client(transport=transport, follow_redirects=False)
 
@@ -136,6 +137,10 @@ class FleetClient:
             )
         except httpx.TimeoutException:
             raise ClientTimeout(attempt.path, url, ran_out) from None
+        except (httpx.RequestError, httpx.InvalidURL) as error:
+            # Refused, reset or dropped connections, bad URLs: the endpoint did not answer.
+            reason = str(error) or type(error).__name__
+            raise Unreachable(attempt.path, url, f"no answer ({reason})") from None
 
     def _result(self, path: str, url: str, response: httpx.Response) -> Any:
         if response.status_code == ServerTimeout.status:

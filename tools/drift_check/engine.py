@@ -6,24 +6,24 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
+from tools.core import inputs, yaml_lines
+from tools.core.cache import code_version
+from tools.core.config import CheckConfig, load_config
+from tools.core.errors import FleetError
+from tools.core.globs import GlobSet
+from tools.core.registry.load import load_registry_located
+from tools.core.registry.locate import find_registry, schema_path
+from tools.core.registry.model import Registry
 from tools.drift_check import index
 from tools.drift_check import source as source_module
-from tools.drift_check.config import CheckConfig, load_config
 from tools.drift_check.extract import base, data, python, typescript
 from tools.drift_check.facts_cache import facts_store
 from tools.drift_check.files import DEFAULT_EXCLUDE, TextFiles, candidates, list_paths
 from tools.drift_check.findings import CheckResult, Finding
-from tools.drift_check.globs import GlobSet
 from tools.drift_check.project import Project
 from tools.drift_check.rules import ALL_RULES
 from tools.drift_check.rules.base import Rule
 from tools.drift_check.suppress import apply_suppressions
-from tools.fleet import inputs, yaml_lines
-from tools.fleet.cache import code_version
-from tools.fleet.errors import FleetError
-from tools.fleet.registry.load import load_registry_located
-from tools.fleet.registry.locate import find_registry, schema_path
-from tools.fleet.registry.model import Registry
 
 # The code that derives the facts kept between checks: a change to it discards them.
 FACTS_VERSION = code_version(

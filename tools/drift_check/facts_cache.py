@@ -2,7 +2,7 @@
 
 Parsing Python and TypeScript is most of a check's own work, and most files do not change
 between two checks. Facts are kept per repository as one JSON document in the user's cache
-folder (`tools.fleet.cache`): the SHA-256 of a file's text -> its facts of each kind. The key
+folder (`tools.core.cache`): the SHA-256 of a file's text -> its facts of each kind. The key
 includes the extractors' code, so a new version never reads facts an older one wrote. The
 rules ask `remembered()`, which reads the store of the running check, if there is one.
 """
@@ -20,9 +20,9 @@ from functools import cache as memoize
 from pathlib import Path
 from typing import Any, TypeVar, Union
 
+from tools.core import cache
+from tools.core.yaml_lines import LocatedYaml
 from tools.drift_check.source import SourceFile
-from tools.fleet import cache
-from tools.fleet.yaml_lines import LocatedYaml
 
 T = TypeVar("T")
 MAX_ENTRIES = 50_000  # texts kept per repository; the least recently used go first

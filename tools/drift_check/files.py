@@ -10,10 +10,10 @@ from collections.abc import Iterable, Iterator
 from functools import cached_property
 from pathlib import Path
 
-from tools.drift_check.globs import GlobSet
+from tools.core import inputs
+from tools.core.git import GitUnavailable, Pending, list_work_tree, work_tree_paths
+from tools.core.globs import GlobSet
 from tools.drift_check.source import SourceFile
-from tools.fleet import inputs
-from tools.fleet.git import GitUnavailable, Pending, list_work_tree, work_tree_paths
 
 MAX_FILE_BYTES = 1024 * 1024
 BINARY_SNIFF_BYTES = 8192

@@ -7,9 +7,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from tools.core.fs import write_text_atomic
 from tools.drift_check.findings import Edit, Finding
 from tools.drift_check.source import SourceFile
-from tools.fleet.fs import write_text_atomic
 
 
 @dataclass(frozen=True)

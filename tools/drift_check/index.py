@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from tools.core.registry import modal_names
 from tools.drift_check.facts_cache import remembered
 from tools.drift_check.source import SourceFile
-from tools.fleet.registry import modal_names
 
 if TYPE_CHECKING:  # the rules' catalogue imports this module; the model loads with a registry
-    from tools.fleet.registry.model import App, Registry, RetiredApp, RetiredEndpoint, RetiredFile
+    from tools.core.registry.model import App, Registry, RetiredApp, RetiredEndpoint, RetiredFile
 
 # A key starts where a run of key characters starts: the lookbehind keeps the scan linear
 # (without it the engine retries every suffix of every word).
@@ -98,7 +98,7 @@ class RegistryIndex:
 
     @cached_property
     def _retired_files(self) -> list[RetiredFile]:
-        from tools.fleet.registry.model import RetiredFile
+        from tools.core.registry.model import RetiredFile
 
         files = list(self.registry.retired.files)
         for app in self.registry.retired.apps:

@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from tools.drift_check.config import CheckConfig
+from tools.core import inputs
+from tools.core.config import CheckConfig
+from tools.core.registry.model import Registry
+from tools.core.yaml_lines import LocatedYaml
 from tools.drift_check.files import TextFiles
 from tools.drift_check.index import RegistryIndex
 from tools.drift_check.source import SourceFile
-from tools.fleet import inputs
-from tools.fleet.registry.model import Registry
-from tools.fleet.yaml_lines import LocatedYaml
 
 
 @dataclass

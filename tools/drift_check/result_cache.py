@@ -1,7 +1,7 @@
 """Checks kept between runs, so that the next one redoes only what changed.
 
 A check reads the registry, `pyproject.toml`, the repository's files and a few existence
-probes through `tools.fleet.inputs`, which notes each of them. The result is kept in the cache
+probes through `tools.core.inputs`, which notes each of them. The result is kept in the cache
 folder beside that record, a digest of the file list and the modules that computed it, keyed
 by the check's arguments. The next check with the same arguments (see `runner`) lists the
 files again; when the list is the same and every recorded input still holds, the kept
@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tools.core import cache
+from tools.core.inputs import Inputs
 from tools.drift_check.findings import CheckResult, Edit, Finding
-from tools.fleet import cache
-from tools.fleet.inputs import Inputs
 
 NAME = "checks"
 VERSION = cache.code_version(__file__, extra=sys.version)

@@ -11,11 +11,11 @@ import os
 import time
 from pathlib import Path
 
+from tools.core import cache, inputs
+from tools.core.errors import FleetError
 from tools.drift_check import result_cache
 from tools.drift_check.files import Listing
 from tools.drift_check.findings import CheckResult
-from tools.fleet import cache, inputs
-from tools.fleet.errors import FleetError
 
 
 def check(root: Path, registry_path: Path | None, selected: list[str] | None = None) -> CheckResult:

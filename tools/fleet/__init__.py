@@ -1,5 +1,1 @@
-"""The `fleet` command line and the pieces every command shares."""
-
-from __future__ import annotations
-
-__version__ = "0.1.0"
+"""The `fleet` command line: the top layer, the only one that reads the environment or prints."""

@@ -12,10 +12,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from tools.drift_check.globs import GlobSet
-from tools.fleet import git
-from tools.fleet.errors import FleetError
-from tools.fleet.registry.model import Registry
+from tools.core import git
+from tools.core.errors import FleetError
+from tools.core.globs import GlobSet
+from tools.core.registry.model import Registry
 from tools.release.dependencies import DependencyIndex
 
 
@@ -73,7 +73,7 @@ class CommitTree:
 
 def plan(root: Path, registry_path: str, base: str, head: str) -> ChangePlan:
     """The change plan from `base` to `head` (commits), with the registry at `registry_path`."""
-    from tools.fleet.registry.load import parse_registry
+    from tools.core.registry.load import parse_registry
 
     tree = CommitTree(root, head)
     texts = tree.read([registry_path])
@@ -129,7 +129,7 @@ def plan(root: Path, registry_path: str, base: str, head: str) -> ChangePlan:
 
 
 def _registry_or_none(text: str | None, path: str, commit: str) -> Registry | None:
-    from tools.fleet.registry.load import parse_registry
+    from tools.core.registry.load import parse_registry
 
     if text is None:
         return None

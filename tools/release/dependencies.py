@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from tools.fleet.registry.model import App
+from tools.core.registry.model import App
 
 MOUNT_METHODS = frozenset({"add_local_python_source", "add_local_dir", "add_local_file"})
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 
-from tools.fleet.registry.model import App, Registry
+from tools.core.registry.model import App, Registry
 from tools.release.targets.base import DeployResult, Target
 
 

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tools.fleet import git
-from tools.fleet.errors import FleetError
+from tools.core import git
+from tools.core.errors import FleetError
 
 ZERO_SHA = re.compile(r"^0+$")
 DEEPEN_STEPS = (50, 500)

@@ -13,13 +13,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tools.fleet import git
-from tools.fleet.registry.model import App, Registry
+from tools.core import git
+from tools.core.registry.model import App, Registry
 from tools.release.changed import plan
 from tools.release.deploy import deploy_apps
 from tools.release.ranges import previous_tag
 from tools.release.release_tags import ReleaseTag
-from tools.release.smoke import SmokeResult, smoke_on_target
+from tools.release.smoke import Connect, SmokeResult, smoke_on_target
 from tools.release.tags import modal_tag
 from tools.release.targets.base import DeployResult, LiveApp, Target
 
@@ -120,8 +120,12 @@ class Releaser:
     registry_path: str
     registry: Registry
     target: Target
-    env: str
+    connect: Connect
     echo: Callable[[str], None]
+
+    @property
+    def env(self) -> str:
+        return self.target.env
 
     def run(self, tag: ReleaseTag, commit: str) -> ReleaseReport:
         registry = self.registry
@@ -150,9 +154,7 @@ class Releaser:
         return ReleaseReport(tag.text, commit, previous, self.target.name, self.env, releases)
 
     def _smoke(self, apps: list[App]) -> list[SmokeResult]:
-        return smoke_on_target(
-            self.registry, self.root, apps, self.target.name, self.env, echo=False
-        )
+        return smoke_on_target(self.registry, self.target, apps, self.connect)
 
     def _roll_back(self, app: App, entry: AppRelease, was: LiveApp | None) -> None:
         def log(line: str) -> None:

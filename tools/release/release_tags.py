@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from tools.fleet.errors import FleetError
-from tools.fleet.registry.model import Registry
+from tools.core.errors import FleetError
+from tools.core.registry.model import Registry
 
 SEMVER = r"v(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?"
 APP_TAG = re.compile(rf"^(?P<app>[a-z0-9][a-z0-9_-]{{0,62}})/(?P<version>{SEMVER})$")

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tools.fleet import git
-from tools.fleet.registry.model import Registry
+from tools.core import git
+from tools.core.registry.model import Registry
 from tools.release.changed import AppChange, ChangePlan, plan
 from tools.release.targets.base import Target
 

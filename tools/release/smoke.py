@@ -1,37 +1,52 @@
 """Smoke tests: every endpoint's registry request, classified, timed cold and warm.
 
-    ok              a JSON answer with decodable media of the requested size (and frames)
-    http-error      any other HTTP error status
-    server-timeout  HTTP 408 from Modal or its proxy (retried once when idempotent)
-    client-timeout  the registry's client timeout ran out first
-    bad-response    not JSON, or media that does not decode or has the wrong size
+    ok                a JSON answer with decodable media of the requested size (and frames)
+    http-error        any other HTTP error status
+    server-timeout    HTTP 408 from Modal or its proxy (retried once when idempotent)
+    client-timeout    the registry's client timeout ran out first
+    bad-response      not JSON, or media that does not decode or has the wrong size
+    connection-error  no answer: a refused, reset or dropped connection
+    not-deployed      the target does not serve the app
 
 The first call of an endpoint is its cold latency, the second its warm one.
 """
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
-from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from tools.client import (
+from tools.core.calls import (
     BadResponse,
+    Caller,
     ClientTimeout,
     EndpointError,
     EndpointHTTPError,
-    FleetClient,
     ServerTimeout,
     TooManyRedirects,
+    Unreachable,
 )
-from tools.fleet.registry.model import App, Endpoint, Registry
+from tools.core.registry.model import App, Endpoint, Registry
 from tools.release.smoke_request import smoke_request
 
-Status = Literal["ok", "http-error", "server-timeout", "client-timeout", "bad-response"]
+if TYPE_CHECKING:
+    from tools.release.targets.base import Target
+
+Status = Literal[
+    "ok",
+    "http-error",
+    "server-timeout",
+    "client-timeout",
+    "bad-response",
+    "connection-error",
+    "not-deployed",
+]
+Connect = Callable[[Registry, str, "str | None"], Caller]
+"""A caller of the registry's endpoints in an environment, sent to a base URL (None: the
+registry's own URL for that environment)."""
 
 
 @dataclass(frozen=True)
@@ -45,86 +60,77 @@ class SmokeResult:
     http_status: int | None = None
 
 
+Progress = Callable[[SmokeResult, int, int], None]
+
+
 def smoke_apps(
     registry: Registry,
     apps: list[App],
-    base_url: Callable[[App], str | None],
+    connect: Connect,
     *,
-    env: str | None = None,
+    env: str,
+    base_url: Callable[[App], str | None] = lambda _: None,
     only: str | None = None,
     workers: int = 8,
-    progress: Callable[[SmokeResult, int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> list[SmokeResult]:
     """Smoke every endpoint of `apps` concurrently; `base_url` gives each app's host (None: the
     registry's URL for `env`)."""
     jobs = [(app, path) for app in apps for path in app.endpoints if only in (None, path)]
-    clients = {app.key: FleetClient(registry, env=env, base_url=base_url(app)) for app in apps}
+    callers = {app.key: connect(registry, env, base_url(app)) for app in apps}
     results: dict[tuple[str, str], SmokeResult] = {}
     try:
         with ThreadPoolExecutor(max_workers=max(1, min(workers, len(jobs)))) as pool:
-            futures = {pool.submit(smoke_endpoint, clients[a.key], a, p): (a, p) for a, p in jobs}
+            futures = {pool.submit(smoke_endpoint, callers[a.key], a, p): (a, p) for a, p in jobs}
             for done, future in enumerate(as_completed(futures), start=1):
                 app, path = futures[future]
                 results[(app.key, path)] = future.result()
                 if progress is not None:
                     progress(results[(app.key, path)], done, len(jobs))
     finally:
-        for client in clients.values():
-            client.close()
+        for caller in callers.values():
+            caller.close()
     return [results[(a.key, p)] for a, p in jobs]
 
 
 def smoke_on_target(
     registry: Registry,
-    root: Path,
+    target: Target,
     apps: list[App],
-    target: str,
-    env: str | None,
+    connect: Connect,
     *,
     only: str | None = None,
-    echo: bool = True,
+    progress: Progress | None = None,
 ) -> list[SmokeResult]:
-    """Smoke the apps where `target` serves them: the local target's ports, or Modal's URLs."""
-    env_name, _ = registry.environment(env)
-    urls: dict[str, str | None] = {app.key: None for app in apps}
-    missing: list[SmokeResult] = []
-    if target == "local":
-        from tools.release.targets.local import LocalTarget
-
-        local = LocalTarget(root, env_name)
-        urls = {app.key: local.url(app) for app in apps}
-        missing = [
-            SmokeResult(
-                app.name, path, "http-error", "not deployed on the local target", None, None
-            )
-            for app in apps
-            if urls[app.key] is None
-            for path in app.endpoints
-            if only in (None, path)
-        ]
-    reachable = [app for app in apps if target != "local" or urls[app.key] is not None]
-
-    def progress(result: SmokeResult, done: int, total: int) -> None:
-        if echo:
-            cold = f"{result.cold_s:.2f} s" if result.cold_s is not None else "-"
-            print(
-                f"[{done}/{total}] {result.status:<14} {result.endpoint:<26} cold {cold}",
-                file=sys.stderr,
-            )
-
+    """Smoke the apps where `target` serves them; an app it does not serve fails as such."""
+    urls = {app.key: target.base_url(registry, app) for app in apps}
+    served = [app for app in apps if urls[app.key] is not None]
+    missing = [
+        SmokeResult(app.name, path, "not-deployed", f"not deployed on {target.name}", None, None)
+        for app in apps
+        if urls[app.key] is None
+        for path in app.endpoints
+        if only in (None, path)
+    ]
     results = smoke_apps(
-        registry, reachable, lambda app: urls[app.key], env=env_name, only=only, progress=progress
+        registry,
+        served,
+        connect,
+        env=target.env,
+        base_url=lambda app: urls[app.key],
+        only=only,
+        progress=progress,
     )
     return missing + results
 
 
-def smoke_endpoint(client: FleetClient, app: App, path: str) -> SmokeResult:
+def smoke_endpoint(caller: Caller, app: App, path: str) -> SmokeResult:
     endpoint = app.endpoints[path]
     timings: list[float] = []
     for _ in range(2):
         started = time.perf_counter()
         try:
-            answer = client.call(path, smoke_request(endpoint))
+            answer = caller.call(path, smoke_request(endpoint))
         except EndpointError as error:
             return _failure(app, path, error, timings)
         timings.append(time.perf_counter() - started)
@@ -145,6 +151,8 @@ def _failure(app: App, path: str, error: EndpointError, timings: list[float]) ->
         status, http_status = "http-error", error.status
     elif isinstance(error, BadResponse | TooManyRedirects):
         status = "bad-response"
+    elif isinstance(error, Unreachable):
+        status = "connection-error"
     else:
         status = "http-error"
     return SmokeResult(app.name, path, status, str(error), *_cold_warm(timings), http_status)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from PIL import Image, ImageDraw
 
 if TYPE_CHECKING:
-    from tools.fleet.registry.model import Endpoint, Fixture
+    from tools.core.registry.model import Endpoint, Fixture
 
 VIDEO_FIXTURE_FRAMES = 4
 

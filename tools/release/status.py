@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from tools.fleet import git
-from tools.fleet.registry.model import Registry
+from tools.core import git
+from tools.core.registry.model import Registry
 from tools.release.changed import plan
 from tools.release.targets.base import Target
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tools.fleet.registry.modal_names import MAX_DEPLOY_TAG_LENGTH
+from tools.core.registry.modal_names import MAX_DEPLOY_TAG_LENGTH
 
 _NOT_ALLOWED = re.compile(r"[^A-Za-z0-9._-]+")
 

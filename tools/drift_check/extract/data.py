@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from tools.core.errors import FleetError
+from tools.core.yaml_lines import LocatedYaml, load_yaml
 from tools.drift_check.extract.base import Entry, Located, MapLiteral, Value
 from tools.drift_check.facts_cache import remembered
 from tools.drift_check.source import SourceFile
-from tools.fleet.errors import FleetError
-from tools.fleet.yaml_lines import LocatedYaml, load_yaml
 
 
 class DataMaps:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from tools.core import __version__
 from tools.drift_check.findings import CheckResult
 from tools.drift_check.rules import ALL_RULES
-from tools.fleet import __version__
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/ryla/fleet"

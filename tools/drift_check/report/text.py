@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from itertools import groupby
-from typing import TextIO
 
 from tools.drift_check.findings import CheckResult
 
 _BOLD, _RED, _YELLOW, _DIM, _RESET = "\033[1m", "\033[31m", "\033[33m", "\033[2m", "\033[0m"
 
 
-def use_colour(stream: TextIO) -> bool:
-    return stream.isatty() and "NO_COLOR" not in os.environ
-
-
-def render(result: CheckResult, colour: bool | None = None) -> str:
-    """The report; in colour when `colour` says so, or (None) when stdout is a terminal."""
-    if colour is None:
-        colour = use_colour(sys.stdout)
+def render(result: CheckResult, *, colour: bool = False) -> str:
+    """The report, in ANSI colour when `colour` says so."""
 
     def paint(code: str, text: str) -> str:
         return f"{code}{text}{_RESET}" if colour else text

@@ -30,8 +30,8 @@ from tools.drift_check.extract.python import ModalDecorator, python_facts
 from tools.drift_check.findings import Edit, Finding
 
 if TYPE_CHECKING:
+    from tools.core.registry.model import App
     from tools.drift_check.project import Project
-    from tools.fleet.registry.model import App
 
 MODAL_DEFAULT_TIMEOUT_S = 300
 

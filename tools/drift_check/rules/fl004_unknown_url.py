@@ -27,8 +27,8 @@ from tools.drift_check.findings import Finding
 from tools.drift_check.index import STANDARD_PATHS
 
 if TYPE_CHECKING:
+    from tools.core.registry.model import App
     from tools.drift_check.project import Project
-    from tools.fleet.registry.model import App
 
 
 class UnknownUrl:

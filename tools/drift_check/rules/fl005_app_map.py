@@ -27,10 +27,10 @@ from tools.drift_check.extract.maps import maps_in, with_spreads
 from tools.drift_check.findings import Finding
 
 if TYPE_CHECKING:
+    from tools.core.registry.model import App
     from tools.drift_check.extract.base import MapLiteral
     from tools.drift_check.project import Project
     from tools.drift_check.source import SourceFile
-    from tools.fleet.registry.model import App
 
 
 def _normal(text: str) -> str:

@@ -29,10 +29,10 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from tools.core.errors import FleetError
+from tools.core.render.blocks import BEGIN, BLOCK, arguments, render_block
 from tools.drift_check.extract.commands import deploy_commands
 from tools.drift_check.findings import Edit, Finding
-from tools.fleet.errors import FleetError
-from tools.fleet.render.blocks import BEGIN, BLOCK, arguments, render_block
 
 if TYPE_CHECKING:
     from tools.drift_check.project import Project

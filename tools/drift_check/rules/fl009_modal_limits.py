@@ -24,10 +24,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from tools.core.registry.modal_names import MAX_LABEL_LENGTH
 from tools.drift_check.extract.python import ClientCall, ModalDecorator, python_facts
 from tools.drift_check.extract.urls import find_urls
 from tools.drift_check.findings import Finding
-from tools.fleet.registry.modal_names import MAX_LABEL_LENGTH
 
 if TYPE_CHECKING:
     from tools.drift_check.project import Project

@@ -21,8 +21,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from tools.core.render.files import GENERATED
 from tools.drift_check.findings import Edit, Finding
-from tools.fleet.render.files import GENERATED
 
 if TYPE_CHECKING:
     from tools.drift_check.project import Project

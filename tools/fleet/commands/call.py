@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from tools.fleet.errors import EXIT_FINDINGS, FleetError
+from tools.core.errors import EXIT_FINDINGS, FleetError
 from tools.fleet.options import EnvOption, RegistryOption, open_registry
 
 
@@ -66,7 +66,7 @@ def _write_output(answer: Any, out: Path) -> None:
     output = answer.get("output") if isinstance(answer, dict) else None
     if not isinstance(output, str):
         raise FleetError("the answer has no base64 `output` to write")
-    from tools.fleet.fs import write_bytes_atomic
+    from tools.core.fs import write_bytes_atomic
 
     write_bytes_atomic(out, base64.b64decode(output))
     summary = {k: answer.get(k) for k in ("media_type", "width", "height", "frames", "seed")}

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tools.fleet.errors import FleetError
+from tools.core.errors import FleetError
 from tools.fleet.options import EnvOption, JsonOption, RegistryOption
 
 if TYPE_CHECKING:
@@ -73,10 +73,10 @@ def _since_deployed(
     env: str | None,
     head: str,
 ) -> ChangePlan:
-    from tools.fleet.registry.load import load_registry
+    from tools.core.registry.load import load_registry
+    from tools.fleet.options import build_target
     from tools.release.ranges import resolve_commit
     from tools.release.since_deployed import plan_since_deployed
-    from tools.release.targets.select import make_target
 
     if since != "deployed":
         raise FleetError(f"--since {since!r}: only `--since deployed` is known")
@@ -86,7 +86,7 @@ def _since_deployed(
     env_name, _ = registry.environment(env)
     commit = resolve_commit(root, head, "--head")
     return plan_since_deployed(
-        root, relative, registry, make_target(target, root, env_name), commit
+        root, relative, registry, build_target(target, root, env_name), commit
     )
 
 
@@ -110,10 +110,9 @@ def _emit(result: ChangePlan, why: str, *, json_: bool, github_output: bool) -> 
 
 
 def _write_github_output(document: dict[str, object]) -> None:
-    target = os.environ.get("GITHUB_OUTPUT")
-    if not target:
-        raise FleetError("--github-output needs GITHUB_OUTPUT (run inside GitHub Actions)")
+    from tools.fleet.environment import write_github_output
+
     apps = [{"name": a["name"], "dir": a["dir"]} for a in document["apps"]]  # type: ignore[attr-defined]
-    with Path(target).open("a", encoding="utf-8") as stream:
-        stream.write(f"apps={json.dumps(apps, separators=(',', ':'))}\n")
-        stream.write(f"any={'true' if apps else 'false'}\n")
+    write_github_output(
+        {"apps": json.dumps(apps, separators=(",", ":")), "any": "true" if apps else "false"}
+    )

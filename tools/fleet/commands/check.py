@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import enum
 import importlib
-import os
 import sys
 from contextlib import nullcontext
 from pathlib import Path
@@ -12,7 +11,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tools.fleet.errors import EXIT_FINDINGS, FleetError
+from tools.core.errors import EXIT_FINDINGS, FleetError
+from tools.fleet import environment
 from tools.fleet.options import RegistryOption
 
 if TYPE_CHECKING:
@@ -64,8 +64,8 @@ def check(
         _catalogue(explain)
         return
 
+    from tools.core import cache
     from tools.drift_check.runner import check as run_check
-    from tools.fleet import cache
 
     with cache.turned_off() if no_cache else nullcontext():
         repository = _root(root, registry)
@@ -119,8 +119,8 @@ def _root(root: Path | None, registry: Path | None) -> Path:
         return root
     if registry is not None:
         return Path.cwd()
+    from tools.core.registry.locate import find_registry
     from tools.fleet.options import root_of
-    from tools.fleet.registry.locate import find_registry
 
     return root_of(find_registry(Path.cwd()))
 
@@ -135,10 +135,10 @@ _RENDERERS = {
 
 def _report(result: CheckResult, output_format: OutputFormat) -> None:
     renderer = importlib.import_module(f"tools.drift_check.report.{_RENDERERS[output_format]}")
-    sys.stdout.write(renderer.render(result))
-    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
-    if summary_file:
-        from tools.drift_check.report.github import step_summary
+    if output_format is OutputFormat.text:
+        sys.stdout.write(renderer.render(result, colour=environment.colour(sys.stdout)))
+    else:
+        sys.stdout.write(renderer.render(result))
+    from tools.drift_check.report.github import step_summary
 
-        with open(summary_file, "a", encoding="utf-8") as stream:
-            stream.write(step_summary(result))
+    environment.append_step_summary(step_summary(result))

@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tools.fleet.errors import EXIT_FINDINGS, FleetError
+from tools.core.errors import EXIT_FINDINGS, FleetError
 from tools.fleet.options import EnvOption, RegistryOption
 
 if TYPE_CHECKING:
+    from tools.core.registry.model import App, Registry
     from tools.fleet.options import Repository
-    from tools.fleet.registry.model import App, Registry
 
 
 class TargetChoice(enum.StrEnum):
@@ -62,7 +62,6 @@ def deploy(
     from tools.release.deploy import deploy_apps
     from tools.release.ranges import resolve_commit
     from tools.release.tags import modal_tag
-    from tools.release.targets.select import make_target
 
     repo = open_repository(registry)
     loaded, root = repo.registry, repo.root
@@ -77,7 +76,7 @@ def deploy(
         chosen = (
             list(loaded.apps.values()) if all_apps else [_app(loaded, ref) for ref in apps or []]
         )
-    env_name, _ = loaded.environment(env)
+    env_name, runner = repo.target(target.value, env)
     deploy_tag = modal_tag(tag or commit[:12])
     where = f"{target.value}/{env_name}"
     typer.echo(f"deploying {len(chosen)} app(s) at {commit[:12]} to {where} as {deploy_tag}")
@@ -86,7 +85,7 @@ def deploy(
             typer.echo(f"  would deploy {app.name} ({app.entry_path})")
         return
     run = deploy_apps(
-        make_target(target.value, root, env_name),
+        runner,
         loaded,
         chosen,
         commit=commit,

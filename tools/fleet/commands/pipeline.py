@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import typer
 
+from tools.core.errors import EXIT_FINDINGS
 from tools.fleet.commands.deploy import TargetChoice, TargetOption
-from tools.fleet.errors import EXIT_FINDINGS
 from tools.fleet.options import EnvOption, RegistryOption
 
 
@@ -19,14 +19,14 @@ def pipeline(
     registry: RegistryOption = None,
 ) -> None:
     """The whole flow with progress and a closing report; exit 1 if any stage failed."""
-    from tools.fleet.options import open_repository
-    from tools.release.pipeline import Pipeline
+    from tools.fleet.options import connect, open_repository, smoke_progress
+    from tools.fleet.pipeline import Pipeline
     from tools.release.ranges import resolve_commit
 
     repo = open_repository(registry)
-    env_name, runner = repo.target(target.value, env)
+    _, runner = repo.target(target.value, env)
     head = resolve_commit(repo.root, "HEAD", "HEAD")
-    stages = Pipeline(repo, runner, env_name, head, typer.echo).run()
+    stages = Pipeline(repo, runner, connect, head, typer.echo, smoke_progress).run()
     typer.echo(f"\n{'stage':<8} {'time':>8}  result")
     for stage in stages:
         typer.echo(f"{stage.name:<8} {stage.seconds:7.1f}s  {stage.summary}")

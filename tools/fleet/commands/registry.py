@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from tools.fleet.errors import EXIT_FINDINGS
+from tools.core.errors import EXIT_FINDINGS
 from tools.fleet.options import EnvOption, JsonOption, RegistryOption, open_registry
 
 app = typer.Typer(
@@ -20,7 +20,7 @@ app = typer.Typer(
 @app.command()
 def validate(registry: RegistryOption = None) -> None:
     """Check the registry; print `file:line: message` for every problem (exit 2)."""
-    from tools.fleet.registry.locate import display_path
+    from tools.core.registry.locate import display_path
 
     loaded, path = open_registry(registry)
     endpoints = sum(len(a.endpoints) for a in loaded.apps.values())
@@ -33,7 +33,7 @@ def validate(registry: RegistryOption = None) -> None:
 @app.command()
 def show(registry: RegistryOption = None, env: EnvOption = None, json_: JsonOption = False) -> None:
     """Print every app and endpoint with its URL and timeouts."""
-    from tools.fleet.registry.views import describe
+    from tools.core.registry.views import describe
 
     loaded, _ = open_registry(registry)
     view = describe(loaded, env)
@@ -70,10 +70,10 @@ def schema(
     ] = False,
 ) -> None:
     """Write the JSON Schema beside the registry (registry/fleet.schema.json)."""
-    from tools.fleet.fs import write_text_atomic
+    from tools.core.fs import write_text_atomic
+    from tools.core.registry.locate import display_path, schema_path
+    from tools.core.registry.schema import render_schema
     from tools.fleet.options import resolve_registry_path
-    from tools.fleet.registry.locate import display_path, schema_path
-    from tools.fleet.registry.schema import render_schema
 
     target = schema_path(resolve_registry_path(registry))
     wanted = render_schema()

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from tools.core.errors import EXIT_FINDINGS
+from tools.fleet import environment
 from tools.fleet.commands.deploy import TargetChoice, TargetOption
-from tools.fleet.errors import EXIT_FINDINGS
 from tools.fleet.options import EnvOption, RegistryOption
 
 
@@ -24,7 +24,7 @@ def release(
     registry: RegistryOption = None,
 ) -> None:
     """Release TAG: exit 1 when any app was rolled back or could not be."""
-    from tools.fleet.options import open_repository
+    from tools.fleet.options import connect, open_repository
     from tools.release.ranges import resolve_commit
     from tools.release.release import Releaser
     from tools.release.release_tags import parse_tag
@@ -32,9 +32,9 @@ def release(
     repo = open_repository(registry)
     parsed = parse_tag(tag, repo.registry)  # before anything else touches the tag text
     commit = resolve_commit(repo.root, f"refs/tags/{parsed.text}", "tag")
-    env_name, runner = repo.target(target.value, env)
+    _, runner = repo.target(target.value, env)
     releaser = Releaser(
-        repo.root, repo.relative_registry, repo.registry, runner, env_name, typer.echo
+        repo.root, repo.relative_registry, repo.registry, runner, connect, typer.echo
     )
     result = releaser.run(parsed, commit)
     markdown = result.markdown()
@@ -42,9 +42,6 @@ def release(
     document = json.dumps(result.to_json(), indent=2) + "\n"
     if report is not None:
         report.write_text(document)
-    summary = os.environ.get("GITHUB_STEP_SUMMARY")
-    if summary:
-        with open(summary, "a", encoding="utf-8") as stream:
-            stream.write(markdown)
+    environment.append_step_summary(markdown)
     if not result.ok:
         raise typer.Exit(EXIT_FINDINGS)

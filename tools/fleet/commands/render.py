@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from tools.fleet.errors import EXIT_FINDINGS
+from tools.core.errors import EXIT_FINDINGS
 from tools.fleet.options import RegistryOption, open_repository
 
 
@@ -17,8 +17,8 @@ def render(
     ] = False,
 ) -> None:
     """Write docs/ENDPOINTS.md, clients/typescript/endpoints.ts and registry/endpoints.json."""
-    from tools.fleet.fs import write_text_atomic
-    from tools.fleet.render.files import GENERATED
+    from tools.core.fs import write_text_atomic
+    from tools.core.render.files import GENERATED
 
     repo = open_repository(registry)
     loaded, root = repo.registry, repo.root

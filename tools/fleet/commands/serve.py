@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from tools.fleet.errors import FleetError
+from tools.core.errors import FleetError
 from tools.fleet.options import RegistryOption, open_registry
 
 

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from tools.core.errors import EXIT_FINDINGS, FleetError
+from tools.fleet import environment
 from tools.fleet.commands.deploy import TargetChoice, TargetOption
-from tools.fleet.errors import EXIT_FINDINGS, FleetError
 from tools.fleet.options import EnvOption, JsonOption, RegistryOption
 
 if TYPE_CHECKING:
-    from tools.fleet.registry.model import App, Registry
+    from tools.core.registry.model import App, Registry
 
 
 def smoke(
@@ -31,15 +31,18 @@ def smoke(
     registry: RegistryOption = None,
 ) -> None:
     """Send each endpoint its registry smoke request (cold, then warm); exit 0 only if all ok."""
-    from tools.fleet.options import open_repository
+    from tools.fleet.options import connect, open_repository, smoke_progress
     from tools.release.smoke import report_json, report_markdown, smoke_on_target
 
     repo = open_repository(registry)
-    loaded, root = repo.registry, repo.root
+    loaded = repo.registry
     chosen = _apps(loaded, apps)
     if only is not None and all(only not in a.endpoints for a in chosen):
         raise FleetError(f"--only {only}: not an endpoint of the selected apps")
-    results = smoke_on_target(loaded, root, chosen, target.value, env, only=only, echo=not json_)
+    _, runner = repo.target(target.value, env)
+    results = smoke_on_target(
+        loaded, runner, chosen, connect, only=only, progress=None if json_ else smoke_progress
+    )
     if json_:
         typer.echo(json.dumps(report_json(results), indent=2))
     else:
@@ -47,10 +50,7 @@ def smoke(
     markdown = report_markdown(results)
     if report is not None:
         report.write_text(markdown)
-    summary = os.environ.get("GITHUB_STEP_SUMMARY")
-    if summary:
-        with open(summary, "a", encoding="utf-8") as stream:
-            stream.write(f"## fleet smoke\n\n{markdown}\n")
+    environment.append_step_summary(f"## fleet smoke\n\n{markdown}\n")
     if any(r.status != "ok" for r in results):
         raise typer.Exit(EXIT_FINDINGS)
 

@@ -7,8 +7,8 @@ from dataclasses import asdict
 
 import typer
 
+from tools.core.errors import EXIT_FINDINGS
 from tools.fleet.commands.deploy import TargetChoice, TargetOption
-from tools.fleet.errors import EXIT_FINDINGS
 from tools.fleet.options import EnvOption, JsonOption, RegistryOption
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, Protocol
 
 if TYPE_CHECKING:
-    from tools.fleet.registry.model import App, Registry
+    from tools.core.registry.model import App, Registry
 
 Outcome = Literal["deployed", "unchanged", "failed"]
 Log = Callable[[str], None]
@@ -32,7 +32,15 @@ class LiveApp:
 
 
 class Target(Protocol):
-    name: str
+    """Where apps run: built once per command (`tools.fleet.options`) and passed down."""
+
+    name: str  # for people: "local", "modal"
+    env: str  # the environment it deploys to
+
+    def base_url(self, registry: Registry, app: App) -> str | None:
+        """Where the app's endpoints answer on this target (paths are appended), or None when
+        the target knows it does not serve the app."""
+        ...
 
     def deploy(
         self, registry: Registry, app: App, *, commit: str, tag: str, log: Log

@@ -20,14 +20,14 @@ import sys
 import tarfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tools.fleet.fs import write_text_atomic
-from tools.fleet.registry.model import App, Registry
+from tools.core.fs import write_text_atomic
+from tools.core.registry.model import App, Registry
 from tools.release.changed import CommitTree
 from tools.release.dependencies import dependencies
 from tools.release.targets.base import DeployResult, LiveApp, Log
@@ -72,9 +72,17 @@ class AppState:
 class LocalTarget:
     name = "local"
 
-    def __init__(self, root: Path, env: str, state_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        env: str,
+        state_dir: Path | None = None,
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
+        """`environ` is what the servers start with (nothing of the caller's when None)."""
         self.root = root
         self.env = env
+        self.environ = dict(environ or {})
         base = state_dir if state_dir is not None else root / ".fleet"
         self.home = base / "local" / env
         self.home.mkdir(parents=True, exist_ok=True)
@@ -147,9 +155,7 @@ class LocalTarget:
             state.live = None
             self._save(app, state)
 
-    # Beyond the protocol: what `fleet down` and `fleet status` need.
-
-    def url(self, app: App) -> str | None:
+    def base_url(self, registry: Registry, app: App) -> str | None:
         state = self._load(app)
         current = state.version(state.live)
         return current.url if current is not None else None
@@ -193,7 +199,7 @@ class LocalTarget:
             cwd=folder / "src",
             env={
                 **SERVER_THREADS,
-                **os.environ,
+                **self.environ,
                 "PYTHONPATH": str(folder / "src"),
                 "FLEET_BACKEND": "tiny",
                 "HF_HUB_OFFLINE": "1",

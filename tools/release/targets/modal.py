@@ -12,12 +12,13 @@ import json
 import re
 import shutil
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from tools.fleet.errors import FleetError
-from tools.fleet.registry.model import App, Registry
-from tools.release.redact import Redactor
+from tools.core.errors import FleetError
+from tools.core.redact import Redactor
+from tools.core.registry.model import App, Registry
 from tools.release.targets.base import DeployResult, LiveApp, Log
 
 CREATED = re.compile(
@@ -30,14 +31,18 @@ VERSION = re.compile(r"^v\d+$")
 class ModalTarget:
     name = "modal"
 
-    def __init__(self, root: Path, env: str, executable: str | None = None) -> None:
+    def __init__(
+        self, root: Path, env: str, environ: Mapping[str, str], executable: str | None = None
+    ) -> None:
+        """`environ` is the environment `modal` runs with: its token, PATH and settings."""
         self.root = root
         self.env = env
-        found = executable or shutil.which("modal")
+        self.environ = dict(environ)
+        found = executable or shutil.which("modal", path=self.environ.get("PATH"))
         if found is None:
             raise FleetError("the modal CLI is not installed: pip install modal")
         self.executable = found
-        self.redact = Redactor()
+        self.redact = Redactor(self.environ)
 
     def deploy(
         self, registry: Registry, app: App, *, commit: str, tag: str, log: Log
@@ -72,6 +77,9 @@ class ModalTarget:
                 f"the registry says {wanted}",
             )
         return DeployResult(app.name, "deployed", urls=urls, detail=f"tag {tag}")
+
+    def base_url(self, registry: Registry, app: App) -> str | None:
+        return registry.url(app, env=self.env)
 
     def live(self, registry: Registry) -> list[LiveApp]:
         listed = self._json([self.executable, "app", "list", "--json", "--env", self.env])
@@ -120,7 +128,12 @@ class ModalTarget:
     def _stream(self, command: list[str], log: Log) -> tuple[int, list[str]]:
         lines = []
         with subprocess.Popen(
-            command, cwd=self.root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            command,
+            cwd=self.root,
+            env=self.environ,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         ) as process:
             assert process.stdout is not None
             for raw in process.stdout:
@@ -130,7 +143,9 @@ class ModalTarget:
         return process.returncode, lines
 
     def _json(self, command: list[str]) -> Any:
-        result = subprocess.run(command, cwd=self.root, capture_output=True, text=True, check=False)
+        result = subprocess.run(
+            command, cwd=self.root, env=self.environ, capture_output=True, text=True, check=False
+        )
         if result.returncode != 0:
             raise FleetError(
                 f"{' '.join(command[1:4])}: {self.redact(result.stderr.strip())[:300]}"

@@ -7,12 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tools.core.registry.model import App, Registry
 from tools.drift_check.runner import check
 from tools.fleet.options import Repository
-from tools.fleet.registry.model import App, Registry
 from tools.release.deploy import deploy_apps
 from tools.release.since_deployed import plan_since_deployed
-from tools.release.smoke import smoke_on_target
+from tools.release.smoke import Connect, Progress, smoke_on_target
 from tools.release.status import fleet_status
 from tools.release.tags import modal_tag
 from tools.release.targets.base import Target
@@ -30,9 +30,10 @@ class StageResult:
 class Pipeline:
     repo: Repository
     target: Target
-    env: str
+    connect: Connect
     head: str
     echo: Callable[[str], None]
+    progress: Progress | None = None
     planned: list[App] = field(default_factory=list)
 
     @property
@@ -97,7 +98,9 @@ class Pipeline:
 
     def smoke(self) -> tuple[bool, str]:
         apps = list(self.registry.apps.values())
-        results = smoke_on_target(self.registry, self.root, apps, self.target.name, self.env)
+        results = smoke_on_target(
+            self.registry, self.target, apps, self.connect, progress=self.progress
+        )
         for r in results:
             if r.status != "ok":
                 self.echo(f"   {r.endpoint}: {r.status} {r.detail}")

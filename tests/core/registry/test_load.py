@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tools.fleet.errors import FleetError
-from tools.fleet.registry.load import dotted, parse_registry
+from tools.core.errors import FleetError
+from tools.core.registry.load import dotted, parse_registry
 
 SOURCE = "registry/fleet.yaml"
 

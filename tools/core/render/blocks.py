@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tools.fleet.registry.model import Registry
+    from tools.core.registry.model import Registry
 
 BLOCK = re.compile(
     r"<!--\s*fleet:begin\s+(?P<name>[\w-]+)(?P<args>(?:\s+[\w-]+=[\w.-]+)*)\s*-->\n"

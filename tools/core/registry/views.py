@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tools.fleet.registry.model import Registry
+from tools.core.registry.model import Registry
 
 FORMAT = "fleet-registry/1"
 

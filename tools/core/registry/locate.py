@@ -8,8 +8,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from tools.fleet import inputs
-from tools.fleet.errors import FleetError
+from tools.core import inputs
+from tools.core.errors import FleetError
 
 REGISTRY_FILE = Path("registry") / "fleet.yaml"
 SCHEMA_NAME = "fleet.schema.json"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import REPO
-from tools.fleet.registry.load import load_registry
-from tools.fleet.registry.model import Registry
-from tools.fleet.registry.schema import render_schema
+from tools.core.registry.load import load_registry
+from tools.core.registry.model import Registry
+from tools.core.registry.schema import render_schema
 
 FLEET = {
     "ryla-flux": ("apps/flux", 300, {"/flux": 180, "/flux-dev": 180, "/flux-dev-lora": 180}),

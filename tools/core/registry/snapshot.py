@@ -1,7 +1,7 @@
 """A validated registry kept between runs, so that an unchanged registry is not validated again.
 
 Building pydantic validators costs most of a command's start-up. The registry text that
-validated once is stored (in `tools.fleet.cache`) as the JSON of its validated models, keyed
+validated once is stored (in `tools.core.cache`) as the JSON of its validated models, keyed
 by the text and by the code that validated it, and rebuilt with `model_construct`: no
 validator is built. The models' `after` validators run again on the rebuilt objects, so what
 they derive (an app's key) is derived in one place.
@@ -16,9 +16,9 @@ from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 import pydantic
 from pydantic import BaseModel
 
-from tools.fleet import cache
-from tools.fleet.registry import modal_names, model
-from tools.fleet.registry.model import Registry
+from tools.core import cache
+from tools.core.registry import modal_names, model
+from tools.core.registry.model import Registry
 
 _NAME = "registry"
 M = TypeVar("M", bound=BaseModel)

@@ -1,8 +1,23 @@
-"""What can go wrong calling an endpoint, each with the endpoint and URL in its message."""
+"""Calling an endpoint: the contract between what calls (`tools.client`) and what judges the
+answers (`tools.release.smoke`), and what can go wrong, each error with the endpoint and URL.
+"""
 
 from __future__ import annotations
 
+from typing import Any, Protocol
+
 BODY_EXCERPT = 300
+
+
+class Caller(Protocol):
+    """Calls the endpoints of one app as the registry describes them."""
+
+    def call(self, path: str, body: Any) -> Any:
+        """POST `body` as JSON to the endpoint at `path`; the decoded JSON answer, or an
+        `EndpointError`."""
+        ...
+
+    def close(self) -> None: ...
 
 
 class EndpointError(Exception):
@@ -41,3 +56,7 @@ class EndpointHTTPError(EndpointError):
 
 class BadResponse(EndpointError):
     """A success status with a body that is not JSON."""
+
+
+class Unreachable(EndpointError):
+    """No answer: the connection was refused, reset or dropped, or the URL cannot be called."""

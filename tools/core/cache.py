@@ -3,46 +3,43 @@
 An entry is JSON (never pickle: it is data, not code), named by the SHA-256 of the input text
 and the version of the code that derived it, and written atomically. An entry that cannot be
 read is recomputed and a folder that cannot be written is not used, so the cache can only make
-a command faster. `FLEET_CACHE_DIR` moves the folder; `FLEET_NO_CACHE=1` turns it off.
+a command faster. There is no cache until the CLI names its folder (`use`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
-from tools.fleet.fs import write_text_atomic
+from tools.core.fs import write_text_atomic
 
 KEEP = 16  # entries per name; older ones are removed when a new one is written
 
+_FOLDER: list[Path | None] = [None]  # the folder the CLI chose; None: no cache
 
-_OFF: ContextVar[bool] = ContextVar("cache_off", default=False)
+
+def use(cache_folder: Path | None) -> None:
+    """Keep entries in `cache_folder` from now on; None turns the cache off."""
+    _FOLDER[0] = cache_folder
 
 
 @contextmanager
 def turned_off() -> Iterator[None]:
     """No cache is read or written until the block ends (`--no-cache`)."""
-    token = _OFF.set(True)
+    kept = _FOLDER[0]
+    use(None)
     try:
         yield
     finally:
-        _OFF.reset(token)
+        use(kept)
 
 
 def folder() -> Path | None:
-    if _OFF.get() or os.environ.get("FLEET_NO_CACHE"):
-        return None
-    configured = os.environ.get("FLEET_CACHE_DIR")
-    if configured:
-        return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME")
-    return (Path(base) if base else Path.home() / ".cache") / "fleet"
+    return _FOLDER[0]
 
 
 def code_version(*files: str | None, extra: str = "") -> str:

@@ -8,11 +8,11 @@ from pathlib import Path
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from tools.fleet import inputs
-from tools.fleet.errors import FleetError, Problem
-from tools.fleet.registry.locate import display_path
-from tools.fleet.registry.model import Registry, semantic_problems
-from tools.fleet.yaml_lines import LocatedYaml, load_yaml
+from tools.core import inputs
+from tools.core.errors import FleetError, Problem
+from tools.core.registry.locate import display_path
+from tools.core.registry.model import Registry, semantic_problems
+from tools.core.yaml_lines import LocatedYaml, load_yaml
 
 _PLAIN_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 
@@ -43,7 +43,7 @@ def parse_registry(text: str, source: str) -> Registry:
 
 
 def _parse(text: str, source: str) -> tuple[Registry, LocatedYaml]:
-    from tools.fleet.registry import snapshot
+    from tools.core.registry import snapshot
 
     known = snapshot.load(text)
     if known is not None:

@@ -22,8 +22,8 @@ from pydantic import (
     model_validator,
 )
 
-from tools.fleet.errors import FleetError
-from tools.fleet.registry import modal_names
+from tools.core.errors import FleetError
+from tools.core.registry import modal_names
 
 Loc = tuple[str | int, ...]
 

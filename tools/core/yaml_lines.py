@@ -12,7 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tools.fleet.errors import FleetError, Problem
+from tools.core.errors import FleetError, Problem
 
 if TYPE_CHECKING:
     import yaml

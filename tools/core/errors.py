@@ -1,4 +1,5 @@
-"""The one error type that the CLI turns into `path:line: message` and exit code 2."""
+"""The one error type that the CLI turns into `path:line: message` and exit code 2, and the
+exit codes of every command."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 EXIT_OK = 0
-EXIT_FINDINGS = 1
-EXIT_USAGE = 2
+EXIT_FINDINGS = 1  # findings, failed deploys, failed smoke tests
+EXIT_USAGE = 2  # bad input or configuration: a FleetError
+EXIT_INTERNAL = 3  # a bug: the traceback goes to a log file
 
 
 @dataclass(frozen=True)

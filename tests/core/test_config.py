@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tests.conftest import run_fleet
 from tests.drift_check.conftest import make_repo, places, run
-from tools.drift_check.globs import GlobSet
+from tools.core.globs import GlobSet
 
 CONFIG = """\
 [tool.fleet]

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FIXTURES, REPO
-from tools.fleet import cache
-from tools.fleet.errors import FleetError
-from tools.fleet.registry import load, snapshot
-from tools.fleet.registry.load import load_registry_located, parse_registry
+from tools.core import cache
+from tools.core.errors import FleetError
+from tools.core.registry import load, snapshot
+from tools.core.registry.load import load_registry_located, parse_registry
+from tools.fleet import environment
 
 VALID_REGISTRIES = [
     REPO / "registry" / "fleet.yaml",
@@ -91,16 +92,29 @@ def test_an_invalid_registry_is_reported_with_its_line_and_never_kept(cache_dir:
 
 
 def test_turned_off_or_unwritable_it_is_not_used(
-    tmp_path: Path, minimal_registry_text: str, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, minimal_registry_text: str, cache_dir: Path
 ) -> None:
     blocked = tmp_path / "a-file"
     blocked.write_text("not a folder")
-    monkeypatch.setenv("FLEET_CACHE_DIR", str(blocked))
+    cache.use(blocked)
     assert parse_registry(minimal_registry_text, "fleet.yaml").workspace == "ryla"
-    monkeypatch.setenv("FLEET_CACHE_DIR", str(tmp_path / "cache"))
+    cache.use(cache_dir)
+    with cache.turned_off():
+        parse_registry(minimal_registry_text, "fleet.yaml")
+    assert not cache_dir.exists()
+
+
+def test_the_cli_takes_its_folder_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("FLEET_CACHE_DIR", raising=False)
+    monkeypatch.delenv("FLEET_NO_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert environment.cache_folder() == tmp_path / "xdg" / "fleet"
+    monkeypatch.setenv("FLEET_CACHE_DIR", str(tmp_path / "mine"))
+    assert environment.cache_folder() == tmp_path / "mine"
     monkeypatch.setenv("FLEET_NO_CACHE", "1")
-    parse_registry(minimal_registry_text, "fleet.yaml")
-    assert not (tmp_path / "cache").exists()
+    assert environment.cache_folder() is None
 
 
 def test_only_the_newest_entries_are_kept(cache_dir: Path) -> None:

@@ -11,10 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from tools.fleet.render.blocks import render_block
+from tools.core.render.blocks import render_block
 
 if TYPE_CHECKING:
-    from tools.fleet.registry.model import Registry
+    from tools.core.registry.model import Registry
 
 SOURCE = "registry/fleet.yaml"
 COMMAND = "fleet render"

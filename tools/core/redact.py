@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Mapping
 
 SECRET_VARIABLES = ("MODAL_TOKEN_ID", "MODAL_TOKEN_SECRET", "MODAL_KEY", "MODAL_SECRET")
@@ -10,13 +9,11 @@ MASK = "***"
 
 
 class Redactor:
-    def __init__(
-        self, environ: Mapping[str, str] | None = None, names: Iterable[str] = SECRET_VARIABLES
-    ) -> None:
-        source = os.environ if environ is None else environ
+    def __init__(self, environ: Mapping[str, str], names: Iterable[str] = SECRET_VARIABLES) -> None:
+        """Mask the values that `environ` holds under `names`."""
         # Longest first, so a secret that contains another is masked whole.
         self._secrets = sorted(
-            {source[n] for n in names if len(source.get(n, "")) >= 4}, key=len, reverse=True
+            {environ[n] for n in names if len(environ.get(n, "")) >= 4}, key=len, reverse=True
         )
 
     def __call__(self, text: str) -> str:

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from tools.fleet import inputs
-from tools.fleet.errors import FleetError, Problem
+from tools.core import inputs
+from tools.core.errors import FleetError, Problem
 
 Unit = Literal["s", "ms"]
 _UNITS = ("s", "ms")

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tools.fleet import inputs
-from tools.fleet.inputs import RACY_NS, Changes, Inputs
+from tools.core import inputs
+from tools.core.inputs import RACY_NS, Changes, Inputs
 
 OLD_NS = 1_600_000_000 * 10**9  # 2020: long before any recording in these tests
 

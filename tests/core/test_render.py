@@ -10,8 +10,8 @@ import subprocess
 from pathlib import Path
 
 from tests.conftest import REPO, run_fleet
-from tools.fleet.registry.load import load_registry, parse_registry
-from tools.fleet.render.files import GENERATED, registry_json, typescript_module
+from tools.core.registry.load import load_registry, parse_registry
+from tools.core.render.files import GENERATED, registry_json, typescript_module
 
 TS = REPO / "clients" / "typescript"
 TSC = TS / "node_modules" / ".bin" / "tsc"
