@@ -118,6 +118,7 @@ def main() -> None:
 def plan_median(root: Path, base: str, runs: int) -> float:
     """`fleet changed`'s work called in this process, after one warm-up call."""
     sys.path.insert(0, str(REPO))
+    from tools.core.repository import open_repository
     from tools.release.changed import plan
 
     def sha(ref: str) -> str:
@@ -126,11 +127,12 @@ def plan_median(root: Path, base: str, runs: int) -> float:
         ).stdout.strip()
 
     commits = (sha(base), sha("HEAD"))
-    plan(root, "registry/fleet.yaml", *commits)
+    repo = open_repository(root)
+    plan(repo, *commits)
     samples = []
     for _ in range(runs):
         started = time.perf_counter()
-        plan(root, "registry/fleet.yaml", *commits)
+        plan(repo, *commits)
         samples.append(time.perf_counter() - started)
     return statistics.median(samples)
 

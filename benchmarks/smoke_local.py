@@ -17,13 +17,19 @@ from pathlib import Path
 
 from server_cpu import cpu_seconds, live_pid
 
+from tools.client import FleetClient
 from tools.core import git
 from tools.core.registry.load import load_registry
+from tools.core.registry.model import Registry
 from tools.release.deploy import deploy_apps
 from tools.release.smoke import smoke_apps
 from tools.release.targets.local import LocalTarget
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def connect(registry: Registry, env: str, base_url: str | None) -> FleetClient:
+    return FleetClient(registry, env=env, base_url=base_url)
 
 
 def main() -> None:
@@ -44,18 +50,27 @@ def main() -> None:
         )
         assert not run.failed, run.failed
         try:
-            urls = {app.key: target.url(app) for app in apps}
+            urls = {app.key: target.base_url(registry, app) for app in apps}
             singles = {}
             for app in apps:
                 for path in app.endpoints:
                     started = time.perf_counter()
-                    [result] = smoke_apps(registry, [app], lambda a: urls[a.key], only=path)
+                    [result] = smoke_apps(
+                        registry,
+                        [app],
+                        connect,
+                        env="main",
+                        base_url=lambda a: urls[a.key],
+                        only=path,
+                    )
                     singles[path] = time.perf_counter() - started
                     assert result.status == "ok", result
             pids = [live_pid(target, app) for app in apps]
             cpu_before = sum(cpu_seconds(pid) for pid in pids) + process_cpu()
             started = time.perf_counter()
-            results = smoke_apps(registry, apps, lambda a: urls[a.key])
+            results = smoke_apps(
+                registry, apps, connect, env="main", base_url=lambda a: urls[a.key]
+            )
             together = time.perf_counter() - started
             cpu = sum(cpu_seconds(pid) for pid in pids) + process_cpu() - cpu_before
             assert all(r.status == "ok" for r in results)

@@ -1,11 +1,11 @@
-"""Build an app's HTTP layer in this process, with the backend the environment selects."""
+"""Build an app's HTTP layer in this process, with the pipelines of the backend named."""
 
 from __future__ import annotations
 
 import importlib
 from typing import TYPE_CHECKING
 
-from apps._shared.backend import BackendName, selected_backend
+from apps._shared.backend import BackendName
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -16,8 +16,8 @@ def package_of(app_dir: str) -> str:
     return app_dir.strip("/").replace("/", ".")
 
 
-def create_local_app(app_dir: str, backend: BackendName | None = None) -> FastAPI:
+def create_local_app(app_dir: str, backend: BackendName) -> FastAPI:
     package = package_of(app_dir)
     pipelines = importlib.import_module(f"{package}.pipelines")
     service = importlib.import_module(f"{package}.service")
-    return service.create_app(pipelines.load(backend or selected_backend()))
+    return service.create_app(pipelines.load(backend))

@@ -9,14 +9,13 @@ from __future__ import annotations
 import modal
 
 from apps._shared import deploy
-from apps._shared.backend import BACKEND_VARIABLE
 
 app = modal.App("ryla-flux")
 
 image = (
     modal.Image.debian_slim(python_version=deploy.PYTHON_VERSION)
     .uv_pip_install(*deploy.GPU_PACKAGES)
-    .env({BACKEND_VARIABLE: "production", "HF_HOME": deploy.HF_HOME})
+    .env({"HF_HOME": deploy.HF_HOME})
     .add_local_python_source("apps._shared", "apps.flux")
 )
 weights = modal.Volume.from_name(deploy.WEIGHTS_VOLUME, create_if_missing=True)

@@ -9,7 +9,6 @@ import pytest
 from PIL import Image
 
 from apps._shared import media
-from apps._shared.backend import BACKEND_VARIABLE, selected_backend
 from apps._shared.lora import LoraLibrary, adapter_name, random_adapter
 from apps._shared.service import fit, snap
 from tests.apps.conftest import REGISTRY, call, tiny_api
@@ -65,16 +64,6 @@ def test_images_over_the_pixel_limit_are_refused(monkeypatch: pytest.MonkeyPatch
     with pytest.raises(media.MediaError) as caught:
         media.decode_image(_png((20, 20)))
     assert str(caught.value) == "larger than 100 pixels"
-
-
-def test_backend_comes_from_one_variable(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(BACKEND_VARIABLE, raising=False)
-    assert selected_backend() == "tiny"
-    monkeypatch.setenv(BACKEND_VARIABLE, "production")
-    assert selected_backend() == "production"
-    monkeypatch.setenv(BACKEND_VARIABLE, "gpu")
-    with pytest.raises(ValueError, match="FLEET_BACKEND='gpu': expected one of production, tiny"):
-        selected_backend()
 
 
 def test_sizes_snap_to_the_pipeline_grid_and_fit_back() -> None:

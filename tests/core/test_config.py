@@ -64,8 +64,11 @@ def test_invalid_configuration_exits_2(tmp_path: Path) -> None:
 
 def test_registry_missing_from_root_exits_2(tmp_path: Path) -> None:
     result = run_fleet("check", "--root", str(tmp_path))
-    assert result.returncode == 2
-    assert result.stderr.startswith("fleet: no registry/fleet.yaml in ")
+    assert (result.returncode, result.stderr) == (
+        2,
+        f"fleet: no registry/fleet.yaml in {tmp_path.resolve()}; set [tool.fleet] registry "
+        "or pass --registry\n",
+    )
 
 
 def test_outside_git_every_file_is_read_and_inside_git_only_known_files(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ import shutil
 from pathlib import Path
 
 from tests.conftest import FIXTURES
+from tools.core.repository import Repository, open_repository
 from tools.drift_check import engine
 from tools.drift_check.findings import CheckResult
 from tools.drift_check.runner import check
@@ -35,10 +36,15 @@ def places(result: CheckResult) -> list[tuple[str, str, int, int]]:
     return [(f.code, f.path, f.line, f.col) for f in result.findings]
 
 
+def repo_at(root: Path) -> Repository:
+    """The repository at `root`, as `fleet check --root ROOT` opens it."""
+    return open_repository(root, root=root)
+
+
 def run(root: Path, selected: list[str] | None = None) -> CheckResult:
-    return check(root, None, selected)
+    return check(repo_at(root), selected)
 
 
 def run_every_rule(root: Path) -> CheckResult:
     """The full check, never a replayed result: what the facts cache is tested through."""
-    return engine.check(root, None)
+    return engine.check(repo_at(root))

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FIXTURES
+from tests.drift_check.conftest import repo_at
 from tools.drift_check.fix import plan_fixes, write_fixes
 from tools.drift_check.runner import check
 
@@ -119,20 +120,20 @@ def audit_repo(tmp_path: Path) -> Path:
 
 
 def test_every_problem_of_the_audit_is_reported(audit_repo: Path) -> None:
-    result = check(audit_repo, None)
+    result = check(repo_at(audit_repo))
     assert [(f.code, f.path, f.line) for f in result.findings] == EXPECTED
     assert result.files == 28
 
 
 def test_files_the_audit_calls_correct_are_clean(audit_repo: Path) -> None:
-    flagged = {f.path for f in check(audit_repo, None).findings}
+    flagged = {f.path for f in check(repo_at(audit_repo)).findings}
     assert flagged.isdisjoint(CORRECT)
     for path in CORRECT:
         assert (audit_repo / path).is_file()
 
 
 def test_fix_then_hand_fixes_leave_a_clean_tree(audit_repo: Path) -> None:
-    fixes = plan_fixes(audit_repo, check(audit_repo, None).findings)
+    fixes = plan_fixes(audit_repo, check(repo_at(audit_repo)).findings)
     assert [(f.path, f.edits) for f in fixes] == [
         ("apps/modal/apps/z_image/app.py", 1),
         ("libs/business/src/services/modal-client.ts", 1),
@@ -152,4 +153,4 @@ def test_fix_then_hand_fixes_leave_a_clean_tree(audit_repo: Path) -> None:
         target.write_text(text)
     for path in DELETED:
         (audit_repo / path).unlink()
-    assert check(audit_repo, None).findings == []
+    assert check(repo_at(audit_repo)).findings == []

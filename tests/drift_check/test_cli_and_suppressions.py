@@ -58,7 +58,7 @@ def test_findings_exit_1_with_text_grouped_by_file(tmp_path: Path) -> None:
         "b.md:1:7: FL003 removed endpoint '/flux-instantid': removed\n"
         "  hint: remove the call\n"
         "\n"
-        "Found 2 problems (2 errors) in 2 files: 5 files checked.\n"
+        "Found 2 problems in 2 files: 5 files checked.\n"
     )
 
 
@@ -67,13 +67,12 @@ def test_json_format(tmp_path: Path) -> None:
     result = run_fleet("check", "--root", str(root), "--format", "json")
     assert result.returncode == 1
     assert json.loads(result.stdout) == {
-        "version": 1,
-        "summary": {"files": 4, "skipped": {"binary": 1}, "errors": 1, "warnings": 0},
+        "version": 2,
+        "summary": {"files": 4, "skipped": {"binary": 1}, "findings": 1},
         "findings": [
             {
                 "code": "FL003",
                 "rule": "retired-reference",
-                "severity": "error",
                 "path": "b.md",
                 "line": 1,
                 "col": 7,

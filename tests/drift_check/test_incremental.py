@@ -20,7 +20,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import FIXTURES
+from tests.drift_check.conftest import repo_at
 from tools.core import cache
+from tools.core.repository import Repository
 from tools.drift_check import engine
 from tools.drift_check.findings import CheckResult
 from tools.drift_check.runner import check
@@ -115,9 +117,9 @@ def selections(monkeypatch: pytest.MonkeyPatch) -> list[list[str] | None]:
     asked: list[list[str] | None] = []
     real = engine.check
 
-    def recording(root: Path, registry: Path | None, selected=None, paths=None) -> CheckResult:
+    def recording(repo: Repository, selected=None, paths=None) -> CheckResult:
         asked.append(selected)
-        return real(root, registry, selected, paths)
+        return real(repo, selected, paths)
 
     monkeypatch.setattr(engine, "check", recording)
     return asked
@@ -129,7 +131,7 @@ def _outcome(result: CheckResult) -> tuple[object, ...]:
 
 def _from_scratch(root: Path) -> CheckResult:
     with cache.turned_off():
-        return check(root, None)
+        return check(repo_at(root))
 
 
 @pytest.mark.parametrize("name", list(FILE_EDITS))
@@ -140,15 +142,15 @@ def test_a_file_edit_checks_that_file_and_finds_what_a_full_check_finds(
     name: str,
 ) -> None:
     edit, changed = FILE_EDITS[name]
-    before = check(audit, None)
+    before = check(repo_at(audit))
     edit(audit)
-    after = check(audit, None)
+    after = check(repo_at(audit))
     expected = _from_scratch(audit)
     assert _outcome(after) == _outcome(expected)
     assert _outcome(after) != _outcome(before)
     assert selections[:2] == [None, sorted(changed)]
     # And the result brought up to date is kept: the next check replays it.
-    assert _outcome(check(audit, None)) == _outcome(expected)
+    assert _outcome(check(repo_at(audit))) == _outcome(expected)
     assert len(selections) == 3  # the two checks above and the one from scratch
 
 
@@ -160,9 +162,9 @@ def test_a_wide_edit_checks_every_file(
     name: str,
 ) -> None:
     edit, asked = WHOLE_EDITS[name]
-    check(audit, None)
+    check(repo_at(audit))
     edit(audit)
-    after = check(audit, None)
+    after = check(repo_at(audit))
     assert _outcome(after) == _outcome(_from_scratch(audit))
     assert (selections[1], after.selection) == (asked, None)
 
@@ -170,10 +172,10 @@ def test_a_wide_edit_checks_every_file(
 def test_edits_in_a_row_stay_equal_to_a_full_check(
     audit: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    check(audit, None)
+    check(repo_at(audit))
     for name, (edit, _) in FILE_EDITS.items():
         edit(audit)
-        updated, expected = check(audit, None), _from_scratch(audit)
+        updated, expected = check(repo_at(audit)), _from_scratch(audit)
         extra = set(updated.findings) - set(expected.findings)
         missing = set(expected.findings) - set(updated.findings)
         assert (name, extra, missing) == (name, set(), set())
@@ -224,10 +226,10 @@ def test_any_sequence_of_edits_ends_where_a_full_check_does(
             root = Path(folder) / "audit"
             shutil.copytree(AUDIT, root)
             subprocess.run(["git", "init", "-q", str(root)], check=True, env=GIT_ENV)
-            check(root, None)
+            check(repo_at(root))
             for action, path, text in steps:
                 _apply(root, action, path, text)
-                updated = check(root, None)
+                updated = check(repo_at(root))
                 assert _outcome(updated) == _outcome(_from_scratch(root))
         finally:
             cache.use(None)

@@ -83,7 +83,7 @@ def test_github_annotations_cap_at_ten_and_write_the_step_summary(tmp_path: Path
     assert sum(line.startswith("::error") for line in out) == 10
     assert out[10] == "::notice::2 more problems are listed in the step summary"
     text = summary.read_text()
-    assert text.startswith("## fleet check\n\nFound 12 problems (12 errors) in 1 file")
+    assert text.startswith("## fleet check\n\nFound 12 problems in 1 file")
     assert text.count("| `many.py` |") == 12
 
 

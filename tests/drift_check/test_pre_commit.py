@@ -60,4 +60,4 @@ def test_a_suppressed_registry_wide_finding_stays_suppressed_when_its_file_is_no
 def test_one_named_file_is_one_file_checked(tmp_path: Path) -> None:
     root = make_repo(tmp_path, {"b.py": 'Y = "/flux-instantid"\n'})
     result = run(root, ["b.py"])
-    assert summary(result) == "Found 1 problem (1 error) in 1 file: 1 file checked."
+    assert summary(result) == "Found 1 problem in 1 file: 1 file checked."

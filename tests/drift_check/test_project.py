@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.drift_check.conftest import make_repo
+from tests.drift_check.conftest import make_repo, repo_at
 from tools.drift_check.engine import build_project
 
 
@@ -19,7 +19,7 @@ def test_files_under_a_folder_are_that_folder_and_below_only(tmp_path: Path) -> 
             "apps/flux/logo.png": "\x00binary",
         },
     )
-    project = build_project(root, None)
+    project = build_project(repo_at(root))
     under = [source.path for source in project.files_under("apps/flux")]
     assert under == ["apps/flux/app.py", "apps/flux/service.py", "apps/flux/sub/deep.py"]
     assert [s.path for s in project.files_under("apps/flux/")] == under
@@ -28,7 +28,7 @@ def test_files_under_a_folder_are_that_folder_and_below_only(tmp_path: Path) -> 
 
 def test_named_files_read_only_what_is_asked(tmp_path: Path) -> None:
     root = make_repo(tmp_path, {"a.py": "A = 1\n", "b.py": "B = 2\n", "c.bin": "\x00"})
-    project = build_project(root, None, ["a.py"])
+    project = build_project(repo_at(root), ["a.py"])
     assert [source.path for source in project.scanned()] == ["a.py"]
     assert project.files.skipped == {}  # c.bin not read: nobody asked
     assert project.file("b.py") is not None

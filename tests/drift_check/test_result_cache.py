@@ -15,6 +15,7 @@ import pytest
 from tests.conftest import REPO, fleet_env
 from tests.drift_check.conftest import make_repo, places, run
 from tools.core import cache
+from tools.core.repository import Repository
 from tools.drift_check import engine
 from tools.drift_check.findings import CheckResult
 
@@ -32,9 +33,9 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     roots: list[Path] = []
     real = engine.check
 
-    def counting(root: Path, *args: object) -> CheckResult:
-        roots.append(root)
-        return real(root, *args)  # type: ignore[arg-type]
+    def counting(repo: Repository, *args: object) -> CheckResult:
+        roots.append(repo.root)
+        return real(repo, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(engine, "check", counting)
     return roots

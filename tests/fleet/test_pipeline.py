@@ -28,7 +28,7 @@ def test_main_job_twice(tmp_path: Path) -> None:
         summaries = report(first.stdout)
         assert summaries[1:3] == ["7 of 7 apps to deploy", "7 of 7 apps deployed"]
         assert summaries[3].startswith("21 of 21 endpoints ok")
-        assert summaries[4:] == ["7 of 7 apps Synced", "ok"]
+        assert summaries[4:] == ["7 of 7 apps Synced and Healthy", "ok"]
         second = fleet(root, "pipeline", "--target", "local")
         assert second.returncode == 0, second.stdout + second.stderr
         summaries = report(second.stdout)

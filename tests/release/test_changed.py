@@ -9,15 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import fleet_env
-from tests.release.conftest import Repo
+from tests.conftest import Repo, fleet_env
 from tools.release.changed import plan
 
 
 def selected(repo: Repo, base: str, head: str = "HEAD") -> dict[str, list[str]]:
-    result = plan(
-        repo.root, "registry/fleet.yaml", repo.git("rev-parse", base), repo.git("rev-parse", head)
-    )
+    result = plan(repo.repository(), repo.git("rev-parse", base), repo.git("rev-parse", head))
     return {app.name: list(app.reasons) for app in result.apps}
 
 
@@ -57,12 +54,7 @@ def test_registry_change_of_one_app_selects_only_that_app(repo: Repo) -> None:
 
 def test_a_global_trigger_selects_every_app(repo: Repo) -> None:
     repo.commit("deps", {"pyproject.toml": '[project]\nname = "acme2"\n'})
-    result = plan(
-        repo.root,
-        "registry/fleet.yaml",
-        repo.git("rev-parse", "HEAD~1"),
-        repo.git("rev-parse", "HEAD"),
-    )
+    result = plan(repo.repository(), repo.git("rev-parse", "HEAD~1"), repo.git("rev-parse", "HEAD"))
     assert result.all is True
     assert [a.reasons for a in result.apps] == [
         ("global trigger pyproject.toml: pyproject.toml changed",)
@@ -80,21 +72,11 @@ def test_renames_count_both_sides(repo: Repo) -> None:
 
 def test_a_deleted_app_is_removed_never_deployed(repo: Repo) -> None:
     repo.commit("drop", {"apps/seedvr2": None})
-    result = plan(
-        repo.root,
-        "registry/fleet.yaml",
-        repo.git("rev-parse", "HEAD~1"),
-        repo.git("rev-parse", "HEAD"),
-    )
+    result = plan(repo.repository(), repo.git("rev-parse", "HEAD~1"), repo.git("rev-parse", "HEAD"))
     assert (result.apps, result.removed) == ((), ("acme-seedvr2",))
     text = (repo.root / "registry/fleet.yaml").read_text()
     repo.commit("unregister", {"registry/fleet.yaml": text.split("  seedvr2:\n")[0]})
-    result = plan(
-        repo.root,
-        "registry/fleet.yaml",
-        repo.git("rev-parse", "HEAD~2"),
-        repo.git("rev-parse", "HEAD"),
-    )
+    result = plan(repo.repository(), repo.git("rev-parse", "HEAD~2"), repo.git("rev-parse", "HEAD"))
     assert (result.apps, result.removed) == ((), ("acme-seedvr2",))
 
 

@@ -12,10 +12,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import REPO
-from tests.release.conftest import GIT_ENV, fleet
+from tests.conftest import GIT_ENV, REPO
+from tests.release.conftest import fleet
 from tools.core.registry.load import load_registry
 from tools.release.smoke_request import smoke_request
+from tools.release.targets.base import LiveApp
 from tools.release.targets.local import LocalTarget
 
 
@@ -124,15 +125,21 @@ def test_stale_processes_are_reported(clone: Path) -> None:
     pid = state(clone, "ryla-seedvr2")["versions"][0]["pid"]
     os.killpg(pid, 9)
     target = LocalTarget(clone, "main")
-    deadline = time.monotonic() + 10
-    while not target.stale() and time.monotonic() < deadline:
-        time.sleep(0.1)  # a signal is delivered, not obeyed, when kill returns
-    assert target.stale() == [f"ryla-seedvr2 v1 (pid {pid})"]
     registry = load_registry(clone / "registry" / "fleet.yaml")
-    [app] = [a for a in target.live(registry) if a.name == "ryla-seedvr2"]
-    assert app.state == "degraded"
+
+    def seedvr2() -> LiveApp:
+        [app] = [a for a in target.live(registry) if a.name == "ryla-seedvr2"]
+        return app
+
+    deadline = time.monotonic() + 10
+    while seedvr2().state != "degraded" and time.monotonic() < deadline:
+        time.sleep(0.1)  # a signal is delivered, not obeyed, when kill returns
+    assert (seedvr2().state, seedvr2().detail) == (
+        "degraded",
+        f"pid {pid} is no longer running",
+    )
     down = fleet(clone, "down")
-    assert f"stale: ryla-seedvr2 v1 (pid {pid}) was no longer running" in down.stdout
+    assert f"stale: ryla-seedvr2 v1 (pid {pid} is no longer running)" in down.stdout
 
 
 def test_nothing_deploys_without_naming_what() -> None:

@@ -11,8 +11,8 @@ import httpx
 import pytest
 
 from tests.client.server import ModalLikeServer
-from tests.conftest import FIXTURES, REPO
-from tests.release.conftest import GIT_ENV, fleet
+from tests.conftest import FIXTURES, GIT_ENV, REPO
+from tests.release.conftest import fleet
 from tools.client import FleetClient
 from tools.core.errors import FleetError
 from tools.core.registry.load import load_registry
@@ -157,9 +157,9 @@ def test_a_failing_release_is_rolled_back_and_the_previous_version_serves(clone:
     assert httpx.post(f"{url}/seedvr2", json=body, timeout=60).status_code == 200
 
     status = fleet(clone, "status", "--target", "local", "--json")
-    statuses = {s["app"]: s["status"] for s in json.loads(status.stdout)}
-    assert statuses["ryla-seedvr2"] == "OutOfSync"
-    assert statuses["ryla-flux"] == "Missing"
+    statuses = {s["app"]: (s["sync"], s["health"]) for s in json.loads(status.stdout)["apps"]}
+    assert statuses["ryla-seedvr2"] == ("OutOfSync", "Healthy")
+    assert statuses["ryla-flux"] == ("OutOfSync", "Missing")
     assert status.returncode == 1
 
 

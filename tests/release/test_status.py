@@ -10,11 +10,11 @@ import pytest
 
 from tests.conftest import FIXTURES, REPO
 from tools.core import git
-from tools.core.registry.load import load_registry
+from tools.core.repository import open_repository
 from tools.release.status import fleet_status
 from tools.release.targets.modal import ModalTarget
 
-REGISTRY = load_registry(REPO / "registry" / "fleet.yaml")
+REPO_AT = open_repository(REPO)
 
 
 def history(commit: str | None, version: str = "v4") -> str:
@@ -57,22 +57,31 @@ def test_every_state_through_modal(
     # A commit this clone does not have: the live version cannot be the repository's.
     (tmp_path / "history-ryla-seedvr2.json").write_text(history("deadbee"))
     (tmp_path / "history-ryla-comfyui.json").write_text(history(None, "v9"))
-    statuses = {
-        s.app: (s.status, s.version)
-        for s in fleet_status(
-            REPO, "registry/fleet.yaml", REGISTRY, ModalTarget(REPO, "main", os.environ), head
-        )
-    }
+    result = fleet_status(REPO_AT, REPO_AT.revision(head), ModalTarget(REPO, "main", os.environ))
+    statuses = {s.app: (s.sync, s.health, s.version, s.detail) for s in result.apps}
     assert statuses == {
-        "ryla-flux": ("Synced", "v4"),
-        "ryla-instantid": ("Missing", None),
-        "ryla-qwen-image": ("Missing", None),
-        "ryla-qwen-edit": ("Missing", None),
-        "ryla-z-image": ("Missing", None),
-        "ryla-wan26": ("Degraded", None),
-        "ryla-seedvr2": ("OutOfSync", "v4"),
-        "ryla-comfyui": ("Unknown", "v9"),  # fleet: ignore[FL003]
+        "ryla-flux": ("Synced", "Healthy", "v4", ()),
+        "ryla-instantid": ("OutOfSync", "Missing", None, ("not deployed on modal",)),
+        "ryla-qwen-image": ("OutOfSync", "Missing", None, ("not deployed on modal",)),
+        "ryla-qwen-edit": ("OutOfSync", "Missing", None, ("not deployed on modal",)),
+        "ryla-z-image": ("OutOfSync", "Missing", None, ("live state stopped",)),
+        "ryla-wan26": (
+            "Unknown",
+            "Progressing",
+            None,
+            ("the live version records no commit", "live state initializing..."),
+        ),
+        "ryla-seedvr2": (
+            "Unknown",
+            "Healthy",
+            "v4",
+            ("live commit deadbee is not in this history",),
+        ),
     }
+    assert [(o.name, o.state, o.version) for o in result.orphaned] == [
+        ("ryla-comfyui", "deployed", "v9")  # fleet: ignore[FL003]
+    ]
+    assert result.ok is False
 
 
 def test_changed_since_deployed_on_modal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -93,7 +102,7 @@ def test_changed_since_deployed_on_modal(tmp_path: Path, monkeypatch: pytest.Mon
     (tmp_path / "history-ryla-flux.json").write_text(history(head[:7]))
     (tmp_path / "history-ryla-wan26.json").write_text(history("0000000*"))
     selection = plan_since_deployed(
-        REPO, "registry/fleet.yaml", REGISTRY, ModalTarget(REPO, "main", os.environ), head
+        REPO_AT, REPO_AT.revision(head), ModalTarget(REPO, "main", os.environ)
     )
     reasons = {app.name: app.reasons for app in selection.apps}
     assert "ryla-flux" not in reasons

@@ -1,7 +1,7 @@
-"""`[tool.fleet]` in pyproject.toml: what to scan, where the registry is, extra client maps.
+"""`[tool.fleet]` in pyproject.toml: where the registry is, what to scan, extra client maps.
 
 [tool.fleet]
-registry = "registry/fleet.yaml"        # default: found from the root upwards
+registry = "registry/fleet.yaml"        # the default; a path inside the repository
 include = ["src/**", "docs/**"]          # default: every file git knows
 exclude = ["vendor/**"]                  # added to the built-in excludes
 client-maps = ["config/timeouts.json"]   # files whose maps discovery would not find
@@ -25,7 +25,7 @@ _KEYS = ("registry", "include", "exclude", "client-maps", "units")
 
 
 @dataclass(frozen=True)
-class CheckConfig:
+class ProjectConfig:
     registry: str | None = None
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
@@ -33,10 +33,10 @@ class CheckConfig:
     units: dict[str, Unit] = field(default_factory=dict)
 
 
-def load_config(root: Path) -> CheckConfig:
+def load_config(root: Path) -> ProjectConfig:
     pyproject = str(root / "pyproject.toml")
     if not inputs.is_file(pyproject):
-        return CheckConfig()
+        return ProjectConfig()
     try:
         data = tomllib.loads(inputs.read_text(pyproject))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
@@ -46,7 +46,7 @@ def load_config(root: Path) -> CheckConfig:
     return parse_config(data.get("tool", {}).get("fleet", {}))
 
 
-def parse_config(section: Any) -> CheckConfig:
+def parse_config(section: Any) -> ProjectConfig:
     """`[tool.fleet]` checked by hand: a small table, and `fleet check` starts faster without
     building a pydantic model for it."""
     if not isinstance(section, dict):
@@ -55,12 +55,12 @@ def parse_config(section: Any) -> CheckConfig:
     if unknown:
         _fail(unknown[0], "unknown key")
     registry = section.get("registry")
-    if registry is not None and not isinstance(registry, str):
-        _fail("registry", "must be a string")
+    if registry is not None and not _inside(registry):
+        _fail("registry", "must be a relative path inside the repository")
     units = section.get("units", {})
     if not isinstance(units, dict) or any(u not in _UNITS for u in units.values()):
         _fail("units", 'must map names to "s" or "ms"')
-    return CheckConfig(
+    return ProjectConfig(
         registry=registry,
         include=_globs(section, "include"),
         exclude=_globs(section, "exclude"),
@@ -79,3 +79,9 @@ def _globs(section: dict[str, Any], key: str) -> tuple[str, ...]:
 def _fail(key: str, message: str) -> None:
     where = f"tool.fleet.{key}" if key else "tool.fleet"
     raise FleetError(Problem(f"{where}: {message}", "pyproject.toml"))
+
+
+def _inside(path: object) -> bool:
+    if not isinstance(path, str) or not path or path.startswith(("/", "\\")) or "\\" in path:
+        return False
+    return all(part not in ("", ".", "..") for part in path.split("/"))

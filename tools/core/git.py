@@ -1,7 +1,8 @@
 """Every git call the toolkit makes, in one place, through the `git` executable.
 
-Plain subprocesses keep `fleet check` free of GitPython's import cost; the few calls it needs
-are one-liners.
+One convention: a function returns git's answer or raises `GitError`. A question git answers
+"no" with exit status 1 (no such commit, not an ancestor, no common ancestor) returns None or
+False; any other failure (not a repository, a missing object, no git) raises.
 """
 
 from __future__ import annotations
@@ -9,31 +10,56 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+from tools.core.errors import FleetError
 
-class GitUnavailable(Exception):
-    """Not a git work tree, or no git executable."""
+
+class GitError(FleetError):
+    """A git command failed: one line naming the command, the folder and git's reason."""
+
+    def __init__(self, root: Path, args: tuple[str, ...], reason: str) -> None:
+        lines = [line for line in reason.strip().splitlines() if line.strip()]
+        said = lines[-1].removeprefix("fatal: ") if lines else "failed"
+        super().__init__(f"git {args[0] if args else ''} in {root}: {said}")
 
 
 class Pending:
     """A git command started in the background; `output()` waits for it and checks it."""
 
-    def __init__(self, root: Path, *args: str) -> None:
+    def __init__(self, root: Path, *args: str, stdin: bytes | None = None) -> None:
+        self._root, self._args, self._stdin = root, args, stdin
         try:
             self._process = subprocess.Popen(
-                ["git", "-C", str(root), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+                ["git", "-C", str(root), *args],
+                stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
             )
-        except FileNotFoundError:
-            raise GitUnavailable("git is not installed") from None
+        except OSError as error:
+            raise GitError(root, args, f"cannot run git: {error.strerror}") from None
+
+    def status(self) -> tuple[int, bytes, bytes]:
+        stdout, stderr = self._process.communicate(self._stdin)
+        return self._process.returncode, stdout, stderr
 
     def output(self) -> bytes:
-        stdout, stderr = self._process.communicate()
-        if self._process.returncode != 0:
-            raise GitUnavailable(stderr.decode(errors="replace").strip())
+        code, stdout, stderr = self.status()
+        if code != 0:
+            raise GitError(self._root, self._args, stderr.decode(errors="replace"))
         return stdout
 
 
-def _run(root: Path, *args: str) -> bytes:
-    return Pending(root, *args).output()
+def _run(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
+    return Pending(root, *args, stdin=stdin).output()
+
+
+def _answer(root: Path, *args: str) -> bytes | None:
+    """The output, or None when git answers "no" (exit status 1)."""
+    code, stdout, stderr = Pending(root, *args).status()
+    if code == 1:
+        return None
+    if code != 0:
+        raise GitError(root, args, stderr.decode(errors="replace"))
+    return stdout
 
 
 def list_work_tree(root: Path) -> Pending:
@@ -47,26 +73,20 @@ def work_tree_paths(output: bytes) -> list[str]:
     return sorted({p for p in output.decode("utf-8", errors="surrogateescape").split("\0") if p})
 
 
+def _decode(output: bytes) -> str:
+    return output.decode("utf-8", errors="surrogateescape").strip()
+
+
 def _text(root: Path, *args: str) -> str:
-    return _run(root, *args).decode("utf-8", errors="surrogateescape").strip()
-
-
-def _succeeds(root: Path, *args: str) -> bool:
-    try:
-        _run(root, *args)
-    except GitUnavailable:
-        return False
-    return True
+    return _decode(_run(root, *args))
 
 
 def resolve(root: Path, ref: str) -> str | None:
     """The commit a ref names, or None when this history does not have it."""
-    if ref.startswith("-"):
+    if ref.startswith("-") or "\0" in ref:
         return None  # never let a ref be read as an option
-    try:
-        return _text(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
-    except GitUnavailable:
-        return None
+    found = _answer(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    return None if found is None else _decode(found)
 
 
 def is_shallow(root: Path) -> bool:
@@ -85,14 +105,13 @@ def deepen(root: Path, commits: int | None) -> None:
 
 
 def merge_base(root: Path, first: str, second: str) -> str | None:
-    try:
-        return _text(root, "merge-base", first, second)
-    except GitUnavailable:
-        return None
+    """The best common ancestor of two commits, or None when they share no history."""
+    found = _answer(root, "merge-base", first, second)
+    return None if found is None else _decode(found)
 
 
 def is_ancestor(root: Path, ancestor: str, descendant: str) -> bool:
-    return _succeeds(root, "merge-base", "--is-ancestor", ancestor, descendant)
+    return _answer(root, "merge-base", "--is-ancestor", ancestor, descendant) is not None
 
 
 def changed_files(root: Path, base: str, head: str) -> list[tuple[str, str, str | None]]:
@@ -122,23 +141,14 @@ def read_at(root: Path, commit: str, paths: list[str]) -> dict[str, str]:
     if not paths:
         return {}
     request = "".join(f"{commit}:{path}\n" for path in paths).encode()
-    try:
-        result = subprocess.run(
-            ["git", "-C", str(root), "cat-file", "--batch"],
-            input=request,
-            capture_output=True,
-            check=True,
-        )
-    except (FileNotFoundError, subprocess.CalledProcessError) as error:
-        raise GitUnavailable(str(error)) from None
-    out = result.stdout
+    out = _run(root, "cat-file", "--batch", stdin=request)
     texts: dict[str, str] = {}
     position = 0
     for path in paths:
         newline = out.index(b"\n", position)
         header = out[position:newline].split()
         position = newline + 1
-        if len(header) == 2 and header[1] == b"missing":
+        if len(header) != 3:  # "<name> missing", "<name> ambiguous": not at that commit
             continue
         size = int(header[2])
         texts[path] = out[position : position + size].decode("utf-8", errors="replace")

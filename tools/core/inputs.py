@@ -218,10 +218,11 @@ def note_unread(path: str) -> None:
 
 
 def note_wide(path: str) -> None:
-    """A file read before, whose change changes every result (the registry, a configuration)."""
+    """A file whose change changes every result (the registry, a configuration), read now or
+    before the recording began."""
     inputs = _CURRENT.get()
     if inputs is not None:
-        inputs.wide.add(os.path.abspath(path))
+        inputs.note_files([os.path.abspath(path)], wide=True)
 
 
 def note_missing(path: str) -> None:

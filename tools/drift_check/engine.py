@@ -8,12 +8,10 @@ from pathlib import Path
 
 from tools.core import inputs, yaml_lines
 from tools.core.cache import code_version
-from tools.core.config import CheckConfig, load_config
-from tools.core.errors import FleetError
 from tools.core.globs import GlobSet
 from tools.core.registry.load import load_registry_located
-from tools.core.registry.locate import find_registry, schema_path
 from tools.core.registry.model import Registry
+from tools.core.repository import Repository
 from tools.drift_check import index
 from tools.drift_check import source as source_module
 from tools.drift_check.extract import base, data, python, typescript
@@ -21,7 +19,7 @@ from tools.drift_check.facts_cache import facts_store
 from tools.drift_check.files import DEFAULT_EXCLUDE, TextFiles, candidates, list_paths
 from tools.drift_check.findings import CheckResult, Finding
 from tools.drift_check.project import Project
-from tools.drift_check.rules import ALL_RULES
+from tools.drift_check.rules import CHECKS
 from tools.drift_check.rules.base import Rule
 from tools.drift_check.suppress import apply_suppressions
 
@@ -38,27 +36,22 @@ FACTS_VERSION = code_version(
 
 
 def build_project(
-    root: Path,
-    registry_path: Path | None,
-    selected: list[str] | None = None,
-    paths: list[str] | None = None,
+    repo: Repository, selected: list[str] | None = None, paths: list[str] | None = None
 ) -> Project:
     """The project a check reads; `paths` are the repository's files when already listed."""
-    root = root.resolve()
-    if not root.is_dir():
-        raise FleetError(f"--root {root}: not a directory")
-    config = load_config(root)
-    registry_file = _registry_file(root, registry_path, config)
+    root, config, registry_file = repo.root, repo.config, repo.registry_path
     registry, registry_lines = load_registry_located(registry_file)
     # Every finding depends on these two: a change to either checks every file again.
-    inputs.note_wide(str(root / "pyproject.toml"))
+    pyproject = str(root / "pyproject.toml")
+    if inputs.is_file(pyproject):
+        inputs.note_wide(pyproject)
     inputs.note_wide(str(registry_file))
     relative_registry = _relative(root, registry_file)
     exclude = GlobSet(
         (
             *DEFAULT_EXCLUDE,
             relative_registry,
-            _relative(root, schema_path(registry_file)),
+            _relative(root, repo.schema_path),
             *config.exclude,
         )
     )
@@ -79,7 +72,7 @@ def build_project(
     )
 
 
-def run_rules(project: Project, rules: tuple[Rule, ...] = ALL_RULES) -> list[Finding]:
+def run_rules(project: Project, rules: tuple[Rule, ...] = CHECKS) -> list[Finding]:
     findings = [finding for rule in rules for finding in rule.check(project)]
     sources = list(project.scanned())
     # Registry-wide rules report in files outside a selection too: their suppressions apply.
@@ -94,18 +87,15 @@ def run_rules(project: Project, rules: tuple[Rule, ...] = ALL_RULES) -> list[Fin
 
 
 def check(
-    root: Path,
-    registry_path: Path | None,
-    selected: list[str] | None = None,
-    paths: list[str] | None = None,
+    repo: Repository, selected: list[str] | None = None, paths: list[str] | None = None
 ) -> CheckResult:
-    """Every rule over the repository at `root`; facts of unchanged files come from the cache."""
+    """Every rule over the repository; facts of unchanged files come from the cache."""
     # A check builds many small objects and no reference cycles worth collecting: the cyclic
     # collector's full passes over them cost a sixth of a large check, so it pauses meanwhile.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        project = build_project(root, registry_path, selected, paths)
+        project = build_project(repo, selected, paths)
         with facts_store(project.root, FACTS_VERSION):
             findings = run_rules(project)
     finally:
@@ -117,14 +107,6 @@ def check(
         skipped_files=dict(sorted(project.files.skipped.items())),
         selection=project.selected,
     )
-
-
-def _registry_file(root: Path, given: Path | None, config: CheckConfig) -> Path:
-    if given is not None:
-        return given if given.is_absolute() else Path.cwd() / given
-    if config.registry is not None:
-        return root / config.registry
-    return find_registry(root)
 
 
 def _relative(root: Path, path: Path) -> str:

@@ -11,7 +11,7 @@ from functools import cached_property
 from pathlib import Path
 
 from tools.core import inputs
-from tools.core.git import GitUnavailable, Pending, list_work_tree, work_tree_paths
+from tools.core.git import GitError, Pending, list_work_tree, work_tree_paths
 from tools.core.globs import GlobSet
 from tools.drift_check.source import SourceFile
 
@@ -40,7 +40,7 @@ class Listing:
         self._root = root
         try:
             self._pending: Pending | None = list_work_tree(root)
-        except GitUnavailable:
+        except GitError:
             self._pending = None
 
     @cached_property
@@ -48,7 +48,7 @@ class Listing:
         if self._pending is not None:
             try:
                 return work_tree_paths(self._pending.output())
-            except GitUnavailable:
+            except GitError:
                 pass
         return _walk(self._root)
 

@@ -5,9 +5,6 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Literal
-
-Severity = Literal["error", "warning"]
 
 
 @dataclass(frozen=True)
@@ -23,13 +20,14 @@ class Edit:
 
 @dataclass(frozen=True)
 class Finding:
+    """Drift: every finding is an error, and any finding fails the check."""
+
     code: str
     path: str
     line: int
     col: int
     message: str
     hint: str = ""
-    severity: Severity = "error"
     fix: Edit | None = None
 
     @property
@@ -50,11 +48,3 @@ class CheckResult:
     def skipped(self) -> Counter[str]:
         """How many files were skipped, by why."""
         return Counter(self.skipped_files.values())
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for f in self.findings if f.severity == "error")
-
-    @property
-    def warnings(self) -> int:
-        return sum(1 for f in self.findings if f.severity == "warning")

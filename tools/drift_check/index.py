@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -35,7 +35,6 @@ class Retired:
 @dataclass
 class RegistryIndex:
     registry: Registry
-    _cache: dict[str, object] = field(default_factory=dict)
 
     @cached_property
     def app_by_label(self) -> dict[str, App]:

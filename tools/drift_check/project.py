@@ -9,7 +9,7 @@ from functools import cached_property
 from pathlib import Path
 
 from tools.core import inputs
-from tools.core.config import CheckConfig
+from tools.core.config import ProjectConfig
 from tools.core.registry.model import Registry
 from tools.core.yaml_lines import LocatedYaml
 from tools.drift_check.files import TextFiles
@@ -23,7 +23,7 @@ class Project:
     registry: Registry
     registry_path: str  # relative to root
     registry_lines: LocatedYaml
-    config: CheckConfig
+    config: ProjectConfig
     files: TextFiles
     # Files named on the command line (as pre-commit passes them); None checks every file.
     selected: frozenset[str] | None = None

@@ -28,9 +28,8 @@ VERSION = cache.code_version(__file__, extra=sys.version)
 CODE_PACKAGES = frozenset({"tools", "pydantic", "pydantic_core", "yaml"})
 
 
-def key(root: Path, registry_path: Path | None, selected: list[str] | None) -> str:
-    registry = str(registry_path.absolute()) if registry_path is not None else None
-    return json.dumps([str(root), registry, sorted(selected) if selected else None])
+def key(root: Path, registry_path: Path, selected: list[str] | None) -> str:
+    return json.dumps([str(root), str(registry_path), sorted(selected) if selected else None])
 
 
 def listing_digest(paths: list[str]) -> str:
@@ -122,7 +121,6 @@ def _encode(result: CheckResult) -> dict[str, Any]:
                 f.col,
                 f.message,
                 f.hint,
-                f.severity,
                 None
                 if f.fix is None
                 else [f.fix.path, f.fix.line, f.fix.col, f.fix.old, f.fix.new],
@@ -134,18 +132,14 @@ def _encode(result: CheckResult) -> dict[str, Any]:
 
 def _decode(data: dict[str, Any]) -> CheckResult:
     findings = []
-    for code, path, line, col, message, hint, severity, fix in data["findings"]:
-        if severity not in ("error", "warning"):
-            raise ValueError(f"unknown severity {severity!r}")
+    for code, path, line, col, message, hint, fix in data["findings"]:
         edit = (
             None
             if fix is None
             else Edit(str(fix[0]), int(fix[1]), int(fix[2]), str(fix[3]), str(fix[4]))
         )
         findings.append(
-            Finding(
-                str(code), str(path), int(line), int(col), str(message), str(hint), severity, edit
-            )
+            Finding(str(code), str(path), int(line), int(col), str(message), str(hint), edit)
         )
     skipped = {str(path): str(kind) for path, kind in data["skipped"].items()}
     return CheckResult(findings=findings, files=int(data["files"]), skipped_files=skipped)

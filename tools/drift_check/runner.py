@@ -12,20 +12,18 @@ import time
 from pathlib import Path
 
 from tools.core import cache, inputs
-from tools.core.errors import FleetError
+from tools.core.repository import Repository
 from tools.drift_check import result_cache
 from tools.drift_check.files import Listing
 from tools.drift_check.findings import CheckResult
 
 
-def check(root: Path, registry_path: Path | None, selected: list[str] | None = None) -> CheckResult:
-    root = root.resolve()
-    if not root.is_dir():
-        raise FleetError(f"--root {root}: not a directory")
+def check(repo: Repository, selected: list[str] | None = None) -> CheckResult:
+    root = repo.root
     listing = Listing(root)  # git lists the files while the kept result is verified
 
     from_cache = cache.folder() is not None
-    key = result_cache.key(root, registry_path, selected)
+    key = result_cache.key(root, repo.registry_path, selected)
     kept = result_cache.load(key) if from_cache else None
     if kept is not None:
         now = time.time_ns()
@@ -40,21 +38,20 @@ def check(root: Path, registry_path: Path | None, selected: list[str] | None = N
                 return kept.result
             changed = _relative(root, changes.files)
             if selected is None and changed is not None:
-                return _update(root, registry_path, key, kept, changed, listing=listing, now=now)
+                return _update(repo, key, kept, changed, listing=listing, now=now)
 
     from tools.drift_check import engine
 
     if not from_cache:
-        return engine.check(root, registry_path, selected, listing.paths)
+        return engine.check(repo, selected, listing.paths)
     with inputs.recording() as recorded:
-        result = engine.check(root, registry_path, selected, listing.paths)
+        result = engine.check(repo, selected, listing.paths)
     result_cache.keep(key, listing.paths, recorded, result)
     return result
 
 
 def _update(
-    root: Path,
-    registry_path: Path | None,
+    repo: Repository,
     key: str,
     kept: result_cache.Kept,
     changed: list[str],
@@ -66,7 +63,7 @@ def _update(
     from tools.drift_check import engine
 
     with inputs.recording() as recorded:
-        partial = engine.check(root, registry_path, changed, listing.paths)
+        partial = engine.check(repo, changed, listing.paths)
     if partial.selection is None:  # the registry or an app changed: that was every file
         result_cache.keep(key, listing.paths, recorded, partial)
         return partial

@@ -1,15 +1,17 @@
-"""The whole flow on one target: check -> changed (since deployed) -> deploy -> smoke -> status."""
+"""The main job on one target: check -> changed (since deployed) -> deploy -> smoke -> status.
+
+The stages share one desired state: the registry at the head commit.
+"""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from tools.core.registry.model import App, Registry
+from tools.core.repository import Repository, Revision
 from tools.drift_check.runner import check
-from tools.fleet.options import Repository
 from tools.release.deploy import deploy_apps
 from tools.release.since_deployed import plan_since_deployed
 from tools.release.smoke import Connect, Progress, smoke_on_target
@@ -29,20 +31,16 @@ class StageResult:
 @dataclass
 class Pipeline:
     repo: Repository
+    desired: Revision
     target: Target
     connect: Connect
-    head: str
     echo: Callable[[str], None]
     progress: Progress | None = None
     planned: list[App] = field(default_factory=list)
 
     @property
-    def root(self) -> Path:
-        return self.repo.root
-
-    @property
     def registry(self) -> Registry:
-        return self.repo.registry
+        return self.desired.registry
 
     def run(self) -> list[StageResult]:
         stages = [
@@ -61,21 +59,15 @@ class Pipeline:
             self.echo(f"   {'ok' if ok else 'FAILED'}: {summary}")
         return results
 
-    @property
-    def _relative(self) -> str:
-        return self.repo.relative_registry
-
     def check(self) -> tuple[bool, str]:
-        result = check(self.root, self.repo.registry_path)
+        result = check(self.repo)
         for f in result.findings:
             self.echo(f"   {f.path}:{f.line}:{f.col}: {f.code} {f.message}")
-        return result.errors == 0, f"{len(result.findings)} problems in {result.files} files"
+        return not result.findings, f"{len(result.findings)} problems in {result.files} files"
 
     def changed(self) -> tuple[bool, str]:
-        selection = plan_since_deployed(
-            self.root, self._relative, self.registry, self.target, self.head
-        )
-        self.planned = [self.registry.apps[a.key] for a in selection.apps]
+        selection = plan_since_deployed(self.repo, self.desired, self.target)
+        self.planned = selection.selected()
         for app in selection.apps:
             self.echo(f"   {app.name}: {app.reasons[0]}")
         return True, f"{len(selection.apps)} of {len(self.registry.apps)} apps to deploy"
@@ -83,12 +75,13 @@ class Pipeline:
     def deploy(self) -> tuple[bool, str]:
         if not self.planned:
             return True, "nothing changed: nothing deployed"
+        head = self.desired.commit
         run = deploy_apps(
             self.target,
             self.registry,
             self.planned,
-            commit=self.head,
-            tag=modal_tag(self.head[:12]),
+            commit=head,
+            tag=modal_tag(head[:12]),
             jobs=4,
             fail_fast=False,
             echo=lambda line: self.echo(f"   {line}"),
@@ -110,8 +103,14 @@ class Pipeline:
         return passed == len(results), summary
 
     def status(self) -> tuple[bool, str]:
-        statuses = fleet_status(self.root, self._relative, self.registry, self.target, self.head)
-        for entry in statuses:
-            self.echo(f"   {entry.app:<20} {entry.status:<10} {entry.version or ''}")
-        synced = sum(s.status == "Synced" for s in statuses)
-        return synced == len(statuses), f"{synced} of {len(statuses)} apps Synced"
+        status = fleet_status(self.repo, self.desired, self.target)
+        for entry in status.apps:
+            version = entry.version or ""
+            self.echo(f"   {entry.app:<20} {entry.sync:<10} {entry.health:<12} {version}")
+        for orphan in status.orphaned:
+            self.echo(f"   {orphan.name:<20} orphaned: not in the registry")
+        healthy = sum(s.ok for s in status.apps)
+        summary = f"{healthy} of {len(status.apps)} apps Synced and Healthy"
+        if status.orphaned:
+            summary += f", {len(status.orphaned)} orphaned"
+        return status.ok, summary

@@ -15,7 +15,8 @@ from typing import Any
 from tools.core import git
 from tools.core.errors import FleetError
 from tools.core.globs import GlobSet
-from tools.core.registry.model import Registry
+from tools.core.registry.model import App, Registry
+from tools.core.repository import Repository, Revision
 from tools.release.dependencies import DependencyIndex
 
 
@@ -34,6 +35,10 @@ class ChangePlan:
     apps: tuple[AppChange, ...]
     removed: tuple[str, ...]
     all: bool
+    registry: Registry  # the registry at `head`: what the selected apps deploy as
+
+    def selected(self) -> list[App]:
+        return [self.registry.apps[change.key] for change in self.apps]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -71,15 +76,12 @@ class CommitTree:
         return {}
 
 
-def plan(root: Path, registry_path: str, base: str, head: str) -> ChangePlan:
-    """The change plan from `base` to `head` (commits), with the registry at `registry_path`."""
-    from tools.core.registry.load import parse_registry
-
+def plan(repo: Repository, base: str, head: str | Revision) -> ChangePlan:
+    """The change plan from `base` to `head` (commits, or the head's desired state)."""
+    revision = head if isinstance(head, Revision) else repo.revision(head)
+    root, registry_path, registry = repo.root, repo.relative_registry, revision.registry
+    head = revision.commit
     tree = CommitTree(root, head)
-    texts = tree.read([registry_path])
-    if registry_path not in texts:
-        raise FleetError(f"{registry_path} does not exist at {head[:12]}")
-    registry = parse_registry(texts[registry_path], f"{registry_path}@{head[:12]}")
     changes = git.changed_files(root, base, head)
     paths = sorted({p for _, path, old_path in changes for p in (path, old_path) if p})
     old: Registry | None = registry
@@ -125,6 +127,7 @@ def plan(root: Path, registry_path: str, base: str, head: str) -> ChangePlan:
         apps=selected,
         removed=tuple(removed),
         all=bool(selected) and len(selected) == len(registry.apps) - len(gone),
+        registry=registry,
     )
 
 

@@ -43,7 +43,7 @@ def resolve_commit(root: Path, ref: str, what: str) -> str:
         for step in (*DEEPEN_STEPS, None):
             try:
                 git.deepen(root, step)
-            except git.GitUnavailable as error:
+            except git.GitError as error:
                 raise FleetError(
                     f"{what} {ref!r} is not in this shallow clone and fetching more "
                     f"history failed: {error}"

@@ -15,6 +15,7 @@ from typing import Any
 
 from tools.core import git
 from tools.core.registry.model import App, Registry
+from tools.core.repository import Repository, Revision
 from tools.release.changed import plan
 from tools.release.deploy import deploy_apps
 from tools.release.ranges import previous_tag
@@ -99,37 +100,30 @@ class ReleaseReport:
 
 
 def release_apps(
-    root: Path, registry_path: str, registry: Registry, tag: ReleaseTag, commit: str
-) -> tuple[list[App], str | None]:
-    """The apps a tag releases, and the previous tag of its line."""
-    previous = previous_tag(root, tag.text, commit)
+    repo: Repository, tag: ReleaseTag, desired: Revision, previous: str | None
+) -> list[App]:
+    """The apps a tag releases: its app, or the fleet's apps changed since `previous`, the
+    previous tag of its line (every app when there is none)."""
+    registry = desired.registry
     if tag.app is not None:
-        return [registry.apps[tag.app]], previous
-    if previous is None:
-        return list(registry.apps.values()), None
-    base = git.resolve(root, previous)
-    selected = plan(root, registry_path, base or commit, commit).apps if base else ()
-    return [registry.apps[a.key] for a in selected], previous
+        return [registry.apps[tag.app]]
+    base = git.resolve(repo.root, previous) if previous is not None else None
+    return plan(repo, base, desired).selected() if base else list(registry.apps.values())
 
 
 @dataclass(frozen=True)
 class Releaser:
-    """Where a release goes and how it reports: the repository, its registry, a target."""
+    """Where a release goes and how it reports: the repository, a target, endpoint callers."""
 
-    root: Path
-    registry_path: str
-    registry: Registry
+    repo: Repository
     target: Target
     connect: Connect
     echo: Callable[[str], None]
 
-    @property
-    def env(self) -> str:
-        return self.target.env
-
-    def run(self, tag: ReleaseTag, commit: str) -> ReleaseReport:
-        registry = self.registry
-        apps, previous = release_apps(self.root, self.registry_path, registry, tag, commit)
+    def run(self, tag: ReleaseTag, desired: Revision) -> ReleaseReport:
+        registry, commit = desired.registry, desired.commit
+        previous = previous_tag(self.repo.root, tag.text, commit)
+        apps = release_apps(self.repo, tag, desired, previous)
         before = {live.name: live for live in self.target.live(registry)}
         run = deploy_apps(
             self.target,
@@ -143,35 +137,39 @@ class Releaser:
         )
         releases = [AppRelease(a.name, r) for a, r in zip(apps, run.results, strict=True)]
         live = [a for a, r in zip(apps, releases, strict=True) if r.deploy.outcome != "failed"]
-        smoke = self._smoke(live)
+        smoke = self._smoke(registry, live)
         for app, entry in zip(apps, releases, strict=True):
-            entry.notes = release_notes(self.root, previous, commit, app)
+            entry.notes = release_notes(self.repo.root, previous, commit, app)
             entry.smoke = [r for r in smoke if r.app == app.name]
             if entry.deploy.outcome == "failed":
                 entry.outcome = "deploy-failed"
             elif any(r.status != "ok" for r in entry.smoke):
-                self._roll_back(app, entry, before.get(app.name))
-        return ReleaseReport(tag.text, commit, previous, self.target.name, self.env, releases)
+                self._roll_back(registry, app, entry, before.get(app.name))
+        return ReleaseReport(
+            tag.text, commit, previous, self.target.name, self.target.env, releases
+        )
 
-    def _smoke(self, apps: list[App]) -> list[SmokeResult]:
-        return smoke_on_target(self.registry, self.target, apps, self.connect)
+    def _smoke(self, registry: Registry, apps: list[App]) -> list[SmokeResult]:
+        return smoke_on_target(registry, self.target, apps, self.connect)
 
-    def _roll_back(self, app: App, entry: AppRelease, was: LiveApp | None) -> None:
+    def _roll_back(
+        self, registry: Registry, app: App, entry: AppRelease, was: LiveApp | None
+    ) -> None:
         def log(line: str) -> None:
             self.echo(f"[{app.key}] {line}")
 
         if was is None or was.state != "deployed" or not was.version:
-            self.target.stop(self.registry, app, log)
+            self.target.stop(registry, app, log)
             entry.outcome = "stopped"
             log("smoke tests failed and no earlier version was live: stopped")
             return
         log(f"smoke tests failed: rolling back to {was.version}")
-        result = self.target.rollback(self.registry, app, was.version, log)
+        result = self.target.rollback(registry, app, was.version, log)
         entry.rolled_back_to = was.version
         if result.outcome == "failed":
             entry.outcome = "rollback-failed"
             return
-        entry.rollback_smoke = self._smoke([app])
+        entry.rollback_smoke = self._smoke(registry, [app])
         ok = all(r.status == "ok" for r in entry.rollback_smoke)
         entry.outcome = "rolled-back" if ok else "rollback-failed"
 

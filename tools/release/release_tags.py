@@ -30,14 +30,21 @@ class ReleaseTag:
     app: str | None  # the app's registry key for an app release; None for the fleet
 
 
-def parse_tag(text: str, registry: Registry) -> ReleaseTag:
+def tag_name(text: str) -> str:
+    """The tag's name (without `refs/tags/`) once it matches the grammar; else a FleetError."""
     text = text.removeprefix("refs/tags/")
-    match = APP_TAG.fullmatch(text)
-    if match is not None:
-        app = registry.find_app(match["app"]) or registry.find_app(f"apps/{match['app']}")
-        if app is None:
-            raise FleetError(f"tag {text!r}: no app {match['app']!r} in the registry")
-        return ReleaseTag(text, app.key)
-    if FLEET_TAG.fullmatch(text):
-        return ReleaseTag(text, None)
+    if APP_TAG.fullmatch(text) or FLEET_TAG.fullmatch(text):
+        return text
     raise FleetError(f"tag {text!r} is not a release tag; the grammar is {GRAMMAR}")
+
+
+def parse_tag(text: str, registry: Registry) -> ReleaseTag:
+    """The tag and what it releases, by the registry at the tagged commit."""
+    text = tag_name(text)
+    match = APP_TAG.fullmatch(text)
+    if match is None:
+        return ReleaseTag(text, None)
+    app = registry.find_app(match["app"]) or registry.find_app(f"apps/{match['app']}")
+    if app is None:
+        raise FleetError(f"tag {text!r}: no app {match['app']!r} in the registry")
+    return ReleaseTag(text, app.key)

@@ -10,8 +10,8 @@ from pydantic_core import ErrorDetails
 
 from tools.core import inputs
 from tools.core.errors import FleetError, Problem
-from tools.core.registry.locate import display_path
 from tools.core.registry.model import Registry, semantic_problems
+from tools.core.repository import display_path
 from tools.core.yaml_lines import LocatedYaml, load_yaml
 
 _PLAIN_KEY = re.compile(r"^[A-Za-z0-9_-]+$")

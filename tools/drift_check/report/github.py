@@ -1,18 +1,15 @@
 """Findings as GitHub workflow commands (annotations), and the Markdown step summary.
 
-GitHub shows at most 10 annotations of each severity per step; the rest are counted in one
-notice and listed in full in the step summary.
+GitHub shows at most 10 error annotations per step; the rest are counted in one notice and
+listed in full in the step summary.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-
 from tools.drift_check.findings import CheckResult
 from tools.drift_check.report.text import summary
 
-MAX_PER_SEVERITY = 10
-_COMMAND = {"error": "error", "warning": "warning"}
+MAX_ANNOTATIONS = 10
 
 
 def _escape_data(text: str) -> str:
@@ -25,17 +22,14 @@ def _escape_property(text: str) -> str:
 
 def render(result: CheckResult) -> str:
     lines = []
-    shown: Counter[str] = Counter()
-    for finding in result.findings:
-        if shown[finding.severity] == MAX_PER_SEVERITY:
-            continue
-        shown[finding.severity] += 1
+    shown = result.findings[:MAX_ANNOTATIONS]
+    for finding in shown:
         message = f"{finding.message} ({finding.hint})" if finding.hint else finding.message
         lines.append(
-            f"::{_COMMAND[finding.severity]} file={_escape_property(finding.path)},"
+            f"::error file={_escape_property(finding.path)},"
             f"line={finding.line},col={finding.col},title={finding.code}::{_escape_data(message)}"
         )
-    hidden = len(result.findings) - sum(shown.values())
+    hidden = len(result.findings) - len(shown)
     if hidden:
         lines.append(f"::notice::{hidden} more problems are listed in the step summary")
     lines.append(summary(result))

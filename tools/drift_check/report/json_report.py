@@ -1,11 +1,11 @@
 """Findings for programs: a stable JSON document.
 
-    {"version": 1,
-     "summary": {"files": int, "skipped": {kind: int}, "errors": int, "warnings": int},
-     "findings": [{"code", "rule", "severity", "path", "line", "col", "message", "hint",
-                   "fixable"}]}
+    {"version": 2,
+     "summary": {"files": int, "skipped": {kind: int}, "findings": int},
+     "findings": [{"code", "rule", "path", "line", "col", "message", "hint", "fixable"}]}
 
-Findings are sorted by path, line, column, code and message; fields are only ever added.
+Every finding is an error. Findings are sorted by path, line, column, code and message;
+within a version, fields are only ever added (version 1 had severities, never used).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 from tools.drift_check.findings import CheckResult
 from tools.drift_check.rules import RULES_BY_CODE
 
-VERSION = 1
+VERSION = 2
 
 
 def document(result: CheckResult) -> dict[str, Any]:
@@ -25,14 +25,12 @@ def document(result: CheckResult) -> dict[str, Any]:
         "summary": {
             "files": result.files,
             "skipped": dict(sorted(result.skipped.items())),
-            "errors": result.errors,
-            "warnings": result.warnings,
+            "findings": len(result.findings),
         },
         "findings": [
             {
                 "code": f.code,
                 "rule": RULES_BY_CODE[f.code].name,
-                "severity": f.severity,
                 "path": f.path,
                 "line": f.line,
                 "col": f.col,

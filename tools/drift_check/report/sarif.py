@@ -43,7 +43,7 @@ def document(result: CheckResult) -> dict[str, Any]:
                     {
                         "ruleId": f.code,
                         "ruleIndex": index[f.code],
-                        "level": f.severity,
+                        "level": "error",
                         "message": {"text": f"{f.message}. {f.hint}" if f.hint else f.message},
                         "locations": [
                             {

@@ -6,7 +6,7 @@ from itertools import groupby
 
 from tools.drift_check.findings import CheckResult
 
-_BOLD, _RED, _YELLOW, _DIM, _RESET = "\033[1m", "\033[31m", "\033[33m", "\033[2m", "\033[0m"
+_BOLD, _RED, _DIM, _RESET = "\033[1m", "\033[31m", "\033[2m", "\033[0m"
 
 
 def render(result: CheckResult, *, colour: bool = False) -> str:
@@ -18,10 +18,9 @@ def render(result: CheckResult, *, colour: bool = False) -> str:
     lines: list[str] = []
     for path, group in groupby(result.findings, key=lambda f: f.path):
         for finding in group:
-            shade = _RED if finding.severity == "error" else _YELLOW
             lines.append(
                 f"{paint(_BOLD, path)}:{finding.line}:{finding.col}: "
-                f"{paint(shade, finding.code)} {finding.message}"
+                f"{paint(_RED, finding.code)} {finding.message}"
             )
             if finding.hint:
                 lines.append(paint(_DIM, f"  hint: {finding.hint}"))
@@ -39,11 +38,8 @@ def summary(result: CheckResult) -> str:
     checked = f"{_plural(result.files, 'file')} checked{skipped_text}"
     if not result.findings:
         return f"No problems found: {checked}."
-    counts = _plural(result.errors, "error")
-    if result.warnings:
-        counts += f", {_plural(result.warnings, 'warning')}"
     files = _plural(len({f.path for f in result.findings}), "file")
-    return f"Found {_plural(len(result.findings), 'problem')} ({counts}) in {files}: {checked}."
+    return f"Found {_plural(len(result.findings), 'problem')} in {files}: {checked}."
 
 
 def _plural(count: int, noun: str) -> str:

@@ -1,8 +1,9 @@
-"""The rule catalogue: one module per rule, each with a stable code."""
+"""The rule catalogue: one module per rule, each with a stable code. FL010 has no check of its
+own: suppressions are applied after every other rule ran (`tools.drift_check.suppress`)."""
 
 from __future__ import annotations
 
-from tools.drift_check.rules.base import Rule
+from tools.drift_check.rules.base import Rule, RuleInfo
 from tools.drift_check.rules.fl001_server_timeout import ServerTimeout
 from tools.drift_check.rules.fl002_client_timeout_map import ClientTimeoutMap
 from tools.drift_check.rules.fl003_retired_reference import RetiredReference
@@ -15,7 +16,7 @@ from tools.drift_check.rules.fl009_modal_limits import ModalLimits
 from tools.drift_check.rules.fl010_unused_suppression import UnusedSuppression
 from tools.drift_check.rules.fl011_generated_file import GeneratedFile
 
-ALL_RULES: tuple[Rule, ...] = (
+CHECKS: tuple[Rule, ...] = (
     ServerTimeout(),
     ClientTimeoutMap(),
     RetiredReference(),
@@ -25,7 +26,9 @@ ALL_RULES: tuple[Rule, ...] = (
     WorkflowDeploy(),
     Docs(),
     ModalLimits(),
-    UnusedSuppression(),
     GeneratedFile(),
 )
-RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in ALL_RULES}
+ALL_RULES: tuple[RuleInfo, ...] = tuple(
+    sorted((*CHECKS, UnusedSuppression()), key=lambda rule: rule.code)
+)
+RULES_BY_CODE: dict[str, RuleInfo] = {rule.code: rule for rule in ALL_RULES}

@@ -17,22 +17,13 @@ Use instead
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
-
 from tools.drift_check.suppress import UNUSED_CODE
 
-if TYPE_CHECKING:
-    from tools.drift_check.findings import Finding
-    from tools.drift_check.project import Project
 
-
+# Documentation only: `apply_suppressions` reports these, as only it knows which suppressions
+# were used.
 class UnusedSuppression:
     code = UNUSED_CODE
     name = "unused-suppression"
     summary = "An inline suppression comment suppresses nothing."
     documentation = __doc__ or ""
-
-    def check(self, project: Project) -> Iterator[Finding]:
-        # Reported by apply_suppressions, which alone knows which suppressions were used.
-        return iter(())

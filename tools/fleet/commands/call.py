@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from tools.core.errors import EXIT_FINDINGS, FleetError
-from tools.fleet.options import EnvOption, RegistryOption, open_registry
+from tools.fleet.options import EnvOption, RegistryOption, RootOption, repository
 
 
 def call(
@@ -27,16 +28,17 @@ def call(
         typer.Option("--url", help="Call this base URL instead of the registry's (e.g. local)."),
     ] = None,
     registry: RegistryOption = None,
+    root: RootOption = None,
     env: EnvOption = None,
 ) -> None:
     """POST to ENDPOINT with its client timeout, following Modal's 303s; 408s and client
     timeouts are told apart. Credentials for proxy auth come from MODAL_KEY and MODAL_SECRET."""
     from tools.client import EndpointError, FleetClient, UnknownEndpoint
 
-    loaded, _ = open_registry(registry)
+    loaded = repository(root, registry).registry
     body = _body(data)
     try:
-        with FleetClient(loaded, env=env, base_url=url) as client:
+        with FleetClient(loaded, env=env, base_url=url, environ=os.environ) as client:
             answer = client.call(endpoint, body)
     except UnknownEndpoint as error:
         raise FleetError(str(error)) from None

@@ -13,9 +13,10 @@ import typer
 
 from tools.core.errors import EXIT_FINDINGS, FleetError
 from tools.fleet import environment
-from tools.fleet.options import RegistryOption
+from tools.fleet.options import RegistryOption, RootOption, repository
 
 if TYPE_CHECKING:
+    from tools.core.repository import Repository
     from tools.drift_check.findings import CheckResult
 
 
@@ -32,10 +33,7 @@ def check(
         typer.Argument(help="Files to check (as pre-commit passes them). Default: all."),
     ] = None,
     registry: RegistryOption = None,
-    root: Annotated[
-        Path | None,
-        typer.Option("--root", help="Repository root. Default: the registry's repository."),
-    ] = None,
+    root: RootOption = None,
     output_format: Annotated[
         OutputFormat, typer.Option("--format", help="Output format.")
     ] = OutputFormat.text,
@@ -58,7 +56,7 @@ def check(
     $XDG_CACHE_HOME/fleet (FLEET_CACHE_DIR moves it; --no-cache or FLEET_NO_CACHE=1 turns it
     off).
 
-    Exit codes: 0 clean, 1 findings of error severity, 2 usage or configuration error.
+    Exit codes: 0 clean, 1 findings, 2 usage or configuration error.
     """
     if list_rules or explain is not None:
         _catalogue(explain)
@@ -68,13 +66,13 @@ def check(
     from tools.drift_check.runner import check as run_check
 
     with cache.turned_off() if no_cache else nullcontext():
-        repository = _root(root, registry)
+        repo = repository(root, registry)
         selected = [str(p) for p in paths] if paths else None
-        result = run_check(repository, registry, selected)
+        result = run_check(repo, selected)
         if fix or diff:
-            result = _fix(repository, registry, selected, result, write=fix and not diff)
+            result = _fix(repo, selected, result, write=fix and not diff)
     _report(result, output_format)
-    if result.errors:
+    if result.findings:
         raise typer.Exit(EXIT_FINDINGS)
 
 
@@ -92,16 +90,12 @@ def _catalogue(explain: str | None) -> None:
 
 
 def _fix(
-    root: Path,
-    registry: Path | None,
-    selected: list[str] | None,
-    result: CheckResult,
-    *,
-    write: bool,
+    repo: Repository, selected: list[str] | None, result: CheckResult, *, write: bool
 ) -> CheckResult:
     from tools.drift_check.fix import plan_fixes, unified_diff, write_fixes
     from tools.drift_check.runner import check as run_check
 
+    root = repo.root
     fixes = plan_fixes(root, result.findings)
     if not write:
         sys.stdout.write(unified_diff(fixes))
@@ -111,7 +105,7 @@ def _fix(
     write_fixes(root, fixes)
     count = sum(f.edits for f in fixes)
     typer.echo(f"Fixed {count} problem{'s' * (count != 1)} in {len(fixes)} files.", err=True)
-    return run_check(root, registry, selected)
+    return run_check(repo, selected)
 
 
 def _root(root: Path | None, registry: Path | None) -> Path:

@@ -2,30 +2,28 @@
 
 from __future__ import annotations
 
-import enum
 import json
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from tools.core.errors import EXIT_FINDINGS, FleetError
-from tools.fleet.options import EnvOption, RegistryOption
+from tools.fleet.options import (
+    EnvOption,
+    RegistryOption,
+    RootOption,
+    TargetKind,
+    TargetOption,
+    build_target,
+    find_apps,
+    plan_range,
+    repository,
+)
 
 if TYPE_CHECKING:
-    from tools.core.registry.model import App, Registry
-    from tools.fleet.options import Repository
-
-
-class TargetChoice(enum.StrEnum):
-    local = "local"
-    modal = "modal"
-
-
-TargetOption = Annotated[
-    TargetChoice, typer.Option("--target", "-t", help="Where to deploy: local or modal.")
-]
+    from tools.core.registry.model import App
+    from tools.core.repository import Repository, Revision
 
 
 def deploy(
@@ -42,7 +40,7 @@ def deploy(
     github: Annotated[
         bool, typer.Option("--github", help="With --changed: range from the GitHub event.")
     ] = False,
-    target: TargetOption = TargetChoice.local,
+    target: TargetOption = TargetKind.local,
     env: EnvOption = None,
     tag: Annotated[
         str | None, typer.Option("--tag", help="Deploy tag (default: the commit).")
@@ -56,29 +54,23 @@ def deploy(
         Path | None, typer.Option("--results", help="Write the results as JSON to this file.")
     ] = None,
     registry: RegistryOption = None,
+    root: RootOption = None,
 ) -> None:
-    """Deploy the named apps (or all, or the changed ones) to a target, in parallel."""
-    from tools.fleet.options import open_repository
+    """Deploy the named apps (or all, or the changed ones) at a commit, in parallel: the apps,
+    their URLs and their checks are the registry's at that commit."""
     from tools.release.deploy import deploy_apps
-    from tools.release.ranges import resolve_commit
     from tools.release.tags import modal_tag
 
-    repo = open_repository(registry)
-    loaded, root = repo.registry, repo.root
     if sum((bool(apps), all_apps, changed)) != 1:
         raise FleetError(
             "name what to deploy: APP..., --all, or --changed (nothing deploys by default)"
         )
-    if changed:
-        chosen, commit = _changed(repo, base, head, github=github)
-    else:
-        commit = resolve_commit(root, head, "--head")
-        chosen = (
-            list(loaded.apps.values()) if all_apps else [_app(loaded, ref) for ref in apps or []]
-        )
-    env_name, runner = repo.target(target.value, env)
+    repo = repository(root, registry)
+    desired, chosen = _selection(repo, apps or [], all_apps, base, head, github=github)
+    runner = build_target(repo, desired.registry, target, env)
+    commit = desired.commit
     deploy_tag = modal_tag(tag or commit[:12])
-    where = f"{target.value}/{env_name}"
+    where = f"{runner.name}/{runner.env}"
     typer.echo(f"deploying {len(chosen)} app(s) at {commit[:12]} to {where} as {deploy_tag}")
     if dry_run or not chosen:
         for app in chosen:
@@ -86,7 +78,7 @@ def deploy(
         return
     run = deploy_apps(
         runner,
-        loaded,
+        desired.registry,
         chosen,
         commit=commit,
         tag=deploy_tag,
@@ -100,9 +92,11 @@ def deploy(
             f"  {result.app:<20} {result.outcome:<10} {result.version or '':<5} {result.detail}"
         )
     if results is not None:
+        from tools.core.fs import write_text_atomic
+
         document = {
-            "target": target.value,
-            "env": env_name,
+            "target": runner.name,
+            "env": runner.env,
             "commit": commit,
             "tag": deploy_tag,
             "results": [
@@ -116,30 +110,27 @@ def deploy(
                 for r in run.results
             ],
         }
-        results.write_text(json.dumps(document, indent=2) + "\n")
+        write_text_atomic(results, json.dumps(document, indent=2) + "\n")
     if run.failed:
         raise typer.Exit(EXIT_FINDINGS)
 
 
-def _app(registry: Registry, ref: str) -> App:
-    found = registry.find_app(ref)
-    if found is None:
-        raise FleetError(f"unknown app {ref!r} (known: {', '.join(registry.apps)})")
-    return found
+def _selection(
+    repo: Repository,
+    names: list[str],
+    all_apps: bool,
+    base: str | None,
+    head: str,
+    *,
+    github: bool,
+) -> tuple[Revision, list[App]]:
+    """The desired state to deploy, and its apps that the command selects."""
+    from tools.core.repository import Revision
+    from tools.release.ranges import resolve_commit
 
-
-def _changed(
-    repo: Repository, base: str | None, head: str, *, github: bool
-) -> tuple[list[App], str]:
-    from tools.release.changed import plan
-    from tools.release.ranges import explicit_range, github_range
-
-    root = repo.root
-    if github:
-        commits = github_range(root, os.environ)
-    elif base is not None:
-        commits = explicit_range(root, base, head)
-    else:
-        raise FleetError("--changed needs --base REF or --github")
-    selection = plan(root, repo.relative_registry, commits.base, commits.head)
-    return [repo.registry.apps[a.key] for a in selection.apps], commits.head
+    if names or all_apps:
+        desired = repo.revision(resolve_commit(repo.root, head, "--head"))
+        registry = desired.registry
+        return desired, list(registry.apps.values()) if all_apps else find_apps(registry, names)
+    selection, _ = plan_range(repo, base, head, github=github)
+    return Revision(selection.head, selection.registry), selection.selected()

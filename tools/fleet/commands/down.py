@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import typer
 
-from tools.fleet.options import EnvOption, RegistryOption
+from tools.fleet.options import EnvOption, RegistryOption, RootOption, TargetKind
 
 
-def down(registry: RegistryOption = None, env: EnvOption = None) -> None:
+def down(registry: RegistryOption = None, root: RootOption = None, env: EnvOption = None) -> None:
     """Stop every locally deployed app; report versions whose process had already gone."""
-    from tools.fleet.options import open_repository
-    from tools.release.targets.local import LocalTarget
+    from tools.fleet.options import build_target, repository
 
-    repo = open_repository(registry)
+    repo = repository(root, registry)
     loaded = repo.registry
-    env_name, _ = loaded.environment(env)
-    target = LocalTarget(repo.root, env_name)
-    for stale in target.stale():
-        typer.echo(f"stale: {stale} was no longer running")
+    target = build_target(repo, loaded, TargetKind.local, env)
+    for live in target.live(loaded):
+        if live.state == "degraded":
+            typer.echo(f"stale: {live.name} {live.version} ({live.detail})")
     for app in loaded.apps.values():
         target.stop(loaded, app, log=lambda line, key=app.key: typer.echo(f"[{key}] {line}"))
-    typer.echo("local target stopped")
+    typer.echo(f"{target.name} target stopped")

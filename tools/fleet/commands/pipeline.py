@@ -9,24 +9,33 @@ from __future__ import annotations
 import typer
 
 from tools.core.errors import EXIT_FINDINGS
-from tools.fleet.commands.deploy import TargetChoice, TargetOption
-from tools.fleet.options import EnvOption, RegistryOption
+from tools.fleet.options import (
+    EnvOption,
+    RegistryOption,
+    RootOption,
+    TargetKind,
+    TargetOption,
+    build_target,
+    connect,
+    repository,
+    smoke_progress,
+)
 
 
 def pipeline(
-    target: TargetOption = TargetChoice.local,
+    target: TargetOption = TargetKind.local,
     env: EnvOption = None,
     registry: RegistryOption = None,
+    root: RootOption = None,
 ) -> None:
-    """The whole flow with progress and a closing report; exit 1 if any stage failed."""
-    from tools.fleet.options import connect, open_repository, smoke_progress
+    """The whole flow at HEAD with progress and a closing report; exit 1 if any stage failed."""
     from tools.fleet.pipeline import Pipeline
     from tools.release.ranges import resolve_commit
 
-    repo = open_repository(registry)
-    _, runner = repo.target(target.value, env)
-    head = resolve_commit(repo.root, "HEAD", "HEAD")
-    stages = Pipeline(repo, runner, connect, head, typer.echo, smoke_progress).run()
+    repo = repository(root, registry)
+    desired = repo.revision(resolve_commit(repo.root, "HEAD", "HEAD"))
+    runner = build_target(repo, desired.registry, target, env)
+    stages = Pipeline(repo, desired, runner, connect, typer.echo, smoke_progress).run()
     typer.echo(f"\n{'stage':<8} {'time':>8}  result")
     for stage in stages:
         typer.echo(f"{stage.name:<8} {stage.seconds:7.1f}s  {stage.summary}")

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from tools.core.errors import EXIT_FINDINGS
-from tools.fleet.options import EnvOption, JsonOption, RegistryOption, open_registry
+from tools.fleet.options import EnvOption, JsonOption, RegistryOption, RootOption, repository
 
 app = typer.Typer(
     help="Validate, show and export the fleet registry.",
@@ -18,24 +18,30 @@ app = typer.Typer(
 
 
 @app.command()
-def validate(registry: RegistryOption = None) -> None:
+def validate(registry: RegistryOption = None, root: RootOption = None) -> None:
     """Check the registry; print `file:line: message` for every problem (exit 2)."""
-    from tools.core.registry.locate import display_path
+    from tools.core.repository import display_path
 
-    loaded, path = open_registry(registry)
+    repo = repository(root, registry)
+    loaded = repo.registry
     endpoints = sum(len(a.endpoints) for a in loaded.apps.values())
     typer.echo(
-        f"{display_path(path)}: ok ({len(loaded.apps)} apps, {endpoints} endpoints, "
-        f"{len(loaded.environments)} environments)"
+        f"{display_path(repo.registry_path)}: ok ({len(loaded.apps)} apps, {endpoints} "
+        f"endpoints, {len(loaded.environments)} environments)"
     )
 
 
 @app.command()
-def show(registry: RegistryOption = None, env: EnvOption = None, json_: JsonOption = False) -> None:
+def show(
+    registry: RegistryOption = None,
+    root: RootOption = None,
+    env: EnvOption = None,
+    json_: JsonOption = False,
+) -> None:
     """Print every app and endpoint with its URL and timeouts."""
     from tools.core.registry.views import describe
 
-    loaded, _ = open_registry(registry)
+    loaded = repository(root, registry).registry
     view = describe(loaded, env)
     if json_:
         typer.echo(json.dumps(view, indent=2))
@@ -54,9 +60,9 @@ def show(registry: RegistryOption = None, env: EnvOption = None, json_: JsonOpti
 
 
 @app.command()
-def urls(registry: RegistryOption = None, env: EnvOption = None) -> None:
+def urls(registry: RegistryOption = None, root: RootOption = None, env: EnvOption = None) -> None:
     """Print the URL of every endpoint in one environment."""
-    loaded, _ = open_registry(registry)
+    loaded = repository(root, registry).registry
     name, _ = loaded.environment(env)
     rows = [(path, app.name, loaded.url(app, path, name)) for app, path, _ in loaded.endpoints()]
     typer.echo(_table(rows))
@@ -65,17 +71,17 @@ def urls(registry: RegistryOption = None, env: EnvOption = None) -> None:
 @app.command()
 def schema(
     registry: RegistryOption = None,
+    root: RootOption = None,
     check: Annotated[
         bool, typer.Option("--check", help="Exit 1 if the checked-in schema is stale.")
     ] = False,
 ) -> None:
     """Write the JSON Schema beside the registry (registry/fleet.schema.json)."""
     from tools.core.fs import write_text_atomic
-    from tools.core.registry.locate import display_path, schema_path
     from tools.core.registry.schema import render_schema
-    from tools.fleet.options import resolve_registry_path
+    from tools.core.repository import display_path
 
-    target = schema_path(resolve_registry_path(registry))
+    target = repository(root, registry).schema_path
     wanted = render_schema()
     current = target.read_text(encoding="utf-8") if target.is_file() else None
     if current == wanted:

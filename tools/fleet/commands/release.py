@@ -10,38 +10,45 @@ import typer
 
 from tools.core.errors import EXIT_FINDINGS
 from tools.fleet import environment
-from tools.fleet.commands.deploy import TargetChoice, TargetOption
-from tools.fleet.options import EnvOption, RegistryOption
+from tools.fleet.options import (
+    EnvOption,
+    RegistryOption,
+    RootOption,
+    TargetKind,
+    TargetOption,
+    build_target,
+    connect,
+    repository,
+)
 
 
 def release(
     tag: Annotated[str, typer.Argument(help="flux/v1.4.0, v1.4.0 or release-2026.11.27[.N]")],
-    target: TargetOption = TargetChoice.local,
+    target: TargetOption = TargetKind.local,
     env: EnvOption = None,
     report: Annotated[
         Path | None, typer.Option("--report", help="Write the JSON report to this file.")
     ] = None,
     registry: RegistryOption = None,
+    root: RootOption = None,
 ) -> None:
-    """Release TAG: exit 1 when any app was rolled back or could not be."""
-    from tools.fleet.options import connect, open_repository
+    """Release TAG with the registry at the tagged commit: exit 1 when any app was rolled back
+    or could not be."""
+    from tools.core.fs import write_text_atomic
     from tools.release.ranges import resolve_commit
     from tools.release.release import Releaser
-    from tools.release.release_tags import parse_tag
+    from tools.release.release_tags import parse_tag, tag_name
 
-    repo = open_repository(registry)
-    parsed = parse_tag(tag, repo.registry)  # before anything else touches the tag text
-    commit = resolve_commit(repo.root, f"refs/tags/{parsed.text}", "tag")
-    _, runner = repo.target(target.value, env)
-    releaser = Releaser(
-        repo.root, repo.relative_registry, repo.registry, runner, connect, typer.echo
-    )
-    result = releaser.run(parsed, commit)
+    repo = repository(root, registry)
+    name = tag_name(tag)  # before anything else touches the tag text
+    desired = repo.revision(resolve_commit(repo.root, f"refs/tags/{name}", "tag"))
+    parsed = parse_tag(name, desired.registry)
+    runner = build_target(repo, desired.registry, target, env)
+    result = Releaser(repo, runner, connect, typer.echo).run(parsed, desired)
     markdown = result.markdown()
     typer.echo(markdown)
-    document = json.dumps(result.to_json(), indent=2) + "\n"
     if report is not None:
-        report.write_text(document)
+        write_text_atomic(report, json.dumps(result.to_json(), indent=2) + "\n")
     environment.append_step_summary(markdown)
     if not result.ok:
         raise typer.Exit(EXIT_FINDINGS)

@@ -7,11 +7,12 @@ from typing import Annotated
 import typer
 
 from tools.core.errors import EXIT_FINDINGS
-from tools.fleet.options import RegistryOption, open_repository
+from tools.fleet.options import RegistryOption, RootOption, repository
 
 
 def render(
     registry: RegistryOption = None,
+    root: RootOption = None,
     check: Annotated[
         bool, typer.Option("--check", help="Write nothing; exit 1 if a file is not current.")
     ] = False,
@@ -20,11 +21,11 @@ def render(
     from tools.core.fs import write_text_atomic
     from tools.core.render.files import GENERATED
 
-    repo = open_repository(registry)
-    loaded, root = repo.registry, repo.root
+    repo = repository(root, registry)
+    loaded = repo.registry
     stale = []
     for generated in GENERATED:
-        target = root / generated.path
+        target = repo.root / generated.path
         wanted = generated.render(loaded)
         current = target.read_text(encoding="utf-8") if target.is_file() else None
         if current == wanted:

@@ -1,39 +1,52 @@
-"""`fleet status`: what each app's live version is, and whether it matches the repository."""
+"""`fleet status`: each app's sync and health status on a target, and orphaned apps."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 
 import typer
 
 from tools.core.errors import EXIT_FINDINGS
-from tools.fleet.commands.deploy import TargetChoice, TargetOption
-from tools.fleet.options import EnvOption, JsonOption, RegistryOption
+from tools.fleet.options import (
+    EnvOption,
+    JsonOption,
+    RegistryOption,
+    RootOption,
+    TargetKind,
+    TargetOption,
+    build_target,
+    repository,
+)
 
 
 def status(
-    target: TargetOption = TargetChoice.local,
+    target: TargetOption = TargetKind.local,
     env: EnvOption = None,
     json_: JsonOption = False,
     registry: RegistryOption = None,
+    root: RootOption = None,
 ) -> None:
-    """Synced, OutOfSync, Missing, Unknown or Degraded for every app; exit 1 unless all Synced."""
-    from tools.fleet.options import open_repository
+    """Sync (Synced, OutOfSync, Unknown) and health (Healthy, Progressing, Degraded, Missing,
+    Suspended) of every app against HEAD, as Argo CD reports them; apps the target runs that
+    the registry does not name are orphaned. Exit 1 unless every app is Synced and Healthy and
+    none is orphaned."""
     from tools.release.ranges import resolve_commit
     from tools.release.status import fleet_status
 
-    repo = open_repository(registry)
-    _, runner = repo.target(target.value, env)
-    head = resolve_commit(repo.root, "HEAD", "HEAD")
-    statuses = fleet_status(repo.root, repo.relative_registry, repo.registry, runner, head)
+    repo = repository(root, registry)
+    desired = repo.revision(resolve_commit(repo.root, "HEAD", "HEAD"))
+    result = fleet_status(repo, desired, build_target(repo, desired.registry, target, env))
     if json_:
-        typer.echo(json.dumps([asdict(s) for s in statuses], indent=2))
+        typer.echo(json.dumps(result.to_json(), indent=2))
     else:
-        for entry in statuses:
+        typer.echo(f"{'APP':<20} {'SYNC':<10} {'HEALTH':<12} LIVE")
+        for entry in result.apps:
             live = " ".join(x for x in (entry.version, entry.tag) if x)
-            typer.echo(f"{entry.app:<20} {entry.status:<10} {live}")
+            typer.echo(f"{entry.app:<20} {entry.sync:<10} {entry.health:<12} {live}")
             for line in entry.detail:
                 typer.echo(f"    {line}")
-    if any(s.status != "Synced" for s in statuses):
+        for orphan in result.orphaned:
+            live = " ".join(x for x in (orphan.version, orphan.tag) if x)
+            typer.echo(f"{orphan.name:<20} orphaned: {orphan.state} {live}, not in the registry")
+    if not result.ok:
         raise typer.Exit(EXIT_FINDINGS)

@@ -25,10 +25,11 @@ class DeployResult:
 @dataclass(frozen=True)
 class LiveApp:
     name: str
-    state: str  # "deployed", "stopped", "degraded", ...
+    state: str  # "deployed", "starting", "stopped", "degraded", "disabled", ...
     version: str | None = None
     tag: str | None = None
     commit: str | None = None
+    detail: str = ""  # what the target knows beyond the state (a gone process, say)
 
 
 class Target(Protocol):

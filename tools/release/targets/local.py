@@ -121,13 +121,18 @@ class LocalTarget:
         for path in sorted(self.home.glob("*/state.json")):
             state = _read_state(path)
             current = state.version(state.live)
+            starting = any(v.state == "starting" and _alive(v.pid) for v in state.versions)
             if current is None:
-                apps.append(LiveApp(path.parent.name, "stopped"))
+                apps.append(LiveApp(path.parent.name, "starting" if starting else "stopped"))
                 continue
-            health = "deployed" if _alive(current.pid) and _healthy(current.url) else "degraded"
-            apps.append(
-                LiveApp(path.parent.name, health, current.version, current.tag, current.commit)
-            )
+            shown = (current.version, current.tag, current.commit)
+            if not _alive(current.pid):
+                status, detail = "degraded", f"pid {current.pid} is no longer running"
+            elif not _healthy(current.url):
+                status, detail = "degraded", f"{current.url}/health does not answer"
+            else:
+                status, detail = "starting" if starting else "deployed", ""
+            apps.append(LiveApp(path.parent.name, status, *shown, detail=detail))
         return apps
 
     def rollback(self, registry: Registry, app: App, version: str | None, log: Log) -> DeployResult:
@@ -160,16 +165,6 @@ class LocalTarget:
         current = state.version(state.live)
         return current.url if current is not None else None
 
-    def stale(self) -> list[str]:
-        """Versions the state calls live whose process is gone."""
-        found = []
-        for path in sorted(self.home.glob("*/state.json")):
-            state = _read_state(path)
-            current = state.version(state.live)
-            if current is not None and not _alive(current.pid):
-                found.append(f"{path.parent.name} {current.version} (pid {current.pid})")
-        return found
-
     # Steps.
 
     def _snapshot(self, app: App, commit: str, folder: Path, log: Log) -> None:
@@ -201,7 +196,6 @@ class LocalTarget:
                 **SERVER_THREADS,
                 **self.environ,
                 "PYTHONPATH": str(folder / "src"),
-                "FLEET_BACKEND": "tiny",
                 "HF_HUB_OFFLINE": "1",
             },
             stdout=output,

@@ -1,0 +1,164 @@
+"""One error contract for every command: bad input is one line and exit 2, a failed call or
+check exit 1, a bug one line naming the log of its traceback and exit 3; never a traceback on
+the terminal."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES, REPO, Repo, fleet_env
+
+
+def fleet(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tools.fleet", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=fleet_env(NO_COLOR="1", **env),
+        timeout=120,
+    )
+
+
+def one_line(result: subprocess.CompletedProcess[str]) -> str:
+    """stderr, asserted to be one line and free of any traceback."""
+    assert "Traceback" not in result.stdout + result.stderr
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+    return result.stderr.strip()
+
+
+@pytest.fixture
+def no_git(tmp_path: Path) -> Path:
+    """A folder with a registry and no git repository anywhere above it."""
+    root = tmp_path / "plain"
+    (root / "registry").mkdir(parents=True)
+    shutil.copy(FIXTURES / "registry" / "minimal.yaml", root / "registry" / "fleet.yaml")
+    return root
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["changed", "--base", "HEAD~1"],
+        ["changed", "--since", "deployed"],
+        ["deploy", "flux", "--dry-run"],
+        ["status"],
+        ["release", "v1.0.0"],
+        ["pipeline"],
+    ],
+    ids=" ".join,
+)
+def test_outside_a_git_repository_is_one_line_and_exit_2(no_git: Path, args: list[str]) -> None:
+    result = fleet(no_git, *args)
+    assert result.returncode == 2, result.stderr
+    assert one_line(result).startswith(f"fleet: git rev-parse in {no_git}: not a git repository")
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_call_to_a_refused_connection_is_a_failed_call(closed_port: int) -> None:
+    url = f"http://127.0.0.1:{closed_port}"
+    result = fleet(REPO, "call", "/flux", "--url", url, "-d", "{}")
+    assert result.returncode == 1
+    line = one_line(result)
+    assert line.startswith(f"fleet: /flux ({url}/flux): no answer (")
+
+
+def test_smoke_of_a_server_that_is_gone_is_a_failed_check(tmp_path: Path, closed_port: int) -> None:
+    root = tmp_path / "clone"
+    shutil.copytree(FIXTURES / "changed", root)
+    state = root / ".fleet" / "local" / "main" / "acme-flux" / "state.json"
+    state.parent.mkdir(parents=True)
+    version = {"version": "v1", "commit": "0" * 40, "tag": "t", "folder": str(tmp_path)}
+    version |= {"port": closed_port, "pid": os.getpid(), "state": "live"}
+    state.write_text(json.dumps({"live": "v1", "versions": [version]}))
+    result = fleet(root, "smoke", "flux", "--json")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    [entry] = json.loads(result.stdout)["results"]
+    assert (entry["endpoint"], entry["status"]) == ("/flux", "connection-error")
+    assert entry["detail"].startswith(f"/flux (http://127.0.0.1:{closed_port}/flux): no answer (")
+
+
+@pytest.fixture
+def taken_port() -> Iterator[int]:
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        yield int(listener.getsockname()[1])
+
+
+def test_serve_on_a_taken_port_is_a_usage_error(taken_port: int) -> None:
+    result = fleet(REPO, "serve", "flux", "--port", str(taken_port))
+    assert result.returncode == 2
+    assert one_line(result).startswith(
+        f"fleet: --port {taken_port}: 127.0.0.1:{taken_port} is taken ("
+    )
+
+
+def test_serve_on_a_port_out_of_range_is_a_usage_error() -> None:
+    result = fleet(REPO, "serve", "flux", "--port", "99999")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "99999 is not in the range 0<=x<=65535" in result.stderr
+
+
+def test_an_app_the_head_commit_adds_deploys_from_the_head_registry(repo: Repo) -> None:
+    """The desired state is the commit's registry, not the working tree's."""
+    registry = repo.root / "registry" / "fleet.yaml"
+    before = registry.read_text()
+    flux = before.split("  flux:\n", 1)[1].split("  seedvr2:\n", 1)[0]
+    flux2 = flux.replace("acme-flux", "acme-flux2").replace("/flux", "/flux2")
+    added = f"{before}  flux2:\n{flux2}"
+    repo.commit("flux2", {"registry/fleet.yaml": added, "apps/flux2/app.py": "import modal\n"})
+    registry.write_text(before)  # the working tree has not caught up
+    result = fleet(repo.root, "deploy", "flux2", "--dry-run")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert "  would deploy acme-flux2 (apps/flux2/app.py)" in result.stdout.splitlines()
+
+
+def test_an_unexpected_error_is_one_line_naming_its_log(tmp_path: Path) -> None:
+    probe = (
+        "import sys\n"
+        "from tools.core.registry import views\n"
+        "def broken(*args):\n"
+        "    raise ZeroDivisionError('a bug')\n"
+        "views.describe = broken\n"
+        "sys.argv = ['fleet', 'registry', 'show']\n"
+        "from tools.fleet.cli import main\n"
+        "main()\n"
+    )
+    cache = tmp_path / "cache"
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**fleet_env(), "FLEET_CACHE_DIR": str(cache)},
+    )
+    assert result.returncode == 3
+    log = cache / "fleet.log"
+    assert one_line(result) == (
+        f"fleet: internal error (ZeroDivisionError); the traceback is in {log}"
+    )
+    text = log.read_text()
+    assert "args: ['registry', 'show']" in text
+    assert text.rstrip().endswith("ZeroDivisionError: a bug")
+    assert "Traceback (most recent call last)" in text
