@@ -104,7 +104,7 @@ def open_repository(
     if given is None and not inputs.is_file(str(registry_path)):
         if config.registry is not None:
             raise FleetError(
-                f"no registry at {display_path(registry_path)} ([tool.fleet] registry)"
+                f"no registry at {display_path(registry_path)} (from [tool.fleet] registry)"
             )
         raise FleetError(
             f"no {REGISTRY_FILE} in {found}; set [tool.fleet] registry or pass --registry"
