@@ -1,16 +1,30 @@
-"""`fleet changed` against `git diff --name-only` over the same range, in one script.
+"""`fleet changed` against Turborepo, Nx and `git diff --name-only`, in one script.
 
     python benchmarks/changed.py [--apps 500] [--commits 5000] [--range 200] [--runs 5]
 
-Builds a repository of N apps and a history of M commits (with `git fast-import`), each
-commit touching one app's file or, every tenth, a shared module or a doc; then times, over the
-last R commits, `git diff --name-only`, the `fleet changed` command (with `python3 -c pass`, the
-interpreter's own start-up, beside it) and the same work called in this process.
+Builds a repository of N apps (`services/appI/app.py`, every third importing
+`services.shared.codec`, three importing `services.shared.rare`) and a history of M commits
+with `git fast-import`. Each app folder is also an npm workspace package (the shared folder
+too), whose `package.json` depends on `shared` where the app imports it, so that the peers
+see the same apps and the same dependencies at the granularity they know: packages.
+
+The last R commits touch `services/shared/rare.py`, one app's registry entry, a doc, and the
+files of a few apps: exactly 3 + 1 + those apps should deploy. Over that range the script
+times, by turns:
+
+    git diff --name-only BASE HEAD                 the floor: what every tool must at least do
+    fleet changed --base BASE --json               with its cache, and without (FLEET_NO_CACHE)
+    turbo ls --affected --output=json              Turborepo (npm `turbo`), TURBO_SCM_BASE=BASE
+    nx show projects --affected --base=BASE        Nx (npm `nx`), no daemon
+
+and says which apps each selected, against the exact set. Turborepo and Nx are installed from
+npm into ~/.cache/fleet-benchmarks the first time. Prints medians; nothing here asserts a time.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
@@ -22,18 +36,53 @@ from pathlib import Path
 from generated_registry import registry_yaml
 
 REPO = Path(__file__).resolve().parent.parent
+PEERS = {"turbo": "2.11", "nx": "24.0"}
+RARE_IMPORTERS = (7, 77, 177)
+REGISTRY_CHANGE = 42
+EDITED_APPS = (3, 100, 250, 333, 499)
 
 
 def app_file(i: int, revision: int) -> str:
-    shared = "from services.shared import codec\n" if i % 3 == 0 else ""
-    return f'import modal\n{shared}\napp = modal.App("acme-app{i}")\nREVISION = {revision}\n'
+    imports = "import modal\n"
+    if i % 3 == 0:
+        imports += "from services.shared import codec\n"
+    if i in RARE_IMPORTERS:
+        imports += "from services.shared import rare\n"
+    return f'{imports}\napp = modal.App("acme-app{i}")\nREVISION = {revision}\n'
 
 
-def history(apps: int, commits: int) -> bytes:
-    """A fast-import stream: the first commit adds everything, then one change per commit."""
+def package_json(i: int) -> str:
+    dependencies = {"shared": "*"} if i % 3 == 0 or i in RARE_IMPORTERS else {}
+    return json.dumps({"name": f"app{i}", "version": "1.0.0", "dependencies": dependencies})
+
+
+def workspace_files(apps: int) -> dict[str, str]:
+    """What Turborepo and Nx need to see the apps as packages: npm workspaces."""
+    files = {
+        "package.json": json.dumps(
+            {
+                "name": "acme",
+                "private": True,
+                "packageManager": "npm@10.9.0",
+                "workspaces": ["services/*"],
+            }
+        ),
+        "turbo.json": json.dumps({"$schema": "https://turbo.build/schema.json", "tasks": {}}),
+        "nx.json": json.dumps({"$schema": "./node_modules/nx/schemas/nx-schema.json"}),
+        ".gitignore": "node_modules/\n.nx/\n.turbo/\n",
+        "services/shared/package.json": json.dumps({"name": "shared", "version": "1.0.0"}),
+    }
+    files |= {f"services/app{i}/package.json": package_json(i) for i in range(apps)}
+    return files
+
+
+def history(apps: int, commits: int, last: int) -> bytes:
+    """A fast-import stream: the first commit adds everything, then one change per commit;
+    the last `last` commits change only the shared `rare` module, one registry entry, a doc
+    and a few apps."""
     out: list[bytes] = []
 
-    def blob_commit(mark: int, files: dict[str, str], message: str) -> None:
+    def commit(mark: int, files: dict[str, str], message: str) -> None:
         out.append(f"commit refs/heads/main\nmark :{mark}\n".encode())
         out.append(f"committer Bench <b@example.invalid> {1700000000 + mark} +0000\n".encode())
         data = message.encode()
@@ -45,35 +94,86 @@ def history(apps: int, commits: int) -> bytes:
             out.append(f"M 644 inline {path}\ndata {len(body)}\n".encode() + body + b"\n")
         out.append(b"\n")
 
+    registry = registry_yaml(apps)
     initial = {
-        "registry/fleet.yaml": registry_yaml(apps),
+        "registry/fleet.yaml": registry,
         "services/__init__.py": "",
         "services/shared/__init__.py": "",
         "services/shared/codec.py": "X = 0\n",
+        "services/shared/rare.py": "Y = 0\n",
         "docs/README.md": "# docs\n",
+        **workspace_files(apps),
     }
     initial |= {f"services/app{i}/app.py": app_file(i, 0) for i in range(apps)}
-    blob_commit(1, initial, "initial")
+    commit(1, initial, "initial")
     for n in range(2, commits + 1):
-        if n % 10 == 0:
+        if n > commits - last:
+            files = _late_change(n, commits, registry)
+        elif n % 10 == 0:
             files = {"services/shared/codec.py": f"X = {n}\n"}
         elif n % 10 == 5:
             files = {"docs/README.md": f"# docs {n}\n"}
         else:
             files = {f"services/app{n % apps}/app.py": app_file(n % apps, n)}
-        blob_commit(n, files, f"change {n}")
+        commit(n, files, f"change {n}")
     return b"".join(out)
 
 
-def median(command: list[str], cwd: Path, runs: int, env: dict[str, str] | None = None) -> float:
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
+def _late_change(n: int, commits: int, registry: str) -> dict[str, str]:
+    step = n % 4
+    if n == commits - 1:
+        entry = f"    dir: services/app{REGISTRY_CHANGE}\n    gpu: L4\n    timeout_s: 600\n"
+        return {"registry/fleet.yaml": registry.replace(entry, entry.replace("600", "900"))}
+    if step == 0:
+        return {"services/shared/rare.py": f"Y = {n}\n"}
+    if step == 1:
+        return {"docs/README.md": f"# docs {n}\n"}
+    i = EDITED_APPS[n % len(EDITED_APPS)]
+    return {f"services/app{i}/app.py": app_file(i, n)}
+
+
+def expected() -> set[str]:
+    return {f"app{i}" for i in (*RARE_IMPORTERS, REGISTRY_CHANGE, *EDITED_APPS)}
+
+
+def install_peers() -> Path:
+    """turbo and nx from npm, once, outside any repository."""
+    home = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "fleet-benchmarks"
+    marker = home / "installed.json"
+    if not marker.exists() or json.loads(marker.read_text()) != PEERS:
+        home.mkdir(parents=True, exist_ok=True)
+        (home / "package.json").write_text('{"name": "peers", "private": true}')
+        packages = [f"{name}@{version}" for name, version in PEERS.items()]
         subprocess.run(
-            command, cwd=cwd, check=True, capture_output=True, env={**os.environ, **(env or {})}
+            ["npm", "install", "--no-audit", "--no-fund", "--loglevel=error", *packages],
+            cwd=home,
+            check=True,
         )
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples)
+        marker.write_text(json.dumps(PEERS))
+    return home / "node_modules"
+
+
+def timed(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, str]:
+    started = time.perf_counter()
+    result = subprocess.run(
+        command, cwd=cwd, capture_output=True, text=True, env={**os.environ, **env}, check=False
+    )
+    elapsed = time.perf_counter() - started
+    if result.returncode != 0:
+        raise SystemExit(f"{command[0]} failed: {result.stderr[-2000:]}")
+    return elapsed, result.stdout
+
+
+def fleet_apps(output: str) -> set[str]:
+    return {app["name"].removeprefix("acme-") for app in json.loads(output)["apps"]}
+
+
+def turbo_apps(output: str) -> set[str]:
+    return {item["name"] for item in json.loads(output)["packages"]["items"]}
+
+
+def nx_apps(output: str) -> set[str]:
+    return set(json.loads(output))
 
 
 def main() -> None:
@@ -83,58 +183,76 @@ def main() -> None:
     parser.add_argument("--range", type=int, default=200)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
+    modules = install_peers()
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         subprocess.run(["git", "init", "-q", "-b", "main", str(root)], check=True)
-        subprocess.run(
-            ["git", "fast-import", "--quiet"],
-            cwd=root,
-            input=history(args.apps, args.commits),
-            check=True,
-        )
+        stream = history(args.apps, args.commits, args.range)
+        subprocess.run(["git", "fast-import", "--quiet"], cwd=root, input=stream, check=True)
         subprocess.run(["git", "checkout", "-q", "main"], cwd=root, check=True)
-        base = f"HEAD~{args.range}"
-        diff = median(["git", "diff", "--name-only", base, "HEAD"], root, args.runs)
-        bare = median([sys.executable, "-c", "pass"], root, args.runs)
-        command = [sys.executable, "-m", "tools.fleet", "changed", "--base", base, "--json"]
-        cold = median(command, root, args.runs, {"FLEET_NO_CACHE": "1"})
-        fleet = median(command, root, args.runs)
-        selected = subprocess.run(
-            command, cwd=root, check=True, capture_output=True, text=True
-        ).stdout.count('"name"')
-        in_process = plan_median(root, base, args.runs)
-    print(
-        f"{args.apps} apps, {args.commits} commits, range of {args.range}, {selected} apps "
-        f"selected:\n"
-        f"  git diff --name-only {diff * 1000:.1f} ms\n"
-        f"  fleet changed        {fleet * 1000:.0f} ms ({fleet / diff:.1f}x), of which "
-        f"python3 -c pass {bare * 1000:.0f} ms ({bare / diff:.1f}x); without the cache "
-        f"{cold * 1000:.0f} ms ({cold / diff:.1f}x)\n"
-        f"  plan() in process    {in_process * 1000:.1f} ms ({in_process / diff:.1f}x): the "
-        f"work itself, start-up and imports excluded"
-    )
-
-
-def plan_median(root: Path, base: str, runs: int) -> float:
-    """`fleet changed`'s work called in this process, after one warm-up call."""
-    sys.path.insert(0, str(REPO))
-    from tools.core.repository import open_repository
-    from tools.release.changed import plan
-
-    def sha(ref: str) -> str:
-        return subprocess.run(
-            ["git", "rev-parse", ref], cwd=root, check=True, capture_output=True, text=True
+        (root / "node_modules").symlink_to(modules)
+        base = subprocess.run(
+            ["git", "rev-parse", f"HEAD~{args.range}"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout.strip()
-
-    commits = (sha(base), sha("HEAD"))
-    repo = open_repository(root)
-    plan(repo, *commits)
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        plan(repo, *commits)
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples)
+        fleet = [sys.executable, "-m", "tools.fleet", "changed", "--base", base, "--json"]
+        cache = {"FLEET_CACHE_DIR": str(root / ".fleet-cache"), "PYTHONPATH": str(REPO)}
+        tools = {
+            "git diff --name-only": (["git", "diff", "--name-only", base, "HEAD"], {}, None),
+            "fleet changed": (fleet, cache, fleet_apps),
+            "fleet changed, no cache": (fleet, {**cache, "FLEET_NO_CACHE": "1"}, fleet_apps),
+            "turbo ls --affected": (
+                [str(modules / ".bin" / "turbo"), "ls", "--affected", "--output=json"],
+                {"TURBO_SCM_BASE": base, "TURBO_SCM_HEAD": "HEAD", "TURBO_TELEMETRY_DISABLED": "1"},
+                turbo_apps,
+            ),
+            "nx show projects --affected": (
+                [
+                    str(modules / ".bin" / "nx"),
+                    "show",
+                    "projects",
+                    "--affected",
+                    f"--base={base}",
+                    "--head=HEAD",
+                    "--json",
+                ],
+                {"NX_DAEMON": "false", "NX_NO_CLOUD": "true", "NX_TUI": "false"},
+                nx_apps,
+            ),
+        }
+        picked: dict[str, set[str]] = {}
+        for name, (command, env, read) in tools.items():  # one warm-up each
+            _, output = timed(command, root, env)
+            if read is not None:
+                picked[name] = read(output)
+        samples: dict[str, list[float]] = {name: [] for name in tools}
+        for _ in range(args.runs):
+            for name, (command, env, _) in tools.items():
+                samples[name].append(timed(command, root, env)[0])
+    want = expected()
+    floor = statistics.median(samples["git diff --name-only"])
+    # Each round ran every tool once: the ratio of each round shares the machine's drift.
+    paired = statistics.median(
+        f / t for f, t in zip(samples["fleet changed"], samples["turbo ls --affected"], strict=True)
+    )
+    print(
+        f"{args.apps} apps, {args.commits} commits, the last {args.range}: exactly "
+        f"{len(want)} apps changed ({', '.join(sorted(want, key=lambda a: int(a[3:])))})"
+    )
+    for name, times in samples.items():
+        median = statistics.median(times)
+        line = f"  {name:<28} {median * 1000:7.1f} ms  {median / floor:6.1f}x git diff"
+        if name in picked:
+            got = picked[name] - {"shared"}
+            line += (
+                f"  selected {len(picked[name])}: {len(got & want)} of the {len(want)}, "
+                f"{len(got - want)} more"
+            )
+        print(line)
+    print(f"  fleet changed / turbo, round by round: {paired:.2f}x (median of {args.runs})")
 
 
 if __name__ == "__main__":

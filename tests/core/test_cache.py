@@ -1,8 +1,11 @@
-"""Validated registries kept between runs: used when text and code are the same, never required."""
+"""The cache folder, and registry outlines kept in it by text."""
 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,8 +13,9 @@ import pytest
 from tests.conftest import FIXTURES, REPO
 from tools.core import cache
 from tools.core.errors import FleetError
-from tools.core.registry import load, snapshot
-from tools.core.registry.load import load_registry_located, parse_registry
+from tools.core.registry import outline as outline_module
+from tools.core.registry.load import parse_registry
+from tools.core.registry.outline import outline
 from tools.fleet import environment
 
 VALID_REGISTRIES = [
@@ -22,73 +26,87 @@ VALID_REGISTRIES = [
 
 
 def _entries(folder: Path) -> list[Path]:
-    return sorted((folder / "registry").glob("*.json"))
-
-
-def _no_validation(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(text: str, source: str) -> None:
-        raise AssertionError("validated again")
-
-    monkeypatch.setattr(load, "_validate", refuse)
+    return sorted((folder / "outline").glob("*.json"))
 
 
 @pytest.mark.parametrize("path", VALID_REGISTRIES, ids=lambda p: p.relative_to(REPO).as_posix())
-def test_a_restored_registry_equals_the_validated_one(path: Path) -> None:
-    validated, _ = load._validate(path.read_text(), "fleet.yaml")
-    restored = snapshot.restore(json.loads(json.dumps(snapshot.dump(validated))))
-    assert restored == validated
-    assert restored.model_dump(exclude_unset=True) == validated.model_dump(exclude_unset=True)
-    assert [a.key for a in restored.apps.values()] == list(validated.apps)
-    assert [restored.url(a) for a in restored.apps.values()] == [
-        validated.url(a) for a in validated.apps.values()
+def test_the_outline_says_what_the_model_says(path: Path) -> None:
+    text = path.read_text()
+    registry, found = parse_registry(text, "fleet.yaml"), outline(text, "fleet.yaml")
+    assert [(a.key, a.name, a.dir, a.entry_path) for a in found.apps.values()] == [
+        (a.key, a.name, a.dir, a.entry_path) for a in registry.apps.values()
     ]
+    assert found.triggers == tuple(registry.triggers)
 
 
-def test_a_second_load_of_the_same_text_validates_nothing(
+def test_a_second_outline_of_a_text_reads_the_kept_one(
     cache_dir: Path, minimal_registry_text: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    first = parse_registry(minimal_registry_text, "fleet.yaml")
+    first = outline(minimal_registry_text, "fleet.yaml")
     assert len(_entries(cache_dir)) == 1
-    _no_validation(monkeypatch)
-    assert parse_registry(minimal_registry_text, "fleet.yaml") == first
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(outline_module, "registry_data", refuse)
+    assert outline(minimal_registry_text, "fleet.yaml") == first
+    with pytest.raises(AssertionError, match="parsed again"):
+        outline(minimal_registry_text.replace("ryla", "other"), "fleet.yaml")
 
 
-def test_lines_come_from_parsing_the_text_when_asked_for(
-    cache_dir: Path, tmp_path: Path, minimal_registry_text: str
+@pytest.mark.parametrize(("warm", "loaded"), [(False, "['yaml_rs']"), (True, "[]")])
+def test_an_outline_loads_no_pydantic_and_a_kept_one_no_yaml_parser(
+    cache_dir: Path, minimal_registry_text: str, warm: bool, loaded: str
 ) -> None:
-    path = tmp_path / "fleet.yaml"
-    path.write_text(minimal_registry_text)
-    load_registry_located(path)
-    _, located = load_registry_located(path)
-    assert located.line_of(("apps", "flux", "timeout_s")) == 11
-    assert located.data["workspace"] == "ryla"
+    if warm:
+        outline(minimal_registry_text, "fleet.yaml")
+    probe = (
+        "import sys\nfrom pathlib import Path\nfrom tools.core import cache\n"
+        "from tools.core.registry.outline import outline\n"
+        "cache.use(Path(sys.argv[1]))\n"
+        "found = outline(sys.stdin.read(), 'fleet.yaml')\n"
+        "print(len(found.apps), sorted({'pydantic', 'yaml', 'yaml_rs'} & set(sys.modules)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe, str(cache_dir)],
+        input=minimal_registry_text,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO,
+    )
+    assert result.stdout == f"1 {loaded}\n"
 
 
-def test_another_text_is_validated_and_kept_beside_the_first(
-    cache_dir: Path, minimal_registry_text: str
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (("dir: apps/flux", "dir: ../flux"), "fleet.yaml:9: apps.flux.dir: must be a relative"),
+        (("name: ryla-flux", "name: 3"), "fleet.yaml:8: apps.flux.name: must be the app's Modal"),
+        (("apps:", "triggers: {a: b}\napps:"), "fleet.yaml:6: triggers: must be a list of globs"),
+    ],
+)
+def test_a_field_the_outline_reads_is_checked_at_its_line_and_never_kept(
+    cache_dir: Path, minimal_registry_text: str, change: tuple[str, str], expected: str
 ) -> None:
-    parse_registry(minimal_registry_text, "fleet.yaml")
-    changed = minimal_registry_text.replace("workspace: ryla", "workspace: other")
-    assert parse_registry(changed, "fleet.yaml").workspace == "other"
-    assert len(_entries(cache_dir)) == 2
-
-
-def test_a_corrupt_or_foreign_entry_is_validated_again_and_replaced(
-    cache_dir: Path, minimal_registry_text: str
-) -> None:
-    expected = parse_registry(minimal_registry_text, "fleet.yaml")
-    [entry] = _entries(cache_dir)
-    deep = b"[" * 100_000 + b"]" * 100_000
-    for garbage in (b"\x00{not json", b'{"apps": 3}', b"[]", b'{"version": 1}', deep):
-        entry.write_bytes(garbage)
-        assert parse_registry(minimal_registry_text, "fleet.yaml") == expected
-        assert json.loads(entry.read_text()) == snapshot.dump(expected)
-
-
-def test_an_invalid_registry_is_reported_with_its_line_and_never_kept(cache_dir: Path) -> None:
-    with pytest.raises(FleetError, match="duplicate key 'a' \\(first at line 1\\)"):
-        parse_registry("a: 1\na: 2\n", "fleet.yaml")
+    with pytest.raises(FleetError) as caught:
+        outline(minimal_registry_text.replace(*change), "fleet.yaml")
+    assert str(caught.value).startswith(expected)
     assert _entries(cache_dir) == []
+
+
+def test_a_damaged_entry_is_read_again_and_replaced(
+    cache_dir: Path, minimal_registry_text: str
+) -> None:
+    expected = outline(minimal_registry_text, "fleet.yaml")
+    [entry] = _entries(cache_dir)
+    kept = json.loads(entry.read_text())
+    assert kept["apps"][0][:4] == ["flux", "ryla-flux", "apps/flux", "app.py"]
+    garbage = (b"\x00{not json", b"false", b'{"apps": 3}', b"[" * 100_000 + b"]" * 100_000)
+    for damaged in garbage:
+        entry.write_bytes(damaged)
+        assert outline(minimal_registry_text, "fleet.yaml") == expected
+        assert json.loads(entry.read_text()) == kept
 
 
 def test_turned_off_or_unwritable_it_is_not_used(
@@ -97,11 +115,32 @@ def test_turned_off_or_unwritable_it_is_not_used(
     blocked = tmp_path / "a-file"
     blocked.write_text("not a folder")
     cache.use(blocked)
-    assert parse_registry(minimal_registry_text, "fleet.yaml").workspace == "ryla"
+    assert outline(minimal_registry_text, "fleet.yaml").apps["flux"].name == "ryla-flux"
     cache.use(cache_dir)
     with cache.turned_off():
-        parse_registry(minimal_registry_text, "fleet.yaml")
+        outline(minimal_registry_text, "fleet.yaml")
     assert not cache_dir.exists()
+
+
+def test_no_cache_until_the_cli_names_one(tmp_path: Path, minimal_registry_text: str) -> None:
+    """Library code, and so every test that calls it, keeps nothing in the user's folder."""
+    probe = (
+        "import sys\nfrom tools.core import cache\n"
+        "from tools.core.registry.outline import outline\n"
+        "outline(sys.stdin.read(), 'fleet.yaml')\nprint(cache.folder())\n"
+    )
+    home = tmp_path / "home"
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        input=minimal_registry_text,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO,
+        env={**os.environ, "HOME": str(home), "XDG_CACHE_HOME": str(home / ".cache")},
+    )
+    assert result.stdout == "None\n"
+    assert not home.exists()
 
 
 def test_the_cli_takes_its_folder_from_the_environment(

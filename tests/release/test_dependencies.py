@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import pytest
@@ -45,6 +46,11 @@ class MemoryTree:
         self.reads.update(paths)
         return {p: self.texts[p] for p in paths if p in self.texts}
 
+    def grep(self, words: list[str], suffix: str) -> set[str]:
+        """As `git grep -w`: a word is a run of letters, digits and underscores."""
+        spelled = re.compile("|".join(rf"(?<!\w){re.escape(w)}(?!\w)" for w in words))
+        return {p for p, text in self.texts.items() if p.endswith(suffix) and spelled.search(text)}
+
 
 def test_shared_files_are_read_and_parsed_once_and_plain_files_not_parsed(
     monkeypatch: pytest.MonkeyPatch,
@@ -72,7 +78,7 @@ def test_shared_files_are_read_and_parsed_once_and_plain_files_not_parsed(
 
     monkeypatch.setattr(dependencies, "_references", counting)
     index = DependencyIndex(tree)
-    found = {key: deps.imports for key, deps in index.of_apps(registry.apps.values()).items()}
+    found = {app.key: index.of(app).imports for app in registry.apps.values()}
     shared = {
         "apps/__init__.py": "apps.shared",
         "apps/shared/__init__.py": "apps.shared",
@@ -84,3 +90,73 @@ def test_shared_files_are_read_and_parsed_once_and_plain_files_not_parsed(
     assert found["c"] == {}
     assert sorted(parsed) == ["apps/a/app.py", "apps/b/app.py", "apps/shared/codec.py"]
     assert max(tree.reads.values()) == 1
+
+
+def _parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    parsed: list[str] = []
+    real = dependencies._references
+
+    def counting(path: str, text: str, files: frozenset[str]) -> object:
+        parsed.append(path)
+        return real(path, text, files)
+
+    monkeypatch.setattr(dependencies, "_references", counting)
+    return parsed
+
+
+KEYS = ("alpha", "beta", "gamma", "delta")
+SHARED = {
+    "apps/__init__.py": "",
+    "apps/alpha/app.py": "import modal\nfrom apps.shared import codec\n",
+    "apps/beta/app.py": "import modal\nfrom ..shared import codec\n",
+    "apps/gamma/app.py": 'image = modal.Image.debian_slim().add_local_dir("assets")\n',
+    "apps/delta/app.py": "import modal\nfrom apps.delta import helpers\n",
+    "apps/delta/helpers.py": "from . import tables_view\n",
+    "apps/delta/tables_view.py": "X = 2\n",
+    "apps/shared/__init__.py": "",
+    "apps/shared/codec.py": "import json\nfrom apps.shared import tables\n",
+    "apps/shared/tables.py": "X = 1\n",
+    "assets/logo.png": "png",
+}
+
+
+def test_a_change_reaches_the_apps_that_import_it_through_any_chain(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    registry = parse_registry(
+        REGISTRY.format(
+            apps="".join(APP.format(key=k) for k in ("alpha", "beta", "gamma", "delta"))
+        ),
+        "fleet.yaml",
+    )
+    parsed = _parsed(monkeypatch)
+    index = DependencyIndex(MemoryTree(SHARED))
+    changed = ["apps/shared/tables.py", "assets/logo.png", "docs/README.md"]
+    assert index.reaching(registry.apps.values(), changed) == {
+        "alpha": ["imports apps.shared.tables (apps/shared/tables.py changed)"],
+        "beta": ["imports apps.shared.tables (apps/shared/tables.py changed)"],
+        "gamma": ["mounts add_local_dir('assets') (assets/logo.png changed)"],
+    }
+    # The mounting file, the importer of `tables`, then the importers of `codec`: no other.
+    assert sorted(parsed) == [
+        "apps/alpha/app.py",
+        "apps/beta/app.py",
+        "apps/gamma/app.py",
+        "apps/shared/codec.py",
+    ]
+
+
+def test_a_relative_import_in_a_shared_package_is_followed() -> None:
+    registry = parse_registry(REGISTRY.format(apps=APP.format(key="epsilon")), "fleet.yaml")
+    tree = MemoryTree(
+        {
+            "lib/__init__.py": "",
+            "lib/core/__init__.py": "",
+            "lib/core/helpers.py": "from . import tables\n",
+            "lib/core/tables.py": "X = 1\n",
+            "apps/epsilon/app.py": "from lib.core import helpers\n",
+        }
+    )
+    assert DependencyIndex(tree).reaching(registry.apps.values(), ["lib/core/tables.py"]) == {
+        "epsilon": ["imports lib.core.tables (lib/core/tables.py changed)"]
+    }

@@ -11,26 +11,26 @@ ENDPOINT_TIMEOUTS = "ms"
 
 from __future__ import annotations
 
-import tomllib
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from types import MappingProxyType
+from typing import Any, Literal, NamedTuple
 
 from tools.core import inputs
 from tools.core.errors import FleetError, Problem
+from tools.core.paths import is_inside
 
 Unit = Literal["s", "ms"]
 _UNITS = ("s", "ms")
 _KEYS = ("registry", "include", "exclude", "client-maps", "units")
 
 
-@dataclass(frozen=True)
-class ProjectConfig:
+class ProjectConfig(NamedTuple):
     registry: str | None = None
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     client_maps: tuple[str, ...] = ()
-    units: dict[str, Unit] = field(default_factory=dict)
+    units: Mapping[str, Unit] = MappingProxyType({})
 
 
 def load_config(root: Path) -> ProjectConfig:
@@ -38,12 +38,26 @@ def load_config(root: Path) -> ProjectConfig:
     if not inputs.is_file(pyproject):
         return ProjectConfig()
     try:
-        data = tomllib.loads(inputs.read_text(pyproject))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise FleetError(Problem(f"invalid TOML: {error}", "pyproject.toml")) from None
+        table = fleet_table(inputs.read_text(pyproject))
+    except UnicodeDecodeError as error:
+        raise FleetError(Problem(f"not UTF-8 text ({error.reason})", "pyproject.toml")) from None
     except OSError as error:
         raise FleetError(Problem(f"cannot read: {error.strerror}", "pyproject.toml")) from None
-    return parse_config(data.get("tool", {}).get("fleet", {}))
+    return parse_config({} if table is None else table)
+
+
+def fleet_table(text: str) -> Any:
+    """The `[tool.fleet]` table of a pyproject.toml text, or None when it has none. The TOML
+    is parsed only when the text names fleet at all."""
+    if "fleet" not in text:
+        return None
+    import tomllib
+
+    try:
+        tool = tomllib.loads(text).get("tool")
+    except tomllib.TOMLDecodeError as error:
+        raise FleetError(Problem(f"invalid TOML: {error}", "pyproject.toml")) from None
+    return tool.get("fleet") if isinstance(tool, dict) else None
 
 
 def parse_config(section: Any) -> ProjectConfig:
@@ -55,7 +69,7 @@ def parse_config(section: Any) -> ProjectConfig:
     if unknown:
         _fail(unknown[0], "unknown key")
     registry = section.get("registry")
-    if registry is not None and not _inside(registry):
+    if registry is not None and not is_inside(registry):
         _fail("registry", "must be a relative path inside the repository")
     units = section.get("units", {})
     if not isinstance(units, dict) or any(u not in _UNITS for u in units.values()):
@@ -79,9 +93,3 @@ def _globs(section: dict[str, Any], key: str) -> tuple[str, ...]:
 def _fail(key: str, message: str) -> None:
     where = f"tool.fleet.{key}" if key else "tool.fleet"
     raise FleetError(Problem(f"{where}: {message}", "pyproject.toml"))
-
-
-def _inside(path: object) -> bool:
-    if not isinstance(path, str) or not path or path.startswith(("/", "\\")) or "\\" in path:
-        return False
-    return all(part not in ("", ".", "..") for part in path.split("/"))

@@ -3,8 +3,8 @@ exit codes of every command."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1  # findings, failed deploys, failed smoke tests
@@ -12,8 +12,7 @@ EXIT_USAGE = 2  # bad input or configuration: a FleetError
 EXIT_INTERNAL = 3  # a bug: the traceback goes to a log file
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One problem with the user's input, located where it can be located."""
 
     message: str

@@ -70,7 +70,7 @@ def list_work_tree(root: Path) -> Pending:
 def work_tree_paths(output: bytes) -> list[str]:
     """The paths in `list_work_tree`'s output, relative to the root, sorted."""
     # A file deleted but still tracked is listed too: readers skip what is gone.
-    return sorted({p for p in output.decode("utf-8", errors="surrogateescape").split("\0") if p})
+    return sorted(set(paths(output)))
 
 
 def _decode(output: bytes) -> str:
@@ -87,6 +87,18 @@ def resolve(root: Path, ref: str) -> str | None:
         return None  # never let a ref be read as an option
     found = _answer(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
     return None if found is None else _decode(found)
+
+
+def resolve_all(root: Path, refs: list[str]) -> list[str | None]:
+    """`resolve` for several refs, in one git process."""
+    safe = [ref if not ref.startswith("-") and "\n" not in ref else "" for ref in refs]
+    request = "".join(f"{ref}^{{commit}}\n" for ref in safe).encode()
+    lines = _decode(_run(root, "cat-file", "--batch-check", stdin=request)).splitlines()
+    found: list[str | None] = []
+    for ref, line in zip(safe, lines, strict=True):
+        fields = line.split()
+        found.append(fields[0] if ref and len(fields) == 3 and fields[1] == "commit" else None)
+    return found
 
 
 def is_shallow(root: Path) -> bool:
@@ -114,9 +126,17 @@ def is_ancestor(root: Path, ancestor: str, descendant: str) -> bool:
     return _answer(root, "merge-base", "--is-ancestor", ancestor, descendant) is not None
 
 
+def diff_names(root: Path, base: str, head: str) -> Pending:
+    """Start listing what differs from `base` to `head`; `changes(pending.output())` reads it."""
+    return Pending(root, "diff", "--name-status", "-z", "-M", "--no-ext-diff", base, head)
+
+
 def changed_files(root: Path, base: str, head: str) -> list[tuple[str, str, str | None]]:
+    return changes(diff_names(root, base, head).output())
+
+
+def changes(output: bytes) -> list[tuple[str, str, str | None]]:
     """(status, path, old path) for every file that differs, renames detected."""
-    output = _run(root, "diff", "--name-status", "-z", "-M", "--no-ext-diff", base, head)
     fields = output.decode("utf-8", errors="surrogateescape").split("\0")
     changes = []
     i = 0
@@ -131,29 +151,53 @@ def changed_files(root: Path, base: str, head: str) -> list[tuple[str, str, str 
     return changes
 
 
-def files_at(root: Path, commit: str) -> list[str]:
-    output = _run(root, "ls-tree", "-r", "-z", "--name-only", commit)
+def list_files_at(root: Path, commit: str) -> Pending:
+    """Start listing the files of `commit`; `paths(pending.output())` reads the answer."""
+    return Pending(root, "ls-tree", "-r", "-z", "--name-only", commit)
+
+
+def paths(output: bytes) -> list[str]:
+    """The NUL-separated paths of a listing."""
     return [p for p in output.decode("utf-8", errors="surrogateescape").split("\0") if p]
 
 
 def read_at(root: Path, commit: str, paths: list[str]) -> dict[str, str]:
     """The text of each path at `commit` (paths it lacks are left out), in one git process."""
-    if not paths:
+    found = read_blobs(root, [(commit, path) for path in paths])
+    return {path: text for (_, path), text in found.items()}
+
+
+def read_blobs(root: Path, wanted: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """The text of each (commit, path) there is, in one git process."""
+    if not wanted:
         return {}
-    request = "".join(f"{commit}:{path}\n" for path in paths).encode()
+    request = "".join(f"{commit}:{path}\n" for commit, path in wanted).encode()
     out = _run(root, "cat-file", "--batch", stdin=request)
-    texts: dict[str, str] = {}
+    texts: dict[tuple[str, str], str] = {}
     position = 0
-    for path in paths:
+    for key in wanted:
         newline = out.index(b"\n", position)
         header = out[position:newline].split()
         position = newline + 1
         if len(header) != 3:  # "<name> missing", "<name> ambiguous": not at that commit
             continue
         size = int(header[2])
-        texts[path] = out[position : position + size].decode("utf-8", errors="replace")
+        texts[key] = out[position : position + size].decode("utf-8", errors="replace")
         position += size + 1
     return texts
+
+
+def grep_files(root: Path, commit: str, words: list[str], pathspec: str) -> set[str]:
+    """The files at `commit` matching `pathspec` that hold any of `words` as a whole word."""
+    if not words:
+        return set()
+    patterns = [arg for word in sorted(set(words)) for arg in ("-e", word)]
+    # One thread: twice as fast as two on 500 files, and faster still on 2,750 (measured).
+    command = ("grep", "--threads=1", "-l", "-z", "-F", "-w", *patterns, commit, "--", pathspec)
+    found = _answer(root, *command)
+    prefix = f"{commit}:"
+    paths = _decode(found or b"").split("\0")
+    return {p.removeprefix(prefix) for p in paths if p}
 
 
 def tags_merged(root: Path, commit: str) -> list[str]:

@@ -12,18 +12,18 @@ No pydantic here: a replayed `fleet check` needs only the paths.
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tools.core import inputs
-from tools.core.config import ProjectConfig, load_config
+from tools.core.config import ProjectConfig, fleet_table, load_config
 from tools.core.errors import FleetError
 
 if TYPE_CHECKING:
     from tools.core.registry.model import Registry
+    from tools.core.registry.outline import RegistryOutline
 
 REGISTRY_FILE = "registry/fleet.yaml"
 SCHEMA_NAME = "fleet.schema.json"
@@ -58,14 +58,23 @@ class Repository:
 
     def revision(self, commit: str) -> Revision:
         """The desired state at `commit`: the registry that commit holds."""
+        found = self.revisions([commit])[commit]
+        if found is None:
+            raise FleetError(f"{self.relative_registry} does not exist at {commit[:12]}")
+        return found
+
+    def revisions(self, commits: list[str]) -> dict[str, Revision | None]:
+        """The desired state at each commit (None where it has no registry), read at once."""
         from tools.core import git
-        from tools.core.registry.load import parse_registry
 
         path = self.relative_registry
-        text = git.read_at(self.root, commit, [path]).get(path)
-        if text is None:
-            raise FleetError(f"{path} does not exist at {commit[:12]}")
-        return Revision(commit, parse_registry(text, f"{path}@{commit[:12]}"))
+        texts = git.read_blobs(self.root, [(commit, path) for commit in commits])
+        return {
+            commit: Revision(commit, texts[(commit, path)], f"{path}@{commit[:12]}")
+            if (commit, path) in texts
+            else None
+            for commit in commits
+        }
 
 
 @dataclass(frozen=True)
@@ -74,7 +83,21 @@ class Revision:
     URL check and its smoke tests all read this one registry."""
 
     commit: str
-    registry: Registry
+    text: str  # the registry's text at the commit
+    source: str  # how messages name it: path@commit
+
+    @cached_property
+    def registry(self) -> Registry:
+        from tools.core.registry.load import parse_registry
+
+        return parse_registry(self.text, self.source)
+
+    @cached_property
+    def outline(self) -> RegistryOutline:
+        """The registry without pydantic: what change detection reads."""
+        from tools.core.registry.outline import outline
+
+        return outline(self.text, self.source)
 
 
 def open_repository(
@@ -136,15 +159,11 @@ def _has_fleet_table(pyproject: Path) -> bool:
     if not inputs.is_file(str(pyproject)):
         return False
     try:
-        text = inputs.read_text(str(pyproject))
+        return fleet_table(inputs.read_text(str(pyproject))) is not None
     except (OSError, UnicodeDecodeError):
         return False
-    if "[tool.fleet" not in text:  # most pyproject files: no parse needed
-        return False
-    try:
-        return isinstance(tomllib.loads(text).get("tool", {}).get("fleet"), dict)
-    except tomllib.TOMLDecodeError:
-        return True  # it names fleet: load_config reports the error with its line
+    except FleetError:
+        return True  # it names fleet: load_config reports the error
 
 
 def schema_path(registry_path: Path) -> Path:

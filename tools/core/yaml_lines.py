@@ -49,7 +49,7 @@ class LocatedYaml:
 
 
 def load_yaml(text: str, source: Path | str) -> LocatedYaml:
-    import yaml  # here, not above: a registry restored from the cache needs no YAML parser
+    import yaml  # here, not above: commands that read no located YAML never load PyYAML
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:

@@ -1,55 +1,79 @@
 """The `fleet` command line: one Typer app, one module per command under `commands/`.
 
-Start-up stays light: command modules import their heavy dependencies inside the command,
-so `fleet --help` loads neither pydantic models nor network or GPU libraries.
+Start-up stays light: a command's module is imported, and Typer builds its parameters, only
+when that command runs (or `--help` lists it), and command modules import their heavy
+dependencies inside the command, so `fleet --help` loads neither pydantic models nor network
+or GPU libraries.
 """
 
 from __future__ import annotations
 
+import gc
+import importlib
 import os
 import sys
-import traceback
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from typer.core import TyperCommand, TyperGroup
 
 from tools.core import __version__, cache
 from tools.core.errors import EXIT_INTERNAL, EXIT_USAGE, FleetError
 from tools.fleet import environment
-from tools.fleet.commands import call as call_command
-from tools.fleet.commands import changed as changed_command
-from tools.fleet.commands import check as check_command
-from tools.fleet.commands import deploy as deploy_command
-from tools.fleet.commands import down as down_command
-from tools.fleet.commands import pipeline as pipeline_command
-from tools.fleet.commands import registry as registry_command
-from tools.fleet.commands import release as release_command
-from tools.fleet.commands import render as render_command
-from tools.fleet.commands import serve as serve_command
-from tools.fleet.commands import smoke as smoke_command
-from tools.fleet.commands import status as status_command
+
+# In the order of the flow: desired state, checks, plan, deploy, verify; then helpers.
+COMMANDS = (
+    "registry",
+    "check",
+    "render",
+    "changed",
+    "deploy",
+    "smoke",
+    "status",
+    "release",
+    "pipeline",
+    "serve",
+    "call",
+    "down",
+)
+_PLAIN = {"add_completion": False, "pretty_exceptions_enable": False, "rich_markup_mode": None}
+
+
+class Commands(TyperGroup):
+    """The commands, each built when it is first asked for: a command that does not run
+    costs neither its import nor Typer's reading of its signature."""
+
+    def list_commands(self, ctx: typer.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: typer.Context, cmd_name: str) -> TyperCommand | TyperGroup | None:
+        if cmd_name not in COMMANDS:
+            return None
+        if cmd_name not in self.commands:
+            self.commands[cmd_name] = _build(cmd_name)
+        return self.commands[cmd_name]
+
+
+def _build(name: str) -> TyperCommand | TyperGroup:
+    module = importlib.import_module(f"tools.fleet.commands.{name}")
+    entry = module.app if name == "registry" else getattr(module, name)
+    if not isinstance(entry, typer.Typer):
+        single = typer.Typer(**_PLAIN)
+        single.command(name=name)(entry)
+        entry = single
+    command = typer.main.get_command(entry)
+    assert isinstance(command, TyperCommand | TyperGroup)
+    command.name = name
+    return command
+
 
 app = typer.Typer(
     name="fleet",
+    cls=Commands,
     no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,  # plain click help: importing rich costs more than the command
+    **_PLAIN,  # plain click help: importing rich costs more than the command
 )
-# In the order of the flow: desired state, checks, plan, deploy, verify; then helpers.
-app.add_typer(registry_command.app, name="registry")
-app.command(name="check")(check_command.check)
-app.command(name="render")(render_command.render)
-app.command(name="changed")(changed_command.changed)
-app.command(name="deploy")(deploy_command.deploy)
-app.command(name="smoke")(smoke_command.smoke)
-app.command(name="status")(status_command.status)
-app.command(name="release")(release_command.release)
-app.command(name="pipeline")(pipeline_command.pipeline)
-app.command(name="serve")(serve_command.serve)
-app.command(name="call")(call_command.call)
-app.command(name="down")(down_command.down)
 
 
 def _print_version(value: bool) -> None:
@@ -98,9 +122,15 @@ def main() -> None:
             file=sys.stderr,
         )
         sys.exit(EXIT_INTERNAL)
+    finally:
+        # The interpreter's last collection walks every object a command made, to no end:
+        # freezing them spares it (a fifth of `fleet --version`, measured).
+        gc.freeze()
 
 
 def _write_crash_log() -> Path | str:
+    import traceback
+
     from tools.core.redact import Redactor
 
     text = Redactor(os.environ)(

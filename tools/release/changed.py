@@ -7,38 +7,38 @@ own registry entry differs between base and head; or when a registry trigger mat
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tools.core import git
 from tools.core.errors import FleetError
 from tools.core.globs import GlobSet
-from tools.core.registry.model import App, Registry
+from tools.core.registry.outline import RegistryOutline
 from tools.core.repository import Repository, Revision
-from tools.release.dependencies import DependencyIndex
+from tools.release.dependencies import DependencyIndex, owner_of
+
+if TYPE_CHECKING:
+    from tools.core.registry.model import App
 
 
-@dataclass(frozen=True)
-class AppChange:
+class AppChange(NamedTuple):
     key: str
     name: str
     dir: str
     reasons: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class ChangePlan:
+class ChangePlan(NamedTuple):
     base: str
     head: str
     apps: tuple[AppChange, ...]
     removed: tuple[str, ...]
     all: bool
-    registry: Registry  # the registry at `head`: what the selected apps deploy as
+    desired: Revision  # the desired state at `head`: what the selected apps deploy as
 
     def selected(self) -> list[App]:
-        return [self.registry.apps[change.key] for change in self.apps]
+        return [self.desired.registry.apps[change.key] for change in self.apps]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -51,18 +51,23 @@ class ChangePlan:
 
 
 class CommitTree:
-    """The files of one commit, read through git."""
+    """The files of one commit, read through git; listed in the background from the start."""
 
     def __init__(self, root: Path, commit: str) -> None:
         self.root = root
         self.commit = commit
+        self._listing = git.list_files_at(root, commit)
 
     @cached_property
     def _files(self) -> frozenset[str]:
-        return frozenset(git.files_at(self.root, self.commit))
+        return frozenset(git.paths(self._listing.output()))
 
     def files(self) -> frozenset[str]:
         return self._files
+
+    def grep(self, words: list[str], suffix: str) -> set[str]:
+        """The files ending in `suffix` that hold any of `words` as a whole word."""
+        return git.grep_files(self.root, self.commit, words, f"*{suffix}")
 
     def read(self, paths: list[str]) -> dict[str, str]:
         """Texts of the paths that exist, read once each and in one git process a call."""
@@ -77,20 +82,26 @@ class CommitTree:
 
 
 def plan(repo: Repository, base: str, head: str | Revision) -> ChangePlan:
-    """The change plan from `base` to `head` (commits, or the head's desired state)."""
-    revision = head if isinstance(head, Revision) else repo.revision(head)
-    root, registry_path, registry = repo.root, repo.relative_registry, revision.registry
-    head = revision.commit
-    tree = CommitTree(root, head)
-    changes = git.changed_files(root, base, head)
+    """The change plan from `base` to `head` (commits, or the head's desired state). The
+    registry is read as an outline (no pydantic once a text has validated)."""
+    root, registry_path = repo.root, repo.relative_registry
+    head_commit = head.commit if isinstance(head, Revision) else head
+    # The files and the changes are listed while both ends' registries are read.
+    tree = CommitTree(root, head_commit)
+    diff = git.diff_names(root, base, head_commit)
+    ends = repo.revisions([base] if isinstance(head, Revision) else [base, head_commit])
+    desired = head if isinstance(head, Revision) else ends[head_commit]
+    if desired is None:
+        raise FleetError(f"{registry_path} does not exist at {head_commit[:12]}")
+    registry = desired.outline
+    changes = git.changes(diff.output())
     paths = sorted({p for _, path, old_path in changes for p in (path, old_path) if p})
-    old: Registry | None = registry
+    old: RegistryOutline | None = registry
     if registry_path in paths:  # else base and head hold the same registry: nothing to diff
-        old_texts = CommitTree(root, base).read([registry_path])
-        old = _registry_or_none(old_texts.get(registry_path), registry_path, base)
+        old = _outline_or_none(ends[base])
 
     reasons: dict[str, list[str]] = {key: [] for key in registry.apps}
-    triggered = _triggers(registry, paths)
+    triggered = _triggers(registry.triggers, paths)
     for key in reasons:
         reasons[key] += triggered
     if old is not registry:
@@ -99,16 +110,15 @@ def plan(repo: Repository, base: str, head: str | Revision) -> ChangePlan:
     by_folder = {app.dir: key for key, app in registry.apps.items()}
     outside = []
     for path in paths:
-        owner = _owner(path, by_folder)
+        owner = owner_of(path, by_folder)
         if owner is None:
             outside.append(path)
         else:
             reasons[owner].append(f"changed {path}")
     # Only a change outside every app folder can reach an app through imports or mounts.
     if outside:
-        for key, deps in DependencyIndex(tree).of_apps(registry.apps.values()).items():
-            if deps.imports or deps.mounts:
-                reasons[key] += [why for p in outside if (why := deps.reason(p)) is not None]
+        for key, why in DependencyIndex(tree).reaching(registry.apps.values(), outside).items():
+            reasons[key] += why
 
     files = tree.files()
     removed = [
@@ -123,26 +133,23 @@ def plan(repo: Repository, base: str, head: str | Revision) -> ChangePlan:
     )
     return ChangePlan(
         base=base,
-        head=head,
+        head=desired.commit,
         apps=selected,
         removed=tuple(removed),
         all=bool(selected) and len(selected) == len(registry.apps) - len(gone),
-        registry=registry,
+        desired=desired,
     )
 
 
-def _registry_or_none(text: str | None, path: str, commit: str) -> Registry | None:
-    from tools.core.registry.load import parse_registry
-
-    if text is None:
-        return None
+def _outline_or_none(revision: Revision | None) -> RegistryOutline | None:
+    """None when there is no registry at the base, or an invalid one: every app changed."""
     try:
-        return parse_registry(text, f"{path}@{commit[:12]}")
+        return revision.outline if revision is not None else None
     except FleetError:
-        return None  # an invalid registry at base: every app counts as changed
+        return None
 
 
-def _registry_changes(old: Registry | None, new: Registry) -> dict[str, str]:
+def _registry_changes(old: RegistryOutline | None, new: RegistryOutline) -> dict[str, str]:
     """Apps whose own entry differs: a semantic diff, not "the registry file changed"."""
     changed = {}
     for key, app in new.apps.items():
@@ -150,33 +157,21 @@ def _registry_changes(old: Registry | None, new: Registry) -> dict[str, str]:
         if before is None:
             changed[key] = "new in the registry"
             continue
-        fields = [
-            name
-            for name, value in app.model_dump().items()
-            if before.model_dump().get(name) != value
-        ]
-        if fields:
-            changed[key] = f"registry entry changed: {', '.join(fields)}"
+        if app.written == before.written:
+            continue
+        written, was = app.fields(), before.fields()
+        fields = [name for name in {**written, **was} if written.get(name) != was.get(name)]
+        changed[key] = f"registry entry changed: {', '.join(fields)}"
     if old is not None:
         for field in ("workspace", "environments", "policy"):
-            if getattr(old, field) != getattr(new, field):
+            if old.fleet_wide.get(field) != new.fleet_wide.get(field):
                 changed.update({key: f"registry {field} changed" for key in new.apps})
     return changed
 
 
-def _owner(path: str, by_folder: dict[str, str]) -> str | None:
-    """The app whose folder holds `path`: a lookup per parent folder, not a scan of the apps."""
-    parts = path.split("/")
-    for depth in range(len(parts) - 1, 0, -1):
-        owner = by_folder.get("/".join(parts[:depth]))
-        if owner is not None:
-            return owner
-    return None
-
-
-def _triggers(registry: Registry, paths: list[str]) -> list[str]:
+def _triggers(triggers: tuple[str, ...], paths: list[str]) -> list[str]:
     reasons = []
-    for pattern in registry.triggers:
+    for pattern in triggers:
         globs = GlobSet([pattern])
         reasons += [f"global trigger {pattern}: {p} changed" for p in paths if globs.match(p)]
     return reasons

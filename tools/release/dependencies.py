@@ -7,10 +7,8 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import Protocol
-
-from tools.core.registry.model import App
+from functools import cached_property
+from typing import NamedTuple, Protocol
 
 MOUNT_METHODS = frozenset({"add_local_python_source", "add_local_dir", "add_local_file"})
 
@@ -22,59 +20,134 @@ class Tree(Protocol):
 
     def read(self, paths: list[str]) -> dict[str, str]: ...
 
+    def grep(self, words: list[str], suffix: str) -> set[str]:
+        """The files ending in `suffix` that hold any of `words` as a whole word."""
+        ...
 
-@dataclass
-class Dependencies:
+
+class AppFolder(Protocol):
+    """An app as dependencies see it: a key and the folder its files live in."""
+
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def dir(self) -> str: ...
+
+
+class Dependencies(NamedTuple):
     folder: str
-    imports: dict[str, str] = field(default_factory=dict)  # file -> module that brought it in
-    mounts: dict[str, str] = field(default_factory=dict)  # path prefix -> how it is mounted
-
-    def reason(self, path: str) -> str | None:
-        """Why a change to `path` concerns the app, or None."""
-        if path.startswith(f"{self.folder}/"):
-            return f"changed {path}"
-        if path in self.imports:
-            return f"imports {self.imports[path]} ({path} changed)"
-        for prefix, how in self.mounts.items():
-            if path == prefix or path.startswith(f"{prefix}/"):
-                return f"mounts {how} ({path} changed)"
-        return None
+    imports: dict[str, str]  # file -> module that brought it in
+    mounts: dict[str, str]  # path prefix -> how it is mounted
 
 
-def dependencies(app: App, tree: Tree) -> Dependencies:
+def dependencies(app: AppFolder, tree: Tree) -> Dependencies:
     return DependencyIndex(tree).of(app)
 
 
 class DependencyIndex:
-    """What apps depend on at one commit, each file parsed at most once for all of them.
+    """What apps depend on at one commit, each file parsed at most once: forward, everything
+    one app depends on (`of`, for the local target's snapshot); backward, the apps that some
+    changed paths reach (`reaching`, for a change plan).
 
-    A file is parsed only when its text could reach another file of the repository: when it
-    names a top-level package of the repository, imports relatively, or mounts a local path.
-    Other files (`import modal`, `import torch`) are known to reach nothing without `ast`.
+    Forward, a file is parsed only when its text could reach another file of the repository:
+    when it names a top-level package of the repository, imports relatively, or mounts a local
+    path. Other files (`import modal`, `import torch`) are known to reach nothing without `ast`.
     """
 
     def __init__(self, tree: Tree) -> None:
         self.tree = tree
         self.files = tree.files()
-        python = sorted(p for p in self.files if p.endswith(".py"))
-        self._by_folder: dict[str, list[str]] = {}
-        for path in python:
-            parts = path.split("/")
-            for depth in range(1, len(parts)):
-                self._by_folder.setdefault("/".join(parts[:depth]), []).append(path)
-        self._packages = tuple(
-            sorted({p.split("/", 1)[0] if "/" in p else p.removesuffix(".py") for p in python})
-        )
         self._facts: dict[str, _FileFacts] = {}
 
-    def of_apps(self, apps: Iterable[App]) -> dict[str, Dependencies]:
-        """Each app's dependencies, the apps' own files read in one go."""
-        apps = list(apps)
-        self._read([p for app in apps for p in self._by_folder.get(app.dir, [])])
-        return {app.key: self.of(app) for app in apps}
+    @cached_property
+    def _by_folder(self) -> dict[str, list[str]]:
+        """The Python files below each folder."""
+        found: dict[str, list[str]] = {}
+        for path in sorted(p for p in self.files if p.endswith(".py")):
+            parts = path.split("/")
+            for depth in range(1, len(parts)):
+                found.setdefault("/".join(parts[:depth]), []).append(path)
+        return found
 
-    def of(self, app: App) -> Dependencies:
-        found = Dependencies(folder=app.dir)
+    @cached_property
+    def _packages(self) -> tuple[str, ...]:
+        """The top-level packages and modules of the repository."""
+        python = (p for p in self.files if p.endswith(".py"))
+        return tuple(sorted({p.split("/", 1)[0] if "/" in p else p[:-3] for p in python}))
+
+    def reaching(self, apps: Iterable[AppFolder], changed: list[str]) -> dict[str, list[str]]:
+        """Why each app depends on the `changed` paths outside every app folder: a module it
+        imports, transitively, or a path its image mounts.
+
+        The search goes from the changed files to the files that import them, round by round.
+        A round reads only the files that spell, as a word, a name every importer of a target
+        spells: the module's own name; for a file inside an app's folder, that folder's name,
+        which every importer from outside it spells. Only those files are parsed.
+        """
+        by_folder = {app.dir: app.key for app in apps}
+        # file -> changed path -> how: ("imports", "") or ("mounts", "add_local_dir('x')")
+        reach: dict[str, dict[str, tuple[str, str]]] = {}
+        imported_as: dict[str, str] = {}
+        targets = [path for path in changed if path.endswith(".py") and path in self.files]
+        words = sorted(MOUNT_METHODS)
+        while targets or words:
+            names = {target: _ModuleName.of(target, by_folder) for target in targets}
+            found = self.tree.grep([*words, *(n.word for n in names.values())], ".py")
+            texts = self.tree.read(sorted(found))
+            if words:  # the first round also finds the images that mount a changed path
+                reach |= self._mounted(texts, changed)
+                words = []
+            reach |= {target: {target: ("imports", "")} for target in names if target in changed}
+            grown = []
+            for target, name in names.items():
+                for path, text in texts.items():
+                    module = self._import_of(path, text, target, name)
+                    if module is None:
+                        continue
+                    imported_as.setdefault(target, module)
+                    if _merge(reach.setdefault(path, {}), reach[target]):
+                        grown.append(path)
+            targets = list(dict.fromkeys(grown))
+        by_app: dict[str, dict[str, tuple[str, str]]] = {}
+        for path, reached in reach.items():
+            owner = owner_of(path, by_folder)
+            if owner is not None:
+                _merge(by_app.setdefault(owner, {}), reached)
+        return {
+            app.key: [_reason(p, by_app[app.key][p], imported_as) for p in changed if p in reached]
+            for app in apps
+            if (reached := by_app.get(app.key))
+        }
+
+    def _mounted(
+        self, texts: dict[str, str], changed: list[str]
+    ) -> dict[str, dict[str, tuple[str, str]]]:
+        """The files whose images mount a changed path, and how."""
+        found: dict[str, dict[str, tuple[str, str]]] = {}
+        for path, text in texts.items():
+            if "add_local" not in text:
+                continue
+            for prefix, how in self._facts_of(path, text).mounts.items():
+                for changed_path in changed:
+                    if changed_path == prefix or changed_path.startswith(f"{prefix}/"):
+                        found.setdefault(path, {}).setdefault(changed_path, ("mounts", how))
+        return found
+
+    def _import_of(self, path: str, text: str, target: str, name: _ModuleName) -> str | None:
+        """The module by which the file at `path` imports `target`, or None."""
+        if path == target or not name.may_import(path, text):
+            return None
+        found = (m for m, file in self._facts_of(path, text).references if file == target)
+        return next(found, None)
+
+    def _facts_of(self, path: str, text: str) -> _FileFacts:
+        if path not in self._facts:
+            self._facts[path] = _references(path, text, self.files)
+        return self._facts[path]
+
+    def of(self, app: AppFolder) -> Dependencies:
+        found = Dependencies(app.dir, {}, {})
         queue = list(self._by_folder.get(app.dir, []))
         seen = set(queue)
         while queue:
@@ -105,14 +178,67 @@ class DependencyIndex:
         return _references(path, text, self.files)
 
 
-@dataclass(frozen=True)
-class _FileFacts:
+class _FileFacts(NamedTuple):
     references: tuple[tuple[str, str], ...]  # (module, file) for each in-repository import
     mounts: dict[str, str]  # path prefix -> how the image mounts it
 
 
 _NOTHING = _FileFacts((), {})
 _RELATIVE_IMPORT = re.compile(r"\bfrom\s+\.")
+
+
+def owner_of(path: str, by_folder: dict[str, str]) -> str | None:
+    """The app whose folder holds `path`: a lookup per parent folder, not a scan of the apps."""
+    parts = path.split("/")
+    for depth in range(len(parts) - 1, 0, -1):
+        owner = by_folder.get("/".join(parts[:depth]))
+        if owner is not None:
+            return owner
+    return None
+
+
+def _reason(path: str, how: tuple[str, str], imported_as: dict[str, str]) -> str:
+    if how[0] == "mounts":
+        return f"mounts {how[1]} ({path} changed)"
+    return f"imports {imported_as[path]} ({path} changed)"
+
+
+def _merge(into: dict[str, tuple[str, str]], reached: dict[str, tuple[str, str]]) -> bool:
+    """Add what `reached` reaches to `into`, an import over a mount; True if anything new."""
+    new = {
+        p: how
+        for p, how in reached.items()
+        if p not in into or (how[0] == "imports" and into[p][0] != "imports")
+    }
+    into.update(new)
+    return bool(new)
+
+
+class _ModuleName(NamedTuple):
+    """What the files that import a module spell, and where they lie."""
+
+    last: str  # the module's own name: every import of it spells it
+    word: str  # the word a search for its importers looks for
+    outside: str  # a folder (with its `/`) whose files cannot matter, or ""
+
+    @classmethod
+    def of(cls, path: str, app_folders: dict[str, str]) -> _ModuleName:
+        parts = path.removesuffix(".py").split("/")
+        if parts[-1] == "__init__":
+            parts.pop()
+        for depth in range(len(parts) - 1, 0, -1):
+            folder = "/".join(parts[:depth])
+            if folder in app_folders:
+                # From outside the app, any import spells the folder's name; from inside, an
+                # import reaches no app that this file has not reached already.
+                return cls(parts[-1], folder.rsplit("/", 1)[-1], f"{folder}/")
+        return cls(parts[-1], parts[-1], "")
+
+    def may_import(self, path: str, text: str) -> bool:
+        """A pre-filter: a file that imports the module passes; one that passes is parsed."""
+        if self.outside and path.startswith(self.outside):
+            return False
+        return self.last in text and self.word in text
 
 
 def _references(path: str, text: str, files: frozenset[str]) -> _FileFacts:

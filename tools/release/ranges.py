@@ -16,9 +16,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from tools.core import git
 from tools.core.errors import FleetError
@@ -27,8 +26,7 @@ ZERO_SHA = re.compile(r"^0+$")
 DEEPEN_STEPS = (50, 500)
 
 
-@dataclass(frozen=True)
-class Range:
+class Range(NamedTuple):
     base: str
     head: str
     why: str
@@ -55,9 +53,10 @@ def resolve_commit(root: Path, ref: str, what: str) -> str:
 
 
 def explicit_range(root: Path, base: str, head: str) -> Range:
-    return Range(
-        resolve_commit(root, base, "--base"), resolve_commit(root, head, "--head"), "given"
-    )
+    found = git.resolve_all(root, [base, head])
+    if None in found:  # a shallow clone to deepen, or a message to give
+        found = [resolve_commit(root, base, "--base"), resolve_commit(root, head, "--head")]
+    return Range(str(found[0]), str(found[1]), "given")
 
 
 def github_range(root: Path, environ: Mapping[str, str]) -> Range:

@@ -26,5 +26,5 @@ def plan_since_deployed(repo: Repository, desired: Revision, target: Target) -> 
         apps=apps,
         removed=status.removed,
         all=len(apps) == len(registry.apps),
-        registry=registry,
+        desired=desired,
     )

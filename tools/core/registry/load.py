@@ -1,9 +1,14 @@
-"""Read `registry/fleet.yaml` into a validated `Registry`, or fail with `file:line: message`."""
+"""Read `registry/fleet.yaml` into a validated `Registry`, or fail with `file:line: message`.
+
+Lines for messages come from composing the text again with PyYAML (`tools.core.yaml_lines`),
+only when a message needs one.
+"""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
@@ -11,6 +16,7 @@ from pydantic_core import ErrorDetails
 from tools.core import inputs
 from tools.core.errors import FleetError, Problem
 from tools.core.registry.model import Registry, semantic_problems
+from tools.core.registry.parse import registry_data
 from tools.core.repository import display_path
 from tools.core.yaml_lines import LocatedYaml, load_yaml
 
@@ -35,40 +41,32 @@ def load_registry(path: Path) -> Registry:
 
 def load_registry_located(path: Path) -> tuple[Registry, LocatedYaml]:
     """The registry and the line of every key in it, for reports that point into the file."""
-    return _parse(read_registry_text(path), display_path(path))
+    source = display_path(path)
+    text = read_registry_text(path)
+    return parse_registry(text, source), LocatedYaml.later(lambda: load_yaml(text, source))
 
 
 def parse_registry(text: str, source: str) -> Registry:
-    return _parse(text, source)[0]
+    return validate(registry_data(text, source), text, source)
 
 
-def _parse(text: str, source: str) -> tuple[Registry, LocatedYaml]:
-    from tools.core.registry import snapshot
-
-    known = snapshot.load(text)
-    if known is not None:
-        return known, LocatedYaml.later(lambda: load_yaml(text, source))
-    registry, located = _validate(text, source)
-    snapshot.store(text, registry)
-    return registry, located
-
-
-def _validate(text: str, source: str) -> tuple[Registry, LocatedYaml]:
-    located = load_yaml(text, source)
-    if not isinstance(located.data, dict):
-        raise FleetError(Problem("the registry must be a mapping of keys to values", source, 1))
+def validate(data: dict[str, Any], text: str, source: str) -> Registry:
+    """The validated registry, or every problem with the line of `text` it is at."""
     try:
-        registry = Registry.model_validate(located.data)
+        registry = Registry.model_validate(data)
     except ValidationError as error:
+        located = load_yaml(text, source)
         problems = [_located(e, located, source) for e in error.errors(include_url=False)]
         raise FleetError(*sorted(problems, key=_line)) from None
-    problems = [
-        Problem(f"{dotted(loc)}: {message}", source, located.line_of(loc))
-        for loc, message in semantic_problems(registry)
-    ]
-    if problems:
+    semantic = semantic_problems(registry)
+    if semantic:
+        located = load_yaml(text, source)
+        problems = [
+            Problem(f"{dotted(loc)}: {message}", source, located.line_of(loc))
+            for loc, message in semantic
+        ]
         raise FleetError(*sorted(problems, key=_line))
-    return registry, located
+    return registry
 
 
 def _line(problem: Problem) -> int:

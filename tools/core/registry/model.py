@@ -23,6 +23,7 @@ from pydantic import (
 )
 
 from tools.core.errors import FleetError
+from tools.core.paths import is_inside
 from tools.core.registry import modal_names
 
 Loc = tuple[str | int, ...]
@@ -62,8 +63,7 @@ def _endpoint_path(path: str) -> str:
 
 
 def _app_dir(path: str) -> str:
-    parts = path.split("/")
-    if path.startswith("/") or "\\" in path or any(p in ("", ".", "..") for p in parts):
+    if not is_inside(path):
         raise ValueError(f"{path!r} must be a relative POSIX path inside the repository")
     return path
 
@@ -114,8 +114,7 @@ AppKey = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
 
 
 class _Model(BaseModel):
-    # Validators are built on first use: a registry restored from the cache needs none.
-    model_config = ConfigDict(extra="forbid", strict=True, validate_by_alias=True, defer_build=True)
+    model_config = ConfigDict(extra="forbid", strict=True, validate_by_alias=True)
 
 
 class Environment(_Model):

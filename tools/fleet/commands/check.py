@@ -108,17 +108,6 @@ def _fix(
     return run_check(repo, selected)
 
 
-def _root(root: Path | None, registry: Path | None) -> Path:
-    if root is not None:
-        return root
-    if registry is not None:
-        return Path.cwd()
-    from tools.core.registry.locate import find_registry
-    from tools.fleet.options import root_of
-
-    return root_of(find_registry(Path.cwd()))
-
-
 _RENDERERS = {
     OutputFormat.text: "text",
     OutputFormat.json: "json_report",

@@ -125,7 +125,6 @@ def _selection(
     github: bool,
 ) -> tuple[Revision, list[App]]:
     """The desired state to deploy, and its apps that the command selects."""
-    from tools.core.repository import Revision
     from tools.release.ranges import resolve_commit
 
     if names or all_apps:
@@ -133,4 +132,4 @@ def _selection(
         registry = desired.registry
         return desired, list(registry.apps.values()) if all_apps else find_apps(registry, names)
     selection, _ = plan_range(repo, base, head, github=github)
-    return Revision(selection.head, selection.registry), selection.selected()
+    return selection.desired, selection.selected()

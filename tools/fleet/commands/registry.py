@@ -13,6 +13,8 @@ from tools.fleet.options import EnvOption, JsonOption, RegistryOption, RootOptio
 app = typer.Typer(
     help="Validate, show and export the fleet registry.",
     no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
 

