@@ -101,8 +101,13 @@ def test_a_damaged_entry_is_read_again_and_replaced(
     expected = outline(minimal_registry_text, "fleet.yaml")
     [entry] = _entries(cache_dir)
     kept = json.loads(entry.read_text())
-    assert kept["apps"][0][:4] == ["flux", "ryla-flux", "apps/flux", "app.py"]
-    garbage = (b"\x00{not json", b"false", b'{"apps": 3}', b"[" * 100_000 + b"]" * 100_000)
+    assert kept[0]["flux"][:4] == ["flux", "ryla-flux", "apps/flux", "app.py"]
+    garbage = (
+        b"\x00{not json",
+        b"false",
+        b'[{"flux": 3}, [], {}]',
+        b"[" * 100_000 + b"]" * 100_000,
+    )
     for damaged in garbage:
         entry.write_bytes(damaged)
         assert outline(minimal_registry_text, "fleet.yaml") == expected

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tools.core import inputs
+from tools.core import inputs, serial
 from tools.core.inputs import RACY_NS, Changes, Inputs
 
 OLD_NS = 1_600_000_000 * 10**9  # 2020: long before any recording in these tests
@@ -163,21 +163,16 @@ def test_a_record_survives_json(tmp_path: Path) -> None:
     code.write_text("")
     recorded.note_files([str(code)], wide=True)
     recorded.note_probe(str(tmp_path / "later.py"), False)
-    assert Inputs.from_json(json.loads(json.dumps(recorded.to_json()))) == recorded
+    assert serial.decode(Inputs, json.loads(json.dumps(serial.encode(recorded)))) == recorded
 
 
 @pytest.mark.parametrize(
     "data",
-    [
-        {},
-        {"started_ns": "x", "reads": {}, "probes": {}, "wide": []},
-        {"started_ns": 1, "reads": [], "probes": {}, "wide": []},
-        {"started_ns": 1, "reads": {}, "probes": {}, "wide": [1]},
-    ],
+    [{}, [], ["x", {}, {}, []], [1, [], {}, []], [1, {}, [], []], [1, {}, {}, {}]],
 )
 def test_a_malformed_record_is_refused(data: object) -> None:
     with pytest.raises((KeyError, TypeError, ValueError)):
-        Inputs.from_json(data)
+        serial.decode(Inputs, data)
 
 
 def test_a_record_with_malformed_entries_raises_instead_of_holding(tmp_path: Path) -> None:

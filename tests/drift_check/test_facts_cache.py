@@ -9,8 +9,7 @@ import pytest
 
 from tests.conftest import REPO
 from tests.drift_check.conftest import DRIFT, make_repo, places, run, run_every_rule
-from tools.core import cache
-from tools.drift_check import facts_cache
+from tools.core import cache, serial
 from tools.drift_check.extract import data, python, typescript
 from tools.drift_check.extract.base import MapLiteral
 from tools.drift_check.extract.python import PythonFacts, python_facts
@@ -40,16 +39,16 @@ def _no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
 )
 def test_python_facts_survive_json(path: str) -> None:
     facts = python._extract((REPO / path).read_text())
-    encoded = json.loads(json.dumps(facts_cache.encode(facts)))
-    assert facts_cache.decode(PythonFacts | None, encoded) == facts
+    encoded = json.loads(json.dumps(serial.encode(facts)))
+    assert serial.decode(PythonFacts | None, encoded) == facts
 
 
 def test_typescript_maps_survive_json() -> None:
     source = SourceFile("endpoints.ts", (REPO / "clients/typescript/endpoints.ts").read_text())
     maps = TypeScriptMaps().maps(source)
     assert len(maps) == 4
-    encoded = json.loads(json.dumps(facts_cache.encode(maps)))
-    assert facts_cache.decode(list[MapLiteral], encoded) == maps
+    encoded = json.loads(json.dumps(serial.encode(maps)))
+    assert serial.decode(list[MapLiteral], encoded) == maps
 
 
 def test_a_second_check_reads_unchanged_files_from_the_cache(

@@ -149,10 +149,11 @@ def test_a_damaged_entry_is_recomputed(
     expected = places(run(root))
     [entry] = (cache_dir / "checks").glob("*.json")
     stored = json.loads(entry.read_text())
-    stored["result"]["findings"][0][6] = "fatal"
+    listing, inputs, result = stored
+    result[0][0][2] = "a line"  # a finding's line
     entry.write_text(json.dumps(stored))
     assert places(run(root)) == expected
-    stored["inputs"]["reads"] = {str(root / "client.py"): [1]}
+    stored = [listing, [inputs[0], {str(root / "client.py"): [1]}, *inputs[2:]], result]
     entry.write_text(json.dumps(stored))
     assert places(run(root)) == expected
     entry.write_bytes(b"\x00")

@@ -112,24 +112,6 @@ class Inputs:
             changes.refreshed = True
         return changes
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "started_ns": self.started_ns,
-            "reads": self.reads,
-            "probes": self.probes,
-            "wide": sorted(self.wide),
-        }
-
-    @classmethod
-    def from_json(cls, data: Any) -> Inputs:
-        """The record `to_json` wrote; KeyError, TypeError or ValueError when it is not one."""
-        reads, probes, wide = data["reads"], data["probes"], data["wide"]
-        if not isinstance(reads, dict) or not isinstance(probes, dict):
-            raise TypeError("inputs: reads and probes must be objects")
-        if not isinstance(wide, list) or not all(isinstance(path, str) for path in wide):
-            raise TypeError("inputs: wide must be a list of paths")
-        return cls(int(data["started_ns"]), reads, probes, set(wide))
-
 
 def _trusted(path: str, record: Record, trusted_before: int) -> bool:
     """The file has the recorded signature, recorded long enough before the check began."""

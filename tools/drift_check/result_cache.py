@@ -16,14 +16,13 @@ import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from tools.core import cache
+from tools.core import cache, serial
 from tools.core.inputs import Inputs
-from tools.drift_check.findings import CheckResult, Edit, Finding
+from tools.drift_check.findings import CheckResult
 
 NAME = "checks"
-VERSION = cache.code_version(__file__, extra=sys.version)
+VERSION = cache.code_version(__file__, serial.__file__, extra=sys.version)
 # The packages whose code decides a check's findings: a new version of one runs it again.
 CODE_PACKAGES = frozenset({"tools", "pydantic", "pydantic_core", "yaml"})
 
@@ -47,22 +46,17 @@ class Kept:
 
 def load(check_key: str) -> Kept | None:
     stored = cache.load(NAME, VERSION, check_key)
-    if not isinstance(stored, dict):
+    if stored is None:
         return None
     try:
-        inputs = Inputs.from_json(stored["inputs"])
-        return Kept(str(stored["listing"]), inputs, _decode(stored["result"]))
+        kept: Kept = serial.decode(Kept, stored)
     except (KeyError, TypeError, ValueError, IndexError, AttributeError):
         return None
+    return kept
 
 
 def store(check_key: str, kept: Kept) -> None:
-    value = {
-        "listing": kept.listing,
-        "inputs": kept.inputs.to_json(),
-        "result": _encode(kept.result),
-    }
-    cache.store(NAME, VERSION, check_key, value)
+    cache.store(NAME, VERSION, check_key, serial.encode(kept))
 
 
 def keep(check_key: str, paths: list[str], recorded: Inputs, result: CheckResult) -> None:
@@ -107,39 +101,3 @@ def _module_files() -> list[str]:
             and isinstance(file := getattr(module, "__file__", None), str)
         }
     )
-
-
-def _encode(result: CheckResult) -> dict[str, Any]:
-    return {
-        "files": result.files,
-        "skipped": result.skipped_files,
-        "findings": [
-            [
-                f.code,
-                f.path,
-                f.line,
-                f.col,
-                f.message,
-                f.hint,
-                None
-                if f.fix is None
-                else [f.fix.path, f.fix.line, f.fix.col, f.fix.old, f.fix.new],
-            ]
-            for f in result.findings
-        ],
-    }
-
-
-def _decode(data: dict[str, Any]) -> CheckResult:
-    findings = []
-    for code, path, line, col, message, hint, fix in data["findings"]:
-        edit = (
-            None
-            if fix is None
-            else Edit(str(fix[0]), int(fix[1]), int(fix[2]), str(fix[3]), str(fix[4]))
-        )
-        findings.append(
-            Finding(str(code), str(path), int(line), int(col), str(message), str(hint), edit)
-        )
-    skipped = {str(path): str(kind) for path, kind in data["skipped"].items()}
-    return CheckResult(findings=findings, files=int(data["files"]), skipped_files=skipped)

@@ -11,6 +11,7 @@ GITHUB_OUTPUT        where `fleet changed --github-output` writes
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
@@ -34,11 +35,11 @@ def colour(stream: TextIO) -> bool:
     return stream.isatty() and "NO_COLOR" not in os.environ
 
 
-def append_step_summary(markdown: str) -> None:
-    """Add to the GitHub Actions step summary, when there is one."""
+def append_step_summary(markdown: Callable[[], str]) -> None:
+    """Add `markdown()` to the GitHub Actions step summary, when there is one."""
     path = os.environ.get("GITHUB_STEP_SUMMARY")
     if path:
-        _append("GITHUB_STEP_SUMMARY", path, markdown)
+        _append("GITHUB_STEP_SUMMARY", path, markdown())
 
 
 def write_github_output(values: dict[str, str]) -> None:

@@ -14,7 +14,7 @@ from functools import cache as memoize
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from tools.core import cache
+from tools.core import cache, serial
 from tools.core.errors import FleetError, Problem
 from tools.core.paths import is_inside
 from tools.core.registry.parse import registry_data
@@ -43,21 +43,6 @@ class RegistryOutline(NamedTuple):
     triggers: tuple[str, ...]
     fleet_wide: dict[str, str]  # what every app's URLs and limits depend on, canonical JSON
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "apps": [list(app) for app in self.apps.values()],
-            "triggers": list(self.triggers),
-            "fleet_wide": self.fleet_wide,
-        }
-
-    @classmethod
-    def from_json(cls, kept: Any) -> RegistryOutline:
-        """What `to_json` wrote; KeyError, TypeError or ValueError when it is not that."""
-        apps = [AppOutline(*(str(field) for field in row)) for row in kept["apps"]]
-        wide = {str(name): str(value) for name, value in kept["fleet_wide"].items()}
-        triggers = tuple(str(trigger) for trigger in kept["triggers"])
-        return cls({app.key: app for app in apps}, triggers, wide)
-
 
 def outline(text: str, source: str) -> RegistryOutline:
     """The outline of a registry text; a FleetError, at its line, when a field it reads is
@@ -65,11 +50,13 @@ def outline(text: str, source: str) -> RegistryOutline:
     kept = cache.load("outline", _version(), text)
     if kept is not None:
         try:
-            return RegistryOutline.from_json(kept)
-        except (KeyError, TypeError, AttributeError, ValueError):
+            restored: RegistryOutline = serial.decode(RegistryOutline, kept)
+        except (KeyError, TypeError, AttributeError, ValueError, IndexError):
             pass  # a damaged entry: read again, and replaced
+        else:
+            return restored
     found = _outline(text, source)
-    cache.store("outline", _version(), text, found.to_json())
+    cache.store("outline", _version(), text, serial.encode(found))
     return found
 
 
@@ -115,7 +102,8 @@ def _outline(text: str, source: str) -> RegistryOutline:
 @memoize
 def _version() -> str:
     here = Path(__file__).parent
-    return cache.code_version(str(here / "outline.py"), str(here / "parse.py"))
+    files = (here / "outline.py", here / "parse.py", Path(serial.__file__))
+    return cache.code_version(*map(str, files))
 
 
 def _canonical(value: Any) -> str:

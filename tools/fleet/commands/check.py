@@ -124,4 +124,4 @@ def _report(result: CheckResult, output_format: OutputFormat) -> None:
         sys.stdout.write(renderer.render(result))
     from tools.drift_check.report.github import step_summary
 
-    environment.append_step_summary(step_summary(result))
+    environment.append_step_summary(lambda: step_summary(result))

@@ -49,6 +49,6 @@ def release(
     typer.echo(markdown)
     if report is not None:
         write_text_atomic(report, json.dumps(result.to_json(), indent=2) + "\n")
-    environment.append_step_summary(markdown)
+    environment.append_step_summary(lambda: markdown)
     if not result.ok:
         raise typer.Exit(EXIT_FINDINGS)

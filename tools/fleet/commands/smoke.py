@@ -55,6 +55,6 @@ def smoke(
     typer.echo(json.dumps(report_json(results), indent=2) if json_ else markdown)
     if report is not None:
         write_text_atomic(report, markdown)
-    environment.append_step_summary(f"## fleet smoke\n\n{markdown}\n")
+    environment.append_step_summary(lambda: f"## fleet smoke\n\n{markdown}\n")
     if any(r.status != "ok" for r in results):
         raise typer.Exit(EXIT_FINDINGS)
