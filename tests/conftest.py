@@ -122,3 +122,8 @@ def repo(tmp_path: Path) -> Repo:
     made.git("init", "-q", "-b", "main")
     made.commit("initial")
     return made
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slow end-to-end tests first: with two workers, the rest runs beside them."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
