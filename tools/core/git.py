@@ -131,10 +131,6 @@ def diff_names(root: Path, base: str, head: str) -> Pending:
     return Pending(root, "diff", "--name-status", "-z", "-M", "--no-ext-diff", base, head)
 
 
-def changed_files(root: Path, base: str, head: str) -> list[tuple[str, str, str | None]]:
-    return changes(diff_names(root, base, head).output())
-
-
 def changes(output: bytes) -> list[tuple[str, str, str | None]]:
     """(status, path, old path) for every file that differs, renames detected."""
     fields = output.decode("utf-8", errors="surrogateescape").split("\0")

@@ -49,7 +49,6 @@ class ModalDecorator:
 
 @dataclass(frozen=True)
 class ModalApp:
-    variable: str
     name: Value | None
     at: Located
 
@@ -152,7 +151,7 @@ class _Extractor:
                 keyword = next((k.value for k in node.value.keywords if k.arg == "name"), None)
                 if keyword is not None:
                     name = self.value(keyword)
-                self.facts.apps.append(ModalApp(target.id, name, _at(node.value)))
+                self.facts.apps.append(ModalApp(name, _at(node.value)))
 
     def _decorated(self, node: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         for decorator in node.decorator_list:
