@@ -49,7 +49,7 @@ def fleet_env(**extra: str) -> dict[str, str]:
     }
 
 
-def run_fleet(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+def run_fleet(*args: str, cwd: Path = REPO, **env: str) -> subprocess.CompletedProcess[str]:
     """The real CLI in a subprocess: exit codes, stdout and stderr as a user sees them."""
     return subprocess.run(
         [sys.executable, "-m", "tools.fleet", *args],
@@ -57,7 +57,8 @@ def run_fleet(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         check=False,
-        env=fleet_env(NO_COLOR="1"),
+        env=fleet_env(NO_COLOR="1", **env),
+        timeout=300,
     )
 
 

@@ -16,19 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, REPO, Repo, fleet_env
-
-
-def fleet(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tools.fleet", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-        env=fleet_env(NO_COLOR="1", **env),
-        timeout=120,
-    )
+from tests.conftest import FIXTURES, REPO, Repo, fleet_env, run_fleet
 
 
 def one_line(result: subprocess.CompletedProcess[str]) -> str:
@@ -60,7 +48,7 @@ def no_git(tmp_path: Path) -> Path:
     ids=" ".join,
 )
 def test_outside_a_git_repository_is_one_line_and_exit_2(no_git: Path, args: list[str]) -> None:
-    result = fleet(no_git, *args)
+    result = run_fleet(*args, cwd=no_git)
     assert result.returncode == 2, result.stderr
     assert re.fullmatch(
         f"fleet: git [a-z-]+ in {no_git}: not a git repository .*", one_line(result)
@@ -77,7 +65,7 @@ def closed_port() -> int:
 
 def test_call_to_a_refused_connection_is_a_failed_call(closed_port: int) -> None:
     url = f"http://127.0.0.1:{closed_port}"
-    result = fleet(REPO, "call", "/flux", "--url", url, "-d", "{}")
+    result = run_fleet("call", "/flux", "--url", url, "-d", "{}")
     assert result.returncode == 1
     line = one_line(result)
     assert line.startswith(f"fleet: /flux ({url}/flux): no answer (")
@@ -91,7 +79,7 @@ def test_smoke_of_a_server_that_is_gone_is_a_failed_check(tmp_path: Path, closed
     version = {"version": "v1", "commit": "0" * 40, "tag": "t", "folder": str(tmp_path)}
     version |= {"port": closed_port, "pid": os.getpid(), "state": "live"}
     state.write_text(json.dumps({"live": "v1", "versions": [version]}))
-    result = fleet(root, "smoke", "flux", "--json")
+    result = run_fleet("smoke", "flux", "--json", cwd=root)
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
     [entry] = json.loads(result.stdout)["results"]
@@ -108,7 +96,7 @@ def taken_port() -> Iterator[int]:
 
 
 def test_serve_on_a_taken_port_is_a_usage_error(taken_port: int) -> None:
-    result = fleet(REPO, "serve", "flux", "--port", str(taken_port))
+    result = run_fleet("serve", "flux", "--port", str(taken_port))
     assert result.returncode == 2
     assert one_line(result).startswith(
         f"fleet: --port {taken_port}: 127.0.0.1:{taken_port} is taken ("
@@ -116,7 +104,7 @@ def test_serve_on_a_taken_port_is_a_usage_error(taken_port: int) -> None:
 
 
 def test_serve_on_a_port_out_of_range_is_a_usage_error() -> None:
-    result = fleet(REPO, "serve", "flux", "--port", "99999")
+    result = run_fleet("serve", "flux", "--port", "99999")
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "99999 is not in the range 0<=x<=65535" in result.stderr
@@ -131,7 +119,7 @@ def test_an_app_the_head_commit_adds_deploys_from_the_head_registry(repo: Repo) 
     added = f"{before}  flux2:\n{flux2}"
     repo.commit("flux2", {"registry/fleet.yaml": added, "apps/flux2/app.py": "import modal\n"})
     registry.write_text(before)  # the working tree has not caught up
-    result = fleet(repo.root, "deploy", "flux2", "--dry-run")
+    result = run_fleet("deploy", "flux2", "--dry-run", cwd=repo.root)
     assert (result.returncode, result.stderr) == (0, "")
     assert "  would deploy acme-flux2 (apps/flux2/app.py)" in result.stdout.splitlines()
 

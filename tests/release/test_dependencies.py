@@ -69,14 +69,7 @@ def test_shared_files_are_read_and_parsed_once_and_plain_files_not_parsed(
             "apps/shared/tables.py": "X = 1\n",
         }
     )
-    parsed: list[str] = []
-    real = dependencies._references
-
-    def counting(path: str, text: str, files: frozenset[str]) -> object:
-        parsed.append(path)
-        return real(path, text, files)
-
-    monkeypatch.setattr(dependencies, "_references", counting)
+    parsed = _parsed(monkeypatch)
     index = DependencyIndex(tree)
     found = {app.key: index.of(app).imports for app in registry.apps.values()}
     shared = {
