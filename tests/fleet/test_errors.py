@@ -153,3 +153,47 @@ def test_an_unexpected_error_is_one_line_naming_its_log(tmp_path: Path) -> None:
     assert "args: ['registry', 'show']" in text
     assert text.rstrip().endswith("ZeroDivisionError: a bug")
     assert "Traceback (most recent call last)" in text
+
+
+COMMAND_ARGS = {
+    "registry": ["registry", "validate"],
+    "check": ["check"],
+    "render": ["render", "--check"],
+    "changed": ["changed", "--base", "HEAD"],
+    "deploy": ["deploy", "--all", "--dry-run"],
+    "smoke": ["smoke"],
+    "status": ["status"],
+    "release": ["release", "v1.0.0"],
+    "pipeline": ["pipeline"],
+    "serve": ["serve", "flux"],
+    "call": ["call", "/flux"],
+    "down": ["down"],
+}
+
+
+def test_the_table_names_every_command() -> None:
+    from tools.fleet.cli import COMMANDS
+
+    assert sorted(COMMAND_ARGS) == sorted(COMMANDS)
+
+
+@pytest.mark.parametrize("command", sorted(COMMAND_ARGS))
+def test_every_command_without_a_registry_is_one_line_and_exit_2(
+    tmp_path: Path, command: str
+) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = run_fleet(*COMMAND_ARGS[command], cwd=empty)
+    assert (result.returncode, one_line(result)) == (
+        2,
+        f"fleet: no registry/fleet.yaml in {empty} or its parents; pass --registry",
+    )
+
+
+@pytest.mark.parametrize("command", sorted(COMMAND_ARGS))
+def test_every_command_takes_root_and_registry(command: str) -> None:
+    words = COMMAND_ARGS[command][:2] if command == "registry" else [command]
+    result = run_fleet(*words, "--help")
+    assert result.returncode == 0
+    assert "--root" in result.stdout
+    assert "--registry" in result.stdout
