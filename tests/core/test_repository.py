@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import FIXTURES, GIT_ENV, REPO, run_fleet
 from tools.core.errors import FleetError
-from tools.core.repository import open_repository
+from tools.core.repository import display_path, open_repository
 
 CONFIG = '[tool.fleet]\nregistry = "config/fleet.yaml"\n'
 
@@ -59,9 +59,8 @@ def test_a_configured_registry_that_is_missing_names_the_setting(configured: Pat
     (configured / "config" / "fleet.yaml").unlink()
     with pytest.raises(FleetError) as caught:
         open_repository(configured)
-    assert str(caught.value) == (
-        f"no registry at {configured}/config/fleet.yaml (from [tool.fleet] registry)"
-    )
+    shown = display_path(configured / "config" / "fleet.yaml")
+    assert str(caught.value) == f"no registry at {shown} (from [tool.fleet] registry)"
 
 
 @pytest.mark.parametrize("value", ['"/etc/fleet.yaml"', '"../fleet.yaml"', '"a/../../b.yaml"', "3"])
