@@ -49,4 +49,4 @@ test: lint
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pre-commit run --all-files --show-diff-on-failure
 
 clean:
-	rm -rf $(VENV) $(TS)/node_modules $(CI_TOOLS)/node_modules .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(TS)/node_modules $(CI_TOOLS)/node_modules .pytest_cache .ruff_cache .hypothesis .import_linter_cache

@@ -157,9 +157,9 @@ def _registry_changes(old: RegistryOutline | None, new: RegistryOutline) -> dict
         if before is None:
             changed[key] = "new in the registry"
             continue
-        if app.written == before.written:
+        written, was = app.written, before.written
+        if written == was:
             continue
-        written, was = app.fields(), before.fields()
         fields = [name for name in {**written, **was} if written.get(name) != was.get(name)]
         changed[key] = f"registry entry changed: {', '.join(fields)}"
     if old is not None:
