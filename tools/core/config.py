@@ -16,7 +16,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal, NamedTuple
 
-from tools.core import inputs
 from tools.core.errors import FleetError, Problem
 from tools.core.paths import is_inside
 
@@ -34,11 +33,11 @@ class ProjectConfig(NamedTuple):
 
 
 def load_config(root: Path) -> ProjectConfig:
-    pyproject = str(root / "pyproject.toml")
-    if not inputs.is_file(pyproject):
+    pyproject = root / "pyproject.toml"
+    if not pyproject.is_file():
         return ProjectConfig()
     try:
-        table = fleet_table(inputs.read_text(pyproject))
+        table = fleet_table(pyproject.read_text(encoding="utf-8"))
     except UnicodeDecodeError as error:
         raise FleetError(Problem(f"not UTF-8 text ({error.reason})", "pyproject.toml")) from None
     except OSError as error:

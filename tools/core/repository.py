@@ -12,12 +12,10 @@ No pydantic here: a replayed `fleet check` needs only the paths.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tools.core import inputs
 from tools.core.config import ProjectConfig, fleet_table, load_config
 from tools.core.errors import FleetError
 
@@ -29,11 +27,13 @@ REGISTRY_FILE = "registry/fleet.yaml"
 SCHEMA_NAME = "fleet.schema.json"
 
 
-@dataclass(frozen=True)
 class Repository:
-    root: Path  # absolute
-    registry_path: Path  # absolute
-    config: ProjectConfig
+    """A repository fleet works on: its root, its registry file, its `[tool.fleet]` settings."""
+
+    def __init__(self, root: Path, registry_path: Path, config: ProjectConfig) -> None:
+        self.root = root  # absolute
+        self.registry_path = registry_path  # absolute
+        self.config = config
 
     @property
     def relative_registry(self) -> str:
@@ -77,14 +77,14 @@ class Repository:
         }
 
 
-@dataclass(frozen=True)
 class Revision:
     """The desired state of one run: a commit, and the registry it holds. A plan, a deploy, its
     URL check and its smoke tests all read this one registry."""
 
-    commit: str
-    text: str  # the registry's text at the commit
-    source: str  # how messages name it: path@commit
+    def __init__(self, commit: str, text: str, source: str) -> None:
+        self.commit = commit
+        self.text = text  # the registry's text at the commit
+        self.source = source  # how messages name it: path@commit
 
     @cached_property
     def registry(self) -> Registry:
@@ -124,7 +124,7 @@ def open_repository(
         registry_path = found / config.registry
     else:
         registry_path = found / REGISTRY_FILE
-    if given is None and not inputs.is_file(str(registry_path)):
+    if given is None and not registry_path.is_file():
         if config.registry is not None:
             raise FleetError(
                 f"no registry at {display_path(registry_path)} (from [tool.fleet] registry)"
@@ -144,7 +144,7 @@ def _find_root(start: Path) -> Path | None:
     for folder in (start, *start.parents):
         if _has_fleet_table(folder / "pyproject.toml"):
             return folder
-        if inputs.is_file(str(folder / REGISTRY_FILE)) or (folder / ".git").exists():
+        if (folder / REGISTRY_FILE).is_file() or (folder / ".git").exists():
             return folder
     return None
 
@@ -156,10 +156,10 @@ def _conventional_root(registry: Path) -> Path:
 
 
 def _has_fleet_table(pyproject: Path) -> bool:
-    if not inputs.is_file(str(pyproject)):
+    if not pyproject.is_file():
         return False
     try:
-        return fleet_table(inputs.read_text(str(pyproject))) is not None
+        return fleet_table(pyproject.read_text(encoding="utf-8")) is not None
     except (OSError, UnicodeDecodeError):
         return False
     except FleetError:

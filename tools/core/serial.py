@@ -8,7 +8,6 @@ the caller computes the value again.
 
 from __future__ import annotations
 
-import dataclasses
 import types
 import typing
 from collections.abc import Callable
@@ -25,7 +24,9 @@ def encode(value: Any) -> Any:
     if isinstance(value, LocatedYaml):
         lines = [[*path, line] for path, line in value.lines.items()]
         return {"data": _yaml_value(value.data), "lines": lines}
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+    if _is_dataclass(type(value)):
+        import dataclasses  # imported already: by the module that made the dataclass
+
         return [encode(getattr(value, f.name)) for f in dataclasses.fields(value)]
     if isinstance(value, list | tuple):
         return [encode(v) for v in value]
@@ -49,7 +50,7 @@ def _reader(kind_type: Any) -> Reader:
     origin = typing.get_origin(kind_type)
     if origin in (Union, types.UnionType):
         return _optional_reader(kind_type)
-    if dataclasses.is_dataclass(kind_type) and isinstance(kind_type, type):
+    if isinstance(kind_type, type) and _is_dataclass(kind_type):
         return _dataclass_reader(kind_type)
     if isinstance(kind_type, type) and issubclass(kind_type, tuple) and hasattr(kind_type, "_make"):
         return _named_tuple_reader(kind_type)
@@ -107,7 +108,14 @@ def _optional_reader(kind_type: Any) -> Reader:
     return lambda data: None if data is None else inner(data)
 
 
+def _is_dataclass(cls: type) -> bool:
+    """`dataclasses.is_dataclass` for a class, without importing the module for every record."""
+    return hasattr(cls, "__dataclass_fields__")
+
+
 def _dataclass_reader(cls: type) -> Callable[[Any], Any]:
+    import dataclasses
+
     names = tuple(f.name for f in dataclasses.fields(cls))
     values = _fields_reader(cls, names)
     new = object.__new__
