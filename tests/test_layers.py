@@ -16,7 +16,7 @@ import pytest
 from tests.conftest import REPO
 
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
-BELOW_THE_CLI = ("core", "drift_check", "release", "client")
+BELOW_THE_CLI = ("core", "drift_check", "release", "client", "emulator")
 
 
 def lint_imports(root: Path) -> subprocess.CompletedProcess[str]:

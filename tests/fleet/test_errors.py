@@ -168,7 +168,9 @@ COMMAND_ARGS = {
     "serve": ["serve", "flux"],
     "call": ["call", "/flux"],
     "down": ["down"],
+    "emulate": ["emulate", "--registry", "nowhere.yaml"],
 }
+NEEDS_A_REGISTRY = sorted(set(COMMAND_ARGS) - {"emulate"})  # emulate serves without one
 
 
 def test_the_table_names_every_command() -> None:
@@ -177,7 +179,7 @@ def test_the_table_names_every_command() -> None:
     assert sorted(COMMAND_ARGS) == sorted(COMMANDS)
 
 
-@pytest.mark.parametrize("command", sorted(COMMAND_ARGS))
+@pytest.mark.parametrize("command", NEEDS_A_REGISTRY)
 def test_every_command_without_a_registry_is_one_line_and_exit_2(
     tmp_path: Path, command: str
 ) -> None:
@@ -197,3 +199,10 @@ def test_every_command_takes_root_and_registry(command: str) -> None:
     assert result.returncode == 0
     assert "--root" in result.stdout
     assert "--registry" in result.stdout
+
+
+def test_the_emulator_with_a_registry_that_is_missing_is_one_line_and_exit_2(
+    tmp_path: Path,
+) -> None:
+    result = run_fleet(*COMMAND_ARGS["emulate"], "--state", str(tmp_path), cwd=tmp_path)
+    assert (result.returncode, one_line(result)) == (2, "nowhere.yaml: registry file not found")

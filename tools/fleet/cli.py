@@ -36,6 +36,7 @@ COMMANDS = (
     "serve",
     "call",
     "down",
+    "emulate",
 )
 _PLAIN = {"add_completion": False, "pretty_exceptions_enable": False, "rich_markup_mode": None}
 
