@@ -1,111 +1,176 @@
-"""`fleet status` through the fake `modal` executable, in both `app list` key formats."""
+"""Live drift from what a target reports: sync, health, provenance, orphans.
+
+The target here is a `Listed` one that reports the live apps it is given: the status logic
+alone, on a real git repository. `test_modal_fleet.py` runs the same logic through the real
+`modal` CLI against the emulator.
+"""
 
 from __future__ import annotations
 
-import json
-import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, REPO
-from tools.core import git
-from tools.core.repository import open_repository
+from tests.conftest import Repo
+from tests.modal_emulator import fleet_copy
+from tools.core.registry.model import App, Registry
 from tools.release.status import fleet_status
-from tools.release.targets.modal import ModalTarget
-
-REPO_AT = open_repository(REPO)
+from tools.release.targets.base import DeployResult, LiveApp, Log
 
 
-def history(commit: str | None, version: str = "v4") -> str:
-    return json.dumps(
-        [
-            {
-                "version": version,
-                "time_deployed": "2026-11-27",
-                "client": "1.6.4",
-                "deployed_by": "ci",
-                "commit": commit,
-                "tag": "t",
-            }
-        ]
+@dataclass
+class Listed:
+    """A target that runs the apps it lists, and does nothing else."""
+
+    apps: list[LiveApp]
+    name: str = "listed"
+    env: str = "main"
+
+    def preflight(self, registry: Registry, apps: list[App]) -> None:
+        raise AssertionError("status never deploys")
+
+    def base_url(self, registry: Registry, app: App) -> str | None:
+        return None
+
+    def deploy(
+        self, registry: Registry, app: App, *, commit: str, tag: str, log: Log
+    ) -> DeployResult:
+        raise AssertionError("status never deploys")
+
+    def live(self, registry: Registry) -> list[LiveApp]:
+        return self.apps
+
+    def rollback(self, registry: Registry, app: App, version: str | None, log: Log) -> DeployResult:
+        raise AssertionError("status never rolls back")
+
+    def stop(self, registry: Registry, app: App, log: Log) -> DeployResult:
+        raise AssertionError("status never stops")
+
+
+@pytest.fixture
+def fleet(tmp_path: Path) -> Repo:
+    (tmp_path / "fleet").mkdir()
+    repo = fleet_copy(tmp_path / "fleet")
+    text = (repo.root / "registry/fleet.yaml").read_text()
+    repo.commit(
+        "policy: ci deploys",
+        {"registry/fleet.yaml": text.replace("  # deployers: [ryla-ci]", "  deployers: [ci]")},
+    )
+    return repo
+
+
+def status_of(fleet: Repo, *apps: LiveApp) -> dict[str, tuple[str, str, tuple[str, ...]]]:
+    repository = fleet.repository()
+    head = fleet.git("rev-parse", "HEAD")
+    result = fleet_status(repository, repository.revision(head), Listed(list(apps)))
+    return {s.app: (s.sync, s.health, s.detail) for s in result.apps if s.app in _names(apps)}
+
+
+def _names(apps: tuple[LiveApp, ...]) -> set[str]:
+    return {app.name for app in apps}
+
+
+def test_a_fleet_deploy_at_head_is_synced(fleet: Repo) -> None:
+    head = fleet.git("rev-parse", "HEAD")
+    live = LiveApp("ryla-flux", "deployed", "v1", head[:12], head[:7], "ci")
+    assert status_of(fleet, live) == {"ryla-flux": ("Synced", "Healthy", ())}
+
+
+def test_a_release_tag_names_its_commit(fleet: Repo) -> None:
+    head = fleet.git("rev-parse", "HEAD")
+    fleet.git("tag", "flux/v1.4.0")
+    later = fleet.commit("docs", {"apps/flux/README.md": "more\n"})
+    tagged = LiveApp("ryla-flux", "deployed", "v3", "flux-v1.4.0", head[:7], "ci")
+    assert status_of(fleet, tagged)["ryla-flux"][0] == "OutOfSync"  # the README changed since
+    wrong = LiveApp("ryla-flux", "deployed", "v3", "flux-v1.4.0", later[:7], "ci")
+    assert status_of(fleet, wrong)["ryla-flux"] == (
+        "OutOfSync",
+        "Healthy",
+        (f"tag flux-v1.4.0 is commit {head[:12]} in git, not {later[:7]}",),
     )
 
 
-@pytest.mark.parametrize("new_keys", [True, False])
-def test_every_state_through_modal(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, new_keys: bool
-) -> None:
-    monkeypatch.setenv("PATH", f"{FIXTURES / 'fake_modal'}:/usr/bin:/bin")
-    monkeypatch.setenv("FAKE_MODAL_STATE", str(tmp_path))
-    head = git.resolve(REPO, "HEAD")
-    assert head is not None
-
-    def row(name: str, state: str) -> dict[str, str]:
-        keys = ("description", "state") if new_keys else ("Description", "State")
-        return {keys[0]: name, keys[1]: state}
-
-    rows = [
-        row("ryla-flux", "deployed"),
-        row("ryla-seedvr2", "deployed"),
-        row("ryla-wan26", "initializing..."),
-        row("ryla-z-image", "stopped"),
-        row("ryla-comfyui", "deployed"),  # fleet: ignore[FL003]
-    ]
-    (tmp_path / "apps.json").write_text(json.dumps(rows))
-    (tmp_path / "history-ryla-flux.json").write_text(history(head[:7]))
-    # A commit this clone does not have: the live version cannot be the repository's.
-    (tmp_path / "history-ryla-seedvr2.json").write_text(history("deadbee"))
-    (tmp_path / "history-ryla-comfyui.json").write_text(history(None, "v9"))
-    result = fleet_status(REPO_AT, REPO_AT.revision(head), ModalTarget(REPO, "main", os.environ))
-    statuses = {s.app: (s.sync, s.health, s.version, s.detail) for s in result.apps}
-    assert statuses == {
-        "ryla-flux": ("Synced", "Healthy", "v4", ()),
-        "ryla-instantid": ("OutOfSync", "Missing", None, ("not deployed on modal",)),
-        "ryla-qwen-image": ("OutOfSync", "Missing", None, ("not deployed on modal",)),
-        "ryla-qwen-edit": ("OutOfSync", "Missing", None, ("not deployed on modal",)),
-        "ryla-z-image": ("OutOfSync", "Missing", None, ("live state stopped",)),
-        "ryla-wan26": (
-            "Unknown",
-            "Progressing",
-            None,
-            ("the live version records no commit", "live state initializing..."),
-        ),
-        "ryla-seedvr2": (
-            "Unknown",
+def test_what_people_do_by_hand_is_out_of_sync(fleet: Repo) -> None:
+    head = fleet.git("rev-parse", "HEAD")
+    by_hand = LiveApp("ryla-flux", "deployed", "v2", None, f"{head[:7]}*", "alice")
+    odd_tag = LiveApp("ryla-wan26", "deployed", "v4", "friday-fix", head[:7], "ci")
+    assert status_of(fleet, by_hand, odd_tag) == {
+        "ryla-flux": (
+            "OutOfSync",
             "Healthy",
-            "v4",
-            ("live commit deadbee is not in this history",),
+            (
+                f"deployed from a dirty tree (commit {head[:7]}*)",
+                "deployed by alice, not by ci",
+                "deployed without fleet's tag",
+            ),
+        ),
+        "ryla-wan26": (
+            "OutOfSync",
+            "Healthy",
+            ("tag friday-fix is not fleet's: it names no commit or release tag",),
         ),
     }
-    assert [(o.name, o.state, o.version) for o in result.orphaned] == [
-        ("ryla-comfyui", "deployed", "v9")  # fleet: ignore[FL003]
+
+
+def test_states_and_commits_that_cannot_be_compared(fleet: Repo) -> None:
+    head = fleet.git("rev-parse", "HEAD")
+    assert status_of(
+        fleet,
+        LiveApp("ryla-flux", "deployed", "v4", head[:12], head[:7], "ci"),
+        LiveApp("ryla-seedvr2", "deployed", "v4", "deadbee", "deadbee", "ci"),
+        LiveApp("ryla-wan26", "initializing...", None),
+        LiveApp("ryla-z-image", "stopped"),
+        LiveApp("ryla-qwen-edit", "disabled", "v2", head[:12], head[:7], "ci"),
+    ) == {
+        "ryla-flux": ("Synced", "Healthy", ()),
+        "ryla-seedvr2": (
+            "OutOfSync",
+            "Healthy",
+            (
+                "tag deadbee is not fleet's: it names no commit or release tag",
+                "live commit deadbee is not in this history",
+            ),
+        ),
+        "ryla-wan26": (
+            "OutOfSync",
+            "Progressing",
+            (
+                "deployed without fleet's tag",
+                "the live version records no commit",
+                "live state initializing...",
+            ),
+        ),
+        "ryla-z-image": ("OutOfSync", "Missing", ("live state stopped",)),
+        "ryla-qwen-edit": ("Synced", "Suspended", ("live state disabled",)),
+    }
+
+
+def test_a_version_without_a_commit_is_unknown(fleet: Repo) -> None:
+    # A target that records neither tag problems nor commits: only the commit is missing.
+    head = fleet.git("rev-parse", "HEAD")
+    live = LiveApp("ryla-flux", "deployed", "v1", head[:12], None, None)
+    assert status_of(fleet, live) == {
+        "ryla-flux": ("Unknown", "Healthy", ("the live version records no commit",))
+    }
+
+
+def test_orphans_and_the_summary(fleet: Repo) -> None:
+    repository = fleet.repository()
+    head = fleet.git("rev-parse", "HEAD")
+    apps = [
+        LiveApp(app.name, "deployed", "v1", head[:12], head[:7], "ci")
+        for app in repository.registry.apps.values()
     ]
+    orphan = LiveApp("ryla-comfyui", "deployed", "v9", None, None, "alice")  # fleet: ignore[FL003]
+    result = fleet_status(repository, repository.revision(head), Listed([*apps, orphan]))
+    assert result.orphaned == (orphan,)
     assert result.ok is False
-
-
-def test_changed_since_deployed_on_modal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tools.release.since_deployed import plan_since_deployed
-
-    monkeypatch.setenv("PATH", f"{FIXTURES / 'fake_modal'}:/usr/bin:/bin")
-    monkeypatch.setenv("FAKE_MODAL_STATE", str(tmp_path))
-    head = git.resolve(REPO, "HEAD")
-    assert head is not None
-    (tmp_path / "apps.json").write_text(
-        json.dumps(
-            [
-                {"description": "ryla-flux", "state": "deployed"},
-                {"description": "ryla-wan26", "state": "deployed"},
-            ]
-        )
+    assert result.markdown().splitlines()[:3] == [
+        f"## fleet status: listed/main at {head[:12]}: 1 out of sync",
+        "",
+        "| app | sync | health | live | why |",
+    ]
+    assert result.markdown().splitlines()[-1] == (
+        "| ryla-comfyui | orphaned | | v9 | deployed, not in the registry |"  # fleet: ignore[FL003]
     )
-    (tmp_path / "history-ryla-flux.json").write_text(history(head[:7]))
-    (tmp_path / "history-ryla-wan26.json").write_text(history("0000000*"))
-    selection = plan_since_deployed(
-        REPO_AT, REPO_AT.revision(head), ModalTarget(REPO, "main", os.environ)
-    )
-    reasons = {app.name: app.reasons for app in selection.apps}
-    assert "ryla-flux" not in reasons
-    assert reasons["ryla-wan26"] == ("live commit 0000000* is not in this history",)
-    assert reasons["ryla-seedvr2"] == ("not deployed on modal",)
-    assert len(reasons) == 6

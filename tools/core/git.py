@@ -210,3 +210,38 @@ def log_subjects(
     revision = f"{base}..{head}" if base else head
     output = _text(root, "log", "--format=%H%x00%s", revision, "--", *paths)
     return [tuple(line.split("\0", 1)) for line in output.splitlines() if "\0" in line]  # type: ignore[misc]
+
+
+def is_clean(root: Path) -> bool:
+    """No change to a tracked file and no untracked file git does not ignore: what the
+    `modal` client checks before it records a commit without `*`."""
+    return not _run(root, "status", "--porcelain", "-z", "--untracked-files=normal")
+
+
+def add_worktree(root: Path, folder: Path, commit: str) -> None:
+    """Check out `commit` into `folder`, a new worktree with a detached HEAD."""
+    _run(root, "worktree", "add", "--quiet", "--detach", str(folder), commit)
+
+
+def remove_worktree(root: Path, folder: Path) -> None:
+    _run(root, "worktree", "remove", "--force", str(folder))
+
+
+def tags_at(root: Path) -> dict[str, str]:
+    """Every tag and the commit it names."""
+    output = _text(
+        root,
+        "for-each-ref",
+        "--format=%(refname:short)%00%(objectname)%00%(*objectname)",
+        "refs/tags",
+    )
+    found = {}
+    for line in output.splitlines():
+        name, direct, peeled = [*line.split("\0"), "", ""][:3]
+        found[name] = peeled or direct
+    return found
+
+
+def prefix(root: Path) -> str:
+    """Where `root` lies inside its repository: `""` at the top, else `sub/dir/`."""
+    return _text(root, "rev-parse", "--show-prefix")

@@ -24,9 +24,14 @@ def environment_for(port: int, folder: Path, user: str) -> dict[str, str]:
     }
 
 
-def open_state(folder: Path, workspace: str, users: list[str]) -> states.State:
-    """The state kept in `folder`, with `users` allowed in; a new one when there is none."""
+def open_state(
+    folder: Path, workspace: str, users: list[str], seed: states.Seed | None = None
+) -> states.State:
+    """The state kept in `folder`, with `users` allowed in and what `seed` names; a new one
+    when there is none."""
     state = states.load(folder) or states.new_state(workspace, users)
+    if seed is not None:
+        states.seed(state, seed)
     for user in users:
         state.users[states.token_id(user)] = user
         state.secrets_of_tokens[states.token_id(user)] = states.token_secret(user)
@@ -40,12 +45,13 @@ def serve(
     port: int,
     workspace: str,
     users: list[str],
+    seed: states.Seed | None = None,
     ready: Callable[[int], None],
 ) -> None:
     """Serve until interrupted; `ready(port)` is called once the port listens."""
     import grpclib.server
 
-    emulator = Emulator(folder, open_state(folder, workspace, users))
+    emulator = Emulator(folder, open_state(folder, workspace, users, seed))
 
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -2,7 +2,8 @@
 
 Each RPC reads its request, changes the `State` as Modal would, and answers in Modal's
 message types (`modal_proto`). What the emulator does not serve answers UNIMPLEMENTED with
-the RPC's name. Nothing runs: images are "built" at once, and no function is ever called.
+the RPC's name. Nothing runs: images are "built" at once (a `RUN false` or `RUN exit N` step
+fails, as it would anywhere), and no function is ever called.
 
 Modal's behaviour kept here: versions v1, v2, ...; a deploy whose functions, images and
 mounts are all unchanged adds no version (`Deployment skipped`); a rollback is a new version;
@@ -15,6 +16,7 @@ GPU Modal does not offer, fails the deploy.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -24,13 +26,10 @@ from grpclib import GRPCError, Status
 from grpclib.server import Stream
 from modal_proto import api_grpc, api_pb2
 
+from tools.core.registry import modal_names
 from tools.emulator import state as states
-from tools.emulator.state import App, Named, State, Version, default_label, now
+from tools.emulator.state import App, Named, State, Version, now
 
-GPU_TYPES = frozenset(
-    {"T4", "L4", "A10", "A10G", "A100", "A100-40GB", "A100-80GB"}
-    | {"L40S", "H100", "H100!", "H200", "B200"}
-)
 STATES = {
     "initializing": api_pb2.APP_STATE_INITIALIZING,
     "deployed": api_pb2.APP_STATE_DEPLOYED,
@@ -87,7 +86,7 @@ class Emulator:
         if name not in self.state.environments:
             if request.object_creation_type != api_pb2.OBJECT_CREATION_TYPE_CREATE_IF_MISSING:
                 raise GRPCError(Status.NOT_FOUND, f"Environment '{name}' not found")
-            self._create_environment(name, name)
+            self.state.add_environment(name, name)
         settings = api_pb2.EnvironmentSettings(
             image_builder_version="2025.06", webhook_suffix=self.state.environments[name]
         )
@@ -117,7 +116,7 @@ class Emulator:
         self.user(stream)
         if request.name in self.state.environments:
             raise GRPCError(Status.ALREADY_EXISTS, f"Environment '{request.name}' already exists")
-        self._create_environment(request.name, request.name)
+        self.state.add_environment(request.name, request.name)
         self.save()
         await stream.send_message(empty_pb2.Empty())
 
@@ -146,10 +145,6 @@ class Emulator:
         self.save()
         await stream.send_message(empty_pb2.Empty())
 
-    def _create_environment(self, name: str, suffix: str) -> None:
-        self.state.environments[name] = suffix
-        self.state.environment_ids[name] = self.state.new_id("en")
-
     # Secrets and volumes.
 
     async def SecretGetOrCreate(self, stream: Stream[Any, Any]) -> None:
@@ -169,7 +164,7 @@ class Emulator:
         elif kind in overwrite or (
             name not in secrets and kind == api_pb2.OBJECT_CREATION_TYPE_CREATE_IF_MISSING
         ):
-            secret = secrets[name] = Named(self.state.new_id("st"), now(), sorted(request.env_dict))
+            secret = self.state.add_secret(env, name, list(request.env_dict))
             self.save()
         elif name in secrets:
             secret = secrets[name]
@@ -199,6 +194,27 @@ class Emulator:
         ]
         await stream.send_message(api_pb2.SecretListResponse(items=items, environment_name=env))
 
+    async def SecretDelete(self, stream: Stream[Any, Any]) -> None:
+        request = await stream.recv_message()
+        self.user(stream)
+        self._delete(self.state.secrets, request.secret_id, "Secret")
+        await stream.send_message(empty_pb2.Empty())
+
+    async def VolumeDelete(self, stream: Stream[Any, Any]) -> None:
+        request = await stream.recv_message()
+        self.user(stream)
+        self._delete(self.state.volumes, request.volume_id, "Volume")
+        await stream.send_message(empty_pb2.Empty())
+
+    def _delete(self, named: dict[str, dict[str, Named]], object_id: str, kind: str) -> None:
+        for objects in named.values():
+            for name, found in list(objects.items()):
+                if found.object_id == object_id:
+                    del objects[name]
+                    self.save()
+                    return
+        raise GRPCError(Status.NOT_FOUND, f"{kind} {object_id} not found")
+
     async def VolumeGetOrCreate(self, stream: Stream[Any, Any]) -> None:
         request = await stream.recv_message()
         self.user(stream)
@@ -213,7 +229,7 @@ class Emulator:
                 raise GRPCError(
                     Status.NOT_FOUND, f"Volume '{name}' not found in environment '{env}'"
                 )
-            volumes[name] = Named(self.state.new_id("vo"), now())
+            self.state.add_volume(env, name)
             self.save()
         volume = volumes[name]
         await stream.send_message(
@@ -307,10 +323,18 @@ class Emulator:
         request = await stream.recv_message()
         self.user(stream)
         image_id = self._object("im", request.image)
+        failing = next(filter(_fails_anywhere, request.image.dockerfile_commands), None)
+        if failing is None:
+            result = api_pb2.GenericResult(status=api_pb2.GenericResult.GENERIC_STATUS_SUCCESS)
+        else:
+            result = api_pb2.GenericResult(
+                status=api_pb2.GenericResult.GENERIC_STATUS_FAILURE,
+                exception=f"{failing}: the command returned a non-zero code",
+            )
         await stream.send_message(
             api_pb2.ImageGetOrCreateResponse(
                 image_id=image_id,
-                result=api_pb2.GenericResult(status=api_pb2.GenericResult.GENERIC_STATUS_SUCCESS),
+                result=result,
                 metadata=api_pb2.ImageMetadata(image_builder_version=request.builder_version),
             )
         )
@@ -456,10 +480,9 @@ class Emulator:
             for ranked in request.function_data.ranked_functions
         ]
         for config in configs:
-            if config.count and config.gpu_type.upper() not in GPU_TYPES:
-                raise GRPCError(
-                    Status.INVALID_ARGUMENT, f"GPU type {config.gpu_type!r} is not one Modal offers"
-                )
+            problem = config.count and modal_names.gpu_type_problem(config.gpu_type, config.count)
+            if problem:
+                raise GRPCError(Status.INVALID_ARGUMENT, problem)
 
     def _assign_urls(self, app: App, definition: Any) -> dict[str, str]:
         """Modal's URLs for the web functions of `definition`, labels taken from other apps
@@ -473,13 +496,14 @@ class Emulator:
         ]
         held = self.state.labels.setdefault(app.environment, {})
         for shown, web in targets:
-            label = web.webhook_config.requested_suffix or default_label(
+            label = web.webhook_config.requested_suffix or modal_names.default_label(
                 app.name, *shown.split(".")
             )
             holder = held.get(label)
             stolen = holder is not None and holder != app.app_id and self._serves(holder)
             held[label] = app.app_id
-            web.web_url = f"https://{self.state.web_source(app.environment)}--{label}.modal.run"
+            suffix = self.state.environments.get(app.environment, "")
+            web.web_url = modal_names.web_url(self.state.workspace, suffix, label)
             web.web_url_info.CopyFrom(api_pb2.WebUrlInfo(label_stolen=stolen))
             urls[shown] = web.web_url
         return urls
@@ -633,6 +657,15 @@ class Emulator:
             del held[label]
         self.save()
         await stream.send_message(empty_pb2.Empty())
+
+
+FAILS_ANYWHERE = re.compile(r"RUN (?:false|exit [1-9][0-9]{0,2})")
+
+
+def _fails_anywhere(command: str) -> bool:
+    """A build step that fails in every shell, which the emulator fails without running
+    anything (`.run_commands("false")`): the way to test a build error offline."""
+    return FAILS_ANYWHERE.fullmatch(command.strip()) is not None
 
 
 def _unordered(data: Any) -> Any:

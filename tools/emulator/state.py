@@ -6,11 +6,10 @@ document in the emulator's folder (`tools.core.serial`), written atomically afte
 from __future__ import annotations
 
 import json
-import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from tools.core import serial
 from tools.core.fs import write_text_atomic
@@ -79,6 +78,20 @@ class State:
         self.counter += 1
         return f"{prefix}-{self.counter:06d}"
 
+    def add_environment(self, name: str, web_suffix: str) -> None:
+        self.environments[name] = web_suffix
+        self.environment_ids[name] = self.new_id("en")
+
+    def add_secret(self, environment: str, name: str, keys: list[str]) -> Named:
+        secret = Named(self.new_id("st"), now(), sorted(keys))
+        self.secrets.setdefault(environment, {})[name] = secret
+        return secret
+
+    def add_volume(self, environment: str, name: str) -> Named:
+        volume = Named(self.new_id("vo"), now())
+        self.volumes.setdefault(environment, {})[name] = volume
+        return volume
+
     def app_named(self, environment: str, name: str) -> App | None:
         """The app of that name in that environment that was ever deployed."""
         return next(
@@ -90,17 +103,6 @@ class State:
             None,
         )
 
-    def web_source(self, environment: str) -> str:
-        """`{workspace}` or `{workspace}-{suffix}`: the part of a URL before `--`."""
-        suffix = self.environments.get(environment, "")
-        return f"{self.workspace}-{suffix}" if suffix else self.workspace
-
-
-def default_label(app: str, *parts: str) -> str:
-    """Modal's label for a web function: app and function (or class and method) names,
-    lower-cased, with anything but letters, digits and dashes turned into dashes."""
-    return re.sub(r"[^a-z0-9-]", "-", "-".join((app, *parts)).lower())
-
 
 def new_state(workspace: str, users: list[str]) -> State:
     state = State(
@@ -108,9 +110,31 @@ def new_state(workspace: str, users: list[str]) -> State:
         users={token_id(user): user for user in users},
         secrets_of_tokens={token_id(user): token_secret(user) for user in users},
     )
-    state.environments[DEFAULT_ENVIRONMENT] = ""
-    state.environment_ids[DEFAULT_ENVIRONMENT] = state.new_id("en")
+    state.add_environment(DEFAULT_ENVIRONMENT, "")
     return state
+
+
+class Seed(NamedTuple):
+    """What a fleet needs before its first deploy: environments (name -> web suffix), each
+    holding the secrets (without keys) and the volumes."""
+
+    environments: dict[str, str]
+    secrets: list[str]
+    volumes: list[str]
+
+
+def seed(state: State, wanted: Seed) -> None:
+    """Add what `wanted` names and `state` lacks."""
+    environments, secrets, volumes = wanted
+    for name, suffix in environments.items():
+        if name not in state.environments:
+            state.add_environment(name, suffix)
+        for secret in secrets:
+            if secret not in state.secrets.get(name, {}):
+                state.add_secret(name, secret, [])
+        for volume in volumes:
+            if volume not in state.volumes.get(name, {}):
+                state.add_volume(name, volume)
 
 
 def token_id(user: str) -> str:

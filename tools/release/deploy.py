@@ -31,6 +31,7 @@ def deploy_apps(
     fail_fast: bool,
     echo: Callable[[str], None],
 ) -> DeployRun:
+    target.preflight(registry, apps)
     printing = threading.Lock()
     stop = threading.Event()
 

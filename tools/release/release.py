@@ -46,7 +46,8 @@ class AppRelease:
     rolled_back_to: str | None = None
     rollback_smoke: list[SmokeResult] = field(default_factory=list)
     notes: dict[str, list[str]] = field(default_factory=dict)
-    outcome: str = "released"  # released, rolled-back, rollback-failed, stopped, deploy-failed
+    # released, rolled-back, rollback-failed, stopped, stop-failed, deploy-failed
+    outcome: str = "released"
 
 
 @dataclass
@@ -159,9 +160,13 @@ class Releaser:
             self.echo(f"[{app.key}] {line}")
 
         if was is None or was.state != "deployed" or not was.version:
-            self.target.stop(registry, app, log)
-            entry.outcome = "stopped"
-            log("smoke tests failed and no earlier version was live: stopped")
+            stopped = self.target.stop(registry, app, log)
+            if stopped.outcome == "stopped":
+                entry.outcome = "stopped"
+                log("smoke tests failed and no earlier version was live: stopped")
+            else:
+                entry.outcome = "stop-failed"
+                log(f"smoke tests failed and the app could not be stopped: {stopped.detail}")
             return
         log(f"smoke tests failed: rolling back to {was.version}")
         result = self.target.rollback(registry, app, was.version, log)

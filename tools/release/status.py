@@ -4,7 +4,10 @@ Each app of the registry has two statuses, as an Argo CD application does:
 
     sync    Synced     the live commit's version of the app is the desired one
             OutOfSync  something the app depends on changed since the live commit, or it is
-                       not deployed
+                       not deployed, or the live version did not come from fleet: deployed
+                       from a dirty tree (Modal's `*`), by someone the policy's deployers
+                       do not name, without fleet's tag, or at a commit other than the one
+                       its tag names in git
             Unknown    the live commit cannot be compared (not recorded, not in this history)
     health  Healthy    deployed and serving
             Progressing  a new version is starting
@@ -17,6 +20,7 @@ Apps the target runs that the registry does not name are orphaned.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
@@ -24,7 +28,10 @@ from tools.core import git
 from tools.core.registry.model import App
 from tools.core.repository import Repository, Revision
 from tools.release.changed import plan
+from tools.release.tags import modal_tag
 from tools.release.targets.base import LiveApp, Target
+
+_COMMIT = re.compile(r"[0-9a-f]{7,40}")
 
 Sync = Literal["Synced", "OutOfSync", "Unknown"]
 Health = Literal["Healthy", "Progressing", "Degraded", "Missing", "Suspended"]
@@ -68,6 +75,33 @@ class FleetStatus:
     def ok(self) -> bool:
         return all(status.ok for status in self.apps) and not self.orphaned
 
+    def markdown(self) -> str:
+        """The report for a GitHub step summary: every app, and why each is not in sync."""
+        verdict = (
+            "every app is Synced and Healthy"
+            if self.ok
+            else f"{sum(not s.ok for s in self.apps) + len(self.orphaned)} out of sync"
+        )
+        lines = [
+            f"## fleet status: {self.target}/{self.env} at {self.commit[:12]}: {verdict}",
+            "",
+            "| app | sync | health | live | why |",
+            "|---|---|---|---|---|",
+        ]
+        for status in self.apps:
+            live = " ".join(x for x in (status.version, status.tag, status.commit) if x)
+            why = "<br>".join(_cell(reason) for reason in status.detail)
+            lines.append(
+                f"| {status.app} | {status.sync} | {status.health} | {_cell(live)} | {why} |"
+            )
+        for orphan in self.orphaned:
+            live = " ".join(x for x in (orphan.version, orphan.tag, orphan.commit) if x)
+            lines.append(
+                f"| {orphan.name} | orphaned | | {_cell(live)} | {orphan.state}, "
+                "not in the registry |"
+            )
+        return "\n".join(lines) + "\n"
+
     def to_json(self) -> dict[str, Any]:
         return {
             "target": self.target,
@@ -96,14 +130,17 @@ def fleet_status(repo: Repository, desired: Revision, target: Target) -> FleetSt
         else:
             commits[app.key] = resolved
     plans = {c: plan(repo, c, desired) for c in set(commits.values())}
+    provenance = _Provenance(repo, registry.policy.deployers)
     statuses = []
     for app in registry.apps.values():
         running = live.pop(app.name, None)
         reasons: tuple[str, ...] = ()
+        if running is not None and _health(running) != "Missing":
+            reasons = provenance.problems(running)
         if app.key in commits:
             changed = {change.key: change for change in plans[commits[app.key]].apps}
             if app.key in changed:
-                reasons = tuple(
+                reasons += tuple(
                     f"{why} since live {commits[app.key][:12]}" for why in changed[app.key].reasons
                 )
         statuses.append(_status(app, running, target, reasons, unknown.get(app.key)))
@@ -126,11 +163,58 @@ def _status(
     state = () if health == "Healthy" else (f"live state {running.state}",)
     if health == "Missing":
         return AppStatus(app.name, "OutOfSync", health, *live, state)
+    if reasons:
+        known = (unknown,) if unknown is not None else ()
+        return AppStatus(app.name, "OutOfSync", health, *live, (*reasons, *known, *state))
     if unknown is not None:
         return AppStatus(app.name, "Unknown", health, *live, (unknown, *state))
-    if reasons:
-        return AppStatus(app.name, "OutOfSync", health, *live, (*reasons, *state))
     return AppStatus(app.name, "Synced", health, *live, state)
+
+
+class _Provenance:
+    """Whether a live version came from fleet: a clean tree, a deployer the policy names,
+    fleet's tag (a release tag or the commit, as `tags.modal_tag` writes them), and the
+    commit that tag names in git."""
+
+    def __init__(self, repo: Repository, deployers: list[str]) -> None:
+        self.repo = repo
+        self.deployers = deployers
+        self._release_tags: dict[str, str] | None = None  # Modal's form -> commit
+
+    def problems(self, running: LiveApp) -> tuple[str, ...]:
+        found = []
+        recorded = running.commit
+        if recorded is not None and recorded.endswith("*"):
+            found.append(f"deployed from a dirty tree (commit {recorded})")
+        by = running.deployed_by
+        if self.deployers and by is not None and by not in self.deployers:
+            found.append(f"deployed by {by}, not by {' or '.join(self.deployers)}")
+        if not running.tag:
+            found.append("deployed without fleet's tag")
+            return tuple(found)
+        named = self._commit_of(running.tag)
+        if named is None:
+            found.append(f"tag {running.tag} is not fleet's: it names no commit or release tag")
+        elif recorded is not None and not named.startswith(recorded.rstrip("*")):
+            found.append(f"tag {running.tag} is commit {named[:12]} in git, not {recorded}")
+        return tuple(found)
+
+    def _commit_of(self, tag: str) -> str | None:
+        """The commit a deploy tag names: a commit prefix, or a release tag in Modal's form."""
+        if _COMMIT.fullmatch(tag):
+            commit = git.resolve(self.repo.root, tag)
+            if commit is not None:
+                return commit
+        if self._release_tags is None:
+            self._release_tags = {
+                modal_tag(name): commit for name, commit in git.tags_at(self.repo.root).items()
+            }
+        return self._release_tags.get(tag)
+
+
+def _cell(text: str) -> str:
+    """Text safe in a Markdown table cell."""
+    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def _health(running: LiveApp) -> Health:

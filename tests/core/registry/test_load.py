@@ -6,6 +6,7 @@ import pytest
 
 from tools.core.errors import FleetError
 from tools.core.registry.load import dotted, parse_registry
+from tools.core.registry.modal_names import GPU_MAX_COUNT
 
 SOURCE = "registry/fleet.yaml"
 
@@ -31,6 +32,15 @@ def problems(text: str) -> list[str]:
     with pytest.raises(FleetError) as caught:
         parse_registry(text, SOURCE)
     return [str(p) for p in caught.value.problems]
+
+
+GPU_TYPES = ", ".join(GPU_MAX_COUNT)
+
+
+def test_gpu_fallbacks_and_counts_load(minimal_registry_text: str) -> None:
+    text = minimal_registry_text.replace("gpu: L40S", "gpu: [h100:2, A100-80GB:2, L40S]")
+    assert parse_registry(text, SOURCE).apps["flux"].gpus == ["h100:2", "A100-80GB:2", "L40S"]
+    assert parse_registry(minimal_registry_text, SOURCE).apps["flux"].gpus == ["L40S"]
 
 
 def test_minimal_registry_loads(minimal_registry_text: str) -> None:
@@ -164,6 +174,62 @@ def test_minimal_registry_loads(minimal_registry_text: str) -> None:
             id="smoke-size",
         ),
         pytest.param(
+            "gpu: L40S",
+            "gpu: banana",
+            "registry/fleet.yaml:10: apps.flux.gpu: GPU type 'BANANA' is not one Modal offers "
+            f"(types: {GPU_TYPES})",
+            id="gpu-unknown",
+        ),
+        pytest.param(
+            "gpu: L40S",
+            "gpu: A10G:5",
+            "registry/fleet.yaml:10: apps.flux.gpu: A10G comes 1 to 4 per container, not 5 "
+            f"(types: {GPU_TYPES})",
+            id="gpu-count-over",
+        ),
+        pytest.param(
+            "gpu: L40S",
+            "gpu: H100:two",
+            "registry/fleet.yaml:10: apps.flux.gpu: GPU count in 'H100:two' is not an integer "
+            f"(types: {GPU_TYPES})",
+            id="gpu-count-not-a-number",
+        ),
+        pytest.param(
+            "gpu: L40S",
+            "gpu: [H100, banana]",
+            "registry/fleet.yaml:10: apps.flux.gpu: GPU type 'BANANA' is not one Modal offers "
+            f"(types: {GPU_TYPES})",
+            id="gpu-fallback-unknown",
+        ),
+        pytest.param(
+            "gpu: L40S",
+            "gpu: []",
+            "registry/fleet.yaml:10: apps.flux.gpu: give a GPU type (H100), TYPE:COUNT "
+            "(A100-80GB:2), or a list of them to fall back through (got [])",
+            id="gpu-empty-list",
+        ),
+        pytest.param(
+            "version: 1",
+            "version: 1\npolicy: {gpus: [H100, A100-80GB]}",
+            "registry/fleet.yaml:11: apps.flux.gpu: GPU L40S is not one the policy allows "
+            "(H100, A100-80GB)",
+            id="gpu-outside-policy",
+        ),
+        pytest.param(
+            "version: 1",
+            "version: 1\npolicy: {max_timeout_s: 200}",
+            "registry/fleet.yaml:12: apps.flux.timeout_s: server timeout 300 s is above the "
+            "policy's max_timeout_s (200 s)",
+            id="timeout-over-policy",
+        ),
+        pytest.param(
+            "    gpu: L40S\n",
+            "    gpu: L40S\n    secrets: [hf token]\n",
+            "registry/fleet.yaml:11: apps.flux.secrets[0]: String should match pattern "
+            "'^[a-zA-Z0-9._-]+$'",
+            id="secret-name",
+        ),
+        pytest.param(
             "version: 1",
             "version: 1\ndefault_environment: prod",
             "registry/fleet.yaml:2: default_environment: default environment 'prod' is not one "
@@ -210,7 +276,8 @@ def test_every_problem_is_reported_in_line_order(minimal_registry_text: str) -> 
     assert problems(text) == [
         "registry/fleet.yaml:2: workspace: 'Ryla!' is not a valid workspace name "
         "(lower-case letters, digits, '-')",
-        "registry/fleet.yaml:10: apps.flux.gpu: Input should be a valid string (got 4)",
+        "registry/fleet.yaml:10: apps.flux.gpu: give a GPU type (H100), TYPE:COUNT "
+        "(A100-80GB:2), or a list of them to fall back through (got 4)",
         "registry/fleet.yaml:17: apps.flux.endpoints[/flux].idempotent: "
         "Input should be a valid boolean (got 1)",
     ]

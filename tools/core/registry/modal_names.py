@@ -65,3 +65,49 @@ def web_host(workspace: str, web_suffix: str, label: str) -> str:
 
 def web_url(workspace: str, web_suffix: str, label: str, path: str = "") -> str:
     return f"https://{web_host(workspace, web_suffix, label)}{path}"
+
+
+# GPUs: `gpu="TYPE"` or `gpu="TYPE:COUNT"`, case-insensitive, or a list of those to fall back
+# through in order (modal.com/docs/guide/gpu; the client's `parse_gpu_config`).
+GPU_MAX_COUNT = {
+    "T4": 8,
+    "L4": 8,
+    "A10": 4,
+    "A10G": 4,
+    "L40S": 8,
+    "A100": 8,
+    "A100-40GB": 8,
+    "A100-80GB": 8,
+    "RTX-PRO-6000": 8,
+    "H100": 8,
+    "H100!": 8,
+    "H200": 8,
+    "B200": 8,
+    "B200+": 8,
+}
+
+
+def gpu_type_problem(gpu_type: str, count: int) -> str | None:
+    """Why Modal refuses `count` GPUs of `gpu_type` (as the client sends it: upper case)."""
+    most = GPU_MAX_COUNT.get(gpu_type)
+    if most is None:
+        return f"GPU type {gpu_type!r} is not one Modal offers"
+    if not 1 <= count <= most:
+        return f"{gpu_type} comes 1 to {most} per container, not {count}"
+    return None
+
+
+def parse_gpu(spec: str) -> tuple[str, int]:
+    """`"h100:2"` -> `("H100", 2)`, as the `modal` client reads it; ValueError when the count
+    is not an integer."""
+    gpu_type, _, count = spec.partition(":")
+    return gpu_type.upper(), int(count) if count else 1
+
+
+def gpu_problem(spec: str) -> str | None:
+    """Why Modal refuses one GPU specification such as `"A100-80GB:4"`, or None."""
+    try:
+        gpu_type, count = parse_gpu(spec)
+    except ValueError:
+        return f"GPU count in {spec!r} is not an integer"
+    return gpu_type_problem(gpu_type, count)

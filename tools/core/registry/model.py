@@ -17,8 +17,10 @@ from pydantic import (
     ConfigDict,
     Field,
     JsonValue,
+    PlainValidator,
     PrivateAttr,
     StringConstraints,
+    WithJsonSchema,
     model_validator,
 )
 
@@ -82,6 +84,46 @@ def _workspace(name: str) -> str:
     return name
 
 
+def _gpu(spec: str) -> str:
+    problem = modal_names.gpu_problem(spec)
+    if problem is not None:
+        raise ValueError(f"{problem} (types: {', '.join(modal_names.GPU_MAX_COUNT)})")
+    return spec
+
+
+def _gpus(value: object) -> str | list[str]:
+    specs = [value] if isinstance(value, str) else value
+    if not isinstance(specs, list) or not specs or not all(isinstance(s, str) for s in specs):
+        raise ValueError(
+            "give a GPU type (H100), TYPE:COUNT (A100-80GB:2), or a list of them to fall "
+            f"back through (got {value!r})"
+        )
+    for spec in specs:
+        _gpu(spec)
+    return value  # type: ignore[return-value]
+
+
+GpuSpec = Annotated[
+    str,
+    Field(json_schema_extra={"examples": ["H100", "A100-80GB:2"]}),
+    AfterValidator(_gpu),
+]
+Gpus = Annotated[
+    str | list[str],
+    PlainValidator(_gpus),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "examples": ["H100", "A100-80GB:2"]},
+                {"type": "array", "items": {"type": "string"}, "minItems": 1},
+            ]
+        }
+    ),
+]
+ModalObjectName = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-zA-Z0-9._-]+$", max_length=modal_names.MAX_OBJECT_NAME_LENGTH),
+]
 EndpointPath = Annotated[
     str,
     Field(json_schema_extra={"pattern": ENDPOINT_PATH_PATTERN}),
@@ -135,6 +177,18 @@ class Policy(_Model):
         default=modal_names.WEB_REQUEST_LIMIT_S,
         description="Modal's per-request web limit; longer calls are answered with 303.",
     )
+    gpus: list[GpuSpec] | None = Field(
+        default=None,
+        description="The GPU types apps may ask for (counts aside); any Modal offers when unset.",
+    )
+    max_timeout_s: TimeoutSeconds | None = Field(
+        default=None, description="The longest server timeout an app may set."
+    )
+    deployers: list[str] = Field(
+        default_factory=list,
+        description="Who may deploy (Modal's deployed_by, e.g. the CI identity); a live "
+        "version deployed by anyone else is drift. Anyone, when empty.",
+    )
 
 
 class WebFunction(_Model):
@@ -146,6 +200,10 @@ class WebFunction(_Model):
     label: str | None = Field(
         default=None, description="A custom label=; replaces the derived one, unnormalised."
     )
+    requires_proxy_auth: bool = Field(
+        default=False,
+        description="Modal's proxy auth: requests need the Modal-Key and Modal-Secret headers.",
+    )
 
     @model_validator(mode="after")
     def _class_method_or_function(self) -> WebFunction:
@@ -154,6 +212,11 @@ class WebFunction(_Model):
         if not (by_method or by_function):
             raise ValueError("give either 'class' and 'method', or 'function'")
         return self
+
+    @property
+    def shown(self) -> str:
+        """The name `modal deploy` prints for it: `function`, or `Class.method`."""
+        return self.function or f"{self.cls}.{self.method}"
 
     def label_for(self, app_name: str) -> str:
         if self.label is not None:
@@ -214,9 +277,15 @@ class App(_Model):
     dir: RepoPath = Field(description="The app's directory, relative to the repository root.")
     entry: str = Field(default="app.py", description="The file `modal deploy` takes, in dir.")
     description: str = ""
-    gpu: str
+    gpu: Gpus = Field(description="Modal's gpu=: `TYPE` or `TYPE:COUNT`, or a list tried in order.")
     timeout_s: TimeoutSeconds = Field(description="The server function timeout, in seconds.")
     web: WebFunction
+    secrets: list[ModalObjectName] = Field(
+        default_factory=list, description="Modal secrets the app uses: they must exist first."
+    )
+    volumes: list[ModalObjectName] = Field(
+        default_factory=list, description="Modal volumes the app mounts: they must exist first."
+    )
     endpoints: dict[EndpointPath, Endpoint] = Field(min_length=1)
 
     _key: str = PrivateAttr(default="")
@@ -229,6 +298,11 @@ class App(_Model):
     @property
     def label(self) -> str:
         return self.web.label_for(self.name)
+
+    @property
+    def gpus(self) -> list[str]:
+        """The GPU specifications, in the order Modal tries them."""
+        return [self.gpu] if isinstance(self.gpu, str) else list(self.gpu)
 
     @property
     def entry_path(self) -> str:
@@ -333,6 +407,7 @@ def semantic_problems(registry: Registry) -> list[tuple[Loc, str]]:
     for app in registry.apps.values():
         problems += _label_problems(app)
         problems += _timeout_problems(app, registry.policy)
+        problems += _policy_problems(app, registry.policy)
         for path, endpoint in app.endpoints.items():
             problems += _smoke_problems(("apps", app.key, "endpoints", path, "smoke"), endpoint)
     problems += _retired_problems(registry)
@@ -403,6 +478,29 @@ def _timeout_problems(app: App, policy: Policy) -> list[tuple[Loc, str]]:
                     f"({policy.timeout_margin_s} s): clients would see 408s",
                 )
             )
+    return problems
+
+
+def _policy_problems(app: App, policy: Policy) -> list[tuple[Loc, str]]:
+    problems: list[tuple[Loc, str]] = []
+    if policy.max_timeout_s is not None and app.timeout_s > policy.max_timeout_s:
+        problems.append(
+            (
+                ("apps", app.key, "timeout_s"),
+                f"server timeout {app.timeout_s} s is above the policy's max_timeout_s "
+                f"({policy.max_timeout_s} s)",
+            )
+        )
+    if policy.gpus is not None:
+        allowed = {modal_names.parse_gpu(spec)[0] for spec in policy.gpus}
+        for spec in app.gpus:
+            if modal_names.parse_gpu(spec)[0] not in allowed:
+                problems.append(
+                    (
+                        ("apps", app.key, "gpu"),
+                        f"GPU {spec} is not one the policy allows ({', '.join(policy.gpus)})",
+                    )
+                )
     return problems
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from tools.core.errors import EXIT_FINDINGS
 from tools.fleet.options import EnvOption, RegistryOption, RootOption, TargetKind
 
 
@@ -17,6 +18,14 @@ def down(registry: RegistryOption = None, root: RootOption = None, env: EnvOptio
     for live in target.live(loaded):
         if live.state == "degraded":
             typer.echo(f"stale: {live.name} {live.version} ({live.detail})")
+    failed = []
     for app in loaded.apps.values():
-        target.stop(loaded, app, log=lambda line, key=app.key: typer.echo(f"[{key}] {line}"))
+        result = target.stop(
+            loaded, app, log=lambda line, key=app.key: typer.echo(f"[{key}] {line}")
+        )
+        if result.outcome == "failed":
+            failed.append(f"{app.key}: {result.detail}")
+    if failed:
+        typer.echo("\n".join(["not stopped:", *failed]), err=True)
+        raise typer.Exit(EXIT_FINDINGS)
     typer.echo(f"{target.name} target stopped")

@@ -27,7 +27,7 @@ def emulate(
     workspace: Annotated[
         str | None,
         typer.Option(
-            help="The workspace in web URLs (https://WORKSPACE--label.modal.run). "
+            help="The workspace: what web URLs start with, before `--`. "
             "Default: the registry's, else fleet.",
             show_default=False,
         ),
@@ -38,6 +38,14 @@ def emulate(
             "--user", help="A user with a token (repeat for several); the first one's is printed."
         ),
     ] = None,
+    seed: Annotated[
+        bool,
+        typer.Option(
+            "--seed",
+            help="Create the registry's environments, and each app's secrets (without "
+            "values) and volumes in every one, so that fleet's deploys pass preflight.",
+        ),
+    ] = False,
     env_file: Annotated[
         Path | None,
         typer.Option("--env-file", dir_okay=False, help="Also write the variables to this file."),
@@ -51,8 +59,18 @@ def emulate(
     the state persists in --state. Ctrl-C stops it."""
     from tools.core.fs import write_text_atomic
     from tools.emulator.server import environment_for, serve
+    from tools.emulator.state import Seed
 
     users = user or ["ci"]
+    wanted = None
+    if seed:
+        fleet = repository(root, registry).registry
+        wanted = Seed(
+            {name: env.web_suffix for name, env in fleet.environments.items()},
+            sorted({name for app in fleet.apps.values() for name in app.secrets}),
+            sorted({name for app in fleet.apps.values() for name in app.volumes}),
+        )
+        workspace = workspace or fleet.workspace
     if workspace is None:
         workspace = _registry_workspace(root, registry)
     folder = state.resolve()
@@ -70,7 +88,7 @@ def emulate(
         typer.echo(f"# the fleet emulator serves on 127.0.0.1:{bound}; Ctrl-C stops it", err=True)
 
     try:
-        serve(folder, port=port, workspace=workspace, users=users, ready=ready)
+        serve(folder, port=port, workspace=workspace, users=users, seed=wanted, ready=ready)
     except OSError as error:
         raise FleetError(f"--port {port}: {error.strerror}") from None
 

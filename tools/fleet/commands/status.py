@@ -7,6 +7,7 @@ import json
 import typer
 
 from tools.core.errors import EXIT_FINDINGS
+from tools.fleet import environment
 from tools.fleet.options import (
     EnvOption,
     JsonOption,
@@ -28,8 +29,10 @@ def status(
 ) -> None:
     """Sync (Synced, OutOfSync, Unknown) and health (Healthy, Progressing, Degraded, Missing,
     Suspended) of every app against HEAD, as Argo CD reports them; apps the target runs that
-    the registry does not name are orphaned. Exit 1 unless every app is Synced and Healthy and
-    none is orphaned."""
+    the registry does not name are orphaned. A live version deployed from a dirty tree, by
+    someone the policy's deployers do not name, without fleet's tag, or at a commit its tag
+    does not name is OutOfSync. Exit 1 unless every app is Synced and Healthy and none is
+    orphaned; the report goes to the GitHub step summary too."""
     from tools.release.ranges import resolve_commit
     from tools.release.status import fleet_status
 
@@ -48,5 +51,6 @@ def status(
         for orphan in result.orphaned:
             live = " ".join(x for x in (orphan.version, orphan.tag) if x)
             typer.echo(f"{orphan.name:<20} orphaned: {orphan.state} {live}, not in the registry")
+    environment.append_step_summary(result.markdown)
     if not result.ok:
         raise typer.Exit(EXIT_FINDINGS)

@@ -1,4 +1,5 @@
-"""What every deploy target does: deploy, report live state, roll back, stop."""
+"""What every deploy target does: check it can deploy, deploy, report live state, roll back,
+stop."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import TYPE_CHECKING, Literal, Protocol
 if TYPE_CHECKING:
     from tools.core.registry.model import App, Registry
 
-Outcome = Literal["deployed", "unchanged", "failed"]
+Outcome = Literal["deployed", "unchanged", "stopped", "failed"]
 Log = Callable[[str], None]
 
 
@@ -28,7 +29,8 @@ class LiveApp:
     state: str  # "deployed", "starting", "stopped", "degraded", "disabled", ...
     version: str | None = None
     tag: str | None = None
-    commit: str | None = None
+    commit: str | None = None  # as the target records it: Modal appends `*` for a dirty tree
+    deployed_by: str | None = None  # who deployed it, where the target records that
     detail: str = ""  # what the target knows beyond the state (a gone process, say)
 
 
@@ -41,6 +43,11 @@ class Target(Protocol):
     def base_url(self, registry: Registry, app: App) -> str | None:
         """Where the app's endpoints answer on this target (paths are appended), or None when
         the target knows it does not serve the app."""
+        ...
+
+    def preflight(self, registry: Registry, apps: list[App]) -> None:
+        """Raise a FleetError, one problem a line, when deploying `apps` cannot work (no
+        credentials, a missing secret): called before anything deploys."""
         ...
 
     def deploy(
@@ -57,4 +64,6 @@ class Target(Protocol):
         """Make `version` (or the previous one) live again."""
         ...
 
-    def stop(self, registry: Registry, app: App, log: Log) -> None: ...
+    def stop(self, registry: Registry, app: App, log: Log) -> DeployResult:
+        """Stop serving the app: outcome `stopped`, or `failed` with the reason."""
+        ...

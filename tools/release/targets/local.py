@@ -92,6 +92,9 @@ class LocalTarget:
 
     # The Target protocol.
 
+    def preflight(self, registry: Registry, apps: list[App]) -> None:
+        """Nothing to check: the local target needs no credentials, secrets or volumes."""
+
     def deploy(
         self, registry: Registry, app: App, *, commit: str, tag: str, log: Log
     ) -> DeployResult:
@@ -149,7 +152,7 @@ class LocalTarget:
                 return DeployResult(app.name, "failed", target.version, str(failure))
             return self._switch(app, state, target, log)
 
-    def stop(self, registry: Registry, app: App, log: Log) -> None:
+    def stop(self, registry: Registry, app: App, log: Log) -> DeployResult:
         with self._app_lock(app):
             state = self._load(app)
             for version in state.versions:
@@ -159,6 +162,7 @@ class LocalTarget:
                     version.state = "stopped"
             state.live = None
             self._save(app, state)
+        return DeployResult(app.name, "stopped", detail="stopped")
 
     def base_url(self, registry: Registry, app: App) -> str | None:
         state = self._load(app)

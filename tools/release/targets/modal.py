@@ -1,31 +1,36 @@
-"""The Modal target: the `modal` CLI, its output read line by line.
+"""The Modal target: the `modal` CLI (`modal_cli.py`), its deploy output read back
+(`modal_output.py`).
 
-    modal deploy apps/flux/app.py --env main --tag <tag> --strategy rolling
+    modal deploy apps/flux/app.py -e main --tag <tag> --strategy rolling
 
-Every `Created web function NAME => URL` line is checked against the registry's URL (a
-deploy-time drift check); `Deployment skipped: no changes detected!` is a success.
+A deploy runs at the commit it is asked for: in the checkout when that is the commit and
+clean, else in a worktree of it, so that Modal records the commit without `*`. The URL Modal
+prints for the registry's web function must be the registry's, with the registry's proxy
+auth (a deploy-time drift check); `Deployment skipped: no changes detected!` is a success.
+Before anything deploys, `preflight` checks the token, the environment, and each app's
+secrets and volumes.
 """
 
 from __future__ import annotations
 
-import json
 import re
-import shutil
-import subprocess
-from collections.abc import Mapping
+import tempfile
+import threading
+from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from tools.core import git
 from tools.core.errors import FleetError
-from tools.core.redact import Redactor
 from tools.core.registry.model import App, Registry
+from tools.release.targets import modal_output
 from tools.release.targets.base import DeployResult, LiveApp, Log
+from tools.release.targets.modal_cli import DEPLOY_TIMEOUT_S, QUERY_TIMEOUT_S, ModalCli
 
-CREATED = re.compile(
-    r"Created web function (?P<function>\S+) => (?P<url>https?://\S+)(?:\s+\((?P<note>[^)]*)\))?"
-)
-SKIPPED = "Deployment skipped: no changes detected!"
-VERSION = re.compile(r"^v\d+$")
+VERSION = re.compile(r"v[0-9]+")
+_WORKTREES = threading.Lock()  # git adds and removes worktrees one at a time
 
 
 class ModalTarget:
@@ -37,126 +42,162 @@ class ModalTarget:
         """`environ` is the environment `modal` runs with: its token, PATH and settings."""
         self.root = root
         self.env = env
-        self.environ = dict(environ)
-        found = executable or shutil.which("modal", path=self.environ.get("PATH"))
-        if found is None:
-            raise FleetError("the modal CLI is not installed: pip install modal")
-        self.executable = found
-        self.redact = Redactor(self.environ)
+        self.cli = ModalCli(root, environ, executable)
+
+    def preflight(self, registry: Registry, apps: list[App]) -> None:
+        """Stop, deploying nothing, when the token or environment is refused or an app's
+        secret or volume is missing: one line each. Each list Modal is asked for proves the
+        token and the environment too."""
+        wanted = {
+            kind: {app.key: getattr(app, f"{kind}s") for app in apps if getattr(app, f"{kind}s")}
+            for kind in ("secret", "volume")
+        }
+        asked = [kind for kind, needs in wanted.items() if needs] or ["app"]
+        with ThreadPoolExecutor(max_workers=len(asked)) as pool:
+            answers = dict(
+                zip(
+                    asked,
+                    pool.map(lambda kind: self.cli.json([kind, "list", "-e", self.env]), asked),
+                    strict=True,
+                )
+            )
+        problems = []
+        for kind in ("secret", "volume"):
+            existing = {
+                str(row.get("name")) for row in answers.get(kind, []) if isinstance(row, dict)
+            }
+            problems += [
+                f"{key}: {kind} {name!r} does not exist in Modal environment {self.env!r}"
+                for key, names in wanted[kind].items()
+                for name in names
+                if name not in existing
+            ]
+        if problems:
+            raise FleetError(*problems)
 
     def deploy(
         self, registry: Registry, app: App, *, commit: str, tag: str, log: Log
     ) -> DeployResult:
-        command = [
-            self.executable,
-            "deploy",
-            app.entry_path,
-            "--env",
-            self.env,
-            "--tag",
-            tag,
-            "--strategy",
-            "rolling",
-        ]
-        code, lines = self._stream(command, log)
+        command = ["deploy", app.entry_path, "-e", self.env, "--tag", tag]
+        with self._checkout(commit, log) as folder:
+            done = self.cli.stream(
+                [*command, "--strategy", "rolling"], log, timeout=DEPLOY_TIMEOUT_S, cwd=folder
+            )
+        if done.code != 0:
+            said = modal_output.error(done.lines)
+            detail = (
+                f"no answer within {DEPLOY_TIMEOUT_S:.0f} s"
+                if done.timed_out
+                else said or f"modal deploy exited {done.code}"
+            )
+            return DeployResult(app.name, "failed", detail=detail)
+        printed = {web.function: web for web in modal_output.web_urls(done.lines)}
         wanted = registry.url(app, env=self.env)
-        urls = {m["function"]: m["url"] for m in (CREATED.search(line) for line in lines) if m}
-        notes = [m["note"] for m in (CREATED.search(line) for line in lines) if m and m["note"]]
-        if code != 0:
-            return DeployResult(app.name, "failed", detail=f"modal deploy exited {code}")
-        if any(SKIPPED in line for line in lines):
-            return DeployResult(app.name, "unchanged", detail="no changes detected")
-        wrong = {f: u for f, u in urls.items() if u.rstrip("/") != wanted}
-        if notes or wrong or not urls:
-            said = ", ".join(f"{f} => {u}" for f, u in (wrong or urls).items()) or "no web function"
+        web = printed.get(app.web.shown)
+        urls = {function: shown.url for function, shown in printed.items()}
+        if web is None:
             return DeployResult(
                 app.name,
                 "failed",
                 urls=urls,
-                detail=f"Modal assigned {said}{' (' + ', '.join(notes) + ')' if notes else ''}; "
-                f"the registry says {wanted}",
+                detail=f"Modal printed no URL for {app.web.shown}; the registry says {wanted}",
             )
-        return DeployResult(app.name, "deployed", urls=urls, detail=f"tag {tag}")
+        if web.url.rstrip("/") != wanted:
+            return DeployResult(
+                app.name,
+                "failed",
+                urls=urls,
+                detail=f"Modal assigned {web.url} to {app.web.shown}; the registry says {wanted}",
+            )
+        if web.proxy_auth != app.web.requires_proxy_auth:
+            said = "with" if web.proxy_auth else "without"
+            return DeployResult(
+                app.name,
+                "failed",
+                urls=urls,
+                detail=f"Modal serves {app.web.shown} {said} proxy auth; the registry says "
+                f"requires_proxy_auth: {str(app.web.requires_proxy_auth).lower()}",
+            )
+        version = self._latest(app.name).get("version")
+        notes = ["took the label from another app"] if web.label_stolen else []
+        if modal_output.skipped(done.lines):
+            return DeployResult(
+                app.name, "unchanged", version, "; ".join(["no changes", *notes]), urls
+            )
+        return DeployResult(app.name, "deployed", version, "; ".join([f"tag {tag}", *notes]), urls)
 
     def base_url(self, registry: Registry, app: App) -> str | None:
         return registry.url(app, env=self.env)
 
     def live(self, registry: Registry) -> list[LiveApp]:
-        listed = self._json([self.executable, "app", "list", "--json", "--env", self.env])
+        rows = [
+            row
+            for row in self.cli.json(["app", "list", "-e", self.env])
+            if isinstance(row, dict) and row.get("description")
+        ]
+        rows = [row for row in rows if not str(row.get("state", "")).startswith("ephemeral")]
+        deployed = [str(row["description"]) for row in rows if row.get("state") == "deployed"]
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            latest = dict(zip(deployed, pool.map(self._latest, deployed), strict=True))
         apps = []
-        for row in listed if isinstance(listed, list) else []:
-            name = _field(row, "description", "Description")
-            state = _field(row, "state", "State") or "unknown"
-            if not name or state.startswith("ephemeral"):
-                continue
-            latest: dict[str, Any] = {}
-            if state == "deployed":
-                history = self._json(
-                    [self.executable, "app", "history", name, "--json", "--env", self.env]
-                )
-                latest = history[0] if isinstance(history, list) and history else {}
+        for row in sorted(rows, key=lambda row: str(row["description"])):
+            name = str(row["description"])
+            last = latest.get(name, {})
             apps.append(
                 LiveApp(
                     name=name,
-                    state=state,
-                    version=latest.get("version"),
-                    tag=latest.get("tag"),
-                    commit=(latest.get("commit") or None),
+                    state=str(row.get("state") or "unknown"),
+                    version=last.get("version"),
+                    tag=last.get("tag") or None,
+                    commit=last.get("commit") or None,
+                    deployed_by=last.get("deployed_by") or None,
                 )
             )
         return apps
 
     def rollback(self, registry: Registry, app: App, version: str | None, log: Log) -> DeployResult:
-        if version is not None and not VERSION.match(version):
+        if version is not None and not VERSION.fullmatch(version):
             raise FleetError(f"rollback version {version!r}: Modal wants the form v3")
-        command = [
-            self.executable,
-            "app",
-            "rollback",
-            app.name,
-            *([version] if version else []),
-            "--env",
-            self.env,
-        ]
-        code, _ = self._stream(command, log)
-        outcome = "deployed" if code == 0 else "failed"
-        return DeployResult(app.name, outcome, version=version, detail=f"rollback exited {code}")
-
-    def stop(self, registry: Registry, app: App, log: Log) -> None:
-        self._stream([self.executable, "app", "stop", app.name, "--env", self.env], log)
-
-    def _stream(self, command: list[str], log: Log) -> tuple[int, list[str]]:
-        lines = []
-        with subprocess.Popen(
-            command,
-            cwd=self.root,
-            env=self.environ,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        ) as process:
-            assert process.stdout is not None
-            for raw in process.stdout:
-                line = self.redact(raw.rstrip("\n"))
-                lines.append(line)
-                log(line)
-        return process.returncode, lines
-
-    def _json(self, command: list[str]) -> Any:
-        result = subprocess.run(
-            command, cwd=self.root, env=self.environ, capture_output=True, text=True, check=False
+        done = self.cli.stream(
+            ["app", "rollback", app.name, *([version] if version else []), "-e", self.env],
+            log,
+            timeout=QUERY_TIMEOUT_S,
         )
-        if result.returncode != 0:
-            raise FleetError(
-                f"{' '.join(command[1:4])}: {self.redact(result.stderr.strip())[:300]}"
-            )
-        try:
-            return json.loads(result.stdout)
-        except json.JSONDecodeError:
-            raise FleetError(f"{' '.join(command[1:4])}: the modal CLI printed no JSON") from None
+        if done.code != 0:
+            said = modal_output.error(done.lines) or f"modal app rollback exited {done.code}"
+            return DeployResult(app.name, "failed", version=version, detail=said)
+        now = self._latest(app.name).get("version")
+        return DeployResult(
+            app.name, "deployed", now, f"rolled back to {version or 'the previous version'}"
+        )
 
+    def stop(self, registry: Registry, app: App, log: Log) -> DeployResult:
+        done = self.cli.stream(
+            ["app", "stop", app.name, "-e", self.env, "--yes"], log, timeout=QUERY_TIMEOUT_S
+        )
+        if done.code != 0:
+            said = modal_output.error(done.lines) or f"modal app stop exited {done.code}"
+            return DeployResult(app.name, "failed", detail=said)
+        return DeployResult(app.name, "stopped", detail="stopped")
 
-def _field(row: dict[str, Any], key: str, display: str) -> str | None:
-    """modal >= 1.5 prints snake_case keys; before, display names. Accept both."""
-    value = row.get(key, row.get(display))
-    return str(value) if value is not None else None
+    def _latest(self, name: str) -> dict[str, Any]:
+        """The newest entry of the app's history: version, tag, commit, deployed_by."""
+        history = self.cli.json(["app", "history", name, "-e", self.env])
+        return history[0] if isinstance(history, list) and history else {}
+
+    @contextmanager
+    def _checkout(self, commit: str, log: Log) -> Iterator[Path]:
+        """A folder holding exactly `commit`, clean: the checkout itself when it is one."""
+        if git.resolve(self.root, "HEAD") == commit and git.is_clean(self.root):
+            yield self.root
+            return
+        with tempfile.TemporaryDirectory(prefix="fleet-deploy-") as temporary:
+            folder = Path(temporary) / "tree"
+            with _WORKTREES:
+                git.add_worktree(self.root, folder, commit)
+            log(f"deploying {commit[:12]} from a worktree: the checkout is not that commit, clean")
+            try:
+                yield folder / git.prefix(self.root)
+            finally:
+                with _WORKTREES:
+                    git.remove_worktree(self.root, folder)

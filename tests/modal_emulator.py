@@ -1,0 +1,107 @@
+"""`fleet emulate` as users run it, the real `modal` CLI pointed at it, and copies of this
+repository's fleet to deploy from: what every test of a Modal code path stands on."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.conftest import REPO, Repo
+
+MODAL = Path(sys.executable).with_name("modal")
+USERS = ("ci", "alice")  # the first is the identity CI deploys as
+FLEET_FILES = ("apps", "registry", "pyproject.toml", ".gitignore")
+
+
+@dataclass
+class Emulator:
+    folder: Path
+    environ: dict[str, str]  # the variables `fleet emulate` printed, for the user `ci`
+
+    def as_user(self, user: str) -> dict[str, str]:
+        """What a process needs to reach the emulator as `user`, on a bare PATH."""
+        return {
+            **self.environ,
+            "PATH": f"{MODAL.parent}:/usr/bin:/bin",
+            "HOME": str(self.folder),
+            "MODAL_TOKEN_ID": f"ak-emulator-{user}",
+            "MODAL_TOKEN_SECRET": f"as-emulator-{user}",
+        }
+
+    def modal(
+        self, *args: str, cwd: Path = REPO, user: str = "ci", columns: int = 200
+    ) -> subprocess.CompletedProcess[str]:
+        """The real `modal` CLI, as CI would run it: no terminal, no colour."""
+        environ = {**self.as_user(user), "TERM": "dumb", "COLUMNS": str(columns)}
+        return subprocess.run(
+            [str(MODAL), *args],
+            cwd=cwd,
+            env={**environ, "PYTHONDONTWRITEBYTECODE": "1"},
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+        )
+
+    def ok(self, *args: str, cwd: Path = REPO, user: str = "ci") -> str:
+        """`modal ARGS`, which must succeed; its stdout."""
+        done = self.modal(*args, cwd=cwd, user=user)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout
+
+
+def start_emulator(folder: Path, *extra: str) -> tuple[subprocess.Popen[str], dict[str, str]]:
+    """`fleet emulate` in a subprocess, and the variables it printed once it listens."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tools.fleet", "emulate", "--state", str(folder), *extra],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    assert process.stdout is not None
+    environ = {}
+    for line in process.stdout:
+        name, _, value = line.strip().removeprefix("export ").partition("=")
+        environ[name] = value.strip("'")
+        if name == "MODAL_CONFIG_PATH":
+            return process, environ
+    process.kill()
+    reason = process.stderr.read() if process.stderr else ""
+    raise AssertionError(f"the emulator did not start: {reason}")
+
+
+def running_emulator(folder: Path, *extra: str) -> Iterator[Emulator]:
+    """An emulator for the ryla workspace with the users `ci` and `alice`, until the end."""
+    users = [option for user in USERS for option in ("--user", user)]
+    process, environ = start_emulator(folder, "--workspace", "ryla", *users, *extra)
+    try:
+        yield Emulator(folder, environ)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def fleet_copy(root: Path) -> Repo:
+    """A git repository holding this checkout's fleet as it is on disk (apps, registry,
+    configuration), committed on `main`."""
+    listed = subprocess.run(
+        ["git", "-C", str(REPO), "ls-files", "-z", "--", *FLEET_FILES],
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    for path in filter(None, listed.split("\0")):
+        if (REPO / path).is_file():
+            (root / path).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(REPO / path, root / path)
+    repo = Repo(root)
+    repo.git("init", "-q", "-b", "main")
+    repo.commit("the fleet")
+    return repo
