@@ -7,9 +7,11 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+import yaml
 
 from tests.conftest import REPO, Repo
 
@@ -89,9 +91,12 @@ def running_emulator(folder: Path, *extra: str) -> Iterator[Emulator]:
         process.wait(timeout=10)
 
 
-def fleet_copy(root: Path) -> Repo:
+def fleet_copy(
+    root: Path, apps: Collection[str] | None = None, deployers: list[str] | None = None
+) -> Repo:
     """A git repository holding this checkout's fleet as it is on disk (apps, registry,
-    configuration), committed on `main`."""
+    configuration), committed on `main`; with `apps`, only those apps (by key), and with
+    `deployers`, a policy that names who deploys."""
     listed = subprocess.run(
         ["git", "-C", str(REPO), "ls-files", "-z", "--", *FLEET_FILES],
         capture_output=True,
@@ -101,6 +106,28 @@ def fleet_copy(root: Path) -> Repo:
         if (REPO / path).is_file():
             (root / path).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(REPO / path, root / path)
+    if apps is not None or deployers is not None:
+        registry = root / "registry" / "fleet.yaml"
+        data = yaml.safe_load(registry.read_text())
+        if deployers is not None:
+            data["policy"]["deployers"] = deployers
+        for key in set(data["apps"]) - set(apps if apps is not None else data["apps"]):
+            shutil.rmtree(root / data["apps"].pop(key)["dir"])
+        for retired in data["retired"]["apps"]:
+            retired["replaced_by"] = [k for k in retired["replaced_by"] if k in data["apps"]]
+        served = {path for app in data["apps"].values() for path in app["endpoints"]}
+        for endpoint in data["retired"]["endpoints"]:
+            if endpoint.get("replaced_by") not in served:
+                endpoint.pop("replaced_by", None)
+        registry.write_text(yaml.safe_dump(data, sort_keys=False))
+        # The generated files follow the smaller registry.
+        subprocess.run(
+            [sys.executable, "-m", "tools.fleet", "check", "--fix"],
+            cwd=root,
+            env={**os.environ, "PYTHONPATH": str(REPO), "FLEET_NO_CACHE": "1"},
+            capture_output=True,
+            check=True,
+        )
     repo = Repo(root)
     repo.git("init", "-q", "-b", "main")
     repo.commit("the fleet")

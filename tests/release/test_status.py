@@ -7,6 +7,7 @@ alone, on a real git repository. `test_modal_fleet.py` runs the same logic throu
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,8 +39,8 @@ class Listed:
     ) -> DeployResult:
         raise AssertionError("status never deploys")
 
-    def live(self, registry: Registry) -> list[LiveApp]:
-        return self.apps
+    def live(self, registry: Registry, only: Collection[str] | None = None) -> list[LiveApp]:
+        return [app for app in self.apps if only is None or app.name in only]
 
     def rollback(self, registry: Registry, app: App, version: str | None, log: Log) -> DeployResult:
         raise AssertionError("status never rolls back")

@@ -125,7 +125,8 @@ class Releaser:
         registry, commit = desired.registry, desired.commit
         previous = previous_tag(self.repo.root, tag.text, commit)
         apps = release_apps(self.repo, tag, desired, previous)
-        before = {live.name: live for live in self.target.live(registry)}
+        released = {app.name for app in apps}
+        before = {live.name: live for live in self.target.live(registry, only=released)}
         run = deploy_apps(
             self.target,
             registry,

@@ -3,7 +3,7 @@ stop."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, Protocol
 
@@ -56,8 +56,8 @@ class Target(Protocol):
         """Make `commit` of `app` the live version."""
         ...
 
-    def live(self, registry: Registry) -> list[LiveApp]:
-        """Every app the target runs, registered or not."""
+    def live(self, registry: Registry, only: Collection[str] | None = None) -> list[LiveApp]:
+        """Every app the target runs, registered or not; with `only`, the apps of those names."""
         ...
 
     def rollback(self, registry: Registry, app: App, version: str | None, log: Log) -> DeployResult:

@@ -20,7 +20,7 @@ import sys
 import tarfile
 import time
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -119,9 +119,11 @@ class LocalTarget:
                 return DeployResult(app.name, "failed", version.version, str(failure))
             return self._switch(app, state, version, log)
 
-    def live(self, registry: Registry) -> list[LiveApp]:
+    def live(self, registry: Registry, only: Collection[str] | None = None) -> list[LiveApp]:
         apps = []
         for path in sorted(self.home.glob("*/state.json")):
+            if only is not None and path.parent.name not in only:
+                continue
             state = _read_state(path)
             current = state.version(state.live)
             starting = any(v.state == "starting" and _alive(v.pid) for v in state.versions)

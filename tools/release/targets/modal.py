@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import tempfile
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -129,11 +129,13 @@ class ModalTarget:
     def base_url(self, registry: Registry, app: App) -> str | None:
         return registry.url(app, env=self.env)
 
-    def live(self, registry: Registry) -> list[LiveApp]:
+    def live(self, registry: Registry, only: Collection[str] | None = None) -> list[LiveApp]:
         rows = [
             row
             for row in self.cli.json(["app", "list", "-e", self.env])
-            if isinstance(row, dict) and row.get("description")
+            if isinstance(row, dict)
+            and row.get("description")
+            and (only is None or row["description"] in only)
         ]
         rows = [row for row in rows if not str(row.get("state", "")).startswith("ephemeral")]
         deployed = [str(row["description"]) for row in rows if row.get("state") == "deployed"]
