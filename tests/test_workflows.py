@@ -25,7 +25,7 @@ def steps(workflow: dict) -> list[tuple[str, dict]]:
 
 
 def test_there_are_ci_and_deploy_workflows() -> None:
-    assert [p.name for p in WORKFLOWS] == ["ci.yml", "deploy.yml", "release.yml"]
+    assert [p.name for p in WORKFLOWS] == ["ci.yml", "deploy.yml", "release.yml", "status.yml"]
 
 
 def test_actionlint_reports_nothing() -> None:
@@ -42,7 +42,16 @@ def test_actionlint_reports_nothing() -> None:
 def test_zizmor_reports_nothing() -> None:
     zizmor = Path(sys.executable).parent / "zizmor"
     result = subprocess.run(
-        [str(zizmor), "--offline", "--no-progress", "--format", "plain", *map(str, WORKFLOWS)],
+        [
+            str(zizmor),
+            "--offline",
+            "--no-progress",
+            "--persona",
+            "pedantic",
+            "--format",
+            "plain",
+            *map(str, WORKFLOWS),
+        ],
         capture_output=True,
         text=True,
         check=False,
@@ -74,13 +83,28 @@ def test_no_expression_is_interpolated_into_a_script(path: Path) -> None:
         assert "${{" not in step.get("run", "")
 
 
-def test_modal_secrets_reach_only_the_deploy_step() -> None:
+MODAL_STEPS = {"deploy.yml": "Deploy", "release.yml": "Deploy", "status.yml": "Live drift"}
+HASHED = "python -m pip install --require-hashes --no-deps -r requirements/release.txt"
+
+
+def test_modal_secrets_reach_only_the_step_that_calls_modal() -> None:
     for path in WORKFLOWS:
         text = path.read_text()
         for _, step in steps(load(path)):
             mentions = "secrets." in str(step)
-            assert mentions == (step.get("name") == "Deploy" and path.name != "ci.yml")
-        assert text.count("secrets.") == (0 if path.name == "ci.yml" else 2)
+            calls_modal = path.name in MODAL_STEPS and step.get("name") == MODAL_STEPS[path.name]
+            assert mentions == calls_modal
+        assert text.count("secrets.") == (2 if path.name in MODAL_STEPS else 0)
+
+
+def test_jobs_that_hold_a_secret_install_hash_pinned_and_run_fleet_from_the_checkout() -> None:
+    for path in WORKFLOWS:
+        for job in load(path)["jobs"].values():
+            runs = [step.get("run", "") for step in job["steps"]]
+            if "secrets." in str(job):
+                assert [run for run in runs if "pip install" in run] == [HASHED]
+                assert job["environment"] in ("production", "modal-status")
+                assert all(not run.startswith("fleet ") for run in runs)
 
 
 def test_deploy_matrix_runs_one_job_per_changed_app_without_cancelling() -> None:
@@ -94,9 +118,12 @@ def test_deploy_matrix_runs_one_job_per_changed_app_without_cancelling() -> None
     assert job["if"] == "needs.plan.outputs.any == 'true'"
     assert job["strategy"]["matrix"]["app"] == "${{ fromJSON(needs.plan.outputs.apps) }}"
     assert job["steps"][-1]["run"] == (
-        'fleet deploy "$APP" --target modal --env main --results deploy-results.json'
+        'python -m tools.fleet deploy "$APP" --target modal --env main '
+        "--results deploy-results.json"
     )
-    assert deploy["jobs"]["plan"]["steps"][-1]["run"] == "fleet changed --github --github-output"
+    assert deploy["jobs"]["plan"]["steps"][-1]["run"] == (
+        "python -m tools.fleet changed --github --github-output"
+    )
 
 
 def test_release_runs_fleet_release_on_tags_of_the_grammar() -> None:
@@ -107,5 +134,22 @@ def test_release_runs_fleet_release_on_tags_of_the_grammar() -> None:
     step = job["steps"][-1]
     assert step["env"]["TAG"] == "${{ github.ref_name }}"
     assert step["run"] == (
-        'fleet release "$TAG" --target modal --env main --report release-report.json'
+        'python -m tools.fleet release "$TAG" --target modal --env main '
+        "--report release-report.json"
+    )
+
+
+def test_status_runs_daily_and_on_demand_and_fails_on_drift() -> None:
+    status = load(REPO / ".github" / "workflows" / "status.yml")
+    assert status[True]["schedule"] == [{"cron": "17 6 * * *"}]
+    assert status[True]["workflow_dispatch"]["inputs"]["environment"]["options"] == [
+        "main",
+        "staging",
+    ]
+    job = status["jobs"]["status"]
+    assert job["steps"][0]["with"]["fetch-depth"] == 0  # live commits are compared in git
+    step = job["steps"][-1]
+    assert step["env"]["MODAL_ENVIRONMENT_NAME"] == "${{ inputs.environment || 'main' }}"
+    assert step["run"] == (
+        'python -m tools.fleet status --target modal --env "$MODAL_ENVIRONMENT_NAME"'
     )

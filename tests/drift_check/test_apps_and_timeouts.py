@@ -1,4 +1,5 @@
-"""FL001 server timeouts and FL006 app definitions, against a small app tree."""
+"""FL001 server timeouts, FL006 app definitions and FL012 GPUs and proxy auth, against a
+small app tree."""
 
 from __future__ import annotations
 
@@ -135,13 +136,80 @@ def test_a_matching_app_tree_is_clean(tmp_path: Path) -> None:
             ),
             id="extra-route",
         ),
+        pytest.param(
+            "apps/flux/app.py",
+            'gpu="L40S"',
+            'gpu="A10G"',
+            (
+                "FL012",
+                "apps/flux/app.py",
+                7,
+                14,
+                'ryla-flux: gpu="A10G" but the registry says L40S',
+            ),
+            id="gpu-literal",
+        ),
+        pytest.param(
+            "apps/flux/app.py",
+            'gpu="L40S"',
+            'gpu="l40s:1"',
+            None,
+            id="gpu-case-and-count-one",
+        ),
+        pytest.param(
+            "apps/flux/app.py",
+            'gpu="L40S", ',
+            "",
+            (
+                "FL012",
+                "apps/flux/app.py",
+                7,
+                2,
+                "ryla-flux: no gpu= (a CPU container) but the registry says L40S",
+            ),
+            id="gpu-missing",
+        ),
+        pytest.param(
+            "apps/flux/app.py",
+            'gpu="L40S"',
+            "gpu=pick()",
+            (
+                "FL012",
+                "apps/flux/app.py",
+                7,
+                14,
+                "gpu=pick() cannot be resolved statically; the registry says L40S",
+            ),
+            id="gpu-unresolvable",
+        ),
+        pytest.param(
+            "apps/flux/app.py",
+            "@modal.asgi_app()",
+            "@modal.asgi_app(requires_proxy_auth=True)",
+            (
+                "FL012",
+                "apps/flux/app.py",
+                13,
+                41,
+                "ryla-flux.fastapi_app: requires_proxy_auth=True but the registry says "
+                "requires_proxy_auth: false",
+            ),
+            id="proxy-auth",
+        ),
     ],
 )
 def test_each_disagreement_is_one_finding(
-    tmp_path: Path, path: str, old: str, new: str, expected: tuple[str, str, int, int, str]
+    tmp_path: Path,
+    path: str,
+    old: str,
+    new: str,
+    expected: tuple[str, str, int, int, str] | None,
 ) -> None:
     result = run(repo_with(tmp_path, path, old, new))
     found = [(f.code, f.path, f.line, f.col, f.message) for f in result.findings]
+    if expected is None:
+        assert found == []
+        return
     assert expected in found
     if expected[-1].startswith("route"):
         assert (
@@ -154,6 +222,38 @@ def test_each_disagreement_is_one_finding(
         assert len(found) == 2
     else:
         assert found == [expected]
+
+
+@pytest.mark.parametrize(
+    ("gpus", "registry", "found"),
+    [
+        ('["A100", "H100"]', "[A100, H100]", []),
+        ('["H100", "A100"]', "[A100, H100]", ["gpu=GPUS but the registry says A100 or H100"]),
+        ('("A100", FALLBACK)', "[A100, H100]", []),
+        ('["A100", f"{FALLBACK}:{1}"]', "[A100, H100]", []),
+        ('f"{FALLBACK}:{2}"', "H100:2", []),
+        ('f"{FALLBACK}:{2}"', "H100", ["gpu=GPUS but the registry says H100"]),
+        (
+            '["A100", FALLBACK, "L4"]',
+            "[A100, H100]",
+            ["gpu=GPUS but the registry says A100 or H100"],
+        ),
+    ],
+)
+def test_gpu_fallbacks_from_a_module_constant(
+    tmp_path: Path, gpus: str, registry: str, found: list[str]
+) -> None:
+    root = make_repo(tmp_path, {})
+    app = root / "apps/seedvr2/app.py"
+    app.write_text(
+        app.read_text()
+        .replace("TIMEOUT_S = 900\n", f'TIMEOUT_S = 900\nFALLBACK = "H100"\nGPUS = {gpus}\n')
+        .replace('gpu="A100"', "gpu=GPUS")
+    )
+    fleet = root / "registry/fleet.yaml"
+    fleet.write_text(fleet.read_text().replace("gpu: A100", f"gpu: {registry}"))
+    result = run(root)
+    assert [f.message.removeprefix("ryla-seedvr2: ") for f in result.findings] == found
 
 
 def test_missing_app_file_and_unregistered_app(tmp_path: Path) -> None:

@@ -55,7 +55,8 @@ def _reader(kind_type: Any) -> Reader:
     if isinstance(kind_type, type) and issubclass(kind_type, tuple) and hasattr(kind_type, "_make"):
         return _named_tuple_reader(kind_type)
     if origin in (list, tuple, set, frozenset, dict):
-        return _container_reader(origin, _reader(typing.get_args(kind_type)[-1]))
+        args = [arg for arg in typing.get_args(kind_type) if arg is not Ellipsis]
+        return _container_reader(origin, _reader(args[-1]))
     return None
 
 
@@ -141,11 +142,14 @@ _SCALARS = (str, int, float, bool)
 def _fields_reader(cls: type, names: tuple[str, ...]) -> Callable[[Any], list[Any]]:
     """The values of a record's fields from its JSON list, each scalar of its hinted type."""
     hints = typing.get_type_hints(cls)
-    readers = tuple(_reader(hints[name]) for name in names)
     scalars = [(i, hints[name]) for i, name in enumerate(names) if hints[name] in _SCALARS]
     size = len(names)
+    readers: tuple[Reader, ...] = ()
 
     def read(data: Any) -> list[Any]:
+        nonlocal readers
+        if not readers and size:  # made at first use: a record may hold records of its type
+            readers = tuple(_reader(hints[name]) for name in names)
         if not isinstance(data, list) or len(data) != size:
             raise ValueError(f"{cls.__name__}: {size} fields expected")
         values = [d if r is None else r(d) for r, d in zip(readers, data, strict=True)]

@@ -86,8 +86,10 @@ def _workspace(name: str) -> str:
 
 def _gpu(spec: str) -> str:
     problem = modal_names.gpu_problem(spec)
+    if problem is not None and problem.endswith("is not one Modal offers"):
+        problem += f" ({', '.join(modal_names.GPU_MAX_COUNT)})"
     if problem is not None:
-        raise ValueError(f"{problem} (types: {', '.join(modal_names.GPU_MAX_COUNT)})")
+        raise ValueError(problem)
     return spec
 
 

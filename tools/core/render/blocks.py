@@ -43,7 +43,7 @@ def _endpoints(registry: Registry, args: dict[str, str]) -> str:
 def _apps(registry: Registry, _args: dict[str, str]) -> str:
     rows = ["| app | folder | GPU | server timeout | endpoints |", "|---|---|---|---|---|"]
     rows += [
-        f"| {app.name} | `{app.dir}` | {app.gpu} | {app.timeout_s} s | "
+        f"| {app.name} | `{app.dir}` | {', '.join(app.gpus)} | {app.timeout_s} s | "
         f"{', '.join(f'`{p}`' for p in app.endpoints)} |"
         for app in registry.apps.values()
     ]

@@ -26,6 +26,7 @@ class Value:
     text: str
     at: Located
     is_literal: bool  # a plain number literal: safe to rewrite
+    items: tuple[Value, ...] | None = None  # a list or tuple literal's elements
 
 
 @dataclass(frozen=True)

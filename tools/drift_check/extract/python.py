@@ -44,7 +44,7 @@ class ModalDecorator:
     target: str  # the class or function it decorates
     keywords: dict[str, Value]
     at: Located
-    web_methods: dict[str, Value | None]  # method -> label= (None: no custom label)
+    web: dict[str, dict[str, Value]]  # web method (or the function) -> its decorator's keywords
 
 
 @dataclass(frozen=True)
@@ -118,17 +118,17 @@ class _Extractor:
                 if target is not None and isinstance(node.value, ast.Dict):
                     names[id(node.value)] = target
 
-    def value(self, node: ast.expr) -> Value:
+    def value(self, node: ast.expr, depth: int = 0) -> Value:
         number = number_of(node, self.constants)
-        string = (
-            node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
-        )
-        if string is None and isinstance(node, ast.Name):
-            resolved = self.constants.get(node.id)
-            if isinstance(resolved, ast.Constant) and isinstance(resolved.value, str):
-                string = resolved.value
+        string = string_of(node, self.constants)
         literal = isinstance(node, ast.Constant) and type(node.value) in (int, float)
-        return Value(number, string, self.source(node), _at(node), literal)
+        listed = self.constants.get(node.id) if isinstance(node, ast.Name) else node
+        items = (
+            tuple(self.value(item, depth + 1) for item in listed.elts[:64])
+            if isinstance(listed, ast.List | ast.Tuple) and depth < 4  # `A = [A]` ends here
+            else None
+        )
+        return Value(number, string, self.source(node), _at(node), literal, items)
 
     def source(self, node: ast.expr) -> str:
         """The expression as written: sliced from the text, far cheaper than `ast.unparse`."""
@@ -181,9 +181,9 @@ class _Extractor:
 
     def _web(
         self, node: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef
-    ) -> dict[str, Value | None]:
+    ) -> dict[str, dict[str, Value]]:
         members = node.body if isinstance(node, ast.ClassDef) else [node]
-        web: dict[str, Value | None] = {}
+        web: dict[str, dict[str, Value]] = {}
         for member in members:
             if not isinstance(member, ast.FunctionDef | ast.AsyncFunctionDef):
                 continue
@@ -191,12 +191,8 @@ class _Extractor:
                 call = decorator if isinstance(decorator, ast.Call) else None
                 func = call.func if call else decorator
                 if _dotted(func).rsplit(".", 1)[-1] in WEB_DECORATORS:
-                    label = (
-                        next((k.value for k in call.keywords if k.arg == "label"), None)
-                        if call
-                        else None
-                    )
-                    web[member.name] = self.value(label) if label is not None else None
+                    keywords = call.keywords if call else []
+                    web[member.name] = {k.arg: self.value(k.value) for k in keywords if k.arg}
         return web
 
     def _client_call(self, node: ast.Call) -> None:
@@ -289,6 +285,35 @@ def number_of(node: ast.expr, constants: dict[str, ast.expr], depth: int = 0) ->
     if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
         return _arithmetic(node, constants, depth)
     return None
+
+
+def string_of(node: ast.expr, constants: dict[str, ast.expr], depth: int = 0) -> str | None:
+    """A string the expression always evaluates to: literals, module constants, and f-strings
+    of those and of numbers (`f"H100:{N_GPUS}"`)."""
+    if depth > 20:
+        return None
+    if isinstance(node, ast.Constant):
+        return node.value if isinstance(node.value, str) else None
+    if isinstance(node, ast.Name):
+        known = constants.get(node.id)
+        return None if known is None else string_of(known, constants, depth + 1)
+    if isinstance(node, ast.JoinedStr):
+        parts = [_formatted(part, constants, depth + 1) for part in node.values]
+        return None if None in parts else "".join(p for p in parts if p is not None)
+    return None
+
+
+def _formatted(part: ast.expr, constants: dict[str, ast.expr], depth: int) -> str | None:
+    """One part of an f-string as text: a literal, or `{NAME}` of a known string or number."""
+    if not isinstance(part, ast.FormattedValue):
+        return string_of(part, constants, depth)
+    if part.conversion != -1 or part.format_spec is not None:
+        return None
+    text = string_of(part.value, constants, depth)
+    if text is not None:
+        return text
+    number = number_of(part.value, constants, depth)
+    return None if number is None else str(number)
 
 
 def _arithmetic(node: ast.BinOp, constants: dict[str, ast.expr], depth: int) -> Number | None:

@@ -15,6 +15,7 @@ from tools.drift_check.rules.fl008_docs import Docs
 from tools.drift_check.rules.fl009_modal_limits import ModalLimits
 from tools.drift_check.rules.fl010_unused_suppression import UnusedSuppression
 from tools.drift_check.rules.fl011_generated_file import GeneratedFile
+from tools.drift_check.rules.fl012_modal_resources import ModalResources
 
 CHECKS: tuple[Rule, ...] = (
     ServerTimeout(),
@@ -27,6 +28,7 @@ CHECKS: tuple[Rule, ...] = (
     Docs(),
     ModalLimits(),
     GeneratedFile(),
+    ModalResources(),
 )
 ALL_RULES: tuple[RuleInfo, ...] = tuple(
     sorted((*CHECKS, UnusedSuppression()), key=lambda rule: rule.code)

@@ -93,7 +93,7 @@ class AppDefinition:
             )
             return
         method = app.web.method or app.web.function or ""
-        if method not in decorator.web_methods:
+        if method not in decorator.web:
             yield self._finding(
                 app.entry_path,
                 decorator.at.line,
@@ -102,7 +102,7 @@ class AppDefinition:
                 f"registry's URL label {app.label} needs it",
             )
             return
-        label = decorator.web_methods[method]
+        label = decorator.web[method].get("label")
         if label is not None and label.string != app.web.label:
             yield self._finding(
                 app.entry_path,

@@ -85,7 +85,7 @@ class ModalLimits:
 
     def _labels(self, source: SourceFile, decorators: list[ModalDecorator]) -> Iterator[Finding]:
         for decorator in decorators:
-            for label in decorator.web_methods.values():
+            for label in (keywords.get("label") for keywords in decorator.web.values()):
                 if label is not None and label.string and len(label.string) > MAX_LABEL_LENGTH:
                     yield Finding(
                         self.code,
