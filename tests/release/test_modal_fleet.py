@@ -206,6 +206,26 @@ def test_the_pipeline_on_modal(modal_fleet: ModalFleet) -> None:
     assert modal_fleet.states()["ryla-wan26"] == "deployed"
 
 
+def test_a_failed_deploy_is_exit_1_and_leaves_the_live_version(modal_fleet: ModalFleet) -> None:
+    repo = modal_fleet.repo
+    app = repo.root / "apps/wan26/app.py"
+    source = app.read_text()
+    image = '.env({"HF_HOME": deploy.HF_HOME})'
+    assert image in source
+    repo.commit(
+        "wan26: a broken image",
+        {"apps/wan26/app.py": source.replace(image, f'{image}.run_commands("false")')},
+    )
+    before = modal_fleet.history("ryla-wan26")[0]["version"]
+    done = modal_fleet.fleet("deploy", "wan26", "--target", "modal")
+    assert done.returncode == 1, done.stdout + done.stderr
+    [result] = [
+        line.split() for line in done.stdout.splitlines() if line.startswith("  ryla-wan26")
+    ]
+    assert result[:3] == ["ryla-wan26", "failed", "Image"]
+    assert modal_fleet.history("ryla-wan26")[0]["version"] == before
+
+
 def test_a_missing_secret_stops_a_deploy_before_it_starts(modal_fleet: ModalFleet) -> None:
     modal_fleet.emulator.ok("secret", "delete", "huggingface", "--yes", "-e", "staging")
     before = modal_fleet.emulator.ok("app", "list", "--json", "-e", "staging")
