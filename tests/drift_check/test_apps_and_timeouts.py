@@ -281,3 +281,83 @@ def test_fix_edit_rewrites_only_plain_literals(tmp_path: Path) -> None:
         "600",
         "300",
     )
+
+
+@pytest.mark.parametrize(
+    ("header", "registry", "found"),
+    [
+        pytest.param(
+            'hf = modal.Secret.from_name("hf")\nw = modal.Volume.from_name("w")\n',
+            "    secrets: [hf]\n    volumes: [w]\n",
+            [],
+            id="listed",
+        ),
+        pytest.param(
+            'hf = modal.Secret.from_name("hf")\n',
+            "",
+            [
+                (
+                    "apps/flux/app.py",
+                    "ryla-flux uses secret 'hf', which apps.flux.secrets does not list: no "
+                    "deploy checks that it exists first",
+                )
+            ],
+            id="secret-not-listed",
+        ),
+        pytest.param(
+            "",
+            "    volumes: [weights]\n",
+            [
+                (
+                    "registry/fleet.yaml",
+                    "apps.flux.volumes lists 'weights', which apps/flux/app.py does not use",
+                )
+            ],
+            id="volume-not-used",
+        ),
+        pytest.param(
+            "from common.names import HF\nhf = modal.Secret.from_name(HF)\n",
+            "    secrets: [hf-token]\n",
+            [],
+            id="constant-imported-by-name",
+        ),
+        pytest.param(
+            "from common import names\nhf = modal.Secret.from_name(names.HF)\n",
+            "    secrets: [hf]\n",
+            [
+                (
+                    "apps/flux/app.py",
+                    "ryla-flux uses secret 'hf-token', which apps.flux.secrets does not list: "
+                    "no deploy checks that it exists first",
+                ),
+                (
+                    "registry/fleet.yaml",
+                    "apps.flux.secrets lists 'hf', which apps/flux/app.py does not use",
+                ),
+            ],
+            id="module-constant-differs",
+        ),
+        pytest.param(
+            "import os\nhf = modal.Secret.from_name(os.environ['S'])\n",
+            "    secrets: [hf]\n",
+            [
+                (
+                    "apps/flux/app.py",
+                    "Secret.from_name(os.environ['S']) cannot be resolved statically; the "
+                    "registry's secrets: hf",
+                )
+            ],
+            id="unresolvable",
+        ),
+    ],
+)
+def test_secrets_and_volumes_against_the_registry(
+    tmp_path: Path, header: str, registry: str, found: list[tuple[str, str]]
+) -> None:
+    root = make_repo(tmp_path, {"common/names.py": 'HF = "hf-token"\n', "common/__init__.py": ""})
+    app = root / "apps/flux/app.py"
+    app.write_text(app.read_text().replace("import modal\n", f"import modal\n{header}", 1))
+    fleet = root / "registry/fleet.yaml"
+    fleet.write_text(fleet.read_text().replace("    gpu: L40S\n", f"    gpu: L40S\n{registry}", 1))
+    result = run(root)
+    assert [(f.path, f.message) for f in result.findings] == found

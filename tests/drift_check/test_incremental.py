@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import FIXTURES
-from tests.drift_check.conftest import repo_at
+from tests.drift_check.conftest import make_repo, repo_at
 from tools.core import cache
 from tools.core.repository import Repository
 from tools.drift_check import engine
@@ -233,3 +233,30 @@ def test_any_sequence_of_edits_ends_where_a_full_check_does(
                 assert _outcome(updated) == _outcome(_from_scratch(root))
         finally:
             cache.use(None)
+
+
+def test_a_constant_an_app_imports_from_elsewhere_is_read_again(
+    tmp_path: Path, cache_dir: Path
+) -> None:
+    root = make_repo(tmp_path, {"common/names.py": 'HF = "hf"\n'})
+    app = root / "apps/flux/app.py"
+    app.write_text(
+        app.read_text().replace(
+            "import modal\n",
+            "import modal\n\nfrom common import names\n\nhf = modal.Secret.from_name(names.HF)\n",
+        )
+    )
+    fleet = root / "registry/fleet.yaml"
+    fleet.write_text(
+        fleet.read_text().replace("    gpu: L40S\n", "    gpu: L40S\n    secrets: [hf]\n")
+    )
+    assert check(repo_at(root)).findings == []
+    (root / "common/names.py").write_text('HF = "hf-token"\n')
+    drifted = check(repo_at(root))
+    assert [(f.code, f.path) for f in drifted.findings] == [
+        ("FL012", "apps/flux/app.py"),
+        ("FL012", "registry/fleet.yaml"),
+    ]
+    assert _outcome(drifted) == _outcome(_from_scratch(root))
+    (root / "common/names.py").write_text('HF = "hf"\n')
+    assert check(repo_at(root)).findings == []

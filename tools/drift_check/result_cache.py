@@ -70,10 +70,16 @@ def merge(kept: Kept, partial: CheckResult, recorded: Inputs, started_ns: int) -
 
     A finding in an unchanged file depends only on that file, the registry, the configuration
     and the file list, which all stand; so it is kept, and the changed files' are replaced.
+    The findings of rules that read across files are all replaced: the partial check ran them
+    on every app.
     """
+    from tools.drift_check.rules import ACROSS_FILES
+
     changed = partial.selection or frozenset()
     before = kept.result
-    findings = {f for f in before.findings if f.path not in changed} | set(partial.findings)
+    findings = {
+        f for f in before.findings if f.path not in changed and f.code not in ACROSS_FILES
+    } | set(partial.findings)
     skipped = {p: why for p, why in before.skipped_files.items() if p not in changed}
     skipped |= {p: why for p, why in partial.skipped_files.items() if p in changed}
     checked_before = sum(1 for p in changed if p not in before.skipped_files)

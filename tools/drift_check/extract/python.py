@@ -1,7 +1,8 @@
 """Facts from Python source, read with `ast` and never imported.
 
-Modal apps and their decorators (with `timeout=` resolved statically), FastAPI routes, dict
-literals with their keys and values, and HTTP client calls.
+Modal apps and their decorators (with `timeout=` resolved statically), the secrets and
+volumes they name, FastAPI routes, dict literals with their keys and values, HTTP client
+calls, imports and module-level string constants.
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ HTTP_CLIENTS = frozenset(
         "httpx.stream",
     }
 )
+NAMED_OBJECTS = {
+    f"{prefix}{kind}.from_name": kind for prefix in ("modal.", "") for kind in ("Secret", "Volume")
+}
 _OPERATORS: dict[type[ast.operator], Callable[[float, float], float]] = {
     ast.Add: operator.add,
     ast.Sub: operator.sub,
@@ -67,6 +71,14 @@ class ClientCall:
     keywords: dict[str, Value]
 
 
+@dataclass(frozen=True)
+class NamedObject:
+    """`modal.Secret.from_name(NAME)` or `modal.Volume.from_name(NAME)`."""
+
+    kind: str  # "Secret" or "Volume"
+    name: Value
+
+
 @dataclass
 class PythonFacts:
     apps: list[ModalApp] = field(default_factory=list)
@@ -74,6 +86,9 @@ class PythonFacts:
     routes: list[Route] = field(default_factory=list)
     dicts: list[MapLiteral] = field(default_factory=list)
     client_calls: list[ClientCall] = field(default_factory=list)
+    named_objects: list[NamedObject] = field(default_factory=list)
+    imports: dict[str, str] = field(default_factory=dict)  # local name -> module it names
+    strings: dict[str, str] = field(default_factory=dict)  # module-level string constants
 
 
 def python_facts(source: SourceFile) -> PythonFacts | None:
@@ -104,6 +119,11 @@ class _Extractor:
         self.app_variables: set[str] = set()
         for node in tree.body:
             self._app_assignment(node)
+            self._import(node)
+        for name in self.constants:
+            text = string_of(ast.Name(name), self.constants)
+            if text is not None:
+                self.facts.strings[name] = text
         # One walk, parents first: an assignment is met before the dict literal it assigns.
         names: dict[int, str] = {}
         for node in walk(tree):
@@ -195,8 +215,20 @@ class _Extractor:
                     web[member.name] = {k.arg: self.value(k.value) for k in keywords if k.arg}
         return web
 
+    def _import(self, node: ast.stmt) -> None:
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            for alias in node.names:
+                self.facts.imports[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    self.facts.imports[alias.asname] = alias.name
+
     def _client_call(self, node: ast.Call) -> None:
         name = _dotted(node.func)
+        kind = NAMED_OBJECTS.get(name)
+        if kind is not None and node.args:
+            self.facts.named_objects.append(NamedObject(kind, self.value(node.args[0])))
         if name in HTTP_CLIENTS:
             keywords = {k.arg: self.value(k.value) for k in node.keywords if k.arg}
             self.facts.client_calls.append(ClientCall(name, _at(node), keywords))

@@ -34,3 +34,7 @@ ALL_RULES: tuple[RuleInfo, ...] = tuple(
     sorted((*CHECKS, UnusedSuppression()), key=lambda rule: rule.code)
 )
 RULES_BY_CODE: dict[str, RuleInfo] = {rule.code: rule for rule in ALL_RULES}
+# Rules whose finding in one file can depend on another (FL012 reads the constants of the
+# modules an app file imports). They check every registry app whatever files are named, so a
+# check of the changed files replaces all their earlier findings.
+ACROSS_FILES: frozenset[str] = frozenset({ModalResources.code})

@@ -1,20 +1,25 @@
-"""FL012 modal-resources: an app's GPU or proxy auth differs from the registry.
+"""FL012 modal-resources: an app's GPU, proxy auth, secrets or volumes differ from the registry.
 
 What it does
     Reads, statically, the `gpu=` of the `@app.cls(...)` or `@app.function(...)` that serves
-    each registry app (a string, a module constant, or a list of those for fallbacks; the
-    app is never imported) and the `requires_proxy_auth=` of its web decorator
-    (`@modal.asgi_app(...)` and the like). Reports a GPU list that differs from the registry's
-    `gpu` (types compared as Modal reads them, upper case, `:1` implied; order matters, it is
-    the fallback order), a proxy auth setting that differs from the registry's
-    `web.requires_proxy_auth`, and either of them when it cannot be resolved. FL001 checks
-    `timeout=`.
+    each registry app (a string, a module constant, an f-string of those, or a list of them
+    for fallbacks; the app is never imported), the `requires_proxy_auth=` of its web
+    decorator (`@modal.asgi_app(...)` and the like), and the names of every
+    `modal.Secret.from_name(...)` and `modal.Volume.from_name(...)` in the app file (literals,
+    constants, or constants of a module it imports, such as `deploy.HF_SECRET`). Reports a
+    GPU list that differs from the registry's `gpu` (types compared as Modal reads them,
+    upper case, `:1` implied; order matters, it is the fallback order), a proxy auth setting
+    that differs from `web.requires_proxy_auth`, a secret or volume the app uses that the
+    registry's `secrets`/`volumes` do not list (or the reverse), and any of them when it
+    cannot be resolved. FL001 checks `timeout=`.
 
 Why is this bad?
     The registry is what reviews, policies (allowed GPUs) and cost reports read; the app file
     is what Modal runs. A GPU changed in `app.py` alone passes every review of the registry.
     A web function behind proxy auth answers 401 to every client that does not send the
-    `Modal-Key` and `Modal-Secret` headers the registry told it not to send.
+    `Modal-Key` and `Modal-Secret` headers the registry told it not to send. A deploy checks
+    the registry's secrets and volumes before it starts: one the registry does not list fails
+    inside `modal deploy` instead, after other apps have deployed.
 
 Example
     @app.cls(gpu="A10G", timeout=300)      # registry: gpu: H100
@@ -30,7 +35,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from tools.core.registry.modal_names import parse_gpu
-from tools.drift_check.extract.python import python_facts
+from tools.drift_check.extract.python import PythonFacts, python_facts
 from tools.drift_check.findings import Finding
 
 if TYPE_CHECKING:
@@ -43,7 +48,7 @@ if TYPE_CHECKING:
 class ModalResources:
     code = "FL012"
     name = "modal-resources"
-    summary = "An app's gpu= or requires_proxy_auth= differs from the registry."
+    summary = "An app's gpu=, requires_proxy_auth=, secrets or volumes differ from the registry."
     documentation = __doc__ or ""
 
     def check(self, project: Project) -> Iterator[Finding]:
@@ -57,6 +62,8 @@ class ModalResources:
             if decorator is not None:  # FL006 reports a missing web function
                 yield from self._gpu(app, decorator)
                 yield from self._proxy_auth(app, decorator)
+            if facts is not None:
+                yield from self._named(project, app, facts)
 
     def _gpu(self, app: App, decorator: ModalDecorator) -> Iterator[Finding]:
         value = decorator.keywords.get("gpu")
@@ -126,6 +133,67 @@ class ModalResources:
                 f"{str(wanted).lower()}",
                 f"make them agree (registry: apps.{app.key}.web.requires_proxy_auth)",
             )
+
+    def _named(self, project: Project, app: App, facts: PythonFacts) -> Iterator[Finding]:
+        for kind, listed in (("Secret", app.secrets), ("Volume", app.volumes)):
+            field = f"{kind.lower()}s"
+            used: set[str] | None = set()
+            for named in (n for n in facts.named_objects if n.kind == kind):
+                name = _resolved(project, facts, named.name)
+                at = named.name.at
+                if name is None:
+                    yield Finding(
+                        self.code,
+                        app.entry_path,
+                        at.line,
+                        at.col,
+                        f"{kind}.from_name({named.name.text}) cannot be resolved statically; "
+                        f"the registry's {field}: {', '.join(listed) or 'none'}",
+                        "use a string, a module constant, or a constant of an imported module",
+                    )
+                    used = None  # what it uses is not known: nothing listed is unused
+                    continue
+                if used is not None:
+                    used.add(name)
+                if name not in listed:
+                    yield Finding(
+                        self.code,
+                        app.entry_path,
+                        at.line,
+                        at.col,
+                        f"{app.name} uses {kind.lower()} {name!r}, which apps.{app.key}.{field} "
+                        "does not list: no deploy checks that it exists first",
+                        f"add it to apps.{app.key}.{field}",
+                    )
+            for name in sorted(set(listed) - used) if used is not None else []:
+                yield Finding(
+                    self.code,
+                    project.registry_path,
+                    project.registry_line("apps", app.key, field),
+                    1,
+                    f"apps.{app.key}.{field} lists {name!r}, which {app.entry_path} does not use",
+                    f"remove it, or use it in {app.entry_path}",
+                )
+
+
+def _resolved(project: Project, facts: PythonFacts, value: Value) -> str | None:
+    """The string a name expression stands for: itself, a constant of this module, or a
+    constant of a module it imports (`deploy.HF_SECRET`, or `HF_SECRET` imported by name)."""
+    if value.string is not None:
+        return value.string
+    head, _, attribute = value.text.partition(".")
+    module = facts.imports.get(head) if attribute and "." not in attribute else None
+    if module is None and value.text in facts.imports:
+        module, _, attribute = facts.imports[value.text].rpartition(".")
+    if module is None:
+        return None
+    folder = module.replace(".", "/")
+    for path in (f"{folder}.py", f"{folder}/__init__.py"):
+        source = project.file(path)
+        other = python_facts(source) if source is not None else None
+        if other is not None and attribute in other.strings:
+            return other.strings[attribute]
+    return None
 
 
 def _strings(value: Value) -> list[str] | None:
