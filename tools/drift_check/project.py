@@ -12,6 +12,7 @@ from tools.core import inputs
 from tools.core.config import ProjectConfig
 from tools.core.registry.model import Registry
 from tools.core.yaml_lines import LocatedYaml
+from tools.drift_check.extract.python import PythonFacts, python_facts
 from tools.drift_check.files import TextFiles
 from tools.drift_check.index import RegistryIndex
 from tools.drift_check.source import SourceFile
@@ -48,6 +49,11 @@ class Project:
 
     def file(self, path: str) -> SourceFile | None:
         return self.files.get(path)
+
+    def python(self, path: str) -> PythonFacts | None:
+        """The Python facts of a file; None when it is missing or does not parse."""
+        source = self.files.get(path)
+        return python_facts(source) if source is not None else None
 
     def exists(self, path: str) -> bool:
         return self.files.get(path) is not None or inputs.is_file(str(self.root / path))

@@ -90,6 +90,10 @@ class PythonFacts:
     imports: dict[str, str] = field(default_factory=dict)  # local name -> module it names
     strings: dict[str, str] = field(default_factory=dict)  # module-level string constants
 
+    def decorator(self, target: str | None) -> ModalDecorator | None:
+        """The `@app.cls(...)` or `@app.function(...)` on the class or function `target`."""
+        return next((d for d in self.decorators if d.target == target), None)
+
 
 def python_facts(source: SourceFile) -> PythonFacts | None:
     """The facts of a Python file; None when it does not parse."""

@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from tools.drift_check.extract.python import ModalDecorator, python_facts
+from tools.drift_check.extract.python import ModalDecorator
 from tools.drift_check.findings import Edit, Finding
 
 if TYPE_CHECKING:
@@ -44,9 +44,8 @@ class ServerTimeout:
 
     def check(self, project: Project) -> Iterator[Finding]:
         for app in project.registry.apps.values():
-            source = project.file(app.entry_path)
-            facts = python_facts(source) if source is not None else None
-            decorator = _web_decorator(facts.decorators, app) if facts else None
+            facts = project.python(app.entry_path)
+            decorator = facts.decorator(app.web.cls or app.web.function) if facts else None
             if decorator is not None:
                 yield from self._check(project, app, decorator)
 
@@ -85,8 +84,3 @@ class ServerTimeout:
             else None
         )
         yield Finding(self.code, app.entry_path, at.line, at.col, message, hint, fix=fix)
-
-
-def _web_decorator(decorators: list[ModalDecorator], app: App) -> ModalDecorator | None:
-    target = app.web.cls or app.web.function
-    return next((d for d in decorators if d.target == target), None)

@@ -82,7 +82,7 @@ class AppDefinition:
 
     def _web_function(self, app: App, facts: PythonFacts) -> Iterator[Finding]:
         target = app.web.cls or app.web.function or ""
-        decorator = next((d for d in facts.decorators if d.target == target), None)
+        decorator = facts.decorator(target)
         if decorator is None:
             yield self._finding(
                 app.entry_path,

@@ -35,12 +35,12 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from tools.core.registry.modal_names import parse_gpu
-from tools.drift_check.extract.python import PythonFacts, python_facts
+from tools.drift_check.extract.python import PythonFacts
 from tools.drift_check.findings import Finding
 
 if TYPE_CHECKING:
     from tools.core.registry.model import App
-    from tools.drift_check.extract.base import Value
+    from tools.drift_check.extract.base import Located, Value
     from tools.drift_check.extract.python import ModalDecorator
     from tools.drift_check.project import Project
 
@@ -53,17 +53,16 @@ class ModalResources:
 
     def check(self, project: Project) -> Iterator[Finding]:
         for app in project.registry.apps.values():
-            source = project.file(app.entry_path)
-            facts = python_facts(source) if source is not None else None
-            target = app.web.cls or app.web.function
-            decorator = (
-                next((d for d in facts.decorators if d.target == target), None) if facts else None
-            )
+            facts = project.python(app.entry_path)
+            decorator = facts.decorator(app.web.cls or app.web.function) if facts else None
             if decorator is not None:  # FL006 reports a missing web function
                 yield from self._gpu(app, decorator)
                 yield from self._proxy_auth(app, decorator)
             if facts is not None:
                 yield from self._named(project, app, facts)
+
+    def _in_app(self, app: App, at: Located, message: str, hint: str) -> Finding:
+        return Finding(self.code, app.entry_path, at.line, at.col, message, hint)
 
     def _gpu(self, app: App, decorator: ModalDecorator) -> Iterator[Finding]:
         value = decorator.keywords.get("gpu")
@@ -72,32 +71,26 @@ class ModalResources:
         hint = f"set gpu to {_python(wanted)} (registry: apps.{app.key}.gpu)"
         at = value.at if value is not None else decorator.at
         if value is None:
-            yield Finding(
-                self.code,
-                app.entry_path,
-                at.line,
-                at.col,
+            yield self._in_app(
+                app,
+                at,
                 f"{app.name}: no gpu= (a CPU container) but the registry says {written}",
                 hint,
             )
             return
         specs = _strings(value)
         if specs is None:
-            yield Finding(
-                self.code,
-                app.entry_path,
-                at.line,
-                at.col,
+            yield self._in_app(
+                app,
+                at,
                 f"gpu={value.text} cannot be resolved statically; the registry says {written}",
                 "use a string, a module constant, or a list of them",
             )
             return
         if _normal(specs) != _normal(wanted):
-            yield Finding(
-                self.code,
-                app.entry_path,
-                at.line,
-                at.col,
+            yield self._in_app(
+                app,
+                at,
                 f"{app.name}: gpu={value.text} but the registry says {written}",
                 hint,
             )
@@ -110,11 +103,9 @@ class ModalResources:
         value = keywords.get("requires_proxy_auth")
         wanted = app.web.requires_proxy_auth
         if value is not None and value.text not in ("True", "False"):
-            yield Finding(
-                self.code,
-                app.entry_path,
-                value.at.line,
-                value.at.col,
+            yield self._in_app(
+                app,
+                value.at,
                 f"requires_proxy_auth={value.text} cannot be resolved statically; the registry "
                 f"says {wanted}",
                 "write True or False",
@@ -124,11 +115,9 @@ class ModalResources:
         if actual != wanted:
             at = value.at if value is not None else decorator.at
             said = f"requires_proxy_auth={value.text}" if value else "no requires_proxy_auth="
-            yield Finding(
-                self.code,
-                app.entry_path,
-                at.line,
-                at.col,
+            yield self._in_app(
+                app,
+                at,
                 f"{app.name}.{method}: {said} but the registry says requires_proxy_auth: "
                 f"{str(wanted).lower()}",
                 f"make them agree (registry: apps.{app.key}.web.requires_proxy_auth)",
@@ -142,11 +131,9 @@ class ModalResources:
                 name = _resolved(project, facts, named.name)
                 at = named.name.at
                 if name is None:
-                    yield Finding(
-                        self.code,
-                        app.entry_path,
-                        at.line,
-                        at.col,
+                    yield self._in_app(
+                        app,
+                        at,
                         f"{kind}.from_name({named.name.text}) cannot be resolved statically; "
                         f"the registry's {field}: {', '.join(listed) or 'none'}",
                         "use a string, a module constant, or a constant of an imported module",
@@ -156,11 +143,9 @@ class ModalResources:
                 if used is not None:
                     used.add(name)
                 if name not in listed:
-                    yield Finding(
-                        self.code,
-                        app.entry_path,
-                        at.line,
-                        at.col,
+                    yield self._in_app(
+                        app,
+                        at,
                         f"{app.name} uses {kind.lower()} {name!r}, which apps.{app.key}.{field} "
                         "does not list: no deploy checks that it exists first",
                         f"add it to apps.{app.key}.{field}",
@@ -189,8 +174,7 @@ def _resolved(project: Project, facts: PythonFacts, value: Value) -> str | None:
         return None
     folder = module.replace(".", "/")
     for path in (f"{folder}.py", f"{folder}/__init__.py"):
-        source = project.file(path)
-        other = python_facts(source) if source is not None else None
+        other = project.python(path)
         if other is not None and attribute in other.strings:
             return other.strings[attribute]
     return None
