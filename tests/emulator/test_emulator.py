@@ -113,10 +113,8 @@ def test_a_missing_secret_fails_the_deploy_in_that_environment(
     )
     assert emulator.modal("secret", "create", "hf", "TOKEN=x", "-e", "staging").returncode == 0
     deployed = emulator.modal("deploy", "app.py", "-e", "staging", cwd=secretive)
-    assert "https://ryla-staging--secretive-web.modal.run" in deployed.stdout
-    secrets = json.loads(emulator.modal("secret", "list", "--json", "-e", "staging").stdout)
-    assert [s["name"] for s in secrets] == ["hf"]
-    assert listed(emulator, "-e", "staging") == {"secretive": "deployed"}
+    assert deployed.returncode == 0, deployed.stderr
+    assert "https://ryla-staging--secretive-web.modal.run (unauthenticated)" in deployed.stdout
 
 
 def test_stop_asks_first_and_a_stopped_app_is_listed_stopped(emulator: Emulator) -> None:

@@ -228,16 +228,16 @@ def test_a_failed_deploy_is_exit_1_and_leaves_the_live_version(modal_fleet: Moda
 
 def test_a_missing_secret_stops_a_deploy_before_it_starts(modal_fleet: ModalFleet) -> None:
     modal_fleet.emulator.ok("secret", "delete", "huggingface", "--yes", "-e", "staging")
-    before = modal_fleet.emulator.ok("app", "list", "--json", "-e", "staging")
     done = modal_fleet.fleet("deploy", "flux", "wan26", "--target", "modal", "--env", "staging")
-    assert (done.returncode, done.stderr.splitlines()) == (
+    assert (done.returncode, done.stdout, done.stderr.splitlines()) == (
         2,
+        "",
         [
             "fleet: flux: secret 'huggingface' does not exist in Modal environment 'staging'",
             "fleet: wan26: secret 'huggingface' does not exist in Modal environment 'staging'",
         ],
     )
-    assert modal_fleet.emulator.ok("app", "list", "--json", "-e", "staging") == before
+    assert modal_fleet.emulator.ok("app", "list", "--json", "-e", "staging").strip() == "[]"
 
 
 def test_an_unreachable_modal_is_one_line_and_exit_2(modal_fleet: ModalFleet) -> None:

@@ -1,6 +1,9 @@
 """The Modal target running the real `modal` CLI (the pinned client) against `fleet emulate`.
 
-Each test has an emulator of its own and a copy of this repository's fleet in git.
+The tests share one seeded emulator and one copy of this repository's fleet in git, and run
+in order, each starting from what the one before left (every `modal` call costs about a
+second of CPU): flux is deployed, redeployed unchanged, changed, deployed from a worktree,
+refused for drift and for a broken image, rolled back and stopped.
 """
 
 from __future__ import annotations
@@ -24,28 +27,25 @@ from tools.release.targets.modal_output import WebUrl, web_urls
 pytestmark = pytest.mark.slow
 
 FLUX_URL = "https://ryla--ryla-flux-comfyui-fastapi-app.modal.run"
-FAILING_BUILD = '.env({"HF_HOME": deploy.HF_HOME})'
+IMAGE_STEP = '.env({"HF_HOME": deploy.HF_HOME})'
+FLUX_WEB = "web: {class: ComfyUI, method: fastapi_app}"
 
 
-@pytest.fixture
-def emulator(tmp_path: Path) -> Iterator[Emulator]:
+@pytest.fixture(scope="module")
+def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator]:
     """Seeded: the registry's environments, each with the apps' secret and volume."""
-    yield from running_emulator(tmp_path / "emulator", "--seed")
+    yield from running_emulator(tmp_path_factory.mktemp("emulator"), "--seed")
 
 
-@pytest.fixture
-def bare_emulator(tmp_path: Path) -> Iterator[Emulator]:
-    yield from running_emulator(tmp_path / "bare")
+@pytest.fixture(scope="module")
+def fleet(tmp_path_factory: pytest.TempPathFactory) -> Repo:
+    return fleet_copy(tmp_path_factory.mktemp("fleet"))
 
 
-@pytest.fixture
-def fleet(tmp_path: Path) -> Repo:
-    (tmp_path / "fleet").mkdir()
-    return fleet_copy(tmp_path / "fleet")
-
-
-def target(emulator: Emulator, fleet: Repo, env: str = "main", **extra: str) -> ModalTarget:
-    return ModalTarget(fleet.root, env, {**emulator.as_user("ci"), **extra})
+@pytest.fixture(scope="module")
+def modal(emulator: Emulator, fleet: Repo) -> ModalTarget:
+    # FORCE_COLOR would put colour codes into `--json`: the target takes it away.
+    return ModalTarget(fleet.root, "main", {**emulator.as_user("ci"), "FORCE_COLOR": "1"})
 
 
 def registry(fleet: Repo) -> Registry:
@@ -53,13 +53,13 @@ def registry(fleet: Repo) -> Registry:
 
 
 def deploy(
-    modal: ModalTarget, fleet: Repo, app: str = "flux", tag: str = "t1", commit: str = ""
+    modal: ModalTarget, fleet: Repo, tag: str, commit: str = ""
 ) -> tuple[DeployResult, list[str]]:
     lines: list[str] = []
     loaded = registry(fleet)
     result = modal.deploy(
         loaded,
-        loaded.apps[app],
+        loaded.apps["flux"],
         commit=commit or fleet.git("rev-parse", "HEAD"),
         tag=tag,
         log=lines.append,
@@ -67,78 +67,57 @@ def deploy(
     return result, lines
 
 
-def history(emulator: Emulator, app: str = "ryla-flux") -> list[tuple[str, str, str, str]]:
-    rows = json.loads(emulator.ok("app", "history", app, "--json"))
+def history(emulator: Emulator) -> list[tuple[str, str, str, str]]:
+    rows = json.loads(emulator.ok("app", "history", "ryla-flux", "--json"))
     return [(r["version"], r.get("tag", ""), r["commit"], r["deployed_by"]) for r in rows]
 
 
-def test_deploy_new_unchanged_and_changed(emulator: Emulator, fleet: Repo) -> None:
-    modal = target(emulator, fleet)
-    first, lines = deploy(modal, fleet, tag="flux-v1.4.0")
+def change_flux(fleet: Repo, old: str, new: str) -> str:
+    """Commit a change to flux's app file; the new commit."""
+    source = (fleet.root / "apps/flux/app.py").read_text()
+    assert old in source
+    return fleet.commit("flux", {"apps/flux/app.py": source.replace(old, new, 1)})
+
+
+def test_a_first_deploy_then_an_unchanged_one(modal: ModalTarget, fleet: Repo) -> None:
+    first, lines = deploy(modal, fleet, "flux-v1.4.0")
     assert first == DeployResult(
-        "ryla-flux",
-        "deployed",
-        "v1",
-        "tag flux-v1.4.0",
-        {"ComfyUI.fastapi_app": FLUX_URL},
+        "ryla-flux", "deployed", "v1", "tag flux-v1.4.0", {"ComfyUI.fastapi_app": FLUX_URL}
     )
     assert f"│   └── ComfyUI.fastapi_app -> {FLUX_URL} (unauthenticated)" in lines
-    assert not any("as-emulator-ci" in line for line in lines)
-    again, _ = deploy(modal, fleet, tag="flux-v1.4.0-again")
+    assert not any("as-emulator-ci" in line for line in lines)  # the token is masked
+    again, _ = deploy(modal, fleet, "flux-v1.4.0-again")
     assert (again.outcome, again.version, again.detail) == ("unchanged", "v1", "no changes")
-    head = fleet.commit(
-        "flux: a longer timeout",
-        {"apps/flux/app.py": fleet.root.joinpath("apps/flux/app.py").read_text() + "\n# v2\n"},
-    )
-    second, _ = deploy(modal, fleet, tag="flux-v1.5.0")
+
+
+def test_a_change_is_a_new_version(modal: ModalTarget, emulator: Emulator, fleet: Repo) -> None:
+    head = change_flux(fleet, "    timeout=300,\n", "    timeout=300,  # v2\n")
+    second, _ = deploy(modal, fleet, "flux-v1.5.0")
     assert (second.outcome, second.version) == ("deployed", "v2")
     assert history(emulator)[0] == ("v2", "flux-v1.5.0", head[:7], "ci")
 
 
-def test_a_commit_other_than_the_checkout_deploys_from_a_clean_worktree(
-    emulator: Emulator, fleet: Repo
+def test_another_commit_deploys_from_a_clean_worktree(
+    modal: ModalTarget, emulator: Emulator, fleet: Repo
 ) -> None:
-    wanted = fleet.git("rev-parse", "HEAD")
+    wanted = change_flux(fleet, "# v2\n", "# v3\n")
     fleet.commit("later", {"apps/flux/README.md": "later\n"})
     (fleet.root / "apps/flux/app.py").write_text("uncommitted, and not Python")
-    result, lines = deploy(target(emulator, fleet), fleet, commit=wanted)
-    assert (result.outcome, result.version) == ("deployed", "v1")
+    try:
+        result, lines = deploy(modal, fleet, "v3", commit=wanted)
+    finally:
+        fleet.git("checkout", "--", "apps/flux/app.py")
+    assert (result.outcome, result.version) == ("deployed", "v3")
     assert lines[0] == (
         f"deploying {wanted[:12]} from a worktree: the checkout is not that commit, clean"
     )
-    assert history(emulator) == [("v1", "t1", wanted[:7], "ci")]
+    assert history(emulator)[0] == ("v3", "v3", wanted[:7], "ci")  # no `*`
     assert len(fleet.git("worktree", "list").splitlines()) == 1
 
 
-def test_an_environment_web_suffix_is_in_the_url(emulator: Emulator, fleet: Repo) -> None:
-    result, _ = deploy(target(emulator, fleet, env="staging"), fleet)
-    assert result.urls == {
-        "ComfyUI.fastapi_app": "https://ryla-staging--ryla-flux-comfyui-fastapi-app.modal.run"
-    }
-
-
-def test_a_label_taken_from_another_app_is_a_deploy_with_a_note(
-    emulator: Emulator, fleet: Repo, tmp_path: Path
-) -> None:
-    holder = tmp_path / "legacy.py"
-    holder.write_text(
-        "import modal\n\napp = modal.App('ryla-comfyui')\n\n\n"  # fleet: ignore[FL003]
-        "@app.function()\n@modal.fastapi_endpoint(label='ryla-flux-comfyui-fastapi-app')\n"
-        "def web():\n    return {}\n"
-    )
-    emulator.ok("deploy", str(holder), cwd=tmp_path)
-    result, lines = deploy(target(emulator, fleet), fleet)
-    assert (result.outcome, result.detail) == (
-        "deployed",
-        "tag t1; took the label from another app",
-    )
-    assert f"│   └── ComfyUI.fastapi_app -> {FLUX_URL} (unauthenticated) (label stolen)" in lines
-
-
 def test_a_deploy_modal_serves_otherwise_than_the_registry_says_fails(
-    emulator: Emulator, fleet: Repo
+    modal: ModalTarget, fleet: Repo
 ) -> None:
-    flux_web = "web: {class: ComfyUI, method: fastapi_app}"
     cases = [
         (
             "web: {class: ComfyUI, method: fastapi_app, label: flux}",
@@ -150,77 +129,114 @@ def test_a_deploy_modal_serves_otherwise_than_the_registry_says_fails(
             "Modal serves ComfyUI.fastapi_app without proxy auth; the registry says "
             "requires_proxy_auth: true",
         ),
-        (
-            "web: {class: Flux, method: fastapi_app}",
-            "Modal printed no URL for Flux.fastapi_app; the registry says "
-            "https://ryla--ryla-flux-flux-fastapi-app.modal.run",  # fleet: ignore[FL004]
-        ),
     ]
     text = (fleet.root / "registry/fleet.yaml").read_text()
-    assert text.index(flux_web) < text.index("\n  instantid:")  # the first is flux's
-    modal = target(emulator, fleet)
+    assert text.index(FLUX_WEB) < text.index("\n  instantid:")  # the first is flux's
     for written, detail in cases:
-        fleet.commit("registry", {"registry/fleet.yaml": text.replace(flux_web, written, 1)})
-        result, _ = deploy(modal, fleet)
+        fleet.commit("registry", {"registry/fleet.yaml": text.replace(FLUX_WEB, written, 1)})
+        result, _ = deploy(modal, fleet, "drift")
         assert (result.outcome, result.detail) == ("failed", detail)
+    fleet.commit("registry", {"registry/fleet.yaml": text})
 
 
-def test_a_build_error_fails_and_leaves_the_live_version(emulator: Emulator, fleet: Repo) -> None:
-    modal = target(emulator, fleet)
-    deploy(modal, fleet)
-    source = (fleet.root / "apps/flux/app.py").read_text()
-    assert FAILING_BUILD in source
-    fleet.commit(
-        "flux: a broken image",
-        {
-            "apps/flux/app.py": source.replace(
-                FAILING_BUILD, f'{FAILING_BUILD}.run_commands("false")'
-            )
-        },
-    )
-    result, _ = deploy(modal, fleet, tag="t2")
+def test_a_build_error_fails_and_leaves_the_live_version(
+    modal: ModalTarget, emulator: Emulator, fleet: Repo
+) -> None:
+    change_flux(fleet, IMAGE_STEP, f'{IMAGE_STEP}.run_commands("false")')
+    result, _ = deploy(modal, fleet, "broken")
     assert result.outcome == "failed"
     assert result.detail.startswith("Image build for im-")
     assert result.detail.endswith(
         "failed with the exception: RUN false: the command returned a non-zero code"
     )
-    assert [row[0] for row in history(emulator)] == ["v1"]
+    assert history(emulator)[0][0] == "v3"
+    change_flux(fleet, f'{IMAGE_STEP}.run_commands("false")', IMAGE_STEP)
 
 
-def test_preflight_names_every_missing_secret_and_volume(
-    bare_emulator: Emulator, fleet: Repo
-) -> None:
-    emulator = bare_emulator
-    emulator.ok("volume", "create", "ryla-hf-cache")
+def test_live_state_rollback_and_stop(modal: ModalTarget, emulator: Emulator, fleet: Repo) -> None:
     loaded = registry(fleet)
-    apps = [loaded.apps["flux"], loaded.apps["seedvr2"]]
-    with pytest.raises(FleetError) as refused:
-        target(emulator, fleet).preflight(loaded, apps)
-    assert [str(p) for p in refused.value.problems] == [
-        "flux: secret 'huggingface' does not exist in Modal environment 'main'",
-        "seedvr2: secret 'huggingface' does not exist in Modal environment 'main'",
-    ]
-    assert emulator.ok("app", "list", "--json").strip() == "[]"
+    flux = loaded.apps["flux"]
+    [live] = modal.live(loaded)
+    assert (live.name, live.state, live.version, live.tag, live.deployed_by) == (
+        "ryla-flux",
+        "deployed",
+        "v3",
+        "v3",
+        "ci",
+    )
+    log: list[str] = []
+    assert modal.rollback(loaded, flux, None, log.append) == DeployResult(
+        "ryla-flux", "deployed", "v4", "rolled back to the previous version"
+    )
+    assert modal.rollback(loaded, flux, "v1", log.append).version == "v5"
+    v5, v4 = history(emulator)[:2]
+    assert (v5[0], v5[1], v4[0], v4[1]) == ("v5", "flux-v1.4.0", "v4", "flux-v1.5.0")
+    with pytest.raises(FleetError, match="rollback version '3': Modal wants the form v3"):
+        modal.rollback(loaded, flux, "3", log.append)
+    assert modal.rollback(loaded, flux, "v9", log.append) == DeployResult(
+        "ryla-flux", "failed", "v9", "Rollback version not found in App history."
+    )
+    stopped = modal.stop(loaded, flux, log.append)
+    assert stopped == DeployResult("ryla-flux", "stopped", detail="stopped")
+    assert modal.live(loaded) == [LiveApp("ryla-flux", "stopped")]
 
 
-def test_preflight_refuses_a_missing_token_and_an_unknown_environment(
-    bare_emulator: Emulator, fleet: Repo
+def test_a_label_taken_from_another_app_is_noted(
+    modal: ModalTarget, emulator: Emulator, fleet: Repo, tmp_path: Path
 ) -> None:
-    emulator = bare_emulator
+    holder = tmp_path / "legacy.py"
+    holder.write_text(
+        "import modal\n\napp = modal.App('ryla-comfyui')\n\n\n"  # fleet: ignore[FL003]
+        "@app.function()\n@modal.fastapi_endpoint(label='ryla-flux-comfyui-fastapi-app', "
+        "requires_proxy_auth=True)\ndef web():\n    return {}\n"
+    )
+    # Read from the real CLI at widths that fold the URL, with both notes.
+    held = emulator.modal("deploy", str(holder), cwd=tmp_path, columns=60)
+    assert web_urls(held.stdout.splitlines()) == [
+        WebUrl("web", FLUX_URL, proxy_auth=True, label_stolen=False)
+    ]
+    result, lines = deploy(modal, fleet, "back")
+    assert (result.outcome, result.detail) == (
+        "deployed",
+        "tag back; took the label from another app",
+    )
+    assert f"│   └── ComfyUI.fastapi_app -> {FLUX_URL} (unauthenticated) (label stolen)" in lines
+    for columns in (60, 80):  # 80: where rich wraps when there is no terminal
+        printed = emulator.modal("deploy", "apps/flux/app.py", cwd=fleet.root, columns=columns)
+        assert web_urls(printed.stdout.splitlines()) == [
+            WebUrl("ComfyUI.fastapi_app", FLUX_URL, proxy_auth=False, label_stolen=False)
+        ]
+
+
+def test_preflight_names_every_missing_secret_and_volume(emulator: Emulator, fleet: Repo) -> None:
+    emulator.ok("environment", "create", "bare")
+    loaded = registry(fleet)
+    with pytest.raises(FleetError) as refused:
+        ModalTarget(fleet.root, "bare", emulator.as_user("ci")).preflight(
+            loaded, [loaded.apps["flux"], loaded.apps["seedvr2"]]
+        )
+    assert [str(p) for p in refused.value.problems] == [
+        f"{app}: {kind} {name!r} does not exist in Modal environment 'bare'"
+        for kind, name in (("secret", "huggingface"), ("volume", "ryla-hf-cache"))
+        for app in ("flux", "seedvr2")
+    ]
+
+
+def test_a_missing_token_and_an_unknown_environment_are_refused(
+    emulator: Emulator, fleet: Repo
+) -> None:
     loaded = registry(fleet)
     environ = emulator.as_user("ci")
     del environ["MODAL_TOKEN_ID"], environ["MODAL_TOKEN_SECRET"]
     environ["MODAL_CONFIG_PATH"] = str(emulator.folder / "no-such.toml")
-    with pytest.raises(
-        FleetError, match=r"^modal secret list: Token missing\. Could not authenticate client\."
-    ):
-        ModalTarget(fleet.root, "main", environ).preflight(loaded, [loaded.apps["flux"]])
+    with pytest.raises(FleetError, match=r"^modal app list: Token missing\. Could not"):
+        ModalTarget(fleet.root, "main", environ).live(loaded)
     with pytest.raises(FleetError) as unknown:
-        target(emulator, fleet, env="staging").preflight(loaded, [loaded.apps["flux"]])
-    assert str(unknown.value) == "modal secret list: Environment 'staging' not found"
+        ModalTarget(fleet.root, "nowhere", emulator.as_user("ci")).live(loaded)
+    assert str(unknown.value) == "modal app list: Environment 'nowhere' not found"
 
 
-def test_an_unreachable_server_is_said_at_once(fleet: Repo, tmp_path: Path) -> None:
+def test_an_unreachable_server_is_said_at_once(fleet: Repo) -> None:
     environ = {
         "PATH": "/usr/bin:/bin",
         "MODAL_SERVER_URL": "http://127.0.0.1:9",
@@ -233,71 +249,6 @@ def test_an_unreachable_server_is_said_at_once(fleet: Repo, tmp_path: Path) -> N
     assert str(refused.value) == (
         "Modal's API at http://127.0.0.1:9 cannot be reached: Connection refused"
     )
-
-
-def test_live_state_rollback_and_stop(emulator: Emulator, fleet: Repo, tmp_path: Path) -> None:
-    modal = target(emulator, fleet, FORCE_COLOR="1")  # no colour reaches the JSON
-    loaded = registry(fleet)
-    flux = loaded.apps["flux"]
-    first = fleet.git("rev-parse", "HEAD")
-    deploy(modal, fleet, tag="first")
-    source = (fleet.root / "apps/flux/app.py").read_text()
-    second = fleet.commit("flux: v2", {"apps/flux/app.py": source + "\n# v2\n"})
-    deploy(modal, fleet, tag="second")
-    emulator.ok("deploy", str(scratch_app(tmp_path)), cwd=tmp_path, user="alice")
-    assert modal.live(loaded) == [
-        LiveApp("ryla-flux", "deployed", "v2", "second", second[:7], "ci"),
-        LiveApp("scratch", "deployed", "v1", None, None, "alice"),
-    ]
-    log: list[str] = []
-    assert modal.rollback(loaded, flux, None, log.append) == DeployResult(
-        "ryla-flux", "deployed", "v3", "rolled back to the previous version"
-    )
-    assert modal.rollback(loaded, flux, "v2", log.append).version == "v4"
-    assert history(emulator)[:2] == [
-        ("v4", "second", second[:7], "ci"),
-        ("v3", "first", first[:7], "ci"),
-    ]
-    with pytest.raises(FleetError, match="rollback version '3': Modal wants the form v3"):
-        modal.rollback(loaded, flux, "3", log.append)
-    assert modal.rollback(loaded, flux, "v9", log.append) == DeployResult(
-        "ryla-flux", "failed", "v9", "Rollback version not found in App history."
-    )
-    assert modal.stop(loaded, flux, log.append) == DeployResult(
-        "ryla-flux", "stopped", detail="stopped"
-    )
-    assert modal.live(loaded)[0] == LiveApp("ryla-flux", "stopped")
-
-
-def scratch_app(root: Path) -> Path:
-    """A Modal app the registry does not know, outside any git repository."""
-    path = root / "scratch.py"
-    path.write_text(
-        "import modal\n\napp = modal.App('scratch')\n\n\n"
-        "@app.function()\n@modal.fastapi_endpoint()\ndef web():\n    return {}\n"
-    )
-    return path
-
-
-def test_the_tree_is_read_however_it_wraps(emulator: Emulator, fleet: Repo, tmp_path: Path) -> None:
-    keyed = tmp_path / "keyed.py"
-    keyed.write_text(
-        "import modal\n\napp = modal.App('keyed')\n\n\n"
-        "@app.function()\n@modal.fastapi_endpoint(requires_proxy_auth=True, "
-        "label='ryla-flux-comfyui-fastapi-app')\ndef web():\n    return {}\n"
-    )
-    # A deploy without changes prints the tree too; from the second round on, each of the
-    # two apps takes the label back from the other.
-    for columns in (60, 80):  # 80: what rich wraps at with no terminal
-        printed = emulator.modal("deploy", "apps/flux/app.py", cwd=fleet.root, columns=columns)
-        stolen = emulator.modal("deploy", str(keyed), cwd=tmp_path, columns=columns)
-        assert (printed.returncode, stolen.returncode) == (0, 0), printed.stderr + stolen.stderr
-        assert web_urls(printed.stdout.splitlines()) == [
-            WebUrl("ComfyUI.fastapi_app", FLUX_URL, proxy_auth=False, label_stolen=columns > 60)
-        ]
-        assert web_urls(stolen.stdout.splitlines()) == [
-            WebUrl("web", FLUX_URL, proxy_auth=True, label_stolen=True)
-        ]
 
 
 def test_a_missing_modal_cli_is_a_clear_error(fleet: Repo) -> None:

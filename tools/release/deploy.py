@@ -30,8 +30,12 @@ def deploy_apps(
     jobs: int,
     fail_fast: bool,
     echo: Callable[[str], None],
+    preflight: bool = True,
 ) -> DeployRun:
-    target.preflight(registry, apps)
+    """Deploy `apps` at `commit`, `jobs` at a time; the target's preflight first, unless the
+    caller ran it (a FleetError from it means nothing deployed)."""
+    if preflight:
+        target.preflight(registry, apps)
     printing = threading.Lock()
     stop = threading.Event()
 

@@ -71,6 +71,8 @@ def deploy(
     commit = desired.commit
     deploy_tag = modal_tag(tag or commit[:12])
     where = f"{runner.name}/{runner.env}"
+    if chosen and not dry_run:
+        runner.preflight(desired.registry, chosen)
     typer.echo(f"deploying {len(chosen)} app(s) at {commit[:12]} to {where} as {deploy_tag}")
     if dry_run or not chosen:
         for app in chosen:
@@ -85,6 +87,7 @@ def deploy(
         jobs=jobs,
         fail_fast=fail_fast,
         echo=typer.echo,
+        preflight=False,  # done above, before anything is said to deploy
     )
     typer.echo("")
     for result in run.results:

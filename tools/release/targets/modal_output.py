@@ -40,9 +40,14 @@ class WebUrl(NamedTuple):
     label_stolen: bool
 
 
-def logical_lines(lines: Iterable[str]) -> list[str]:
+class Line(NamedTuple):
+    text: str
+    in_tree: bool  # a node of the tree (`├── `, `└── `), not a top-level line
+
+
+def logical_lines(lines: Iterable[str]) -> list[Line]:
     """The lines as printed before wrapping, each without its tree prefix and mark."""
-    joined: list[str] = []
+    joined: list[Line] = []
     for raw in lines:
         line = raw.rstrip("\n")
         prefix = _PREFIX.match(line)
@@ -50,22 +55,22 @@ def logical_lines(lines: Iterable[str]) -> list[str]:
         content = line[prefix.end() :]
         if not content.strip():
             continue
-        continues = prefix.end() > 0 and not any(mark in prefix[0] for mark in "├└")
-        if continues and joined:
-            joined[-1] += content
+        branch = any(mark in prefix[0] for mark in "├└")
+        if prefix.end() > 0 and not branch and joined:  # a continuation
+            joined[-1] = Line(joined[-1].text + content, joined[-1].in_tree)
         else:
-            joined.append(content.removeprefix(_MARK))
-    return [line.rstrip() for line in joined]
+            joined.append(Line(content.removeprefix(_MARK), branch))
+    return [Line(line.text.rstrip(), line.in_tree) for line in joined]
 
 
 def web_urls(lines: Iterable[str]) -> list[WebUrl]:
-    """Every web URL the deploy printed, with the function it belongs to."""
+    """Every web URL the deploy printed in its tree, with the function it belongs to."""
     found = []
     function = ""
-    for line in logical_lines(lines):
+    for line, in_tree in logical_lines(lines):
         if created := _FUNCTION.fullmatch(line):
             function = created["name"]
-        elif shown := _URL.fullmatch(line):
+        elif in_tree and (shown := _URL.fullmatch(line)):
             notes = shown["notes"]
             found.append(
                 WebUrl(
@@ -80,12 +85,12 @@ def web_urls(lines: Iterable[str]) -> list[WebUrl]:
 
 def skipped(lines: Iterable[str]) -> bool:
     """Whether Modal found nothing to deploy (the running version stays)."""
-    return any(line.startswith(SKIPPED) for line in logical_lines(lines))
+    return any(line.text.startswith(SKIPPED) for line in logical_lines(lines))
 
 
 def error(lines: Iterable[str]) -> str | None:
     """What the CLI said went wrong: its last `Error: ...` and what follows on later lines."""
-    logical = logical_lines(lines)
+    logical = [line.text for line in logical_lines(lines)]
     starts = [i for i, line in enumerate(logical) if _ERROR.match(line)]
     if not starts:
         return None
