@@ -206,3 +206,21 @@ def test_the_emulator_with_a_registry_that_is_missing_is_one_line_and_exit_2(
 ) -> None:
     result = run_fleet(*COMMAND_ARGS["emulate"], "--state", str(tmp_path), cwd=tmp_path)
     assert (result.returncode, one_line(result)) == (2, "nowhere.yaml: registry file not found")
+
+
+def test_the_emulator_on_a_taken_port_is_a_usage_error(taken_port: int, tmp_path: Path) -> None:
+    result = run_fleet("emulate", "--port", str(taken_port), "--state", str(tmp_path))
+    assert (result.returncode, one_line(result)) == (
+        2,
+        f"fleet: --port {taken_port}: 127.0.0.1:{taken_port} is taken (Address already in use)",
+    )
+
+
+def test_the_emulator_state_must_be_a_folder(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("")
+    result = run_fleet("emulate", "--state", str(tmp_path / "file"))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert (
+        f"Invalid value for '--state': Directory '{tmp_path / 'file'}' is a file" in result.stderr
+    )

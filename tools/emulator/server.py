@@ -39,23 +39,31 @@ def open_state(
     return state
 
 
+def listen(port: int) -> socket.socket:
+    """A socket bound to 127.0.0.1:`port` (0: any free one); OSError when it is taken."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind((HOST, port))
+    except OSError:
+        listener.close()
+        raise
+    return listener
+
+
 def serve(
     folder: Path,
     *,
-    port: int,
+    listener: socket.socket,
     workspace: str,
     users: list[str],
     seed: states.Seed | None = None,
     ready: Callable[[int], None],
 ) -> None:
-    """Serve until interrupted; `ready(port)` is called once the port listens."""
+    """Serve on `listener` until interrupted; `ready(port)` is called once it listens."""
     import grpclib.server
 
     emulator = Emulator(folder, open_state(folder, workspace, users, seed))
-
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind((HOST, port))
 
     async def run() -> None:
         server = grpclib.server.Server([servicer(emulator)])

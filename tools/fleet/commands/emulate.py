@@ -58,7 +58,7 @@ def emulate(
     nothing runs. Prints the variables that point `modal` (and fleet's Modal target) at it;
     the state persists in --state. Ctrl-C stops it."""
     from tools.core.fs import write_text_atomic
-    from tools.emulator.server import environment_for, serve
+    from tools.emulator.server import environment_for, listen, serve
     from tools.emulator.state import Seed
 
     users = user or ["ci"]
@@ -88,9 +88,13 @@ def emulate(
         typer.echo(f"# the fleet emulator serves on 127.0.0.1:{bound}; Ctrl-C stops it", err=True)
 
     try:
-        serve(folder, port=port, workspace=workspace, users=users, seed=wanted, ready=ready)
+        listener = listen(port)
     except OSError as error:
-        raise FleetError(f"--port {port}: {error.strerror}") from None
+        raise FleetError(f"--port {port}: 127.0.0.1:{port} is taken ({error.strerror})") from None
+    try:
+        serve(folder, listener=listener, workspace=workspace, users=users, seed=wanted, ready=ready)
+    except OSError as error:
+        raise FleetError(f"--state {state}: {error.strerror}") from None
 
 
 def _registry_workspace(root: Path | None, registry: Path | None) -> str:
