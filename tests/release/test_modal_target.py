@@ -251,6 +251,19 @@ def test_an_unreachable_server_is_said_at_once(fleet: Repo) -> None:
     )
 
 
+def test_a_call_past_its_time_limit_is_stopped(modal: ModalTarget) -> None:
+    # The CLI takes more than half a second to start: a tenth of one is always too short.
+    lines: list[str] = []
+    done = modal.cli.stream(["app", "list"], lines.append, timeout=0.1)
+    assert (done.code, done.timed_out, lines) == (
+        -1,
+        True,
+        ["modal app: no answer within 0.1 s; stopped"],
+    )
+    with pytest.raises(FleetError, match=r"^modal app list: no answer within 0.1 s$"):
+        modal.cli.json(["app", "list"], timeout=0.1)
+
+
 def test_a_missing_modal_cli_is_a_clear_error(fleet: Repo) -> None:
     with pytest.raises(FleetError, match="the modal CLI is not installed"):
         ModalTarget(fleet.root, "main", {"PATH": "/nonexistent"})

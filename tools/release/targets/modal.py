@@ -86,7 +86,7 @@ class ModalTarget:
         if done.code != 0:
             said = modal_output.error(done.lines)
             detail = (
-                f"no answer within {DEPLOY_TIMEOUT_S:.0f} s"
+                f"no answer within {DEPLOY_TIMEOUT_S:g} s"
                 if done.timed_out
                 else said or f"modal deploy exited {done.code}"
             )

@@ -99,7 +99,7 @@ class ModalCli:
             finally:
                 timer.cancel()
         if killed.is_set():
-            log(f"modal {args[0]}: no answer within {timeout:.0f} s; stopped")
+            log(f"modal {args[0]}: no answer within {timeout:g} s; stopped")
             return Completed(-1, lines)
         return Completed(process.returncode, lines)
 
@@ -120,7 +120,7 @@ class ModalCli:
                 check=False,
             )
         except subprocess.TimeoutExpired:
-            raise FleetError(f"{command}: no answer within {timeout:.0f} s") from None
+            raise FleetError(f"{command}: no answer within {timeout:g} s") from None
         if done.returncode != 0:
             said = modal_output.error(self.redact(done.stderr).splitlines())
             raise FleetError(f"{command}: {said or f'exited {done.returncode}'}")
