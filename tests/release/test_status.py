@@ -2,7 +2,8 @@
 
 The target here is a `Listed` one that reports the live apps it is given: the status logic
 alone, on a real git repository. `test_modal_fleet.py` runs the same logic through the real
-`modal` CLI against the emulator.
+`modal` CLI against the emulator; the states the emulator never leaves an app in
+(`initializing...` for long, `disabled`) and a commit from another history are only here.
 """
 
 from __future__ import annotations
