@@ -152,7 +152,8 @@ def test_fleet_call_on_the_command_line(tmp_path) -> None:
     bad = run_fleet("call", "/chain", "--data", "{nope", "--registry", registry)
     assert (bad.returncode, bad.stderr) == (
         2,
-        "fleet: --data: not JSON (Expecting property name enclosed in double quotes at line 1)\n",
+        "fleet: --data: not JSON (Expecting property name enclosed in double quotes: "
+        "line 1 column 2 (char 1))\n",
     )
     unknown = run_fleet("call", "/nope", "--registry", registry)
     assert (unknown.returncode, unknown.stderr) == (

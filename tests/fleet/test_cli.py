@@ -73,7 +73,7 @@ def test_not_utf8_registry_exits_2(tmp_path: Path) -> None:
     path.write_bytes(b"version: 1\nworkspace: \xff\n")
     result = run_fleet("registry", "validate", cwd=tmp_path)
     assert result.returncode == 2
-    assert result.stderr == "registry/fleet.yaml: not UTF-8 text (invalid start byte)\n"
+    assert result.stderr == "registry/fleet.yaml: not UTF-8 text (invalid start byte at byte 22)\n"
 
 
 def test_unknown_command_and_option_exit_2() -> None:

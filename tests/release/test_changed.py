@@ -142,7 +142,8 @@ def test_first_push_of_a_branch_uses_the_merge_base(repo: Repo, tmp_path: Path) 
     assert (document["base"], [a["name"] for a in document["apps"]]) == (main, ["acme-flux"])
 
 
-def test_forced_push_uses_the_merge_base(repo: Repo, tmp_path: Path) -> None:
+def test_forced_push_compares_with_the_old_head(repo: Repo, tmp_path: Path) -> None:
+    """What the old head deployed is what changes: flux goes back, seedvr2 is new."""
     main = repo.git("rev-parse", "HEAD")
     repo.git("checkout", "-q", "-b", "topic")
     rewritten = repo.commit("old", {"apps/flux/app.py": "# old\n"})
@@ -156,7 +157,11 @@ def test_forced_push_uses_the_merge_base(repo: Repo, tmp_path: Path) -> None:
         "repository": {"default_branch": "main"},
     }
     document, _ = fleet_changed(repo, "push", event, tmp_path)
-    assert (document["base"], [a["name"] for a in document["apps"]]) == (main, ["acme-seedvr2"])
+    assert (document["base"], [a["name"] for a in document["apps"]]) == (
+        rewritten,
+        ["acme-flux", "acme-seedvr2"],
+    )
+    assert main != rewritten
 
 
 def test_merge_group_event(repo: Repo, tmp_path: Path) -> None:

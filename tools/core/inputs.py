@@ -156,7 +156,9 @@ def recording() -> Iterator[Inputs]:
         _CURRENT.reset(token)
 
 
-def read_bytes(path: str, limit: int | None = None, *, record: bool = True) -> bytes:
+def read_bytes(
+    path: str, limit: int | None = None, *, record: bool = True, follow: bool = True
+) -> bytes:
     """The file's bytes, at most `limit` of them, noted when a recording is active.
 
     Plain `os.read` in steps: `open().read(limit)` allocates `limit` bytes for every file and
@@ -164,7 +166,8 @@ def read_bytes(path: str, limit: int | None = None, *, record: bool = True) -> b
     times slower.
     """
     inputs = _CURRENT.get() if record else None
-    descriptor = os.open(path, os.O_RDONLY)
+    # Without `follow`, a symlink is refused (ELOOP): the caller decides where it may lead.
+    descriptor = os.open(path, os.O_RDONLY if follow else os.O_RDONLY | os.O_NOFOLLOW)
     try:
         stat = os.fstat(descriptor) if inputs is not None else None
         want = READ_STEP if limit is None else min(READ_STEP, limit)

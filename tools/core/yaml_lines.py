@@ -48,10 +48,15 @@ class LocatedYaml:
         return self.lines.get((), 1)
 
 
+# An integer longer than this is refused: Python refuses to turn ints of 4,300 digits into
+# text, and nothing fleet reads needs more than a 64-bit value.
+MAX_INT_DIGITS = 19
+
+
 def load_yaml(text: str, source: Path | str) -> LocatedYaml:
     import yaml  # here, not above: commands that read no located YAML never load PyYAML
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    loader = _loader_class()(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -65,11 +70,42 @@ def load_yaml(text: str, source: Path | str) -> LocatedYaml:
         what = error.problem or error.context or "invalid YAML"
         if error.problem and error.context:
             what += f" ({error.context})"
-        raise FleetError(Problem(f"YAML syntax error: {what}", source, line)) from None
+        kind = (
+            "YAML error"
+            if isinstance(error, yaml.constructor.ConstructorError)
+            else "YAML syntax error"
+        )
+        raise FleetError(Problem(f"{kind}: {what}", source, line)) from None
     except yaml.YAMLError as error:
         raise FleetError(Problem(f"YAML error: {error}", source)) from None
+    except RecursionError:
+        raise FleetError(Problem("YAML nested too deep", source)) from None
     finally:
         loader.dispose()
+
+
+def _loader_class() -> type:
+    """PyYAML's safe loader (the C one where there is one), with integers bounded."""
+    global _LOADER  # noqa: PLW0603 - made once, on first use
+    if _LOADER is None:
+        import yaml
+
+        base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+        def bounded_int(loader: Any, node: yaml.ScalarNode) -> Any:
+            digits = sum(char.isdigit() for char in str(node.value))
+            if digits > MAX_INT_DIGITS:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"an integer of {digits} digits is out of range", node.start_mark
+                )
+            return yaml.SafeLoader.construct_yaml_int(loader, node)
+
+        _LOADER = type("BoundedLoader", (base,), {})
+        _LOADER.add_constructor("tag:yaml.org,2002:int", bounded_int)
+    return _LOADER
+
+
+_LOADER: type | None = None
 
 
 def _index(node: yaml.Node, path: PathKey, lines: dict[PathKey, int], source: Path | str) -> None:
@@ -83,7 +119,8 @@ def _index(node: yaml.Node, path: PathKey, lines: dict[PathKey, int], source: Pa
     if isinstance(node, yaml.MappingNode):
         first_seen: dict[str, int] = {}
         for key_node, value_node in node.value:
-            if key_node.tag == _MERGE_TAG:
+            if key_node.tag == _MERGE_TAG:  # what it merges counts against the bound too
+                _index(value_node, path, lines, source)
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
                 line = key_node.start_mark.line + 1

@@ -5,10 +5,12 @@ Binary, huge and undecodable files are skipped and counted, never read as text.
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterable, Iterator
 from functools import cached_property
 from pathlib import Path
+from typing import NamedTuple
 
 from tools.core import inputs
 from tools.core.git import GitError, Pending, list_work_tree, work_tree_paths
@@ -82,7 +84,7 @@ class TextFiles:
             return self._read[path]
         if path not in self._known:
             return None
-        source = _read(os.path.join(self._base, path), path, self.skipped)
+        source = _read(self._base, path, self.skipped)
         self._read[path] = source
         return source
 
@@ -102,25 +104,51 @@ def candidates(paths: list[str], exclude: GlobSet, include: GlobSet) -> list[str
     ]
 
 
-def _read(full: str, path: str, skipped: dict[str, str]) -> SourceFile | None:
+def _raw(base: str, full: str) -> bytes | None:
+    """The file's first bytes; None for a symlink that leads outside the repository."""
     try:
-        raw = inputs.read_bytes(full, MAX_FILE_BYTES + 1)
+        return inputs.read_bytes(full, MAX_FILE_BYTES + 1, follow=False)
+    except OSError as error:
+        if error.errno != errno.ELOOP:
+            raise
+    # A symlink: read where it leads only when that is inside the repository.
+    if not os.path.realpath(full).startswith(os.path.realpath(base) + os.sep):
+        return None
+    return inputs.read_bytes(full, MAX_FILE_BYTES + 1)
+
+
+def _read(base: str, path: str, skipped: dict[str, str]) -> SourceFile | None:
+    full = os.path.join(base, path)
+    try:
+        raw = _raw(base, full)
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         inputs.note_missing(full)
         return None  # deleted since git listed it, or a submodule
     except OSError:
+        raw, why = None, "unreadable"
+    else:
+        why = "links outside the repository"
+    if raw is None:
         inputs.note_unread(full)
-        skipped[path] = "unreadable"
+        skipped[path] = why
         return None
-    if len(raw) > MAX_FILE_BYTES:
-        skipped[path] = "huge"
-        return None
-    if b"\0" in raw[:BINARY_SNIFF_BYTES]:
-        skipped[path] = "binary"
-        return None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        skipped[path] = "undecodable"
+    text = _text(raw)
+    if isinstance(text, SkipReason):
+        skipped[path] = text.why
         return None
     return SourceFile(path=path, text=text)
+
+
+class SkipReason(NamedTuple):
+    why: str
+
+
+def _text(raw: bytes) -> str | SkipReason:
+    if len(raw) > MAX_FILE_BYTES:
+        return SkipReason("huge")
+    if b"\0" in raw[:BINARY_SNIFF_BYTES]:
+        return SkipReason("binary")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return SkipReason("undecodable")

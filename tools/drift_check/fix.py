@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from tools.core.fs import write_text_atomic
+from tools.core.fs import read_in_repository, rewrite_in_repository
 from tools.drift_check.findings import Edit, Finding
 from tools.drift_check.source import SourceFile
 
@@ -32,7 +32,9 @@ def plan_fixes(root: Path, findings: list[Finding]) -> list[FixedFile]:
 
 
 def _apply(root: Path, path: str, edits: list[Edit]) -> FixedFile | None:
-    before = (root / path).read_text(encoding="utf-8")
+    before = read_in_repository(root, path)
+    if before is None:
+        return None
     source = SourceFile(path, before)
     placed = sorted({(source.offset(e.line, e.col), e.old, e.new) for e in edits}, reverse=True)
     after = before
@@ -50,7 +52,7 @@ def _apply(root: Path, path: str, edits: list[Edit]) -> FixedFile | None:
 
 def write_fixes(root: Path, fixes: list[FixedFile]) -> None:
     for fixed in fixes:
-        write_text_atomic(root / fixed.path, fixed.after)
+        rewrite_in_repository(root, fixed.path, fixed.after)
 
 
 def unified_diff(fixes: list[FixedFile]) -> str:

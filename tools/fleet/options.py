@@ -78,7 +78,7 @@ def plan_range(
 ) -> tuple[ChangePlan, str]:
     """The change plan for `--base`/`--head` or `--github`, and how its range was chosen."""
     from tools.core.errors import FleetError
-    from tools.release.changed import plan
+    from tools.release.changed import plan, plan_every_app
     from tools.release.ranges import explicit_range, github_range
 
     if github:
@@ -87,6 +87,8 @@ def plan_range(
         raise FleetError("name the range: --base REF [--head REF], or --github")
     else:
         commits = explicit_range(repo.root, base, head)
+    if commits.base is None:
+        return plan_every_app(repo, commits.head, commits.why), f"{commits.why}: every app"
     result = plan(repo, commits.base, commits.head)
     return result, f"{commits.why}: {commits.base[:12]}..{commits.head[:12]}"
 

@@ -141,6 +141,22 @@ def plan(repo: Repository, base: str, head: str | Revision) -> ChangePlan:
     )
 
 
+def plan_every_app(repo: Repository, head: str, why: str) -> ChangePlan:
+    """Every app of the registry at `head`, each for `why`: the plan when the base is not
+    known (a forced push whose old head is gone), never "no app changed"."""
+    desired = repo.revision(head)
+    registry = desired.outline
+    files = CommitTree(repo.root, head).files()
+    apps = tuple(
+        AppChange(key, app.name, app.dir, (why,))
+        for key, app in registry.apps.items()
+        if app.entry_path in files
+    )
+    return ChangePlan(
+        base="unknown", head=head, apps=apps, removed=(), all=bool(apps), desired=desired
+    )
+
+
 def _outline_or_none(revision: Revision | None) -> RegistryOutline | None:
     """None when there is no registry at the base, or an invalid one: every app changed."""
     try:

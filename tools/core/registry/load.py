@@ -13,8 +13,8 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from tools.core import inputs
 from tools.core.errors import FleetError, Problem
+from tools.core.fs import read_document
 from tools.core.registry.model import Registry, semantic_problems
 from tools.core.registry.parse import registry_data
 from tools.core.repository import display_path
@@ -24,15 +24,7 @@ _PLAIN_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
 def read_registry_text(path: Path) -> str:
-    shown = display_path(path)
-    try:
-        return inputs.read_text(str(path))
-    except FileNotFoundError:
-        raise FleetError(Problem("registry file not found", shown)) from None
-    except UnicodeDecodeError as error:
-        raise FleetError(Problem(f"not UTF-8 text ({error.reason})", shown)) from None
-    except OSError as error:
-        raise FleetError(Problem(f"cannot read: {error.strerror}", shown)) from None
+    return read_document(path, display_path(path), missing="registry file not found")
 
 
 def load_registry(path: Path) -> Registry:

@@ -33,7 +33,25 @@ def registry_data(text: str, source: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         load_yaml(text, source)  # several documents: its error names the line of the second
         raise FleetError(Problem("the registry must be a mapping of keys to values", source, 1))
+    if not _bounded(data):
+        load_yaml(text, source)  # refuses the integer at its line
+        raise FleetError(Problem("an integer is out of range (more than 19 digits)", source))
     return data
+
+
+def _bounded(data: Any) -> bool:
+    """Whether every integer in the data has at most 19 digits (a 64-bit value)."""
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, int) and not isinstance(value, bool):
+            if not -(10**19) < value < 10**19:
+                return False
+        elif isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return True
 
 
 def _located_yaml_error(text: str, source: str, message: str) -> FleetError:

@@ -35,6 +35,8 @@ def call(
     timeouts are told apart. Credentials for proxy auth come from MODAL_KEY and MODAL_SECRET."""
     from tools.client import EndpointError, FleetClient, UnknownEndpoint
 
+    if url is not None:
+        _check_url(url)
     loaded = repository(root, registry).registry
     body = _body(data)
     try:
@@ -51,25 +53,41 @@ def call(
     _write_output(answer, out)
 
 
+def _check_url(url: str) -> None:
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError as error:
+        raise FleetError(f"--url {url!r}: {error}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise FleetError(f"--url {url!r}: give an http:// or https:// URL with a host")
+
+
 def _body(data: str) -> Any:
     text = data
     if data.startswith("@"):
-        try:
-            text = Path(data[1:]).read_text(encoding="utf-8")
-        except OSError as error:
-            raise FleetError(f"--data {data}: {error.strerror}") from None
+        from tools.core.fs import read_document
+
+        text = read_document(data[1:], f"--data {data}")
     try:
         return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise FleetError(f"--data: not JSON ({error.msg} at line {error.lineno})") from None
+    except (json.JSONDecodeError, ValueError, RecursionError) as error:
+        raise FleetError(f"--data: not JSON ({error})") from None
 
 
 def _write_output(answer: Any, out: Path) -> None:
     output = answer.get("output") if isinstance(answer, dict) else None
     if not isinstance(output, str):
         raise FleetError("the answer has no base64 `output` to write")
-    from tools.core.fs import write_bytes_atomic
+    from tools.core.fs import write_output
 
-    write_bytes_atomic(out, base64.b64decode(output))
+    try:
+        media = base64.b64decode(output, validate=True)
+    except ValueError:  # binascii.Error: the server's answer, not the user's input
+        typer.echo("fleet: the answer's `output` is not base64", err=True)
+        raise typer.Exit(EXIT_FINDINGS) from None
+    write_output(out, media)
     summary = {k: answer.get(k) for k in ("media_type", "width", "height", "frames", "seed")}
     typer.echo(f"{out}: " + ", ".join(f"{k} {v}" for k, v in summary.items() if v is not None))

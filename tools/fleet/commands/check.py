@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tools.core.errors import EXIT_FINDINGS, FleetError
+from tools.core.errors import EXIT_FINDINGS, FleetError, Problem
 from tools.fleet import environment
 from tools.fleet.options import RegistryOption, RootOption, repository
 
@@ -65,6 +65,9 @@ def check(
     from tools.core import cache
     from tools.drift_check.runner import check as run_check
 
+    missing = [Problem("no such file or folder", path) for path in paths or [] if not path.exists()]
+    if missing:
+        raise FleetError(*missing)
     with cache.turned_off() if no_cache else nullcontext():
         repo = repository(root, registry)
         selected = [str(p) for p in paths] if paths else None

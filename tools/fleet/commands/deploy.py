@@ -95,7 +95,7 @@ def deploy(
             f"  {result.app:<20} {result.outcome:<10} {result.version or '':<5} {result.detail}"
         )
     if results is not None:
-        from tools.core.fs import write_text_atomic
+        from tools.core.fs import write_output
 
         document = {
             "target": runner.name,
@@ -113,7 +113,7 @@ def deploy(
                 for r in run.results
             ],
         }
-        write_text_atomic(results, json.dumps(document, indent=2) + "\n")
+        write_output(results, json.dumps(document, indent=2) + "\n")
     if run.failed:
         raise typer.Exit(EXIT_FINDINGS)
 

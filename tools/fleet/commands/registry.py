@@ -79,20 +79,23 @@ def schema(
     ] = False,
 ) -> None:
     """Write the JSON Schema beside the registry (registry/fleet.schema.json)."""
-    from tools.core.fs import write_text_atomic
+    from tools.core.fs import read_in_repository, rewrite_in_repository
     from tools.core.registry.schema import render_schema
     from tools.core.repository import display_path
 
-    target = repository(root, registry).schema_path
+    repo = repository(root, registry)
+    target = repo.schema_path
+    folder = repo.root if target.is_relative_to(repo.root) else target.parent
+    relative = target.relative_to(folder).as_posix()
     wanted = render_schema()
-    current = target.read_text(encoding="utf-8") if target.is_file() else None
+    current = read_in_repository(folder, relative)
     if current == wanted:
         typer.echo(f"{display_path(target)}: up to date")
         return
     if check:
         typer.echo(f"{display_path(target)}: stale; run `fleet registry schema`", err=True)
         raise typer.Exit(EXIT_FINDINGS)
-    write_text_atomic(target, wanted)
+    rewrite_in_repository(folder, relative, wanted)
     typer.echo(f"{display_path(target)}: written")
 
 

@@ -34,7 +34,7 @@ def release(
 ) -> None:
     """Release TAG with the registry at the tagged commit: exit 1 when any app was rolled back
     or could not be."""
-    from tools.core.fs import write_text_atomic
+    from tools.core.fs import write_output
     from tools.release.ranges import resolve_commit
     from tools.release.release import Releaser
     from tools.release.release_tags import parse_tag, tag_name
@@ -48,7 +48,7 @@ def release(
     markdown = result.markdown()
     typer.echo(markdown)
     if report is not None:
-        write_text_atomic(report, json.dumps(result.to_json(), indent=2) + "\n")
+        write_output(report, json.dumps(result.to_json(), indent=2) + "\n")
     environment.append_step_summary(lambda: markdown)
     if not result.ok:
         raise typer.Exit(EXIT_FINDINGS)

@@ -18,22 +18,19 @@ def render(
     ] = False,
 ) -> None:
     """Write docs/ENDPOINTS.md, clients/typescript/endpoints.ts and registry/endpoints.json."""
-    from tools.core.fs import write_text_atomic
+    from tools.core.fs import read_in_repository, rewrite_in_repository
     from tools.core.render.files import GENERATED
 
     repo = repository(root, registry)
     loaded = repo.registry
     stale = []
     for generated in GENERATED:
-        target = repo.root / generated.path
         wanted = generated.render(loaded)
-        current = target.read_text(encoding="utf-8") if target.is_file() else None
-        if current == wanted:
+        if read_in_repository(repo.root, generated.path) == wanted:
             continue
         stale.append(generated.path)
         if not check:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            write_text_atomic(target, wanted)
+            rewrite_in_repository(repo.root, generated.path, wanted)
     for name in stale:
         typer.echo(f"{name}: {'stale; run `fleet render`' if check else 'written'}")
     if not stale:

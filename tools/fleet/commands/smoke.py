@@ -40,7 +40,7 @@ def smoke(
     root: RootOption = None,
 ) -> None:
     """Send each endpoint its registry smoke request (cold, then warm); exit 0 only if all ok."""
-    from tools.core.fs import write_text_atomic
+    from tools.core.fs import write_output
     from tools.release.smoke import report_json, report_markdown, smoke_on_target
 
     repo = repository(root, registry)
@@ -54,7 +54,7 @@ def smoke(
     markdown = report_markdown(results)
     typer.echo(json.dumps(report_json(results), indent=2) if json_ else markdown)
     if report is not None:
-        write_text_atomic(report, markdown)
+        write_output(report, markdown)
     environment.append_step_summary(lambda: f"## fleet smoke\n\n{markdown}\n")
     if any(r.status != "ok" for r in results):
         raise typer.Exit(EXIT_FINDINGS)
