@@ -69,6 +69,7 @@ def test_json_format(tmp_path: Path) -> None:
     assert json.loads(result.stdout) == {
         "version": 2,
         "summary": {"files": 4, "skipped": {"binary": 1}, "findings": 1},
+        "skipped_files": {"logo.png": "binary"},
         "findings": [
             {
                 "code": "FL003",

@@ -127,7 +127,7 @@ def _read(base: str, path: str, skipped: dict[str, str]) -> SourceFile | None:
     except OSError:
         raw, why = None, "unreadable"
     else:
-        why = "links outside the repository"
+        why = LINKS_OUT
     if raw is None:
         inputs.note_unread(full)
         skipped[path] = why
@@ -137,6 +137,9 @@ def _read(base: str, path: str, skipped: dict[str, str]) -> SourceFile | None:
         skipped[path] = text.why
         return None
     return SourceFile(path=path, text=text)
+
+
+LINKS_OUT = "links outside the repository"
 
 
 class SkipReason(NamedTuple):

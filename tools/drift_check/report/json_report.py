@@ -2,6 +2,7 @@
 
     {"version": 2,
      "summary": {"files": int, "skipped": {kind: int}, "findings": int},
+     "skipped_files": {path: kind},
      "findings": [{"code", "rule", "path", "line", "col", "message", "hint", "fixable"}]}
 
 Every finding is an error. Findings are sorted by path, line, column, code and message;
@@ -27,6 +28,7 @@ def document(result: CheckResult) -> dict[str, Any]:
             "skipped": dict(sorted(result.skipped.items())),
             "findings": len(result.findings),
         },
+        "skipped_files": dict(sorted(result.skipped_files.items())),
         "findings": [
             {
                 "code": f.code,

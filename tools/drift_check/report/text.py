@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from itertools import groupby
 
+from tools.drift_check.files import LINKS_OUT
 from tools.drift_check.findings import CheckResult
 
 _BOLD, _RED, _DIM, _RESET = "\033[1m", "\033[31m", "\033[2m", "\033[0m"
@@ -25,6 +26,12 @@ def render(result: CheckResult, *, colour: bool = False) -> str:
             if finding.hint:
                 lines.append(paint(_DIM, f"  hint: {finding.hint}"))
         lines.append("")
+    # A link out of the repository is named: it is never read, and someone should know.
+    lines += [
+        f"{paint(_BOLD, path)}: not read: {why}"
+        for path, why in result.skipped_files.items()
+        if why == LINKS_OUT
+    ]
     lines.append(summary(result))
     return "\n".join(lines) + "\n"
 
