@@ -228,6 +228,20 @@ def test_minimal_registry_loads(minimal_registry_text: str) -> None:
             id="secret-name",
         ),
         pytest.param(
+            "    dir: apps/flux\n",
+            "    dir: apps/flux\n    entry: ../../../../etc/passwd\n",
+            "registry/fleet.yaml:10: apps.flux.entry: '../../../../etc/passwd' must be a Python "
+            "file inside the app's folder",
+            id="entry-outside",
+        ),
+        pytest.param(
+            "name: ryla-flux",
+            "name: ..",
+            "registry/fleet.yaml:8: apps.flux.name: '..' is not a usable app name (it would name "
+            "a folder above)",
+            id="app-name-dots",
+        ),
+        pytest.param(
             "version: 1",
             "version: 1\ndefault_environment: prod",
             "registry/fleet.yaml:2: default_environment: default environment 'prod' is not one "

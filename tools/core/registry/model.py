@@ -50,6 +50,8 @@ def _modal_timeout(seconds: int) -> int:
 
 
 def _app_name(name: str) -> str:
+    if not name.strip("."):
+        raise ValueError(f"{name!r} is not a usable app name (it would name a folder above)")
     if not modal_names.is_valid_app_name(name):
         raise ValueError(
             f"{name!r} is not a valid Modal app name (letters, digits, '-', '_', '.'; "
@@ -67,6 +69,12 @@ def _endpoint_path(path: str) -> str:
 def _app_dir(path: str) -> str:
     if not is_inside(path):
         raise ValueError(f"{path!r} must be a relative POSIX path inside the repository")
+    return path
+
+
+def _entry(path: str) -> str:
+    if not is_inside(path) or not path.endswith(".py"):
+        raise ValueError(f"{path!r} must be a Python file inside the app's folder")
     return path
 
 
@@ -277,7 +285,9 @@ class Endpoint(_Model):
 class App(_Model):
     name: AppName = Field(description="The Modal app name, as written in modal.App(...).")
     dir: RepoPath = Field(description="The app's directory, relative to the repository root.")
-    entry: str = Field(default="app.py", description="The file `modal deploy` takes, in dir.")
+    entry: Annotated[str, AfterValidator(_entry)] = Field(
+        default="app.py", description="The file `modal deploy` takes, in dir."
+    )
     description: str = ""
     gpu: Gpus = Field(description="Modal's gpu=: `TYPE` or `TYPE:COUNT`, or a list tried in order.")
     timeout_s: TimeoutSeconds = Field(description="The server function timeout, in seconds.")

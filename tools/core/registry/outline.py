@@ -70,12 +70,12 @@ def _outline(text: str, source: str) -> RegistryOutline:
             problems.append((where, "must be a mapping"))
             continue
         name, folder, entry = app.get("name"), app.get("dir"), app.get("entry", DEFAULT_ENTRY)
-        if not isinstance(name, str) or not name:
+        if not isinstance(name, str) or not name.strip("."):
             problems.append(((*where, "name"), "must be the app's Modal name"))
         if not is_inside(folder):
             problems.append(((*where, "dir"), "must be a relative path inside the repository"))
-        if not isinstance(entry, str) or not entry:
-            problems.append(((*where, "entry"), "must be a file name"))
+        if not is_inside(entry) or not str(entry).endswith(".py"):
+            problems.append(((*where, "entry"), "must be a Python file inside the app's folder"))
         found[str(key)] = AppOutline(str(key), name, folder, entry, app)
     triggers = data.get("triggers", [])
     if not isinstance(triggers, list) or not all(isinstance(t, str) for t in triggers):
