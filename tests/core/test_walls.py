@@ -79,7 +79,9 @@ def test_the_drift_check_skips_a_file_that_links_out_and_says_so(
     repository: Path, tmp_path: Path
 ) -> None:
     secret = tmp_path / "outside" / "notes.md"
-    secret.write_text("https://ryla--ryla-comfyui-comfyui-fastapi-app.modal.run\n")
+    secret.write_text(
+        "https://ryla--ryla-comfyui-comfyui-fastapi-app.modal.run\n"  # fleet: ignore[FL003]
+    )
     (repository / "notes.md").symlink_to(secret)
     result = run_fleet("check", "--format", "json", cwd=repository)
     report = json.loads(result.stdout)
