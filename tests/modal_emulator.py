@@ -58,23 +58,26 @@ class Emulator:
         return done.stdout
 
 
-def start_emulator(folder: Path, *extra: str) -> tuple[subprocess.Popen[str], dict[str, str]]:
-    """`fleet emulate` in a subprocess, and the variables it printed once it listens."""
+def start_emulator(
+    folder: Path, *extra: str, environ: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[str], dict[str, str]]:
+    """`fleet emulate` in a subprocess (with `environ` added to this one's), and the
+    variables it printed once it listens."""
     process = subprocess.Popen(
         [sys.executable, "-m", "tools.fleet", "emulate", "--state", str(folder), *extra],
         cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
+        env={**os.environ, **(environ or {}), "PYTHONPATH": str(REPO)},
     )
     assert process.stdout is not None
-    environ = {}
+    printed = {}
     for line in process.stdout:
         name, _, value = line.strip().removeprefix("export ").partition("=")
-        environ[name] = value.strip("'")
+        printed[name] = value.strip("'")
         if name == "MODAL_CONFIG_PATH":
-            return process, environ
+            return process, printed
     process.kill()
     reason = process.stderr.read() if process.stderr else ""
     raise AssertionError(f"the emulator did not start: {reason}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import socket
 import threading
 import time
 from collections import Counter
@@ -102,6 +103,30 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer_image(self, _count: int, _query: object) -> None:
         self._json({"media_type": "image/png", "output": IMAGE_BASE64, "width": 1, "seed": 7})
+
+    def _answer_echo(self, _count: int, _query: object) -> None:
+        """A server that shows a request's headers back (a debugging page left on)."""
+        self._json({"headers": dict(self.headers)})
+
+    def _answer_tattle(self, _count: int, _query: object) -> None:
+        """An error page that shows the request's headers."""
+        self._reply(500, f"bad request from {dict(self.headers)}".encode())
+
+    def _answer_drop(self, _count: int, _query: object) -> None:
+        """The server dies mid-request: the connection closes with no answer."""
+        self.close_connection = True
+        self.connection.shutdown(socket.SHUT_RDWR)
+
+    def _answer_cut(self, _count: int, _query: object) -> None:
+        """The answer is cut short: it promises 1000 bytes and sends 10."""
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", "1000")
+        self.end_headers()
+        self.wfile.write(b'{"output":')
+        self.wfile.flush()
+        self.close_connection = True
+        self.connection.shutdown(socket.SHUT_RDWR)
 
     def _answer_text(self, _count: int, _query: object) -> None:
         self._reply(200, b"<html>not json</html>")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import time
 
 import pytest
@@ -160,3 +161,18 @@ def test_fleet_call_on_the_command_line(tmp_path) -> None:
         2,
         "fleet: no endpoint '/nope' in the registry\n",
     )
+
+
+def test_fleet_call_masks_credentials_a_server_shows_back() -> None:
+    registry = str(FIXTURES / "client" / "fleet.yaml")
+    secrets = {"MODAL_KEY": "wk-12345", "MODAL_SECRET": "ws-very-secret", "HF_TOKEN": "hf_x1234567"}
+    with ModalLikeServer() as server:
+        shown = run_fleet("call", "/echo", "--registry", registry, "--url", server.url, **secrets)
+        told = run_fleet("call", "/tattle", "--registry", registry, "--url", server.url, **secrets)
+        assert server.headers_seen[0]["Modal-Secret"] == "ws-very-secret"  # sent, as it must be
+    headers = json.loads(shown.stdout)["headers"]
+    assert (shown.returncode, headers["Modal-Key"], headers["Modal-Secret"]) == (0, "***", "***")
+    assert told.returncode == 1
+    assert "'Modal-Key': '***', 'Modal-Secret': '***'" in told.stderr
+    for value in secrets.values():
+        assert value not in shown.stdout + told.stdout + told.stderr

@@ -133,8 +133,14 @@ def test_an_unknown_token_is_refused(emulator: Emulator) -> None:
 
 
 def test_the_state_outlives_the_emulator(emulator: Emulator) -> None:
-    process, environ = start_emulator(emulator.folder, "--workspace", "ryla")
+    # Started again from a shell that holds the first one's variables: its own tokens are
+    # what it prints, so they are not masked as the shell's secrets.
+    process, environ = start_emulator(
+        emulator.folder, "--workspace", "ryla", environ=emulator.environ
+    )
     try:
+        assert environ["MODAL_TOKEN_SECRET"] == emulator.environ["MODAL_TOKEN_SECRET"]
+        assert environ["MODAL_TOKEN_SECRET"].startswith("as-")
         again = Emulator(emulator.folder, environ)
         assert [v["version"] for v in history(again, "probe")] == ["v1"]
         environments = json.loads(again.modal("environment", "list", "--json").stdout)

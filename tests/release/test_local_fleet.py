@@ -66,7 +66,10 @@ def local_fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fleet]:
     root = tmp_path_factory.mktemp("local-fleet") / "clone"
     subprocess.run(["git", "clone", "-q", str(REPO), str(root)], check=True)
     try:
-        yield Fleet(root, fleet(root, "pipeline", "--target", "local"))
+        # Credentials in the environment, as in a CI job that holds them: the servers must
+        # start without them.
+        credentials = {"MODAL_TOKEN_SECRET": "as-ci-secret", "HF_TOKEN": "hf_0123456789"}
+        yield Fleet(root, fleet(root, "pipeline", "--target", "local", **credentials))
     finally:
         fleet(root, "down")
 
@@ -98,10 +101,12 @@ def test_a_second_main_job_deploys_nothing_and_smoke_tests_everything(local_flee
     assert results[3].startswith("21 of 21 endpoints ok")
 
 
-def test_each_server_runs_one_compute_thread(local_fleet: Fleet) -> None:
+def test_each_server_runs_one_compute_thread_without_credentials(local_fleet: Fleet) -> None:
     environment = Path(f"/proc/{local_fleet.live()['pid']}/environ").read_bytes().split(b"\0")
     threads = os.environ.get("OMP_NUM_THREADS", "1")
     assert f"OMP_NUM_THREADS={threads}".encode() in environment
+    names = {entry.partition(b"=")[0] for entry in environment}
+    assert names.isdisjoint({b"MODAL_TOKEN_SECRET", b"HF_TOKEN"})
 
 
 def test_deploying_the_live_commit_again_changes_nothing(local_fleet: Fleet) -> None:

@@ -25,6 +25,7 @@ from tools.core.calls import (
     UnknownEndpoint,
     Unreachable,
 )
+from tools.core.redact import Redactor
 from tools.core.registry.model import App, Endpoint, Registry
 
 PROXY_AUTH = {"Modal-Key": "MODAL_KEY", "Modal-Secret": "MODAL_SECRET"}
@@ -59,6 +60,8 @@ class FleetClient:
         self.base_url = base_url.rstrip("/") if base_url else None
         source = environ or {}
         self._headers = {h: source[v] for h, v in PROXY_AUTH.items() if source.get(v)}
+        # An error page may show the request's headers back: its text never holds them.
+        self._mask = Redactor(source, names=PROXY_AUTH.values())
         self._http = httpx.Client(transport=transport, follow_redirects=False)
 
     def __repr__(self) -> str:
@@ -145,10 +148,12 @@ class FleetClient:
     def _result(self, path: str, url: str, response: httpx.Response) -> Any:
         if response.status_code == ServerTimeout.status:
             raise ServerTimeout(
-                path, url, f"HTTP 408 from the server or Modal's proxy: {response.text[:200]}"
+                path,
+                url,
+                f"HTTP 408 from the server or Modal's proxy: {self._mask(response.text)[:200]}",
             )
         if response.status_code >= 400:
-            raise EndpointHTTPError(path, url, response.status_code, response.text)
+            raise EndpointHTTPError(path, url, response.status_code, self._mask(response.text))
         try:
             return response.json()
         except ValueError:

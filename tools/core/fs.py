@@ -6,7 +6,7 @@ import os
 import stat
 from pathlib import Path
 
-from tools.core import inputs
+from tools.core import inputs, redact
 from tools.core.errors import FleetError, Problem
 
 
@@ -57,13 +57,17 @@ def read_document(
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
-def write_output(path: Path, data: str | bytes) -> None:
+def write_output(path: Path, data: str | bytes, *, secret: bool = False) -> None:
     """A file the user named for fleet's output (`--results`, `--report`, `--out`): written
-    atomically, and a folder, a missing folder or a refusal is a FleetError naming it."""
+    atomically, secrets masked (`redact`), and a folder, a missing folder or a refusal is a
+    FleetError naming it. `secret`: the file holds credentials on purpose; it is written
+    as given, readable by its owner only."""
     if path.is_dir():
         raise FleetError(Problem("is a folder, not a file", path))
     try:
-        write_bytes_atomic(path, data.encode("utf-8") if isinstance(data, str) else data)
+        if isinstance(data, str):
+            data = (data if secret else redact.mask(data)).encode("utf-8")
+        write_bytes_atomic(path, data, mode=0o600 if secret else None)
     except OSError as error:
         raise FleetError(Problem(f"cannot write: {error.strerror}", path)) from None
 

@@ -8,6 +8,7 @@ or GPU libraries.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import importlib
 import os
@@ -18,7 +19,7 @@ from typing import Annotated
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-from tools.core import __version__, cache
+from tools.core import __version__, cache, redact
 from tools.core.errors import EXIT_INTERNAL, EXIT_USAGE, FleetError
 from tools.fleet import environment
 
@@ -103,6 +104,7 @@ def main() -> None:
     """The one error handler: known errors are one line each and exit 2; anything unexpected
     is one line naming the log file that holds its traceback, and exit 3."""
     cache.use(environment.cache_folder())
+    _mask_secrets()
     try:
         app()
     except FleetError as error:
@@ -124,17 +126,34 @@ def main() -> None:
         )
         sys.exit(EXIT_INTERNAL)
     finally:
+        _flush_masked()
         # The interpreter's last collection walks every object a command made, to no end:
         # freezing them spares it (a fifth of `fleet --version`, measured).
         gc.freeze()
 
 
+def _mask_secrets() -> None:
+    """Whatever fleet prints, from any source (its own messages, the modal CLI, a server's
+    answer), reaches the terminal with the environment's secrets masked."""
+    redactor = redact.Redactor(os.environ)
+    redact.use(redactor)
+    if redactor:
+        sys.stdout = redact.MaskedStream(sys.stdout)  # type: ignore[assignment]
+        sys.stderr = redact.MaskedStream(sys.stderr)  # type: ignore[assignment]
+
+
+def _flush_masked() -> None:
+    """The masked streams' last partial lines (a reader that went away takes nothing)."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, redact.MaskedStream):
+            with contextlib.suppress(OSError, ValueError):
+                stream.flush()
+
+
 def _write_crash_log() -> Path | str:
     import traceback
 
-    from tools.core.redact import Redactor
-
-    text = Redactor(os.environ)(
+    text = redact.mask(
         f"fleet {__version__}\nargs: {sys.argv[1:]!r}\ncwd: {os.getcwd()}\n\n"
         f"{traceback.format_exc()}"
     )

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
+from tools.core import redact
 from tools.core.errors import FleetError, Problem
 
 
@@ -53,6 +54,6 @@ def write_github_output(values: dict[str, str]) -> None:
 def _append(name: str, path: str, text: str) -> None:
     try:
         with open(path, "a", encoding="utf-8") as stream:
-            stream.write(text)
+            stream.write(redact.mask(text))
     except OSError as error:
         raise FleetError(Problem(f"{name}: cannot write: {error.strerror}", path)) from None

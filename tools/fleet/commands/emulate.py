@@ -57,6 +57,7 @@ def emulate(
     `app rollback`, `app stop`, secrets, volumes and environments work against it, and
     nothing runs. Prints the variables that point `modal` (and fleet's Modal target) at it;
     the state persists in --state. Ctrl-C stops it."""
+    from tools.core import redact
     from tools.core.fs import write_output
     from tools.emulator.server import environment_for, listen, serve
     from tools.emulator.state import Seed
@@ -81,9 +82,12 @@ def emulate(
 
     def ready(bound: int) -> None:
         variables = environment_for(bound, folder, users[0])
+        # The emulator's tokens are what this command is for, and no secret (a user's name
+        # gives them): they print as they are, whatever else stays masked.
+        redact.use(redact.active().without(variables.values()))
         lines = [f"export {name}={shlex.quote(value)}" for name, value in variables.items()]
         if env_file is not None:
-            write_output(env_file, "".join(f"{n}={v}\n" for n, v in variables.items()))
+            write_output(env_file, "".join(f"{n}={v}\n" for n, v in variables.items()), secret=True)
         typer.echo("\n".join(lines), nl=True)
         typer.echo(f"# the fleet emulator serves on 127.0.0.1:{bound}; Ctrl-C stops it", err=True)
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from tools.core.fs import write_text_atomic
+from tools.core.redact import scrub
 from tools.core.registry.model import App, Registry
 from tools.release.changed import CommitTree
 from tools.release.dependencies import dependencies
@@ -79,10 +80,12 @@ class LocalTarget:
         state_dir: Path | None = None,
         environ: Mapping[str, str] | None = None,
     ) -> None:
-        """`environ` is what the servers start with (nothing of the caller's when None)."""
+        """The servers start with `environ` less its secrets (nothing of the caller's when
+        None): a tiny pipeline needs no credentials, and a server's log or error page then
+        cannot show one."""
         self.root = root
         self.env = env
-        self.environ = dict(environ or {})
+        self.environ = scrub(environ or {})
         base = state_dir if state_dir is not None else root / ".fleet"
         self.home = base / "local" / env
         self.home.mkdir(parents=True, exist_ok=True)
