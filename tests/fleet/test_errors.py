@@ -76,7 +76,7 @@ def test_smoke_of_a_server_that_is_gone_is_a_failed_check(tmp_path: Path, closed
     shutil.copytree(FIXTURES / "changed", root)
     state = root / ".fleet" / "local" / "main" / "acme-flux" / "state.json"
     state.parent.mkdir(parents=True)
-    version = {"version": "v1", "commit": "0" * 40, "tag": "t", "folder": str(tmp_path)}
+    version = {"version": "v1", "commit": "0" * 40, "tag": "t", "folder": str(state.parent / "v1")}
     version |= {"port": closed_port, "pid": os.getpid(), "state": "live"}
     state.write_text(json.dumps({"live": "v1", "versions": [version]}))
     result = run_fleet("smoke", "flux", "--json", cwd=root)

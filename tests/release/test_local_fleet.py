@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -25,6 +27,7 @@ from tests.conftest import GIT_ENV, REPO
 from tests.release.conftest import fleet
 from tools.core.registry.load import load_registry
 from tools.release.smoke_request import smoke_request
+from tools.release.targets import processes
 
 pytestmark = pytest.mark.slow
 
@@ -203,14 +206,18 @@ def test_a_failing_release_is_rolled_back_and_the_previous_version_serves(
     )
     assert [s["status"] for s in entry["smoke"]] == ["ok"]
 
+    # The new version's server dies in the middle of a request (the connection drops with
+    # no answer), and the snapshot of the version to roll back to is gone.
     service = "apps/seedvr2/service.py"
     marker = "    def seedvr2(request: Upscale) -> MediaResponse:\n"
     text = local_fleet.read(service)
-    broken = text.replace(marker, marker + '        raise RuntimeError("broken release")\n')
+    broken = text.replace(marker, marker + "        import os\n\n        os._exit(1)\n")
     local_fleet.commit("fix(seedvr2): faster upscaling", service, broken)
     subprocess.run(["git", "-C", str(root), "tag", "seedvr2/v1.1.0"], check=True)
+    shutil.rmtree(Path(local_fleet.live()["folder"]))
     second = fleet(root, "release", "seedvr2/v1.1.0", "--report", str(root / "r2.json"))
     assert second.returncode == 1
+    assert "[seedvr2] v4's snapshot is gone: taking it again" in second.stdout
     report = json.loads((root / "r2.json").read_text())
     [entry] = report["apps"]
     assert (report["previous_tag"], entry["deploy"]["version"], entry["outcome"]) == (
@@ -219,17 +226,49 @@ def test_a_failing_release_is_rolled_back_and_the_previous_version_serves(
         "rolled-back",
     )
     assert entry["rolled_back_to"] == "v4"
-    assert [(s["status"], s["http_status"]) for s in entry["smoke"]] == [("http-error", 500)]
+    [failed] = entry["smoke"]
+    assert (failed["status"], failed["http_status"]) == ("connection-error", None)
+    assert failed["detail"].startswith("/seedvr2 (http://127.0.0.1:")
+    assert "): no answer (" in failed["detail"]
     assert [s["status"] for s in entry["rollback_smoke"]] == ["ok"]
+    assert f"**{SEEDVR2}**\n- `/seedvr2` connection-error: {failed['detail']}" in second.stdout
     assert list(entry["notes"]) == ["Fixes"]
     assert entry["notes"]["Fixes"][0].startswith("faster upscaling (")
     assert local_fleet.state()["live"] == "v4"
+    url = f"http://127.0.0.1:{local_fleet.live()['port']}"
+    assert httpx.get(f"{url}/health", timeout=5).status_code == 200
 
     status = fleet(root, "status", "--json")
     statuses = {s["app"]: (s["sync"], s["health"]) for s in json.loads(status.stdout)["apps"]}
     assert statuses[SEEDVR2] == ("OutOfSync", "Healthy")
     assert statuses["ryla-flux"] == ("Synced", "Healthy")
     assert status.returncode == 1
+
+
+def test_an_interrupted_deploy_stops_the_server_it_started(local_fleet: Fleet) -> None:
+    readme = "apps/seedvr2/README.md"
+    local_fleet.commit("seedvr2: a note", readme, local_fleet.read(readme) + "\nA note.\n")
+    command = [sys.executable, "-P", "-m", "tools.fleet", "deploy", "seedvr2"]
+    environment = {**os.environ, "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1"}
+    deploy = subprocess.Popen(
+        command, cwd=local_fleet.root, env=environment, stdout=subprocess.PIPE, text=True
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # until its server is recorded, starting
+        starting = [v for v in local_fleet.state()["versions"] if v["state"] == "starting"]
+        if starting and starting[0]["pid"]:
+            break
+        time.sleep(0.05)
+    [version] = starting
+    deploy.send_signal(signal.SIGTERM)
+    output, _ = deploy.communicate(timeout=60)
+    assert deploy.returncode == 143
+    assert output.endswith(
+        f"[seedvr2] {version['version']} interrupted: its server (pid {version['pid']}) stopped\n"
+    )
+    assert not processes.running(version["pid"])
+    state = local_fleet.state()
+    assert (state["live"], state["versions"][-1]["state"]) == ("v4", "failed")
 
 
 def test_a_server_that_died_is_degraded_and_down_reports_it(local_fleet: Fleet) -> None:
@@ -243,7 +282,7 @@ def test_a_server_that_died_is_degraded_and_down_reports_it(local_fleet: Fleet) 
             break
         time.sleep(0.2)
     assert seedvr2["health"] == "Degraded"
-    assert "live state degraded" in seedvr2["detail"]
+    assert seedvr2["detail"] == [f"live state degraded: pid {pid} is no longer running"]
     down = fleet(local_fleet.root, "down")
     assert f"stale: {SEEDVR2} v4 (pid {pid} is no longer running)" in down.stdout
     assert down.stdout.endswith("local target stopped\n")

@@ -57,6 +57,16 @@ def read_document(
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
+def check_output(path: Path) -> None:
+    """Refuse, before any work, an output path that cannot be written: a folder, or a file
+    in a folder that does not exist."""
+    if path.is_dir():
+        raise FleetError(Problem("is a folder, not a file", path))
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise FleetError(Problem(f"no folder {folder} to write it in", path))
+
+
 def write_output(path: Path, data: str | bytes, *, secret: bool = False) -> None:
     """A file the user named for fleet's output (`--results`, `--report`, `--out`): written
     atomically, secrets masked (`redact`), and a folder, a missing folder or a refusal is a

@@ -12,6 +12,7 @@ import contextlib
 import gc
 import importlib
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -100,11 +101,21 @@ def fleet(
     """
 
 
+class Terminated(BaseException):
+    """SIGTERM (a CI job cancelled, `kill`), raised in the main thread as Ctrl-C is: what a
+    command started and had not finished is stopped on the way out."""
+
+
+def _terminate(_number: int, _frame: object) -> None:
+    raise Terminated
+
+
 def main() -> None:
     """The one error handler: known errors are one line each and exit 2; anything unexpected
     is one line naming the log file that holds its traceback, and exit 3."""
     cache.use(environment.cache_folder())
     _mask_secrets()
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         app()
     except FleetError as error:
@@ -114,6 +125,9 @@ def main() -> None:
     except KeyboardInterrupt:
         print("fleet: interrupted", file=sys.stderr)
         sys.exit(130)
+    except Terminated:
+        print("fleet: terminated", file=sys.stderr)
+        sys.exit(143)  # as a shell reports a command ended by SIGTERM
     except BrokenPipeError:
         # The reader went away (`fleet ... | head`): nothing more to say to it.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -60,6 +60,11 @@ def deploy_apps(
     results: dict[str, DeployResult] = {}
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = {pool.submit(one, app): app for app in apps}
-        for future in as_completed(futures):
-            results[futures[future].name] = future.result()
+        try:
+            for future in as_completed(futures):
+                results[futures[future].name] = future.result()
+        except BaseException:  # an interrupt: what started ends, and the pool's wait is short
+            stop.set()
+            target.cancel()
+            raise
     return DeployRun([results[app.name] for app in apps])

@@ -7,12 +7,14 @@
     bad-response      not JSON, or media that does not decode or has the wrong size
     connection-error  no answer: a refused, reset or dropped connection
     not-deployed      the target does not serve the app
+    error             anything else went wrong calling or checking (the exception named)
 
 The first call of an endpoint is its cold latency, the second its warm one.
 """
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -29,6 +31,7 @@ from tools.core.calls import (
     TooManyRedirects,
     Unreachable,
 )
+from tools.core.errors import FleetError
 from tools.core.registry.model import App, Endpoint, Registry
 from tools.release.smoke_request import smoke_request
 
@@ -43,6 +46,7 @@ Status = Literal[
     "bad-response",
     "connection-error",
     "not-deployed",
+    "error",
 ]
 Connect = Callable[[Registry, str, "str | None"], Caller]
 """A caller of the registry's endpoints in an environment, sent to a base URL (None: the
@@ -75,21 +79,30 @@ def smoke_apps(
     progress: Progress | None = None,
 ) -> list[SmokeResult]:
     """Smoke every endpoint of `apps` concurrently; `base_url` gives each app's host (None: the
-    registry's URL for `env`)."""
+    registry's URL for `env`). Whatever goes wrong is a result, never an exception."""
     jobs = [(app, path) for app in apps for path in app.endpoints if only in (None, path)]
-    callers = {app.key: connect(registry, env, base_url(app)) for app in apps}
+    callers: dict[str, Caller] = {}
     results: dict[tuple[str, str], SmokeResult] = {}
     try:
         with ThreadPoolExecutor(max_workers=max(1, min(workers, len(jobs)))) as pool:
-            futures = {pool.submit(smoke_endpoint, callers[a.key], a, p): (a, p) for a, p in jobs}
+            futures = {}
+            for app, path in jobs:
+                try:
+                    if app.key not in callers:
+                        callers[app.key] = connect(registry, env, base_url(app))
+                except Exception as error:
+                    results[(app.key, path)] = _crash(app, path, error, [])
+                    continue
+                futures[pool.submit(smoke_endpoint, callers[app.key], app, path)] = (app, path)
             for done, future in enumerate(as_completed(futures), start=1):
                 app, path = futures[future]
                 results[(app.key, path)] = future.result()
                 if progress is not None:
-                    progress(results[(app.key, path)], done, len(jobs))
+                    progress(results[(app.key, path)], done, len(futures))
     finally:
         for caller in callers.values():
-            caller.close()
+            with contextlib.suppress(Exception):
+                caller.close()
     return [results[(a.key, p)] for a, p in jobs]
 
 
@@ -102,8 +115,18 @@ def smoke_on_target(
     only: str | None = None,
     progress: Progress | None = None,
 ) -> list[SmokeResult]:
-    """Smoke the apps where `target` serves them; an app it does not serve fails as such."""
-    urls = {app.key: target.base_url(registry, app) for app in apps}
+    """Smoke the apps where `target` serves them; an app it does not serve fails as such, and
+    one whose address the target cannot tell fails with the reason."""
+    urls: dict[str, str | None] = {}
+    unknown: list[SmokeResult] = []
+    for app in apps:
+        try:
+            urls[app.key] = target.base_url(registry, app)
+        except Exception as error:
+            unknown += [
+                _crash(app, path, error, []) for path in app.endpoints if only in (None, path)
+            ]
+    apps = [app for app in apps if app.key in urls]
     served = [app for app in apps if urls[app.key] is not None]
     missing = [
         SmokeResult(app.name, path, "not-deployed", f"not deployed on {target.name}", None, None)
@@ -121,7 +144,7 @@ def smoke_on_target(
         only=only,
         progress=progress,
     )
-    return missing + results
+    return unknown + missing + results
 
 
 def smoke_endpoint(caller: Caller, app: App, path: str) -> SmokeResult:
@@ -131,10 +154,12 @@ def smoke_endpoint(caller: Caller, app: App, path: str) -> SmokeResult:
         started = time.perf_counter()
         try:
             answer = caller.call(path, smoke_request(endpoint))
+            timings.append(time.perf_counter() - started)
+            problem = check_answer(endpoint, answer)
         except EndpointError as error:
             return _failure(app, path, error, timings)
-        timings.append(time.perf_counter() - started)
-        problem = check_answer(endpoint, answer)
+        except Exception as error:  # a failure of any kind is a failed smoke test
+            return _crash(app, path, error, timings)
         if problem is not None:
             return SmokeResult(app.name, path, "bad-response", problem, *_cold_warm(timings))
     return SmokeResult(app.name, path, "ok", "", *_cold_warm(timings))
@@ -156,6 +181,16 @@ def _failure(app: App, path: str, error: EndpointError, timings: list[float]) ->
     else:
         status = "http-error"
     return SmokeResult(app.name, path, status, str(error), *_cold_warm(timings), http_status)
+
+
+def _crash(app: App, path: str, error: Exception, timings: list[float]) -> SmokeResult:
+    text = str(error).splitlines()[0] if str(error) else ""
+    detail = f"{type(error).__name__}: {text}" if text else type(error).__name__
+    if isinstance(error, FleetError):  # a known problem, said as it is
+        detail = text
+    if isinstance(error, OSError):
+        return SmokeResult(app.name, path, "connection-error", detail, *_cold_warm(timings))
+    return SmokeResult(app.name, path, "error", detail, *_cold_warm(timings))
 
 
 def _cold_warm(timings: list[float]) -> tuple[float | None, float | None]:

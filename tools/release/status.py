@@ -121,7 +121,7 @@ def fleet_status(repo: Repository, desired: Revision, target: Target) -> FleetSt
     unknown: dict[str, str] = {}  # app key -> why its live commit cannot be compared
     for app in registry.apps.values():
         running = live.get(app.name)
-        if running is None or _health(running) == "Missing":
+        if running is None or _health(running) == "Missing" or not running.version:
             continue
         if not running.commit:
             unknown[app.key] = "the live version records no commit"
@@ -135,7 +135,7 @@ def fleet_status(repo: Repository, desired: Revision, target: Target) -> FleetSt
     for app in registry.apps.values():
         running = live.pop(app.name, None)
         reasons: tuple[str, ...] = ()
-        if running is not None and _health(running) != "Missing":
+        if running is not None and _health(running) != "Missing" and running.version:
             reasons = provenance.problems(running)
         if app.key in commits:
             changed = {change.key: change for change in plans[commits[app.key]].apps}
@@ -160,9 +160,12 @@ def _status(
         )
     health = _health(running)
     live = (running.version, running.tag, running.commit)
-    state = () if health == "Healthy" else (f"live state {running.state}",)
+    said = f"live state {running.state}" + (f": {running.detail}" if running.detail else "")
+    state = () if health == "Healthy" else (said,)
     if health == "Missing":
         return AppStatus(app.name, "OutOfSync", health, *live, state)
+    if running.version is None:  # the target cannot tell which version serves
+        return AppStatus(app.name, "Unknown", health, *live, state)
     if reasons:
         known = (unknown,) if unknown is not None else ()
         return AppStatus(app.name, "OutOfSync", health, *live, (*reasons, *known, *state))

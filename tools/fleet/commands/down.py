@@ -17,7 +17,9 @@ def down(registry: RegistryOption = None, root: RootOption = None, env: EnvOptio
     target = build_target(repo, loaded, TargetKind.local, env)
     for live in target.live(loaded):
         if live.state == "degraded":
-            typer.echo(f"stale: {live.name} {live.version} ({live.detail})")
+            typer.echo(
+                f"stale: {' '.join(filter(None, (live.name, live.version)))} ({live.detail})"
+            )
     failed = []
     for app in loaded.apps.values():
         result = target.stop(

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from tools.core.errors import EXIT_FINDINGS
+from tools.core.errors import EXIT_FINDINGS, FleetError
 from tools.fleet import environment
 from tools.fleet.options import (
     EnvOption,
@@ -33,22 +33,30 @@ def release(
     root: RootOption = None,
 ) -> None:
     """Release TAG with the registry at the tagged commit: exit 1 when any app was rolled back
-    or could not be."""
-    from tools.core.fs import write_output
+    or could not be. The report is written whatever happens, an error included."""
+    from tools.core.fs import check_output, write_output
     from tools.release.ranges import resolve_commit
-    from tools.release.release import Releaser
+    from tools.release.release import Releaser, ReleaseReport
     from tools.release.release_tags import parse_tag, tag_name
 
-    repo = repository(root, registry)
-    name = tag_name(tag)  # before anything else touches the tag text
-    desired = repo.revision(resolve_commit(repo.root, f"refs/tags/{name}", "tag"))
-    parsed = parse_tag(name, desired.registry)
-    runner = build_target(repo, desired.registry, target, env)
-    result = Releaser(repo, runner, connect, typer.echo).run(parsed, desired)
+    if report is not None:
+        check_output(report)
+    result = ReleaseReport(tag, "", None, target.value, env or "", [], error="not started")
+    try:
+        repo = repository(root, registry)
+        name = tag_name(tag)  # before anything else touches the tag text
+        desired = repo.revision(resolve_commit(repo.root, f"refs/tags/{name}", "tag"))
+        parsed = parse_tag(name, desired.registry)
+        runner = build_target(repo, desired.registry, target, env)
+        Releaser(repo, runner, connect, typer.echo).run(parsed, desired, result)
+    except BaseException as error:
+        result.error = str(error) if isinstance(error, FleetError) else type(error).__name__
+        raise
+    finally:
+        if report is not None:
+            write_output(report, json.dumps(result.to_json(), indent=2) + "\n")
     markdown = result.markdown()
     typer.echo(markdown)
-    if report is not None:
-        write_output(report, json.dumps(result.to_json(), indent=2) + "\n")
     environment.append_step_summary(lambda: markdown)
     if not result.ok:
         raise typer.Exit(EXIT_FINDINGS)

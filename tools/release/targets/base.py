@@ -67,3 +67,8 @@ class Target(Protocol):
     def stop(self, registry: Registry, app: App, log: Log) -> DeployResult:
         """Stop serving the app: outcome `stopped`, or `failed` with the reason."""
         ...
+
+    def cancel(self) -> None:
+        """End the deploys and rollbacks under way, from another thread (an interrupt): each
+        stops what it started that is not yet live and returns `failed`."""
+        ...

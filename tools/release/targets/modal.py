@@ -88,6 +88,8 @@ class ModalTarget:
             detail = (
                 f"no answer within {DEPLOY_TIMEOUT_S:g} s"
                 if done.timed_out
+                else "interrupted"
+                if done.interrupted
                 else said or f"modal deploy exited {done.code}"
             )
             return DeployResult(app.name, "failed", detail=detail)
@@ -128,6 +130,9 @@ class ModalTarget:
 
     def base_url(self, registry: Registry, app: App) -> str | None:
         return registry.url(app, env=self.env)
+
+    def cancel(self) -> None:
+        self.cli.cancel()
 
     def live(self, registry: Registry, only: Collection[str] | None = None) -> list[LiveApp]:
         rows = [

@@ -37,12 +37,16 @@ _COLOUR = ("FORCE_COLOR", "CLICOLOR_FORCE", "PY_COLORS", "TTY_COMPATIBLE", "TTY_
 
 
 class Completed(NamedTuple):
-    code: int  # -1: killed at its time limit
+    code: int  # -1: killed at its time limit; -2: interrupted (`cancel`)
     lines: list[str]  # stdout and stderr as printed, masked
 
     @property
     def timed_out(self) -> bool:
         return self.code == -1
+
+    @property
+    def interrupted(self) -> bool:
+        return self.code == -2
 
 
 class ModalCli:
@@ -59,6 +63,16 @@ class ModalCli:
         self.redact = Redactor(environ)
         self._reached = False
         self._reaching = threading.Lock()
+        self._running: set[subprocess.Popen[str]] = set()
+        self._cancelled = threading.Event()
+
+    def cancel(self) -> None:
+        """End every call under way as Ctrl-C would (SIGINT to its process group): `modal
+        deploy` publishes nothing it had not published, and each call returns at once."""
+        self._cancelled.set()
+        for process in list(self._running):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(process.pid, signal.SIGINT)
 
     @property
     def server(self) -> str:
@@ -81,6 +95,9 @@ class ModalCli:
             errors="replace",
             start_new_session=True,  # its own process group, ended whole at the time limit
         ) as process:
+            self._running.add(process)
+            if self._cancelled.is_set():
+                os.killpg(process.pid, signal.SIGINT)
             killed = threading.Event()
 
             def kill() -> None:
@@ -98,6 +115,10 @@ class ModalCli:
                     log(line)
             finally:
                 timer.cancel()
+                self._running.discard(process)
+        if self._cancelled.is_set():
+            log(f"modal {args[0]}: interrupted")
+            return Completed(-2, lines)
         if killed.is_set():
             log(f"modal {args[0]}: no answer within {timeout:g} s; stopped")
             return Completed(-1, lines)
