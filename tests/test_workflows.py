@@ -83,7 +83,11 @@ def test_no_expression_is_interpolated_into_a_script(path: Path) -> None:
         assert "${{" not in step.get("run", "")
 
 
-MODAL_STEPS = {"deploy.yml": "Deploy", "release.yml": "Deploy", "status.yml": "Live drift"}
+MODAL_STEPS = {
+    "deploy.yml": "Deploy and verify",
+    "release.yml": "Deploy",
+    "status.yml": "Live drift",
+}
 HASHED = "python -m pip install --require-hashes --no-deps -r requirements/release.txt"
 
 
@@ -119,7 +123,7 @@ def test_deploy_matrix_runs_one_job_per_changed_app_without_cancelling() -> None
     assert job["strategy"]["matrix"]["app"] == "${{ fromJSON(needs.plan.outputs.apps) }}"
     assert job["steps"][-1]["run"] == (
         'python -m tools.fleet deploy "$APP" --target modal --env main '
-        "--results deploy-results.json"
+        "--verify --results deploy-results.json"
     )
     assert deploy["jobs"]["plan"]["steps"][-1]["run"] == (
         "python -m tools.fleet changed --github --github-output"

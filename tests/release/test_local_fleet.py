@@ -245,9 +245,47 @@ def test_a_failing_release_is_rolled_back_and_the_previous_version_serves(
     assert status.returncode == 1
 
 
+def test_a_rolled_back_commit_is_held_back_and_a_verified_deploy_rolls_back(
+    local_fleet: Fleet,
+) -> None:
+    root = local_fleet.root
+    broken = subprocess.run(
+        ["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    held = f"rolled back from {broken[:12]}: deployed again once a commit changes the app"
+    changed = json.loads(fleet(root, "changed", "--since", "deployed", "--json").stdout)
+    assert (changed["apps"], [a["name"] for a in changed["held"]]) == ([], [SEEDVR2])
+    assert changed["held"][0]["reasons"][-1] == held
+    status = json.loads(fleet(root, "status", "--json").stdout)
+    [seedvr2] = [s for s in status["apps"] if s["app"] == SEEDVR2]
+    assert (seedvr2["sync"], seedvr2["held_at"], seedvr2["detail"][-1]) == (
+        "OutOfSync",
+        broken,
+        held,
+    )
+
+    # Named, the app deploys; verified, it does not stay.
+    results = root / "verified.json"
+    verified = fleet(root, "deploy", "seedvr2", "--verify", "--results", str(results))
+    assert verified.returncode == 1
+    assert f"  {SEEDVR2:<20} 0/1 ok: rolled back to v4\n      `/seedvr2` connection-error: " in (
+        verified.stdout
+    )
+    [result] = json.loads(results.read_text())["results"]
+    assert (result["outcome"], result["version"]) == ("deployed", "v6")
+    assert (result["verify"]["outcome"], result["verify"]["rolled_back_to"]) == (
+        "rolled-back",
+        "v4",
+    )
+    assert [s["status"] for s in result["verify"]["rollback_smoke"]] == ["ok"]
+    assert local_fleet.state()["live"] == "v4"
+
+
 def test_an_interrupted_deploy_stops_the_server_it_started(local_fleet: Fleet) -> None:
     readme = "apps/seedvr2/README.md"
     local_fleet.commit("seedvr2: a note", readme, local_fleet.read(readme) + "\nA note.\n")
+    changed = json.loads(fleet(local_fleet.root, "changed", "--since", "deployed", "--json").stdout)
+    assert ([a["name"] for a in changed["apps"]], changed["held"]) == ([SEEDVR2], [])
     command = [sys.executable, "-P", "-m", "tools.fleet", "deploy", "seedvr2"]
     environment = {**os.environ, "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1"}
     deploy = subprocess.Popen(
@@ -282,7 +320,7 @@ def test_a_server_that_died_is_degraded_and_down_reports_it(local_fleet: Fleet) 
             break
         time.sleep(0.2)
     assert seedvr2["health"] == "Degraded"
-    assert seedvr2["detail"] == [f"live state degraded: pid {pid} is no longer running"]
+    assert seedvr2["detail"][-1] == f"live state degraded: pid {pid} is no longer running"
     down = fleet(local_fleet.root, "down")
     assert f"stale: {SEEDVR2} v4 (pid {pid} is no longer running)" in down.stdout
     assert down.stdout.endswith("local target stopped\n")

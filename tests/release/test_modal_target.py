@@ -164,10 +164,15 @@ def test_live_state_rollback_and_stop(modal: ModalTarget, emulator: Emulator, fl
         "v3",
         "ci",
     )
+    assert live.rolled_back_from is None
     log: list[str] = []
     assert modal.rollback(loaded, flux, None, log.append) == DeployResult(
         "ryla-flux", "deployed", "v4", "rolled back to the previous version"
     )
+    # The rollback repeats v2's commit: v3's is the one rolled back from.
+    [(_, _, v4_commit, _), (_, _, v3_commit, _), (_, _, v2_commit, _)] = history(emulator)[:3]
+    assert (v4_commit, v3_commit != v2_commit) == (v2_commit, True)
+    assert modal.live(loaded)[0].rolled_back_from == v3_commit
     assert modal.rollback(loaded, flux, "v1", log.append).version == "v5"
     v5, v4 = history(emulator)[:2]
     assert (v5[0], v5[1], v4[0], v4[1]) == ("v5", "flux-v1.4.0", "v4", "flux-v1.5.0")

@@ -19,6 +19,7 @@ from tests.modal_emulator import fleet_copy
 from tools.core.registry.model import App, Registry
 from tools.release.status import fleet_status
 from tools.release.targets.base import DeployResult, LiveApp, Log
+from tools.release.targets.modal import rolled_back_from
 
 
 @dataclass
@@ -172,3 +173,34 @@ def test_orphans_and_the_summary(fleet: Repo) -> None:
     assert result.markdown().splitlines()[-1] == (
         "| ryla-comfyui | orphaned | | v9 | deployed, not in the registry |"  # fleet: ignore[FL003]
     )
+
+
+@pytest.mark.parametrize(
+    ("commits", "rolled_back"),
+    [
+        (["a", "b", "a"], "b"),  # b went live, then a again
+        (["a", "b", "c", "a"], "b"),
+        (["a", "b", "c"], None),  # a new commit
+        (["a", "a", "b"], None),  # a redeploy of the same commit
+        (["a", "b"], None),
+        ([None, "b", None], None),
+        (["a", None, "a"], None),
+    ],
+)
+def test_a_rollback_is_read_from_modal_history(commits: list, rolled_back: str | None) -> None:
+    history = [{"version": f"v{len(commits) - n}", "commit": c} for n, c in enumerate(commits)]
+    assert rolled_back_from(history) == rolled_back
+
+
+def test_a_rolled_back_commit_is_held_until_a_commit_changes_the_app(fleet: Repo) -> None:
+    good = fleet.git("rev-parse", "HEAD")
+    bad = fleet.commit("flux: break", {"apps/flux/README.md": "broken\n"})
+    live = LiveApp(
+        "ryla-flux", "deployed", "v3", good[:12], good[:7], "ci", rolled_back_from=bad[:7]
+    )
+    why = f"rolled back from {bad[:12]}: deployed again once a commit changes the app"
+    assert status_of(fleet, live)["ryla-flux"][2][-1] == why
+    fleet.commit("seedvr2 only", {"apps/seedvr2/README.md": "other\n"})
+    assert status_of(fleet, live)["ryla-flux"][2][-1] == why  # still held
+    fleet.commit("flux: fix", {"apps/flux/README.md": "fixed\n"})
+    assert why not in status_of(fleet, live)["ryla-flux"][2]

@@ -36,6 +36,7 @@ class ChangePlan(NamedTuple):
     removed: tuple[str, ...]
     all: bool
     desired: Revision  # the desired state at `head`: what the selected apps deploy as
+    held: tuple[AppChange, ...] = ()  # changed, and held back (rolled back from that change)
 
     def selected(self) -> list[App]:
         return [self.desired.registry.apps[change.key] for change in self.apps]
@@ -47,6 +48,7 @@ class ChangePlan(NamedTuple):
             "apps": [{"name": a.name, "dir": a.dir, "reasons": list(a.reasons)} for a in self.apps],
             "removed": list(self.removed),
             "all": self.all,
+            "held": [{"name": a.name, "dir": a.dir, "reasons": list(a.reasons)} for a in self.held],
         }
 
 

@@ -1,7 +1,8 @@
 """Changes since what a target runs: every app that is not Synced and Healthy there.
 
 An app whose last deploy failed, that was never deployed, or whose live commit this history
-lacks is selected again, with the status's reasons.
+lacks is selected again, with the status's reasons. An app rolled back from a commit that
+nothing since has changed it from is held back: deploying it would deploy what failed.
 """
 
 from __future__ import annotations
@@ -18,7 +19,12 @@ def plan_since_deployed(repo: Repository, desired: Revision, target: Target) -> 
     apps = tuple(
         AppChange(app.key, app.name, app.dir, entry.detail)
         for app, entry in zip(registry.apps.values(), status.apps, strict=True)
-        if not entry.ok
+        if not entry.ok and entry.held_at is None
+    )
+    held = tuple(
+        AppChange(app.key, app.name, app.dir, entry.detail)
+        for app, entry in zip(registry.apps.values(), status.apps, strict=True)
+        if entry.held_at is not None
     )
     return ChangePlan(
         base="deployed",
@@ -27,4 +33,5 @@ def plan_since_deployed(repo: Repository, desired: Revision, target: Target) -> 
         removed=status.removed,
         all=len(apps) == len(registry.apps),
         desired=desired,
+        held=held,
     )

@@ -21,7 +21,7 @@ Apps the target runs that the registry does not name are orphaned.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any, Literal
 
 from tools.core import git
@@ -56,6 +56,9 @@ class AppStatus:
     tag: str | None
     commit: str | None
     detail: tuple[str, ...] = ()  # why it is out of sync or unknown, or what its state is
+    # The commit it was rolled back from, when no commit since has changed the app: it is not
+    # deployed again until one does (`fleet changed --since deployed` holds it back).
+    held_at: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -143,12 +146,30 @@ def fleet_status(repo: Repository, desired: Revision, target: Target) -> FleetSt
                 reasons += tuple(
                     f"{why} since live {commits[app.key][:12]}" for why in changed[app.key].reasons
                 )
-        statuses.append(_status(app, running, target, reasons, unknown.get(app.key)))
+        status = _status(app, running, target, reasons, unknown.get(app.key))
+        held = _held_at(repo, desired, app, running) if status.sync == "OutOfSync" else None
+        if held is not None:
+            why = f"rolled back from {held[:12]}: deployed again once a commit changes the app"
+            status = replace(status, detail=(*status.detail, why), held_at=held)
+        statuses.append(status)
     orphaned = tuple(
         running for _, running in sorted(live.items()) if _health(running) != "Missing"
     )
     removed = tuple(dict.fromkeys(name for p in plans.values() for name in p.removed))
     return FleetStatus(target.name, target.env, desired.commit, tuple(statuses), orphaned, removed)
+
+
+def _held_at(repo: Repository, desired: Revision, app: App, running: LiveApp | None) -> str | None:
+    """The commit the app was rolled back from, when the desired state has not changed the
+    app since it: deploying it again would deploy what failed."""
+    if running is None or running.rolled_back_from is None:
+        return None
+    failed = git.resolve(repo.root, running.rolled_back_from.rstrip("*"))
+    if failed is None:
+        return None  # not in this history: whatever is desired now is something else
+    if failed == desired.commit:
+        return failed
+    return failed if app.key not in {c.key for c in plan(repo, failed, desired).apps} else None
 
 
 def _status(

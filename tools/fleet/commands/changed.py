@@ -76,6 +76,8 @@ def changed(
             typer.echo(f"      {reason}")
     if not result.apps:
         typer.echo("  no app changed")
+    for app in result.held:
+        typer.echo(f"  held: {app.name} ({app.reasons[-1]})")
     for name in result.removed:
         typer.echo(f"  removed: {name} (not deployed; stop it with `fleet down` or Modal)")
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from tools.core.errors import EXIT_FINDINGS, FleetError
+from tools.fleet import environment
 from tools.fleet.options import (
     EnvOption,
     RegistryOption,
@@ -16,14 +18,17 @@ from tools.fleet.options import (
     TargetKind,
     TargetOption,
     build_target,
+    connect,
     find_apps,
     plan_range,
     repository,
 )
 
 if TYPE_CHECKING:
-    from tools.core.registry.model import App
+    from tools.core.registry.model import App, Registry
     from tools.core.repository import Repository, Revision
+    from tools.release.gate import Gated
+    from tools.release.targets.base import LiveApp, Target
 
 
 def deploy(
@@ -50,6 +55,13 @@ def deploy(
     fail_fast: Annotated[
         bool, typer.Option("--fail-fast", help="Stop starting deploys after a failure.")
     ] = False,
+    verify: Annotated[
+        bool,
+        typer.Option(
+            "--verify",
+            help="Smoke-test every endpoint of each app deployed; roll back the apps that fail.",
+        ),
+    ] = False,
     results: Annotated[
         Path | None, typer.Option("--results", help="Write the results as JSON to this file.")
     ] = None,
@@ -57,14 +69,19 @@ def deploy(
     root: RootOption = None,
 ) -> None:
     """Deploy the named apps (or all, or the changed ones) at a commit, in parallel: the apps,
-    their URLs and their checks are the registry's at that commit."""
+    their URLs and their checks are the registry's at that commit. With --verify, a deploy is
+    kept only when its endpoints pass their smoke tests."""
+    from tools.core.fs import check_output
     from tools.release.deploy import deploy_apps
+    from tools.release.gate import Gated, HealthGate
     from tools.release.tags import modal_tag
 
     if sum((bool(apps), all_apps, changed)) != 1:
         raise FleetError(
             "name what to deploy: APP..., --all, or --changed (nothing deploys by default)"
         )
+    if results is not None:
+        check_output(results)
     repo = repository(root, registry)
     desired, chosen = _selection(repo, apps or [], all_apps, base, head, github=github)
     runner = build_target(repo, desired.registry, target, env)
@@ -78,6 +95,7 @@ def deploy(
         for app in chosen:
             typer.echo(f"  would deploy {app.name} ({app.entry_path})")
         return
+    before = _live_before(runner, desired.registry, chosen) if verify else {}
     run = deploy_apps(
         runner,
         desired.registry,
@@ -89,11 +107,17 @@ def deploy(
         echo=typer.echo,
         preflight=False,  # done above, before anything is said to deploy
     )
+    gated = [Gated(r.app, r) for r in run.results]
+    if verify:
+        HealthGate(runner, connect, typer.echo).check(desired.registry, chosen, gated, before)
     typer.echo("")
     for result in run.results:
         typer.echo(
             f"  {result.app:<20} {result.outcome:<10} {result.version or '':<5} {result.detail}"
         )
+    if verify:
+        _print_verdicts(gated)
+        environment.append_step_summary(lambda: _verdicts_markdown(commit, gated))
     if results is not None:
         from tools.core.fs import write_output
 
@@ -102,20 +126,60 @@ def deploy(
             "env": runner.env,
             "commit": commit,
             "tag": deploy_tag,
-            "results": [
-                {
-                    "app": r.app,
-                    "outcome": r.outcome,
-                    "version": r.version,
-                    "detail": r.detail,
-                    "urls": r.urls,
-                }
-                for r in run.results
-            ],
+            "results": [_result_json(entry, verify) for entry in gated],
         }
         write_output(results, json.dumps(document, indent=2) + "\n")
-    if run.failed:
+    if run.failed or any(entry.outcome != "passed" for entry in gated):
         raise typer.Exit(EXIT_FINDINGS)
+
+
+def _live_before(runner: Target, registry: Registry, apps: list[App]) -> dict[str, LiveApp]:
+    """What serves the apps before they deploy: what a failed smoke test rolls back to."""
+    return {live.name: live for live in runner.live(registry, only=[app.name for app in apps])}
+
+
+def _print_verdicts(gated: list[Gated]) -> None:
+    typer.echo("\nsmoke tests:")
+    for entry in gated:
+        shown = (
+            entry.outcome
+            if entry.outcome != "rolled-back"
+            else f"rolled back to {entry.rolled_back_to}"
+        )
+        passed = sum(r.status == "ok" for r in entry.smoke)
+        typer.echo(f"  {entry.app:<20} {passed}/{len(entry.smoke)} ok: {shown}")
+        for line in entry.failures():
+            typer.echo(f"      {line}")
+
+
+def _verdicts_markdown(commit: str, gated: list[Gated]) -> str:
+    lines = [f"## fleet deploy {commit[:12]} --verify", "", "| app | version | outcome |"]
+    lines.append("|---|---|---|")
+    lines += [f"| {e.app} | {e.deploy.version or ''} | {e.outcome} |" for e in gated]
+    for entry in gated:
+        if entry.failures():
+            lines += ["", f"**{entry.app}**", *(f"- {line}" for line in entry.failures())]
+    return "\n".join(lines) + "\n"
+
+
+def _result_json(entry: Gated, verify: bool) -> dict[str, object]:
+    r = entry.deploy
+    document: dict[str, object] = {
+        "app": r.app,
+        "outcome": r.outcome,
+        "version": r.version,
+        "detail": r.detail,
+        "urls": r.urls,
+    }
+    if verify:
+        document["verify"] = {
+            "outcome": entry.outcome,
+            "detail": entry.detail,
+            "smoke": [asdict(s) for s in entry.smoke],
+            "rolled_back_to": entry.rolled_back_to,
+            "rollback_smoke": [asdict(s) for s in entry.rollback_smoke],
+        }
+    return document
 
 
 def _selection(

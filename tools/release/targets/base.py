@@ -32,6 +32,9 @@ class LiveApp:
     commit: str | None = None  # as the target records it: Modal appends `*` for a dirty tree
     deployed_by: str | None = None  # who deployed it, where the target records that
     detail: str = ""  # what the target knows beyond the state (a gone process, say)
+    # The commit of a newer version that was live and was rolled back from: the live version
+    # is an older one made live again.
+    rolled_back_from: str | None = None
 
 
 class Target(Protocol):

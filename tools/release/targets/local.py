@@ -158,13 +158,14 @@ class LocalTarget:
                 apps.append(LiveApp(name, "starting" if starting else "stopped"))
                 continue
             shown = (current.version, current.tag, current.commit)
+            rolled_back = _rolled_back_from(state, current)
             if not current.running():
                 status, detail = "degraded", f"pid {current.pid} is no longer running"
             elif not _healthy(current.url):
                 status, detail = "degraded", f"{current.url}/health does not answer"
             else:
                 status, detail = "starting" if starting else "deployed", ""
-            apps.append(LiveApp(name, status, *shown, detail=detail))
+            apps.append(LiveApp(name, status, *shown, detail=detail, rolled_back_from=rolled_back))
         return apps
 
     def rollback(self, registry: Registry, app: App, version: str | None, log: Log) -> DeployResult:
@@ -406,6 +407,14 @@ def _read_version(path: Path, index: int, entry: object) -> Version:
         if wrong:
             raise CorruptState(f"{where}: {reason}")
     return version
+
+
+def _rolled_back_from(state: AppState, live: Version) -> str | None:
+    """The commit of the newest version after the live one that served and was stopped: the
+    live version was made live again in its place."""
+    later = [v for v in state.versions if v.number > live.number and v.state == "stopped"]
+    commit = later[-1].commit if later else None
+    return commit if commit != live.commit else None
 
 
 def _previous(state: AppState) -> Version | None:

@@ -145,11 +145,12 @@ class ModalTarget:
         rows = [row for row in rows if not str(row.get("state", "")).startswith("ephemeral")]
         deployed = [str(row["description"]) for row in rows if row.get("state") == "deployed"]
         with ThreadPoolExecutor(max_workers=4) as pool:
-            latest = dict(zip(deployed, pool.map(self._latest, deployed), strict=True))
+            histories = dict(zip(deployed, pool.map(self._history, deployed), strict=True))
         apps = []
         for row in sorted(rows, key=lambda row: str(row["description"])):
             name = str(row["description"])
-            last = latest.get(name, {})
+            history = histories.get(name, [])
+            last = history[0] if history else {}
             apps.append(
                 LiveApp(
                     name=name,
@@ -158,6 +159,7 @@ class ModalTarget:
                     tag=last.get("tag") or None,
                     commit=last.get("commit") or None,
                     deployed_by=last.get("deployed_by") or None,
+                    rolled_back_from=rolled_back_from(history),
                 )
             )
         return apps
@@ -189,8 +191,13 @@ class ModalTarget:
 
     def _latest(self, name: str) -> dict[str, Any]:
         """The newest entry of the app's history: version, tag, commit, deployed_by."""
+        history = self._history(name)
+        return history[0] if history else {}
+
+    def _history(self, name: str) -> list[dict[str, Any]]:
+        """The app's history, newest first."""
         history = self.cli.json(["app", "history", name, "-e", self.env])
-        return history[0] if isinstance(history, list) and history else {}
+        return [h for h in history if isinstance(h, dict)] if isinstance(history, list) else []
 
     @contextmanager
     def _checkout(self, commit: str, log: Log) -> Iterator[Path]:
@@ -208,3 +215,14 @@ class ModalTarget:
             finally:
                 with _WORKTREES:
                     git.remove_worktree(self.root, folder)
+
+
+def rolled_back_from(history: list[dict[str, Any]]) -> str | None:
+    """The commit a rollback left, read from a history (newest first): Modal records a
+    rollback as a new version that repeats an older one's commit, so when the live version's
+    commit is an older version's and the version before it had another commit, that other
+    commit was rolled back from."""
+    commits = [h.get("commit") or None for h in history]
+    if len(commits) < 3 or commits[0] is None or commits[1] in (None, commits[0]):
+        return None
+    return commits[1] if commits[0] in commits[2:] else None
