@@ -9,20 +9,57 @@ Each block is a pure function of the registry and the block's arguments.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from tools.core.registry.model import Registry
 
-BLOCK = re.compile(
-    r"<!--\s*fleet:begin\s+(?P<name>[\w-]+)(?P<args>(?:\s+[\w-]+=[\w.-]+)*)\s*-->\n"
-    r"(?P<body>.*?)"
-    r"<!--\s*fleet:end\s+(?P=name)\s*-->",
-    re.DOTALL,
+# The markers are found in one pass and paired afterwards: a pattern that scanned ahead from
+# each begin for its end took time quadratic in the number of begins without one.
+_OPEN = r"<!--\s*fleet:"
+BEGIN = re.compile(_OPEN + r"begin\s+(?P<name>[\w-]+)")
+_MARKER = re.compile(
+    _OPEN + r"(?:begin\s+(?P<begin>[\w-]+)(?P<args>(?:\s+[\w-]+=[\w.-]+)*)\s*-->\n"
+    r"|end\s+(?P<end>[\w-]+)\s*-->)"
 )
-BEGIN = re.compile(r"<!--\s*fleet:begin\s+(?P<name>[\w-]+)")
+
+
+class Block(NamedTuple):
+    name: str
+    args: str  # as written: ` env=staging`
+    start: int  # of `<!--` of the begin marker
+    body_start: int
+    body_end: int  # where the end marker starts
+
+
+def blocks(text: str) -> list[Block]:
+    """Each well-formed block: a begin marker that ends its line, the body, and the first end
+    marker of the same name after it; a begin inside a block's body is part of the body."""
+    begins: list[re.Match[str]] = []
+    ends: dict[str, list[int]] = {}
+    for marker in _MARKER.finditer(text):
+        if marker["begin"] is not None:
+            begins.append(marker)
+        else:
+            ends.setdefault(marker["end"], []).append(marker.start())
+    found: list[Block] = []
+    after = 0  # the end of the last block: begins before it are inside its body
+    for begin in begins:
+        if begin.start() < after:
+            continue
+        candidates = ends.get(begin["begin"], [])
+        i = bisect.bisect_left(candidates, begin.end())
+        if i == len(candidates):
+            continue  # no end: reported by whoever asks for unclosed begins
+        end = candidates[i]
+        found.append(Block(begin["begin"], begin["args"], begin.start(), begin.end(), end))
+        after = text.index("-->", end) + 3
+    return found
+
+
 NOTE = "<!-- Generated from registry/fleet.yaml; `fleet check --fix` rewrites it. -->\n"
 
 

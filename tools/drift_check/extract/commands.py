@@ -5,8 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# Each option is read one way only (`--?`, then a name that starts with a word character), so
+# a line of many options is read in linear time; `-{1,2}[\w-]+` read each option two ways,
+# and a line of dozens of options that ends without a target took exponential time.
 DEPLOY = re.compile(
-    r"(?<![\w-])modal\s+deploy\b(?P<options>(?:\s+-{1,2}[\w-]+(?:[= ](?!-)[^\s;&|]+)?)*?)"
+    r"(?<![\w-])modal\s+deploy\b"
+    r"(?P<options>(?:\s+--?\w[\w-]*(?:[= ](?!-)[^\s;&|]+)?)*?)"
     r"\s+(?P<module>(?:-m|--module)\s+)?(?P<target>(?!-)[^\s;&|'\"`)]+)"
 )
 SCRIPT = re.compile(r"(?:^|[\s;&|(])(?P<script>(?:\./|bash\s+|sh\s+)[\w./-]*\.sh)\b")

@@ -24,8 +24,16 @@ from tools.drift_check.source import SourceFile
 _ASSIGNMENT = re.compile(
     r"(?:^|[;\s])(?:export\s+)?(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::[^=;{]{0,200})?=\s*"
 )
-_KEY = re.compile(r"""\s*(?:(["'])(?P<quoted>(?:\\.|(?!\1).)*)\1|(?P<bare>[A-Za-z_$][\w$]*))\s*:""")
-_NUMERIC = re.compile(r"^[\d_.\s()*+/-]*[\w$\s()*+/._-]*$")
+# A backslash is read one way only (an escape, never a character of its own): `\\.|.` read
+# a string of backslashes both ways, in exponential time.
+_KEY = re.compile(
+    r"""\s*(?:(["'])(?P<quoted>(?:\\.|(?!\1)[^\\\n])*)\1|(?P<bare>[A-Za-z_$][\w$]*))\s*:"""
+)
+_NUMERIC = re.compile(r"[\w$\s()*+/._-]*")  # fullmatch: one class, read in linear time
+# `const NAME = value` and `const NAME: number = value`, each space read one way.
+_CONSTANT = re.compile(r"(?:const|let|var)\s+([A-Za-z_$][\w$]*)(?:\s*:\s*number)?\s*=\s*([^;\n{]+)")
+_AS_CONST = re.compile(r"\bas\s+const\b")
+_INTEGER_LITERAL = re.compile(r"\d[\d_]*(?:\.\d+)?")
 _MAX_OBJECT = 200_000
 
 
@@ -60,9 +68,7 @@ def _maps(source: SourceFile) -> list[MapLiteral]:
 
 def _numeric_constants(text: str) -> dict[str, ast.expr]:
     constants: dict[str, ast.expr] = {}
-    for match in re.finditer(
-        r"(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::\s*number)?\s*=\s*([^;\n{]+)", text
-    ):
+    for match in _CONSTANT.finditer(text):
         expression = _python_expression(match[2])
         if expression is not None:
             constants[match[1]] = expression
@@ -70,8 +76,8 @@ def _numeric_constants(text: str) -> dict[str, ast.expr]:
 
 
 def _python_expression(text: str) -> ast.expr | None:
-    cleaned = re.sub(r"\bas\s+const\b", "", text).strip().rstrip(",")
-    if not cleaned or not _NUMERIC.match(cleaned) or "$" in cleaned:
+    cleaned = _AS_CONST.sub("", text).strip().rstrip(",")
+    if not cleaned or not _NUMERIC.fullmatch(cleaned) or "$" in cleaned:
         return None
     try:
         return ast.parse(cleaned, mode="eval").body
@@ -146,17 +152,26 @@ def _entries(
         key_offset = item_start + key.start(2 if key["quoted"] is not None else "bare")
         value_offset = item_start + key.end()
         raw = source.text[value_offset:item_end]
-        value_text = re.sub(r"\s+as\s+const\s*$", "", raw.strip())
+        value_text = _without_as_const(raw.strip())
         leading = len(raw) - len(raw.lstrip())
         expression = _python_expression(value_text)
         string = _string_literal(value_text)
         key_line, key_col = source.position(key_offset - (1 if key["quoted"] is not None else 0))
         value_line, value_col = source.position(value_offset + leading)
         number = number_of(expression, constants) if expression is not None else None
-        literal = re.fullmatch(r"\d[\d_]*(?:\.\d+)?", value_text) is not None
+        literal = _INTEGER_LITERAL.fullmatch(value_text) is not None
         value = Value(number, string, value_text, Located(value_line, value_col), literal)
         entries.append(Entry(name, Located(key_line, key_col), value))
     return entries, spreads
+
+
+def _without_as_const(text: str) -> str:
+    """`text` less a trailing `as const` (split, not a regex: a long run of spaces stays
+    linear)."""
+    words = text.rsplit(None, 2)
+    if len(words) == 3 and words[1:] == ["as", "const"]:
+        return words[0]
+    return text
 
 
 def _skip_trivia(text: str, i: int, end: int) -> int:

@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from tools.core.errors import FleetError
-from tools.core.render.blocks import BEGIN, BLOCK, arguments, render_block
+from tools.core.render.blocks import BEGIN, arguments, blocks, render_block
 from tools.drift_check.extract.commands import deploy_commands
 from tools.drift_check.findings import Edit, Finding
 
@@ -58,12 +58,13 @@ class Docs:
         if "fleet:begin" not in source.text:
             return
         closed = set()
-        for match in BLOCK.finditer(source.text):
-            closed.add(match.start())
-            name = match["name"]
-            line, col = source.position(match.start("body"))
+        for block in blocks(source.text):
+            closed.add(block.start)
+            name = block.name
+            body = source.text[block.body_start : block.body_end]
+            line, col = source.position(block.body_start)
             try:
-                wanted = render_block(project.registry, name, arguments(match["args"]))
+                wanted = render_block(project.registry, name, arguments(block.args))
             except FleetError as error:
                 yield Finding(self.code, source.path, line, col, f"block {name}: {error}")
                 continue
@@ -71,11 +72,11 @@ class Docs:
                 yield Finding(
                     self.code,
                     source.path,
-                    *source.position(match.start()),
+                    *source.position(block.start),
                     f"unknown generated block {name!r}",
                     "known blocks: apps, endpoints",
                 )
-            elif match["body"] != wanted:
+            elif body != wanted:
                 yield Finding(
                     self.code,
                     source.path,
@@ -83,7 +84,7 @@ class Docs:
                     col,
                     f"generated block {name!r} is stale: the registry gives different content",
                     "run `fleet check --fix`",
-                    fix=Edit(source.path, line, col, match["body"], wanted),
+                    fix=Edit(source.path, line, col, body, wanted),
                 )
         for begin in BEGIN.finditer(source.text):
             if begin.start() not in closed:
