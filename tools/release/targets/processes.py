@@ -22,6 +22,7 @@ from pathlib import Path
 
 MARK = "--fleet-server="
 _PROC = Path("/proc")
+_PS_LINE = re.compile(r" *(\d+) (.*)")
 
 
 @dataclass(frozen=True)
@@ -125,5 +126,5 @@ def _command_lines() -> list[tuple[int, list[str]]]:
     return [
         (int(match[1]), match[2].split())
         for line in done.stdout.splitlines()
-        if MARK in line and (match := re.match(r"\s*(\d+) (.*)", line))
+        if MARK in line and (match := _PS_LINE.match(line))
     ]

@@ -1,0 +1,143 @@
+"""Bounded work: every regular expression fleet applies to text it does not control (files of
+the repository, the registry, event files, the `modal` CLI's output) answers in time linear
+in its input. Each is fed adversarial input (`tests/adversarial.py`), applied as fleet applies
+it, under a time budget a linear pattern meets a hundred times over; the patterns built at
+run time (globs, the registry's names) likewise; and the checker itself on the lines that
+once hung it."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from tests.adversarial import APPLY, OverBudget, budget, inputs, patterns
+from tests.conftest import FIXTURES, REPO, run_fleet
+from tools.core.globs import GlobSet
+from tools.core.registry.load import load_registry
+from tools.drift_check.index import RegistryIndex
+
+BUDGET_S = 0.25
+
+MODES = {
+    "tools.core.redact.SECRET_NAME": "search",
+    "tools.core.registry.load._PLAIN_KEY": "match",
+    "tools.core.registry.modal_names._OBJECT_NAME": "match",
+    "tools.core.registry.modal_names._APP_ID": "match",
+    "tools.core.registry.modal_names._LABEL": "match",
+    "tools.core.registry.modal_names._INVALID_LABEL_CHARS": "sub",
+    "tools.core.registry.modal_names._ENVIRONMENT": "match",
+    "tools.core.registry.modal_names._WORKSPACE": "match",
+    "tools.core.registry.model._ENDPOINT_PATH": "match",
+    "tools.core.registry.parse._AT_LINE": "search",
+    "tools.core.render.blocks.BEGIN": "finditer",
+    "tools.core.render.blocks._MARKER": "finditer",
+    "tools.drift_check.extract.commands.DEPLOY": "finditer",
+    "tools.drift_check.extract.commands.SCRIPT": "finditer",
+    "tools.drift_check.extract.typescript._ASSIGNMENT": "finditer",
+    "tools.drift_check.extract.typescript._KEY": "match",
+    "tools.drift_check.extract.typescript._NUMERIC": "fullmatch",
+    "tools.drift_check.extract.typescript._CONSTANT": "finditer",
+    "tools.drift_check.extract.typescript._AS_CONST": "sub",
+    "tools.drift_check.extract.typescript._INTEGER_LITERAL": "fullmatch",
+    "tools.drift_check.extract.urls.URL": "finditer",
+    "tools.drift_check.extract.urls._TEMPLATE": "search",
+    "tools.drift_check.index._KEY_BEFORE_COLON": "finditer",
+    "tools.drift_check.rules.fl008_docs._PATH_TOKEN": "finditer",
+    "tools.drift_check.rules.fl008_docs._ROW": "match",
+    "tools.drift_check.suppress._SUPPRESSION": "finditer",
+    "tools.drift_check.units._MILLISECONDS_CASED": "search",
+    "tools.drift_check.units._SECONDS": "search",
+    "tools.emulator.servicer.FAILS_ANYWHERE": "fullmatch",
+    "tools.release.dependencies._RELATIVE_IMPORT": "search",
+    "tools.release.ranges.ZERO_SHA": "match",
+    "tools.release.ranges._SHA": "fullmatch",
+    "tools.release.release.CONVENTIONAL": "match",
+    "tools.release.release_tags.APP_TAG": "fullmatch",
+    "tools.release.release_tags.FLEET_TAG": "fullmatch",
+    "tools.release.status._COMMIT": "fullmatch",
+    "tools.release.tags._NOT_ALLOWED": "sub",
+    "tools.release.targets.local.VERSION": "fullmatch",
+    "tools.release.targets.local._COMMIT": "fullmatch",
+    "tools.release.targets.modal.VERSION": "fullmatch",
+    "tools.release.targets.modal_output._PREFIX": "match",
+    "tools.release.targets.modal_output._FUNCTION": "fullmatch",
+    "tools.release.targets.modal_output._URL": "fullmatch",
+    "tools.release.targets.modal_output._ERROR": "match",
+    "tools.release.targets.processes._PS_LINE": "match",
+}
+
+
+def test_every_pattern_says_how_it_is_applied() -> None:
+    # A new pattern is tested once it is named here, with the way the code applies it.
+    assert sorted(patterns()) == sorted(MODES)
+
+
+@pytest.mark.parametrize("name", sorted(MODES))
+def test_adversarial_input_is_read_in_linear_time(name: str) -> None:
+    pattern, apply = patterns()[name], APPLY[MODES[name]]
+    slowest = (0.0, "")
+    for _, text in inputs(pattern):
+        started = time.perf_counter()
+        try:
+            with budget(BUDGET_S):
+                apply(pattern, text)
+        except OverBudget:
+            pytest.fail(f"{name} took over {BUDGET_S} s on {text[:60]!r}...")
+        slowest = max(slowest, (time.perf_counter() - started, text[:60]))
+    assert slowest[0] < BUDGET_S
+
+
+def test_a_glob_of_many_stars_is_matched_in_linear_time() -> None:
+    # Python's engine took time exponential in the stars of a glob that fails to match.
+    globs = GlobSet(["*a*a*a*a*a*a*a*a*a*b", "**/x/**/x/**/x/**/x/**/y", "a?" * 50 + "b"])
+    path = "/".join(["x" * 40] * 100) + "/" + "a" * 4_000
+    with budget(BUDGET_S):
+        assert not globs.match(path)
+    assert globs.match("apps/flux/x/1/x/x/x/y/z")
+
+
+def test_the_registry_s_own_patterns_read_a_long_line_in_linear_time() -> None:
+    index = RegistryIndex(load_registry(REPO / "registry" / "fleet.yaml"))
+    for piece in ("ryla-", "ryla-flux", "/flux", "-", "--", "comfyui-", "a"):
+        text = piece * (10_000 // len(piece)) + "!"
+        with budget(BUDGET_S):
+            list(index.retired_regex.finditer(text))
+            list(index.app_name_regex.finditer(text))
+
+
+HANGED = {
+    "docs/deploy.md": "Run `modal deploy" + " --opt" * 40 + "`.\n",
+    "client/strings.ts": 'export const K = {"' + "\\" * 5_000 + "\n};\n",
+    "client/numbers.ts": "const N = " + "1" * 50_000 + ";\nconst M = {a" + " " * 20_000 + "};\n",
+    "docs/blocks.md": "<!-- fleet:begin endpoints -->\n" * 3_000,
+    "docs/hosts.md": "modal.run " + "%s" * 20_000 + "\n",
+    "config/bomb.yaml": "a: &a {x: 1}\nb: &b {<<: [*a, *a, *a, *a]}\nc: &c {<<: [*b, *b, *b, *b]}\n"
+    "d: &d {<<: [*c, *c, *c, *c]}\ne: {<<: [*d, *d, *d, *d]}\n",
+}
+
+
+def test_the_checker_reads_the_lines_that_once_hung_it(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    (root / "registry").mkdir(parents=True)
+    (root / "registry" / "fleet.yaml").write_text(
+        (FIXTURES / "registry" / "minimal.yaml").read_text()
+    )
+    for path, text in HANGED.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text)
+    result = run_fleet("check", "--no-cache", "--format", "json", cwd=root)  # each once hung
+    report = json.loads(result.stdout)
+    found = Counter((f["path"], f["code"], f["message"]) for f in report["findings"])
+    unclosed = "generated block 'endpoints' has no `<!-- fleet:end endpoints -->`"
+    assert (result.returncode, report["summary"]["files"], found) == (
+        1,
+        len(HANGED),
+        {
+            ("docs/blocks.md", "FL008", unclosed): 3_000,
+            ("registry/fleet.yaml", "FL006", "apps.flux: apps/flux/app.py does not exist"): 1,
+        },
+    )
