@@ -95,6 +95,26 @@ def test_a_forced_push_whose_old_head_is_gone_changes_every_app(repo: Repo, tmp_
     assert {tuple(app["reasons"]) for app in document["apps"]} == {
         (f"forced push: the old head {SHA[:12]} is gone, so what it deployed is unknown",)
     }
+    # Not forced, and not in this clone (nor on a remote): unknown too, never "no app".
+    del event["forced"]
+    document = json.loads(changed_with(repo, tmp_path, "push", json.dumps(event)).stdout)
+    assert {tuple(app["reasons"]) for app in document["apps"]} == {
+        (f"push: the old head {SHA[:12]} cannot be fetched, so what it deployed is unknown",)
+    }
+
+
+def test_the_first_push_of_the_default_branch_changes_every_app(repo: Repo, tmp_path: Path) -> None:
+    head = repo.git("rev-parse", "HEAD")
+    event = {"ref": "refs/heads/main", "before": "0" * 40, "after": head, "created": True}
+    document = json.loads(changed_with(repo, tmp_path, "push", json.dumps(event)).stdout)
+    assert document["all"] is True
+    assert {tuple(app["reasons"]) for app in document["apps"]} == {
+        ("the first push of main: nothing deployed from it yet",)
+    }
+    # A new branch at a commit of main changes nothing that main has not deployed.
+    event["ref"] = "refs/heads/feature"
+    document = json.loads(changed_with(repo, tmp_path, "push", json.dumps(event)).stdout)
+    assert (document["all"], document["apps"]) == (False, [])
 
 
 _JSON = st.recursive(

@@ -3,8 +3,9 @@
     pull_request   merge-base of the base and head SHAs .. head
     push           before .. after, a forced push too (what was deployed is the old head's
                    tree, whatever branch it is on); a new branch (before all zeros) uses the
-                   merge-base with the default branch; an old head that is gone for good
-                   makes every app change, with that reason
+                   merge-base with the default branch (the default branch's first push
+                   changes every app); an old head that is gone for good makes every app
+                   change, with that reason
     merge_group    base_sha .. head_sha
     push of a tag  the previous tag of the same release line .. the tag
     workflow_dispatch  the `base` input, else the default branch .. HEAD
@@ -98,15 +99,21 @@ def _push_range(root: Path, event: _Event, default: str) -> Range:
             resolve_commit(root, previous, "previous tag"), after, f"tag: {previous} .. {tag}"
         )
     before = event.sha("before")
+    branch = default.removeprefix("origin/")
+    if ZERO_SHA.match(before) and ref == f"refs/heads/{branch}":
+        # The default branch's first push: nothing was deployed from it before.
+        return Range(None, after, f"the first push of {branch}: nothing deployed from it yet")
     if ZERO_SHA.match(before):
         base = _merge_base(root, resolve_commit(root, default, "default branch"), after)
         return Range(base, after, f"new branch: merge-base with {default} .. after")
     before_commit = git.resolve(root, before) or _try_fetch(root, before)
     if before_commit is None:
+        gone = "is gone" if event.data.get("forced") is True else "cannot be fetched"
+        kind = "forced push" if event.data.get("forced") is True else "push"
         return Range(
             None,
             after,
-            f"forced push: the old head {before[:12]} is gone, so what it deployed is unknown",
+            f"{kind}: the old head {before[:12]} {gone}, so what it deployed is unknown",
         )
     if not git.is_ancestor(root, before_commit, after):
         # What was deployed is the old head's tree: the change is from it, whatever branch.
