@@ -224,3 +224,17 @@ def test_the_emulator_state_must_be_a_folder(tmp_path: Path) -> None:
     assert (
         f"Invalid value for '--state': Directory '{tmp_path / 'file'}' is a file" in result.stderr
     )
+
+
+def test_a_usage_error_is_one_line_naming_the_command() -> None:
+    result = run_fleet("check", "--bogus")
+    assert (result.returncode, result.stderr) == (
+        2,
+        "fleet check: No such option: --bogus (see fleet check --help)\n",
+    )
+
+
+def test_a_path_the_system_refuses_is_exit_2_naming_it() -> None:
+    name = "a" * 300  # longer than any file name may be
+    result = run_fleet("check", name)
+    assert (result.returncode, result.stderr) == (2, f"{name}: File name too long\n")

@@ -15,7 +15,7 @@ import os
 import signal
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from typer.core import TyperCommand, TyperGroup
@@ -117,12 +117,16 @@ def main() -> None:
     _mask_secrets()
     signal.signal(signal.SIGTERM, _terminate)
     try:
-        app()
+        code = app(standalone_mode=False)  # errors come here, each said in one line
+        sys.exit(code if isinstance(code, int) else 0)
+    except typer.TyperException as error:  # the command line itself: an option, a value
+        _usage(error)
+        sys.exit(EXIT_USAGE)
     except FleetError as error:
         for problem in error.problems:
             print(problem if problem.path is not None else f"fleet: {problem}", file=sys.stderr)
         sys.exit(EXIT_USAGE)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, typer.Abort):
         print("fleet: interrupted", file=sys.stderr)
         sys.exit(130)
     except Terminated:
@@ -132,18 +136,40 @@ def main() -> None:
         # The reader went away (`fleet ... | head`): nothing more to say to it.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(141)  # as a shell reports a command ended by SIGPIPE
+    except OSError as error:
+        if error.filename is None:
+            _internal(error)
+        # The system refused a path it was given (too long, not allowed, a loop of links):
+        # the input, not fleet, is wrong.
+        print(f"{error.filename}: {error.strerror or error}", file=sys.stderr)
+        sys.exit(EXIT_USAGE)
     except Exception as error:  # the last resort: a bug, told in one line
-        log = _write_crash_log()
-        print(
-            f"fleet: internal error ({type(error).__name__}); the traceback is in {log}",
-            file=sys.stderr,
-        )
-        sys.exit(EXIT_INTERNAL)
+        _internal(error)
     finally:
-        _flush_masked()
+        _unmask_streams()
         # The interpreter's last collection walks every object a command made, to no end:
         # freezing them spares it (a fifth of `fleet --version`, measured).
         gc.freeze()
+
+
+def _internal(error: Exception) -> NoReturn:
+    log = _write_crash_log()
+    print(
+        f"fleet: internal error ({type(error).__name__}); the traceback is in {log}",
+        file=sys.stderr,
+    )
+    sys.exit(EXIT_INTERNAL)
+
+
+def _usage(error: typer.TyperException) -> None:
+    """A usage error in one line, naming the command; the help itself when none was given."""
+    said = error.format_message() if hasattr(error, "format_message") else str(error)
+    context = getattr(error, "ctx", None)
+    if said.startswith("Usage:"):  # `fleet` alone: its help
+        print(said, file=sys.stderr)
+        return
+    where = context.command_path if context is not None else "fleet"
+    print(f"{where}: {' '.join(said.split())} (see {where} --help)", file=sys.stderr)
 
 
 def _mask_secrets() -> None:
@@ -156,12 +182,17 @@ def _mask_secrets() -> None:
         sys.stderr = redact.MaskedStream(sys.stderr)  # type: ignore[assignment]
 
 
-def _flush_masked() -> None:
-    """The masked streams' last partial lines (a reader that went away takes nothing)."""
-    for stream in (sys.stdout, sys.stderr):
-        if isinstance(stream, redact.MaskedStream):
-            with contextlib.suppress(OSError, ValueError):
-                stream.flush()
+def _unmask_streams() -> None:
+    """The masked streams' last partial lines (a reader that went away takes nothing), and
+    the streams as they were."""
+    if isinstance(sys.stdout, redact.MaskedStream):
+        with contextlib.suppress(OSError, ValueError):
+            sys.stdout.flush()
+        sys.stdout = sys.stdout.wrapped
+    if isinstance(sys.stderr, redact.MaskedStream):
+        with contextlib.suppress(OSError, ValueError):
+            sys.stderr.flush()
+        sys.stderr = sys.stderr.wrapped
 
 
 def _write_crash_log() -> Path | str:
