@@ -117,7 +117,7 @@ def main() -> None:
     _mask_secrets()
     signal.signal(signal.SIGTERM, _terminate)
     try:
-        code = app(standalone_mode=False)  # errors come here, each said in one line
+        code = app(prog_name="fleet", standalone_mode=False)  # errors come here, each in one line
         sys.exit(code if isinstance(code, int) else 0)
     except typer.TyperException as error:  # the command line itself: an option, a value
         _usage(error)
