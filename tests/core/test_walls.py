@@ -105,3 +105,18 @@ def test_fix_keeps_an_executable_script_executable(tmp_path: Path) -> None:
     assert b"\r\n" in app.read_bytes()
     assert b"\n" not in app.read_bytes().replace(b"\r\n", b"")
     assert stat.S_IMODE(app.stat().st_mode) == 0o755
+
+
+def test_a_registry_that_links_out_of_the_repository_is_read_only_when_named(
+    repository: Path, tmp_path: Path
+) -> None:
+    outside = tmp_path / "outside" / "fleet.yaml"
+    (repository / "registry" / "fleet.yaml").rename(outside)
+    (repository / "registry" / "fleet.yaml").symlink_to(outside)
+    found = run_fleet("registry", "validate", cwd=repository)
+    assert (found.returncode, found.stderr) == (
+        2,
+        "fleet: registry/fleet.yaml: links outside the repository; pass --registry to read it\n",
+    )
+    named = run_fleet("registry", "validate", "--registry", "registry/fleet.yaml", cwd=repository)
+    assert named.returncode == 0, named.stderr

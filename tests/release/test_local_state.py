@@ -163,3 +163,24 @@ def test_a_corrupt_state_is_reported_and_its_servers_are_still_stopped(tmp_path:
     finally:
         server.kill()
         server.wait()
+
+
+def test_down_never_signals_a_process_it_did_not_start(tmp_path: Path) -> None:
+    root = tmp_path / "clone"
+    shutil.copytree(FIXTURES / "changed", root)
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "fleet"]):
+        subprocess.run(["git", "-C", str(root), *args], check=True, env={**os.environ, **GIT_ENV})
+    home = root / ".fleet" / "local" / "main" / "acme-flux"
+    home.mkdir(parents=True)
+    # A server died and the system gave its pid to another process: same pid, another start.
+    stranger = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+    try:
+        version = {**GOOD, "folder": str(home / "v1"), "pid": stranger.pid, "started": "1"}
+        (home / "state.json").write_text(json.dumps({"live": "v1", "versions": [version]}))
+        down = run_fleet("down", cwd=root)
+        assert down.returncode == 0, down.stderr
+        assert f"stale: acme-flux v1 (pid {stranger.pid} is no longer running)" in down.stdout
+        assert stranger.poll() is None  # untouched
+    finally:
+        stranger.kill()
+        stranger.wait()

@@ -132,6 +132,11 @@ def open_repository(
         raise FleetError(
             f"no {REGISTRY_FILE} in {found}; set [tool.fleet] registry or pass --registry"
         )
+    if given is None and not registry_path.resolve().is_relative_to(found):
+        # Named by the repository itself, it must be the repository's own: a link out of it
+        # is read only when asked for (--registry).
+        shown = display_path(registry_path)
+        raise FleetError(f"{shown}: links outside the repository; pass --registry to read it")
     return Repository(found, registry_path, config)
 
 
