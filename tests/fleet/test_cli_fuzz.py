@@ -26,12 +26,12 @@ COMMANDS: dict[tuple[str, ...], dict[str, bool]] = {
     ("registry", "validate"): {},
     ("registry", "show"): {"--json": False},
     ("registry", "urls"): {"--env": True},
-    ("registry", "schema"): {"--check": False},
+    ("registry", "schema", "--check"): {},
     ("check",): {"--format": True, "--no-cache": False, "--diff": False},
     ("render",): {"--check": False},
     ("changed",): {"--base": True, "--head": True, "--since": True, "--json": False},
     ("status",): {"--json": False, "--env": True},
-    ("smoke",): {"--only": True, "--json": False, "--report": True, "--env": True},
+    ("smoke",): {"--only": True, "--json": False, "--env": True},
     ("down",): {"--env": True},
 }
 VALUES = [

@@ -209,6 +209,23 @@ def test_an_output_path_that_cannot_be_written_is_a_fleet_error(tmp_path: Path, 
     assert said in str(refused.value)
 
 
+def test_an_output_path_that_is_a_pipe_is_written_to_not_replaced(tmp_path: Path) -> None:
+    # As `--report /dev/stdout` is: the device (here a pipe) stays what it is.
+    import stat
+    import threading
+
+    from tools.core.fs import write_output
+
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()))
+    reader.start()
+    write_output(pipe, "report\n")
+    reader.join(timeout=10)
+    assert (received, stat.S_ISFIFO(pipe.stat().st_mode)) == ([b"report\n"], True)
+
+
 def test_step_summary_and_github_output_paths_that_are_folders_are_exit_2(
     tmp_path: Path,
 ) -> None:

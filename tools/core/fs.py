@@ -71,12 +71,17 @@ def write_output(path: Path, data: str | bytes, *, secret: bool = False) -> None
     """A file the user named for fleet's output (`--results`, `--report`, `--out`): written
     atomically, secrets masked (`redact`), and a folder, a missing folder or a refusal is a
     FleetError naming it. `secret`: the file holds credentials on purpose; it is written
-    as given, readable by its owner only."""
+    as given, readable by its owner only. A device or a pipe (`/dev/stdout`) is written
+    to, never replaced."""
     if path.is_dir():
         raise FleetError(Problem("is a folder, not a file", path))
     try:
         if isinstance(data, str):
             data = (data if secret else redact.mask(data)).encode("utf-8")
+        if path.exists() and not path.is_file():
+            with path.open("wb") as stream:
+                stream.write(data)
+            return
         write_bytes_atomic(path, data, mode=0o600 if secret else None)
     except OSError as error:
         raise FleetError(Problem(f"cannot write: {error.strerror}", path)) from None
@@ -90,6 +95,8 @@ def rewrite_in_repository(root: Path, relative: str, text: str) -> None:
     target = _confined(root, relative, "written")
     if target.is_dir():
         raise FleetError(Problem("is a folder, not a file", relative))
+    if target.exists() and not target.is_file():
+        raise FleetError(Problem("not a regular file", relative))
     target.parent.mkdir(parents=True, exist_ok=True)
     mode = None
     if target.exists():
