@@ -21,6 +21,10 @@ import tools
 
 SIZE = 10_000  # characters in each run: a quadratic pattern takes seconds, a linear one ~1 ms
 ALPHABET = [*" \t\na1Z_-./\\'\"`:={}()$%*#<>|;!,@&+?[]~^", "│", "é", "🔑"]
+# Every character a pattern does not name behaves as any other of its kind: these stand for
+# them (a space, a letter, a digit, a word character, a non-ASCII one, a character no
+# pattern names); the others are tried where the pattern names them.
+STANDING_IN = [" ", "\t", "\n", "a", "Z", "1", "_", "é", "🔑", "@"]
 PIECES = [" -a", " --a", " --a=b", " --a b", '\\"', "a.", "1_", "a:", "/a", "${a}", "%s", "a-"]
 OPENERS = ['"', "'", "`", "(", "{", "[", "<", "/"]  # what a string, a group or a path opens with
 ENDS = ["", "\n!"]  # the text ends, or something nothing expects comes
@@ -51,9 +55,10 @@ def patterns() -> dict[str, re.Pattern[str]]:
 
 
 def words(pattern: re.Pattern[str]) -> list[str]:
-    """The words a pattern looks for, in order (escapes and group names left out)."""
-    source = re.sub(r"\\[A-Za-z]|\(\?P<\w+>|\(\?P=\w+\)", " ", pattern.pattern)
-    return list(dict.fromkeys(re.findall(r"[A-Za-z][A-Za-z:_-]{2,}", source)))
+    """The words a pattern looks for, in order: five at most (escapes, classes and group
+    names left out)."""
+    source = re.sub(r"\\[A-Za-z]|\[[^]]*\]|\(\?P<\w+>|\(\?P=\w+\)", " ", pattern.pattern)
+    return list(dict.fromkeys(re.findall(r"[A-Za-z][A-Za-z:_-]{2,}", source)))[:5]
 
 
 def inputs(pattern: re.Pattern[str], size: int = SIZE) -> Iterator[tuple[str, str]]:
@@ -61,10 +66,11 @@ def inputs(pattern: re.Pattern[str], size: int = SIZE) -> Iterator[tuple[str, st
     order (with a name after them), then the end of the text or an unexpected character."""
     said = words(pattern)
     phrases = [" ".join(said[:i]) for i in range(1, len(said) + 1)]  # `modal deploy`
-    named = [f"{phrase} a" for phrase in phrases]  # `const a`: a name after its keyword
-    prefixes = dict.fromkeys(["", *OPENERS, *said, *phrases, *named])
+    with_name = [f"{phrase} a" for phrase in phrases]  # `const a`: a name after its keyword
+    prefixes = dict.fromkeys(["", *OPENERS, *said, *phrases, *with_name])
     from_words = [piece for w in said for piece in (f"{w} ", f" --{w}")]
-    pumps = dict.fromkeys([*ALPHABET, *PIECES, *from_words])
+    named = [c for c in ALPHABET if c in pattern.pattern]
+    pumps = dict.fromkeys([*STANDING_IN, *named, *PIECES, *from_words])
     for prefix in prefixes:
         for pump in pumps:
             kind = "a character" if len(pump) == 1 else "a piece"

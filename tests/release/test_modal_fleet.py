@@ -251,3 +251,30 @@ def test_an_unreachable_modal_is_one_line_and_exit_2(modal_fleet: ModalFleet) ->
         2,
         "fleet: Modal's API at http://127.0.0.1:9 cannot be reached: Connection refused\n",
     )
+
+
+def test_a_verified_deploy_whose_endpoints_do_not_answer_is_rolled_back(
+    modal_fleet: ModalFleet, tmp_path: Path
+) -> None:
+    # The emulator runs nothing, so no endpoint answers: the gate rolls the deploy back (and
+    # the version it restores does not answer either).
+    repo = modal_fleet.repo
+    z_image = repo.root / "apps/z_image/app.py"
+    repo.commit("z-image: verified", {"apps/z_image/app.py": z_image.read_text() + "# 3\n"})
+    was = modal_fleet.history("ryla-z-image")[0]
+    results = tmp_path / "results.json"
+    done = modal_fleet.fleet(
+        "deploy", "z-image", "--target", "modal", "--verify", "--results", str(results)
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    [result] = json.loads(results.read_text())["results"]
+    verify = result["verify"]
+    assert (result["outcome"], verify["rolled_back_to"], verify["outcome"]) == (
+        "deployed",
+        was["version"],
+        "rollback-failed",
+    )
+    assert {s["status"] for s in verify["smoke"] + verify["rollback_smoke"]} == {"connection-error"}
+    assert f"  ryla-z-image         0/{len(verify['smoke'])} ok: rollback-failed\n" in done.stdout
+    newest = modal_fleet.history("ryla-z-image")[0]
+    assert (newest["commit"], newest["deployed_by"]) == (was["commit"], "ci")  # restored
