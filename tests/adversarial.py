@@ -26,7 +26,7 @@ ALPHABET = [*" \t\na1Z_-./\\'\"`:={}()$%*#<>|;!,@&+?[]~^", "│", "é", "🔑"]
 # pattern names); the others are tried where the pattern names them.
 STANDING_IN = [" ", "\t", "\n", "a", "Z", "1", "_", "é", "🔑", "@"]
 PIECES = [" -a", " --a", " --a=b", " --a b", '\\"', "a.", "1_", "a:", "/a", "${a}", "%s", "a-"]
-OPENERS = ['"', "'", "`", "(", "{", "[", "<", "/"]  # what a string, a group or a path opens with
+OPENERS = ['"', "'", "{", "<"]  # what a string, an object or a marker opens with
 ENDS = ["", "\n!"]  # the text ends, or something nothing expects comes
 
 # How fleet applies each pattern (a `match` is anchored: its cost is one attempt).

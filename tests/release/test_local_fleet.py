@@ -2,9 +2,11 @@
 
 The README's main job deploys all seven apps once; the tests after it run in order against
 that fleet, each starting from what the one before left: a second main job, the same commit
-again, changes since what is live, a rolling update, a version that does not start, two
-deploys at once, a release that rolls itself back, and a server that dies. One deployment
-instead of one per test: the servers' start-up is most of this module's time.
+again, changes since what is live, a version that does not start, two deploys at once (one
+a rolling update), a release that rolls itself back (its server drops the connection, the
+snapshot to roll back to is gone), the commit it rolled back held back, an interrupted
+deploy, and a server that dies. One deployment instead of one per test: the servers'
+start-up is most of this module's time.
 """
 
 from __future__ import annotations
@@ -133,24 +135,6 @@ def test_changed_since_deployed_compares_each_app_with_its_live_commit(local_fle
     assert reasons() == {SEEDVR2: [f"changed {readme} since live {live[:12]}"]}
 
 
-def test_a_new_version_is_healthy_before_the_old_one_stops(local_fleet: Fleet) -> None:
-    before = local_fleet.live()
-    rolled = fleet(local_fleet.root, "deploy", "seedvr2")
-    assert rolled.returncode == 0, rolled.stdout + rolled.stderr
-    lines = [line for line in rolled.stdout.splitlines() if line.startswith("[seedvr2]")]
-    assert lines[-2:] == ["[seedvr2] v2 healthy", "[seedvr2] v1 stopped; v2 is live"]
-    state = local_fleet.state()
-    assert (state["live"], [v["state"] for v in state["versions"]]) == ("v2", ["stopped", "live"])
-    with pytest.raises(httpx.TransportError):
-        httpx.get(f"http://127.0.0.1:{before['port']}/health", timeout=2)
-    url = f"http://127.0.0.1:{local_fleet.live()['port']}"
-    assert httpx.get(f"{url}/health", timeout=5).json()["backend"] == "tiny"
-    registry = load_registry(local_fleet.root / "registry" / "fleet.yaml")
-    body = smoke_request(registry.apps["seedvr2"].endpoints["/seedvr2"])
-    answer = httpx.post(f"{url}/seedvr2", json=body, timeout=60)
-    assert (answer.status_code, answer.json()["width"]) == (200, 64)
-
-
 def test_a_version_that_does_not_start_fails_and_the_old_one_keeps_serving(
     local_fleet: Fleet,
 ) -> None:
@@ -159,15 +143,18 @@ def test_a_version_that_does_not_start_fails_and_the_old_one_keeps_serving(
     local_fleet.commit("break", service, working + "\nraise RuntimeError('broken at import')\n")
     broken = fleet(local_fleet.root, "deploy", "seedvr2")
     assert broken.returncode == 1
-    assert f"  {SEEDVR2:<20} failed     v3    v3 exited with 1; see " in broken.stdout
+    assert f"  {SEEDVR2:<20} failed     v2    v2 exited with 1; see " in broken.stdout
     state = local_fleet.state()
-    assert (state["live"], state["versions"][2]["state"]) == ("v2", "failed")
+    assert (state["live"], state["versions"][1]["state"]) == ("v1", "failed")
     url = f"http://127.0.0.1:{local_fleet.live()['port']}"
     assert httpx.get(f"{url}/health", timeout=5).status_code == 200
     local_fleet.commit("unbreak", service, working)
 
 
-def test_two_deploys_of_one_app_never_overlap(local_fleet: Fleet) -> None:
+def test_two_deploys_of_one_app_never_overlap_and_the_new_version_is_healthy_first(
+    local_fleet: Fleet,
+) -> None:
+    before = local_fleet.live()
     readme = "apps/seedvr2/README.md"
     local_fleet.commit("seedvr2: more docs", readme, local_fleet.read(readme) + "\nAgain.\n")
     command = [sys.executable, "-P", "-m", "tools.fleet", "deploy", "seedvr2"]
@@ -187,7 +174,24 @@ def test_two_deploys_of_one_app_never_overlap(local_fleet: Fleet) -> None:
         if line.startswith(f"  {SEEDVR2}")
     )
     assert outcomes == ["deployed", "unchanged"]
-    assert [v["version"] for v in local_fleet.state()["versions"]] == ["v1", "v2", "v3", "v4"]
+    state = local_fleet.state()
+    assert [(v["version"], v["state"]) for v in state["versions"]] == [
+        ("v1", "stopped"),
+        ("v2", "failed"),
+        ("v3", "live"),
+    ]
+    # Rolling: the new version answered /health before the old one stopped.
+    [deployed] = [output for output in outputs if f"  {SEEDVR2:<20} deployed" in output]
+    lines = [line for line in deployed.splitlines() if line.startswith("[seedvr2]")]
+    assert lines[-2:] == ["[seedvr2] v3 healthy", "[seedvr2] v1 stopped; v3 is live"]
+    with pytest.raises(httpx.TransportError):
+        httpx.get(f"http://127.0.0.1:{before['port']}/health", timeout=2)
+    url = f"http://127.0.0.1:{local_fleet.live()['port']}"
+    assert httpx.get(f"{url}/health", timeout=5).json()["backend"] == "tiny"
+    registry = load_registry(local_fleet.root / "registry" / "fleet.yaml")
+    body = smoke_request(registry.apps["seedvr2"].endpoints["/seedvr2"])
+    answer = httpx.post(f"{url}/seedvr2", json=body, timeout=60)
+    assert (answer.status_code, answer.json()["width"]) == (200, 64)
 
 
 def test_a_failing_release_is_rolled_back_and_the_previous_version_serves(
@@ -217,15 +221,15 @@ def test_a_failing_release_is_rolled_back_and_the_previous_version_serves(
     shutil.rmtree(Path(local_fleet.live()["folder"]))
     second = fleet(root, "release", "seedvr2/v1.1.0", "--report", str(root / "r2.json"))
     assert second.returncode == 1
-    assert "[seedvr2] v4's snapshot is gone: taking it again" in second.stdout
+    assert "[seedvr2] v3's snapshot is gone: taking it again" in second.stdout
     report = json.loads((root / "r2.json").read_text())
     [entry] = report["apps"]
     assert (report["previous_tag"], entry["deploy"]["version"], entry["outcome"]) == (
         "seedvr2/v1.0.0",
-        "v5",
+        "v4",
         "rolled-back",
     )
-    assert entry["rolled_back_to"] == "v4"
+    assert entry["rolled_back_to"] == "v3"
     [failed] = entry["smoke"]
     assert (failed["status"], failed["http_status"]) == ("connection-error", None)
     assert failed["detail"].startswith("/seedvr2 (http://127.0.0.1:")
@@ -234,7 +238,7 @@ def test_a_failing_release_is_rolled_back_and_the_previous_version_serves(
     assert f"**{SEEDVR2}**\n- `/seedvr2` connection-error: {failed['detail']}" in second.stdout
     assert list(entry["notes"]) == ["Fixes"]
     assert entry["notes"]["Fixes"][0].startswith("faster upscaling (")
-    assert local_fleet.state()["live"] == "v4"
+    assert local_fleet.state()["live"] == "v3"
     url = f"http://127.0.0.1:{local_fleet.live()['port']}"
     assert httpx.get(f"{url}/health", timeout=5).status_code == 200
 
@@ -288,7 +292,7 @@ def test_an_interrupted_deploy_stops_the_server_it_started(local_fleet: Fleet) -
     )
     assert not processes.running(version["pid"])
     state = local_fleet.state()
-    assert (state["live"], state["versions"][-1]["state"]) == ("v4", "failed")
+    assert (state["live"], state["versions"][-1]["state"]) == ("v3", "failed")
 
 
 def test_a_server_that_died_is_degraded_and_down_reports_it(local_fleet: Fleet) -> None:
@@ -304,5 +308,5 @@ def test_a_server_that_died_is_degraded_and_down_reports_it(local_fleet: Fleet) 
     assert seedvr2["health"] == "Degraded"
     assert seedvr2["detail"][-1] == f"live state degraded: pid {pid} is no longer running"
     down = fleet(local_fleet.root, "down")
-    assert f"stale: {SEEDVR2} v4 (pid {pid} is no longer running)" in down.stdout
+    assert f"stale: {SEEDVR2} v3 (pid {pid} is no longer running)" in down.stdout
     assert down.stdout.endswith("local target stopped\n")
