@@ -130,13 +130,19 @@ def test_any_document_is_read_or_is_a_corrupt_state(tmp_path_factory, document: 
     assert said.startswith(f"{path}: ")
 
 
-def test_a_corrupt_state_is_reported_and_its_servers_are_still_stopped(tmp_path: Path) -> None:
+@pytest.fixture
+def clone(tmp_path: Path) -> Path:
+    """A fleet in git, with the local target's folder for acme-flux."""
     root = tmp_path / "clone"
     shutil.copytree(FIXTURES / "changed", root)
     for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "fleet"]):
         subprocess.run(["git", "-C", str(root), *args], check=True, env={**os.environ, **GIT_ENV})
-    home = root / ".fleet" / "local" / "main" / "acme-flux"
-    home.mkdir(parents=True)
+    (root / ".fleet" / "local" / "main" / "acme-flux").mkdir(parents=True)
+    return root
+
+
+def test_a_corrupt_state_is_reported_and_its_servers_are_still_stopped(clone: Path) -> None:
+    root, home = clone, clone / ".fleet" / "local" / "main" / "acme-flux"
     (home / "state.json").write_text('{"live": "v1", "versions": [{"version": "v1", "pi')
     server = subprocess.Popen(
         [sys.executable, "-c", "import time; time.sleep(120)", f"{processes.MARK}{home}/v1"],
@@ -165,13 +171,8 @@ def test_a_corrupt_state_is_reported_and_its_servers_are_still_stopped(tmp_path:
         server.wait()
 
 
-def test_down_never_signals_a_process_it_did_not_start(tmp_path: Path) -> None:
-    root = tmp_path / "clone"
-    shutil.copytree(FIXTURES / "changed", root)
-    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "fleet"]):
-        subprocess.run(["git", "-C", str(root), *args], check=True, env={**os.environ, **GIT_ENV})
-    home = root / ".fleet" / "local" / "main" / "acme-flux"
-    home.mkdir(parents=True)
+def test_down_never_signals_a_process_it_did_not_start(clone: Path) -> None:
+    root, home = clone, clone / ".fleet" / "local" / "main" / "acme-flux"
     # A server died and the system gave its pid to another process: same pid, another start.
     stranger = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
     try:
