@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from tests.conftest import REPO, Repo
+from tools.emulator.state import App, load
 
 MODAL = Path(sys.executable).with_name("modal")
 USERS = ("ci", "alice")  # the first is the identity CI deploys as
@@ -34,6 +35,30 @@ class Emulator:
             "MODAL_TOKEN_ID": f"ak-emulator-{user}",
             "MODAL_TOKEN_SECRET": f"as-emulator-{user}",
         }
+
+    def history(self, name: str, env: str = "main") -> list[dict[str, str | None]]:
+        """An app's history as `modal app history --json` prints it (newest first), read
+        from the emulator's state file: what a test checks, without a CLI call's second of
+        start-up (`tests/emulator` checks that the CLI is told exactly this)."""
+        [app] = [a for a in self._apps(env) if a.name == name][-1:]
+        return [
+            {
+                "version": f"v{v.version}",
+                "tag": v.tag or None,
+                "commit": f"{v.commit[:7]}{'*' if v.dirty else ''}" if v.commit else None,
+                "deployed_by": v.deployed_by,
+            }
+            for v in reversed(app.versions)
+        ]
+
+    def states(self, env: str = "main") -> dict[str, str]:
+        """Each app's state as `modal app list --json` shows it, from the state file."""
+        return {app.name: app.state for app in self._apps(env)}
+
+    def _apps(self, env: str) -> list[App]:
+        state = load(self.folder)
+        assert state is not None
+        return [a for a in state.apps.values() if a.environment == env and a.versions]
 
     def modal(
         self, *args: str, cwd: Path = REPO, user: str = "ci", columns: int = 200

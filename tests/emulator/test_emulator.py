@@ -78,6 +78,9 @@ def test_a_first_deploy_is_v1_at_modal_shaped_url(emulator: Emulator, probe: Pat
     )
     assert v1["client"] == "1.6.4"
     assert listed(emulator) == {"probe": "deployed"}
+    # What the tests of fleet's Modal target read from the state file is what the CLI says.
+    shown = [{k: row.get(k) for k in ("version", "tag", "commit", "deployed_by")} for row in [v1]]
+    assert (shown, emulator.states()) == (emulator.history("probe"), listed(emulator))
 
 
 def test_an_unchanged_deploy_is_skipped_whatever_its_tag(emulator: Emulator, probe: Path) -> None:

@@ -104,7 +104,7 @@ def run_main(root: Path, argv: list[str]) -> tuple[int, str, str]:
     return code if isinstance(code, int) else 0, out.getvalue(), err.getvalue()
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(argv=lines())
 def test_any_command_line_is_answered(fleet_repo: Path, argv: list[str]) -> None:
     code, _, err = run_main(fleet_repo, argv)

@@ -54,12 +54,11 @@ class ModalFleet:
             timeout=300,
         )
 
-    def history(self, app: str) -> list[dict[str, str]]:
-        return json.loads(self.emulator.ok("app", "history", app, "--json"))
+    def history(self, app: str) -> list[dict[str, str | None]]:
+        return self.emulator.history(app)
 
     def states(self) -> dict[str, str]:
-        rows = json.loads(self.emulator.ok("app", "list", "--json"))
-        return {row["description"]: row["state"] for row in rows}
+        return self.emulator.states()
 
 
 @pytest.fixture(scope="module")
@@ -240,7 +239,7 @@ def test_a_missing_secret_stops_a_deploy_before_it_starts(modal_fleet: ModalFlee
             "fleet: wan26: secret 'huggingface' does not exist in Modal environment 'staging'",
         ],
     )
-    assert modal_fleet.emulator.ok("app", "list", "--json", "-e", "staging").strip() == "[]"
+    assert modal_fleet.emulator.states("staging") == {}
 
 
 def test_an_unreachable_modal_is_one_line_and_exit_2(modal_fleet: ModalFleet) -> None:

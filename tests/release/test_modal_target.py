@@ -8,7 +8,6 @@ refused for drift and for a broken image, rolled back and stopped.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -68,8 +67,8 @@ def deploy(
 
 
 def history(emulator: Emulator) -> list[tuple[str, str, str, str]]:
-    rows = json.loads(emulator.ok("app", "history", "ryla-flux", "--json"))
-    return [(r["version"], r.get("tag", ""), r["commit"], r["deployed_by"]) for r in rows]
+    rows = emulator.history("ryla-flux")
+    return [(r["version"], r["tag"] or "", r["commit"], r["deployed_by"]) for r in rows]
 
 
 def change_flux(fleet: Repo, old: str, new: str) -> str:
