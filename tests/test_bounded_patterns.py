@@ -8,7 +8,6 @@ once hung it."""
 from __future__ import annotations
 
 import json
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -79,16 +78,12 @@ def test_every_pattern_says_how_it_is_applied() -> None:
 @pytest.mark.parametrize("name", sorted(MODES))
 def test_adversarial_input_is_read_in_linear_time(name: str) -> None:
     pattern, apply = patterns()[name], APPLY[MODES[name]]
-    slowest = (0.0, "")
     for _, text in inputs(pattern):
-        started = time.perf_counter()
         try:
             with budget(BUDGET_S):
                 apply(pattern, text)
         except OverBudget:
-            pytest.fail(f"{name} took over {BUDGET_S} s on {text[:60]!r}...")
-        slowest = max(slowest, (time.perf_counter() - started, text[:60]))
-    assert slowest[0] < BUDGET_S
+            pytest.fail(f"{name} took over {BUDGET_S} s of CPU on {text[:60]!r}...")
 
 
 def test_a_glob_of_many_stars_is_matched_in_linear_time() -> None:

@@ -21,6 +21,7 @@ from tools.core.registry.model import Registry
 from tools.release.tags import modal_tag
 from tools.release.targets.base import DeployResult, LiveApp
 from tools.release.targets.modal import ModalTarget
+from tools.release.targets.modal_cli import ModalCli
 from tools.release.targets.modal_output import WebUrl, web_urls
 
 pytestmark = pytest.mark.slow
@@ -285,3 +286,22 @@ def test_a_missing_modal_cli_is_a_clear_error(fleet: Repo) -> None:
 )
 def test_modal_tags(text: str, tag: str) -> None:
     assert modal_tag(text) == tag
+
+
+def test_output_that_is_not_utf8_is_read_not_a_crash(
+    emulator: Emulator, fleet: Repo, tmp_path: Path
+) -> None:
+    # A stand-in for the modal executable, the last resort: no real CLI prints invalid UTF-8
+    # on demand. It prints what a broken locale or a binary in a log line would.
+    script = tmp_path / "modal"
+    script.write_text(
+        "#!/bin/sh\nprintf 'built \\377\\376 ok\\n'\nprintf 'Error: \\377\\n' >&2\nexit 1\n"
+    )
+    script.chmod(0o755)
+    cli = ModalCli(fleet.root, emulator.as_user("ci"), executable=str(script))
+    lines: list[str] = []
+    done = cli.stream(["deploy"], lines.append, timeout=30)
+    assert (done.code, lines) == (1, ["built \ufffd\ufffd ok", "Error: \ufffd"])
+    with pytest.raises(FleetError) as refused:
+        cli.json(["app", "list"])
+    assert str(refused.value) == "modal app list: \ufffd"
