@@ -238,3 +238,12 @@ def test_a_path_the_system_refuses_is_exit_2_naming_it() -> None:
     name = "a" * 300  # longer than any file name may be
     result = run_fleet("check", name)
     assert (result.returncode, result.stderr) == (2, f"{name}: File name too long\n")
+
+
+def test_deploy_jobs_out_of_range_is_a_usage_error() -> None:
+    result = run_fleet("deploy", "flux", "--jobs", "1000")
+    assert (result.returncode, result.stderr) == (
+        2,
+        "fleet deploy: Invalid value for '--jobs' / '-j': 1000 is not in the range 1<=x<=64. "
+        "(see fleet deploy --help)\n",
+    )

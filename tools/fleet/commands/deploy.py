@@ -50,7 +50,9 @@ def deploy(
     tag: Annotated[
         str | None, typer.Option("--tag", help="Deploy tag (default: the commit).")
     ] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Apps deployed at once.")] = 4,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=1, max=64, help="Apps deployed at once.")
+    ] = 4,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would deploy.")] = False,
     fail_fast: Annotated[
         bool, typer.Option("--fail-fast", help="Stop starting deploys after a failure.")
