@@ -32,3 +32,9 @@ class FleetError(Exception):
     def __init__(self, *problems: Problem | str) -> None:
         self.problems = tuple(p if isinstance(p, Problem) else Problem(p) for p in problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def said(error: BaseException) -> str:
+    """An exception in one line for a report: its type and the first line of its message."""
+    text = str(error).splitlines()[0] if str(error) else ""
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__

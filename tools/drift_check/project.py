@@ -10,9 +10,9 @@ from pathlib import Path
 
 from tools.core import inputs
 from tools.core.config import ProjectConfig
-from tools.core.registry.model import Registry
+from tools.core.registry.model import App, Registry
 from tools.core.yaml_lines import LocatedYaml
-from tools.drift_check.extract.python import PythonFacts, python_facts
+from tools.drift_check.extract.python import ModalDecorator, PythonFacts, python_facts
 from tools.drift_check.files import TextFiles
 from tools.drift_check.index import RegistryIndex
 from tools.drift_check.source import SourceFile
@@ -54,6 +54,12 @@ class Project:
         """The Python facts of a file; None when it is missing or does not parse."""
         source = self.files.get(path)
         return python_facts(source) if source is not None else None
+
+    def web_decorator(self, app: App) -> ModalDecorator | None:
+        """The Modal decorator on the app's web class or function in its entry file; None
+        when the file or the decorator is missing (FL006 reports that)."""
+        facts = self.python(app.entry_path)
+        return facts.decorator(app.web.cls or app.web.function) if facts is not None else None
 
     def exists(self, path: str) -> bool:
         return self.files.get(path) is not None or inputs.is_file(str(self.root / path))

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 
+from tools.core.errors import said
 from tools.core.registry.model import App, Registry
 from tools.release.targets.base import DeployResult, Target
 
@@ -52,7 +53,7 @@ def deploy_apps(
         try:
             result = target.deploy(registry, app, commit=commit, tag=tag, log=log_for(app))
         except Exception as error:  # a target's bug must not hide the other apps' results
-            result = DeployResult(app.name, "failed", detail=f"{type(error).__name__}: {error}")
+            result = DeployResult(app.name, "failed", detail=said(error))
         if result.outcome == "failed" and fail_fast:
             stop.set()
         return result

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from tools.core.errors import said
 from tools.core.registry.model import App, Registry
 from tools.release.smoke import Connect, SmokeResult, smoke_on_target
 from tools.release.targets.base import DeployResult, LiveApp, Target
@@ -104,7 +105,7 @@ class HealthGate:
             try:
                 stopped = self.target.stop(registry, app, log)
             except Exception as error:
-                stopped = DeployResult(app.name, "failed", detail=_said(error))
+                stopped = DeployResult(app.name, "failed", detail=said(error))
             if stopped.outcome == "stopped":
                 entry.outcome = "stopped"
                 entry.detail = "no earlier version was live: stopped"
@@ -118,7 +119,7 @@ class HealthGate:
         try:
             result = self.target.rollback(registry, app, was.version, log)
         except Exception as error:
-            result = DeployResult(app.name, "failed", was.version, _said(error))
+            result = DeployResult(app.name, "failed", was.version, said(error))
         if result.outcome == "failed":
             entry.outcome = "rollback-failed"
             entry.detail = (
@@ -137,13 +138,8 @@ class HealthGate:
         try:
             live = next(iter(self.target.live(registry, only=[app.name])), None)
         except Exception as error:
-            return f"what serves it cannot be read ({_said(error)})"
+            return f"what serves it cannot be read ({said(error)})"
         if live is None or not live.version:
             return "no version of it serves"
         health = "" if live.state == "deployed" else f" ({live.state}: {live.detail})"
         return f"{live.version}, the newest version that answered /health, still serves{health}"
-
-
-def _said(error: Exception) -> str:
-    text = str(error).splitlines()[0] if str(error) else ""
-    return f"{type(error).__name__}: {text}" if text else type(error).__name__

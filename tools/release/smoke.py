@@ -31,7 +31,7 @@ from tools.core.calls import (
     TooManyRedirects,
     Unreachable,
 )
-from tools.core.errors import FleetError
+from tools.core.errors import FleetError, said
 from tools.core.registry.model import App, Endpoint, Registry
 from tools.release.smoke_request import smoke_request
 
@@ -184,10 +184,8 @@ def _failure(app: App, path: str, error: EndpointError, timings: list[float]) ->
 
 
 def _crash(app: App, path: str, error: Exception, timings: list[float]) -> SmokeResult:
-    text = str(error).splitlines()[0] if str(error) else ""
-    detail = f"{type(error).__name__}: {text}" if text else type(error).__name__
-    if isinstance(error, FleetError):  # a known problem, said as it is
-        detail = text
+    # A known problem (FleetError) is said as it is; anything else with its type.
+    detail = str(error).partition("\n")[0] if isinstance(error, FleetError) else said(error)
     if isinstance(error, OSError):
         return SmokeResult(app.name, path, "connection-error", detail, *_cold_warm(timings))
     return SmokeResult(app.name, path, "error", detail, *_cold_warm(timings))

@@ -27,7 +27,7 @@ from typing import Any, Literal
 from tools.core import git
 from tools.core.registry.model import App
 from tools.core.repository import Repository, Revision
-from tools.release.changed import plan
+from tools.release.changed import ChangePlan, plan
 from tools.release.tags import modal_tag
 from tools.release.targets.base import LiveApp, Target
 
@@ -133,6 +133,7 @@ def fleet_status(repo: Repository, desired: Revision, target: Target) -> FleetSt
         else:
             commits[app.key] = resolved
     plans = {c: plan(repo, c, desired) for c in set(commits.values())}
+    removed = tuple(dict.fromkeys(name for p in plans.values() for name in p.removed))
     provenance = _Provenance(repo, registry.policy.deployers)
     statuses = []
     for app in registry.apps.values():
@@ -147,7 +148,7 @@ def fleet_status(repo: Repository, desired: Revision, target: Target) -> FleetSt
                     f"{why} since live {commits[app.key][:12]}" for why in changed[app.key].reasons
                 )
         status = _status(app, running, target, reasons, unknown.get(app.key))
-        held = _held_at(repo, desired, app, running) if status.sync == "OutOfSync" else None
+        held = _held_at(repo, desired, app, running, plans) if status.sync == "OutOfSync" else None
         if held is not None:
             why = f"rolled back from {held[:12]}: deployed again once a commit changes the app"
             status = replace(status, detail=(*status.detail, why), held_at=held)
@@ -155,13 +156,19 @@ def fleet_status(repo: Repository, desired: Revision, target: Target) -> FleetSt
     orphaned = tuple(
         running for _, running in sorted(live.items()) if _health(running) != "Missing"
     )
-    removed = tuple(dict.fromkeys(name for p in plans.values() for name in p.removed))
     return FleetStatus(target.name, target.env, desired.commit, tuple(statuses), orphaned, removed)
 
 
-def _held_at(repo: Repository, desired: Revision, app: App, running: LiveApp | None) -> str | None:
+def _held_at(
+    repo: Repository,
+    desired: Revision,
+    app: App,
+    running: LiveApp | None,
+    plans: dict[str, ChangePlan],
+) -> str | None:
     """The commit the app was rolled back from, when the desired state has not changed the
-    app since it: deploying it again would deploy what failed."""
+    app since it: deploying it again would deploy what failed. `plans` holds the plans from
+    each commit already made, and gains this one's."""
     if running is None or running.rolled_back_from is None:
         return None
     failed = git.resolve(repo.root, running.rolled_back_from.rstrip("*"))
@@ -169,7 +176,9 @@ def _held_at(repo: Repository, desired: Revision, app: App, running: LiveApp | N
         return None  # not in this history: whatever is desired now is something else
     if failed == desired.commit:
         return failed
-    return failed if app.key not in {c.key for c in plan(repo, failed, desired).apps} else None
+    if failed not in plans:
+        plans[failed] = plan(repo, failed, desired)
+    return failed if app.key not in {c.key for c in plans[failed].apps} else None
 
 
 def _status(

@@ -44,8 +44,7 @@ class ServerTimeout:
 
     def check(self, project: Project) -> Iterator[Finding]:
         for app in project.registry.apps.values():
-            facts = project.python(app.entry_path)
-            decorator = facts.decorator(app.web.cls or app.web.function) if facts else None
+            decorator = project.web_decorator(app)
             if decorator is not None:
                 yield from self._check(project, app, decorator)
 

@@ -53,11 +53,11 @@ class ModalResources:
 
     def check(self, project: Project) -> Iterator[Finding]:
         for app in project.registry.apps.values():
-            facts = project.python(app.entry_path)
-            decorator = facts.decorator(app.web.cls or app.web.function) if facts else None
+            decorator = project.web_decorator(app)
             if decorator is not None:  # FL006 reports a missing web function
                 yield from self._gpu(app, decorator)
                 yield from self._proxy_auth(app, decorator)
+            facts = project.python(app.entry_path)
             if facts is not None:
                 yield from self._named(project, app, facts)
 

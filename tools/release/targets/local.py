@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Literal
 
 from tools.core.errors import FleetError
-from tools.core.fs import MAX_DOCUMENT_BYTES, write_text_atomic
+from tools.core.fs import read_document, write_text_atomic
 from tools.core.redact import scrub
 from tools.core.registry.model import App, Registry
 from tools.release.changed import CommitTree
@@ -365,11 +365,12 @@ def _read_state(path: Path) -> AppState:
     range, its live version one of its versions."""
     shown = f"{path}"
     try:
-        raw = path.read_bytes()[: MAX_DOCUMENT_BYTES + 1]
-        if len(raw) > MAX_DOCUMENT_BYTES:
-            raise CorruptState(f"{shown}: larger than {MAX_DOCUMENT_BYTES} bytes")
-        data = json.loads(raw.decode("utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as error:
+        text = read_document(path, shown)
+    except FleetError as error:  # not a regular file, too large, not UTF-8
+        raise CorruptState(str(error)) from None
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError) as error:
         raise CorruptState(f"{shown}: cannot be read ({type(error).__name__})") from None
     if not isinstance(data, dict) or set(data) != {"live", "versions"}:
         raise CorruptState(f"{shown}: not a state file (keys live and versions)")
