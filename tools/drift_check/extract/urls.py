@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from tools.drift_check.source import SourceFile
 
 _PIECE = r"(?:[A-Za-z0-9_-]|\$?\{[^{}\s]{0,80}\}|%(?:\([A-Za-z_]\w*\))?s)"
-# A host starts only where no piece of one stands before it (template characters included):
-# from every start inside a run of `%s` or `${a}`, the search read to the run's end.
+# A host is one DNS label (63 characters at most): read at most 64 pieces of it, so that a
+# search through a long run of pieces (`%s%s...`, `${a}${a}...`) is linear, not quadratic.
 URL = re.compile(
-    rf"(?<![A-Za-z0-9_.%$}}-])(?:https?://)?(?P<host>{_PIECE}+)\.modal\.run"
+    rf"(?<![A-Za-z0-9_.-])(?:https?://)?(?P<host>{_PIECE}{{1,64}})\.modal\.run"
     r"(?P<path>/[A-Za-z0-9._~/-]*)?(?P<after>.?)"
 )
 _TEMPLATE = re.compile(r"[{}$%]")
