@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import chdir, redirect_stderr, redirect_stdout
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
@@ -37,6 +40,31 @@ def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     cache.use(folder)
     yield folder
     cache.use(None)
+
+
+def run_main(root: Path, argv: list[str], **env: str) -> tuple[int, str, str]:
+    """The CLI in this process, through `cli.main` and its error handler, run in `root`: the
+    exit code, stdout and stderr. No cache, unless `env` names one."""
+    from tools.fleet import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    environment = {
+        "FLEET_NO_CACHE": "1",
+        "NO_COLOR": "1",
+        "FLEET_CACHE_DIR": str(root / ".log"),
+        **env,
+    }
+    with (
+        mock.patch.dict(os.environ, environment),
+        mock.patch.object(sys, "argv", ["fleet", *argv]),
+        chdir(root),
+        redirect_stdout(out),
+        redirect_stderr(err),
+        pytest.raises(SystemExit) as ended,
+    ):
+        cli.main()
+    code = ended.value.code
+    return code if isinstance(code, int) else 0, out.getvalue(), err.getvalue()
 
 
 def fleet_env(**extra: str) -> dict[str, str]:

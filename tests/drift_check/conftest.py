@@ -20,7 +20,7 @@ APP_FILES: dict[str, str | Path] = {
 
 def make_repo(tmp_path: Path, files: dict[str, str | Path], *, apps: bool = True) -> Path:
     """A repository folder with the drift fixture registry, its apps, and the given files."""
-    (tmp_path / "registry").mkdir()
+    (tmp_path / "registry").mkdir(parents=True)
     shutil.copy(DRIFT / "registry" / "fleet.yaml", tmp_path / "registry" / "fleet.yaml")
     for relative, content in ({**APP_FILES, **files} if apps else files).items():
         target = tmp_path / relative

@@ -5,21 +5,16 @@ through `cli.main`, the one error handler, in a small fleet repository."""
 
 from __future__ import annotations
 
-import io
 import os
 import shutil
 import subprocess
-import sys
-from contextlib import chdir, redirect_stderr, redirect_stdout
 from pathlib import Path
-from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import FIXTURES, GIT_ENV
-from tools.fleet import cli
+from tests.conftest import FIXTURES, GIT_ENV, run_main
 
 SHARED = {"--registry": True, "--root": True}  # option -> takes a value
 COMMANDS: dict[tuple[str, ...], dict[str, bool]] = {
@@ -27,7 +22,14 @@ COMMANDS: dict[tuple[str, ...], dict[str, bool]] = {
     ("registry", "show"): {"--json": False},
     ("registry", "urls"): {"--env": True},
     ("registry", "schema", "--check"): {},
-    ("check",): {"--format": True, "--no-cache": False, "--diff": False},
+    ("check",): {
+        "--format": True,
+        "--no-cache": False,
+        "--diff": False,
+        "--select": True,
+        "--ignore": True,
+        "--baseline": True,
+    },
     ("render",): {"--check": False},
     ("changed",): {"--base": True, "--head": True, "--since": True, "--json": False},
     ("status",): {"--json": False, "--env": True},
@@ -55,6 +57,8 @@ VALUES = [
     "deployed",
     "json",
     "sarif",
+    "FL003,FL0",
+    "ALL",
     "flux",
     "/flux",
     "99999999999999999999999",
@@ -86,22 +90,6 @@ def fleet_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-qm", "fleet"]):
         subprocess.run(["git", "-C", str(root), *args], check=True, env=environment)
     return root
-
-
-def run_main(root: Path, argv: list[str]) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    environment = {"FLEET_NO_CACHE": "1", "NO_COLOR": "1", "FLEET_CACHE_DIR": str(root / ".log")}
-    with (
-        mock.patch.dict(os.environ, environment),
-        mock.patch.object(sys, "argv", ["fleet", *argv]),
-        chdir(root),
-        redirect_stdout(out),
-        redirect_stderr(err),
-        pytest.raises(SystemExit) as ended,
-    ):
-        cli.main()
-    code = ended.value.code
-    return code if isinstance(code, int) else 0, out.getvalue(), err.getvalue()
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -1,16 +1,25 @@
-"""`[tool.fleet]` in pyproject.toml: where the registry is, what to scan, extra client maps.
+"""`[tool.fleet]` in pyproject.toml: where the registry is, what to scan, which rules run.
+
+Ruff's model for files and rules:
 
 [tool.fleet]
 registry = "registry/fleet.yaml"        # the default; a path inside the repository
 include = ["src/**", "docs/**"]          # default: every file git knows
-exclude = ["vendor/**"]                  # added to the built-in excludes
+exclude = ["node_modules/"]              # replaces the built-in excludes (rarely wanted)
+extend-exclude = ["vendor/**"]           # added to the excludes
+select = ["FL0"]                         # rule codes or prefixes; default: every rule
+ignore = ["FL008"]                       # taken out of the selection
 client-maps = ["config/timeouts.json"]   # files whose maps discovery would not find
+baseline = ".fleet-baseline.json"        # findings accepted for now (`fleet check --baseline`)
+[tool.fleet.per-file-ignores]            # a glob, and the codes not reported in its files
+"docs/history/**" = ["FL003", "FL008"]
 [tool.fleet.units]                       # a map's unit when its name does not say
 ENDPOINT_TIMEOUTS = "ms"
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -21,14 +30,32 @@ from tools.core.paths import is_inside
 
 Unit = Literal["s", "ms"]
 _UNITS = ("s", "ms")
-_KEYS = ("registry", "include", "exclude", "client-maps", "units")
+_KEYS = (
+    "registry",
+    "include",
+    "exclude",
+    "extend-exclude",
+    "select",
+    "ignore",
+    "per-file-ignores",
+    "client-maps",
+    "baseline",
+    "units",
+)
+# A rule code, or a prefix of codes: ruff's selectors.
+_SELECTOR = re.compile(r"FL\d{0,3}|ALL")
 
 
 class ProjectConfig(NamedTuple):
     registry: str | None = None
     include: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()
+    exclude: tuple[str, ...] | None = None  # None: the built-in excludes
+    extend_exclude: tuple[str, ...] = ()
+    select: tuple[str, ...] = ()  # empty: every rule
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     client_maps: tuple[str, ...] = ()
+    baseline: str | None = None
     units: Mapping[str, Unit] = MappingProxyType({})
 
 
@@ -67,19 +94,44 @@ def parse_config(section: Any) -> ProjectConfig:
     unknown = sorted(set(section) - set(_KEYS))
     if unknown:
         _fail(unknown[0], "unknown key")
-    registry = section.get("registry")
-    if registry is not None and not is_inside(registry):
-        _fail("registry", "must be a relative path inside the repository")
+    registry = _inside(section, "registry")
     units = section.get("units", {})
     if not isinstance(units, dict) or any(u not in _UNITS for u in units.values()):
         _fail("units", 'must map names to "s" or "ms"')
+    per_file = section.get("per-file-ignores", {})
+    if not isinstance(per_file, dict):
+        _fail("per-file-ignores", "must map globs to lists of rule codes")
     return ProjectConfig(
         registry=registry,
         include=_globs(section, "include"),
-        exclude=_globs(section, "exclude"),
+        exclude=_globs(section, "exclude") if "exclude" in section else None,
+        extend_exclude=_globs(section, "extend-exclude"),
+        select=_selectors(section, "select", section.get("select", [])),
+        ignore=_selectors(section, "ignore", section.get("ignore", [])),
+        per_file_ignores=tuple(
+            (glob, _selectors(section, f"per-file-ignores.{glob}", codes))
+            for glob, codes in per_file.items()
+        ),
         client_maps=_globs(section, "client-maps"),
+        baseline=_inside(section, "baseline"),
         units=dict(units),
     )
+
+
+def _inside(section: dict[str, Any], key: str) -> str | None:
+    value = section.get(key)
+    if value is not None and not (isinstance(value, str) and is_inside(value)):
+        _fail(key, "must be a relative path inside the repository")
+    return value
+
+
+def _selectors(section: dict[str, Any], key: str, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        _fail(key, "must be a list of rule codes")
+    bad = [v for v in value if not _SELECTOR.fullmatch(v)]
+    if bad:
+        _fail(key, f"{bad[0]!r} is not a rule code or prefix (FL001, FL0, ALL)")
+    return tuple(value)
 
 
 def _globs(section: dict[str, Any], key: str) -> tuple[str, ...]:

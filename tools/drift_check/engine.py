@@ -49,10 +49,10 @@ def build_project(
     relative_registry = _relative(root, registry_file)
     exclude = GlobSet(
         (
-            *DEFAULT_EXCLUDE,
+            *(DEFAULT_EXCLUDE if config.exclude is None else config.exclude),
+            *config.extend_exclude,
             relative_registry,
             _relative(root, repo.schema_path),
-            *config.exclude,
         )
     )
     listed = candidates(

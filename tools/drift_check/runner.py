@@ -7,6 +7,7 @@ files, and the kept findings of the others stand. Anything else: every rule on e
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from pathlib import Path
@@ -16,9 +17,25 @@ from tools.core.repository import Repository
 from tools.drift_check import result_cache
 from tools.drift_check.files import Listing
 from tools.drift_check.findings import CheckResult
+from tools.drift_check.selection import Selection
 
 
-def check(repo: Repository, selected: list[str] | None = None) -> CheckResult:
+def check(
+    repo: Repository,
+    selected: list[str] | None = None,
+    *,
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+) -> CheckResult:
+    """The findings `[tool.fleet]` selects (or `select` and `ignore`, when given)."""
+    selection = Selection.from_config(repo.config, select, ignore)
+    result = _check(repo, selected)
+    if selection is None:
+        return result
+    return dataclasses.replace(result, findings=selection.apply(result.findings))
+
+
+def _check(repo: Repository, selected: list[str] | None) -> CheckResult:
     root = repo.root
     listing = Listing(root)  # git lists the files while the kept result is verified
 

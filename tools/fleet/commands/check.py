@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import importlib
 import sys
@@ -44,6 +45,36 @@ def check(
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Read and keep nothing in the cache.")
     ] = False,
+    select: Annotated[
+        str | None,
+        typer.Option(
+            "--select",
+            metavar="CODES",
+            help="Rule codes or prefixes to report, comma-separated (replaces tool.fleet.select).",
+        ),
+    ] = None,
+    ignore: Annotated[
+        str | None,
+        typer.Option(
+            "--ignore",
+            metavar="CODES",
+            help="Rule codes or prefixes not to report (replaces tool.fleet.ignore).",
+        ),
+    ] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            "--baseline",
+            metavar="FILE",
+            help="Report only findings not in this baseline (default: tool.fleet.baseline).",
+        ),
+    ] = None,
+    update_baseline: Annotated[
+        bool,
+        typer.Option(
+            "--update-baseline", help="Write every current finding to the baseline; exit 0."
+        ),
+    ] = False,
     list_rules: Annotated[bool, typer.Option("--list-rules", help="List the rules.")] = False,
     explain: Annotated[
         str | None, typer.Option("--explain", metavar="CODE", help="Print a rule's documentation.")
@@ -55,6 +86,9 @@ def check(
     files changed, those are checked and the others' findings kept. The cache is in
     $XDG_CACHE_HOME/fleet (FLEET_CACHE_DIR moves it; --no-cache or FLEET_NO_CACHE=1 turns it
     off).
+
+    A baseline (`--update-baseline` writes it) holds the findings accepted for now: each is
+    known by rule, file, message and the text of its line, so moved code stays known.
 
     Exit codes: 0 clean, 1 findings, 2 usage or configuration error.
     """
@@ -68,15 +102,42 @@ def check(
     missing = [Problem("no such file or folder", path) for path in paths or [] if not path.exists()]
     if missing:
         raise FleetError(*missing)
+    chosen = {"select": _codes(select), "ignore": _codes(ignore)}
     with cache.turned_off() if no_cache else nullcontext():
         repo = repository(root, registry)
+        baseline_path = baseline or (
+            repo.root / repo.config.baseline if repo.config.baseline else None
+        )
+        if update_baseline and baseline_path is None:
+            raise FleetError("--update-baseline needs --baseline FILE or tool.fleet.baseline")
         selected = [str(p) for p in paths] if paths else None
-        result = run_check(repo, selected)
+        result = run_check(repo, selected, **chosen)
         if fix or diff:
-            result = _fix(repo, selected, result, write=fix and not diff)
+            result = _fix(repo, selected, result, write=fix and not diff, **chosen)
+    if baseline_path is not None:
+        from tools.drift_check import baseline as baselines
+
+        findings = baselines.outside(repo.root, baseline_path, result.findings)
+        result = dataclasses.replace(result, findings=findings)
+        if update_baseline:
+            baselines.write(repo.root, baseline_path, result.findings)
+            count = len(result.findings)
+            typer.echo(f"Wrote {count} finding{'s' * (count != 1)} to {baseline_path}.", err=True)
+            return
+        known = baselines.load(baseline_path)
+        result = dataclasses.replace(
+            result, findings=baselines.new_findings(repo.root, result.findings, known)
+        )
     _report(result, output_format)
     if result.findings:
         raise typer.Exit(EXIT_FINDINGS)
+
+
+def _codes(option: str | None) -> list[str] | None:
+    """`--select FL003,FL008` as a list; a code that is not one is a FleetError later."""
+    if option is None:
+        return None
+    return [code.strip().upper() for code in option.split(",") if code.strip()]
 
 
 def _catalogue(explain: str | None) -> None:
@@ -93,7 +154,13 @@ def _catalogue(explain: str | None) -> None:
 
 
 def _fix(
-    repo: Repository, selected: list[str] | None, result: CheckResult, *, write: bool
+    repo: Repository,
+    selected: list[str] | None,
+    result: CheckResult,
+    *,
+    write: bool,
+    select: list[str] | None,
+    ignore: list[str] | None,
 ) -> CheckResult:
     from tools.drift_check.fix import plan_fixes, unified_diff, write_fixes
     from tools.drift_check.runner import check as run_check
@@ -108,7 +175,7 @@ def _fix(
     write_fixes(root, fixes)
     count = sum(f.edits for f in fixes)
     typer.echo(f"Fixed {count} problem{'s' * (count != 1)} in {len(fixes)} files.", err=True)
-    return run_check(repo, selected)
+    return run_check(repo, selected, select=select, ignore=ignore)
 
 
 _RENDERERS = {

@@ -1,0 +1,139 @@
+"""A way in for a repository with drift already in it: rules selected and ignored, per path or
+for the project (ruff's model), and a baseline of the findings accepted for now."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import run_main
+from tests.drift_check.conftest import make_repo, places, run
+
+RETIRED = "Call /flux-instantid for faces.\n"  # FL003: a retired endpoint, named
+UNKNOWN = "See https://acme--nothing.modal.run/x\n"  # FL004: a label no app has
+
+
+def configured(tmp_path: Path, table: str, files: dict[str, str] | None = None) -> Path:
+    return make_repo(
+        tmp_path,
+        {
+            "pyproject.toml": f"[tool.fleet]\n{table}",
+            "docs/a.md": RETIRED + UNKNOWN,
+            "docs/history/2024.md": RETIRED,
+            **(files or {}),
+        },
+    )
+
+
+def codes_at(root: Path) -> list[tuple[str, str, int]]:
+    return [(code, path, line) for code, path, line, _ in places(run(root))]
+
+
+def test_every_rule_reports_by_default(tmp_path: Path) -> None:
+    assert codes_at(configured(tmp_path, "")) == [
+        ("FL003", "docs/a.md", 1),
+        ("FL004", "docs/a.md", 2),
+        ("FL003", "docs/history/2024.md", 1),
+    ]
+
+
+def test_select_takes_codes_and_prefixes(tmp_path: Path) -> None:
+    assert codes_at(configured(tmp_path, 'select = ["FL004"]\n')) == [("FL004", "docs/a.md", 2)]
+
+
+def test_ignore_takes_a_prefix_out_of_the_selection(tmp_path: Path) -> None:
+    root = configured(tmp_path, 'select = ["ALL"]\nignore = ["FL00"]\n')
+    assert codes_at(root) == []
+
+
+def test_per_file_ignores_drop_codes_in_matching_files(tmp_path: Path) -> None:
+    root = configured(tmp_path, '[tool.fleet.per-file-ignores]\n"docs/history/**" = ["FL003"]\n')
+    assert codes_at(root) == [("FL003", "docs/a.md", 1), ("FL004", "docs/a.md", 2)]
+
+
+def test_extend_exclude_adds_and_exclude_replaces_the_built_in_excludes(tmp_path: Path) -> None:
+    files = {"x.lock": RETIRED}
+    root = configured(tmp_path / "a", 'extend-exclude = ["docs/history/"]\n', files)
+    assert codes_at(root) == [("FL003", "docs/a.md", 1), ("FL004", "docs/a.md", 2)]
+    root = configured(tmp_path / "b", 'exclude = ["docs/"]\n', files)
+    assert codes_at(root) == [("FL003", "x.lock", 1)]
+
+
+def test_command_line_selection_replaces_the_configuration(tmp_path: Path) -> None:
+    root = configured(tmp_path, 'select = ["FL004"]\n')
+    code, out, _ = run_main(root, ["check", "--select", "fl003", "--ignore", "FL004"])
+    assert code == 1
+    assert [line.split(":")[0] for line in out.splitlines() if ": FL" in line] == [
+        "docs/a.md",
+        "docs/history/2024.md",
+    ]
+
+
+def test_a_selector_that_selects_nothing_is_bad_input(tmp_path: Path) -> None:
+    root = configured(tmp_path, 'ignore = ["FL9"]\n')
+    assert run_main(root, ["check"]) == (
+        2,
+        "",
+        "pyproject.toml: tool.fleet.ignore: 'FL9' selects no rule (`fleet check --list-rules`)\n",
+    )
+    assert run_main(root, ["check", "--select", "FL003,X1"]) == (
+        2,
+        "",
+        "fleet: --select: 'X1' selects no rule (`fleet check --list-rules`)\n",
+    )
+    root = configured(tmp_path / "b", 'select = ["E501"]\n')
+    assert run_main(root, ["check"])[2] == (
+        "pyproject.toml: tool.fleet.select: 'E501' is not a rule code or prefix "
+        "(FL001, FL0, ALL)\n"
+    )
+
+
+def test_a_baseline_reports_only_new_findings_and_survives_moved_lines(tmp_path: Path) -> None:
+    root = configured(tmp_path, "")
+    assert run_main(root, ["check", "--baseline", "b.json", "--update-baseline"]) == (
+        0,
+        "",
+        "Wrote 3 findings to b.json.\n",
+    )
+    entries = json.loads((root / "b.json").read_text())["findings"]
+    assert [(e["code"], e["path"], e["line"], e["count"]) for e in entries] == [
+        ("FL003", "docs/a.md", "Call /flux-instantid for faces.", 1),
+        ("FL003", "docs/history/2024.md", "Call /flux-instantid for faces.", 1),
+        ("FL004", "docs/a.md", "See https://acme--nothing.modal.run/x", 1),
+    ]
+    assert run_main(root, ["check", "--baseline", "b.json"])[0] == 0
+    # Lines moved down: still known. A second copy of a known finding: new.
+    (root / "docs/a.md").write_text("# Title\n\n" + RETIRED + UNKNOWN + RETIRED)
+    code, out, _ = run_main(root, ["check", "--baseline", "b.json"])
+    assert (code, out.splitlines()[0].split(": ")[0]) == (1, "docs/a.md:5:6")
+    assert out.count(": FL") == 1
+    # The offending line edited: a new finding.
+    (root / "docs/a.md").write_text(RETIRED.replace("faces", "a face") + UNKNOWN)
+    code, out, _ = run_main(root, ["check", "--baseline", "b.json"])
+    assert (code, out.splitlines()[0].split(" ")[:2]) == (1, ["docs/a.md:1:6:", "FL003"])
+
+
+def test_the_configured_baseline_is_used_by_every_check(tmp_path: Path) -> None:
+    root = configured(tmp_path, 'baseline = "fleet-baseline.json"\n')
+    assert run_main(root, ["check", "--update-baseline"])[0] == 0
+    assert (root / "fleet-baseline.json").is_file()
+    assert run_main(root, ["check"])[0] == 0
+    assert run_main(root, ["check", "docs/a.md"])[0] == 0
+
+
+def test_a_bad_baseline_is_bad_input(tmp_path: Path) -> None:
+    root = configured(tmp_path, "")
+    assert run_main(root, ["check", "--baseline", "none.json"])[2] == (
+        "none.json: no such baseline; --update-baseline writes it\n"
+    )
+    (root / "b.json").write_text('{"version": 1, "findings": [{"code": "FL003"}]}')
+    assert run_main(root, ["check", "--baseline", "b.json"]) == (
+        2,
+        "",
+        "b.json: not a fleet baseline: missing 'path'\n",
+    )
+    assert run_main(root, ["check", "--update-baseline"]) == (
+        2,
+        "",
+        "fleet: --update-baseline needs --baseline FILE or tool.fleet.baseline\n",
+    )
