@@ -1,4 +1,4 @@
-// Generated from registry/fleet.yaml by `fleet render`; edit the registry, not this file.
+// Generated from the fleet registry by `fleet render`; edit the registry, not this file.
 
 export const WORKSPACE = "ryla";
 export const DEFAULT_ENVIRONMENT = "main";

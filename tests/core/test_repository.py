@@ -42,6 +42,21 @@ def test_a_named_registry_finds_its_own_repository(tmp_path: Path) -> None:
     assert open_repository(REPO, registry=fixture).root == FIXTURES / "drift"
 
 
+def test_a_registry_in_no_repository_belongs_to_the_one_it_is_used_in(
+    configured: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    outside = tmp_path_factory.mktemp("elsewhere") / "fleet.yaml"
+    shutil.copy(FIXTURES / "registry" / "minimal.yaml", outside)
+    repo = open_repository(configured / "apps", registry=outside)
+    assert (repo.root, repo.registry_path) == (configured, outside)
+    with pytest.raises(FleetError) as caught:
+        repo.revision("HEAD")
+    assert str(caught.value) == (
+        f"registry {outside} is outside the repository {configured}: plans read it at each "
+        "commit, so it must be committed there"
+    )
+
+
 def test_root_and_registry_given_are_taken_as_given(configured: Path) -> None:
     elsewhere = configured / "config" / "fleet.yaml"
     repo = open_repository(REPO, root=configured, registry=elsewhere)

@@ -83,8 +83,7 @@ def test_a_selector_that_selects_nothing_is_bad_input(tmp_path: Path) -> None:
     )
     root = configured(tmp_path / "b", 'select = ["E501"]\n')
     assert run_main(root, ["check"])[2] == (
-        "pyproject.toml: tool.fleet.select: 'E501' is not a rule code or prefix "
-        "(FL001, FL0, ALL)\n"
+        "pyproject.toml: tool.fleet.select: 'E501' is not a rule code or prefix (FL001, FL0, ALL)\n"
     )
 
 
@@ -137,3 +136,10 @@ def test_a_bad_baseline_is_bad_input(tmp_path: Path) -> None:
         "",
         "fleet: --update-baseline needs --baseline FILE or tool.fleet.baseline\n",
     )
+
+
+def test_named_files_are_read_from_the_folder_the_command_runs_in(tmp_path: Path) -> None:
+    root = configured(tmp_path, "")
+    code, out, _ = run_main(root / "docs", ["check", "--root", "..", "history/2024.md"])
+    assert (code, out.splitlines()[0].split(" ")[:2]) == (1, ["docs/history/2024.md:1:6:", "FL003"])
+    assert out.splitlines()[-1] == "Found 1 problem in 1 file: 1 file checked."

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Repo, fleet_env
+from tools.core.errors import FleetError
 from tools.release.changed import plan
 
 
@@ -78,6 +79,36 @@ def test_a_deleted_app_is_removed_never_deployed(repo: Repo) -> None:
     repo.commit("unregister", {"registry/fleet.yaml": text.split("  seedvr2:\n")[0]})
     result = plan(repo.repository(), repo.git("rev-parse", "HEAD~2"), repo.git("rev-parse", "HEAD"))
     assert (result.apps, result.removed) == ((), ("acme-seedvr2",))
+
+
+UPSCALE = """\
+  upscale:
+    name: acme-upscale
+    dir: apps/upscale
+    gpu: L4
+    timeout_s: 600
+    web: {class: Server, method: web}
+    endpoints:
+      /upscale:
+        kind: upscale
+        client_timeout_s: 300
+        smoke: {request: {width: 64, height: 64}, expect: image}
+"""
+
+
+def test_an_app_whose_file_never_existed_is_missing_not_removed(repo: Repo) -> None:
+    text = (repo.root / "registry/fleet.yaml").read_text()
+    repo.commit("register", {"registry/fleet.yaml": text + UPSCALE})
+    result = plan(repo.repository(), repo.git("rev-parse", "HEAD~1"), repo.git("rev-parse", "HEAD"))
+    assert (result.apps, result.removed, result.missing) == ((), (), ("acme-upscale",))
+
+
+def test_a_commit_whose_objects_are_missing_is_bad_input(repo: Repo) -> None:
+    repo.commit("codec", {"apps/_shared/codec.py": "X = 3\n"})
+    blob = repo.git("rev-parse", "HEAD:apps/flux/app.py")
+    (repo.root / ".git/objects" / blob[:2] / blob[2:]).unlink()
+    with pytest.raises(FleetError, match=r"^git grep in .*: unable to read "):
+        plan(repo.repository(), repo.git("rev-parse", "HEAD~1"), repo.git("rev-parse", "HEAD"))
 
 
 def fleet_changed(

@@ -57,7 +57,9 @@ def _answer(root: Path, *args: str) -> bytes | None:
     code, stdout, stderr = Pending(root, *args).status()
     if code == 1:
         return None
-    if code != 0:
+    # `git grep` says "unable to read" of a missing object and still exits 0: an answer
+    # from part of the files is no answer.
+    if code != 0 or b"unable to read" in stderr:
         raise GitError(root, args, stderr.decode(errors="replace"))
     return stdout
 

@@ -42,7 +42,8 @@ class Repository:
             return self.registry_path.relative_to(self.root).as_posix()
         except ValueError:
             raise FleetError(
-                f"registry {self.registry_path} is outside the repository {self.root}"
+                f"registry {self.registry_path} is outside the repository {self.root}: "
+                "plans read it at each commit, so it must be committed there"
             ) from None
 
     @property
@@ -111,8 +112,8 @@ def open_repository(
             raise FleetError(f"--root {root}: not a directory")
     else:
         found = _find_root(given.parent if given is not None else cwd)
-        if found is None and given is not None:
-            found = _conventional_root(given)
+        if found is None and given is not None:  # a registry kept outside any repository
+            found = _find_root(cwd) or _conventional_root(given)
         if found is None:
             raise FleetError(
                 f"no {REGISTRY_FILE} in {cwd.resolve()} or its parents; pass --registry"

@@ -37,6 +37,8 @@ class ChangePlan(NamedTuple):
     all: bool
     desired: Revision  # the desired state at `head`: what the selected apps deploy as
     held: tuple[AppChange, ...] = ()  # changed, and held back (rolled back from that change)
+    # Registry apps whose entry file exists at neither end: nothing to deploy or to remove.
+    missing: tuple[str, ...] = ()
 
     def selected(self) -> list[App]:
         return [self.desired.registry.apps[change.key] for change in self.apps]
@@ -49,6 +51,7 @@ class ChangePlan(NamedTuple):
             "removed": list(self.removed),
             "all": self.all,
             "held": [{"name": a.name, "dir": a.dir, "reasons": list(a.reasons)} for a in self.held],
+            "missing": list(self.missing),
         }
 
 
@@ -76,6 +79,12 @@ class CommitTree:
         cache = self._texts
         missing = [p for p in paths if p not in cache and p in self._files]
         cache.update(git.read_at(self.root, self.commit, missing))
+        unread = [p for p in missing if p not in cache]
+        if unread:  # listed in the commit's tree, yet git has not its object
+            raise FleetError(
+                f"git cannot read {unread[0]} at {self.commit[:12]}: its object is missing "
+                "(a partial or damaged clone); fetch the commit's files and run again"
+            )
         return {p: cache[p] for p in paths if p in cache}
 
     @cached_property
@@ -127,7 +136,11 @@ def plan(repo: Repository, base: str, head: str | Revision) -> ChangePlan:
         app.name for app in (old.apps.values() if old else []) if app.key not in registry.apps
     ]
     gone = {k for k, app in registry.apps.items() if app.entry_path not in files}
-    removed += [registry.apps[k].name for k in sorted(gone)]
+    # An entry file deleted in the range removes its app; one that never existed removes none.
+    before = CommitTree(root, base).files() if gone else frozenset()
+    deleted = {k for k in gone if registry.apps[k].entry_path in before}
+    removed += [registry.apps[k].name for k in sorted(deleted)]
+    missing = tuple(registry.apps[k].name for k in sorted(gone - deleted))
     selected = tuple(
         AppChange(key, app.name, app.dir, tuple(dict.fromkeys(reasons[key])))
         for key, app in registry.apps.items()
@@ -140,6 +153,7 @@ def plan(repo: Repository, base: str, head: str | Revision) -> ChangePlan:
         removed=tuple(removed),
         all=bool(selected) and len(selected) == len(registry.apps) - len(gone),
         desired=desired,
+        missing=missing,
     )
 
 

@@ -60,7 +60,7 @@ def blocks(text: str) -> list[Block]:
     return found
 
 
-NOTE = "<!-- Generated from registry/fleet.yaml; `fleet check --fix` rewrites it. -->\n"
+NOTE = "<!-- Generated from the fleet registry; `fleet check --fix` rewrites it. -->\n"
 
 
 def _endpoints(registry: Registry, args: dict[str, str]) -> str:

@@ -16,7 +16,7 @@ from tools.core.render.blocks import render_block
 if TYPE_CHECKING:
     from tools.core.registry.model import Registry
 
-SOURCE = "registry/fleet.yaml"
+SOURCE = "the fleet registry"
 COMMAND = "fleet render"
 
 

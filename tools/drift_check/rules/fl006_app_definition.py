@@ -157,5 +157,5 @@ class AppDefinition:
                     modal_app.at.line,
                     modal_app.at.col,
                     f"Modal app {name!r} is not in the registry: CI will never deploy it",
-                    "add it to registry/fleet.yaml, or delete the file",
+                    f"add it to {project.registry_path}, or delete the file",
                 )

@@ -80,6 +80,8 @@ def changed(
         typer.echo(f"  held: {app.name} ({app.reasons[-1]})")
     for name in result.removed:
         typer.echo(f"  removed: {name} (not deployed; stop it with `fleet down` or Modal)")
+    for name in result.missing:
+        typer.echo(f"  missing: {name} (its entry file exists at neither end; nothing to deploy)")
 
 
 def _since_deployed(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import importlib
+import os
 import sys
 from contextlib import nullcontext
 from pathlib import Path
@@ -110,7 +111,7 @@ def check(
         )
         if update_baseline and baseline_path is None:
             raise FleetError("--update-baseline needs --baseline FILE or tool.fleet.baseline")
-        selected = [str(p) for p in paths] if paths else None
+        selected = [os.path.abspath(p) for p in paths] if paths else None
         result = run_check(repo, selected, **chosen)
         if fix or diff:
             result = _fix(repo, selected, result, write=fix and not diff, **chosen)
