@@ -117,9 +117,9 @@ def selections(monkeypatch: pytest.MonkeyPatch) -> list[list[str] | None]:
     asked: list[list[str] | None] = []
     real = engine.check
 
-    def recording(repo: Repository, selected=None, paths=None) -> CheckResult:
+    def recording(repo: Repository, selected=None, paths=None, *, widen=True) -> CheckResult:
         asked.append(selected)
-        return real(repo, selected, paths)
+        return real(repo, selected, paths, widen=widen)
 
     monkeypatch.setattr(engine, "check", recording)
     return asked

@@ -33,9 +33,9 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     roots: list[Path] = []
     real = engine.check
 
-    def counting(repo: Repository, *args: object) -> CheckResult:
+    def counting(repo: Repository, *args: object, **options: bool) -> CheckResult:
         roots.append(repo.root)
-        return real(repo, *args)  # type: ignore[arg-type]
+        return real(repo, *args, **options)  # type: ignore[arg-type]
 
     monkeypatch.setattr(engine, "check", counting)
     return roots

@@ -36,9 +36,14 @@ FACTS_VERSION = code_version(
 
 
 def build_project(
-    repo: Repository, selected: list[str] | None = None, paths: list[str] | None = None
+    repo: Repository,
+    selected: list[str] | None = None,
+    paths: list[str] | None = None,
+    *,
+    widen: bool = True,
 ) -> Project:
-    """The project a check reads; `paths` are the repository's files when already listed."""
+    """The project a check reads; `paths` are the repository's files when already listed.
+    `widen`: a named app file checks every file, as an incremental check must."""
     root, config, registry_file = repo.root, repo.config, repo.registry_path
     registry, registry_lines = load_registry_located(registry_file)
     # Every finding depends on these two: a change to either checks every file again.
@@ -68,7 +73,7 @@ def build_project(
         registry_lines=registry_lines,
         config=config,
         files=TextFiles(root, listed + named),
-        selected=_selection(root, selected, relative_registry, registry),
+        selected=_selection(root, selected, relative_registry, registry, widen=widen),
     )
 
 
@@ -87,17 +92,28 @@ def run_rules(project: Project, rules: tuple[Rule, ...] = CHECKS) -> list[Findin
 
 
 def check(
-    repo: Repository, selected: list[str] | None = None, paths: list[str] | None = None
+    repo: Repository,
+    selected: list[str] | None = None,
+    paths: list[str] | None = None,
+    *,
+    widen: bool = True,
 ) -> CheckResult:
-    """Every rule over the repository; facts of unchanged files come from the cache."""
+    """Every rule over the repository; facts of unchanged files come from the cache.
+
+    Named files with `widen` (an incremental check): every finding registry-wide rules make,
+    and every file when an app's file is named. Without (pre-commit): the named files and
+    what they affect, the registry entries and files of the apps they belong to; every file
+    when the registry is named."""
     # A check builds many small objects and no reference cycles worth collecting: the cyclic
     # collector's full passes over them cost a sixth of a large check, so it pauses meanwhile.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        project = build_project(repo, selected, paths)
+        project = build_project(repo, selected, paths, widen=widen)
         with facts_store(project.root, FACTS_VERSION):
             findings = run_rules(project)
+        if not widen:
+            findings = [f for f in findings if project.affected(f.path, f.line)]
     finally:
         if collecting:
             gc.enable()
@@ -117,15 +133,16 @@ def _relative(root: Path, path: Path) -> str:
 
 
 def _selection(
-    root: Path, selected: list[str] | None, registry_path: str, registry: Registry
+    root: Path, selected: list[str] | None, registry_path: str, registry: Registry, *, widen: bool
 ) -> frozenset[str] | None:
-    """Named files only, unless one of them is the registry or part of an app: then all."""
+    """Named files only, unless one of them is the registry (or, with `widen`, part of an
+    app): then all."""
     if not selected:
         return None
     paths = frozenset(
         _relative(root, Path(p) if Path(p).is_absolute() else root / p) for p in selected
     )
     app_dirs = tuple(f"{app.dir}/" for app in registry.apps.values())
-    if registry_path in paths or any(p.startswith(app_dirs) for p in paths):
+    if registry_path in paths or (widen and any(p.startswith(app_dirs) for p in paths)):
         return None
     return paths

@@ -37,6 +37,40 @@ class Project:
         return self.registry_lines.line_of(loc)
 
     @cached_property
+    def _registry_sections(self) -> list[tuple[int, str | None]]:
+        """Where each app's entry starts in the registry, and where top-level keys do."""
+        starts: list[tuple[int, str | None]] = []
+        for key, line in self.registry_lines.lines.items():
+            if len(key) == 1:
+                starts.append((line, None))
+            elif len(key) == 2 and key[0] == "apps":
+                starts.append((line, str(key[1])))
+        return sorted(starts, key=lambda start: start[0])
+
+    def app_of(self, path: str, line: int) -> str | None:
+        """The registry app a place belongs to: a file in its folder, or its registry entry."""
+        if path == self.registry_path:
+            index = bisect.bisect_right(self._registry_sections, line, key=lambda s: s[0]) - 1
+            return self._registry_sections[index][1] if index >= 0 else None
+        for key, app in self.registry.apps.items():
+            if path.startswith(f"{app.dir}/"):
+                return key
+        return None
+
+    def affected(self, finding_path: str, line: int) -> bool:
+        """Whether a named-files check reports a finding here: in a named file, or about an
+        app one of whose files is named."""
+        if self.selected is None or finding_path in self.selected:
+            return True
+        app = self.app_of(finding_path, line)
+        return app is not None and app in self._named_apps
+
+    @cached_property
+    def _named_apps(self) -> frozenset[str]:
+        selected = self.selected or frozenset()
+        return frozenset(key for path in selected if (key := self.app_of(path, 0)) is not None)
+
+    @cached_property
     def _sorted(self) -> list[str]:
         return sorted(self.files.candidates)
 

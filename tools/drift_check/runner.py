@@ -59,10 +59,12 @@ def _check(repo: Repository, selected: list[str] | None) -> CheckResult:
 
     from tools.drift_check import engine
 
+    # Named files (pre-commit): those and what they affect, never widened to every file.
+    widen = selected is None
     if not from_cache:
-        return engine.check(repo, selected, listing.paths)
+        return engine.check(repo, selected, listing.paths, widen=widen)
     with inputs.recording() as recorded:
-        result = engine.check(repo, selected, listing.paths)
+        result = engine.check(repo, selected, listing.paths, widen=widen)
     result_cache.keep(key, listing.paths, recorded, result)
     return result
 

@@ -129,6 +129,13 @@ def check(
         result = dataclasses.replace(
             result, findings=baselines.new_findings(repo.root, result.findings, known)
         )
+    if selected is not None:
+        from tools.fleet.hook_run import unseen
+
+        findings, earlier = unseen(repo.root, result.findings)
+        if earlier:
+            result = dataclasses.replace(result, findings=findings)
+            typer.echo(f"{earlier} more reported by an earlier batch of this run.", err=True)
     _report(result, output_format)
     if result.findings:
         raise typer.Exit(EXIT_FINDINGS)
