@@ -22,6 +22,7 @@ from tools.drift_check.index import RegistryIndex
 BUDGET_S = 0.25
 
 MODES = {
+    "tools.core.config._SELECTOR": "fullmatch",
     "tools.core.redact.SECRET_NAME": "search",
     "tools.core.registry.load._PLAIN_KEY": "match",
     "tools.core.registry.modal_names._OBJECT_NAME": "match",
@@ -45,6 +46,7 @@ MODES = {
     "tools.drift_check.extract.urls.URL": "finditer",
     "tools.drift_check.extract.urls._TEMPLATE": "search",
     "tools.drift_check.index._KEY_BEFORE_COLON": "finditer",
+    "tools.drift_check.rules.fl002_client_timeout_map.PATH_LIKE": "match",
     "tools.drift_check.rules.fl008_docs._PATH_TOKEN": "finditer",
     "tools.drift_check.rules.fl008_docs._ROW": "match",
     "tools.drift_check.suppress._SUPPRESSION": "finditer",

@@ -98,6 +98,9 @@ class _Handler(BaseHTTPRequestHandler):
         time.sleep(self.server.slow_s)
         self._json({"late": True})
 
+    def _answer_health(self, _count: int, _query: object) -> None:
+        self._json({"healthy": True})
+
     def _answer_broken(self, _count: int, _query: object) -> None:
         self._reply(500, b"Internal Server Error: pipeline exploded")
 

@@ -41,6 +41,21 @@ def test_urls_and_redirect_budget_come_from_the_registry() -> None:
             fleet.url("/nope")
 
 
+def test_a_path_several_apps_serve_is_called_by_naming_the_app() -> None:
+    with ModalLikeServer() as server, client(server) as fleet:
+        with pytest.raises(UnknownEndpoint) as caught:
+            fleet.call("/health", {})
+        assert str(caught.value) == (
+            "no endpoint '/health' in the registry; several apps serve it, or it has "
+            "parameters: name the app"
+        )
+        # A GET endpoint is sent no body.
+        assert fleet.call("/health", {"ignored": 1}, app="other") == {"healthy": True}
+        assert server.hits == {"GET /health": 1}
+        with pytest.raises(UnknownEndpoint):
+            fleet.call("/chain", {}, app="other")
+
+
 def test_a_chain_of_303s_is_followed_with_get() -> None:
     with ModalLikeServer(chain_hops=3) as server, client(server) as fleet:
         assert fleet.call("/chain", {"prompt": "a"}) == {"done": True, "hops": 3}

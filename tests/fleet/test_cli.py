@@ -135,6 +135,7 @@ def test_show_json_shape() -> None:
         "label": "ryla-seedvr2-comfyui-fastapi-app",
         "url": "https://ryla-staging--ryla-seedvr2-comfyui-fastapi-app.modal.run",
         "server_timeout_s": 900,
+        "legacy": False,
         "endpoints": [
             {
                 "path": "/seedvr2",
@@ -144,6 +145,8 @@ def test_show_json_shape() -> None:
                 "client_timeout_ms": 600000,
                 "server_timeout_s": 900,
                 "idempotent": True,
+                "method": "POST",
+                "auxiliary": False,
             }
         ],
     }

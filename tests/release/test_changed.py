@@ -284,3 +284,51 @@ def test_a_submodule_pointer_maps_to_the_app_that_contains_it(repo: Repo, tmp_pa
     submodule.git("-c", "protocol.file.allow=always", "pull", "-q", "origin", "main")
     repo.commit("bump the library")
     assert selected(repo, "HEAD~1") == {"acme-flux": ["changed apps/flux/vendor/lib"]}
+
+
+SHARED_FOLDER = """\
+  llm:
+    name: acme-llm
+    dir: services
+    entry: llm.py
+    gpu: L4
+    timeout_s: 300
+    web: {function: serve}
+    endpoints:
+      /: {kind: llm, client_timeout_s: 60}
+  ocr:
+    name: acme-ocr
+    dir: services
+    entry: ocr.py
+    legacy: true
+    gpu: L4
+    timeout_s: 300
+    web: {function: serve}
+    endpoints:
+      /: {kind: ocr, client_timeout_s: 60}
+  tts:
+    name: acme-tts
+    dir: services
+    entry: tts.py
+    gpu: L4
+    timeout_s: 300
+    web: {function: serve}
+    endpoints:
+      /: {kind: audio, client_timeout_s: 60}
+"""
+
+
+def test_apps_sharing_a_folder_are_told_apart_by_entry_file(repo: Repo) -> None:
+    text = (repo.root / "registry/fleet.yaml").read_text()
+    files = {f"services/{name}.py": f"# {name}\n" for name in ("llm", "ocr", "tts")}
+    repo.commit("services", {"registry/fleet.yaml": text + SHARED_FOLDER, **files})
+    repo.commit("llm", {"services/llm.py": "# llm 2\n"})
+    assert selected(repo, "HEAD~1") == {"acme-llm": ["changed services/llm.py"]}
+    # Any other file of the folder: each app of it, but never the legacy one.
+    repo.commit("notes", {"services/README.md": "notes\n"})
+    assert selected(repo, "HEAD~1") == {
+        "acme-llm": ["changed services/README.md"],
+        "acme-tts": ["changed services/README.md"],
+    }
+    repo.commit("ocr", {"services/ocr.py": "# ocr 2\n"})
+    assert selected(repo, "HEAD~1") == {}

@@ -87,6 +87,18 @@ def test_smoke_classification(path: str, status: str, hits: dict[str, int]) -> N
         assert server.hits == hits
 
 
+def test_an_endpoint_without_a_smoke_request_is_untested_never_called() -> None:
+    with ModalLikeServer() as server:
+        with FleetClient(CLIENT_REGISTRY, base_url=server.url, environ={}) as client:
+            result = smoke_endpoint(client, CLIENT_REGISTRY.apps["other"], "/health")
+        assert (result.status, result.detail, result.failed) == (
+            "untested",
+            "no smoke request in the registry",
+            False,
+        )
+        assert server.hits == {}
+
+
 def test_answers_must_be_media_of_the_requested_size() -> None:
     endpoint = REGISTRY.apps["flux"].endpoints["/flux"]
     from tests.client.server import IMAGE_BASE64

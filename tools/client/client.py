@@ -36,6 +36,7 @@ class _Attempt:
     path: str
     timeout: float
     deadline: float  # time.monotonic() when the client's timeout runs out
+    app: str | None = None  # the app's key, for a path several apps serve
 
 
 _REDIRECTS = {301, 302, 303, 307, 308}
@@ -77,40 +78,52 @@ class FleetClient:
     def close(self) -> None:
         self._http.close()
 
-    def url(self, path: str) -> str:
-        app, _ = self._lookup(path)
+    def url(self, path: str, app: str | None = None) -> str:
+        found, _ = self._lookup(path, app)
         if self.base_url is not None:
             return f"{self.base_url}{path}"
-        return self.registry.url(app, path, self.env)
+        return self.registry.url(found, path, self.env)
 
-    def max_redirects(self, path: str) -> int:
+    def max_redirects(self, path: str, app: str | None = None) -> int:
         """One 303 per web request limit the client timeout spans, and one more."""
-        _, endpoint = self._lookup(path)
+        _, endpoint = self._lookup(path, app)
         limit = self.registry.policy.web_request_limit_s
         return math.ceil(endpoint.client_timeout_s / limit) + 1
 
-    def call(self, path: str, body: Any, *, timeout_s: float | None = None) -> Any:
-        """POST `body` as JSON and return the decoded JSON answer."""
-        _, endpoint = self._lookup(path)
+    def call(
+        self, path: str, body: Any, *, app: str | None = None, timeout_s: float | None = None
+    ) -> Any:
+        """Send `body` as JSON (POST; a GET endpoint gets none) and return the decoded JSON
+        answer. `app` (a registry key) names the app when several serve `path`."""
+        _, endpoint = self._lookup(path, app)
         timeout = endpoint.client_timeout_s if timeout_s is None else timeout_s
+        attempt = _Attempt(path, timeout, 0.0, app)
         try:
-            return self._attempt(path, body, timeout)
+            return self._attempt(attempt, endpoint.method, body)
         except ServerTimeout:
             if not endpoint.idempotent:
                 raise
-            return self._attempt(path, body, timeout)
+            return self._attempt(attempt, endpoint.method, body)
 
-    def _lookup(self, path: str) -> tuple[App, Endpoint]:
-        app = self.registry.app_of(path)
-        if app is None:
-            raise UnknownEndpoint(f"no endpoint {path!r} in the registry")
-        return app, app.endpoints[path]
+    def _lookup(self, path: str, app: str | None = None) -> tuple[App, Endpoint]:
+        if app is not None:
+            found = self.registry.apps.get(app)
+            if found is None or path not in found.endpoints:
+                raise UnknownEndpoint(f"no endpoint {path!r} of app {app!r} in the registry")
+            return found, found.endpoints[path]
+        owner = self.registry.app_of(path)
+        if owner is None:
+            served = any(path in a.endpoints for a in self.registry.apps.values())
+            why = "several apps serve it, or it has parameters: name the app" if served else ""
+            raise UnknownEndpoint(f"no endpoint {path!r} in the registry{'; ' if why else ''}{why}")
+        return owner, owner.endpoints[path]
 
-    def _attempt(self, path: str, body: Any, timeout: float) -> Any:
-        attempt = _Attempt(path, timeout, time.monotonic() + timeout)
-        url = self.url(path)
-        method, content = "POST", body
-        for _ in range(self.max_redirects(path) + 1):
+    def _attempt(self, started: _Attempt, method: str, body: Any) -> Any:
+        path, timeout, app = started.path, started.timeout, started.app
+        attempt = _Attempt(path, timeout, time.monotonic() + timeout, app)
+        url = self.url(path, app)
+        content = None if method == "GET" else body
+        for _ in range(self.max_redirects(path, app) + 1):
             response = self._send(attempt, method, url, content)
             if response.status_code not in _REDIRECTS:
                 return self._result(path, url, response)
@@ -121,7 +134,7 @@ class FleetClient:
             if response.status_code in (301, 302, 303):
                 method, content = "GET", None
         raise TooManyRedirects(
-            path, url, f"more than {self.max_redirects(path)} redirects within {timeout:g} s"
+            path, url, f"more than {self.max_redirects(path, app)} redirects within {timeout:g} s"
         )
 
     def _send(self, attempt: _Attempt, method: str, url: str, body: Any) -> httpx.Response:
@@ -129,7 +142,7 @@ class FleetClient:
         ran_out = f"the client's timeout of {attempt.timeout:g} s ran out (not a server 408)"
         if remaining <= 0:
             raise ClientTimeout(attempt.path, url, ran_out)
-        headers = self._headers if _same_host(url, self.url(attempt.path)) else {}
+        headers = self._headers if _same_host(url, self.url(attempt.path, attempt.app)) else {}
         try:
             return self._http.request(
                 method,

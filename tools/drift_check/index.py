@@ -118,6 +118,14 @@ class RegistryIndex:
         return re.compile(rf"(?<![\w-])(?:{names})(?![\w-])")
 
     @cached_property
+    def apps_in_folder(self) -> dict[str, int]:
+        """How many registry apps live in each app folder."""
+        counts: dict[str, int] = {}
+        for app in self.registry.apps.values():
+            counts[app.dir] = counts.get(app.dir, 0) + 1
+        return counts
+
+    @cached_property
     def app_order(self) -> dict[str, int]:
         return {key: i for i, key in enumerate(self.registry.apps)}
 

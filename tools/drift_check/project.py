@@ -92,8 +92,34 @@ class Project:
     def web_decorator(self, app: App) -> ModalDecorator | None:
         """The Modal decorator on the app's web class or function in its entry file; None
         when the file or the decorator is missing (FL006 reports that)."""
+        if app.web is None:
+            return None
         facts = self.python(app.entry_path)
         return facts.decorator(app.web.cls or app.web.function) if facts is not None else None
+
+    def imported_files(self, path: str, limit: int = 256) -> list[str]:
+        """The repository's Python files that `path` imports, transitively: as Modal runs an
+        entry file, a module resolves from the file's own folder or from the root; relative
+        imports from the file's package. At most `limit` files."""
+        known = self._python_paths
+        found: list[str] = []
+        seen = {path}
+        queue = [path]
+        while queue and len(found) < limit:
+            current = queue.pop(0)
+            facts = self.python(current)
+            folder = current.rsplit("/", 1)[0] if "/" in current else ""
+            for module in facts.modules if facts is not None else []:
+                for candidate in _module_paths(module, folder):
+                    if candidate in known and candidate not in seen:
+                        seen.add(candidate)
+                        found.append(candidate)
+                        queue.append(candidate)
+        return found[:limit]
+
+    @cached_property
+    def _python_paths(self) -> frozenset[str]:
+        return frozenset(p for p in self.files.candidates if p.endswith(".py"))
 
     def exists(self, path: str) -> bool:
         return self.files.get(path) is not None or inputs.is_file(str(self.root / path))
@@ -109,3 +135,23 @@ class Project:
         for source in self.files.read(self._scanned_paths):
             if not suffixes or source.suffix in suffixes:
                 yield source
+
+
+def _module_paths(module: str, folder: str) -> list[str]:
+    """Where a module named in a file of `folder` may be: relative to that folder or to the
+    root, as a module or a package."""
+    level = len(module) - len(module.lstrip("."))
+    name = module[level:].replace(".", "/")
+    if level:
+        parts = folder.split("/") if folder else []
+        if level - 1 > len(parts):
+            return []
+        bases = ["/".join(parts[: len(parts) - (level - 1)])]
+    else:
+        bases = [folder, ""] if folder else [""]
+    paths = []
+    for base in bases:
+        stem = "/".join(p for p in (base, name) if p)
+        if stem:
+            paths += [f"{stem}.py", f"{stem}/__init__.py"]
+    return paths

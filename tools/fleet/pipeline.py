@@ -95,7 +95,7 @@ class Pipeline:
             self.registry, self.target, apps, self.connect, progress=self.progress
         )
         for r in results:
-            if r.status != "ok":
+            if r.failed:
                 self.echo(f"   {r.endpoint}: {r.status} {r.detail}")
         passed = sum(r.status == "ok" for r in results)
         slowest = max((r.cold_s or 0 for r in results), default=0)

@@ -16,7 +16,7 @@ from tools.core.errors import FleetError
 from tools.core.globs import GlobSet
 from tools.core.registry.outline import RegistryOutline
 from tools.core.repository import Repository, Revision
-from tools.release.dependencies import DependencyIndex, owner_of
+from tools.release.dependencies import DependencyIndex, Owners
 
 if TYPE_CHECKING:
     from tools.core.registry.model import App
@@ -118,13 +118,13 @@ def plan(repo: Repository, base: str, head: str | Revision) -> ChangePlan:
     if old is not registry:
         for key, why in _registry_changes(old, registry).items():
             reasons[key].append(why)
-    by_folder = {app.dir: key for key, app in registry.apps.items()}
+    owners = Owners(registry.apps.values())
     outside = []
     for path in paths:
-        owner = owner_of(path, by_folder)
-        if owner is None:
+        found = owners.of(path)
+        if not found:
             outside.append(path)
-        else:
+        for owner in found:
             reasons[owner].append(f"changed {path}")
     # Only a change outside every app folder can reach an app through imports or mounts.
     if outside:
@@ -144,14 +144,15 @@ def plan(repo: Repository, base: str, head: str | Revision) -> ChangePlan:
     selected = tuple(
         AppChange(key, app.name, app.dir, tuple(dict.fromkeys(reasons[key])))
         for key, app in registry.apps.items()
-        if reasons[key] and key not in gone
+        if reasons[key] and key not in gone and not app.legacy
     )
+    deployable = [k for k, app in registry.apps.items() if k not in gone and not app.legacy]
     return ChangePlan(
         base=base,
         head=desired.commit,
         apps=selected,
         removed=tuple(removed),
-        all=bool(selected) and len(selected) == len(registry.apps) - len(gone),
+        all=bool(selected) and len(selected) == len(deployable),
         desired=desired,
         missing=missing,
     )
@@ -166,7 +167,7 @@ def plan_every_app(repo: Repository, head: str, why: str) -> ChangePlan:
     apps = tuple(
         AppChange(key, app.name, app.dir, (why,))
         for key, app in registry.apps.items()
-        if app.entry_path in files
+        if app.entry_path in files and not app.legacy
     )
     return ChangePlan(
         base="unknown", head=head, apps=apps, removed=(), all=bool(apps), desired=desired

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cached_property
 from typing import NamedTuple, Protocol
 
@@ -33,6 +33,9 @@ class AppFolder(Protocol):
 
     @property
     def dir(self) -> str: ...
+
+    @property
+    def entry_path(self) -> str: ...
 
 
 class Dependencies(NamedTuple):
@@ -85,7 +88,9 @@ class DependencyIndex:
         spells: the module's own name; for a file inside an app's folder, that folder's name,
         which every importer from outside it spells. Only those files are parsed.
         """
-        by_folder = {app.dir: app.key for app in apps}
+        apps = list(apps)
+        owners = Owners(apps)
+        by_folder = owners.by_folder
         # file -> changed path -> how: ("imports", "") or ("mounts", "add_local_dir('x')")
         reach: dict[str, dict[str, tuple[str, str]]] = {}
         imported_as: dict[str, str] = {}
@@ -111,8 +116,7 @@ class DependencyIndex:
             targets = list(dict.fromkeys(grown))
         by_app: dict[str, dict[str, tuple[str, str]]] = {}
         for path, reached in reach.items():
-            owner = owner_of(path, by_folder)
-            if owner is not None:
+            for owner in owners.of(path):
                 _merge(by_app.setdefault(owner, {}), reached)
         return {
             app.key: [_reason(p, by_app[app.key][p], imported_as) for p in changed if p in reached]
@@ -187,14 +191,28 @@ _NOTHING = _FileFacts((), {})
 _RELATIVE_IMPORT = re.compile(r"\bfrom\s+\.")
 
 
-def owner_of(path: str, by_folder: dict[str, str]) -> str | None:
-    """The app whose folder holds `path`: a lookup per parent folder, not a scan of the apps."""
-    parts = path.split("/")
-    for depth in range(len(parts) - 1, 0, -1):
-        owner = by_folder.get("/".join(parts[:depth]))
-        if owner is not None:
-            return owner
-    return None
+class Owners:
+    """Which apps a path belongs to: its app's, by folder. Several apps may share a folder,
+    one entry file each: an entry file is its own app's, any other file in the folder is
+    every one of them's."""
+
+    def __init__(self, apps: Iterable[AppFolder]) -> None:
+        self.by_folder: dict[str, list[str]] = {}
+        self.by_entry: dict[str, str] = {}
+        for app in apps:
+            self.by_folder.setdefault(app.dir, []).append(app.key)
+            self.by_entry[app.entry_path] = app.key
+
+    def of(self, path: str) -> list[str]:
+        """A lookup per parent folder, not a scan of the apps."""
+        if path in self.by_entry and len(self.by_folder[path.rsplit("/", 1)[0]]) > 1:
+            return [self.by_entry[path]]
+        parts = path.split("/")
+        for depth in range(len(parts) - 1, 0, -1):
+            owners = self.by_folder.get("/".join(parts[:depth]))
+            if owners is not None:
+                return owners
+        return []
 
 
 def _reason(path: str, how: tuple[str, str], imported_as: dict[str, str]) -> str:
@@ -222,7 +240,7 @@ class _ModuleName(NamedTuple):
     outside: str  # a folder (with its `/`) whose files cannot matter, or ""
 
     @classmethod
-    def of(cls, path: str, app_folders: dict[str, str]) -> _ModuleName:
+    def of(cls, path: str, app_folders: Mapping[str, object]) -> _ModuleName:
         parts = path.removesuffix(".py").split("/")
         if parts[-1] == "__init__":
             parts.pop()

@@ -34,13 +34,13 @@ class Gated:
 
     def failures(self) -> list[str]:
         """What went wrong, a line each: failing endpoints, then the rollback."""
-        lines = [f"`{r.endpoint}` {r.status}: {r.detail}" for r in self.smoke if r.status != "ok"]
+        lines = [f"`{r.endpoint}` {r.status}: {r.detail}" for r in self.smoke if r.failed]
         if self.outcome == "deploy-failed":
             lines.append(f"deploy failed: {self.deploy.detail}")
         lines += [
             f"after rollback, `{r.endpoint}` {r.status}: {r.detail}"
             for r in self.rollback_smoke
-            if r.status != "ok"
+            if r.failed
         ]
         if self.detail:
             lines.append(self.detail)
@@ -64,7 +64,7 @@ class HealthGate:
             entry.smoke = [r for r in smoke if r.app == app.name]
             if app.name not in started:
                 entry.outcome = "deploy-failed"
-            elif any(r.status != "ok" for r in entry.smoke) or entry.deploy.outcome == "failed":
+            elif any(r.failed for r in entry.smoke) or entry.deploy.outcome == "failed":
                 self._roll_back(registry, app, entry, before.get(app.name))
 
     def _started(
@@ -129,7 +129,7 @@ class HealthGate:
             log(entry.detail)
             return
         entry.rollback_smoke = self._smoke(registry, [app])
-        ok = all(r.status == "ok" for r in entry.rollback_smoke)
+        ok = not any(r.failed for r in entry.rollback_smoke)
         entry.outcome = "rolled-back" if ok else "rollback-failed"
 
     def _serving(self, registry: Registry, app: App) -> str:

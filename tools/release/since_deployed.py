@@ -19,7 +19,7 @@ def plan_since_deployed(repo: Repository, desired: Revision, target: Target) -> 
     apps = tuple(
         AppChange(app.key, app.name, app.dir, entry.detail)
         for app, entry in zip(registry.apps.values(), status.apps, strict=True)
-        if not entry.ok and entry.held_at is None
+        if not entry.ok and entry.held_at is None and not app.legacy
     )
     held = tuple(
         AppChange(app.key, app.name, app.dir, entry.detail)
@@ -31,7 +31,7 @@ def plan_since_deployed(repo: Repository, desired: Revision, target: Target) -> 
         head=desired.commit,
         apps=apps,
         removed=status.removed,
-        all=len(apps) == len(registry.apps),
+        all=len(apps) == sum(not app.legacy for app in registry.apps.values()),
         desired=desired,
         held=held,
     )

@@ -77,7 +77,7 @@ def test_minimal_registry_loads(minimal_registry_text: str) -> None:
         pytest.param(
             "    gpu: L40S\n",
             "",
-            "registry/fleet.yaml:7: apps.flux: missing required key 'gpu'",
+            "registry/fleet.yaml:7: apps.flux: an app with a web function needs gpu",
             id="missing-key",
         ),
         pytest.param(
@@ -141,8 +141,9 @@ def test_minimal_registry_loads(minimal_registry_text: str) -> None:
         pytest.param(
             "/flux:",
             "/Flux:",
-            "registry/fleet.yaml:14: apps.flux.endpoints: key '/Flux': an endpoint path is '/' "
-            "then lower-case letters, digits, '.', '_', '-'",
+            "registry/fleet.yaml:14: apps.flux.endpoints: key '/Flux': an endpoint path is '/', "
+            "or segments of lower-case letters, digits, '.', '_', '-' or {parameters} "
+            "(/v1/chat/completions, /result/{call_id})",
             id="invalid-endpoint-path",
         ),
         pytest.param(
@@ -163,7 +164,8 @@ def test_minimal_registry_loads(minimal_registry_text: str) -> None:
             "kind: text-to-image",
             "kind: text2img",
             "registry/fleet.yaml:15: apps.flux.endpoints[/flux].kind: Input should be "
-            "'text-to-image', 'image-edit', 'face-reference', 'video', 'upscale' or 'faceswap'",
+            "'text-to-image', 'image-edit', 'face-reference', 'video', 'upscale', 'faceswap', "
+            "'llm', 'audio', 'ocr', 'embedding' or 'other'",
             id="unknown-kind",
         ),
         pytest.param(
@@ -267,8 +269,95 @@ def test_endpoint_path_used_by_two_apps(minimal_registry_text: str) -> None:
     text = minimal_registry_text + SECOND_APP.replace("/other:", "/flux:")
     assert problems(text) == [
         "registry/fleet.yaml:28: apps.other.endpoints[/flux]: endpoint /flux is already "
-        "served by app 'flux'"
+        "served by app 'flux' (clients name endpoints by path; mark a health or listing route "
+        "auxiliary)"
     ]
+
+
+REAL_LAYOUTS = """\
+  llm:
+    name: ryla-llm
+    dir: apps/endpoints
+    entry: llm.py
+    workspace: ryla-research
+    gpu: H100
+    timeout_s: 600
+    web: {function: serve}
+    endpoints:
+      /v1/chat/completions: {kind: llm, client_timeout_s: 120}
+      /result/{call_id}: {kind: llm, method: GET, client_timeout_s: 30, idempotent: true}
+      /health: {kind: other, method: GET, client_timeout_s: 5, auxiliary: true}
+  ocr:
+    name: ryla-ocr
+    dir: apps/endpoints
+    entry: ocr.py
+    legacy: true
+    gpu: T4
+    timeout_s: 300
+    web: {function: read}
+    endpoints:
+      /: {kind: ocr, client_timeout_s: 60}
+      /health: {kind: other, method: GET, client_timeout_s: 5, auxiliary: true}
+  train:
+    name: ryla-train
+    dir: apps/train
+    functions:
+      prepare: {timeout_s: 600}
+      fit: {gpu: "H100:8", timeout_s: 86400}
+"""
+
+
+def test_real_layouts_can_be_described(minimal_registry_text: str) -> None:
+    registry = parse_registry(minimal_registry_text + REAL_LAYOUTS, SOURCE)
+    llm, ocr, train = (registry.apps[k] for k in ("llm", "ocr", "train"))
+    assert registry.url(llm, "/health") == "https://ryla-research--ryla-llm-serve.modal.run/health"
+    assert registry.app_of("/v1/chat/completions") is llm
+    # Paths several apps serve, or with parameters, are never a client's key.
+    assert [registry.app_of(p) for p in ("/", "/health", "/result/{call_id}")] == [None] * 3
+    assert llm.endpoints["/result/{call_id}"].method == "GET"
+    assert llm.endpoints["/v1/chat/completions"].smoke is None
+    assert (ocr.legacy, ocr.entry_path, llm.entry_path) == (
+        True,
+        "apps/endpoints/ocr.py",
+        "apps/endpoints/llm.py",
+    )
+    assert (train.web, train.endpoints, train.gpus, train.label) == (None, {}, [], "")
+    assert train.functions["fit"].gpu == "H100:8"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "    entry: ocr.py\n",
+            "    entry: llm.py\n",
+            "registry/fleet.yaml:36: apps.ocr.entry: app entry file 'apps/endpoints/llm.py' is "
+            "already used by app 'llm'",
+        ),
+        (
+            "    functions:\n",
+            "    endpoints: {/x: {kind: other, client_timeout_s: 5}}\n    functions:\n",
+            "registry/fleet.yaml:44: apps.train: endpoints need a web function: give 'web'",
+        ),
+        (
+            "    gpu: T4\n    timeout_s: 300\n",
+            "",
+            "registry/fleet.yaml:33: apps.ocr: an app with a web function needs gpu and timeout_s",
+        ),
+        (
+            '      fit: {gpu: "H100:8", timeout_s: 86400}',
+            '      fit: {gpu: "H100:9", timeout_s: 86400}',
+            "registry/fleet.yaml:49: apps.train.functions.fit.gpu: H100 comes 1 to 8 per "
+            "container, not 9",
+        ),
+    ],
+)
+def test_real_layouts_are_validated(
+    minimal_registry_text: str, old: str, new: str, expected: str
+) -> None:
+    text = minimal_registry_text + REAL_LAYOUTS
+    assert old in text
+    assert problems(text.replace(old, new, 1)) == [expected]
 
 
 def test_retired_endpoint_still_served(minimal_registry_text: str) -> None:

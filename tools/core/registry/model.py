@@ -31,12 +31,25 @@ from tools.core.registry import modal_names
 Loc = tuple[str | int, ...]
 
 EndpointKind = Literal[
-    "text-to-image", "image-edit", "face-reference", "video", "upscale", "faceswap"
+    "text-to-image",
+    "image-edit",
+    "face-reference",
+    "video",
+    "upscale",
+    "faceswap",
+    "llm",
+    "audio",
+    "ocr",
+    "embedding",
+    "other",
 ]
+HttpMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
 MediaKind = Literal["image", "mask", "video"]
 OutputKind = Literal["image", "video"]
 
-ENDPOINT_PATH_PATTERN = r"^/[a-z0-9][a-z0-9._-]*$"
+# `/`, or segments of lower-case names and `{parameters}`: /flux, /v1/chat/completions,
+# /result/{call_id}. Linear: each segment starts with `/` and holds no `/`.
+ENDPOINT_PATH_PATTERN = r"^(?:/|(?:/(?:[a-z0-9][a-z0-9._-]*|\{[A-Za-z_][A-Za-z0-9_]*\}))+)$"
 _ENDPOINT_PATH = re.compile(ENDPOINT_PATH_PATTERN)
 
 
@@ -62,7 +75,10 @@ def _app_name(name: str) -> str:
 
 def _endpoint_path(path: str) -> str:
     if not _ENDPOINT_PATH.match(path):
-        raise ValueError("an endpoint path is '/' then lower-case letters, digits, '.', '_', '-'")
+        raise ValueError(
+            "an endpoint path is '/', or segments of lower-case letters, digits, '.', '_', '-' "
+            "or {parameters} (/v1/chat/completions, /result/{call_id})"
+        )
     return path
 
 
@@ -272,35 +288,92 @@ class Smoke(_Model):
 
 class Endpoint(_Model):
     kind: EndpointKind
+    method: HttpMethod = "POST"
     client_timeout_s: TimeoutSeconds
-    idempotent: bool = Field(description="Retried once on 408 when true.")
+    idempotent: bool = Field(default=False, description="Retried once on 408 when true.")
+    auxiliary: bool = Field(
+        default=False,
+        description="A route beside the product endpoints (health, listings): clients do not "
+        "key maps by it, so several apps may serve its path.",
+    )
     description: str = ""
-    smoke: Smoke
+    smoke: Smoke | None = Field(
+        default=None, description="The smoke test; none yet: smoke reports it untested."
+    )
+
+    @property
+    def keyed(self) -> bool:
+        """Whether clients can name it by its path alone: one app serves it (validated)."""
+        return not self.auxiliary and "{" not in self._path and self._path != "/"
+
+    _path: str = PrivateAttr(default="")
 
     @property
     def client_timeout_ms(self) -> int:
         return self.client_timeout_s * 1000
 
 
+class Function(_Model):
+    """A Modal function or class of an app that serves no web endpoint (training, batch)."""
+
+    gpu: Gpus | None = None
+    timeout_s: TimeoutSeconds
+
+
 class App(_Model):
     name: AppName = Field(description="The Modal app name, as written in modal.App(...).")
-    dir: RepoPath = Field(description="The app's directory, relative to the repository root.")
+    dir: RepoPath = Field(
+        description="The app's directory, relative to the repository root; apps may share "
+        "one when their entry files differ."
+    )
     entry: Annotated[str, AfterValidator(_entry)] = Field(
         default="app.py", description="The file `modal deploy` takes, in dir."
     )
     description: str = ""
-    gpu: Gpus = Field(description="Modal's gpu=: `TYPE` or `TYPE:COUNT`, or a list tried in order.")
-    timeout_s: TimeoutSeconds = Field(description="The server function timeout, in seconds.")
-    web: WebFunction
+    workspace: Annotated[str, AfterValidator(_workspace)] | None = Field(
+        default=None, description="The Modal workspace that serves it, when not the fleet's."
+    )
+    legacy: bool = Field(
+        default=False,
+        description="Kept live on purpose and never deployed by CI: checked, not deployed.",
+    )
+    gpu: Gpus | None = Field(
+        default=None,
+        description="The web function's gpu=: `TYPE` or `TYPE:COUNT`, or a list tried in order.",
+    )
+    timeout_s: TimeoutSeconds | None = Field(
+        default=None, description="The web function's timeout, in seconds."
+    )
+    web: WebFunction | None = Field(
+        default=None, description="The web function; an app without one serves no endpoints."
+    )
+    functions: dict[Identifier, Function] = Field(
+        default_factory=dict, description="Its other Modal functions and classes, by name."
+    )
     secrets: list[ModalObjectName] = Field(
         default_factory=list, description="Modal secrets the app uses: they must exist first."
     )
     volumes: list[ModalObjectName] = Field(
         default_factory=list, description="Modal volumes the app mounts: they must exist first."
     )
-    endpoints: dict[EndpointPath, Endpoint] = Field(min_length=1)
+    endpoints: dict[EndpointPath, Endpoint] = Field(default_factory=dict)
 
     _key: str = PrivateAttr(default="")
+
+    @model_validator(mode="after")
+    def _web_and_endpoints(self) -> App:
+        for path, endpoint in self.endpoints.items():
+            endpoint._path = path
+        if self.web is None:
+            if self.endpoints:
+                raise ValueError("endpoints need a web function: give 'web'")
+            return self
+        missing = [f for f in ("gpu", "timeout_s") if getattr(self, f) is None]
+        if missing:
+            raise ValueError(f"an app with a web function needs {' and '.join(missing)}")
+        if not self.endpoints:
+            raise ValueError("an app with a web function needs at least one endpoint")
+        return self
 
     @property
     def key(self) -> str:
@@ -309,16 +382,21 @@ class App(_Model):
 
     @property
     def label(self) -> str:
-        return self.web.label_for(self.name)
+        """The URL label of its web function ("" for an app without one)."""
+        return "" if self.web is None else self.web.label_for(self.name)
 
     @property
     def gpus(self) -> list[str]:
-        """The GPU specifications, in the order Modal tries them."""
-        return [self.gpu] if isinstance(self.gpu, str) else list(self.gpu)
+        """The web function's GPU specifications, in the order Modal tries them."""
+        return gpu_list(self.gpu)
 
     @property
     def entry_path(self) -> str:
         return f"{self.dir}/{self.entry}"
+
+
+def gpu_list(gpu: str | list[str] | None) -> list[str]:
+    return [] if gpu is None else [gpu] if isinstance(gpu, str) else list(gpu)
 
 
 class RetiredApp(_Model):
@@ -379,11 +457,13 @@ class Registry(_Model):
 
     def host(self, app: App, env: str | None = None) -> str:
         _, environment = self.environment(env)
-        return modal_names.web_host(self.workspace, environment.web_suffix, app.label)
+        workspace = app.workspace or self.workspace
+        return modal_names.web_host(workspace, environment.web_suffix, app.label)
 
     def url(self, app: App, path: str = "", env: str | None = None) -> str:
         _, environment = self.environment(env)
-        return modal_names.web_url(self.workspace, environment.web_suffix, app.label, path)
+        workspace = app.workspace or self.workspace
+        return modal_names.web_url(workspace, environment.web_suffix, app.label, path)
 
     def endpoints(self) -> Iterator[tuple[App, str, Endpoint]]:
         for app in self.apps.values():
@@ -391,7 +471,8 @@ class Registry(_Model):
                 yield app, path, endpoint
 
     def app_of(self, path: str) -> App | None:
-        return next((app for app, p, _ in self.endpoints() if p == path), None)
+        """The app serving `path`, when clients can name it by path (`Endpoint.keyed`)."""
+        return next((app for app, p, e in self.endpoints() if p == path and e.keyed), None)
 
     def endpoint(self, path: str) -> Endpoint | None:
         app = self.app_of(path)
@@ -417,26 +498,30 @@ def semantic_problems(registry: Registry) -> list[tuple[Loc, str]]:
     problems += _duplicate_app_fields(registry)
     problems += _duplicate_paths(registry)
     for app in registry.apps.values():
-        problems += _label_problems(app)
+        if app.web is not None:
+            problems += _label_problems(app)
         problems += _timeout_problems(app, registry.policy)
         problems += _policy_problems(app, registry.policy)
         for path, endpoint in app.endpoints.items():
-            problems += _smoke_problems(("apps", app.key, "endpoints", path, "smoke"), endpoint)
+            if endpoint.smoke is not None:
+                loc: Loc = ("apps", app.key, "endpoints", path, "smoke")
+                problems += _smoke_problems(loc, endpoint.smoke)
     problems += _retired_problems(registry)
     return problems
 
 
 def _duplicate_app_fields(registry: Registry) -> list[tuple[Loc, str]]:
     problems: list[tuple[Loc, str]] = []
-    for field in ("name", "dir"):
+    for field in ("name", "entry_path"):
         seen: dict[str, str] = {}
         for app in registry.apps.values():
             value = getattr(app, field)
             if value in seen:
+                what = "entry file" if field == "entry_path" else field
                 problems.append(
                     (
-                        ("apps", app.key, field),
-                        f"app {field} {value!r} is already used by app {seen[value]!r}",
+                        ("apps", app.key, "entry" if field == "entry_path" else field),
+                        f"app {what} {value!r} is already used by app {seen[value]!r}",
                     )
                 )
             else:
@@ -447,12 +532,15 @@ def _duplicate_app_fields(registry: Registry) -> list[tuple[Loc, str]]:
 def _duplicate_paths(registry: Registry) -> list[tuple[Loc, str]]:
     problems: list[tuple[Loc, str]] = []
     seen: dict[str, str] = {}
-    for app, path, _ in registry.endpoints():
+    for app, path, endpoint in registry.endpoints():
+        if not endpoint.keyed:  # `/`, {parameters} and auxiliary routes repeat across apps
+            continue
         if path in seen:
             problems.append(
                 (
                     ("apps", app.key, "endpoints", path),
-                    f"endpoint {path} is already served by app {seen[path]!r}",
+                    f"endpoint {path} is already served by app {seen[path]!r} (clients name "
+                    "endpoints by path; mark a health or listing route auxiliary)",
                 )
             )
         else:
@@ -481,7 +569,7 @@ def _timeout_problems(app: App, policy: Policy) -> list[tuple[Loc, str]]:
     problems: list[tuple[Loc, str]] = []
     for path, endpoint in app.endpoints.items():
         needed = endpoint.client_timeout_s + policy.timeout_margin_s
-        if app.timeout_s < needed:
+        if app.timeout_s is not None and app.timeout_s < needed:
             problems.append(
                 (
                     ("apps", app.key, "timeout_s"),
@@ -495,30 +583,40 @@ def _timeout_problems(app: App, policy: Policy) -> list[tuple[Loc, str]]:
 
 def _policy_problems(app: App, policy: Policy) -> list[tuple[Loc, str]]:
     problems: list[tuple[Loc, str]] = []
-    if policy.max_timeout_s is not None and app.timeout_s > policy.max_timeout_s:
-        problems.append(
-            (
-                ("apps", app.key, "timeout_s"),
-                f"server timeout {app.timeout_s} s is above the policy's max_timeout_s "
-                f"({policy.max_timeout_s} s)",
-            )
-        )
-    if policy.gpus is not None:
-        allowed = {modal_names.parse_gpu(spec)[0] for spec in policy.gpus}
-        for spec in app.gpus:
-            if modal_names.parse_gpu(spec)[0] not in allowed:
-                problems.append(
-                    (
-                        ("apps", app.key, "gpu"),
-                        f"GPU {spec} is not one the policy allows ({', '.join(policy.gpus)})",
-                    )
+    parts: list[tuple[Loc, int | None, list[str]]] = [(("apps", app.key), app.timeout_s, app.gpus)]
+    parts += [
+        (("apps", app.key, "functions", name), f.timeout_s, gpu_list(f.gpu))
+        for name, f in app.functions.items()
+    ]
+    for loc, timeout_s, gpus in parts:
+        if (
+            policy.max_timeout_s is not None
+            and timeout_s is not None
+            and timeout_s > policy.max_timeout_s
+        ):
+            problems.append(
+                (
+                    (*loc, "timeout_s"),
+                    f"server timeout {timeout_s} s is above the policy's max_timeout_s "
+                    f"({policy.max_timeout_s} s)",
                 )
+            )
+        if policy.gpus is not None:
+            allowed = {modal_names.parse_gpu(spec)[0] for spec in policy.gpus}
+            for spec in gpus:
+                if modal_names.parse_gpu(spec)[0] not in allowed:
+                    problems.append(
+                        (
+                            (*loc, "gpu"),
+                            f"GPU {spec} is not one the policy allows ({', '.join(policy.gpus)})",
+                        )
+                    )
     return problems
 
 
-def _smoke_problems(loc: Loc, endpoint: Endpoint) -> list[tuple[Loc, str]]:
+def _smoke_problems(loc: Loc, smoke: Smoke) -> list[tuple[Loc, str]]:
     problems: list[tuple[Loc, str]] = []
-    request = endpoint.smoke.request
+    request = smoke.request
     for side in ("width", "height"):
         value = request.get(side)
         if not isinstance(value, int) or isinstance(value, bool) or value <= 0 or value % 8:
@@ -529,9 +627,9 @@ def _smoke_problems(loc: Loc, endpoint: Endpoint) -> list[tuple[Loc, str]]:
                     "(it sets the expected output size)",
                 )
             )
-    if endpoint.smoke.expect == "video" and not isinstance(request.get("num_frames"), int):
+    if smoke.expect == "video" and not isinstance(request.get("num_frames"), int):
         problems.append(((*loc, "request"), "a video smoke request needs num_frames"))
-    for field in endpoint.smoke.fixtures:
+    for field in smoke.fixtures:
         if field in request:
             problems.append(
                 (

@@ -1,5 +1,6 @@
 """What change detection needs of a registry, read without pydantic: each app's key, name,
-folder and entry file, the triggers, and every entry as written, for a semantic diff.
+folder, entry file and whether CI deploys it, the triggers, and every entry as written, for a
+semantic diff.
 
 An outline checks the fields it reads, and only those: a plan depends on nothing else. The
 full model (`tools.core.registry.load`) validates the rest where it is used, before anything
@@ -28,6 +29,7 @@ class AppOutline(NamedTuple):
     dir: str
     entry: str
     written: dict[str, Any]  # the entry as written
+    legacy: bool = False  # kept live on purpose, never deployed by CI
 
     @property
     def entry_path(self) -> str:
@@ -76,7 +78,10 @@ def _outline(text: str, source: str) -> RegistryOutline:
             problems.append(((*where, "dir"), "must be a relative path inside the repository"))
         if not is_inside(entry) or not str(entry).endswith(".py"):
             problems.append(((*where, "entry"), "must be a Python file inside the app's folder"))
-        found[str(key)] = AppOutline(str(key), name, folder, entry, app)
+        legacy = app.get("legacy", False)
+        if not isinstance(legacy, bool):
+            problems.append(((*where, "legacy"), "must be true or false"))
+        found[str(key)] = AppOutline(str(key), name, folder, entry, app, legacy is True)
     triggers = data.get("triggers", [])
     if not isinstance(triggers, list) or not all(isinstance(t, str) for t in triggers):
         problems.append((("triggers",), "must be a list of globs"))

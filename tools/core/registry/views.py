@@ -34,8 +34,9 @@ def describe(registry: Registry, env: str | None = None) -> dict[str, Any]:
                 "entry": app.entry_path,
                 "gpu": app.gpu,
                 "label": app.label,
-                "url": registry.url(app, env=name),
+                "url": registry.url(app, env=name) if app.web is not None else None,
                 "server_timeout_s": app.timeout_s,
+                "legacy": app.legacy,
                 "endpoints": [
                     {
                         "path": path,
@@ -45,6 +46,8 @@ def describe(registry: Registry, env: str | None = None) -> dict[str, Any]:
                         "client_timeout_ms": endpoint.client_timeout_ms,
                         "server_timeout_s": app.timeout_s,
                         "idempotent": endpoint.idempotent,
+                        "method": endpoint.method,
+                        "auxiliary": endpoint.auxiliary,
                     }
                     for path, endpoint in app.endpoints.items()
                 ],

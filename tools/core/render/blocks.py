@@ -71,7 +71,7 @@ def _endpoints(registry: Registry, args: dict[str, str]) -> str:
     ]
     rows += [
         f"| `{path}` | {app.name} | {registry.url(app, path, env)} | "
-        f"{endpoint.client_timeout_s} s | {app.timeout_s} s | {endpoint.kind} |"
+        f"{endpoint.client_timeout_s} s | {_seconds(app.timeout_s)} | {endpoint.kind} |"
         for app, path, endpoint in registry.endpoints()
     ]
     return NOTE + "\n".join(rows) + "\n"
@@ -80,11 +80,15 @@ def _endpoints(registry: Registry, args: dict[str, str]) -> str:
 def _apps(registry: Registry, _args: dict[str, str]) -> str:
     rows = ["| app | folder | GPU | server timeout | endpoints |", "|---|---|---|---|---|"]
     rows += [
-        f"| {app.name} | `{app.dir}` | {', '.join(app.gpus)} | {app.timeout_s} s | "
+        f"| {app.name} | `{app.dir}` | {', '.join(app.gpus) or '-'} | {_seconds(app.timeout_s)} | "
         f"{', '.join(f'`{p}`' for p in app.endpoints)} |"
         for app in registry.apps.values()
     ]
     return NOTE + "\n".join(rows) + "\n"
+
+
+def _seconds(value: int | None) -> str:
+    return "-" if value is None else f"{value} s"
 
 
 RENDERERS: dict[str, Callable[[Registry, dict[str, str]], str]] = {

@@ -63,9 +63,10 @@ def endpoints_markdown(registry: Registry) -> str:
 
 
 def typescript_module(registry: Registry) -> str:
-    app_of = {path: app.name for app, path, _ in registry.endpoints()}
-    timeouts = {path: e.client_timeout_ms for _, path, e in registry.endpoints()}
-    labels = {app.name: app.label for app in registry.apps.values()}
+    # Clients name an endpoint by its path where one app serves it (`Endpoint.keyed`).
+    app_of = {path: app.name for app, path, e in registry.endpoints() if e.keyed}
+    timeouts = {path: e.client_timeout_ms for _, path, e in registry.endpoints() if e.keyed}
+    labels = {app.name: app.label for app in registry.apps.values() if app.web is not None}
     suffixes = {name: env.web_suffix for name, env in registry.environments.items()}
     return "\n".join(
         [

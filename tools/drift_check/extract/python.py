@@ -88,6 +88,9 @@ class PythonFacts:
     client_calls: list[ClientCall] = field(default_factory=list)
     named_objects: list[NamedObject] = field(default_factory=list)
     imports: dict[str, str] = field(default_factory=dict)  # local name -> module it names
+    # Every module an import anywhere in the file may name, as written (`.handlers` relative):
+    # `from a import b` names `a` and, if b is a module, `a.b`.
+    modules: list[str] = field(default_factory=list)
     strings: dict[str, str] = field(default_factory=dict)  # module-level string constants
 
     def decorator(self, target: str | None) -> ModalDecorator | None:
@@ -141,6 +144,13 @@ class _Extractor:
                 target = _assignment_target(node)
                 if target is not None and isinstance(node.value, ast.Dict):
                     names[id(node.value)] = target
+            elif isinstance(node, ast.Import):
+                self.facts.modules += [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = "." * node.level + (node.module or "")
+                self.facts.modules.append(base)
+                joiner = "" if base.endswith(".") else "."
+                self.facts.modules += [f"{base}{joiner}{a.name}" for a in node.names]
 
     def value(self, node: ast.expr, depth: int = 0) -> Value:
         number = number_of(node, self.constants)

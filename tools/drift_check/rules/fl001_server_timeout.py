@@ -45,16 +45,27 @@ class ServerTimeout:
     def check(self, project: Project) -> Iterator[Finding]:
         for app in project.registry.apps.values():
             decorator = project.web_decorator(app)
-            if decorator is not None:
-                yield from self._check(project, app, decorator)
+            if decorator is not None and app.timeout_s is not None:
+                yield from self._check(project, app, decorator, app.timeout_s, "")
+            facts = project.python(app.entry_path) if app.functions else None
+            for name, function in app.functions.items():
+                found = facts.decorator(name) if facts is not None else None
+                if found is not None:  # FL006 reports a missing one
+                    yield from self._check(project, app, found, function.timeout_s, name)
 
-    def _check(self, project: Project, app: App, decorator: ModalDecorator) -> Iterator[Finding]:
+    def _check(
+        self, project: Project, app: App, decorator: ModalDecorator, wanted: int, function: str
+    ) -> Iterator[Finding]:
+        """`function`: a name in the app's `functions`, or "" for its web function."""
         value = decorator.keywords.get("timeout")
         at = value.at if value is not None else decorator.at
-        wanted = app.timeout_s
-        slowest = max(app.endpoints, key=lambda p: app.endpoints[p].client_timeout_s)
-        needed = app.endpoints[slowest].client_timeout_s + project.registry.policy.timeout_margin_s
-        hint = f"set timeout={wanted} (registry: apps.{app.key}.timeout_s)"
+        needed, slowest = 0, ""
+        if not function:
+            slowest = max(app.endpoints, key=lambda p: app.endpoints[p].client_timeout_s)
+            margin = project.registry.policy.timeout_margin_s
+            needed = app.endpoints[slowest].client_timeout_s + margin
+        field = f"functions.{function}.timeout_s" if function else "timeout_s"
+        hint = f"set timeout={wanted} (registry: apps.{app.key}.{field})"
         if value is not None and value.number is None:
             yield Finding(
                 self.code,
@@ -71,7 +82,8 @@ class ServerTimeout:
         said = (
             f"timeout={value.text}" if value is not None else "no timeout= (Modal's default 300 s)"
         )
-        message = f"{app.name}: {said} but the registry says {wanted} s"
+        owner = f"{app.name}.{function}" if function else app.name
+        message = f"{owner}: {said} but the registry says {wanted} s"
         if actual is not None and actual < needed:
             message += (
                 f"; below the client timeout of {slowest} ({needed} s with the margin): "

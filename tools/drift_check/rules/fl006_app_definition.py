@@ -61,8 +61,18 @@ class AppDefinition:
             )
             return
         yield from self._app_name(app, facts)
-        yield from self._web_function(app, facts)
-        yield from self._routes(project, app)
+        if app.web is not None:
+            yield from self._web_function(app, facts)
+            yield from self._routes(project, app)
+        for name in app.functions:
+            if facts.decorator(name) is None:
+                yield self._finding(
+                    app.entry_path,
+                    1,
+                    1,
+                    f"no @app.function or @app.cls {name!r}: the registry lists it in "
+                    f"apps.{app.key}.functions",
+                )
 
     def _app_name(self, app: App, facts: PythonFacts) -> Iterator[Finding]:
         if not facts.apps:
@@ -81,6 +91,7 @@ class AppDefinition:
             )
 
     def _web_function(self, app: App, facts: PythonFacts) -> Iterator[Finding]:
+        assert app.web is not None
         target = app.web.cls or app.web.function or ""
         decorator = facts.decorator(target)
         if decorator is None:
@@ -111,15 +122,25 @@ class AppDefinition:
                 f"label={label.text} makes the URL label differ from the registry's {app.label}",
             )
 
+    def _route_files(self, project: Project, app: App) -> list[str]:
+        """Where an app's routes are: its entry file, the repository modules it imports, and,
+        when the folder is the app's alone, every Python file in it."""
+        files = [app.entry_path, *project.imported_files(app.entry_path)]
+        if project.index.apps_in_folder.get(app.dir, 0) == 1:
+            files += [s.path for s in project.files_under(app.dir) if s.suffix == "py"]
+        return list(dict.fromkeys(files))
+
     def _routes(self, project: Project, app: App) -> Iterator[Finding]:
         served: dict[str, tuple[str, int, int]] = {}
-        for source in project.files_under(app.dir):
-            if source.suffix != "py":
-                continue
-            facts = python_facts(source)
+        own = f"{app.dir}/"
+        for path in self._route_files(project, app):
+            facts = project.python(path)
             for route in facts.routes if facts else []:
-                served.setdefault(route.path, (source.path, route.at.line, route.at.col))
-        for path, (file, line, col) in served.items():
+                served.setdefault(route.path, (path, route.at.line, route.at.col))
+        # A route is reported where the app's own files declare it: another folder's module
+        # may serve other apps too.
+        served_here = {p: at for p, at in served.items() if at[0].startswith(own)}
+        for path, (file, line, col) in served_here.items():
             if path not in app.endpoints and path not in STANDARD_PATHS:
                 yield self._finding(
                     file,

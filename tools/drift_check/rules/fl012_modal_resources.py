@@ -31,7 +31,7 @@ Use instead
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from tools.core.registry.modal_names import parse_gpu
@@ -53,32 +53,54 @@ class ModalResources:
 
     def check(self, project: Project) -> Iterator[Finding]:
         for app in project.registry.apps.values():
+            facts = project.python(app.entry_path)
+            if facts is None:
+                continue
+
+            def resolve(value: Value, facts: PythonFacts = facts) -> str | None:
+                return _resolved(project, facts, value)
+
             decorator = project.web_decorator(app)
             if decorator is not None:  # FL006 reports a missing web function
-                yield from self._gpu(app, decorator)
+                yield from self._gpu(app, decorator, app.gpus, "", resolve)
                 yield from self._proxy_auth(app, decorator)
-            facts = project.python(app.entry_path)
-            if facts is not None:
-                yield from self._named(project, app, facts)
+            for name, function in app.functions.items():
+                found = facts.decorator(name)
+                if found is not None:
+                    gpus = [function.gpu] if isinstance(function.gpu, str) else function.gpu
+                    yield from self._gpu(app, found, list(gpus or []), name, resolve)
+            yield from self._named(project, app, facts)
 
     def _in_app(self, app: App, at: Located, message: str, hint: str) -> Finding:
         return Finding(self.code, app.entry_path, at.line, at.col, message, hint)
 
-    def _gpu(self, app: App, decorator: ModalDecorator) -> Iterator[Finding]:
+    def _gpu(
+        self,
+        app: App,
+        decorator: ModalDecorator,
+        wanted: list[str],
+        function: str,
+        resolve: Callable[[Value], str | None],
+    ) -> Iterator[Finding]:
+        """`function`: a name in the app's `functions`, or "" for its web function."""
         value = decorator.keywords.get("gpu")
-        wanted = app.gpus
-        written = " or ".join(wanted)
-        hint = f"set gpu to {_python(wanted)} (registry: apps.{app.key}.gpu)"
+        written = " or ".join(wanted) or "no GPU"
+        field = f"functions.{function}.gpu" if function else "gpu"
+        owner = f"{app.name}.{function}" if function else app.name
+        hint = f"set gpu to {_python(wanted)} (registry: apps.{app.key}.{field})"
+        if not wanted:
+            hint = f"remove gpu=, or set it in the registry (apps.{app.key}.{field})"
         at = value.at if value is not None else decorator.at
         if value is None:
-            yield self._in_app(
-                app,
-                at,
-                f"{app.name}: no gpu= (a CPU container) but the registry says {written}",
-                hint,
-            )
+            if wanted:
+                yield self._in_app(
+                    app,
+                    at,
+                    f"{owner}: no gpu= (a CPU container) but the registry says {written}",
+                    hint,
+                )
             return
-        specs = _strings(value)
+        specs = _strings(value, resolve)
         if specs is None:
             yield self._in_app(
                 app,
@@ -91,11 +113,13 @@ class ModalResources:
             yield self._in_app(
                 app,
                 at,
-                f"{app.name}: gpu={value.text} but the registry says {written}",
+                f"{owner}: gpu={value.text} but the registry says {written}",
                 hint,
             )
 
     def _proxy_auth(self, app: App, decorator: ModalDecorator) -> Iterator[Finding]:
+        if app.web is None:
+            return
         method = app.web.method or app.web.function or ""
         keywords = decorator.web.get(method)
         if keywords is None:  # FL006: not a web endpoint
@@ -180,13 +204,13 @@ def _resolved(project: Project, facts: PythonFacts, value: Value) -> str | None:
     return None
 
 
-def _strings(value: Value) -> list[str] | None:
-    """The GPU specifications a `gpu=` value names, or None when one is not a known string."""
-    if value.string is not None:
-        return [value.string]
+def _strings(value: Value, resolve: Callable[[Value], str | None]) -> list[str] | None:
+    """The GPU specifications a `gpu=` value names (constants of this module or of modules it
+    imports resolved), or None when one is not a known string."""
     if value.items is None:
-        return None
-    found = [item.string for item in value.items]
+        single = resolve(value)
+        return None if single is None else [single]
+    found = [resolve(item) for item in value.items]
     return None if any(spec is None for spec in found) else [s for s in found if s is not None]
 
 

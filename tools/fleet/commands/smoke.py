@@ -56,5 +56,5 @@ def smoke(
     if report is not None:
         write_output(report, markdown)
     environment.append_step_summary(lambda: f"## fleet smoke\n\n{markdown}\n")
-    if any(r.status != "ok" for r in results):
+    if any(r.failed for r in results):
         raise typer.Exit(EXIT_FINDINGS)

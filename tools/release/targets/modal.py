@@ -94,9 +94,11 @@ class ModalTarget:
             )
             return DeployResult(app.name, "failed", detail=detail)
         printed = {web.function: web for web in modal_output.web_urls(done.lines)}
+        urls = {function: shown.url for function, shown in printed.items()}
+        if app.web is None:  # no web function: no URL to compare
+            return self._deployed(app, done.lines, tag, urls, [])
         wanted = registry.url(app, env=self.env)
         web = printed.get(app.web.shown)
-        urls = {function: shown.url for function, shown in printed.items()}
         if web is None:
             return DeployResult(
                 app.name,
@@ -120,16 +122,21 @@ class ModalTarget:
                 detail=f"Modal serves {app.web.shown} {said} proxy auth; the registry says "
                 f"requires_proxy_auth: {str(app.web.requires_proxy_auth).lower()}",
             )
-        version = self._latest(app.name).get("version")
         notes = ["took the label from another app"] if web.label_stolen else []
-        if modal_output.skipped(done.lines):
+        return self._deployed(app, done.lines, tag, urls, notes)
+
+    def _deployed(
+        self, app: App, lines: list[str], tag: str, urls: dict[str, str], notes: list[str]
+    ) -> DeployResult:
+        version = self._latest(app.name).get("version")
+        if modal_output.skipped(lines):
             return DeployResult(
                 app.name, "unchanged", version, "; ".join(["no changes", *notes]), urls
             )
         return DeployResult(app.name, "deployed", version, "; ".join([f"tag {tag}", *notes]), urls)
 
     def base_url(self, registry: Registry, app: App) -> str | None:
-        return registry.url(app, env=self.env)
+        return registry.url(app, env=self.env) if app.web is not None else None
 
     def cancel(self) -> None:
         self.cli.cancel()

@@ -1,0 +1,191 @@
+"""Layouts of real repositories, described and checked: several apps in one folder, routes in
+modules an app imports, a `fastapi_endpoint` at `/`, apps without a web endpoint whose
+functions have their own GPU and timeout, a legacy app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.drift_check.conftest import make_repo, run
+
+APPS = """\
+  llm:
+    name: ryla-llm
+    dir: services
+    entry: llm.py
+    gpu: H100
+    timeout_s: 600
+    web: {function: generate}
+    endpoints:
+      /: {kind: llm, client_timeout_s: 120}
+  ocr:
+    name: ryla-ocr
+    dir: services
+    entry: ocr.py
+    legacy: true
+    gpu: T4
+    timeout_s: 300
+    web: {function: api}
+    endpoints:
+      /ocr: {kind: ocr, client_timeout_s: 60}
+      /result/{call_id}: {kind: ocr, method: GET, client_timeout_s: 10, idempotent: true}
+      /health: {kind: other, method: GET, client_timeout_s: 5, auxiliary: true}
+  train:
+    name: ryla-train
+    dir: training
+    functions:
+      prepare: {timeout_s: 600}
+      fit: {gpu: "H100:8", timeout_s: 86400}
+"""
+
+FILES = {
+    "services/llm.py": """\
+import modal
+
+app = modal.App("ryla-llm")
+
+
+@app.function(gpu="H100", timeout=600)
+@modal.fastapi_endpoint(method="POST")
+def generate(body: dict) -> dict:
+    return body
+""",
+    "services/ocr.py": """\
+import modal
+
+app = modal.App("ryla-ocr")
+
+
+@app.function(gpu="T4", timeout=300)
+@modal.asgi_app()
+def api():
+    from services.handlers.ocr_routes import web_app
+
+    return web_app
+""",
+    "services/handlers/__init__.py": "",
+    "services/handlers/ocr_routes.py": """\
+from fastapi import FastAPI
+
+web_app = FastAPI()
+
+
+@web_app.post("/ocr")
+def ocr(body: dict) -> dict:
+    return body
+
+
+@web_app.get("/result/{call_id}")
+def result(call_id: str) -> dict:
+    return {"id": call_id}
+
+
+@web_app.get("/health")
+def health() -> dict:
+    return {}
+""",
+    "training/app.py": """\
+import modal
+
+from training.settings import FIT_GPU
+
+app = modal.App("ryla-train")
+
+
+@app.function(timeout=600)
+def prepare() -> None: ...
+
+
+@app.cls(gpu=FIT_GPU, timeout=24 * 60 * 60)
+class fit:
+    @modal.method()
+    def run(self) -> None: ...
+""",
+    "training/settings.py": 'FIT_GPU = "H100:8"\n',
+}
+
+
+def layouts(tmp_path: Path, **changes: str) -> Path:
+    root = make_repo(tmp_path, {**FILES, **changes})
+    registry = root / "registry" / "fleet.yaml"
+    registry.write_text(registry.read_text() + APPS)
+    return root
+
+
+def found(root: Path) -> list[tuple[str, str, int, str]]:
+    return [(f.code, f.path, f.line, f.message) for f in run(root).findings]
+
+
+def test_real_layouts_check_clean(tmp_path: Path) -> None:
+    assert found(layouts(tmp_path)) == []
+
+
+def test_a_function_timeout_and_gpu_are_checked(tmp_path: Path) -> None:
+    text = FILES["training/app.py"].replace("24 * 60 * 60", "3600").replace("=600", "=60")
+    root = layouts(tmp_path, **{"training/app.py": text})
+    assert found(root) == [
+        (
+            "FL001",
+            "training/app.py",
+            8,
+            "ryla-train.prepare: timeout=60 but the registry says 600 s",
+        ),
+        (
+            "FL001",
+            "training/app.py",
+            12,
+            "ryla-train.fit: timeout=3600 but the registry says 86400 s",
+        ),
+    ]
+    settings = {"training/settings.py": 'FIT_GPU = "A100"\n'}
+    assert found(layouts(tmp_path / "b", **settings)) == [
+        ("FL012", "training/app.py", 12, "ryla-train.fit: gpu=FIT_GPU but the registry says H100:8")
+    ]
+
+
+def test_a_listed_function_that_is_gone_is_reported(tmp_path: Path) -> None:
+    text = FILES["training/app.py"].replace("def prepare", "def prepare_data")
+    assert found(layouts(tmp_path, **{"training/app.py": text})) == [
+        (
+            "FL006",
+            "training/app.py",
+            1,
+            "no @app.function or @app.cls 'prepare': the registry lists it in apps.train.functions",
+        )
+    ]
+
+
+def test_routes_in_an_imported_module_serve_the_app(tmp_path: Path) -> None:
+    routes = FILES["services/handlers/ocr_routes.py"]
+    root = layouts(
+        tmp_path, **{"services/handlers/ocr_routes.py": routes.replace('"/ocr"', '"/read"')}
+    )
+    assert found(root) == [
+        ("FL006", "registry/fleet.yaml", 67, "/ocr: no route in services serves it"),
+        (
+            "FL006",
+            "services/handlers/ocr_routes.py",
+            6,
+            "route /read is not an endpoint of ryla-ocr in the registry",
+        ),
+    ]
+
+
+def test_routes_of_a_module_outside_the_app_folder_count_and_are_not_claimed(
+    tmp_path: Path,
+) -> None:
+    moved = {
+        "services/handlers/ocr_routes.py": "",
+        "shared/web/ocr_routes.py": FILES["services/handlers/ocr_routes.py"].replace(
+            '@web_app.get("/health")', '@web_app.get("/version")'
+        ),
+        "shared/__init__.py": "",
+        "shared/web/__init__.py": "",
+        "services/ocr.py": FILES["services/ocr.py"].replace(
+            "services.handlers.ocr_routes", "shared.web.ocr_routes"
+        ),
+    }
+    # /version is another app's business: a shared module is not this app's to report.
+    assert found(layouts(tmp_path, **moved)) == [
+        ("FL006", "registry/fleet.yaml", 69, "/health: no route in services serves it"),
+    ]
