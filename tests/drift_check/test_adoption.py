@@ -19,7 +19,7 @@ def configured(tmp_path: Path, table: str, files: dict[str, str] | None = None) 
         {
             "pyproject.toml": f"[tool.fleet]\n{table}",
             "docs/a.md": RETIRED + UNKNOWN,
-            "docs/history/2024.md": RETIRED,
+            "docs/guide/b.md": RETIRED,
             **(files or {}),
         },
     )
@@ -33,7 +33,7 @@ def test_every_rule_reports_by_default(tmp_path: Path) -> None:
     assert codes_at(configured(tmp_path, "")) == [
         ("FL003", "docs/a.md", 1),
         ("FL004", "docs/a.md", 2),
-        ("FL003", "docs/history/2024.md", 1),
+        ("FL003", "docs/guide/b.md", 1),
     ]
 
 
@@ -47,13 +47,13 @@ def test_ignore_takes_a_prefix_out_of_the_selection(tmp_path: Path) -> None:
 
 
 def test_per_file_ignores_drop_codes_in_matching_files(tmp_path: Path) -> None:
-    root = configured(tmp_path, '[tool.fleet.per-file-ignores]\n"docs/history/**" = ["FL003"]\n')
+    root = configured(tmp_path, '[tool.fleet.per-file-ignores]\n"docs/guide/**" = ["FL003"]\n')
     assert codes_at(root) == [("FL003", "docs/a.md", 1), ("FL004", "docs/a.md", 2)]
 
 
 def test_extend_exclude_adds_and_exclude_replaces_the_built_in_excludes(tmp_path: Path) -> None:
     files = {"x.lock": RETIRED}
-    root = configured(tmp_path / "a", 'extend-exclude = ["docs/history/"]\n', files)
+    root = configured(tmp_path / "a", 'extend-exclude = ["docs/guide/"]\n', files)
     assert codes_at(root) == [("FL003", "docs/a.md", 1), ("FL004", "docs/a.md", 2)]
     root = configured(tmp_path / "b", 'exclude = ["docs/"]\n', files)
     assert codes_at(root) == [("FL003", "x.lock", 1)]
@@ -65,7 +65,7 @@ def test_command_line_selection_replaces_the_configuration(tmp_path: Path) -> No
     assert code == 1
     assert [line.split(":")[0] for line in out.splitlines() if ": FL" in line] == [
         "docs/a.md",
-        "docs/history/2024.md",
+        "docs/guide/b.md",
     ]
 
 
@@ -97,7 +97,7 @@ def test_a_baseline_reports_only_new_findings_and_survives_moved_lines(tmp_path:
     entries = json.loads((root / "b.json").read_text())["findings"]
     assert [(e["code"], e["path"], e["line"], e["count"]) for e in entries] == [
         ("FL003", "docs/a.md", "Call /flux-instantid for faces.", 1),
-        ("FL003", "docs/history/2024.md", "Call /flux-instantid for faces.", 1),
+        ("FL003", "docs/guide/b.md", "Call /flux-instantid for faces.", 1),
         ("FL004", "docs/a.md", "See https://acme--nothing.modal.run/x", 1),
     ]
     assert run_main(root, ["check", "--baseline", "b.json"])[0] == 0
@@ -140,6 +140,48 @@ def test_a_bad_baseline_is_bad_input(tmp_path: Path) -> None:
 
 def test_named_files_are_read_from_the_folder_the_command_runs_in(tmp_path: Path) -> None:
     root = configured(tmp_path, "")
-    code, out, _ = run_main(root / "docs", ["check", "--root", "..", "history/2024.md"])
-    assert (code, out.splitlines()[0].split(" ")[:2]) == (1, ["docs/history/2024.md:1:6:", "FL003"])
+    code, out, _ = run_main(root / "docs", ["check", "--root", "..", "guide/b.md"])
+    assert (code, out.splitlines()[0].split(" ")[:2]) == (1, ["docs/guide/b.md:1:6:", "FL003"])
     assert out.splitlines()[-1] == "Found 1 problem in 1 file: 1 file checked."
+
+
+HISTORY = {
+    "CHANGELOG.md": RETIRED,
+    "docs/adr/0003-split-apps.md": RETIRED,
+    "docs/specs/2025-03-14-faces.md": RETIRED,
+    "docs/specs/faces.md": RETIRED,
+    "docs/adr/notes.py": 'X = "/flux-instantid"\n',
+}
+
+
+def test_historical_documents_are_not_read_for_references_by_default(tmp_path: Path) -> None:
+    root = make_repo(tmp_path, HISTORY)
+    assert codes_at(root) == [
+        ("FL003", "docs/adr/notes.py", 1),  # code is never history
+        ("FL003", "docs/specs/faces.md", 1),
+    ]
+
+
+def test_history_can_be_set_or_turned_off(tmp_path: Path) -> None:
+    files = {**HISTORY, "pyproject.toml": '[tool.fleet]\nhistory = ["docs/specs/faces.md"]\n'}
+    assert [path for _, path, _ in codes_at(make_repo(tmp_path / "a", files))] == [
+        "CHANGELOG.md",
+        "docs/adr/0003-split-apps.md",
+        "docs/adr/notes.py",
+        "docs/specs/2025-03-14-faces.md",
+    ]
+    files["pyproject.toml"] = "[tool.fleet]\nhistory = []\n"
+    assert len(codes_at(make_repo(tmp_path / "b", files))) == 5
+
+
+def test_a_line_that_documents_a_retirement_is_not_a_reference(tmp_path: Path) -> None:
+    text = (
+        "| endpoint | status |\n"
+        "| `/flux-instantid` | removed in v2 |\n"
+        "Deprecated: `/flux-instantid` answers 404.\n"
+        "Call `/flux-instantid` for faces.\n"
+        "Import './flux-instantid' or apps/flux-instantid/app.py: module paths.\n"
+        "curl https://ryla--ryla-flux-comfyui-fastapi-app.modal.run/flux-instantid\n"
+    )
+    root = make_repo(tmp_path, {"docs/faces.md": text})
+    assert codes_at(root) == [("FL003", "docs/faces.md", 4), ("FL003", "docs/faces.md", 6)]

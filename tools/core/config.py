@@ -11,6 +11,9 @@ select = ["FL0"]                         # rule codes or prefixes; default: ever
 ignore = ["FL008"]                       # taken out of the selection
 client-maps = ["config/timeouts.json"]   # files whose maps discovery would not find
 baseline = ".fleet-baseline.json"        # findings accepted for now (`fleet check --baseline`)
+history = ["docs/archive/**"]            # historical documents: references in them are not
+                                         # checked (default: changelogs, release notes, ADRs,
+                                         # archives, dated documents; [] checks them all)
 [tool.fleet.per-file-ignores]            # a glob, and the codes not reported in its files
 "docs/history/**" = ["FL003", "FL008"]
 [tool.fleet.units]                       # a map's unit when its name does not say
@@ -40,6 +43,7 @@ _KEYS = (
     "per-file-ignores",
     "client-maps",
     "baseline",
+    "history",
     "units",
 )
 # A rule code, or a prefix of codes: ruff's selectors.
@@ -56,6 +60,7 @@ class ProjectConfig(NamedTuple):
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     client_maps: tuple[str, ...] = ()
     baseline: str | None = None
+    history: tuple[str, ...] | None = None  # None: the built-in kinds of historical document
     units: Mapping[str, Unit] = MappingProxyType({})
 
 
@@ -114,6 +119,7 @@ def parse_config(section: Any) -> ProjectConfig:
         ),
         client_maps=_globs(section, "client-maps"),
         baseline=_inside(section, "baseline"),
+        history=_globs(section, "history") if "history" in section else None,
         units=dict(units),
     )
 

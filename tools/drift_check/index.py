@@ -38,7 +38,7 @@ class RegistryIndex:
 
     @cached_property
     def app_by_label(self) -> dict[str, App]:
-        return {app.label: app for app in self.registry.apps.values()}
+        return {app.label: app for app in self.registry.apps.values() if app.web is not None}
 
     @cached_property
     def app_by_name(self) -> dict[str, App]:
@@ -50,7 +50,23 @@ class RegistryIndex:
 
     @cached_property
     def app_by_path(self) -> dict[str, App]:
-        return {path: app for app, path, _ in self.registry.endpoints()}
+        """The app of each path clients name endpoints by (`Endpoint.keyed`)."""
+        return {path: app for app, path, e in self.registry.endpoints() if e.keyed}
+
+    @cached_property
+    def retired_folders(self) -> tuple[str, ...]:
+        """The folders that are a retired app's alone (its files' folders, where no live app
+        lives): what is written in them is the app's own documentation."""
+        folders = {
+            f"{path.rsplit('/', 1)[0]}/"
+            for app in self.registry.retired.apps
+            for path in app.files
+            if "/" in path
+        }
+        live = [f"{app.dir}/" for app in self.registry.apps.values()]
+        return tuple(
+            sorted(f for f in folders if not any(d.startswith(f) or f.startswith(d) for d in live))
+        )
 
     @cached_property
     def environment_by_source(self) -> dict[str, str]:

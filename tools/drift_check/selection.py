@@ -1,12 +1,18 @@
-"""Which findings a check reports: ruff's `select`, `ignore` and `per-file-ignores`.
+"""Which findings a check reports: ruff's `select`, `ignore` and `per-file-ignores`, and no
+reference to a retired or unknown thing in a historical document.
 
 Every rule runs whatever is selected, so that a kept check serves any selection and a
 suppression of a rule that is not selected is still known to be used; the selection is applied
 to the findings last. A selector is a code (`FL008`), a prefix of codes (`FL00`) or `ALL`.
+
+A historical document (a changelog, release notes, an ADR, an archive, a dated spec) records
+what was true then: that it names a removed endpoint or a deploy command of its day is not
+drift. Its references (FL003, FL004, FL008) are not reported unless `history = []`.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -14,6 +20,31 @@ from tools.core.config import ProjectConfig
 from tools.core.errors import FleetError, Problem
 from tools.core.globs import GlobSet
 from tools.drift_check.findings import Finding
+
+# The references a historical document may hold of its day.
+HISTORY_CODES = frozenset({"FL003", "FL004", "FL008"})
+DEFAULT_HISTORY = (
+    "CHANGELOG*",
+    "CHANGES*",
+    "HISTORY*",
+    "NEWS*",
+    "RELEASE_NOTES*",
+    "RELEASE-NOTES*",
+    "**/changelog/",
+    "**/changelogs/",
+    "**/history/",
+    "**/archive/",
+    "**/archived/",
+    "**/adr/",
+    "**/adrs/",
+    "**/decisions/",
+    "**/rfcs/",
+    "**/release-notes/",
+    "**/postmortems/",
+)
+_DOCUMENTS = (".md", ".mdx", ".mdc", ".markdown", ".rst", ".txt", ".adoc")
+# A document named by its date (`2025-03-14-split-apps.md`, `spec-2025-03-14.md`).
+_DATED = re.compile(r"(?:^|[^0-9])(?:19|20)[0-9]{2}-[01][0-9]-[0-3][0-9](?:[^0-9]|$)")
 
 
 def _matches(selector: str, code: str) -> bool:
@@ -41,8 +72,10 @@ def _codes(selectors: Iterable[str], where: str) -> frozenset[str]:
 
 @dataclass(frozen=True)
 class Selection:
-    codes: frozenset[str]  # the rules reported
+    codes: frozenset[str] | None  # the rules reported; None: every rule
     per_file: tuple[tuple[GlobSet, frozenset[str]], ...] = ()
+    history: GlobSet | None = None
+    dated: bool = False  # a document named by its date is historical
 
     @classmethod
     def from_config(
@@ -50,21 +83,33 @@ class Selection:
     ) -> Selection | None:
         """The configuration's selection; `select` and `ignore` from the command line replace
         the configuration's. None when every finding is reported."""
-        if not (select or ignore or config.select or config.ignore or config.per_file_ignores):
-            return None
-        chosen = select if select else config.select
-        where = "--select" if select else "tool.fleet.select"
-        codes = _codes(chosen, where) if chosen else _all_codes()
-        ignored = ignore if ignore else config.ignore
-        codes -= _codes(ignored, "--ignore" if ignore else "tool.fleet.ignore")
+        history = DEFAULT_HISTORY if config.history is None else config.history
+        codes: frozenset[str] | None = None
+        if select or ignore or config.select or config.ignore:
+            chosen = select if select else config.select
+            where = "--select" if select else "tool.fleet.select"
+            codes = _codes(chosen, where) if chosen else _all_codes()
+            ignored = ignore if ignore else config.ignore
+            codes -= _codes(ignored, "--ignore" if ignore else "tool.fleet.ignore")
         per_file = tuple(
             (GlobSet([glob]), _codes(selectors, f"tool.fleet.per-file-ignores.{glob}"))
             for glob, selectors in config.per_file_ignores
         )
-        return cls(codes, per_file)
+        if codes is None and not per_file and not history:
+            return None
+        return cls(codes, per_file, GlobSet(history) if history else None, config.history is None)
+
+    def historical(self, path: str) -> bool:
+        if not path.lower().endswith(_DOCUMENTS):
+            return False
+        if self.history is not None and self.history.match(path):
+            return True
+        return self.dated and _DATED.search(path.rsplit("/", 1)[-1]) is not None
 
     def reports(self, finding: Finding) -> bool:
-        if finding.code not in self.codes:
+        if self.codes is not None and finding.code not in self.codes:
+            return False
+        if finding.code in HISTORY_CODES and self.historical(finding.path):
             return False
         return not any(
             finding.code in codes and globs.match(finding.path) for globs, codes in self.per_file
