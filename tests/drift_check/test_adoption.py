@@ -185,3 +185,13 @@ def test_a_line_that_documents_a_retirement_is_not_a_reference(tmp_path: Path) -
     )
     root = make_repo(tmp_path, {"docs/faces.md": text})
     assert codes_at(root) == [("FL003", "docs/faces.md", 4), ("FL003", "docs/faces.md", 6)]
+
+
+def test_in_code_only_a_comment_documents_a_retirement(tmp_path: Path) -> None:
+    code = (
+        "# /flux-instantid was removed in v2\n"
+        'LEGACY_FACES = "/flux-instantid"\n'
+        "x = 1  # calls /flux-instantid, retired\n"
+    )
+    root = make_repo(tmp_path, {"client.py": code})
+    assert codes_at(root) == [("FL003", "client.py", 2), ("FL003", "client.py", 3)]

@@ -21,8 +21,9 @@ Use instead
     `fleet registry urls` prints the URL of every live endpoint.
 
 What it does not report
-    Text that documents the retirement: a line that says the thing was removed, retired,
-    deprecated, replaced, renamed or deleted (a "removed endpoints" table, a changelog entry);
+    Text that documents the retirement: a line of a document, or a comment, that says the
+    thing was removed, retired, deprecated, replaced, renamed or deleted (a "removed
+    endpoints" table, a changelog entry, `# retired in v2`);
     files in a retired app's own folder; an endpoint path that is part of a file or module
     path (`./z-image-pulid`, `apps/z-image-pulid/app.py`) rather than a URL's or a bare path.
     Historical documents (changelogs, release notes, dated specs) are not read by default
@@ -68,6 +69,17 @@ def is_url_path(text: str, start: int) -> bool:
 
 _DOCS = frozenset({"md", "mdx", "mdc", "markdown", "rst", "txt"})
 
+_COMMENT_STARTS = ("#", "//", "/*", "*", "<!--", "--", ";")
+
+
+def _documents_retirement(line: str, document: bool) -> bool:
+    """Prose (a document's line, or a comment) that says the thing is gone. In code, a
+    `LEGACY_URL = ...` still calls what it names."""
+    if not document and not line.lstrip().startswith(_COMMENT_STARTS):
+        return False
+    return RETIREMENT.search(line) is not None
+
+
 _WHAT = {
     "url": "URL of the retired app",
     "app": "retired app",
@@ -96,7 +108,7 @@ class RetiredReference:
                 if retired.kind == "endpoint" and not is_url_path(source.text, match.start()):
                     continue
                 line, col = source.position(match.start())
-                if RETIREMENT.search(source.lines[line - 1]):
+                if _documents_retirement(source.lines[line - 1], source.suffix in _DOCS):
                     continue
                 yield Finding(
                     code=self.code,
