@@ -54,6 +54,8 @@ MODES = {
     "tools.drift_check.suppress._SUPPRESSION": "finditer",
     "tools.drift_check.units._MILLISECONDS_CASED": "search",
     "tools.drift_check.units._SECONDS": "search",
+    "tools.drift_check.units._NOT_A_WAIT": "search",
+    "tools.drift_check.units._A_WAIT": "search",
     "tools.emulator.servicer.FAILS_ANYWHERE": "fullmatch",
     "tools.release.dependencies._RELATIVE_IMPORT": "search",
     "tools.release.ranges.ZERO_SHA": "match",

@@ -119,3 +119,17 @@ def test_an_app_map_missing_an_app(tmp_path: Path) -> None:
 def test_complete_maps_are_clean(tmp_path: Path) -> None:
     root = make_repo(tmp_path, {"libs/clean.ts": DRIFT / "FL005" / "clean.ts"})
     assert found(root) == []
+
+
+def test_a_map_of_endpoints_to_other_numbers_is_not_a_timeout_map(tmp_path: Path) -> None:
+    seeds = "SEEDS = {'/flux': 1374878599, '/flux-dev': 7}\n"
+    unnamed = "print({'/flux': 1374878599, '/flux-dev': 240, '/seedvr2': 600})\n"
+    sizes = "IMAGE_SIZE = {'/flux': 1024, '/flux-dev': 1024, '/seedvr2': 600}\n"
+    waits = "WAIT = {'/flux': 1374878599, '/flux-dev': 240, '/seedvr2': 600}\n"
+    root = make_repo(
+        tmp_path, {"seeds.py": seeds, "unnamed.py": unnamed, "sizes.py": sizes, "waits.py": waits}
+    )
+    # Named a wait, the map is read whatever its values: 1374878599 s is drift.
+    assert [(code, path, line) for code, path, line, _, _ in found(root)] == [
+        ("FL002", "waits.py", 1)
+    ]

@@ -28,6 +28,27 @@ def unit_of(
     return "ms" if values and min(values) >= 1000 else "s"
 
 
+# A map's name that says its values are something else than a wait.
+_NOT_A_WAIT = re.compile(
+    r"(?i)(?:seed|count|steps|size|width|height|weight|version|port|priority|order|index|"
+    r"tokens|frames|fps|price|cost|limit_n|retries|attempts|concurrency|replicas|scale|ratio)"
+)
+_A_WAIT = re.compile(r"(?i)(?:timeout|deadline|wait|ttl|duration|latency|budget|expir)")
+# The longest wait Modal allows, in seconds and in milliseconds.
+_MAX_S = 86_400
+
+
+def is_timeout_map(name: str | None, numbers: list[float], unit: Unit) -> bool:
+    """Whether a map keyed by endpoints holds timeouts: its name says so, or says nothing
+    and every value is a wait Modal allows in its unit (a seed of 1374878599 is not)."""
+    if name is not None and _A_WAIT.search(name):
+        return True
+    if name is not None and _NOT_A_WAIT.search(name):
+        return False
+    limit = _MAX_S * 1000 if unit == "ms" else _MAX_S
+    return all(0 < value <= limit and value == int(value) for value in numbers)
+
+
 def to_seconds(value: float, unit: Unit) -> float:
     return value / 1000 if unit == "ms" else value
 

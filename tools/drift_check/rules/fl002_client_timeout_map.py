@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 from tools.drift_check.extract.maps import maps_in, with_spreads
 from tools.drift_check.findings import Edit, Finding
-from tools.drift_check.units import literal, to_seconds, unit_of
+from tools.drift_check.units import is_timeout_map, literal, to_seconds, unit_of
 
 if TYPE_CHECKING:
     from tools.drift_check.extract.base import Entry, MapLiteral
@@ -39,6 +39,11 @@ if TYPE_CHECKING:
     from tools.drift_check.source import SourceFile
 
 PATH_LIKE = re.compile(r"^/[a-z0-9][a-z0-9._-]*$")
+
+
+def forced_map(project: Project, source: SourceFile) -> bool:
+    """A file `[tool.fleet] client-maps` names: its maps are timeout maps."""
+    return source.path in project.config.client_maps
 
 
 class ClientTimeoutMap:
@@ -66,6 +71,9 @@ class ClientTimeoutMap:
         if len(numbers) * 2 < len(entries):
             return  # not a timeout map: an endpoint -> app map, say (FL005 reads those)
         unit = unit_of(mapping.name, source.path, numbers, project.config.units)
+        configured = mapping.name in project.config.units or forced_map(project, source)
+        if not configured and not is_timeout_map(mapping.name, numbers, unit):
+            return  # endpoint-keyed numbers that are not waits: seeds, sizes, counts
         for entry in mapping.entries:
             finding = self._entry(project, source, mapping, entry, unit)
             if finding is not None:
