@@ -361,3 +361,18 @@ def test_secrets_and_volumes_against_the_registry(
     fleet.write_text(fleet.read_text().replace("    gpu: L40S\n", f"    gpu: L40S\n{registry}", 1))
     result = run(root)
     assert [(f.path, f.message) for f in result.findings] == found
+
+
+def test_modal_apps_outside_the_fleet_s_folders_are_outside_the_fleet(tmp_path: Path) -> None:
+    app = 'import modal\napp = modal.App("{}")\n'
+    files = {
+        "examples/hello/app.py": app.format("hello"),
+        "tools/one_off.py": app.format("one-off"),
+        "apps/flux/debug.py": app.format("ryla-flux-debug"),  # a registry app's own folder
+    }
+    result = run(make_repo(tmp_path, files))
+    assert [(f.code, f.path) for f in result.findings] == [("FL006", "apps/flux/debug.py")]
+    # A folder where most Modal apps are not the fleet's is not the fleet's folder.
+    examples = {f"apps/example{i}/app.py": app.format(f"example{i}") for i in range(3)}
+    result = run(make_repo(tmp_path / "b", {**files, **examples}))
+    assert [(f.code, f.path) for f in result.findings] == [("FL006", "apps/flux/debug.py")]

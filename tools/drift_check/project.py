@@ -121,6 +121,39 @@ class Project:
     def _python_paths(self) -> frozenset[str]:
         return frozenset(p for p in self.files.candidates if p.endswith(".py"))
 
+    @cached_property
+    def fleet_areas(self) -> tuple[str, ...]:
+        """The folders where the fleet's apps live (`apps/`): a parent of two or more registry
+        app folders, most of whose Modal app folders are registry apps. A Modal app elsewhere
+        (an example, a generated app, a one-off utility) is outside the fleet on purpose."""
+        apps = self.registry.apps.values()
+        registered: dict[str, set[str]] = {}
+        for app in apps:
+            if "/" in app.dir:
+                registered.setdefault(app.dir.rsplit("/", 1)[0], set()).add(app.dir)
+        areas = []
+        for area, folders in sorted(registered.items()):
+            if len(folders) < 2:
+                continue
+            with_apps = {
+                f"{area}/{source.path[len(area) + 1 :].split('/', 1)[0]}"
+                for source in self.files_under(area)
+                if source.suffix == "py"
+                and "App(" in source.text
+                and "/" in source.path[len(area) + 1 :]
+                and (facts := self.python(source.path)) is not None
+                and facts.apps
+            }
+            if len(folders) * 2 > len(with_apps):
+                areas.append(f"{area}/")
+        return tuple(areas)
+
+    def in_fleet_area(self, path: str) -> bool:
+        """Whether a Modal app at `path` belongs to the fleet: in a registry app's folder, or
+        in one of the fleet's areas."""
+        folder = path.rsplit("/", 1)[0] if "/" in path else ""
+        return folder in self.index.apps_in_folder or path.startswith(self.fleet_areas)
+
     def exists(self, path: str) -> bool:
         return self.files.get(path) is not None or inputs.is_file(str(self.root / path))
 

@@ -2,9 +2,12 @@
 
 What it does
     Every registry app must have its entry file (`dir/entry`), whose `modal.App("...")` name,
-    web class and method (hence URL label) and FastAPI routes equal the registry's. Every
-    Modal app file found in the repository must be a registry app. A route the registry does
-    not list, or a registry endpoint no route serves, is a finding.
+    web class and method (hence URL label) and FastAPI routes equal the registry's. A Modal
+    app file where the fleet's apps live (a registry app's folder, or a folder such as `apps/`
+    whose app folders are mostly registry apps) must be a registry app; Modal apps elsewhere
+    (examples, generated apps, utilities) are outside the fleet. A route the registry does
+    not list, or a registry endpoint no route serves, is a finding; routes are found in the
+    entry file and the repository modules it imports.
 
 Why is this bad?
     The registry promises URLs; the app file decides them. A renamed class changes the label
@@ -168,6 +171,8 @@ class AppDefinition:
         for source in project.scanned("py"):
             if "App(" not in source.text or source.path in entries:
                 continue
+            if not project.in_fleet_area(source.path):
+                continue  # an example, a generated app, a utility: outside the fleet
             facts = python_facts(source)
             for modal_app in facts.apps if facts else []:
                 name = modal_app.name.string if modal_app.name else None
