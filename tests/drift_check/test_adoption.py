@@ -10,7 +10,7 @@ from tests.conftest import run_main
 from tests.drift_check.conftest import make_repo, places, run
 
 RETIRED = "Call /flux-instantid for faces.\n"  # FL003: a retired endpoint, named
-UNKNOWN = "See https://acme--nothing.modal.run/x\n"  # FL004: a label no app has
+UNKNOWN = "See https://ryla--ryla-flux-v1.modal.run/x\n"  # FL004: a stale label of ryla-flux
 
 
 def configured(tmp_path: Path, table: str, files: dict[str, str] | None = None) -> Path:
@@ -98,7 +98,7 @@ def test_a_baseline_reports_only_new_findings_and_survives_moved_lines(tmp_path:
     assert [(e["code"], e["path"], e["line"], e["count"]) for e in entries] == [
         ("FL003", "docs/a.md", "Call /flux-instantid for faces.", 1),
         ("FL003", "docs/guide/b.md", "Call /flux-instantid for faces.", 1),
-        ("FL004", "docs/a.md", "See https://acme--nothing.modal.run/x", 1),
+        ("FL004", "docs/a.md", "See https://ryla--ryla-flux-v1.modal.run/x", 1),
     ]
     assert run_main(root, ["check", "--baseline", "b.json"])[0] == 0
     # Lines moved down: still known. A second copy of a known finding: new.

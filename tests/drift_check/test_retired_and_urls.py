@@ -61,9 +61,10 @@ def test_urls_must_name_an_app_environment_and_its_own_path(tmp_path: Path) -> N
             "use https://ryla--ryla-seedvr2-comfyui-fastapi-app.modal.run/seedvr2",
         ),
         (
-            "https://ryla--ryla-fluxx-comfyui-fastapi-app.modal.run/flux: no app in the registry "
-            "has the label 'ryla-fluxx-comfyui-fastapi-app'",
-            "`fleet registry urls` lists every endpoint's URL",
+            "https://ryla--ryla-fluxx-comfyui-fastapi-app.modal.run/flux: ryla-flux's URL label "
+            "is 'ryla-flux-comfyui-fastapi-app', not 'ryla-fluxx-comfyui-fastapi-app'",
+            "use https://ryla--ryla-flux-comfyui-fastapi-app.modal.run; `fleet registry urls` "
+            "lists every URL",
         ),
     ]
     assert result.findings[2].message == (
@@ -71,6 +72,22 @@ def test_urls_must_name_an_app_environment_and_its_own_path(tmp_path: Path) -> N
         "the workspace of a known environment"
     )
     assert result.findings[3].hint == "ryla-seedvr2 serves /seedvr2"
+
+
+def test_urls_of_apps_outside_the_fleet_are_not_the_registry_s(tmp_path: Path) -> None:
+    text = (
+        'OTHER = "https://ryla--billing-api.modal.run/invoice"\n'
+        'EXAMPLE = "https://your-workspace--example-hello.modal.run"\n'
+        'STALE = "https://ryla--ryla-seedvr2-old-web.modal.run/seedvr2"\n'
+    )
+    root = make_repo(tmp_path, {"client.py": text})
+    assert [(f.line, f.message) for f in run(root).findings] == [
+        (
+            3,
+            "https://ryla--ryla-seedvr2-old-web.modal.run/seedvr2: ryla-seedvr2's URL label is "
+            "'ryla-seedvr2-comfyui-fastapi-app', not 'ryla-seedvr2-old-web'",
+        )
+    ]
 
 
 def test_correct_and_templated_urls_do_not_fire(tmp_path: Path) -> None:

@@ -69,6 +69,34 @@ class RegistryIndex:
         )
 
     @cached_property
+    def _by_name_length(self) -> list[App]:
+        return sorted(
+            (a for a in self.registry.apps.values() if a.web is not None),
+            key=lambda a: -len(a.name),
+        )
+
+    def app_meant_by(self, label: str) -> App | None:
+        """The web app an unknown label was meant for: one whose name it starts with
+        (`ryla-flux-old-fastapi-app`; the longest such name, so `ryla-flux-dev-...` is
+        ryla-flux-dev's), or whose label it misspells (two edits at most). None: an app
+        outside the fleet."""
+        for app in self._by_name_length:
+            if label == app.name or label.startswith(f"{app.name}-"):
+                return app
+        return next(
+            (a for a in self._by_name_length if _within_edits(label, a.label, TYPO_EDITS)),
+            None,
+        )
+
+    def sources_of(self, app: App) -> dict[str, str]:
+        """The hosts' part before `--` an app is served under, by environment."""
+        workspace = app.workspace or self.registry.workspace
+        return {
+            modal_names.web_source(workspace, env.web_suffix): name
+            for name, env in self.registry.environments.items()
+        }
+
+    @cached_property
     def environment_by_source(self) -> dict[str, str]:
         """`ryla` -> main, `ryla-staging` -> staging: the part of a host before `--`."""
         return {
@@ -193,6 +221,38 @@ class RegistryIndex:
 
     def _file_hint(self, retired: RetiredFile) -> str:
         return "deploy with `fleet deploy APP`; the registry lists the apps and their files"
+
+
+TYPO_EDITS = 2
+
+
+def _within_edits(a: str, b: str, limit: int) -> bool:
+    """Whether `a` becomes `b` in at most `limit` insertions, deletions or substitutions
+    (Levenshtein, rows cut short once every cell is over the limit)."""
+    if abs(len(a) - len(b)) > limit:
+        return False
+    previous = list(range(len(b) + 1))
+    for i, char in enumerate(a, start=1):
+        current = [i]
+        for j, other in enumerate(b, start=1):
+            current.append(
+                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char != other))
+            )
+        if min(current) > limit:
+            return False
+        previous = current
+    return previous[-1] <= limit
+
+
+def path_matches(pattern: str, path: str) -> bool:
+    """Whether a URL's path is the registry path `pattern`, where `{name}` is any segment."""
+    if "{" not in pattern:
+        return pattern == path
+    wanted, given = pattern.split("/"), path.split("/")
+    return len(wanted) == len(given) and all(
+        w == g or (w.startswith("{") and w.endswith("}") and g != "")
+        for w, g in zip(wanted, given, strict=True)
+    )
 
 
 def _token(retired: Retired) -> str:

@@ -2,8 +2,11 @@
 
 What it does
     Reads every `*.modal.run` URL, literal or templated (`{workspace}`, `${workspace}`, `%s`),
-    and checks that its label is a registry app's, that its workspace and environment suffix
-    are known, and that its path is an endpoint of that same app.
+    whose label is a registry app's, or was meant to be (the app's name then more: a stale
+    label after a class or method was renamed; or a misspelt label), and checks that its
+    workspace and environment suffix are known and that its path is an endpoint of that same
+    app (`{parameters}` match a segment). A URL of an app outside the fleet is not the
+    registry's to judge.
 
 Why is this bad?
     Every app has its own host. `/seedvr2` on the flux host is a 404; a typo in a label is a
@@ -24,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from tools.drift_check.extract.urls import UrlRef, find_urls
 from tools.drift_check.findings import Finding
-from tools.drift_check.index import STANDARD_PATHS
+from tools.drift_check.index import STANDARD_PATHS, path_matches
 
 if TYPE_CHECKING:
     from tools.core.registry.model import App
@@ -52,12 +55,16 @@ class UnknownUrl:
             return None  # templated (cannot be checked) or retired (FL003 reports it)
         app = index.app_by_label.get(url.label)
         if app is None:
+            owner = index.app_meant_by(url.label)
+            if owner is None:
+                return None  # an app outside the fleet: not the registry's to say
             return (
-                f"{url.text}: no app in the registry has the label {url.label!r}",
-                "`fleet registry urls` lists every endpoint's URL",
+                f"{url.text}: {owner.name}'s URL label is {owner.label!r}, not {url.label!r}",
+                f"use {project.registry.url(owner)}; `fleet registry urls` lists every URL",
             )
-        if url.source is not None and url.source not in index.environment_by_source:
-            known = ", ".join(sorted(index.environment_by_source))
+        sources = index.sources_of(app)
+        if url.source is not None and url.source not in sources:
+            known = ", ".join(sorted(sources))
             return (
                 f"{url.text}: {url.source!r} is not the workspace of a known environment",
                 f"use one of: {known}",
@@ -66,7 +73,11 @@ class UnknownUrl:
 
     def _path_problem(self, project: Project, url: UrlRef, app: App) -> tuple[str, str] | None:
         index = project.index
-        known = url.path is None or url.path in app.endpoints or url.path in STANDARD_PATHS
+        known = (
+            url.path is None
+            or url.path in STANDARD_PATHS
+            or any(path_matches(pattern, url.path) for pattern in app.endpoints)
+        )
         if known or url.path in index.retired_endpoints:
             return None  # a retired path is FL003's
         owner = index.app_by_path.get(url.path or "")
@@ -75,7 +86,7 @@ class UnknownUrl:
                 f"{url.text}: {url.path} is not an endpoint of {app.name}",
                 f"{app.name} serves {', '.join(app.endpoints)}",
             )
-        env = index.environment_by_source.get(url.source or "")
+        env = index.sources_of(owner).get(url.source or "")
         return (
             f"{url.text}: {url.path} is served by {owner.name}, not {app.name}",
             f"use {project.registry.url(owner, url.path or '', env)}",
