@@ -37,6 +37,8 @@ MODES = {
     "tools.core.render.blocks._MARKER": "finditer",
     "tools.drift_check.extract.commands.DEPLOY": "finditer",
     "tools.drift_check.extract.commands.SCRIPT": "finditer",
+    "tools.drift_check.extract.commands.CD": "finditer",
+    "tools.drift_check.extract.commands.FENCE": "finditer",
     "tools.drift_check.extract.typescript._ASSIGNMENT": "finditer",
     "tools.drift_check.extract.typescript._KEY": "match",
     "tools.drift_check.extract.typescript._NUMERIC": "fullmatch",

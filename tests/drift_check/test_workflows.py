@@ -40,3 +40,40 @@ def test_shell_script_paths_resolve_from_the_script(tmp_path: Path) -> None:
             "modal deploy ../apps/flux/missing.py: apps/flux/missing.py does not exist",
         ),
     ]
+
+
+def test_commands_run_where_a_shell_would_run_them(tmp_path: Path) -> None:
+    script = (
+        "#!/bin/sh\n"
+        "# Usage: ./scripts/ops/release.sh (from the repository root)\n"
+        "cd apps/flux && modal deploy app.py\n"
+        "cd ../seedvr2\n"
+        "modal deploy app.py\n"
+        "modal deploy gone.py\n"
+        'cd "$(dirname "$0")"\n'
+        "./helper.sh\n"
+        "cd $WORKDIR && modal deploy anything.py\n"
+    )
+    doc = (
+        "Deploy from the app's folder:\n\n"
+        "```sh\ncd apps/flux\nmodal deploy app.py\n```\n\n"
+        "```sh\nmodal deploy app.py\n```\n"
+    )
+    root = make_repo(
+        tmp_path,
+        {"scripts/ops/release.sh": script, "scripts/ops/helper.sh": "", "docs/deploy.md": doc},
+    )
+    assert [(f.code, f.path, f.line, f.message) for f in run(root).findings] == [
+        (
+            "FL008",
+            "docs/deploy.md",
+            9,
+            "`modal deploy app.py`: app.py does not exist",
+        ),
+        (
+            "FL007",
+            "scripts/ops/release.sh",
+            6,
+            "modal deploy gone.py: apps/seedvr2/gone.py does not exist",
+        ),
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -153,6 +154,26 @@ class Project:
         in one of the fleet's areas."""
         folder = path.rsplit("/", 1)[0] if "/" in path else ""
         return folder in self.index.apps_in_folder or path.startswith(self.fleet_areas)
+
+    def resolve(self, folders: list[str], path: str) -> str:
+        """The file a command's `path` names run from one of `folders`: the first where it
+        is a registry app's entry file, else where it exists, else where its folder does, else
+        from the first folder."""
+        candidates = [posixpath.normpath(posixpath.join(folder, path)) for folder in folders]
+        entries = self.index.app_by_entry
+        for wanted in (entries.__contains__, self.exists, self._folder_exists):
+            found = next((p for p in candidates if wanted(p)), None)
+            if found is not None:
+                return found
+        return candidates[0]
+
+    def _folder_exists(self, path: str) -> bool:
+        folder = posixpath.dirname(path)
+        if not folder:
+            return True
+        prefix = f"{folder}/"
+        at = bisect.bisect_left(self._sorted, prefix)
+        return at < len(self._sorted) and self._sorted[at].startswith(prefix)
 
     def exists(self, path: str) -> bool:
         return self.files.get(path) is not None or inputs.is_file(str(self.root / path))

@@ -1,7 +1,9 @@
-"""Deploy commands in shell text: `modal deploy TARGET` and calls of `*.sh` scripts."""
+"""Deploy commands in shell text: `modal deploy TARGET` and calls of `*.sh` scripts, and the
+folders a shell would run them in."""
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass
 
@@ -14,6 +16,12 @@ DEPLOY = re.compile(
     r"\s+(?P<module>(?:-m|--module)\s+)?(?P<target>(?!-)[^\s;&|'\"`)]+)"
 )
 SCRIPT = re.compile(r"(?:^|[\s;&|(])(?P<script>(?:\./|bash\s+|sh\s+)[\w./-]*\.sh)\b")
+# `cd DIR` at the start of a command (a line, or after `;`, `&&`, `||`, `(`).
+CD = re.compile(
+    r"(?:^|[;&|(])[ \t]*cd[ \t]+(?P<dir>\"[^\"\n]*\"|'[^'\n]*'|[^\s;&|)]+)", re.MULTILINE
+)
+# A Markdown code fence: each block is run on its own, from the documented folder.
+FENCE = re.compile(r"^[ \t]*(?:```|~~~)", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -56,3 +64,41 @@ def script_calls(text: str) -> list[ScriptCall]:
         if not any(c in script for c in "${}"):
             found.append(ScriptCall(match.start("script"), script.removeprefix("./")))
     return found
+
+
+class Folders:
+    """Where a shell runs each command of a text: from each of `starts` (the folders the text
+    may be run from: a script's own folder and the repository root, a step's working
+    directory), moved by every `cd` before it; in Markdown, each code block starts again.
+    A `cd` to a folder the text cannot tell (`cd $DIR`, `cd ~`) leaves the command's folder
+    unknown; `cd "$(dirname "$0")"` is the script's own folder."""
+
+    def __init__(self, text: str, starts: list[str], own: str, *, markdown: bool = False) -> None:
+        self._starts = list(dict.fromkeys(starts))
+        self._own = own
+        events = [(m.start(), m["dir"]) for m in CD.finditer(text)] if "cd" in text else []
+        if markdown:
+            events += [(m.start(), None) for m in FENCE.finditer(text)]
+        self._events = sorted(events, key=lambda event: event[0])
+
+    def at(self, offset: int) -> list[str] | None:
+        """The folders a command at `offset` may run in; None when a `cd` made it unknown."""
+        folders: list[str] | None = self._starts
+        for start, target in self._events:
+            if start >= offset:
+                break
+            if target is None:  # a code fence: a new block
+                folders = self._starts
+            elif folders is not None:
+                folders = self._cd(folders, target.strip("'\""))
+        return folders
+
+    def _cd(self, folders: list[str], target: str) -> list[str] | None:
+        if "dirname" in target:
+            return [self._own]
+        if any(c in target for c in "$~`") or target == "-":
+            return None
+        if target.startswith("/"):
+            return None  # an absolute path: outside what the repository can tell
+        moved = [posixpath.normpath(posixpath.join(f, target)) for f in folders]
+        return [("" if f == "." else f) for f in moved if not f.startswith("..")] or None

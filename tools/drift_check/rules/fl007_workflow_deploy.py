@@ -24,7 +24,7 @@ import posixpath
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from tools.drift_check.extract.commands import deploy_commands, script_calls
+from tools.drift_check.extract.commands import Folders, deploy_commands, script_calls
 from tools.drift_check.extract.data import located_data
 from tools.drift_check.findings import Finding
 
@@ -50,8 +50,11 @@ class WorkflowDeploy:
             if is_workflow(source.path):
                 yield from self._workflow(project, source)
             elif source.suffix in ("sh", "bash"):
-                base = posixpath.dirname(source.path)
-                yield from self._commands(project, source, source.text, source.position, base)
+                # A script is run from the root or from its own folder; usage comments show
+                # which: a path is the script's if it is there from either.
+                own = posixpath.dirname(source.path)
+                folders = Folders(source.text, [own, ""], own)
+                yield from self._commands(project, source, source.text, source.position, folders)
 
     def _workflow(self, project: Project, source: SourceFile) -> Iterator[Finding]:
         document = located_data(source)
@@ -74,7 +77,8 @@ class WorkflowDeploy:
                 def place(offset: int, run: str = run, run_line: int = run_line) -> tuple[int, int]:
                     return _place(source, run, run_line, offset)
 
-                yield from self._commands(project, source, run, place, str(directory))
+                folders = Folders(run, [str(directory)], str(directory))
+                yield from self._commands(project, source, run, place, folders)
 
     def _commands(
         self,
@@ -82,14 +86,17 @@ class WorkflowDeploy:
         source: SourceFile,
         text: str,
         place: Callable[[int], tuple[int, int]],
-        directory: str,
+        folders: Folders,
     ) -> Iterator[Finding]:
         entries = project.index.app_by_entry
         for command in deploy_commands(text):
-            if command.path is None:
+            where = folders.at(command.offset)
+            if command.path is None or where is None:
                 continue
-            path = posixpath.normpath(posixpath.join(directory, command.path))
+            path = project.resolve(where, command.path)
             line, col = place(command.offset)
+            if path in entries:
+                continue
             if not project.exists(path):
                 yield Finding(
                     self.code,
@@ -110,7 +117,10 @@ class WorkflowDeploy:
                     "deploy registry apps with `fleet deploy`; `fleet registry show` lists them",
                 )
         for call in script_calls(text):
-            path = posixpath.normpath(posixpath.join(directory, call.path))
+            where = folders.at(call.offset)
+            if where is None:
+                continue
+            path = project.resolve(where, call.path)
             if not project.exists(path):
                 line, col = place(call.offset)
                 yield Finding(

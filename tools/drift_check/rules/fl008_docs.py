@@ -25,13 +25,14 @@ Use instead
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from tools.core.errors import FleetError
 from tools.core.render.blocks import BEGIN, arguments, blocks, render_block
-from tools.drift_check.extract.commands import deploy_commands
+from tools.drift_check.extract.commands import Folders, deploy_commands
 from tools.drift_check.findings import Edit, Finding
 
 if TYPE_CHECKING:
@@ -98,9 +99,17 @@ class Docs:
 
     def _deploys(self, project: Project, source: SourceFile) -> Iterator[Finding]:
         entries = project.index.app_by_entry
+        if "deploy" not in source.text:
+            return
+        # A document's commands run from the root or from its own folder, moved by `cd`.
+        own = posixpath.dirname(source.path)
+        folders = Folders(source.text, ["", own], own, markdown=True)
         for command in deploy_commands(source.text):
-            path = (command.path or "").removeprefix("./")
-            if command.path is None or path in entries:
+            where = folders.at(command.offset)
+            if command.path is None or where is None:
+                continue
+            path = project.resolve(where, command.path)
+            if path in entries:
                 continue
             line, col = source.position(command.offset)
             state = "does not exist" if not project.exists(path) else "is not a registry app"
