@@ -120,3 +120,35 @@ def test_http_clients_must_follow_modal_redirects(tmp_path: Path) -> None:
             "the call",
         ),
     ]
+
+
+FLUX = "https://ryla--ryla-flux-comfyui-fastapi-app.modal.run/flux"
+
+
+def test_only_calls_that_reach_modal_are_held_to_modal_s_303(tmp_path: Path) -> None:
+    python = (
+        f"# Our images: {FLUX}\n"
+        "import httpx, requests\n"
+        'httpx.post("https://api.openai.com/v1/chat", json={}, timeout=600)\n'
+        f'requests.post("{FLUX}", json={{}}, timeout=600, allow_redirects=False)\n'
+        f'requests.post("{FLUX}", json={{}}, timeout=600)\n'
+    )
+    shell = (
+        f"curl -m 600 -X POST {FLUX}\n"
+        f"curl -sSL --max-time 600 {FLUX}\n"
+        f"curl -m 60 {FLUX}\n"
+        "curl -m 600 https://example.com/slow\n"
+    )
+    typescript = (
+        f'const URL = "{FLUX}";\nawait fetch(URL, {{ method: "POST", redirect: "manual" }});\n'
+    )
+    root = make_repo(
+        tmp_path,
+        {"client.py": python, "call.sh": shell, "docs/curl.md": shell, "web.ts": typescript},
+    )
+    assert [(f.code, f.path, f.line) for f in run(root).findings] == [
+        ("FL009", "call.sh", 1),
+        ("FL009", "client.py", 4),
+        ("FL009", "docs/curl.md", 1),
+        ("FL009", "web.ts", 2),
+    ]

@@ -122,7 +122,7 @@ def test_a_deploy_modal_serves_otherwise_than_the_registry_says_fails(
         (
             "web: {class: ComfyUI, method: fastapi_app, label: flux}",
             f"Modal assigned {FLUX_URL} to ComfyUI.fastapi_app; "
-            "the registry says https://ryla--flux.modal.run",  # fleet: ignore[FL004]
+            "the registry says https://ryla--flux.modal.run",
         ),
         (
             "web: {class: ComfyUI, method: fastapi_app, requires_proxy_auth: true}",

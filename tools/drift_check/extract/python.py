@@ -28,6 +28,10 @@ HTTP_CLIENTS = frozenset(
         "httpx.post",
         "httpx.request",
         "httpx.stream",
+        "requests.get",
+        "requests.post",
+        "requests.put",
+        "requests.request",
     }
 )
 NAMED_OBJECTS = {
@@ -69,6 +73,7 @@ class ClientCall:
     function: str
     at: Located
     keywords: dict[str, Value]
+    target: Value | None = None  # the URL it calls (a client's base_url), when written
 
 
 @dataclass(frozen=True)
@@ -245,7 +250,13 @@ class _Extractor:
             self.facts.named_objects.append(NamedObject(kind, self.value(node.args[0])))
         if name in HTTP_CLIENTS:
             keywords = {k.arg: self.value(k.value) for k in node.keywords if k.arg}
-            self.facts.client_calls.append(ClientCall(name, _at(node), keywords))
+            # request(method, url) and stream(method, url); a client's base_url; else (url).
+            position = 1 if name.endswith((".request", ".stream")) else 0
+            key = "base_url" if name.endswith("Client") else "url"
+            target = keywords.get(key)
+            if target is None and not name.endswith("Client") and len(node.args) > position:
+                target = self.value(node.args[position])
+            self.facts.client_calls.append(ClientCall(name, _at(node), keywords, target))
 
     def _dict(self, node: ast.Dict, name: str | None) -> None:
         entries, spreads = [], []

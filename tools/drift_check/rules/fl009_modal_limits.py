@@ -1,10 +1,12 @@
 """FL009 modal-limits: code that runs into Modal's web limits.
 
 What it does
-    Reports an httpx client or call that does not follow redirects while it waits longer
-    than Modal's 150 s web request limit, or while it calls `*.modal.run` endpoints whose
-    registry client timeouts exceed that limit; and a web endpoint `label=` longer than 63
-    characters.
+    Reports an httpx client or call that does not follow redirects (a requests call with
+    `allow_redirects=False`) while it waits longer than Modal's 150 s web request limit, or
+    while it calls `*.modal.run` endpoints whose registry client timeouts exceed that limit
+    (a call to another host is not judged); `curl -m N` over the limit to a modal.run URL
+    without `-L`; `fetch` with `redirect: "manual"` in a file that calls modal.run; and a web
+    endpoint `label=` longer than 63 characters.
 
 Why is this bad?
     Modal answers a request still running at 150 s with `303 See Other` to a URL that waits
@@ -21,6 +23,7 @@ Use instead
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -30,8 +33,38 @@ from tools.drift_check.extract.urls import find_urls
 from tools.drift_check.findings import Finding
 
 if TYPE_CHECKING:
+    from tools.drift_check.extract.base import Value
     from tools.drift_check.project import Project
     from tools.drift_check.source import SourceFile
+
+
+_SCRIPTS = frozenset({"ts", "tsx", "js", "jsx", "mjs", "cjs"})
+# A curl command to the end of its line (continued lines are read one by one).
+CURL = re.compile(r"(?<![\w-])curl\s[^\n]*")
+LOCATION = re.compile(r"(?:^|\s)(?:-L|--location(?:-trusted)?|-[a-zA-Z]*L[a-zA-Z]*)(?=\s|$)")
+MAX_TIME = re.compile(r"(?:-m|--max-time)[\s=]+(?P<seconds>[0-9]{1,9}(?:\.[0-9]{1,6})?)\b")
+MANUAL_REDIRECT = re.compile(r"redirect\s*:\s*['\"`]manual['\"`]")
+
+
+def _modal_in_code(source: SourceFile) -> bool:
+    """Whether the file names a modal.run URL outside a comment."""
+    for url in find_urls(source):
+        line, col = source.position(url.offset)
+        if "#" not in source.lines[line - 1][: col - 1]:
+            return True
+    return False
+
+
+def _host_kind(target: Value | None) -> str:
+    """ "modal" for a modal.run URL, "other" for another host, "" when the code cannot say."""
+    if target is None:
+        return ""
+    if "modal.run" in target.text or (target.string and "modal.run" in target.string):
+        return "modal"
+    written = target.string if target.string is not None else target.text
+    if "://" in written.split("{", 1)[0]:
+        return "other"  # a literal scheme and host, and not Modal's
+    return ""
 
 
 class ModalLimits:
@@ -42,16 +75,21 @@ class ModalLimits:
 
     def check(self, project: Project) -> Iterator[Finding]:
         limit = project.registry.policy.web_request_limit_s
-        longest = max(e.client_timeout_s for _, _, e in project.registry.endpoints())
-        for source in project.scanned("py"):
-            if "httpx" not in source.text and "label=" not in source.text:
-                continue
-            facts = python_facts(source)
-            if facts is None:
-                continue
-            yield from self._labels(source, facts.decorators)
-            calls_modal = bool(find_urls(source)) and longest > limit
-            yield from self._clients(source, facts.client_calls, limit, longest, calls_modal)
+        longest = max((e.client_timeout_s for _, _, e in project.registry.endpoints()), default=0)
+        for source in project.scanned():
+            if source.suffix == "py":
+                if not any(w in source.text for w in ("httpx", "requests", "label=")):
+                    continue
+                facts = python_facts(source)
+                if facts is None:
+                    continue
+                yield from self._labels(source, facts.decorators)
+                calls_modal = _modal_in_code(source) and longest > limit
+                yield from self._clients(source, facts.client_calls, limit, longest, calls_modal)
+            elif "modal.run" in source.text:
+                yield from self._curl(source, limit)
+                if source.suffix in _SCRIPTS:
+                    yield from self._fetch(source)
 
     def _clients(
         self,
@@ -62,17 +100,27 @@ class ModalLimits:
         calls_modal: bool,
     ) -> Iterator[Finding]:
         for call in calls:
-            follows = call.keywords.get("follow_redirects")
-            if follows is not None and follows.text == "True":
-                continue
+            requests = call.function.startswith("requests.")
+            if requests:  # requests follows redirects unless told not to
+                option = call.keywords.get("allow_redirects")
+                if option is None or option.text != "False":
+                    continue
+            else:
+                follows = call.keywords.get("follow_redirects")
+                if follows is not None and follows.text == "True":
+                    continue
+            host = _host_kind(call.target)
+            if host == "other":
+                continue  # not a Modal endpoint: its redirects are not Modal's
             timeout = call.keywords.get("timeout")
             seconds = timeout.number if timeout is not None else None
             if seconds is not None and seconds > limit and timeout is not None:
                 reason = f"timeout={timeout.text} is over Modal's {limit} s web limit"
-            elif calls_modal:
+            elif host == "modal" or calls_modal:
                 reason = f"it calls modal.run endpoints with client timeouts up to {longest} s"
             else:
                 continue
+            option = "allow_redirects=True" if requests else "follow_redirects=True"
             yield Finding(
                 self.code,
                 source.path,
@@ -80,7 +128,44 @@ class ModalLimits:
                 call.at.col,
                 f"{call.function}(...) does not follow redirects, and {reason}: "
                 "Modal's 303 See Other would fail the call",
-                "pass follow_redirects=True (and enough max_redirects for the timeout)",
+                f"pass {option} (and enough redirects for the timeout)",
+            )
+
+    def _curl(self, source: SourceFile, limit: int) -> Iterator[Finding]:
+        """`curl -m 600 https://...modal.run/...` without `-L`: the 303 is the answer."""
+        for match in CURL.finditer(source.text):
+            command = match[0]
+            if "modal.run" not in command or LOCATION.search(command):
+                continue
+            wait = MAX_TIME.search(command)
+            if wait is None or float(wait["seconds"]) <= limit:
+                continue
+            line, col = source.position(match.start())
+            yield Finding(
+                self.code,
+                source.path,
+                line,
+                col,
+                f"curl waits {wait['seconds']} s for a modal.run endpoint without -L: Modal "
+                f"answers a call still running at {limit} s with 303 See Other, which curl "
+                "prints instead of following",
+                "add -L (--location)",
+            )
+
+    def _fetch(self, source: SourceFile) -> Iterator[Finding]:
+        """`fetch(url, {redirect: "manual"})` in a file that calls modal.run endpoints."""
+        if "manual" not in source.text:
+            return
+        for match in MANUAL_REDIRECT.finditer(source.text):
+            line, col = source.position(match.start())
+            yield Finding(
+                self.code,
+                source.path,
+                line,
+                col,
+                'redirect: "manual" in a file that calls modal.run endpoints: Modal\'s 303 '
+                "See Other for a long call would be the answer",
+                'remove it (fetch follows redirects by default) or use "follow"',
             )
 
     def _labels(self, source: SourceFile, decorators: list[ModalDecorator]) -> Iterator[Finding]:
