@@ -133,3 +133,29 @@ def test_a_map_of_endpoints_to_other_numbers_is_not_a_timeout_map(tmp_path: Path
     assert [(code, path, line) for code, path, line, _, _ in found(root)] == [
         ("FL002", "waits.py", 1)
     ]
+
+
+def test_endpoint_maps_keyed_without_a_slash_or_naming_no_app(tmp_path: Path) -> None:
+    apps = (
+        "ENDPOINT_APP = {\n"
+        '    "flux-dev": "ryla-flux",\n'
+        '    "/seedvr2": "ryla-seedvr2",\n'
+        '    "/flux": "ryla-flux-old",\n'
+        "}\n"
+    )
+    timeouts = "TIMEOUT_S = {'flux-dev': 240, 'seedvr2': 600, '/flux': 100}\n"
+    root = make_repo(tmp_path, {"apps.py": apps, "timeouts.py": timeouts})
+    assert [(code, path, line, message) for code, path, line, _, message in found(root)] == [
+        (
+            "FL005",
+            "apps.py",
+            4,
+            "ENDPOINT_APP sends /flux to 'ryla-flux-old', which is no app in the registry",
+        ),
+        (
+            "FL002",
+            "timeouts.py",
+            1,
+            "TIMEOUT_S['/flux'] is 100 (100 s); the registry's client timeout is 180 s",
+        ),
+    ]

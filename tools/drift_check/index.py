@@ -53,6 +53,31 @@ class RegistryIndex:
         """The app of each path clients name endpoints by (`Endpoint.keyed`)."""
         return {path: app for app, path, e in self.registry.endpoints() if e.keyed}
 
+    def endpoint_of_key(self, key: str) -> str | None:
+        """The endpoint a map key names: its path, also written without the leading slash
+        (`"wan2"` for `/wan2`) unless it is an app's name too (`flux`: an app map's key);
+        None when it names none."""
+        if key in self.app_by_path:
+            return key
+        slashed = f"/{key}"
+        if key.startswith("/") or slashed not in self.app_by_path or key in self._app_aliases:
+            return None
+        return slashed
+
+    @cached_property
+    def _app_aliases(self) -> frozenset[str]:
+        prefix = f"{self.registry.workspace}-"
+        return frozenset(
+            alias
+            for app in self.registry.apps.values()
+            for alias in (
+                app.key,
+                app.name,
+                app.dir.rsplit("/", 1)[-1],
+                app.name.removeprefix(prefix),
+            )
+        )
+
     @cached_property
     def retired_folders(self) -> tuple[str, ...]:
         """The folders that are a retired app's alone (its files' folders, where no live app

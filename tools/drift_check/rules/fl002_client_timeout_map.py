@@ -65,7 +65,8 @@ class ClientTimeoutMap:
         index = project.index
         keys = with_spreads(mapping, siblings)
         entries = [entry for _, entry in keys]
-        if not any(k in index.app_by_path or k in index.retired_endpoints for k, _ in keys):
+        named = {index.endpoint_of_key(k) or k for k, _ in keys}
+        if not any(k in index.app_by_path or k in index.retired_endpoints for k in named):
             return
         numbers = [e.value.number for e in entries if e.value.number is not None]
         if len(numbers) * 2 < len(entries):
@@ -78,7 +79,7 @@ class ClientTimeoutMap:
             finding = self._entry(project, source, mapping, entry, unit)
             if finding is not None:
                 yield finding
-        yield from self._missing(project, source, mapping, {k for k, _ in keys})
+        yield from self._missing(project, source, mapping, named)
 
     def _entry(
         self, project: Project, source: SourceFile, mapping: MapLiteral, entry: Entry, unit: str
@@ -87,8 +88,9 @@ class ClientTimeoutMap:
         name = mapping.name or "map"
         if entry.key in index.retired_endpoints:
             return None  # FL003 reports retired paths wherever they stand
-        owner = index.app_by_path.get(entry.key)
-        endpoint = owner.endpoints[entry.key] if owner is not None else None
+        path = index.endpoint_of_key(entry.key)
+        owner = index.app_by_path.get(path) if path is not None else None
+        endpoint = owner.endpoints[path] if owner is not None and path is not None else None
         if endpoint is None:
             if not PATH_LIKE.match(entry.key):
                 return None
@@ -128,7 +130,7 @@ class ClientTimeoutMap:
         covered = {project.index.app_by_path[k].key for k in keys if k in project.index.app_by_path}
         for key in sorted(covered, key=project.index.app_order.__getitem__):
             app = project.registry.apps[key]
-            missing = [p for p in app.endpoints if p not in keys]
+            missing = [p for p, e in app.endpoints.items() if e.keyed and p not in keys]
             if missing:
                 yield Finding(
                     self.code,

@@ -4,7 +4,8 @@ What it does
     Finds maps keyed by app names (`flux`, `ryla-flux`, `qwen_edit`...) whose values are
     strings (URLs, hosts, names): when one covers at least half of the fleet but not all of
     it, the apps it misses are reported. Finds maps from endpoint paths to app names (an
-    `ENDPOINT_APP_MAP`): a path mapped to an app that does not serve it is reported, and so
+    `ENDPOINT_APP_MAP`, keyed with or without the leading slash): a path mapped to an app
+    that does not serve it, or to a name that is no app in the registry, is reported, and so
     are endpoints missing from a map that covers at least half of them.
 
 Why is this bad?
@@ -98,24 +99,40 @@ class AppMap:
         aliases: dict[str, App],
     ) -> Iterator[Finding]:
         index = project.index
-        endpoint_keys = [k for k in keys if k in index.app_by_path]
+        paths = [index.endpoint_of_key(k) for k in keys]
+        endpoint_keys = [p for p in paths if p is not None]
         if not endpoint_keys:
             return
+        values = [e.value.string for e in mapping.entries if e.value.string is not None]
+        by_app = sum(_normal(v) in aliases for v in values) * 2 >= len(values)
+        retired = {_normal(a.name) for a in project.registry.retired.apps}
         for entry in mapping.entries:
-            owner = index.app_by_path.get(entry.key)
-            named = aliases.get(_normal(entry.value.string or ""))
-            if owner is not None and named is not None and named is not owner:
+            path = index.endpoint_of_key(entry.key)
+            owner = index.app_by_path.get(path) if path is not None else None
+            value = entry.value.string or ""
+            named = aliases.get(_normal(value))
+            if by_app and named is None and path is not None and _normal(value) not in retired:
                 yield Finding(
                     self.code,
                     source.path,
                     entry.value.at.line,
                     entry.value.at.col,
-                    f"{mapping.name or 'map'} sends {entry.key} to {named.name}, but "
+                    f"{mapping.name or 'map'} sends {path} to {value!r}, which is no app in the "
+                    "registry",
+                    f"map it to {owner.key!r} ({owner.name})" if owner else "remove the entry",
+                )
+            elif owner is not None and named is not None and named is not owner:
+                yield Finding(
+                    self.code,
+                    source.path,
+                    entry.value.at.line,
+                    entry.value.at.col,
+                    f"{mapping.name or 'map'} sends {path} to {named.name}, but "
                     f"{owner.name} serves it",
                     f"map it to {owner.key!r} ({owner.name})",
                 )
         total = len(index.app_by_path)
-        missing = [p for p in index.app_by_path if p not in keys]
+        missing = [p for p in index.app_by_path if p not in endpoint_keys]
         if missing and len(endpoint_keys) * 2 >= total:
             yield Finding(
                 self.code,

@@ -50,7 +50,7 @@ class Docs:
     documentation = __doc__ or ""
 
     def check(self, project: Project) -> Iterator[Finding]:
-        for source in project.scanned("md", "markdown"):
+        for source in project.scanned("md", "markdown", "mdx", "mdc", "rst"):
             yield from self._blocks(project, source)
             yield from self._deploys(project, source)
             yield from self._rows(project, source)
