@@ -39,6 +39,8 @@ MODES = {
     "tools.drift_check.extract.commands.SCRIPT": "finditer",
     "tools.drift_check.extract.commands.CD": "finditer",
     "tools.drift_check.extract.commands.FENCE": "finditer",
+    "tools.drift_check.extract.commands.LOOP": "finditer",
+    "tools.drift_check.extract.commands._DONE": "search",
     "tools.drift_check.extract.typescript._ASSIGNMENT": "finditer",
     "tools.drift_check.extract.typescript._KEY": "match",
     "tools.drift_check.extract.typescript._NUMERIC": "fullmatch",

@@ -77,3 +77,21 @@ def test_commands_run_where_a_shell_would_run_them(tmp_path: Path) -> None:
             "modal deploy gone.py: apps/seedvr2/gone.py does not exist",
         ),
     ]
+
+
+def test_a_deploy_loop_over_files_is_expanded(tmp_path: Path) -> None:
+    script = (
+        "for f in apps/*/app.py; do\n"
+        '  modal deploy "$f"\n'
+        "done\n"
+        "for app in flux seedvr2 old; do modal deploy apps/${app}/app.py; done\n"
+    )
+    root = make_repo(tmp_path, {"scripts/all.sh": script, "apps/old/app.py": "import modal\n"})
+    assert [(f.line, f.message) for f in run(root).findings] == [
+        (2, "modal deploy $f in a loop deploys apps/old/app.py, which is no registry app"),
+        (
+            4,
+            "modal deploy apps/${app}/app.py in a loop deploys apps/old/app.py, which is no "
+            "registry app",
+        ),
+    ]

@@ -13,13 +13,20 @@ from dataclasses import dataclass
 DEPLOY = re.compile(
     r"(?<![\w-])modal\s+deploy\b"
     r"(?P<options>(?:\s+--?\w[\w-]*(?:[= ](?!-)[^\s;&|]+)?)*?)"
-    r"\s+(?P<module>(?:-m|--module)\s+)?(?P<target>(?!-)[^\s;&|'\"`)]+)"
+    r"\s+(?P<module>(?:-m|--module)\s+)?['\"]?(?P<target>(?!-)[^\s;&|'\"`)]+)"
 )
 SCRIPT = re.compile(r"(?:^|[\s;&|(])(?P<script>(?:\./|bash\s+|sh\s+)[\w./-]*\.sh)\b")
 # `cd DIR` at the start of a command (a line, or after `;`, `&&`, `||`, `(`).
 CD = re.compile(
     r"(?:^|[;&|(])[ \t]*cd[ \t]+(?P<dir>\"[^\"\n]*\"|'[^'\n]*'|[^\s;&|)]+)", re.MULTILINE
 )
+# `for VAR in WORDS` at the start of a command; its body runs to the next `done`.
+LOOP = re.compile(
+    r"(?:^|[;&|(])[ \t]*for[ \t]+(?P<var>[A-Za-z_]\w{0,63})[ \t]+in[ \t]+(?P<words>[^;\n]*)",
+    re.MULTILINE,
+)
+_BODY_CHARS = 8192
+_DONE = re.compile(r"(?<![\w-])done(?![\w-])")
 # A Markdown code fence: each block is run on its own, from the documented folder.
 FENCE = re.compile(r"^[ \t]*(?:```|~~~)", re.MULTILINE)
 
@@ -52,6 +59,43 @@ def deploy_commands(text: str) -> list[DeployCommand]:
         found.append(
             DeployCommand(match.start("target"), target, None if templated else file, module)
         )
+    return found
+
+
+@dataclass(frozen=True)
+class LoopDeploy:
+    """`for VAR in WORDS; do modal deploy ...$VAR...; done`: the paths it deploys, as
+    written (globs unexpanded)."""
+
+    offset: int  # of the deploy command's target
+    target: str
+    paths: tuple[str, ...]
+
+
+def loop_deploys(text: str) -> list[LoopDeploy]:
+    if "for" not in text or "deploy" not in text:
+        return []
+    found = []
+    for loop in LOOP.finditer(text):
+        # A loop's body is short: read at most 8 KiB of it, so many loops stay linear.
+        stop = min(len(text), loop.end() + _BODY_CHARS)
+        end = _DONE.search(text, loop.end(), stop)
+        body = text[loop.end() : end.start() if end else stop]
+        words = [w.strip("'\"") for w in loop["words"].split()]
+        words = [w for w in words if w and w not in ("do", "\\")]
+        names = (f"${{{loop['var']}}}", f"${loop['var']}")
+        for command in DEPLOY.finditer(body):
+            target = command["target"].strip("'\"")
+            if not any(name in target for name in names):
+                continue
+            paths = []
+            for word in words:
+                path = target
+                for name in names:
+                    path = path.replace(name, word)
+                if not any(c in path for c in "${}`"):
+                    paths.append(path.split("::", 1)[0])
+            found.append(LoopDeploy(loop.end() + command.start("target"), target, tuple(paths)))
     return found
 
 

@@ -24,7 +24,13 @@ import posixpath
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from tools.drift_check.extract.commands import Folders, deploy_commands, script_calls
+from tools.core.globs import GlobSet
+from tools.drift_check.extract.commands import (
+    Folders,
+    deploy_commands,
+    loop_deploys,
+    script_calls,
+)
 from tools.drift_check.extract.data import located_data
 from tools.drift_check.findings import Finding
 
@@ -116,6 +122,24 @@ class WorkflowDeploy:
                     "registry app",
                     "deploy registry apps with `fleet deploy`; `fleet registry show` lists them",
                 )
+        for loop in loop_deploys(text):
+            where = folders.at(loop.offset)
+            if where is None:
+                continue
+            for path in self._expanded(project, where, loop.paths):
+                if path in entries:
+                    continue
+                line, col = place(loop.offset)
+                state = "does not exist" if not project.exists(path) else "is no registry app"
+                yield Finding(
+                    self.code,
+                    source.path,
+                    line,
+                    col,
+                    f"modal deploy {loop.target} in a loop deploys {path}, which {state}",
+                    "deploy registry apps with `fleet deploy --all`; a loop over files "
+                    "redeploys retired ones",
+                )
         for call in script_calls(text):
             where = folders.at(call.offset)
             if where is None:
@@ -131,6 +155,25 @@ class WorkflowDeploy:
                     f"{call.path}: {path} does not exist",
                     "point the step at an existing script, or use `fleet deploy`",
                 )
+
+    def _expanded(self, project: Project, folders: list[str], paths: tuple[str, ...]) -> list[str]:
+        """The files each path names, globs expanded over the repository's files."""
+        found: list[str] = []
+        for path in paths:
+            if "[" in path:
+                continue  # a character class: not a glob fleet reads
+            if any(c in path for c in "*?"):
+                # From the first folder where the glob matches files, as a shell there would.
+                for folder in folders:
+                    pattern = posixpath.normpath(posixpath.join(folder, path))
+                    matcher = GlobSet([f"/{pattern}"])
+                    matched = [p for p in project.files.candidates if matcher.match(p)]
+                    if matched:
+                        found += matched
+                        break
+            else:
+                found.append(project.resolve(folders, path))
+        return list(dict.fromkeys(found))
 
 
 def _working_directory(defaults: Any) -> str | None:
