@@ -159,3 +159,28 @@ def test_endpoint_maps_keyed_without_a_slash_or_naming_no_app(tmp_path: Path) ->
             "TIMEOUT_S['/flux'] is 100 (100 s); the registry's client timeout is 180 s",
         ),
     ]
+
+
+def test_a_call_that_gives_up_before_its_endpoint_s_client_timeout(tmp_path: Path) -> None:
+    code = (
+        "import httpx, requests\n"
+        'BASE = "https://ryla--ryla-flux-comfyui-fastapi-app.modal.run"\n'
+        'httpx.post(f"{BASE}/flux-dev", json={}, timeout=60, follow_redirects=True)\n'
+        'requests.post(BASE + "/flux", json={}, timeout=180)\n'
+        'requests.post(f"{BASE}/flux?x=1", json={}, timeout=30)\n'
+    )
+    root = make_repo(tmp_path, {"bench.py": code})
+    assert [(code, line, message) for code, _, line, _, message in found(root)] == [
+        (
+            "FL002",
+            3,
+            "httpx.post(...) to /flux-dev gives up after timeout=60 s; the registry's client "
+            "timeout is 240 s",
+        ),
+        (
+            "FL002",
+            5,
+            "requests.post(...) to /flux gives up after timeout=30 s; the registry's client "
+            "timeout is 180 s",
+        ),
+    ]

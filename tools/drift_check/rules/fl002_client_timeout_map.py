@@ -7,7 +7,8 @@ What it does
     name (`_MS`, `Ms`, `timeoutMs` are milliseconds; `_S`, `SECONDS` are seconds), from
     `[tool.fleet.units]`, or from the values. Reports a value that differs from the registry's
     client timeout, a key that is no endpoint, and a registry endpoint missing from a map that
-    covers other endpoints of the same app.
+    covers other endpoints of the same app. A call to an endpoint (httpx, requests) whose
+    `timeout=` is below that endpoint's client timeout is reported too.
 
 Why is this bad?
     The client gives up at its own timeout. A map that says 5 minutes for an endpoint whose
@@ -30,6 +31,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from tools.drift_check.extract.maps import maps_in, with_spreads
+from tools.drift_check.extract.python import python_facts
 from tools.drift_check.findings import Edit, Finding
 from tools.drift_check.units import is_timeout_map, literal, to_seconds, unit_of
 
@@ -38,6 +40,8 @@ if TYPE_CHECKING:
     from tools.drift_check.project import Project
     from tools.drift_check.source import SourceFile
 
+# The endpoint path a URL or path ends with (`.../flux"`, `{BASE}/flux?x=1`).
+_CALLED_PATH = re.compile(r"(?P<path>/[a-z0-9][a-z0-9._-]{0,127})['\"]?$")
 PATH_LIKE = re.compile(r"^/[a-z0-9][a-z0-9._-]*$")
 
 
@@ -58,6 +62,33 @@ class ClientTimeoutMap:
             maps = maps_in(source, project.index.may_hold_maps, as_data=forced)
             for literal_map in maps:
                 yield from self._check_map(project, source, literal_map, maps)
+            if source.suffix == "py" and ("httpx" in source.text or "requests" in source.text):
+                yield from self._calls(project, source)
+
+    def _calls(self, project: Project, source: SourceFile) -> Iterator[Finding]:
+        """Calls to an endpoint that give up before its client timeout."""
+        facts = python_facts(source)
+        for call in facts.client_calls if facts is not None else []:
+            timeout = call.keywords.get("timeout")
+            if call.target is None or timeout is None or timeout.number is None:
+                continue
+            url = (call.target.string or call.target.text).split("?", 1)[0].split("#", 1)[0]
+            match = _CALLED_PATH.search(url)
+            path = match["path"] if match else None
+            owner = project.index.app_by_path.get(path) if path else None
+            if owner is None or path is None:
+                continue
+            wanted = owner.endpoints[path].client_timeout_s
+            if timeout.number < wanted:
+                yield Finding(
+                    self.code,
+                    source.path,
+                    timeout.at.line,
+                    timeout.at.col,
+                    f"{call.function}(...) to {path} gives up after timeout={timeout.text} s; the "
+                    f"registry's client timeout is {wanted} s",
+                    f"set timeout={wanted}, or read it from the registry",
+                )
 
     def _check_map(
         self, project: Project, source: SourceFile, mapping: MapLiteral, siblings: list[MapLiteral]
