@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from tools.drift_check.extract.base import Value
 from tools.drift_check.source import SourceFile
 
 _PIECE = r"(?:[A-Za-z0-9_-]|\$?\{[^{}\s]{0,80}\}|%(?:\([A-Za-z_]\w*\))?s)"
@@ -53,3 +54,24 @@ def _find(text: str) -> list[UrlRef]:
             )
         )
     return found
+
+
+def modal_in_code(source: SourceFile) -> bool:
+    """Whether the file names a modal.run URL outside a comment."""
+    for url in find_urls(source):
+        line, col = source.position(url.offset)
+        if "#" not in source.lines[line - 1][: col - 1]:
+            return True
+    return False
+
+
+def host_kind(target: Value | None) -> str:
+    """ "modal" for a modal.run URL, "other" for another host, "" when the code cannot say."""
+    if target is None:
+        return ""
+    if "modal.run" in target.text or (target.string and "modal.run" in target.string):
+        return "modal"
+    written = target.string if target.string is not None else target.text
+    if "://" in written.split("{", 1)[0]:
+        return "other"  # a literal scheme and host, and not Modal's
+    return ""

@@ -7,8 +7,8 @@ What it does
     name (`_MS`, `Ms`, `timeoutMs` are milliseconds; `_S`, `SECONDS` are seconds), from
     `[tool.fleet.units]`, or from the values. Reports a value that differs from the registry's
     client timeout, a key that is no endpoint, and a registry endpoint missing from a map that
-    covers other endpoints of the same app. A call to an endpoint (httpx, requests) whose
-    `timeout=` is below that endpoint's client timeout is reported too.
+    covers other endpoints of the same app. A call to an endpoint on Modal (httpx, requests)
+    whose `timeout=` is below that endpoint's client timeout is reported too.
 
 Why is this bad?
     The client gives up at its own timeout. A map that says 5 minutes for an endpoint whose
@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 
 from tools.drift_check.extract.maps import maps_in, with_spreads
 from tools.drift_check.extract.python import python_facts
+from tools.drift_check.extract.urls import host_kind, modal_in_code
 from tools.drift_check.findings import Edit, Finding
 from tools.drift_check.units import is_timeout_map, literal, to_seconds, unit_of
 
@@ -72,6 +73,9 @@ class ClientTimeoutMap:
             timeout = call.keywords.get("timeout")
             if call.target is None or timeout is None or timeout.number is None:
                 continue
+            host = host_kind(call.target)
+            if host == "other" or (host == "" and not modal_in_code(source)):
+                continue  # a local server, another host: not the registry's endpoint
             url = (call.target.string or call.target.text).split("?", 1)[0].split("#", 1)[0]
             match = _CALLED_PATH.search(url)
             path = match["path"] if match else None

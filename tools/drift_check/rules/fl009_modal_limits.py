@@ -29,11 +29,10 @@ from typing import TYPE_CHECKING
 
 from tools.core.registry.modal_names import MAX_LABEL_LENGTH
 from tools.drift_check.extract.python import ClientCall, ModalDecorator, python_facts
-from tools.drift_check.extract.urls import find_urls
+from tools.drift_check.extract.urls import host_kind, modal_in_code
 from tools.drift_check.findings import Finding
 
 if TYPE_CHECKING:
-    from tools.drift_check.extract.base import Value
     from tools.drift_check.project import Project
     from tools.drift_check.source import SourceFile
 
@@ -44,27 +43,6 @@ CURL = re.compile(r"(?<![\w-])curl\s[^\n]*")
 LOCATION = re.compile(r"(?:^|\s)(?:-L|--location(?:-trusted)?|-[a-zA-Z]*L[a-zA-Z]*)(?=\s|$)")
 MAX_TIME = re.compile(r"(?:-m|--max-time)[\s=]+(?P<seconds>[0-9]{1,9}(?:\.[0-9]{1,6})?)\b")
 MANUAL_REDIRECT = re.compile(r"redirect\s*:\s*['\"`]manual['\"`]")
-
-
-def _modal_in_code(source: SourceFile) -> bool:
-    """Whether the file names a modal.run URL outside a comment."""
-    for url in find_urls(source):
-        line, col = source.position(url.offset)
-        if "#" not in source.lines[line - 1][: col - 1]:
-            return True
-    return False
-
-
-def _host_kind(target: Value | None) -> str:
-    """ "modal" for a modal.run URL, "other" for another host, "" when the code cannot say."""
-    if target is None:
-        return ""
-    if "modal.run" in target.text or (target.string and "modal.run" in target.string):
-        return "modal"
-    written = target.string if target.string is not None else target.text
-    if "://" in written.split("{", 1)[0]:
-        return "other"  # a literal scheme and host, and not Modal's
-    return ""
 
 
 class ModalLimits:
@@ -84,7 +62,7 @@ class ModalLimits:
                 if facts is None:
                     continue
                 yield from self._labels(source, facts.decorators)
-                calls_modal = _modal_in_code(source) and longest > limit
+                calls_modal = modal_in_code(source) and longest > limit
                 yield from self._clients(source, facts.client_calls, limit, longest, calls_modal)
             elif "modal.run" in source.text:
                 yield from self._curl(source, limit)
@@ -109,7 +87,7 @@ class ModalLimits:
                 follows = call.keywords.get("follow_redirects")
                 if follows is not None and follows.text == "True":
                     continue
-            host = _host_kind(call.target)
+            host = host_kind(call.target)
             if host == "other":
                 continue  # not a Modal endpoint: its redirects are not Modal's
             timeout = call.keywords.get("timeout")
