@@ -119,7 +119,7 @@ def check(
             gc.enable()
     return CheckResult(
         findings=findings,
-        files=len(list(project.scanned())),
+        files=len(list(project.scanned())) + project.passed_over,
         skipped_files=dict(sorted(project.files.skipped.items())),
         selection=project.selected,
     )

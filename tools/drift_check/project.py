@@ -13,6 +13,7 @@ from tools.core import inputs
 from tools.core.config import ProjectConfig
 from tools.core.registry.model import App, Registry
 from tools.core.yaml_lines import LocatedYaml
+from tools.drift_check import prefilter
 from tools.drift_check.extract.python import ModalDecorator, PythonFacts, python_facts
 from tools.drift_check.files import TextFiles
 from tools.drift_check.index import RegistryIndex
@@ -30,6 +31,7 @@ class Project:
     # Files named on the command line (as pre-commit passes them); None checks every file.
     selected: frozenset[str] | None = None
     index: RegistryIndex = field(init=False)
+    passed_over: int = field(init=False, default=0)  # files the pre-filter found nothing in
 
     def __post_init__(self) -> None:
         self.index = RegistryIndex(self.registry)
@@ -180,9 +182,28 @@ class Project:
 
     @cached_property
     def _scanned_paths(self) -> list[str]:
-        if self.selected is None:
-            return self.files.candidates
-        return [p for p in self.files.candidates if p in self.selected]
+        if self.selected is not None:
+            return [p for p in self.files.candidates if p in self.selected]
+        return self._prefiltered()
+
+    def _prefiltered(self) -> list[str]:
+        """Every candidate; in a large repository, those a ripgrep pass finds worth reading
+        (`prefilter`), the others noted as read unchanged."""
+        paths = self.files.candidates
+        rg = prefilter.ripgrep() if len(paths) >= prefilter.MIN_FILES else None
+        found = None
+        if rg is not None:
+            found = prefilter.holding(self.root, paths, prefilter.needles(self.index), rg)
+        if found is None:
+            return paths
+        forced = set(self.config.client_maps)
+        kept = [p for p in paths if p in found or p in forced]
+        self.passed_over = len(paths) - len(kept)
+        base = str(self.root)
+        for path in paths:
+            if path not in found and path not in forced:
+                inputs.note_unread(f"{base}/{path}")
+        return kept
 
     def scanned(self, *suffixes: str) -> Iterator[SourceFile]:
         """The files per-file rules look at: the selection, else all; optionally by suffix."""
