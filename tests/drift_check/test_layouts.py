@@ -189,3 +189,25 @@ def test_routes_of_a_module_outside_the_app_folder_count_and_are_not_claimed(
     assert found(layouts(tmp_path, **moved)) == [
         ("FL006", "registry/fleet.yaml", 69, "/health: no route in services serves it"),
     ]
+
+
+def test_a_web_method_inherited_from_a_base_class_serves_the_app(tmp_path: Path) -> None:
+    llm = (
+        "import modal\n\n"
+        'app = modal.App("ryla-llm")\n\n\n'
+        "class Base:\n"
+        '    @modal.fastapi_endpoint(method="POST")\n'
+        "    def generate(self, body: dict) -> dict:\n"
+        "        return body\n\n\n"
+        '@app.cls(gpu="H100", timeout=600)\n'
+        "class Server(Base):\n"
+        "    pass\n"
+    )
+    root = layouts(tmp_path, **{"services/llm.py": llm})
+    registry = root / "registry" / "fleet.yaml"
+    registry.write_text(
+        registry.read_text().replace(
+            "web: {function: generate}", "web: {class: Server, method: generate}"
+        )
+    )
+    assert found(root) == []

@@ -129,6 +129,7 @@ class _Extractor:
         self.constants = _module_constants(tree)
         self.facts = PythonFacts()
         self.app_variables: set[str] = set()
+        self.classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
         for node in tree.body:
             self._app_assignment(node)
             self._import(node)
@@ -219,10 +220,17 @@ class _Extractor:
                 self.facts.routes.append(Route(func.attr.upper(), path, _at(decorator.args[0])))
 
     def _web(
-        self, node: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef
+        self, node: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef, depth: int = 0
     ) -> dict[str, dict[str, Value]]:
+        """The web methods of a class (with those it inherits from classes of this module),
+        or the function itself when it is one."""
         members = node.body if isinstance(node, ast.ClassDef) else [node]
         web: dict[str, dict[str, Value]] = {}
+        if isinstance(node, ast.ClassDef) and depth < 8:
+            for base in node.bases:
+                parent = self.classes.get(base.id) if isinstance(base, ast.Name) else None
+                if parent is not None and parent is not node:
+                    web.update(self._web(parent, depth + 1))
         for member in members:
             if not isinstance(member, ast.FunctionDef | ast.AsyncFunctionDef):
                 continue
