@@ -211,3 +211,11 @@ def test_a_web_method_inherited_from_a_base_class_serves_the_app(tmp_path: Path)
         )
     )
     assert found(root) == []
+
+
+def test_decorator_settings_spread_from_a_dict_count(tmp_path: Path) -> None:
+    text = FILES["training/app.py"].replace(
+        "@app.cls(gpu=FIT_GPU, timeout=24 * 60 * 60)",
+        "COMMON = dict(gpu=FIT_GPU, timeout=600)\n\n\n@app.cls(timeout=24 * 60 * 60, **COMMON)",
+    )
+    assert found(layouts(tmp_path, **{"training/app.py": text})) == []

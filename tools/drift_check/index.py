@@ -159,13 +159,11 @@ class RegistryIndex:
             Retired("endpoint", e.path, e.reason, self._endpoint_hint(e))
             for e in self.registry.retired.endpoints
         ]
-        found += [
-            Retired("file", f.path, f.reason, self._file_hint(f)) for f in self._retired_files
-        ]
+        found += [Retired("file", f.path, f.reason, self._file_hint(f)) for f in self.retired_files]
         return found
 
     @cached_property
-    def _retired_files(self) -> list[RetiredFile]:
+    def retired_files(self) -> list[RetiredFile]:
         from tools.core.registry.model import RetiredFile
 
         files = list(self.registry.retired.files)

@@ -124,44 +124,77 @@ class Project:
     def _python_paths(self) -> frozenset[str]:
         return frozenset(p for p in self.files.candidates if p.endswith(".py"))
 
+    def _app_folders_under(self, area: str, depth: int) -> set[str]:
+        """The folders holding a Modal app file, `depth` levels below `area` (0: the files
+        of `area` itself, each its own)."""
+        found = set()
+        for source in self.files_under(area):
+            rest = source.path[len(area) + 1 :]
+            if source.suffix != "py" or "App(" not in source.text or rest.count("/") < depth:
+                continue
+            facts = self.python(source.path)
+            if facts is not None and facts.apps:
+                found.add(source.path if depth == 0 else f"{area}/{rest.split('/', 1)[0]}")
+        return found
+
     @cached_property
     def fleet_areas(self) -> tuple[str, ...]:
         """The folders where the fleet's apps live (`apps/`): a parent of two or more registry
-        app folders, most of whose Modal app folders are registry apps. A Modal app elsewhere
-        (an example, a generated app, a one-off utility) is outside the fleet on purpose."""
-        apps = self.registry.apps.values()
+        app folders, at least half of whose Modal app folders are registry apps. A Modal app
+        elsewhere (an example, a generated app, a one-off utility) is outside the fleet on
+        purpose."""
         registered: dict[str, set[str]] = {}
-        for app in apps:
+        for app in self.registry.apps.values():
             if "/" in app.dir:
                 registered.setdefault(app.dir.rsplit("/", 1)[0], set()).add(app.dir)
-        areas = []
-        for area, folders in sorted(registered.items()):
-            if len(folders) < 2:
-                continue
-            with_apps = {
-                f"{area}/{source.path[len(area) + 1 :].split('/', 1)[0]}"
-                for source in self.files_under(area)
-                if source.suffix == "py"
-                and "App(" in source.text
-                and "/" in source.path[len(area) + 1 :]
-                and (facts := self.python(source.path)) is not None
-                and facts.apps
+        return tuple(
+            f"{area}/"
+            for area, folders in sorted(registered.items())
+            if len(folders) >= 2 and len(folders) * 2 >= len(self._app_folders_under(area, 1))
+        )
+
+    @cached_property
+    def fleet_folders(self) -> frozenset[str]:
+        """Registry app folders whose Modal app files are at least half registry apps: a
+        folder shared with as many other apps (a `misc/` of examples) is not the fleet's."""
+        entries = self.index.app_by_entry
+        kept = set()
+        for folder in self.index.apps_in_folder:
+            files = {
+                f for f in self._app_folders_under(folder, 0) if "/" not in f[len(folder) + 1 :]
             }
-            if len(folders) * 2 > len(with_apps):
-                areas.append(f"{area}/")
-        return tuple(areas)
+            if 2 * len([f for f in files if f in entries]) >= len(files):
+                kept.add(folder)
+        return frozenset(kept)
 
     def in_fleet_area(self, path: str) -> bool:
-        """Whether a Modal app at `path` belongs to the fleet: in a registry app's folder, or
-        in one of the fleet's areas."""
+        """Whether a Modal app at `path` belongs to the fleet: in a registry app's folder
+        (`fleet_folders`), or in one of the fleet's areas."""
         folder = path.rsplit("/", 1)[0] if "/" in path else ""
-        return folder in self.index.apps_in_folder or path.startswith(self.fleet_areas)
+        return folder in self.fleet_folders or path.startswith(self.fleet_areas)
+
+    def an_example_s(self, path: str) -> bool:
+        """Whether a file (a README, a script) belongs to Modal apps outside the fleet: its
+        folder holds Modal app files, none of them a registry app's, and is not where the
+        fleet's apps live. Their instructions are theirs, not the registry's to judge."""
+        folder = path.rsplit("/", 1)[0] if "/" in path else ""
+        if not folder or self.in_fleet_area(path) or folder in self.index.apps_in_folder:
+            return False
+        if any(f.path.startswith(f"{folder}/") for f in self.index.retired_files):
+            return False  # a retired app's folder: telling people to deploy it is drift
+        apps = {f for f in self._app_folders_under(folder, 0) if f.count("/") == path.count("/")}
+        return bool(apps) and not apps & set(self.index.app_by_entry)
 
     def resolve(self, folders: list[str], path: str) -> str:
         """The file a command's `path` names run from one of `folders`: the first where it
         is a registry app's entry file, else where it exists, else where its folder does, else
         from the first folder."""
-        candidates = [posixpath.normpath(posixpath.join(folder, path)) for folder in folders]
+        # A path that starts with the repository's own folder is written from its parent.
+        own = f"{self.root.name}/"
+        tails = [path, path.removeprefix(own)] if path.startswith(own) else [path]
+        candidates = [
+            posixpath.normpath(posixpath.join(folder, tail)) for tail in tails for folder in folders
+        ]
         entries = self.index.app_by_entry
         for wanted in (entries.__contains__, self.exists, self._folder_exists):
             found = next((p for p in candidates if wanted(p)), None)

@@ -204,7 +204,7 @@ class _Extractor:
                 and func.value.id in self.app_variables
                 and func.attr in ("cls", "function")
             ):
-                keywords = {k.arg: self.value(k.value) for k in decorator.keywords if k.arg}
+                keywords = self._keywords(decorator)
                 self.facts.decorators.append(
                     ModalDecorator(func.attr, node.name, keywords, _at(decorator), self._web(node))
                 )
@@ -218,6 +218,30 @@ class _Extractor:
             ):
                 path = decorator.args[0].value
                 self.facts.routes.append(Route(func.attr.upper(), path, _at(decorator.args[0])))
+
+    def _keywords(self, call: ast.Call) -> dict[str, Value]:
+        """A call's keywords, with those of `**CONFIG` spread in when CONFIG is a dict of this
+        module (`dict(gpu="L4", timeout=600)` or `{"gpu": "L4"}`); written ones win."""
+        keywords: dict[str, Value] = {}
+        for keyword in call.keywords:
+            if keyword.arg is not None:
+                keywords[keyword.arg] = self.value(keyword.value)
+                continue
+            spread = keyword.value
+            if isinstance(spread, ast.Name):
+                spread = self.constants.get(spread.id, spread)
+            pairs: list[tuple[str, ast.expr]] = []
+            if isinstance(spread, ast.Call) and _dotted(spread.func) == "dict":
+                pairs = [(k.arg, k.value) for k in spread.keywords if k.arg]
+            elif isinstance(spread, ast.Dict):
+                pairs = [
+                    (k.value, v)
+                    for k, v in zip(spread.keys, spread.values, strict=True)
+                    if isinstance(k, ast.Constant) and isinstance(k.value, str)
+                ]
+            for name, value in pairs:
+                keywords.setdefault(name, self.value(value))
+        return {**keywords, **{k.arg: self.value(k.value) for k in call.keywords if k.arg}}
 
     def _web(
         self, node: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef, depth: int = 0

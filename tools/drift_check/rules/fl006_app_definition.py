@@ -117,7 +117,16 @@ class AppDefinition:
             )
             return
         label = decorator.web[method].get("label")
-        if label is not None and label.string != app.web.label:
+        if label is None and app.web.label is not None:
+            yield self._finding(
+                app.entry_path,
+                decorator.at.line,
+                decorator.at.col,
+                f"{target}.{method} sets no label=, so Modal gives it its own label, not the "
+                f"registry's {app.web.label}",
+                f'write label="{app.web.label}" on its web decorator',
+            )
+        elif label is not None and label.string != app.web.label:
             yield self._finding(
                 app.entry_path,
                 label.at.line,
@@ -165,19 +174,29 @@ class AppDefinition:
             )
 
     def _unregistered(self, project: Project) -> Iterator[Finding]:
-        known = {app.name for app in project.registry.apps.values()}
         retired = {app.name for app in project.registry.retired.apps}
         entries = set(project.index.app_by_entry)
+        by_name = project.index.app_by_name
         for source in project.scanned("py"):
             if "App(" not in source.text or source.path in entries:
                 continue
-            if not project.in_fleet_area(source.path):
-                continue  # an example, a generated app, a utility: outside the fleet
             facts = python_facts(source)
             for modal_app in facts.apps if facts else []:
                 name = modal_app.name.string if modal_app.name else None
-                if name is None or name in known or name in retired:
+                if name in by_name:  # a second file that deploys a registry app's name
+                    yield self._finding(
+                        source.path,
+                        modal_app.at.line,
+                        modal_app.at.col,
+                        f"Modal app {name!r} is {by_name[name].entry_path}'s: deploying this "
+                        "file replaces that app",
+                        "give this app its own name, or delete the copy",
+                    )
+                    continue
+                if name is None or name in retired:
                     continue  # retired names are FL003's
+                if not project.in_fleet_area(source.path):
+                    continue  # an example, a generated app, a utility: outside the fleet
                 yield self._finding(
                     source.path,
                     modal_app.at.line,

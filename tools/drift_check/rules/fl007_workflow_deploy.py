@@ -95,33 +95,26 @@ class WorkflowDeploy:
         folders: Folders,
     ) -> Iterator[Finding]:
         entries = project.index.app_by_entry
+        example = project.an_example_s(source.path)  # an example's script outside the fleet
         for command in deploy_commands(text):
             where = folders.at(command.offset)
-            if command.path is None or where is None:
+            if command.path is None or where is None or example:
                 continue
             path = project.resolve(where, command.path)
-            line, col = place(command.offset)
             if path in entries:
                 continue
-            if not project.exists(path):
-                yield Finding(
-                    self.code,
-                    source.path,
-                    line,
-                    col,
-                    f"modal deploy {command.target}: {path} does not exist",
-                    "deploy registry apps with `fleet deploy`; `fleet registry show` lists them",
-                )
-            elif path not in entries:
-                yield Finding(
-                    self.code,
-                    source.path,
-                    line,
-                    col,
-                    f"modal deploy {command.target}: {path} is not the entry file of a "
-                    "registry app",
-                    "deploy registry apps with `fleet deploy`; `fleet registry show` lists them",
-                )
+            state = (
+                "does not exist"
+                if not project.exists(path)
+                else "is not the entry file of a registry app"
+            )
+            yield Finding(
+                self.code,
+                source.path,
+                *place(command.offset),
+                f"modal deploy {command.target}: {path} {state}",
+                "deploy registry apps with `fleet deploy`; `fleet registry show` lists them",
+            )
         for loop in loop_deploys(text):
             where = folders.at(loop.offset)
             if where is None:

@@ -111,6 +111,8 @@ class Docs:
             path = project.resolve(where, command.path)
             if path in entries:
                 continue
+            if project.an_example_s(source.path):
+                continue  # an example's own instructions, outside the fleet
             line, col = source.position(command.offset)
             state = "does not exist" if not project.exists(path) else "is not a registry app"
             yield Finding(
