@@ -219,3 +219,13 @@ def test_decorator_settings_spread_from_a_dict_count(tmp_path: Path) -> None:
         "COMMON = dict(gpu=FIT_GPU, timeout=600)\n\n\n@app.cls(timeout=24 * 60 * 60, **COMMON)",
     )
     assert found(layouts(tmp_path, **{"training/app.py": text})) == []
+
+
+def test_routes_of_another_modal_app_below_an_app_s_folder_are_not_its(tmp_path: Path) -> None:
+    demo = (
+        "import modal\nfrom fastapi import FastAPI\n\n"
+        'app = modal.App("flux-demo")\nweb_app = FastAPI()\n\n\n'
+        '@web_app.post("/demo")\ndef demo() -> dict:\n    return {}\n'
+    )
+    files = {"apps/flux/examples/demo.py": demo, "apps/flux/examples/util.py": demo[:30]}
+    assert found(layouts(tmp_path, **files)) == []

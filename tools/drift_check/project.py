@@ -124,6 +124,10 @@ class Project:
     def _python_paths(self) -> frozenset[str]:
         return frozenset(p for p in self.files.candidates if p.endswith(".py"))
 
+    def modal_app_files(self, folder: str) -> list[str]:
+        """The Modal app files in `folder` and below it."""
+        return sorted(self._app_folders_under(folder, 0))
+
     def _app_folders_under(self, area: str, depth: int) -> set[str]:
         """The folders holding a Modal app file, `depth` levels below `area` (0: the files
         of `area` itself, each its own)."""
@@ -175,14 +179,14 @@ class Project:
 
     def an_example_s(self, path: str) -> bool:
         """Whether a file (a README, a script) belongs to Modal apps outside the fleet: its
-        folder holds Modal app files, none of them a registry app's, and is not where the
-        fleet's apps live. Their instructions are theirs, not the registry's to judge."""
+        folder (or one below it) holds Modal app files, none of them a registry app's, and is
+        not where the fleet's apps live. Their instructions are theirs, not the registry's."""
         folder = path.rsplit("/", 1)[0] if "/" in path else ""
         if not folder or self.in_fleet_area(path) or folder in self.index.apps_in_folder:
             return False
         if any(f.path.startswith(f"{folder}/") for f in self.index.retired_files):
             return False  # a retired app's folder: telling people to deploy it is drift
-        apps = {f for f in self._app_folders_under(folder, 0) if f.count("/") == path.count("/")}
+        apps = self._app_folders_under(folder, 0)  # in the folder and below it
         return bool(apps) and not apps & set(self.index.app_by_entry)
 
     def resolve(self, folders: list[str], path: str) -> str:

@@ -136,10 +136,20 @@ class AppDefinition:
 
     def _route_files(self, project: Project, app: App) -> list[str]:
         """Where an app's routes are: its entry file, the repository modules it imports, and,
-        when the folder is the app's alone, every Python file in it."""
+        when the folder is the app's alone, its other Python files (not those of other Modal
+        apps below it, nor of their folders)."""
         files = [app.entry_path, *project.imported_files(app.entry_path)]
         if project.index.apps_in_folder.get(app.dir, 0) == 1:
-            files += [s.path for s in project.files_under(app.dir) if s.suffix == "py"]
+            # Not the files of other Modal apps below it, nor of their folders.
+            others = [p for p in project.modal_app_files(app.dir) if p != app.entry_path]
+            skipped = tuple(
+                p if p.rsplit("/", 1)[0] == app.dir else p.rsplit("/", 1)[0] + "/" for p in others
+            )
+            files += [
+                source.path
+                for source in project.files_under(app.dir)
+                if source.suffix == "py" and not (skipped and source.path.startswith(skipped))
+            ]
         return list(dict.fromkeys(files))
 
     def _routes(self, project: Project, app: App) -> Iterator[Finding]:
