@@ -228,4 +228,13 @@ def test_routes_of_another_modal_app_below_an_app_s_folder_are_not_its(tmp_path:
         '@web_app.post("/demo")\ndef demo() -> dict:\n    return {}\n'
     )
     files = {"apps/flux/examples/demo.py": demo, "apps/flux/examples/util.py": demo[:30]}
-    assert found(layouts(tmp_path, **files)) == []
+    # apps/ is where the fleet's apps live: the demo is an app the registry lacks, and its
+    # route is its own, not one flux fails to list.
+    assert found(layouts(tmp_path, **files)) == [
+        (
+            "FL006",
+            "apps/flux/examples/demo.py",
+            4,
+            "Modal app 'flux-demo' is not in the registry: CI will never deploy it",
+        )
+    ]
