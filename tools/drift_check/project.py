@@ -134,11 +134,9 @@ class Project:
         found = set()
         for source in self.files_under(area):
             rest = source.path[len(area) + 1 :]
-            if source.suffix != "py" or "App(" not in source.text or rest.count("/") < depth:
+            if source.suffix != "py" or rest.count("/") < depth or not _modal_app(source.text):
                 continue
-            facts = self.python(source.path)
-            if facts is not None and facts.apps:
-                found.add(source.path if depth == 0 else f"{area}/{rest.split('/', 1)[0]}")
+            found.add(source.path if depth == 0 else f"{area}/{rest.split('/', 1)[0]}")
         return found
 
     @cached_property
@@ -247,6 +245,12 @@ class Project:
         for source in self.files.read(self._scanned_paths):
             if not suffixes or source.suffix in suffixes:
                 yield source
+
+
+def _modal_app(text: str) -> bool:
+    """Whether a Python text defines a Modal app, told without parsing it: it imports modal
+    and calls `App(` (`modal.App(...)`, or `App` imported from modal)."""
+    return "App(" in text and ("import modal" in text or "from modal" in text)
 
 
 def _module_paths(module: str, folder: str) -> list[str]:

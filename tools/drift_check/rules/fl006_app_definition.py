@@ -190,6 +190,11 @@ class AppDefinition:
         for source in project.scanned("py"):
             if "App(" not in source.text or source.path in entries:
                 continue
+            # Parsed only where it can matter: the fleet's folders, or a file that names a
+            # registry app (a copy that deploys its name).
+            named = any(name in source.text for name in by_name)
+            if not named and not project.in_fleet_area(source.path):
+                continue
             facts = python_facts(source)
             for modal_app in facts.apps if facts else []:
                 name = modal_app.name.string if modal_app.name else None
