@@ -27,6 +27,7 @@ from tools.fleet import environment
 # In the order of the flow: desired state, checks, plan, deploy, verify; then helpers.
 COMMANDS = (
     "registry",
+    "init",
     "check",
     "render",
     "changed",

@@ -75,9 +75,9 @@ def test_minimal_registry_loads(minimal_registry_text: str) -> None:
             id="unknown-key",
         ),
         pytest.param(
-            "    gpu: L40S\n",
+            "    timeout_s: 300\n",
             "",
-            "registry/fleet.yaml:7: apps.flux: an app with a web function needs gpu",
+            "registry/fleet.yaml:7: apps.flux: an app with a web function needs timeout_s",
             id="missing-key",
         ),
         pytest.param(
@@ -342,7 +342,7 @@ def test_real_layouts_can_be_described(minimal_registry_text: str) -> None:
         (
             "    gpu: T4\n    timeout_s: 300\n",
             "",
-            "registry/fleet.yaml:33: apps.ocr: an app with a web function needs gpu and timeout_s",
+            "registry/fleet.yaml:33: apps.ocr: an app with a web function needs timeout_s",
         ),
         (
             '      fit: {gpu: "H100:8", timeout_s: 86400}',

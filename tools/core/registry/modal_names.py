@@ -14,6 +14,8 @@ MAX_OBJECT_NAME_LENGTH = 64
 MAX_DEPLOY_TAG_LENGTH = 50
 MIN_TIMEOUT_S = 1
 MAX_TIMEOUT_S = 86_400
+# A function without `timeout=` gets this many seconds.
+DEFAULT_TIMEOUT_S = 300
 WEB_REQUEST_LIMIT_S = 150
 
 _OBJECT_NAME = re.compile(r"^[a-zA-Z0-9._-]+$")

@@ -339,7 +339,8 @@ class App(_Model):
     )
     gpu: Gpus | None = Field(
         default=None,
-        description="The web function's gpu=: `TYPE` or `TYPE:COUNT`, or a list tried in order.",
+        description="The web function's gpu=: `TYPE` or `TYPE:COUNT`, or a list tried in "
+        "order; none for a CPU container.",
     )
     timeout_s: TimeoutSeconds | None = Field(
         default=None, description="The web function's timeout, in seconds."
@@ -368,9 +369,8 @@ class App(_Model):
             if self.endpoints:
                 raise ValueError("endpoints need a web function: give 'web'")
             return self
-        missing = [f for f in ("gpu", "timeout_s") if getattr(self, f) is None]
-        if missing:
-            raise ValueError(f"an app with a web function needs {' and '.join(missing)}")
+        if self.timeout_s is None:
+            raise ValueError("an app with a web function needs timeout_s")
         if not self.endpoints:
             raise ValueError("an app with a web function needs at least one endpoint")
         return self

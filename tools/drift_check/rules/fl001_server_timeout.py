@@ -27,13 +27,12 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from tools.drift_check.extract.python import ModalDecorator
+from tools.core.registry.modal_names import DEFAULT_TIMEOUT_S
 from tools.drift_check.findings import Edit, Finding
 
 if TYPE_CHECKING:
     from tools.core.registry.model import App
     from tools.drift_check.project import Project
-
-MODAL_DEFAULT_TIMEOUT_S = 300
 
 
 class ServerTimeout:
@@ -76,7 +75,7 @@ class ServerTimeout:
                 "use a number, a module constant or arithmetic of them",
             )
             return
-        actual = MODAL_DEFAULT_TIMEOUT_S if value is None else value.number
+        actual = DEFAULT_TIMEOUT_S if value is None else value.number
         if actual == wanted:
             return
         said = (
