@@ -238,3 +238,20 @@ def test_routes_of_another_modal_app_below_an_app_s_folder_are_not_its(tmp_path:
             "Modal app 'flux-demo' is not in the registry: CI will never deploy it",
         )
     ]
+
+
+def test_a_timeout_from_an_imported_constant_is_read(tmp_path: Path) -> None:
+    text = (
+        FILES["training/app.py"]
+        .replace(
+            "from training.settings import FIT_GPU", "from training.settings import FIT_GPU, HOURS"
+        )
+        .replace("timeout=24 * 60 * 60", "timeout=24 * HOURS")
+    )
+    settings = 'FIT_GPU = "H100:8"\nHOURS = 60 * 60\n'
+    files = {"training/app.py": text, "training/settings.py": settings}
+    assert found(layouts(tmp_path, **files)) == []
+    files["training/settings.py"] = settings.replace("60 * 60", "60")
+    assert [f[3] for f in found(layouts(tmp_path / "b", **files))] == [
+        "ryla-train.fit: timeout=24 * HOURS but the registry says 86400 s"
+    ]

@@ -14,7 +14,12 @@ from tools.core.config import ProjectConfig
 from tools.core.registry.model import App, Registry
 from tools.core.yaml_lines import LocatedYaml
 from tools.drift_check import prefilter
-from tools.drift_check.extract.python import ModalDecorator, PythonFacts, python_facts
+from tools.drift_check.extract.python import (
+    ModalDecorator,
+    PythonFacts,
+    number_of,
+    python_facts,
+)
 from tools.drift_check.files import TextFiles
 from tools.drift_check.index import RegistryIndex
 from tools.drift_check.source import SourceFile
@@ -99,6 +104,29 @@ class Project:
             return None
         facts = self.python(app.entry_path)
         return facts.decorator(app.web.cls or app.web.function) if facts is not None else None
+
+    def number(self, path: str, facts: PythonFacts, text: str) -> float | None:
+        """The number an expression of the file at `path` stands for, with the constants it
+        imports from the repository's modules (`10 * MINUTES`, MINUTES imported)."""
+        import ast
+
+        try:
+            node = ast.parse(text, mode="eval").body
+        except (SyntaxError, ValueError, RecursionError):
+            return None
+        folder = path.rsplit("/", 1)[0] if "/" in path else ""
+        constants: dict[str, ast.expr] = {}
+        for name in {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}:
+            if name in facts.numbers:
+                constants[name] = ast.Constant(facts.numbers[name])
+                continue
+            module, _, attribute = facts.imports.get(name, "").rpartition(".")
+            for candidate in _module_paths(module, folder) if module else []:
+                other = self.python(candidate)
+                if other is not None and attribute in other.numbers:
+                    constants[name] = ast.Constant(other.numbers[attribute])
+                    break
+        return number_of(node, constants)
 
     def imported_files(self, path: str, limit: int = 256) -> list[str]:
         """The repository's Python files that `path` imports, transitively: as Modal runs an

@@ -97,6 +97,7 @@ class PythonFacts:
     # `from a import b` names `a` and, if b is a module, `a.b`.
     modules: list[str] = field(default_factory=list)
     strings: dict[str, str] = field(default_factory=dict)  # module-level string constants
+    numbers: dict[str, Number] = field(default_factory=dict)  # module-level number constants
 
     def decorator(self, target: str | None) -> ModalDecorator | None:
         """The `@app.cls(...)` or `@app.function(...)` on the class or function `target`."""
@@ -137,6 +138,9 @@ class _Extractor:
             text = string_of(ast.Name(name), self.constants)
             if text is not None:
                 self.facts.strings[name] = text
+            number = number_of(ast.Name(name), self.constants)
+            if number is not None:
+                self.facts.numbers[name] = number
         # One walk, parents first: an assignment is met before the dict literal it assigns.
         names: dict[int, str] = {}
         for node in walk(tree):

@@ -26,8 +26,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from tools.drift_check.extract.python import ModalDecorator
 from tools.core.registry.modal_names import DEFAULT_TIMEOUT_S
+from tools.drift_check.extract.python import ModalDecorator
 from tools.drift_check.findings import Edit, Finding
 
 if TYPE_CHECKING:
@@ -65,7 +65,11 @@ class ServerTimeout:
             needed = app.endpoints[slowest].client_timeout_s + margin
         field = f"functions.{function}.timeout_s" if function else "timeout_s"
         hint = f"set timeout={wanted} (registry: apps.{app.key}.{field})"
-        if value is not None and value.number is None:
+        number = value.number if value is not None else None
+        if value is not None and number is None:
+            facts = project.python(app.entry_path)
+            number = project.number(app.entry_path, facts, value.text) if facts else None
+        if value is not None and number is None:
             yield Finding(
                 self.code,
                 app.entry_path,
@@ -75,7 +79,7 @@ class ServerTimeout:
                 "use a number, a module constant or arithmetic of them",
             )
             return
-        actual = DEFAULT_TIMEOUT_S if value is None else value.number
+        actual = DEFAULT_TIMEOUT_S if value is None else number
         if actual == wanted:
             return
         said = (
