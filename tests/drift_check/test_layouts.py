@@ -255,3 +255,27 @@ def test_a_timeout_from_an_imported_constant_is_read(tmp_path: Path) -> None:
     assert [f[3] for f in found(layouts(tmp_path / "b", **files))] == [
         "ryla-train.fit: timeout=24 * HOURS but the registry says 86400 s"
     ]
+
+
+def test_routes_of_routers_are_served_under_their_prefixes(tmp_path: Path) -> None:
+    ocr = FILES["services/ocr.py"].replace(
+        "    from services.handlers.ocr_routes import web_app\n\n    return web_app",
+        "    from fastapi import FastAPI\n\n    from services.handlers import ocr_routes\n\n"
+        "    web_app = FastAPI()\n"
+        '    web_app.include_router(ocr_routes.router, prefix="/result")\n'
+        "    web_app.include_router(ocr_routes.base)\n"
+        "    return web_app",
+    )
+    routes = (
+        "from fastapi import APIRouter\n\n"
+        'router = APIRouter(prefix="")\n'
+        'base = APIRouter(prefix="/ocr")\n\n\n'
+        '@base.post("")\ndef ocr(body: dict) -> dict:\n    return body\n\n\n'
+        '@router.get("/{call_id}")\ndef result(call_id: str) -> dict:\n    return {}\n\n\n'
+        '@base.get("/../health")\ndef health() -> dict:\n    return {}\n'
+    )
+    files = {"services/ocr.py": ocr, "services/handlers/ocr_routes.py": routes}
+    assert [f[3] for f in found(layouts(tmp_path, **files))] == [
+        "/health: no route in services serves it",
+        "route /ocr/../health is not an endpoint of ryla-ocr in the registry",
+    ]

@@ -128,6 +128,27 @@ class Project:
                     break
         return number_of(node, constants)
 
+    def mounted_routers(self, files: list[str]) -> dict[tuple[str, str], str]:
+        """(file, router variable) -> the prefix `include_router(..., prefix=...)` in one of
+        `files` mounts that router under, when it is named in that file or imported."""
+        mounted: dict[tuple[str, str], str] = {}
+        for path in files:
+            facts = self.python(path)
+            folder = path.rsplit("/", 1)[0] if "/" in path else ""
+            for written, prefix in facts.includes if facts is not None else []:
+                head, _, attribute = written.rpartition(".")
+                if not head:  # `router`: this file's, or imported by name
+                    imported = facts.imports.get(written, "")
+                    module, _, attribute = imported.rpartition(".")
+                    if not module:
+                        mounted[(path, written)] = prefix
+                        continue
+                else:  # `routes.router`: a module imported as `routes`
+                    module = facts.imports.get(head, head)
+                for candidate in _module_paths(module, folder):
+                    mounted.setdefault((candidate, attribute), prefix)
+        return mounted
+
     def imported_files(self, path: str, limit: int = 256) -> list[str]:
         """The repository's Python files that `path` imports, transitively: as Modal runs an
         entry file, a module resolves from the file's own folder or from the root; relative

@@ -64,8 +64,9 @@ class ModalApp:
 @dataclass(frozen=True)
 class Route:
     method: str
-    path: str
+    path: str  # as served: the prefix of the router that declares it included
     at: Located
+    router: str = ""  # the variable of the app or router the route is declared on
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,8 @@ class PythonFacts:
     client_calls: list[ClientCall] = field(default_factory=list)
     named_objects: list[NamedObject] = field(default_factory=list)
     imports: dict[str, str] = field(default_factory=dict)  # local name -> module it names
+    # Routers mounted by this file: (the router as written, the prefix it is mounted under).
+    includes: list[tuple[str, str]] = field(default_factory=list)
     # Every module an import anywhere in the file may name, as written (`.handlers` relative):
     # `from a import b` names `a` and, if b is a module, `a.b`.
     modules: list[str] = field(default_factory=list)
@@ -131,6 +134,13 @@ class _Extractor:
         self.facts = PythonFacts()
         self.app_variables: set[str] = set()
         self.classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
+        # `router = APIRouter(prefix="/v1")`: the prefix of each router of the module.
+        self.prefixes = {
+            name: prefix
+            for name, value in self.constants.items()
+            if isinstance(value, ast.Call)
+            and (prefix := _string_keyword(value, "prefix", self.constants)) is not None
+        }
         for node in tree.body:
             self._app_assignment(node)
             self._import(node)
@@ -156,7 +166,9 @@ class _Extractor:
                     names[id(node.value)] = target
             elif isinstance(node, ast.Import):
                 self.facts.modules += [alias.name for alias in node.names]
+                self._import(node, nested=True)
             elif isinstance(node, ast.ImportFrom):
+                self._import(node, nested=True)
                 base = "." * node.level + (node.module or "")
                 self.facts.modules.append(base)
                 joiner = "" if base.endswith(".") else "."
@@ -218,10 +230,13 @@ class _Extractor:
                 and decorator.args
                 and isinstance(decorator.args[0], ast.Constant)
                 and isinstance(decorator.args[0].value, str)
-                and decorator.args[0].value.startswith("/")
+                and (decorator.args[0].value.startswith("/") or decorator.args[0].value == "")
             ):
-                path = decorator.args[0].value
-                self.facts.routes.append(Route(func.attr.upper(), path, _at(decorator.args[0])))
+                router = _dotted(func.value)
+                path = self.prefixes.get(router, "") + decorator.args[0].value
+                if path.startswith("/"):
+                    at = _at(decorator.args[0])
+                    self.facts.routes.append(Route(func.attr.upper(), path, at, router))
 
     def _keywords(self, call: ast.Call) -> dict[str, Value]:
         """A call's keywords, with those of `**CONFIG` spread in when CONFIG is a dict of this
@@ -270,17 +285,26 @@ class _Extractor:
                     web[member.name] = {k.arg: self.value(k.value) for k in keywords if k.arg}
         return web
 
-    def _import(self, node: ast.stmt) -> None:
+    def _import(self, node: ast.stmt, *, nested: bool = False) -> None:
+        """Names imports bind; one inside a function (`nested`) never replaces a module's."""
+        imports = self.facts.imports
+        found: dict[str, str] = {}
         if isinstance(node, ast.ImportFrom) and node.module and not node.level:
             for alias in node.names:
-                self.facts.imports[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+                found[alias.asname or alias.name] = f"{node.module}.{alias.name}"
         elif isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.asname:
-                    self.facts.imports[alias.asname] = alias.name
+                    found[alias.asname] = alias.name
+        for name, module in found.items():
+            if not nested or name not in imports:
+                imports[name] = module
 
     def _client_call(self, node: ast.Call) -> None:
         name = _dotted(node.func)
+        if name.endswith(".include_router") and node.args:
+            prefix = _string_keyword(node, "prefix", self.constants) or ""
+            self.facts.includes.append((_dotted(node.args[0]), prefix))
         kind = NAMED_OBJECTS.get(name)
         if kind is not None and node.args:
             self.facts.named_objects.append(NamedObject(kind, self.value(node.args[0])))
@@ -337,6 +361,11 @@ class PythonMaps:
     def maps(self, source: SourceFile) -> list[MapLiteral]:
         facts = python_facts(source)
         return facts.dicts if facts is not None else []
+
+
+def _string_keyword(call: ast.Call, name: str, constants: dict[str, ast.expr]) -> str | None:
+    found = next((k.value for k in call.keywords if k.arg == name), None)
+    return None if found is None else string_of(found, constants)
 
 
 def _module_constants(tree: ast.Module) -> dict[str, ast.expr]:

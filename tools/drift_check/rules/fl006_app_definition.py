@@ -155,10 +155,13 @@ class AppDefinition:
     def _routes(self, project: Project, app: App) -> Iterator[Finding]:
         served: dict[str, tuple[str, int, int]] = {}
         own = f"{app.dir}/"
-        for path in self._route_files(project, app):
+        files = self._route_files(project, app)
+        mounted = project.mounted_routers(files)
+        for path in files:
             facts = project.python(path)
             for route in facts.routes if facts else []:
-                served.setdefault(route.path, (path, route.at.line, route.at.col))
+                full = mounted.get((path, route.router), "") + route.path
+                served.setdefault(full.rstrip("/") or "/", (path, route.at.line, route.at.col))
         # A route is reported where the app's own files declare it: another folder's module
         # may serve other apps too.
         served_here = {p: at for p, at in served.items() if at[0].startswith(own)}
