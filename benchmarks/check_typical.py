@@ -1,9 +1,9 @@
 """`fleet check` on a repository of a typical mix, against ripgrep, measured in one script.
 
-    python benchmarks/check_typical.py [--files 6000] [--apps 12] [--runs 5]
+    python benchmarks/check_typical.py [--files 6000] [--apps 12] [--kib 8] [--runs 5]
 
 The tree is what teams adopting fleet bring: a monorepo of TypeScript, Python, Markdown,
-shell, JSON and YAML of ordinary sizes (1-8 KiB), where a few files in a hundred name the
+shell, JSON and YAML of ordinary sizes (1 to `--kib` KiB), where a few files in a hundred name the
 fleet (URLs, timeout maps, deploy commands), beside a registry of `--apps` apps. Measured:
 `rg -l modal.run` over the tree (the floor: one native pass); `fleet check` cold (no cache,
 as on a fresh CI machine), with its ripgrep pre-filter and without it; and a one-line change
@@ -104,7 +104,7 @@ def _fleet_text(kind: str, n: int, app: int, path: str) -> str:
     }[kind]
 
 
-def generate(root: Path, files: int, apps: int, seed: int = 15) -> None:
+def generate(root: Path, files: int, apps: int, seed: int = 15, kib: int = 8) -> None:
     """A git work tree of `files` files; about two in a hundred name the fleet."""
     rng = random.Random(seed)
     (root / "registry").mkdir(parents=True)
@@ -126,7 +126,7 @@ def generate(root: Path, files: int, apps: int, seed: int = 15) -> None:
         kind = rng.choice(kinds)
         folder = root / rng.choice(("web", "api", "libs", "docs", "scripts")) / f"part{n % 61}"
         folder.mkdir(parents=True, exist_ok=True)
-        size = rng.randint(1024, 8192)
+        size = rng.randint(1024, kib * 1024)
         text = _prose(rng, size) if kind == "md" else _code(rng, kind, n, size)
         if rng.random() < 0.02:
             app = rng.randrange(apps)
@@ -140,12 +140,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--files", type=int, default=6000)
     parser.add_argument("--apps", type=int, default=12)
+    parser.add_argument("--kib", type=int, default=8, help="largest file size, KiB")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     rg = str(BIN / "rg") if (BIN / "rg").exists() else "rg"
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
-        generate(root, args.files, args.apps)
+        generate(root, args.files, args.apps, kib=args.kib)
         size = sum(p.stat().st_size for p in root.rglob("*") if p.is_file()) / 2**20
         grep, _ = measure([rg, "-l", "modal.run", "."], root, args.runs)
         check = [sys.executable, "-m", "tools.fleet", "check", "--root", str(root)]
