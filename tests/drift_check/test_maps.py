@@ -184,3 +184,15 @@ def test_a_call_that_gives_up_before_its_endpoint_s_client_timeout(tmp_path: Pat
             "timeout is 180 s",
         ),
     ]
+
+
+def test_a_shell_loop_over_the_fleet_s_apps(tmp_path: Path) -> None:
+    script = (
+        "for app in flux ryla-flux-v0; do modal app logs $app; done\n"
+        "for app in flux seedvr2 qwen; do echo $app; done\n"
+        "for f in a b c; do echo $f; done\n"
+    )
+    root = make_repo(tmp_path, {"ops/logs.sh": script})
+    assert [(line, message) for _, _, line, _, message in found(root)] == [
+        (2, "the loop over apps names 'qwen', which is no app in the registry"),
+    ]

@@ -99,6 +99,29 @@ def loop_deploys(text: str) -> list[LoopDeploy]:
     return found
 
 
+@dataclass(frozen=True)
+class LoopWords:
+    """`for VAR in WORDS`: the words as written, each with its offset."""
+
+    words: tuple[tuple[str, int], ...]
+
+
+def loop_words(text: str) -> list[LoopWords]:
+    if "for" not in text:
+        return []
+    found = []
+    for loop in LOOP.finditer(text):
+        start = loop.start("words")
+        words = []
+        for match in re.finditer(r"[^\s]+", loop["words"]):
+            word = match[0].strip("'\"")
+            if word in ("do", "\\") or not word:
+                continue
+            words.append((word, start + match.start()))
+        found.append(LoopWords(tuple(words)))
+    return found
+
+
 def script_calls(text: str) -> list[ScriptCall]:
     if ".sh" not in text:
         return []

@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from tools.drift_check.extract.commands import loop_words
 from tools.drift_check.extract.maps import maps_in, with_spreads
 from tools.drift_check.findings import Finding
 
@@ -32,6 +33,9 @@ if TYPE_CHECKING:
     from tools.drift_check.extract.base import MapLiteral
     from tools.drift_check.project import Project
     from tools.drift_check.source import SourceFile
+
+
+_SHELL = frozenset({"sh", "bash", "yml", "yaml", "md", "mdx"})
 
 
 def _normal(text: str) -> str:
@@ -57,6 +61,8 @@ class AppMap:
     def check(self, project: Project) -> Iterator[Finding]:
         aliases = app_aliases(project)
         for source in project.scanned():
+            if source.suffix in _SHELL and "for" in source.text:
+                yield from self._loops(project, source, aliases)
             forced = source.path in project.config.client_maps
             maps = maps_in(source, project.index.may_hold_maps, as_data=forced)
             for mapping in maps:
@@ -66,6 +72,41 @@ class AppMap:
                     continue
                 yield from self._by_app(project, source, mapping, keys, aliases)
                 yield from self._by_endpoint(project, source, mapping, keys, aliases)
+
+    def _loops(
+        self, project: Project, source: SourceFile, aliases: dict[str, App]
+    ) -> Iterator[Finding]:
+        """`for app in flux seedvr2 ...`: a list of the fleet's apps written by hand."""
+        retired = {_normal(a.name) for a in project.registry.retired.apps}
+        apps = project.registry.apps
+        for loop in loop_words(source.text):
+            words = [(w, at) for w, at in loop.words if not any(c in w for c in "$*?/{}")]
+            named = [aliases[_normal(w)].key for w, _ in words if _normal(w) in aliases]
+            if len(named) < 2 or len(named) * 2 < len(words):
+                continue  # not a list of the fleet's apps
+            for word, at in words:
+                if _normal(word) not in aliases and _normal(word) not in retired:
+                    line, col = source.position(at)
+                    yield Finding(
+                        self.code,
+                        source.path,
+                        line,
+                        col,
+                        f"the loop over apps names {word!r}, which is no app in the registry",
+                        "loop over `fleet registry show --json`, or fix the name",
+                    )
+            missing = [a.name for a in apps.values() if a.key not in named and not a.legacy]
+            if missing and len(set(named)) * 2 >= len(apps):
+                line, col = source.position(words[0][1])
+                yield Finding(
+                    self.code,
+                    source.path,
+                    line,
+                    col,
+                    f"the loop over apps covers {len(set(named))} of {len(apps)} apps; missing "
+                    f"{', '.join(missing)}",
+                    "loop over `fleet registry show --json` instead",
+                )
 
     def _by_app(
         self,
