@@ -70,6 +70,7 @@ class LoopDeploy:
     offset: int  # of the deploy command's target
     target: str
     paths: tuple[str, ...]
+    loop: int = 0  # the offset of its `for`
 
 
 def loop_deploys(text: str) -> list[LoopDeploy]:
@@ -95,7 +96,8 @@ def loop_deploys(text: str) -> list[LoopDeploy]:
                     path = path.replace(name, word)
                 if not any(c in path for c in "${}`"):
                     paths.append(path.split("::", 1)[0])
-            found.append(LoopDeploy(loop.end() + command.start("target"), target, tuple(paths)))
+            at = loop.end() + command.start("target")
+            found.append(LoopDeploy(at, target, tuple(paths), loop.start()))
     return found
 
 
@@ -104,6 +106,7 @@ class LoopWords:
     """`for VAR in WORDS`: the words as written, each with its offset."""
 
     words: tuple[tuple[str, int], ...]
+    loop: int = 0  # the offset of its `for`
 
 
 def loop_words(text: str) -> list[LoopWords]:
@@ -118,7 +121,7 @@ def loop_words(text: str) -> list[LoopWords]:
             if word in ("do", "\\") or not word:
                 continue
             words.append((word, start + match.start()))
-        found.append(LoopWords(tuple(words)))
+        found.append(LoopWords(tuple(words), loop.start()))
     return found
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from tools.drift_check.extract.commands import loop_words
+from tools.drift_check.extract.commands import loop_deploys, loop_words
 from tools.drift_check.extract.maps import maps_in, with_spreads
 from tools.drift_check.findings import Finding
 
@@ -79,7 +79,10 @@ class AppMap:
         """`for app in flux seedvr2 ...`: a list of the fleet's apps written by hand."""
         retired = {_normal(a.name) for a in project.registry.retired.apps}
         apps = project.registry.apps
+        deploying = {loop.loop for loop in loop_deploys(source.text)}  # FL007 checks those
         for loop in loop_words(source.text):
+            if loop.loop in deploying:
+                continue
             words = [(w, at) for w, at in loop.words if not any(c in w for c in "$*?/{}")]
             named = [aliases[_normal(w)].key for w, _ in words if _normal(w) in aliases]
             if len(named) < 2 or len(named) * 2 < len(words):
