@@ -279,3 +279,10 @@ def test_routes_of_routers_are_served_under_their_prefixes(tmp_path: Path) -> No
         "/health: no route in services serves it",
         "route /ocr/../health is not an endpoint of ryla-ocr in the registry",
     ]
+
+
+def test_a_function_decorated_without_parentheses_has_modal_s_defaults(tmp_path: Path) -> None:
+    text = FILES["training/app.py"].replace("@app.function(timeout=600)", "@app.function")
+    assert [f[3] for f in found(layouts(tmp_path, **{"training/app.py": text}))] == [
+        "ryla-train.prepare: no timeout= (Modal's default 300 s) but the registry says 600 s"
+    ]

@@ -211,6 +211,16 @@ class _Extractor:
 
     def _decorated(self, node: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         for decorator in node.decorator_list:
+            if (  # `@app.function` without parentheses: Modal's defaults
+                isinstance(decorator, ast.Attribute)
+                and isinstance(decorator.value, ast.Name)
+                and decorator.value.id in self.app_variables
+                and decorator.attr in ("cls", "function")
+            ):
+                self.facts.decorators.append(
+                    ModalDecorator(decorator.attr, node.name, {}, _at(decorator), self._web(node))
+                )
+                continue
             if not isinstance(decorator, ast.Call):
                 continue
             func = decorator.func
