@@ -93,3 +93,11 @@ def test_urls_of_apps_outside_the_fleet_are_not_the_registry_s(tmp_path: Path) -
 def test_correct_and_templated_urls_do_not_fire(tmp_path: Path) -> None:
     root = make_repo(tmp_path, {"tests/clean.py": DRIFT / "FL004" / "clean.py"})
     assert places(run(root)) == []
+
+
+def test_prose_shows_urls_of_its_own_workspace_and_code_calls_them(tmp_path: Path) -> None:
+    url = "https://your-workspace--ryla-flux-comfyui-fastapi-app.modal.run/flux"
+    code = f'"""Call {url} once deployed."""\n# or {url}\nURL = "{url}"\n'
+    doc = f"Deploy, then call {url}.\nThe dev server: https://ryla--ryla-flux-comfyui-fastapi-app-dev.modal.run/flux\n"
+    root = make_repo(tmp_path, {"client.py": code, "docs/call.md": doc})
+    assert [(f.path, f.line) for f in run(root).findings] == [("client.py", 3)]

@@ -122,6 +122,14 @@ class RegistryIndex:
         }
 
     @cached_property
+    def fleet_sources(self) -> frozenset[str]:
+        """Every workspace[-suffix] the fleet's apps are served under."""
+        found = set(self.environment_by_source)
+        for app in self.registry.apps.values():
+            found |= set(self.sources_of(app))
+        return frozenset(found)
+
+    @cached_property
     def environment_by_source(self) -> dict[str, str]:
         """`ryla` -> main, `ryla-staging` -> staging: the part of a host before `--`."""
         return {

@@ -94,6 +94,8 @@ class PythonFacts:
     client_calls: list[ClientCall] = field(default_factory=list)
     named_objects: list[NamedObject] = field(default_factory=list)
     imports: dict[str, str] = field(default_factory=dict)  # local name -> module it names
+    # The lines of bare string statements (docstrings): prose, not code.
+    docstrings: list[tuple[int, int]] = field(default_factory=list)
     # Routers mounted by this file: (the router as written, the prefix it is mounted under).
     includes: list[tuple[str, str]] = field(default_factory=list)
     # Every module an import anywhere in the file may name, as written (`.handlers` relative):
@@ -144,13 +146,7 @@ class _Extractor:
         for node in tree.body:
             self._app_assignment(node)
             self._import(node)
-        for name in self.constants:
-            text = string_of(ast.Name(name), self.constants)
-            if text is not None:
-                self.facts.strings[name] = text
-            number = number_of(ast.Name(name), self.constants)
-            if number is not None:
-                self.facts.numbers[name] = number
+        self._constants()
         # One walk, parents first: an assignment is met before the dict literal it assigns.
         names: dict[int, str] = {}
         for node in walk(tree):
@@ -164,15 +160,33 @@ class _Extractor:
                 target = _assignment_target(node)
                 if target is not None and isinstance(node.value, ast.Dict):
                     names[id(node.value)] = target
-            elif isinstance(node, ast.Import):
-                self.facts.modules += [alias.name for alias in node.names]
-                self._import(node, nested=True)
-            elif isinstance(node, ast.ImportFrom):
-                self._import(node, nested=True)
-                base = "." * node.level + (node.module or "")
-                self.facts.modules.append(base)
-                joiner = "" if base.endswith(".") else "."
-                self.facts.modules += [f"{base}{joiner}{a.name}" for a in node.names]
+            elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+                if isinstance(node.value.value, str):
+                    end = node.end_lineno or node.lineno
+                    self.facts.docstrings.append((node.lineno, end))
+            elif isinstance(node, ast.Import | ast.ImportFrom):
+                self._imported(node)
+
+    def _constants(self) -> None:
+        """The module's string and number constants, as other modules import them."""
+        for name in self.constants:
+            text = string_of(ast.Name(name), self.constants)
+            if text is not None:
+                self.facts.strings[name] = text
+            number = number_of(ast.Name(name), self.constants)
+            if number is not None:
+                self.facts.numbers[name] = number
+
+    def _imported(self, node: ast.Import | ast.ImportFrom) -> None:
+        """An import anywhere: the names it binds, and the modules it may name."""
+        self._import(node, nested=True)
+        if isinstance(node, ast.Import):
+            self.facts.modules += [alias.name for alias in node.names]
+            return
+        base = "." * node.level + (node.module or "")
+        self.facts.modules.append(base)
+        joiner = "" if base.endswith(".") else "."
+        self.facts.modules += [f"{base}{joiner}{a.name}" for a in node.names]
 
     def value(self, node: ast.expr, depth: int = 0) -> Value:
         number = number_of(node, self.constants)

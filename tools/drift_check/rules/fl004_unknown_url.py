@@ -22,16 +22,31 @@ Use instead
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from tools.drift_check.extract.urls import UrlRef, find_urls
 from tools.drift_check.findings import Finding
 from tools.drift_check.index import STANDARD_PATHS, path_matches
+from tools.drift_check.rules.base import prose_test
 
 if TYPE_CHECKING:
     from tools.core.registry.model import App
     from tools.drift_check.project import Project
+    from tools.drift_check.source import SourceFile
+
+
+_DOCS = frozenset({"md", "mdx", "mdc", "markdown", "rst", "txt", "html"})
+
+
+def _prose(source: SourceFile) -> Callable[[int], bool] | None:
+    """Whether an offset of the file is prose: all of a document; a Python comment or
+    docstring. None for other code, where every URL is used as one."""
+    if source.suffix in _DOCS:
+        return lambda _: True
+    if source.suffix == "py":
+        return prose_test(source)
+    return None
 
 
 class UnknownUrl:
@@ -42,20 +57,30 @@ class UnknownUrl:
 
     def check(self, project: Project) -> Iterator[Finding]:
         for source in project.scanned():
-            for url in find_urls(source):
+            urls = find_urls(source)
+            prose = _prose(source) if urls else None
+            for url in urls:
+                if prose is not None and prose(url.offset) and not self._ours(project, url):
+                    continue  # an example in prose, in a workspace of its own
                 problem = self._problem(project, url)
                 if problem is not None:
                     line, col = source.position(url.offset)
                     message, hint = problem
                     yield Finding(self.code, source.path, line, col, message, hint)
 
+    def _ours(self, project: Project, url: UrlRef) -> bool:
+        """Whether a URL is in a workspace of the fleet's (or cannot tell: a template)."""
+        return url.source is None or url.source in project.index.fleet_sources
+
     def _problem(self, project: Project, url: UrlRef) -> tuple[str, str] | None:
         index = project.index
         if url.label is None or url.label in index.retired_labels:
             return None  # templated (cannot be checked) or retired (FL003 reports it)
-        app = index.app_by_label.get(url.label)
+        # `modal serve` serves an app under its label and `-dev`.
+        label = url.label.removesuffix("-dev") if url.label not in index.app_by_label else url.label
+        app = index.app_by_label.get(label)
         if app is None:
-            owner = index.app_meant_by(url.label)
+            owner = index.app_meant_by(label)
             if owner is None:
                 return None  # an app outside the fleet: not the registry's to say
             return (
