@@ -286,3 +286,10 @@ def test_a_function_decorated_without_parentheses_has_modal_s_defaults(tmp_path:
     assert [f[3] for f in found(layouts(tmp_path, **{"training/app.py": text}))] == [
         "ryla-train.prepare: no timeout= (Modal's default 300 s) but the registry says 600 s"
     ]
+
+
+def test_the_app_checked_is_the_one_modal_deploy_takes(tmp_path: Path) -> None:
+    text = 'import modal\n\nclient = modal.App("ryla-train-client")\n' + FILES[
+        "training/app.py"
+    ].replace("import modal\n", "")
+    assert found(layouts(tmp_path, **{"training/app.py": text})) == []

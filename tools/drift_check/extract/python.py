@@ -59,6 +59,7 @@ class ModalDecorator:
 class ModalApp:
     name: Value | None
     at: Located
+    variable: str = ""  # the name it is assigned to: `modal deploy` takes `app`, else `stub`
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,15 @@ class PythonFacts:
     modules: list[str] = field(default_factory=list)
     strings: dict[str, str] = field(default_factory=dict)  # module-level string constants
     numbers: dict[str, Number] = field(default_factory=dict)  # module-level number constants
+
+    def deployed_app(self) -> ModalApp | None:
+        """The app `modal deploy FILE` deploys: the one named `app`, else `stub`, else the
+        only one."""
+        for variable in ("app", "stub"):
+            found = next((a for a in self.apps if a.variable == variable), None)
+            if found is not None:
+                return found
+        return self.apps[0] if self.apps else None
 
     def decorator(self, target: str | None) -> ModalDecorator | None:
         """The `@app.cls(...)` or `@app.function(...)` on the class or function `target`."""
@@ -221,7 +231,7 @@ class _Extractor:
                 keyword = next((k.value for k in node.value.keywords if k.arg == "name"), None)
                 if keyword is not None:
                     name = self.value(keyword)
-                self.facts.apps.append(ModalApp(name, _at(node.value)))
+                self.facts.apps.append(ModalApp(name, _at(node.value), target.id))
 
     def _decorated(self, node: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         for decorator in node.decorator_list:

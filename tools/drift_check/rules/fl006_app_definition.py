@@ -78,10 +78,10 @@ class AppDefinition:
                 )
 
     def _app_name(self, app: App, facts: PythonFacts) -> Iterator[Finding]:
-        if not facts.apps:
+        modal_app = facts.deployed_app()
+        if modal_app is None:
             yield self._finding(app.entry_path, 1, 1, f"no modal.App(...) in {app.entry_path}")
             return
-        modal_app = facts.apps[0]
         name = modal_app.name.string if modal_app.name else None
         if name != app.name:
             shown = modal_app.name.text if modal_app.name else "no name"
