@@ -60,16 +60,19 @@ WORDS = [
 
 
 def _prose(rng: random.Random, size: int) -> str:
-    words = []
-    while sum(len(w) + 1 for w in words) < size:
+    words: list[str] = []
+    length = 0
+    while length < size:
         words.append(rng.choice(WORDS))
+        length += len(words[-1]) + 1
     lines = [" ".join(words[i : i + 12]) for i in range(0, len(words), 12)]
     return "\n".join(lines) + "\n"
 
 
 def _code(rng: random.Random, kind: str, n: int, size: int) -> str:
-    out = []
-    while sum(map(len, out)) < size:
+    out: list[str] = []
+    length = 0
+    while length < size:
         name = f"{rng.choice(WORDS)}_{len(out)}"
         if kind == "py":
             out.append(
@@ -88,6 +91,7 @@ def _code(rng: random.Random, kind: str, n: int, size: int) -> str:
             out.append(f'  "{name}": {{"enabled": true, "weight": {n % 97}}},\n')
         else:  # yaml
             out.append(f"{name}:\n  enabled: true\n  weight: {n % 97}\n")
+        length += len(out[-1])
     body = "".join(out)
     return "{\n" + body.rstrip(",\n") + "\n}\n" if kind == "json" else body
 
