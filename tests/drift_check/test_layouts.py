@@ -293,3 +293,16 @@ def test_the_app_checked_is_the_one_modal_deploy_takes(tmp_path: Path) -> None:
         "training/app.py"
     ].replace("import modal\n", "")
     assert found(layouts(tmp_path, **{"training/app.py": text})) == []
+
+
+def test_modal_s_older_gpu_objects_are_read(tmp_path: Path) -> None:
+    text = (
+        FILES["training/app.py"]
+        .replace("gpu=FIT_GPU", "gpu=modal.gpu.H100(count=N_GPU)")
+        .replace("app = modal.App", "N_GPU = 8\napp = modal.App")
+    )
+    assert found(layouts(tmp_path, **{"training/app.py": text})) == []
+    wrong = text.replace("N_GPU = 8", "N_GPU = 4")
+    assert [f[3] for f in found(layouts(tmp_path / "b", **{"training/app.py": wrong}))] == [
+        "ryla-train.fit: gpu=modal.gpu.H100(count=N_GPU) but the registry says H100:8"
+    ]

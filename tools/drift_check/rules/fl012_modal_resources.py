@@ -57,8 +57,9 @@ class ModalResources:
             if facts is None:
                 continue
 
-            def resolve(value: Value, facts: PythonFacts = facts) -> str | None:
-                return _resolved(project, facts, value)
+            def resolve(value: Value, facts: PythonFacts = facts, app: App = app) -> str | None:
+                found = _resolved(project, facts, value)
+                return found if found is not None else _legacy_gpu(project, app, facts, value)
 
             decorator = project.web_decorator(app)
             if decorator is not None:  # FL006 reports a missing web function
@@ -202,6 +203,33 @@ def _resolved(project: Project, facts: PythonFacts, value: Value) -> str | None:
         if other is not None and attribute in other.strings:
             return other.strings[attribute]
     return None
+
+
+def _legacy_gpu(project: Project, app: App, facts: PythonFacts, value: Value) -> str | None:
+    """Modal's older spelling, `modal.gpu.A100(count=2, size="80GB")`, as `A100-80GB:2`."""
+    import ast
+
+    try:
+        node = ast.parse(value.text, mode="eval").body
+    except (SyntaxError, ValueError, RecursionError):
+        return None
+    if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+        return None
+    owner = node.func.value
+    named = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
+    if named != "gpu":
+        return None
+    spec = node.func.attr
+    for keyword in node.keywords:
+        text = ast.get_source_segment(value.text, keyword.value) or ""
+        if keyword.arg == "size" and isinstance(keyword.value, ast.Constant):
+            spec = f"{spec}-{keyword.value.value}"
+        elif keyword.arg == "count":
+            count = project.number(app.entry_path, facts, text)
+            if count is None:
+                return None
+            spec = f"{spec}:{int(count)}" if count != 1 else spec
+    return spec
 
 
 def _strings(value: Value, resolve: Callable[[Value], str | None]) -> list[str] | None:
