@@ -195,3 +195,19 @@ def test_in_code_only_a_comment_documents_a_retirement(tmp_path: Path) -> None:
     )
     root = make_repo(tmp_path, {"client.py": code})
     assert codes_at(root) == [("FL003", "client.py", 2), ("FL003", "client.py", 3)]
+
+
+def test_a_bad_table_is_named_in_one_line(tmp_path: Path) -> None:
+    cases = {
+        '"per-file-ignores" = 3\n': (
+            "tool.fleet.per-file-ignores: must map globs to lists of rule codes"
+        ),
+        'select = "FL003"\n': "tool.fleet.select: must be a list of rule codes",
+        "history = 3\n": "tool.fleet.history: must be a list of strings",
+        'baseline = "../b.json"\n': (
+            "tool.fleet.baseline: must be a relative path inside the repository"
+        ),
+    }
+    for number, (table, message) in enumerate(cases.items()):
+        root = configured(tmp_path / str(number), table)
+        assert run_main(root, ["check"]) == (2, "", f"pyproject.toml: {message}\n")
