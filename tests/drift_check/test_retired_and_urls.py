@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.drift_check.conftest import DRIFT, make_repo, places, run
 
 
@@ -101,3 +103,23 @@ def test_prose_shows_urls_of_its_own_workspace_and_code_calls_them(tmp_path: Pat
     doc = f"Deploy, then call {url}.\nThe dev server: https://ryla--ryla-flux-comfyui-fastapi-app-dev.modal.run/flux\n"
     root = make_repo(tmp_path, {"client.py": code, "docs/call.md": doc})
     assert [(f.path, f.line) for f in run(root).findings] == [("client.py", 3)]
+
+
+def test_urls_are_found_in_a_large_text_as_a_scan_of_all_of_it_finds_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tools.drift_check.extract import urls
+
+    filler = "word " * 20_000
+    text = (
+        f"{filler}https://${{WORKSPACE}}-staging--ryla-flux-comfyui-fastapi-app.modal.run/flux\n"
+        f"{filler}x.modal.run and https://ryla--a.modal.run{filler}https://ryla--b.modal.run/c.\n"
+    )
+    found = urls._find(text)
+    monkeypatch.setattr(urls, "_windows", lambda text: [(0, len(text))])
+    assert found == urls._find(text)
+    assert [(u.source, u.label) for u in found] == [
+        (None, "ryla-flux-comfyui-fastapi-app"),
+        ("ryla", "a"),
+        ("ryla", "b"),
+    ]

@@ -34,9 +34,29 @@ def find_urls(source: SourceFile) -> list[UrlRef]:
     return cached  # type: ignore[return-value]
 
 
+# How far before `.modal.run` a URL can start: 64 pieces of at most 83 characters, a scheme.
+_REACH = 64 * 83 + 16
+
+
+def _windows(text: str) -> list[tuple[int, int]]:
+    """The stretches of `text` that can hold a URL: around each `.modal.run`, merged. A
+    large file with a URL or two is searched there, not from end to end."""
+    windows: list[tuple[int, int]] = []
+    at = text.find(".modal.run")
+    while at != -1:
+        start, end = max(0, at - _REACH), at + len(".modal.run") + 2048
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], end)
+        else:
+            windows.append((start, end))
+        at = text.find(".modal.run", at + 1)
+    return windows
+
+
 def _find(text: str) -> list[UrlRef]:
     found = []
-    for match in URL.finditer(text):
+    matches = (m for start, end in _windows(text) for m in URL.finditer(text, start, end))
+    for match in matches:
         host = match["host"]
         if "--" not in host:
             continue  # not a web endpoint host (docs.modal.run, api.modal.run)
