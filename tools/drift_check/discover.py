@@ -33,6 +33,7 @@ from tools.drift_check.extract.python import (
     WEB_DECORATORS,
     ModalDecorator,
     PythonFacts,
+    module_paths,
     number_of,
     python_facts,
     string_of,
@@ -364,23 +365,8 @@ def _module(
 
 
 def _module_file(module: str, folder: str, known: frozenset[str]) -> str | None:
-    """The repository file a module names from a file in `folder`: relative to that folder
-    or to the root (as Modal runs an entry file), as a module or a package."""
-    level = len(module) - len(module.lstrip("."))
-    name = module[level:].replace(".", "/")
-    if level:
-        parts = folder.split("/") if folder else []
-        if level - 1 > len(parts):
-            return None
-        bases = ["/".join(parts[: len(parts) - (level - 1)])]
-    else:
-        bases = [folder, ""] if folder else [""]
-    for base in bases:
-        stem = "/".join(p for p in (base, name) if p)
-        for path in (f"{stem}.py", f"{stem}/__init__.py") if stem else ():
-            if path in known:
-                return path
-    return None
+    """The repository file a module names from a file in `folder` (`module_paths`)."""
+    return next((path for path in module_paths(module, folder) if path in known), None)
 
 
 def _constants(tree: ast.Module) -> dict[str, ast.expr]:
@@ -1040,8 +1026,7 @@ class _Drafter:
         size = self.sources.resolve(module, size_node) if size_node is not None else ""
         if not isinstance(count, int) or not isinstance(size, str):
             return None
-        spec = f"{gpu_type}-{size}" if size else gpu_type
-        return [spec if count == 1 else f"{spec}:{count}"]
+        return [modal_names.legacy_gpu(gpu_type, count, size)]
 
     def _timeout(self, module: Module, value: Value | None) -> Noted:
         if value is None:

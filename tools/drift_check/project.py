@@ -17,6 +17,7 @@ from tools.drift_check import prefilter
 from tools.drift_check.extract.python import (
     ModalDecorator,
     PythonFacts,
+    module_paths,
     number_of,
     python_facts,
 )
@@ -121,7 +122,7 @@ class Project:
                 constants[name] = ast.Constant(facts.numbers[name])
                 continue
             module, _, attribute = facts.imports.get(name, "").rpartition(".")
-            for candidate in _module_paths(module, folder) if module else []:
+            for candidate in module_paths(module, folder) if module else []:
                 other = self.python(candidate)
                 if other is not None and attribute in other.numbers:
                     constants[name] = ast.Constant(other.numbers[attribute])
@@ -145,7 +146,7 @@ class Project:
                         continue
                 else:  # `routes.router`: a module imported as `routes`
                     module = facts.imports.get(head, head)
-                for candidate in _module_paths(module, folder):
+                for candidate in module_paths(module, folder):
                     mounted.setdefault((candidate, attribute), prefix)
         return mounted
 
@@ -162,7 +163,7 @@ class Project:
             facts = self.python(current)
             folder = current.rsplit("/", 1)[0] if "/" in current else ""
             for module in facts.modules if facts is not None else []:
-                for candidate in _module_paths(module, folder):
+                for candidate in module_paths(module, folder):
                     if candidate in known and candidate not in seen:
                         seen.add(candidate)
                         found.append(candidate)
@@ -300,23 +301,3 @@ def _modal_app(text: str) -> bool:
     """Whether a Python text defines a Modal app, told without parsing it: it imports modal
     and calls `App(` (`modal.App(...)`, or `App` imported from modal)."""
     return "App(" in text and ("import modal" in text or "from modal" in text)
-
-
-def _module_paths(module: str, folder: str) -> list[str]:
-    """Where a module named in a file of `folder` may be: relative to that folder or to the
-    root, as a module or a package."""
-    level = len(module) - len(module.lstrip("."))
-    name = module[level:].replace(".", "/")
-    if level:
-        parts = folder.split("/") if folder else []
-        if level - 1 > len(parts):
-            return []
-        bases = ["/".join(parts[: len(parts) - (level - 1)])]
-    else:
-        bases = [folder, ""] if folder else [""]
-    paths = []
-    for base in bases:
-        stem = "/".join(p for p in (base, name) if p)
-        if stem:
-            paths += [f"{stem}.py", f"{stem}/__init__.py"]
-    return paths

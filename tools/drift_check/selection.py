@@ -12,6 +12,7 @@ drift. Its references (FL003, FL004, FL008) are not reported unless `history = [
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -70,11 +71,16 @@ def _codes(selectors: Iterable[str], where: str) -> frozenset[str]:
     return frozenset(codes)
 
 
+@functools.cache
+def _globs(patterns: tuple[str, ...]) -> GlobSet:
+    return GlobSet(patterns)
+
+
 @dataclass(frozen=True)
 class Selection:
     codes: frozenset[str] | None  # the rules reported; None: every rule
     per_file: tuple[tuple[GlobSet, frozenset[str]], ...] = ()
-    history: GlobSet | None = None
+    history: tuple[str, ...] = ()  # globs, compiled when a finding needs them
     dated: bool = False  # a document named by its date is historical
 
     @classmethod
@@ -97,12 +103,12 @@ class Selection:
         )
         if codes is None and not per_file and not history:
             return None
-        return cls(codes, per_file, GlobSet(history) if history else None, config.history is None)
+        return cls(codes, per_file, tuple(history), config.history is None)
 
     def historical(self, path: str) -> bool:
         if not path.lower().endswith(_DOCUMENTS):
             return False
-        if self.history is not None and self.history.match(path):
+        if self.history and _globs(self.history).match(path):
             return True
         return self.dated and _DATED.search(path.rsplit("/", 1)[-1]) is not None
 

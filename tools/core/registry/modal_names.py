@@ -89,6 +89,12 @@ GPU_MAX_COUNT = {
 }
 
 
+def legacy_gpu(gpu_type: str, count: int = 1, size: str = "") -> str:
+    """Modal's older `modal.gpu.A100(count=2, size="80GB")` as its string: `A100-80GB:2`."""
+    spec = f"{gpu_type}-{size}" if size else gpu_type
+    return spec if count == 1 else f"{spec}:{count}"
+
+
 def gpu_type_problem(gpu_type: str, count: int) -> str | None:
     """Why Modal refuses `count` GPUs of `gpu_type` (as the client sends it: upper case)."""
     most = GPU_MAX_COUNT.get(gpu_type)

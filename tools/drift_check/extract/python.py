@@ -493,3 +493,23 @@ def _dotted(node: ast.expr) -> str:
 
 def _at(node: ast.AST) -> Located:
     return Located(getattr(node, "lineno", 1), getattr(node, "col_offset", 0) + 1)
+
+
+def module_paths(module: str, folder: str) -> list[str]:
+    """Where a module named in a file of `folder` may be: relative to that folder or to the
+    root, as a module or a package."""
+    level = len(module) - len(module.lstrip("."))
+    name = module[level:].replace(".", "/")
+    if level:
+        parts = folder.split("/") if folder else []
+        if level - 1 > len(parts):
+            return []
+        bases = ["/".join(parts[: len(parts) - (level - 1)])]
+    else:
+        bases = [folder, ""] if folder else [""]
+    paths = []
+    for base in bases:
+        stem = "/".join(p for p in (base, name) if p)
+        if stem:
+            paths += [f"{stem}.py", f"{stem}/__init__.py"]
+    return paths

@@ -34,7 +34,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
-from tools.core.registry.modal_names import parse_gpu
+from tools.core.registry.modal_names import legacy_gpu, parse_gpu
 from tools.drift_check.extract.python import PythonFacts
 from tools.drift_check.findings import Finding
 
@@ -206,7 +206,8 @@ def _resolved(project: Project, facts: PythonFacts, value: Value) -> str | None:
 
 
 def _legacy_gpu(project: Project, app: App, facts: PythonFacts, value: Value) -> str | None:
-    """Modal's older spelling, `modal.gpu.A100(count=2, size="80GB")`, as `A100-80GB:2`."""
+    """Modal's older spelling, `modal.gpu.A100(count=2, size="80GB")`, as `A100-80GB:2`;
+    the count may be a constant, also one the file imports."""
     import ast
 
     try:
@@ -216,20 +217,19 @@ def _legacy_gpu(project: Project, app: App, facts: PythonFacts, value: Value) ->
     if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
         return None
     owner = node.func.value
-    named = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
-    if named != "gpu":
+    if (owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")) != "gpu":
         return None
-    spec = node.func.attr
+    count, size = 1.0, ""
     for keyword in node.keywords:
-        text = ast.get_source_segment(value.text, keyword.value) or ""
         if keyword.arg == "size" and isinstance(keyword.value, ast.Constant):
-            spec = f"{spec}-{keyword.value.value}"
+            size = str(keyword.value.value)
         elif keyword.arg == "count":
-            count = project.number(app.entry_path, facts, text)
-            if count is None:
+            text = ast.get_source_segment(value.text, keyword.value) or ""
+            found = project.number(app.entry_path, facts, text)
+            if found is None:
                 return None
-            spec = f"{spec}:{int(count)}" if count != 1 else spec
-    return spec
+            count = found
+    return legacy_gpu(node.func.attr, int(count), size)
 
 
 def _strings(value: Value, resolve: Callable[[Value], str | None]) -> list[str] | None:
