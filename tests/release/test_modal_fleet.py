@@ -277,3 +277,32 @@ def test_a_verified_deploy_whose_endpoints_do_not_answer_is_rolled_back(
     assert f"  ryla-z-image         0/{len(verify['smoke'])} ok: rollback-failed\n" in done.stdout
     newest = modal_fleet.history("ryla-z-image")[0]
     assert (newest["commit"], newest["deployed_by"]) == (was["commit"], "ci")  # restored
+
+
+def test_an_app_with_no_web_endpoint_deploys_through_the_real_cli(
+    modal_fleet: ModalFleet,
+) -> None:
+    # A batch job: the real CLI deploys it and prints no web URL, which is what it should.
+    repo = modal_fleet.repo
+    registry = (repo.root / "registry/fleet.yaml").read_text()
+    batch = (
+        "  batch:\n    name: ryla-batch\n    dir: apps/batch\n"
+        "    functions:\n      run: {timeout_s: 600}\n"
+    )
+    repo.commit(
+        "batch: a job with no web endpoint",
+        {
+            "registry/fleet.yaml": registry.replace("\napps:\n", f"\napps:\n{batch}", 1),
+            "apps/batch/app.py": (
+                'import modal\n\napp = modal.App("ryla-batch")\n\n\n'
+                "@app.function(timeout=600)\ndef run() -> None:\n    pass\n"
+            ),
+        },
+    )
+    done = modal_fleet.fleet("deploy", "batch", "--target", "modal")
+    assert done.returncode == 0, done.stdout + done.stderr
+    [result] = [
+        line.split() for line in done.stdout.splitlines() if line.startswith("  ryla-batch")
+    ]
+    assert result[:2] == ["ryla-batch", "deployed"]
+    assert modal_fleet.states()["ryla-batch"] == "deployed"
