@@ -87,3 +87,22 @@ def test_globs() -> None:
         globs.match(p)
         for p in ("vendor/a/b.py", "x/y.min.js", "docs/a.md", "docs/x/a.md", "a/build/c", "src/a")
     ] == [True, True, True, False, True, False]
+
+
+def test_globs_match_a_list_of_paths_as_they_match_each() -> None:
+    globs = GlobSet(["vendor/**", "*.min.js", "docs/*.md", "build/", "a?c"])
+    paths = [
+        "vendor/a/b.py",
+        "x/y.min.js",
+        "docs/a.md",
+        "docs/x/a.md",
+        "a/build/c",
+        "src/a",
+        "abc",
+        "a\nc",  # a newline in a name: neither `?` nor `*` joins two lines
+        "docs/\nb.md",
+        "y.min.js\nz",
+    ]
+    assert globs.matching(paths) == {p for p in paths if globs.match(p)}
+    assert globs.matching(paths) == {"vendor/a/b.py", "x/y.min.js", "docs/a.md", "a/build/c", "abc"}
+    assert GlobSet([]).matching(paths) == set()

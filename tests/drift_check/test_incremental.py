@@ -117,9 +117,9 @@ def selections(monkeypatch: pytest.MonkeyPatch) -> list[list[str] | None]:
     asked: list[list[str] | None] = []
     real = engine.check
 
-    def recording(repo: Repository, selected=None, paths=None, *, widen=True) -> CheckResult:
+    def recording(repo: Repository, selected=None, paths=None, **options) -> CheckResult:
         asked.append(selected)
-        return real(repo, selected, paths, widen=widen)
+        return real(repo, selected, paths, **options)
 
     monkeypatch.setattr(engine, "check", recording)
     return asked

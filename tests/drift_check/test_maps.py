@@ -196,3 +196,46 @@ def test_a_shell_loop_over_the_fleet_s_apps(tmp_path: Path) -> None:
     assert [(line, message) for _, _, line, _, message in found(root)] == [
         (2, "the loop over apps names 'qwen', which is no app in the registry"),
     ]
+
+
+def test_json_keys_are_at_the_lines_the_yaml_loader_gives_them() -> None:
+    from tools.core.yaml_lines import load_yaml
+    from tools.drift_check.extract.data import located_data
+    from tools.drift_check.source import SourceFile
+
+    text = (
+        "{\n"
+        '  "a": {"b": 1},\n'
+        '  "b": "b",\n'
+        '  "list": [\n'
+        '    {"x": "b", "y": 3},\n'
+        '    {"z": {"b": 4}}\n'
+        "  ],\n"
+        '  "caf\u00e9" : 5,\n'
+        '  "/flux":\n'
+        "    180\n"
+        "}\n"
+    )
+    located = located_data(SourceFile("timeouts.json", text))
+    assert located is not None
+    expected = load_yaml(text, "timeouts.json")
+    assert located.data == expected.data
+    assert located.lines == expected.lines
+
+
+def test_a_json_key_written_escaped_takes_its_container_line_and_bad_json_holds_no_map() -> None:
+    from tools.drift_check.extract.data import located_data
+    from tools.drift_check.source import SourceFile
+
+    text = '{\n  "m": {\n    "\\u002fflux": 1,\n    "/wan": 2\n  }\n}\n'
+    located = located_data(SourceFile("t.json", text))
+    assert located is not None
+    assert located.lines == {(): 1, ("m",): 2, ("m", "/flux"): 2, ("m", "/wan"): 4}
+    assert located_data(SourceFile("t.json", '{"/flux": 1,}\n')) is None
+
+
+def test_keys_before_colons_are_whole_runs_of_key_characters() -> None:
+    from tools.drift_check.index import _keys_before_colons
+
+    text = "a:b::c\n'/flux' : 1\n\"x\"\t: 2\n`w`:\ny'':\nhttps://h.modal.run/p\n:lead\n"
+    assert _keys_before_colons(text) == ["/flux", "a", "b", "https", "w", "x"]

@@ -57,3 +57,56 @@ def test_paths_are_passed_in_runs_a_command_line_holds(monkeypatch: pytest.Monke
         ["ijkl"],
         ["x" * 20],
     ]
+
+
+@pytest.mark.parametrize(
+    "registry",
+    [
+        FIXTURES / "audit" / "registry" / "fleet.yaml",
+        FIXTURES / "drift" / "registry" / "fleet.yaml",
+        Path(__file__).parents[2] / "registry" / "fleet.yaml",
+    ],
+    ids=["audit", "drift", "fleet"],
+)
+def test_the_strings_read_from_the_registry_as_written_hold_all_the_index_looks_for(
+    registry: Path,
+) -> None:
+    from tools.core.registry.load import load_registry
+    from tools.core.registry.parse import registry_data
+    from tools.drift_check.index import RegistryIndex
+
+    index = RegistryIndex(load_registry(registry))
+    wanted = {key.lstrip("/") for key in index.map_keys if key.strip("/")}
+    wanted |= {retired.text.lstrip("/") for retired in index.retired}
+    assert index.retired  # the registries retire apps, endpoints and files
+    needles = prefilter.needles(registry_data(registry.read_text(), str(registry)))
+    assert wanted <= set(needles)
+    assert set(prefilter.ALWAYS) <= set(needles)
+
+
+def test_a_registry_that_does_not_parse_starts_no_pass_and_is_reported_at_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.drift_check.conftest import make_repo
+    from tools.core.errors import FleetError
+
+    monkeypatch.setattr(prefilter, "MIN_FILES", 0)
+    root = make_repo(tmp_path, {"docs/plain.md": "Nothing to see.\n"})
+    registry = root / "registry" / "fleet.yaml"
+    registry.write_text("version: 1\napps: [unclosed\n")
+    assert prefilter.Search(root, lambda: ["docs/plain.md"], registry).found() is None
+    with cache.turned_off(), pytest.raises(FleetError) as raised:
+        check(repo_at(root))
+    assert [(p.path, p.line) for p in raised.value.problems] == [(str(registry), 3)]
+
+
+def test_a_pass_is_not_started_for_a_small_repository_or_without_ripgrep(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    registry = FIXTURES / "audit" / "registry" / "fleet.yaml"
+    (tmp_path / "a.md").write_text("modal.run\n")
+    few, enough = ["a.md"] * (prefilter.MIN_FILES - 1), ["a.md"] * prefilter.MIN_FILES
+    assert prefilter.Search(tmp_path, lambda: enough, registry).found() == {"a.md"}
+    assert prefilter.Search(tmp_path, lambda: few, registry).found() is None
+    monkeypatch.setattr(prefilter, "ripgrep", lambda: None)
+    assert prefilter.Search(tmp_path, lambda: enough, registry).found() is None

@@ -114,6 +114,9 @@ def test_urls_are_found_in_a_large_text_as_a_scan_of_all_of_it_finds_them(
     text = (
         f"{filler}https://${{WORKSPACE}}-staging--ryla-flux-comfyui-fastapi-app.modal.run/flux\n"
         f"{filler}x.modal.run and https://ryla--a.modal.run{filler}https://ryla--b.modal.run/c.\n"
+        # minified: no white space for 9,000 characters before the URL
+        + "x=1;" * 2_250
+        + 'u="https://ryla--m.modal.run/q";\t%(ws)s--t.modal.run'
     )
     found = urls._find(text)
     monkeypatch.setattr(urls, "_windows", lambda text: [(0, len(text))])
@@ -122,4 +125,6 @@ def test_urls_are_found_in_a_large_text_as_a_scan_of_all_of_it_finds_them(
         (None, "ryla-flux-comfyui-fastapi-app"),
         ("ryla", "a"),
         ("ryla", "b"),
+        ("ryla", "m"),
+        (None, "t"),
     ]

@@ -9,7 +9,7 @@ that failed to match).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Protocol
 
 
@@ -28,10 +28,10 @@ def _translate(pattern: str) -> str:
             out.append(".*")
             i += 2
         elif pattern[i] == "*":
-            out.append("[^/]*")
+            out.append("[^/\n]*")  # no newline: `matching` reads paths one to a line
             i += 1
         elif pattern[i] == "?":
-            out.append("[^/]")
+            out.append("[^/\n]")
             i += 1
         else:
             out.append(re.escape(pattern[i]))
@@ -46,9 +46,21 @@ class GlobSet:
         self.patterns = tuple(patterns)
         joined = "|".join(f"(?:{_translate(p)})" for p in self.patterns)
         self._regex = _linear(f"^(?:{joined})(?:/.*)?$") if self.patterns else None
+        self._lines: Matcher | None = None
 
     def match(self, path: str) -> bool:
         return self._regex is not None and self._regex.match(path) is not None
+
+    def matching(self, paths: list[str]) -> set[str]:
+        """The paths that match, found in one pass over them all, a line each (a path with a
+        newline in its name is matched alone)."""
+        if self._regex is None:
+            return set()
+        if self._lines is None:
+            self._lines = _linear(f"(?m){self._regex.pattern}")
+        plain = [p for p in paths if "\n" not in p]
+        found = {m.group(0) for m in self._lines.finditer("\n".join(plain))}
+        return found | {p for p in paths if "\n" in p and self.match(p)}
 
 
 def _linear(pattern: str) -> Matcher:
@@ -58,4 +70,11 @@ def _linear(pattern: str) -> Matcher:
 
 
 class Matcher(Protocol):
+    pattern: str
+
     def match(self, text: str) -> object | None: ...
+    def finditer(self, text: str) -> Iterator[Match]: ...
+
+
+class Match(Protocol):
+    def group(self, index: int) -> str: ...

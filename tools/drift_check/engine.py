@@ -18,6 +18,7 @@ from tools.drift_check.extract import base, data, python, typescript
 from tools.drift_check.facts_cache import facts_store
 from tools.drift_check.files import DEFAULT_EXCLUDE, TextFiles, candidates, list_paths
 from tools.drift_check.findings import CheckResult, Finding
+from tools.drift_check.prefilter import Search
 from tools.drift_check.project import Project
 from tools.drift_check.rules import CHECKS
 from tools.drift_check.rules.base import Rule
@@ -41,6 +42,7 @@ def build_project(
     paths: list[str] | None = None,
     *,
     widen: bool = True,
+    search: Search | None = None,
 ) -> Project:
     """The project a check reads; `paths` are the repository's files when already listed.
     `widen`: a named app file checks every file, as an incremental check must."""
@@ -74,6 +76,7 @@ def build_project(
         config=config,
         files=TextFiles(root, listed + named),
         selected=_selection(root, selected, relative_registry, registry, widen=widen),
+        search=search,
     )
 
 
@@ -97,6 +100,7 @@ def check(
     paths: list[str] | None = None,
     *,
     widen: bool = True,
+    search: Search | None = None,
 ) -> CheckResult:
     """Every rule over the repository; facts of unchanged files come from the cache.
 
@@ -109,7 +113,7 @@ def check(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        project = build_project(repo, selected, paths, widen=widen)
+        project = build_project(repo, selected, paths, widen=widen, search=search)
         with facts_store(project.root, FACTS_VERSION):
             findings = run_rules(project)
         if not widen:

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import errno
 import os
+import threading
 from collections.abc import Iterable, Iterator
-from functools import cached_property
 from pathlib import Path
 from typing import NamedTuple
 
@@ -36,17 +36,26 @@ def list_paths(root: Path) -> list[str]:
 
 
 class Listing:
-    """The files of `root` (`list_paths`): git lists them in the background until asked."""
+    """The files of `root` (`list_paths`): git lists them in the background until asked,
+    from any thread."""
 
     def __init__(self, root: Path) -> None:
         self._root = root
+        self._lock = threading.Lock()
+        self._paths: list[str] | None = None
         try:
             self._pending: Pending | None = list_work_tree(root)
         except GitError:
             self._pending = None
 
-    @cached_property
+    @property
     def paths(self) -> list[str]:
+        with self._lock:
+            if self._paths is None:
+                self._paths = self._listed()
+            return self._paths
+
+    def _listed(self) -> list[str]:
         if self._pending is not None:
             try:
                 return work_tree_paths(self._pending.output())
@@ -97,11 +106,12 @@ class TextFiles:
 
 def candidates(paths: list[str], exclude: GlobSet, include: GlobSet) -> list[str]:
     """The listed paths a check reads: not excluded, and included when globs are given."""
-    return [
-        path
-        for path in paths
-        if not exclude.match(path) and (not include.patterns or include.match(path))
-    ]
+    excluded = exclude.matching(paths)
+    kept = [path for path in paths if path not in excluded]
+    if include.patterns:
+        included = include.matching(kept)
+        kept = [path for path in kept if path in included]
+    return kept
 
 
 def _raw(base: str, full: str) -> bytes | None:

@@ -14,9 +14,9 @@ from tools.drift_check.source import SourceFile
 if TYPE_CHECKING:  # the rules' catalogue imports this module; the model loads with a registry
     from tools.core.registry.model import App, Registry, RetiredApp, RetiredEndpoint, RetiredFile
 
-# A key starts where a run of key characters starts: the lookbehind keeps the scan linear
-# (without it the engine retries every suffix of every word).
-_KEY_BEFORE_COLON = re.compile(r"""(?<![A-Za-z0-9_./-])([A-Za-z0-9_./-]+)["'`]?[ \t]*:""")
+# What stands before a colon, read backwards from it: blanks, a closing quote, the key. Matched
+# only at colons, in the reversed text, so no position but a colon's is ever tried.
+_KEY_BEFORE_COLON = re.compile(r"""[ \t]*["'`]?([A-Za-z0-9_./-]+)""")
 
 # Paths every web app answers besides its endpoints (FastAPI's own and the shared /health).
 STANDARD_PATHS = frozenset({"/", "/health", "/docs", "/openapi.json", "/redoc"})
@@ -227,7 +227,7 @@ class RegistryIndex:
             tokens = remembered(
                 "keys-before-colon",
                 source,
-                lambda: sorted(set(_KEY_BEFORE_COLON.findall(source.text))),
+                lambda: _keys_before_colons(source.text),
                 list[str],
             )
             cached = source.cache["map_hint"] = not self.map_keys.isdisjoint(tokens)
@@ -298,3 +298,16 @@ def _token(retired: Retired) -> str:
         # A label stands after the `--` of a host, or alone.
         return f"(?:(?<=--)|(?<![A-Za-z0-9_-])){text}(?![A-Za-z0-9_-])"
     return f"(?<![A-Za-z0-9_-]){text}(?![A-Za-z0-9_-])"
+
+
+def _keys_before_colons(text: str) -> list[str]:
+    """Every run of key characters that a colon follows (after a quote and blanks, maybe)."""
+    backwards = text[::-1]
+    keys = set()
+    at = backwards.find(":")
+    while at != -1:
+        key = _KEY_BEFORE_COLON.match(backwards, at + 1)
+        if key is not None:
+            keys.add(key[1][::-1])
+        at = backwards.find(":", at + 1)
+    return sorted(keys)

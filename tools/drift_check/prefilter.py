@@ -6,6 +6,9 @@ or path the registry knows (an app, an endpoint, a retired thing), `modal.run`, 
 them, in native code and in parallel; only those are read and parsed. The others are noted
 as inputs unread (a change to one still counts) and counted as checked.
 
+The strings come from the registry as written, not from the validated model, so that the
+pass runs (in its own process, waited for on a thread) while Python validates the registry.
+
 Below `MIN_FILES` files, or without an `rg` executable, every file is read as before: the
 pass costs a process start, which a small repository does not win back.
 """
@@ -16,10 +19,14 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
-from tools.drift_check.index import RegistryIndex
+from tools.core.errors import FleetError
+from tools.core.registry import modal_names
+from tools.core.registry.parse import read_registry_text, registry_data
 
 MIN_FILES = 1000
 # Bytes of paths on one command line: well below Linux's 2 MiB for arguments and environment.
@@ -39,12 +46,70 @@ ALWAYS = (
 )
 
 
-def needles(index: RegistryIndex) -> list[str]:
-    """Every string whose presence makes a file worth reading."""
+class Search:
+    """A ripgrep pass under way on a thread: it waits for the file list, reads the registry's
+    strings and runs ripgrep while the caller goes on (validating the registry, say)."""
+
+    def __init__(self, root: Path, paths: Callable[[], list[str]], registry_file: Path) -> None:
+        self._found: set[str] | None = None
+        self._thread = threading.Thread(
+            target=self._run, args=(root, paths, registry_file), daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, root: Path, paths: Callable[[], list[str]], registry_file: Path) -> None:
+        listed = paths()
+        rg = ripgrep() if len(listed) >= MIN_FILES else None
+        if rg is None:
+            return
+        try:
+            data = registry_data(read_registry_text(registry_file), str(registry_file))
+        except (FleetError, OSError):
+            return  # the registry's validation says why
+        self._found = holding(root, listed, needles(data), rg)
+
+    def found(self) -> set[str] | None:
+        """The paths holding a string; None when there was no pass (a small repository, no
+        ripgrep, a registry that does not parse) or it failed: then every file is read."""
+        self._thread.join()
+        return self._found
+
+
+def needles(data: dict[str, Any]) -> list[str]:
+    """Every string whose presence makes a file worth reading, from the registry as written.
+
+    A superset of what the validated registry's index looks for (`RegistryIndex.map_keys`
+    and `RegistryIndex.retired`): every app's key, name and folder, every endpoint path and
+    every retired thing. An entry of the wrong shape adds nothing; validation reports it.
+    """
     found = set(ALWAYS)
-    found |= {key.lstrip("/") for key in index.map_keys if key.strip("/")}
-    found |= {retired.text.lstrip("/") for retired in index.retired if retired.text.strip("/")}
-    return sorted(found)
+    workspace = _text(data.get("workspace"))
+    for key, written in _mapping(data.get("apps")).items():
+        app = _mapping(written)
+        name, folder = _text(app.get("name")), _text(app.get("dir"))
+        found |= {_text(key), name, folder.rsplit("/", 1)[-1], name.removeprefix(f"{workspace}-")}
+        found |= {_text(path) for path in _mapping(app.get("endpoints"))}
+    retired = _mapping(data.get("retired"))
+    for app in map(_mapping, _sequence(retired.get("apps"))):
+        name, url = _text(app.get("name")), _text(app.get("url"))
+        found |= {name, url.split("--", 1)[-1].split(".", 1)[0] if "--" in url else ""}
+        found.add(modal_names.default_label(name, "comfyui", "fastapi_app") if name else "")
+        found |= {_text(path) for path in _sequence(app.get("files"))}
+    for kind in ("endpoints", "files"):
+        found |= {_text(_mapping(entry).get("path")) for entry in _sequence(retired.get(kind))}
+    return sorted({text.lstrip("/") for text in found if text.strip("/")})
+
+
+def _mapping(value: object) -> dict[Any, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _sequence(value: object) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
 
 
 def ripgrep() -> str | None:

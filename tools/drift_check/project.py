@@ -36,6 +36,8 @@ class Project:
     files: TextFiles
     # Files named on the command line (as pre-commit passes them); None checks every file.
     selected: frozenset[str] | None = None
+    # A ripgrep pass started before the registry was validated; else one starts when needed.
+    search: prefilter.Search | None = None
     index: RegistryIndex = field(init=False)
     passed_over: int = field(init=False, default=0)  # files the pre-filter found nothing in
 
@@ -275,10 +277,10 @@ class Project:
         """Every candidate; in a large repository, those a ripgrep pass finds worth reading
         (`prefilter`), the others noted as read unchanged."""
         paths = self.files.candidates
-        rg = prefilter.ripgrep() if len(paths) >= prefilter.MIN_FILES else None
-        found = None
-        if rg is not None:
-            found = prefilter.holding(self.root, paths, prefilter.needles(self.index), rg)
+        search = self.search or prefilter.Search(
+            self.root, lambda: paths, self.root / self.registry_path
+        )
+        found = search.found()
         if found is None:
             return paths
         forced = set(self.config.client_maps)

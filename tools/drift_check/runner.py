@@ -14,7 +14,7 @@ from pathlib import Path
 
 from tools.core import cache, inputs
 from tools.core.repository import Repository
-from tools.drift_check import result_cache
+from tools.drift_check import prefilter, result_cache
 from tools.drift_check.files import Listing
 from tools.drift_check.findings import CheckResult
 from tools.drift_check.selection import Selection
@@ -57,14 +57,17 @@ def _check(repo: Repository, selected: list[str] | None) -> CheckResult:
             if selected is None and changed is not None:
                 return _update(repo, key, kept, changed, listing=listing, now=now)
 
+    # Every file: a large repository's ripgrep pass runs while the registry is validated.
+    search = None if selected else prefilter.Search(root, lambda: listing.paths, repo.registry_path)
+
     from tools.drift_check import engine
 
     # Named files (pre-commit): those and what they affect, never widened to every file.
     widen = selected is None
     if not from_cache:
-        return engine.check(repo, selected, listing.paths, widen=widen)
+        return engine.check(repo, selected, listing.paths, widen=widen, search=search)
     with inputs.recording() as recorded:
-        result = engine.check(repo, selected, listing.paths, widen=widen)
+        result = engine.check(repo, selected, listing.paths, widen=widen, search=search)
     result_cache.keep(key, listing.paths, recorded, result)
     return result
 

@@ -14,17 +14,12 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from tools.core.errors import FleetError, Problem
-from tools.core.fs import read_document
 from tools.core.registry.model import Registry, semantic_problems
-from tools.core.registry.parse import registry_data
+from tools.core.registry.parse import read_registry_text, registry_data
 from tools.core.repository import display_path
 from tools.core.yaml_lines import LocatedYaml, load_yaml
 
 _PLAIN_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
-
-
-def read_registry_text(path: Path) -> str:
-    return read_document(path, display_path(path), missing="registry file not found")
 
 
 def load_registry(path: Path) -> Registry:

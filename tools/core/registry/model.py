@@ -182,7 +182,7 @@ AppKey = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, validate_by_alias=True)
+    model_config = ConfigDict(extra="forbid", strict=True, validate_by_alias=True, defer_build=True)
 
 
 class Environment(_Model):

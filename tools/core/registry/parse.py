@@ -5,15 +5,22 @@ keys, duplicate keys refused and alias expansion bounded. No pydantic here.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from tools.core.errors import FleetError, Problem
+from tools.core.fs import read_document
+from tools.core.repository import display_path
 from tools.core.yaml_lines import load_yaml
 
 _AT_LINE = re.compile(r"at line (\d+)")
 # Far above what a registry of thousands of apps needs, far below what hangs a parser.
 MAX_ALIAS_EXPANSIONS = 1_000
 MAX_REPLAYED_EVENTS = 100_000
+
+
+def read_registry_text(path: Path) -> str:
+    return read_document(path, display_path(path), missing="registry file not found")
 
 
 def registry_data(text: str, source: str) -> dict[str, Any]:

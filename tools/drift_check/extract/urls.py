@@ -38,13 +38,19 @@ def find_urls(source: SourceFile) -> list[UrlRef]:
 _REACH = 64 * 83 + 16
 
 
+_SPACES = " \t\n\r\f\v"
+
+
 def _windows(text: str) -> list[tuple[int, int]]:
     """The stretches of `text` that can hold a URL: around each `.modal.run`, merged. A
-    large file with a URL or two is searched there, not from end to end."""
+    large file with a URL or two is searched there, not from end to end. No part of a URL
+    holds white space, so one starts after the last white space before its `.modal.run`."""
     windows: list[tuple[int, int]] = []
     at = text.find(".modal.run")
     while at != -1:
-        start, end = max(0, at - _REACH), at + len(".modal.run") + 2048
+        reach = max(0, at - _REACH)
+        start = max(reach, *(text.rfind(space, reach, at) for space in _SPACES))
+        end = at + len(".modal.run") + 2048
         if windows and start <= windows[-1][1]:
             windows[-1] = (windows[-1][0], end)
         else:
