@@ -131,6 +131,7 @@ def holding(root: Path, paths: list[str], strings: Iterable[str], rg: str) -> se
             "--files-with-matches",
             "--fixed-strings",
             "--no-config",
+            "--threads=1",
             "--no-messages",
             "--no-ignore",
             "--hidden",
