@@ -68,6 +68,31 @@ export const ENDPOINT_TIMEOUT_MS = {
   "/seedvr2": 600000,
 } as const;
 
+// The URL label of the web function serving each endpoint.
+export const ENDPOINT_LABEL = {
+  "/flux": "ryla-flux-comfyui-fastapi-app",
+  "/flux-dev": "ryla-flux-comfyui-fastapi-app",
+  "/flux-dev-lora": "ryla-flux-comfyui-fastapi-app",
+  "/sdxl-instantid": "ryla-instantid-comfyui-fastapi-app",
+  "/sdxl-turbo": "ryla-instantid-comfyui-fastapi-app",
+  "/sdxl-lightning": "ryla-instantid-comfyui-fastapi-app",
+  "/flux-pulid": "ryla-instantid-comfyui-fastapi-app",
+  "/flux-ipadapter-faceid": "ryla-instantid-comfyui-fastapi-app",
+  "/qwen-image-2512": "ryla-qwen-image-comfyui-fastapi-app",
+  "/qwen-image-2512-fast": "ryla-qwen-image-comfyui-fastapi-app",
+  "/qwen-image-2512-lora": "ryla-qwen-image-comfyui-fastapi-app",
+  "/video-faceswap": "ryla-qwen-image-comfyui-fastapi-app",
+  "/qwen-image-edit-2511": "ryla-qwen-edit-comfyui-fastapi-app",
+  "/qwen-image-inpaint-2511": "ryla-qwen-edit-comfyui-fastapi-app",
+  "/z-image-simple": "ryla-z-image-comfyui-fastapi-app",
+  "/z-image-danrisi": "ryla-z-image-comfyui-fastapi-app",
+  "/z-image-lora": "ryla-z-image-comfyui-fastapi-app",
+  "/wan2.6": "ryla-wan26-comfyui-fastapi-app",
+  "/wan2.6-r2v": "ryla-wan26-comfyui-fastapi-app",
+  "/wan2.6-lora": "ryla-wan26-comfyui-fastapi-app",
+  "/seedvr2": "ryla-seedvr2-comfyui-fastapi-app",
+} as const;
+
 /** https://{workspace}[-{suffix}]--{label}.modal.run{path} */
 export function modalEndpointUrl(
   workspace: string,
@@ -76,6 +101,6 @@ export function modalEndpointUrl(
 ): string {
   const suffix: string = ENVIRONMENT_WEB_SUFFIX[env];
   const source = suffix ? `${workspace}-${suffix}` : workspace;
-  const label = APP_LABEL[ENDPOINT_APP_MAP[endpoint]];
+  const label = ENDPOINT_LABEL[endpoint];
   return `https://${source}--${label}.modal.run${endpoint}`;
 }

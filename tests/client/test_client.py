@@ -19,7 +19,7 @@ from tools.client import (
     TooManyRedirects,
     UnknownEndpoint,
 )
-from tools.core.registry.load import load_registry
+from tools.core.registry.load import load_registry, parse_registry
 
 REGISTRY = load_registry(FIXTURES / "client" / "fleet.yaml")
 
@@ -191,3 +191,30 @@ def test_fleet_call_masks_credentials_a_server_shows_back() -> None:
     assert "'Modal-Key': '***', 'Modal-Secret': '***'" in told.stderr
     for value in secrets.values():
         assert value not in shown.stdout + told.stdout + told.stderr
+
+
+def test_a_web_function_is_named_where_several_of_an_app_serve_a_path() -> None:
+    registry = parse_registry(
+        (FIXTURES / "client" / "fleet.yaml").read_text()
+        + "  pair:\n    name: test-pair\n    dir: apps/pair\n    web:\n"
+        "      - {function: upscale, timeout_s: 60, endpoints: {/: {kind: audio, "
+        "client_timeout_s: 30}}}\n"
+        "      - {function: health, timeout_s: 60, endpoints: {/: {kind: other, "
+        "method: GET, client_timeout_s: 5}}}\n",
+        "fleet.yaml",
+    )
+    with FleetClient(registry, environ={}) as fleet:
+        assert (
+            fleet.url("/", app="pair", web="health") == "https://test--test-pair-health.modal.run/"
+        )
+        assert fleet.url("/", app="pair", web="upscale") == (
+            "https://test--test-pair-upscale.modal.run/"
+        )
+        with pytest.raises(UnknownEndpoint) as several:
+            fleet.url("/", app="pair")
+        with pytest.raises(UnknownEndpoint) as unknown:
+            fleet.url("/", app="pair", web="ping")
+    assert str(several.value) == (
+        "several web functions of app 'pair' serve '/' (upscale, health): name one"
+    )
+    assert str(unknown.value) == "no endpoint '/' of ping of app 'pair' in the registry"

@@ -1,6 +1,6 @@
 """Layouts of real repositories, described and checked: several apps in one folder, routes in
 modules an app imports, a `fastapi_endpoint` at `/`, apps without a web endpoint whose
-functions have their own GPU and timeout, a legacy app."""
+functions have their own GPU and timeout, a legacy app, an app with several web functions."""
 
 from __future__ import annotations
 
@@ -36,6 +36,27 @@ APPS = """\
     functions:
       prepare: {timeout_s: 600}
       fit: {gpu: "H100:8", timeout_s: 86400}
+  audio:
+    name: ryla-audio
+    dir: audio
+    web:
+      - class: Upscaler
+        method: upscale
+        gpu: A10G
+        timeout_s: 600
+        endpoints:
+          /: {kind: audio, client_timeout_s: 300}
+      - class: Upscaler
+        method: stream
+        gpu: A10G
+        timeout_s: 600
+        requires_proxy_auth: true
+        endpoints:
+          /: {kind: audio, client_timeout_s: 300}
+      - function: health
+        timeout_s: 60
+        endpoints:
+          /: {kind: other, method: GET, client_timeout_s: 5, auxiliary: true}
 """
 
 FILES = {
@@ -102,6 +123,32 @@ class fit:
     def run(self) -> None: ...
 """,
     "training/settings.py": 'FIT_GPU = "H100:8"\n',
+    "audio/app.py": """\
+import modal
+
+app = modal.App("ryla-audio")
+
+
+@app.cls(gpu="A10G", timeout=600)
+class Upscaler:
+    @modal.fastapi_endpoint(method="POST")
+    def upscale(self, body: dict) -> dict:
+        return body
+
+    @modal.fastapi_endpoint(method="POST", requires_proxy_auth=True)
+    def stream(self, body: dict) -> dict:
+        return body
+
+
+@app.function(timeout=60)
+@modal.fastapi_endpoint(method="GET")
+def health() -> dict:
+    return {}
+""",
+    "docs/audio.md": (
+        "POST https://ryla--ryla-audio-upscaler-stream.modal.run/ or "
+        "GET https://ryla--ryla-audio-health.modal.run/\n"
+    ),
 }
 
 
@@ -305,4 +352,53 @@ def test_modal_s_older_gpu_objects_are_read(tmp_path: Path) -> None:
     wrong = text.replace("N_GPU = 8", "N_GPU = 4")
     assert [f[3] for f in found(layouts(tmp_path / "b", **{"training/app.py": wrong}))] == [
         "ryla-train.fit: gpu=modal.gpu.H100(count=N_GPU) but the registry says H100:8"
+    ]
+
+
+def test_each_web_function_of_an_app_is_checked(tmp_path: Path) -> None:
+    app = (
+        FILES["audio/app.py"]
+        .replace("timeout=60)", "timeout=30)")
+        .replace(", requires_proxy_auth=True", "")
+        .replace("def upscale", "def upscale_v2")
+    )
+    app = app.replace('@app.cls(gpu="A10G"', '@app.cls(gpu="T4"')
+    docs = FILES["docs/audio.md"].replace("audio-health", "audio-helth").replace("/ or", "/x or")
+    root = layouts(tmp_path, **{"audio/app.py": app, "docs/audio.md": docs})
+    assert found(root) == [
+        (
+            "FL006",
+            "audio/app.py",
+            6,
+            "Upscaler.upscale is not a web endpoint (@modal.asgi_app() and the like); the "
+            "registry's URL label ryla-audio-upscaler-upscale needs it",
+        ),
+        (
+            "FL012",
+            "audio/app.py",
+            6,
+            "ryla-audio.stream: no requires_proxy_auth= but the registry says "
+            "requires_proxy_auth: true",
+        ),
+        (
+            "FL012",
+            "audio/app.py",
+            6,
+            'ryla-audio.Upscaler: gpu="T4" but the registry says A10G',
+        ),
+        ("FL001", "audio/app.py", 17, "ryla-audio.health: timeout=30 but the registry says 60 s"),
+        (
+            "FL004",
+            "docs/audio.md",
+            1,
+            "https://ryla--ryla-audio-upscaler-stream.modal.run/x: /x is not an endpoint of "
+            "ryla-audio's Upscaler.stream",
+        ),
+        (
+            "FL004",
+            "docs/audio.md",
+            1,
+            "https://ryla--ryla-audio-helth.modal.run/: ryla-audio's health's URL label is "
+            "'ryla-audio-health', not 'ryla-audio-helth'",
+        ),
     ]

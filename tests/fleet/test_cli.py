@@ -147,6 +147,9 @@ def test_show_json_shape() -> None:
                 "idempotent": True,
                 "method": "POST",
                 "auxiliary": False,
+                "web": "ComfyUI.fastapi_app",
+                "label": "ryla-seedvr2-comfyui-fastapi-app",
+                "gpu": "A100-80GB",
             }
         ],
     }

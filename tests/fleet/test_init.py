@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from tests.conftest import FIXTURES, GIT_ENV, run_main
+from tools.core.registry.load import parse_registry
 from tools.core.registry.parse import registry_data
 from tools.drift_check.discover import kind_of, registry_path
 from tools.fleet.commands.init import scalar
@@ -251,6 +252,162 @@ def test_routes_are_followed_through_imports_routers_and_prefixes(tmp_path: Path
         "retries it once on a 408\n        # no smoke request yet\n"
     )
     assert err.endswith("2 routes or web entry points not described. " + NEXT)
+
+
+SEVERAL_WEBS = """\
+  speech:
+    name: speech
+    dir: speech
+    entry: app.py
+    volumes: [speech-weights]
+    web:
+      - class: Speech
+        method: transcribe
+        requires_proxy_auth: true
+        gpu: A10G
+        timeout_s: 600
+        endpoints:
+          /:
+            kind: audio  # guessed: "transcri" in transcribe
+            client_timeout_s: 600  # guessed: its web function's timeout_s: set how long \
+clients wait
+            idempotent: false  # guessed: a POST may not be safe to repeat; true retries it \
+once on a 408
+            # no smoke request yet
+      - class: Speech
+        method: voices
+        label: speech-voices
+        gpu: A10G
+        timeout_s: 600
+        endpoints:
+          /:
+            kind: audio  # guessed: "voice" in voices
+            method: GET
+            client_timeout_s: 600  # guessed: its web function's timeout_s: set how long \
+clients wait
+            idempotent: true  # guessed: a GET: retried once on a 408
+            # no smoke request yet
+      - function: health
+        gpu: T4
+        timeout_s: 60
+        endpoints:
+          /:
+            kind: other  # guessed: a health or listing route
+            method: GET
+            client_timeout_s: 60  # guessed: its web function's timeout_s: set how long \
+clients wait
+            idempotent: true  # guessed: a GET: retried once on a 408
+            auxiliary: true  # guessed: a health or listing route
+            # no smoke request yet
+    functions:
+      download:
+        timeout_s: 3600
+"""
+
+
+def test_every_web_entry_point_is_a_web_function_of_its_own(tmp_path: Path) -> None:
+    root = _repository(tmp_path, "webs")
+    code, out, err = run_main(root, ["init", "--workspace", "acme"])
+    text = (root / "registry" / "fleet.yaml").read_text()
+    assert (code, out, text.partition("\napps:\n")[2]) == (0, "", SEVERAL_WEBS)
+    assert err == (
+        "fleet init: wrote registry/fleet.yaml: 1 app (1 with a web entry point, 3 web "
+        "functions), 3 endpoints, 10 guessed values to review (# guessed:). " + NEXT
+    )
+    assert SEVERAL_WEBS.count(" # guessed:") == 10  # each web function's own guesses count
+    registry = parse_registry(text, "fleet.yaml")
+    app = registry.apps["speech"]
+    assert [(w.shown, w.gpu, w.timeout_s, list(w.endpoints)) for w in app.webs] == [
+        ("Speech.transcribe", "A10G", 600, ["/"]),
+        ("Speech.voices", "A10G", 600, ["/"]),
+        ("health", "T4", 60, ["/"]),
+    ]
+    assert [w.url_label for w in app.webs] == [
+        "speech-speech-transcribe",
+        "speech-voices",
+        "speech-health",
+    ]
+    assert (app.gpu, app.timeout_s, app.endpoints, list(app.functions)) == (
+        None,
+        None,
+        {},
+        ["download"],
+    )
+    assert run_main(root, ["registry", "validate"]) == (
+        0,
+        "registry/fleet.yaml: ok (1 apps, 3 endpoints, 1 environments)\n",
+        "",
+    )
+
+
+def test_client_timeouts_are_capped_by_each_web_function_s_timeout(tmp_path: Path) -> None:
+    root = _repository(tmp_path, "webs")
+    (root / "client.ts").write_text("export const TIMEOUT_MS = { speech: 120_000 };\n")
+    code, out, _ = run_main(root, ["init", "--stdout"])
+    webs = yaml.safe_load(out)["apps"]["speech"]["web"]
+    timeouts = [e["client_timeout_s"] for w in webs for e in w["endpoints"].values()]
+    assert (code, timeouts) == (0, [120, 120, 60])
+    assert out.count("  # from TIMEOUT_MS in client.ts:1 (120_000 ms)\n") == 2
+    assert (
+        "client_timeout_s: 60  # guessed: TIMEOUT_MS in client.ts:1 (120_000 ms) is above its "
+        "web function's timeout_s: capped\n"
+    ) in out
+    parse_registry(out, "fleet.yaml")
+
+
+TWO_ASGI_APPS = """\
+import modal
+from fastapi import FastAPI
+
+app = modal.App("two-apis")
+shared = FastAPI()
+
+
+@shared.get("/version")
+def version(): ...
+
+
+@app.function(gpu="H100", timeout=900)
+@modal.asgi_app()
+def api():
+    web = FastAPI()
+
+    @web.post("/generate")
+    def generate(): ...
+
+    return web
+
+
+@app.function(timeout=120)
+@modal.asgi_app()
+def admin():
+    web = FastAPI()
+
+    @web.post("/Bad")
+    def bad(): ...
+
+    @web.post("/generate")
+    def again(): ...
+
+    return web
+"""
+
+
+def test_a_route_in_a_web_function_s_body_is_that_one_s(tmp_path: Path) -> None:
+    root = _repository(tmp_path, "webs")
+    (root / "speech" / "two.py").write_text(TWO_ASGI_APPS)
+    code, out, err = run_main(root, ["init", "--stdout"])
+    webs = yaml.safe_load(out)["apps"]["two-apis"]["web"]
+    assert (code, [(w["function"], list(w["endpoints"])) for w in webs]) == (
+        0,
+        [("api", ["/version", "/generate"]), ("admin", ["/version", "/generate"])],
+    )
+    # Both serve /generate: clients cannot name the second by its path alone.
+    assert webs[1]["endpoints"]["/generate"]["auxiliary"] is True
+    assert webs[1]["endpoints"]["/version"]["auxiliary"] is True
+    assert "    # guessed: not described: admin: POST /Bad is not '/', lower-case" in out
+    assert "2 apps (2 with a web entry point, 5 web functions), 7 endpoints" in err
+    parse_registry(out, "fleet.yaml")
 
 
 def test_a_repository_without_modal_apps_is_a_usage_error(tmp_path: Path) -> None:

@@ -306,3 +306,43 @@ def test_an_app_with_no_web_endpoint_deploys_through_the_real_cli(
     ]
     assert result[:2] == ["ryla-batch", "deployed"]
     assert modal_fleet.states()["ryla-batch"] == "deployed"
+
+
+def test_each_web_function_s_url_is_checked_through_the_real_cli(
+    modal_fleet: ModalFleet,
+) -> None:
+    # Two web functions, each at a URL of its own: the second one's label is wrong first.
+    repo = modal_fleet.repo
+    registry = (repo.root / "registry/fleet.yaml").read_text()
+    audio = (
+        "  audio:\n    name: ryla-audio\n    dir: apps/audio\n    web:\n"
+        "      - function: upscale\n        timeout_s: 600\n"
+        "        endpoints: {/: {kind: audio, client_timeout_s: 300}}\n"
+        "      - function: health\n        timeout_s: 60\n        label: ryla-audio-ping\n"
+        "        endpoints: {/: {kind: other, method: GET, client_timeout_s: 5, auxiliary: true}}\n"
+    )
+    source = (
+        'import modal\n\napp = modal.App("ryla-audio")\n\n\n'
+        '@app.function(timeout=600)\n@modal.fastapi_endpoint(method="POST")\n'
+        "def upscale(body: dict) -> dict:\n    return body\n\n\n"
+        '@app.function(timeout=60)\n@modal.fastapi_endpoint(method="GET")\n'
+        "def health() -> dict:\n    return {}\n"
+    )
+    repo.commit(
+        "audio: two web functions",
+        {
+            "registry/fleet.yaml": registry.replace("\napps:\n", f"\napps:\n{audio}", 1),
+            "apps/audio/app.py": source,
+        },
+    )
+    done = modal_fleet.fleet("deploy", "audio", "--target", "modal")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert (
+        "Modal assigned https://ryla--ryla-audio-health.modal.run to health; the registry says "
+        "https://ryla--ryla-audio-ping.modal.run"
+    ) in done.stdout
+    fixed = source.replace('method="GET")', 'method="GET", label="ryla-audio-ping")')
+    repo.commit("audio: the label the registry names", {"apps/audio/app.py": fixed})
+    done = modal_fleet.fleet("deploy", "audio", "--target", "modal")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert modal_fleet.states()["ryla-audio"] == "deployed"

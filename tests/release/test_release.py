@@ -13,9 +13,9 @@ from tests.conftest import FIXTURES, GIT_ENV, REPO
 from tests.release.conftest import fleet
 from tools.client import FleetClient
 from tools.core.errors import FleetError
-from tools.core.registry.load import load_registry
+from tools.core.registry.load import load_registry, parse_registry
 from tools.release.release_tags import parse_tag
-from tools.release.smoke import check_answer, smoke_endpoint
+from tools.release.smoke import check_answer, report_markdown, smoke_apps, smoke_endpoint
 
 REGISTRY = load_registry(REPO / "registry" / "fleet.yaml")
 
@@ -82,7 +82,7 @@ PROBE = CLIENT_REGISTRY.apps["probe"]
 def test_smoke_classification(path: str, status: str, hits: dict[str, int]) -> None:
     with ModalLikeServer(chain_hops=3, flaky_failures=1, slow_s=3) as server:
         with FleetClient(CLIENT_REGISTRY, base_url=server.url, environ={}) as client:
-            result = smoke_endpoint(client, PROBE, path)
+            result = smoke_endpoint(client, PROBE, PROBE.serving(path)[0])
         assert result.status == status
         assert server.hits == hits
 
@@ -90,7 +90,11 @@ def test_smoke_classification(path: str, status: str, hits: dict[str, int]) -> N
 def test_an_endpoint_without_a_smoke_request_is_untested_never_called() -> None:
     with ModalLikeServer() as server:
         with FleetClient(CLIENT_REGISTRY, base_url=server.url, environ={}) as client:
-            result = smoke_endpoint(client, CLIENT_REGISTRY.apps["other"], "/health")
+            result = smoke_endpoint(
+                client,
+                CLIENT_REGISTRY.apps["other"],
+                CLIENT_REGISTRY.apps["other"].serving("/health")[0],
+            )
         assert (result.status, result.detail, result.failed) == (
             "untested",
             "no smoke request in the registry",
@@ -127,3 +131,53 @@ def test_release_refuses_a_bad_tag_before_anything_deploys(clone: Path) -> None:
     assert result.returncode == 2
     assert "is not a release tag" in result.stderr
     assert not (clone / ".fleet").exists()
+
+
+SEVERAL_WEBS = """\
+version: 1
+workspace: test
+environments: {main: {web_suffix: ""}}
+apps:
+  pair:
+    name: test-pair
+    dir: apps/pair
+    web:
+      - function: first
+        timeout_s: 60
+        endpoints:
+          /image:
+            kind: text-to-image
+            client_timeout_s: 30
+            auxiliary: true
+            smoke: {request: {prompt: a, width: 64, height: 64}, expect: image}
+      - function: second
+        timeout_s: 60
+        endpoints:
+          /image:
+            kind: text-to-image
+            client_timeout_s: 30
+            auxiliary: true
+            smoke: {request: {prompt: a, width: 64, height: 64}, expect: image}
+          /health: {kind: other, method: GET, client_timeout_s: 5, auxiliary: true}
+"""
+
+
+def test_each_web_function_s_endpoints_are_smoked_and_named() -> None:
+    registry = parse_registry(SEVERAL_WEBS, "fleet.yaml")
+    with ModalLikeServer() as server:
+        results = smoke_apps(
+            registry,
+            [registry.apps["pair"]],
+            lambda reg, env, base: FleetClient(reg, env=env, base_url=base, environ={}),
+            env="main",
+            base_url=lambda _app: server.url,
+        )
+        # Each web function's, once: the server's 1x1 image is not the 64x64 asked for.
+        assert server.hits == {"POST /image": 2}
+    assert [(r.web, r.endpoint, r.status) for r in results] == [
+        ("first", "/image", "bad-response"),
+        ("second", "/image", "bad-response"),
+        ("second", "/health", "untested"),
+    ]
+    table = report_markdown(results)
+    assert "| test-pair | `/image` (second) | bad-response |" in table

@@ -37,6 +37,7 @@ class _Attempt:
     timeout: float
     deadline: float  # time.monotonic() when the client's timeout runs out
     app: str | None = None  # the app's key, for a path several apps serve
+    web: str | None = None  # its web function, for a path several of them serve
 
 
 _REDIRECTS = {301, 302, 303, 307, 308}
@@ -78,26 +79,33 @@ class FleetClient:
     def close(self) -> None:
         self._http.close()
 
-    def url(self, path: str, app: str | None = None) -> str:
-        found, _ = self._lookup(path, app)
+    def url(self, path: str, app: str | None = None, web: str | None = None) -> str:
+        found, endpoint = self._lookup(path, app, web)
         if self.base_url is not None:
             return f"{self.base_url}{path}"
-        return self.registry.url(found, path, self.env)
+        return self.registry.endpoint_url(found, endpoint, self.env)
 
-    def max_redirects(self, path: str, app: str | None = None) -> int:
+    def max_redirects(self, path: str, app: str | None = None, web: str | None = None) -> int:
         """One 303 per web request limit the client timeout spans, and one more."""
-        _, endpoint = self._lookup(path, app)
+        _, endpoint = self._lookup(path, app, web)
         limit = self.registry.policy.web_request_limit_s
         return math.ceil(endpoint.client_timeout_s / limit) + 1
 
     def call(
-        self, path: str, body: Any, *, app: str | None = None, timeout_s: float | None = None
+        self,
+        path: str,
+        body: Any,
+        *,
+        app: str | None = None,
+        web: str | None = None,
+        timeout_s: float | None = None,
     ) -> Any:
         """Send `body` as JSON (POST; a GET endpoint gets none) and return the decoded JSON
-        answer. `app` (a registry key) names the app when several serve `path`."""
-        _, endpoint = self._lookup(path, app)
+        answer. `app` (a registry key) names the app when several serve `path`, and `web`
+        (`function` or `Class.method`) its web function when several of them do."""
+        _, endpoint = self._lookup(path, app, web)
         timeout = endpoint.client_timeout_s if timeout_s is None else timeout_s
-        attempt = _Attempt(path, timeout, 0.0, app)
+        attempt = _Attempt(path, timeout, 0.0, app, web)
         try:
             return self._attempt(attempt, endpoint.method, body)
         except ServerTimeout:
@@ -105,25 +113,37 @@ class FleetClient:
                 raise
             return self._attempt(attempt, endpoint.method, body)
 
-    def _lookup(self, path: str, app: str | None = None) -> tuple[App, Endpoint]:
+    def _lookup(
+        self, path: str, app: str | None = None, web: str | None = None
+    ) -> tuple[App, Endpoint]:
         if app is not None:
             found = self.registry.apps.get(app)
-            if found is None or path not in found.endpoints:
-                raise UnknownEndpoint(f"no endpoint {path!r} of app {app!r} in the registry")
-            return found, found.endpoints[path]
+            served = [] if found is None else found.serving(path)
+            named = [e for e in served if web in (None, e.web.shown)]
+            if found is None or not named:
+                of = f"app {app!r}" if web is None else f"{web} of app {app!r}"
+                raise UnknownEndpoint(f"no endpoint {path!r} of {of} in the registry")
+            if len(named) > 1:
+                shown = ", ".join(e.web.shown for e in named)
+                raise UnknownEndpoint(
+                    f"several web functions of app {app!r} serve {path!r} ({shown}): name one"
+                )
+            return found, named[0]
         owner = self.registry.app_of(path)
         if owner is None:
-            served = any(path in a.endpoints for a in self.registry.apps.values())
+            served = any(a.serving(path) for a in self.registry.apps.values())
             why = "several apps serve it, or it has parameters: name the app" if served else ""
             raise UnknownEndpoint(f"no endpoint {path!r} in the registry{'; ' if why else ''}{why}")
-        return owner, owner.endpoints[path]
+        endpoint = self.registry.endpoint(path)
+        assert endpoint is not None
+        return owner, endpoint
 
     def _attempt(self, started: _Attempt, method: str, body: Any) -> Any:
-        path, timeout, app = started.path, started.timeout, started.app
-        attempt = _Attempt(path, timeout, time.monotonic() + timeout, app)
-        url = self.url(path, app)
+        path, timeout, app, web = started.path, started.timeout, started.app, started.web
+        attempt = _Attempt(path, timeout, time.monotonic() + timeout, app, web)
+        url = self.url(path, app, web)
         content = None if method == "GET" else body
-        for _ in range(self.max_redirects(path, app) + 1):
+        for _ in range(self.max_redirects(path, app, web) + 1):
             response = self._send(attempt, method, url, content)
             if response.status_code not in _REDIRECTS:
                 return self._result(path, url, response)
@@ -134,7 +154,9 @@ class FleetClient:
             if response.status_code in (301, 302, 303):
                 method, content = "GET", None
         raise TooManyRedirects(
-            path, url, f"more than {self.max_redirects(path, app)} redirects within {timeout:g} s"
+            path,
+            url,
+            f"more than {self.max_redirects(path, app, web)} redirects within {timeout:g} s",
         )
 
     def _send(self, attempt: _Attempt, method: str, url: str, body: Any) -> httpx.Response:
@@ -142,7 +164,11 @@ class FleetClient:
         ran_out = f"the client's timeout of {attempt.timeout:g} s ran out (not a server 408)"
         if remaining <= 0:
             raise ClientTimeout(attempt.path, url, ran_out)
-        headers = self._headers if _same_host(url, self.url(attempt.path, attempt.app)) else {}
+        headers = (
+            self._headers
+            if _same_host(url, self.url(attempt.path, attempt.app, attempt.web))
+            else {}
+        )
         try:
             return self._http.request(
                 method,

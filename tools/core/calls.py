@@ -12,9 +12,9 @@ BODY_EXCERPT = 300
 class Caller(Protocol):
     """Calls the endpoints of one app as the registry describes them."""
 
-    def call(self, path: str, body: Any, *, app: str | None = None) -> Any:
-        """Send `body` as JSON to the endpoint at `path` (of the app with key `app`, when
-        given); the decoded JSON answer, or an `EndpointError`."""
+    def call(self, path: str, body: Any, *, app: str | None = None, web: str | None = None) -> Any:
+        """Send `body` as JSON to the endpoint at `path` (of the app with key `app`, and of
+        its web function `web`, when given); the decoded JSON answer, or an `EndpointError`."""
         ...
 
     def close(self) -> None: ...

@@ -3,11 +3,11 @@
 An app file is a Python file that defines `modal.App(...)` (`App` imported from modal, or
 `modal.Stub`). Each is read with `ast`, never imported: the app's name; its Modal functions and
 classes with their `gpu=` and `timeout=` (module constants, arithmetic, and constants of the
-repository modules it imports); its web entry point and, for an ASGI or WSGI app, the routes it
-serves, followed into the repository modules it imports with router prefixes applied; and the
-secrets and volumes it names. Client timeout maps keyed by the endpoints or apps found give
-client timeouts. A value the code does not say is guessed, and says why (`Noted`): a person
-reviews each guess before the registry is trusted.
+repository modules it imports); its web entry points, each a web function at a URL of its own,
+and, for an ASGI or WSGI app, the routes it serves, followed into the repository modules it
+imports with router prefixes applied; and the secrets and volumes it names. Client timeout
+maps keyed by the endpoints or apps found give client timeouts. A value the code does not say
+is guessed, and says why (`Noted`): a person reviews each guess before the registry is trusted.
 """
 
 from __future__ import annotations
@@ -125,12 +125,27 @@ class DraftFunction:
 
 @dataclass
 class DraftWeb:
+    """A web function: the class and method, or the function; what its decorators say."""
+
     cls: str | None
     method: str | None
     function: str | None
     label: str | None = None
     requires_proxy_auth: bool = False
     note: Noted | None = None  # a guess or a warning about the web function
+    gpu: Noted | None = None  # its @app.cls or @app.function's gpu=; None for a CPU container
+    timeout_s: Noted | None = None
+    endpoints: list[DraftEndpoint] = field(default_factory=list)
+
+    @property
+    def target(self) -> str:
+        """The decorated class or function."""
+        return self.cls or self.function or ""
+
+    @property
+    def shown(self) -> str:
+        """`function`, or `Class.method`, as `modal deploy` names it."""
+        return self.function or f"{self.cls}.{self.method}"
 
 
 @dataclass
@@ -139,29 +154,32 @@ class DraftApp:
     name: Noted
     dir: str
     entry: str
-    web: DraftWeb | None = None
-    gpu: Noted | None = None
-    timeout_s: Noted | None = None
+    # Its web functions, the one describing most first: one is written as the app's own
+    # gpu, timeout_s, web and endpoints; several as a list of them under web.
+    webs: list[DraftWeb] = field(default_factory=list)
     functions: list[DraftFunction] = field(default_factory=list)
     secrets: list[str] = field(default_factory=list)
     volumes: list[str] = field(default_factory=list)
-    endpoints: list[DraftEndpoint] = field(default_factory=list)
     notes: list[Noted] = field(default_factory=list)  # comments on the app as a whole
-    undescribed: list[str] = field(default_factory=list)  # routes and web entry points left out
+    undescribed: list[str] = field(default_factory=list)  # routes left out
+
+    @property
+    def endpoints(self) -> list[DraftEndpoint]:
+        """Every endpoint of every web function."""
+        return [endpoint for web in self.webs for endpoint in web.endpoints]
 
     def noted(self) -> Iterator[Noted]:
         """Every drafted value with a comment, and the app's own comments."""
         yield self.name
-        for value in (self.gpu, self.timeout_s, self.web.note if self.web else None):
-            if value is not None:
-                yield value
+        for web in self.webs:
+            yield from (v for v in (web.gpu, web.timeout_s, web.note) if v is not None)
+            for endpoint in web.endpoints:
+                yield from (endpoint.path, endpoint.method, endpoint.kind)
+                yield from (endpoint.client_timeout_s, endpoint.idempotent)
+                if endpoint.auxiliary is not None:
+                    yield endpoint.auxiliary
         for function in self.functions:
             yield from (v for v in (function.gpu, function.timeout_s) if v is not None)
-        for endpoint in self.endpoints:
-            yield from (endpoint.path, endpoint.method, endpoint.kind, endpoint.client_timeout_s)
-            yield endpoint.idempotent
-            if endpoint.auxiliary is not None:
-                yield endpoint.auxiliary
         yield from self.notes
 
 
@@ -464,6 +482,7 @@ class WebEntry(NamedTuple):
     decorator: str  # asgi_app, wsgi_app, fastapi_endpoint, web_endpoint or web_server
     call: ast.Call | None
     line: int
+    body: range  # the lines of the method or function, decorators aside
 
 
 class ModalSite(NamedTuple):
@@ -543,7 +562,8 @@ def _web_entries(
             name = _dotted(call.func if call else decorator).rsplit(".", 1)[-1]
             if name in WEB_DECORATORS:
                 found = [entry for entry in found if entry.member != member.name]
-                found.append(WebEntry(member.name, name, call, decorator.lineno))
+                body = range(member.lineno, (member.end_lineno or member.lineno) + 1)
+                found.append(WebEntry(member.name, name, call, decorator.lineno, body))
     return tuple(found)
 
 
@@ -609,6 +629,8 @@ class Route(NamedTuple):
     path: str | None  # as served, prefixes applied; None when the code does not say
     written: str  # as written, for comments
     handler: str
+    file: str  # where it is declared
+    line: int
 
 
 def module_routes(tree: ast.Module) -> ModuleRoutes:
@@ -696,7 +718,10 @@ class _Routes:
                 served = self.sources.resolve(module, site.path)
                 written = _shown(site.path, module.text)
                 full = mounted + served if mounted is not None and isinstance(served, str) else None
-                found += [Route(method, full, written, site.handler) for method in site.methods]
+                found += [
+                    Route(method, full, written, site.handler, path, site.line)
+                    for method in site.methods
+                ]
         return found
 
     def _identity(self, module: Module, node: ast.expr) -> tuple[str, str] | None:
@@ -797,10 +822,26 @@ def _idempotent(method: str) -> Noted:
     return guess(False, f"a {method} may not be safe to repeat; true retries it once on a 408")
 
 
-def _endpoint(path: Noted, method: Noted, names: list[str], timeout_s: int) -> DraftEndpoint:
+class _Served(NamedTuple):
+    """What a web function's endpoints are drafted with: the names that may say their kind
+    (the route's handler, the method, class or function, the app, the file), and the lines of
+    the app's other web functions (several: each with its own timeout_s)."""
+
+    names: list[str]
+    others: list[range]
+
+    @property
+    def several(self) -> bool:
+        return bool(self.others)
+
+
+def _endpoint(path: Noted, method: Noted, served: _Served, timeout_s: int) -> DraftEndpoint:
     shown, verb = str(path.value), str(method.value)
+    names = served.names
     texts = [shown, *names] if shown != "/" else names
-    auxiliary = is_auxiliary(verb, shown)
+    whose = "its web function's" if served.several else "the app's"
+    # At `/`, the handler's name says what the path does not: a GET `health` is a side route.
+    auxiliary = is_auxiliary(verb, shown) or (shown == "/" and is_auxiliary(verb, names[0]))
     return DraftEndpoint(
         path=path,
         method=method,
@@ -809,7 +850,7 @@ def _endpoint(path: Noted, method: Noted, names: list[str], timeout_s: int) -> D
             if auxiliary
             else kind_of([t for t in dict.fromkeys(texts) if t])
         ),
-        client_timeout_s=guess(timeout_s, "the app's timeout_s: set how long clients wait"),
+        client_timeout_s=guess(timeout_s, f"{whose} timeout_s: set how long clients wait"),
         idempotent=_idempotent(verb),
         auxiliary=guess(True, "a health or listing route") if auxiliary else None,
     )
@@ -855,18 +896,18 @@ class _Drafter:
         app = DraftApp("", self._name(module, chosen), folder, entry)
         app.secrets = self._named(module, app, "Secret")
         app.volumes = self._named(module, app, "Volume")
-        entries = [(site, web) for site in sites for web in site.web]
-        if entries:
-            site, web = min(entries, key=lambda e: _WEB_PREFERENCE[e[1].decorator])
-            for other_site, other in entries:
-                if other is not web:
-                    app.undescribed.append(
-                        f"{_member(other_site, other)} (@modal.{other.decorator}) is a web "
-                        "entry point too, at a URL of its own"
-                    )
-            self._web(module, app, site, web)
+        # Every web entry point, each at a URL of its own; the one describing most first.
+        entries = sorted(
+            ((site, web) for site in sites for web in site.web),
+            key=lambda e: _WEB_PREFERENCE[e[1].decorator],
+        )
+        app.webs = [
+            self._web(module, app, site, entry, [e.body for _, e in entries if e is not entry])
+            for site, entry in entries
+        ]
+        serving = {web.target for web in app.webs}
         for other_site in sites:
-            if app.web is None or other_site.target not in (app.web.cls, app.web.function):
+            if other_site.target not in serving:
                 decorator = module.facts.decorator(other_site.target)
                 app.functions.append(
                     DraftFunction(
@@ -901,17 +942,20 @@ class _Drafter:
                 found.append(name)
         return found
 
-    def _web(self, module: Module, app: DraftApp, site: ModalSite, entry: WebEntry) -> None:
+    def _web(
+        self, module: Module, app: DraftApp, site: ModalSite, entry: WebEntry, others: list[range]
+    ) -> DraftWeb:
+        """A web function: its class's or function's gpu and timeout, what its web decorator
+        says, and its endpoints (`others`: the lines of the app's other web functions)."""
         by_class = site.kind == "cls"
+        decorator = module.facts.decorator(site.target)
         web = DraftWeb(
             cls=site.target if by_class else None,
             method=entry.member if by_class else None,
             function=None if by_class else site.target,
+            gpu=self._gpu(module, _keyword_value(decorator, "gpu")),
+            timeout_s=self._timeout(module, _keyword_value(decorator, "timeout")),
         )
-        app.web = web
-        decorator = module.facts.decorator(site.target)
-        app.gpu = self._gpu(module, _keyword_value(decorator, "gpu"))
-        app.timeout_s = self._timeout(module, _keyword_value(decorator, "timeout"))
         notes = []
         label = _keyword(entry.call, "label")
         resolved = self.sources.resolve(module, label) if label is not None else None
@@ -936,10 +980,13 @@ class _Drafter:
             why = f"review: the label {derived} is over {modal_names.MAX_LABEL_LENGTH} characters"
             web.note = Noted(None, f"{why}: set label")
         names = [entry.member, site.target, str(app.name.value), app.entry.removesuffix(".py")]
-        self._endpoints(module, app, entry, names)
+        self._endpoints(module, app, web, entry, _Served(names, others))
+        return web
 
-    def _endpoints(self, module: Module, app: DraftApp, entry: WebEntry, names: list[str]) -> None:
-        timeout_s = _seconds(app.timeout_s)
+    def _endpoints(
+        self, module: Module, app: DraftApp, web: DraftWeb, entry: WebEntry, served: _Served
+    ) -> None:
+        timeout_s = _seconds(web.timeout_s)
         root = Noted("/")
         if entry.decorator in ("fastapi_endpoint", "web_endpoint"):
             node = _keyword(entry.call, "method")
@@ -950,11 +997,11 @@ class _Drafter:
                     "POST",
                     f"method={_shown(node or '', module.text)} is not one the registry knows",
                 )
-            app.endpoints.append(_endpoint(root, method, names, timeout_s))
+            web.endpoints.append(_endpoint(root, method, served, timeout_s))
             return
         if entry.decorator in ("asgi_app", "wsgi_app"):
-            self._routes(module, app, names, timeout_s)
-            if app.endpoints:
+            self._routes(module, app, web, served)
+            if web.endpoints:
                 return
             root = guess("/", f"no route of the @modal.{entry.decorator} could be described")
         else:
@@ -964,20 +1011,26 @@ class _Drafter:
                 str(number) if number is not None else _shown(port, module.text) if port else "?"
             )
             root = guess("/", f"a web server on port {shown}: its routes are not in the code")
-        app.endpoints.append(_endpoint(root, Noted("POST"), names, timeout_s))
+        web.endpoints.append(_endpoint(root, Noted("POST"), served, timeout_s))
 
-    def _routes(self, module: Module, app: DraftApp, names: list[str], timeout_s: int) -> None:
-        """One endpoint per path the app serves: the POST where a path has several methods."""
+    def _routes(self, module: Module, app: DraftApp, web: DraftWeb, served: _Served) -> None:
+        """One endpoint per path the web function serves: the POST where a path has several
+        methods. A route declared in another web function's body is that one's; others (at
+        module level, in imported modules) are every ASGI or WSGI web function's. What is left
+        out is the app's comment, naming the web function when there are several."""
+        whose = f"{web.shown}: " if served.several else ""
         kept: dict[str, tuple[Route, Noted]] = {}
         passed_over: list[tuple[str, str]] = []  # (method, path)
         for route in _Routes(self.sources, module).routes():
             if route.method not in _HTTP_METHODS:
                 continue
+            if route.file == module.path and any(route.line in lines for lines in served.others):
+                continue
             path, trailing = registry_path(route.path) if route.path is not None else (None, False)
             if path is None:
                 shown = route.written if route.path is None else route.path
                 why = "is not a constant" if route.path is None else _NOT_A_REGISTRY_PATH
-                app.undescribed.append(f"{route.method} {shown} {why}")
+                app.undescribed.append(f"{whose}{route.method} {shown} {why}")
                 continue
             noted = guess(path, f"served as {route.path}") if trailing else Noted(path)
             earlier = kept.get(path)
@@ -992,10 +1045,14 @@ class _Drafter:
                 passed_over.append((route.method, path))
         for method, path in passed_over:
             kept_method = kept[path][0].method
-            app.undescribed.append(f"{method} {path} (one method per path: {kept_method} is)")
+            app.undescribed.append(
+                f"{whose}{method} {path} (one method per path: {kept_method} is)"
+            )
+        timeout_s = _seconds(web.timeout_s)
         for route, noted in kept.values():
             method = Noted(route.method)
-            app.endpoints.append(_endpoint(noted, method, [route.handler, *names], timeout_s))
+            handled = served._replace(names=[route.handler, *served.names])
+            web.endpoints.append(_endpoint(noted, method, handled, timeout_s))
 
     def _gpu(self, module: Module, value: Value | None) -> Noted | None:
         """The GPU a function asks for; None for a CPU container."""
@@ -1051,10 +1108,6 @@ def _keyword_value(decorator: ModalDecorator | None, name: str) -> Value | None:
     return decorator.keywords.get(name) if decorator is not None else None
 
 
-def _member(site: ModalSite, entry: WebEntry) -> str:
-    return f"{site.target}.{entry.member}" if site.kind == "cls" else site.target
-
-
 def _gpu_specs(value: Resolved | None) -> list[str] | None:
     if isinstance(value, str) and value:
         return [value]
@@ -1103,20 +1156,27 @@ def _name_keys(apps: list[DraftApp]) -> None:
 
 
 def _mark_repeated_paths(apps: list[DraftApp]) -> None:
-    """Clients name a plain path's endpoint by the path alone: a later app serving it too
-    gets it as an auxiliary route, named with its app."""
-    served: dict[str, str] = {}
+    """Clients name a plain path's endpoint by the path alone: a later app (or web function
+    of the same app) serving it too gets it as an auxiliary route, named with its app."""
+    served: dict[str, tuple[DraftApp, DraftWeb]] = {}
     for app in apps:
-        for endpoint in app.endpoints:
-            path = str(endpoint.path.value)
-            if endpoint.auxiliary is not None or path == "/" or "{" in path:
-                continue
-            if path in served:
-                endpoint.auxiliary = guess(
-                    True, f"app {served[path]} serves {path} too: clients name the app to call it"
+        for web in app.webs:
+            for endpoint in web.endpoints:
+                path = str(endpoint.path.value)
+                if endpoint.auxiliary is not None or path == "/" or "{" in path:
+                    continue
+                if path not in served:
+                    served[path] = (app, web)
+                    continue
+                first, first_web = served[path]
+                who, named = (
+                    (f"app {first.key}", "the app")
+                    if first is not app
+                    else (first_web.shown, "the web function")
                 )
-            else:
-                served[path] = app.key
+                endpoint.auxiliary = guess(
+                    True, f"{who} serves {path} too: clients name {named} to call it"
+                )
 
 
 # Client timeouts: maps in the repository keyed by the endpoints or apps found.
@@ -1143,18 +1203,20 @@ def _client_timeouts(
     if not found:
         return
     for app in apps:
-        for endpoint in app.endpoints:
-            path = str(endpoint.path.value)
-            timeout = found.get(path) if path in by_path else None
-            timeout = timeout or found.get(str(app.name.value)) or found.get(app.key)
-            if timeout is None:
-                continue
-            server = _seconds(app.timeout_s)
-            if timeout.seconds > server:
-                why = f"{timeout.where} is above the app's timeout_s: capped"
-                endpoint.client_timeout_s = guess(server, why)
-            else:
-                endpoint.client_timeout_s = Noted(timeout.seconds, f"from {timeout.where}")
+        whose = "its web function's" if len(app.webs) > 1 else "the app's"
+        for web in app.webs:
+            for endpoint in web.endpoints:
+                path = str(endpoint.path.value)
+                timeout = found.get(path) if path in by_path else None
+                timeout = timeout or found.get(str(app.name.value)) or found.get(app.key)
+                if timeout is None:
+                    continue
+                server = _seconds(web.timeout_s)
+                if timeout.seconds > server:
+                    why = f"{timeout.where} is above {whose} timeout_s: capped"
+                    endpoint.client_timeout_s = guess(server, why)
+                else:
+                    endpoint.client_timeout_s = Noted(timeout.seconds, f"from {timeout.where}")
 
 
 def _timeout_maps(

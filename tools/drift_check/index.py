@@ -12,7 +12,15 @@ from tools.drift_check.facts_cache import remembered
 from tools.drift_check.source import SourceFile
 
 if TYPE_CHECKING:  # the rules' catalogue imports this module; the model loads with a registry
-    from tools.core.registry.model import App, Registry, RetiredApp, RetiredEndpoint, RetiredFile
+    from tools.core.registry.model import (
+        App,
+        Endpoint,
+        Registry,
+        RetiredApp,
+        RetiredEndpoint,
+        RetiredFile,
+        WebFunction,
+    )
 
 # What stands before a colon, read backwards from it: blanks, a closing quote, the key. Matched
 # only at colons, in the reversed text, so no position but a colon's is ever tried.
@@ -37,8 +45,9 @@ class RegistryIndex:
     registry: Registry
 
     @cached_property
-    def app_by_label(self) -> dict[str, App]:
-        return {app.label: app for app in self.registry.apps.values() if app.web is not None}
+    def web_by_label(self) -> dict[str, tuple[App, WebFunction]]:
+        """Each URL label: the app and the web function it is of."""
+        return {web.url_label: (app, web) for app, web in self.registry.web_functions()}
 
     @cached_property
     def app_by_name(self) -> dict[str, App]:
@@ -52,6 +61,11 @@ class RegistryIndex:
     def app_by_path(self) -> dict[str, App]:
         """The app of each path clients name endpoints by (`Endpoint.keyed`)."""
         return {path: app for app, path, e in self.registry.endpoints() if e.keyed}
+
+    @cached_property
+    def endpoint_by_path(self) -> dict[str, Endpoint]:
+        """The endpoint at each path clients name endpoints by (`Endpoint.keyed`)."""
+        return {path: e for _, path, e in self.registry.endpoints() if e.keyed}
 
     def endpoint_of_key(self, key: str) -> str | None:
         """The endpoint a map key names: its path, also written without the leading slash
@@ -100,16 +114,22 @@ class RegistryIndex:
             key=lambda a: -len(a.name),
         )
 
-    def app_meant_by(self, label: str) -> App | None:
-        """The web app an unknown label was meant for: one whose name it starts with
+    def web_meant_by(self, label: str) -> tuple[App, WebFunction] | None:
+        """The web function an unknown label was meant for: one whose label it misspells (two
+        edits at most), else the first of the app whose name it starts with
         (`ryla-flux-old-fastapi-app`; the longest such name, so `ryla-flux-dev-...` is
-        ryla-flux-dev's), or whose label it misspells (two edits at most). None: an app
-        outside the fleet."""
+        ryla-flux-dev's). None: an app outside the fleet."""
         for app in self._by_name_length:
             if label == app.name or label.startswith(f"{app.name}-"):
-                return app
+                near = [w for w in app.webs if _within_edits(label, w.url_label, TYPO_EDITS)]
+                return app, (near or app.webs)[0]
         return next(
-            (a for a in self._by_name_length if _within_edits(label, a.label, TYPO_EDITS)),
+            (
+                (a, w)
+                for a in self._by_name_length
+                for w in a.webs
+                if _within_edits(label, w.url_label, TYPO_EDITS)
+            ),
             None,
         )
 
@@ -248,7 +268,8 @@ class RegistryIndex:
         if endpoint.replaced_by is None:
             return "remove the call"
         app = self.app_by_path[endpoint.replaced_by]
-        return f"use {endpoint.replaced_by} ({self.registry.url(app, endpoint.replaced_by)})"
+        url = self.registry.endpoint_url(app, self.endpoint_by_path[endpoint.replaced_by])
+        return f"use {endpoint.replaced_by} ({url})"
 
     def _file_hint(self, retired: RetiredFile) -> str:
         return "deploy with `fleet deploy APP`; the registry lists the apps and their files"

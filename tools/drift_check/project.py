@@ -11,7 +11,7 @@ from pathlib import Path
 
 from tools.core import inputs
 from tools.core.config import ProjectConfig
-from tools.core.registry.model import App, Registry
+from tools.core.registry.model import App, Registry, WebFunction
 from tools.core.yaml_lines import LocatedYaml
 from tools.drift_check import prefilter
 from tools.drift_check.extract.python import (
@@ -100,13 +100,17 @@ class Project:
         source = self.files.get(path)
         return python_facts(source) if source is not None else None
 
-    def web_decorator(self, app: App) -> ModalDecorator | None:
-        """The Modal decorator on the app's web class or function in its entry file; None
-        when the file or the decorator is missing (FL006 reports that)."""
-        if app.web is None:
-            return None
-        facts = self.python(app.entry_path)
-        return facts.decorator(app.web.cls or app.web.function) if facts is not None else None
+    def web_decorators(self, app: App) -> Iterator[tuple[WebFunction, ModalDecorator]]:
+        """The Modal decorator on each of the app's web classes and functions in its entry
+        file, once per class or function (methods of a class share its decorator); those
+        missing are left out (FL006 reports them)."""
+        facts = self.python(app.entry_path) if app.webs else None
+        seen: set[str] = set()
+        for web in app.webs:
+            decorator = facts.decorator(web.target) if facts is not None else None
+            if decorator is not None and web.target not in seen:
+                seen.add(web.target)
+                yield web, decorator
 
     def number(self, path: str, facts: PythonFacts, text: str) -> float | None:
         """The number an expression of the file at `path` stands for, with the constants it

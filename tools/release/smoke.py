@@ -63,6 +63,7 @@ class SmokeResult:
     cold_s: float | None
     warm_s: float | None
     http_status: int | None = None
+    web: str = ""  # the web function serving it, where its app has several
 
     @property
     def failed(self) -> bool:
@@ -86,30 +87,30 @@ def smoke_apps(
 ) -> list[SmokeResult]:
     """Smoke every endpoint of `apps` concurrently; `base_url` gives each app's host (None: the
     registry's URL for `env`). Whatever goes wrong is a result, never an exception."""
-    jobs = [(app, path) for app in apps for path in app.endpoints if only in (None, path)]
+    jobs = [(app, e) for app in apps for e in app.served if only in (None, e.path)]
     callers: dict[str, Caller] = {}
-    results: dict[tuple[str, str], SmokeResult] = {}
+    results: dict[int, SmokeResult] = {}  # by id() of the endpoint
     try:
         with ThreadPoolExecutor(max_workers=max(1, min(workers, len(jobs)))) as pool:
             futures = {}
-            for app, path in jobs:
+            for app, endpoint in jobs:
                 try:
                     if app.key not in callers:
                         callers[app.key] = connect(registry, env, base_url(app))
                 except Exception as error:
-                    results[(app.key, path)] = _crash(app, path, error, [])
+                    results[id(endpoint)] = _crash(app, endpoint, error, [])
                     continue
-                futures[pool.submit(smoke_endpoint, callers[app.key], app, path)] = (app, path)
+                caller = callers[app.key]
+                futures[pool.submit(smoke_endpoint, caller, app, endpoint)] = endpoint
             for done, future in enumerate(as_completed(futures), start=1):
-                app, path = futures[future]
-                results[(app.key, path)] = future.result()
+                result = results[id(futures[future])] = future.result()
                 if progress is not None:
-                    progress(results[(app.key, path)], done, len(futures))
+                    progress(result, done, len(futures))
     finally:
         for caller in callers.values():
             with contextlib.suppress(Exception):
                 caller.close()
-    return [results[(a.key, p)] for a, p in jobs]
+    return [results[id(e)] for _, e in jobs]
 
 
 def smoke_on_target(
@@ -122,60 +123,78 @@ def smoke_on_target(
     progress: Progress | None = None,
 ) -> list[SmokeResult]:
     """Smoke the apps where `target` serves them; an app it does not serve fails as such, and
-    one whose address the target cannot tell fails with the reason."""
+    one whose address the target cannot tell fails with the reason. An app served at the
+    registry's own URL is called through the registry's URLs: one host per web function."""
     urls: dict[str, str | None] = {}
     unknown: list[SmokeResult] = []
     for app in apps:
         try:
             urls[app.key] = target.base_url(registry, app)
         except Exception as error:
-            unknown += [
-                _crash(app, path, error, []) for path in app.endpoints if only in (None, path)
-            ]
+            unknown += [_crash(app, e, error, []) for e in app.served if only in (None, e.path)]
     apps = [app for app in apps if app.key in urls]
     served = [app for app in apps if urls[app.key] is not None]
     missing = [
-        SmokeResult(app.name, path, "not-deployed", f"not deployed on {target.name}", None, None)
+        _result(app, e, "not-deployed", f"not deployed on {target.name}")
         for app in apps
         if urls[app.key] is None
-        for path in app.endpoints
-        if only in (None, path)
+        for e in app.served
+        if only in (None, e.path)
     ]
+
+    def base_url(app: App) -> str | None:
+        url = urls[app.key]
+        return None if url == registry.url(app, env=target.env) else url
+
     results = smoke_apps(
         registry,
         served,
         connect,
         env=target.env,
-        base_url=lambda app: urls[app.key],
+        base_url=base_url,
         only=only,
         progress=progress,
     )
     return unknown + missing + results
 
 
-def smoke_endpoint(caller: Caller, app: App, path: str) -> SmokeResult:
-    endpoint = app.endpoints[path]
+def smoke_endpoint(caller: Caller, app: App, endpoint: Endpoint) -> SmokeResult:
     if endpoint.smoke is None:
-        return SmokeResult(
-            app.name, path, "untested", "no smoke request in the registry", None, None
-        )
+        return _result(app, endpoint, "untested", "no smoke request in the registry")
+    web = endpoint.web.shown if len(app.webs) > 1 else None
     timings: list[float] = []
     for _ in range(2):
         started = time.perf_counter()
         try:
-            answer = caller.call(path, smoke_request(endpoint), app=app.key)
+            answer = caller.call(endpoint.path, smoke_request(endpoint), app=app.key, web=web)
             timings.append(time.perf_counter() - started)
             problem = check_answer(endpoint, answer)
         except EndpointError as error:
-            return _failure(app, path, error, timings)
+            return _failure(app, endpoint, error, timings)
         except Exception as error:  # a failure of any kind is a failed smoke test
-            return _crash(app, path, error, timings)
+            return _crash(app, endpoint, error, timings)
         if problem is not None:
-            return SmokeResult(app.name, path, "bad-response", problem, *_cold_warm(timings))
-    return SmokeResult(app.name, path, "ok", "", *_cold_warm(timings))
+            return _result(app, endpoint, "bad-response", problem, timings)
+    return _result(app, endpoint, "ok", "", timings)
 
 
-def _failure(app: App, path: str, error: EndpointError, timings: list[float]) -> SmokeResult:
+def _result(
+    app: App,
+    endpoint: Endpoint,
+    status: Status,
+    detail: str,
+    timings: list[float] | None = None,
+    *,
+    http_status: int | None = None,
+) -> SmokeResult:
+    web = endpoint.web.shown if len(app.webs) > 1 else ""
+    cold, warm = _cold_warm(timings or [])
+    return SmokeResult(app.name, endpoint.path, status, detail, cold, warm, http_status, web)
+
+
+def _failure(
+    app: App, endpoint: Endpoint, error: EndpointError, timings: list[float]
+) -> SmokeResult:
     status: Status
     http_status = None
     if isinstance(error, ServerTimeout):
@@ -190,15 +209,14 @@ def _failure(app: App, path: str, error: EndpointError, timings: list[float]) ->
         status = "connection-error"
     else:
         status = "http-error"
-    return SmokeResult(app.name, path, status, str(error), *_cold_warm(timings), http_status)
+    return _result(app, endpoint, status, str(error), timings, http_status=http_status)
 
 
-def _crash(app: App, path: str, error: Exception, timings: list[float]) -> SmokeResult:
+def _crash(app: App, endpoint: Endpoint, error: Exception, timings: list[float]) -> SmokeResult:
     # A known problem (FleetError) is said as it is; anything else with its type.
     detail = str(error).partition("\n")[0] if isinstance(error, FleetError) else said(error)
-    if isinstance(error, OSError):
-        return SmokeResult(app.name, path, "connection-error", detail, *_cold_warm(timings))
-    return SmokeResult(app.name, path, "error", detail, *_cold_warm(timings))
+    status: Status = "connection-error" if isinstance(error, OSError) else "error"
+    return _result(app, endpoint, status, detail, timings)
 
 
 def _cold_warm(timings: list[float]) -> tuple[float | None, float | None]:
@@ -247,7 +265,8 @@ def report_markdown(results: list[SmokeResult]) -> str:
         "|---|---|---|---|---|---|",
     ]
     lines += [
-        f"| {r.app} | `{r.endpoint}` | {r.status} | {seconds(r.cold_s)} | {seconds(r.warm_s)} | "
+        f"| {r.app} | `{r.endpoint}`{f' ({r.web})' if r.web else ''} | {r.status} | "
+        f"{seconds(r.cold_s)} | {seconds(r.warm_s)} | "
         f"{r.detail.replace('|', '/')[:120]} |"
         for r in results
     ]

@@ -39,8 +39,9 @@ GPU_TYPES = ", ".join(GPU_MAX_COUNT)
 
 def test_gpu_fallbacks_and_counts_load(minimal_registry_text: str) -> None:
     text = minimal_registry_text.replace("gpu: L40S", "gpu: [h100:2, A100-80GB:2, L40S]")
-    assert parse_registry(text, SOURCE).apps["flux"].gpus == ["h100:2", "A100-80GB:2", "L40S"]
-    assert parse_registry(minimal_registry_text, SOURCE).apps["flux"].gpus == ["L40S"]
+    fallbacks = parse_registry(text, SOURCE).apps["flux"].webs[0]
+    assert fallbacks.gpus == ["h100:2", "A100-80GB:2", "L40S"]
+    assert parse_registry(minimal_registry_text, SOURCE).apps["flux"].webs[0].gpus == ["L40S"]
 
 
 def test_minimal_registry_loads(minimal_registry_text: str) -> None:
@@ -304,6 +305,27 @@ REAL_LAYOUTS = """\
     functions:
       prepare: {timeout_s: 600}
       fit: {gpu: "H100:8", timeout_s: 86400}
+  audio:
+    name: ryla-audio
+    dir: apps/audio
+    web:
+      - class: Upscaler
+        method: upscale
+        gpu: A10G
+        timeout_s: 600
+        endpoints:
+          /: {kind: audio, client_timeout_s: 300}
+      - class: Upscaler
+        method: stream
+        gpu: A10G
+        timeout_s: 600
+        endpoints:
+          /: {kind: audio, client_timeout_s: 300}
+      - function: health
+        timeout_s: 60
+        label: ryla-audio-health
+        endpoints:
+          /: {kind: other, method: GET, client_timeout_s: 5, auxiliary: true}
 """
 
 
@@ -321,8 +343,32 @@ def test_real_layouts_can_be_described(minimal_registry_text: str) -> None:
         "apps/endpoints/ocr.py",
         "apps/endpoints/llm.py",
     )
-    assert (train.web, train.endpoints, train.gpus, train.label) == (None, {}, [], "")
+    assert (train.web, train.endpoints, train.webs, train.label) == (None, {}, [], "")
     assert train.functions["fit"].gpu == "H100:8"
+
+
+def test_an_app_with_several_web_functions_has_a_url_for_each(minimal_registry_text: str) -> None:
+    registry = parse_registry(minimal_registry_text + REAL_LAYOUTS, SOURCE)
+    audio = registry.apps["audio"]
+    assert [(e.web.shown, e.path) for e in audio.served] == [
+        ("Upscaler.upscale", "/"),
+        ("Upscaler.stream", "/"),
+        ("health", "/"),
+    ]
+    assert [registry.endpoint_url(audio, e) for e in audio.serving("/")] == [
+        "https://ryla--ryla-audio-upscaler-upscale.modal.run/",
+        "https://ryla--ryla-audio-upscaler-stream.modal.run/",
+        "https://ryla--ryla-audio-health.modal.run/",
+    ]
+    assert [(w.gpus, w.timeout_s) for w in audio.webs] == [(["A10G"], 600)] * 2 + [([], 60)]
+    assert audio.label == "ryla-audio-upscaler-upscale"  # its first web function's
+    assert audio.web_field(audio.webs[2], "timeout_s") == "web[2].timeout_s"
+    flux = registry.apps["flux"]
+    assert (flux.web_field(flux.webs[0], "gpu"), flux.web_field(flux.webs[0], "label")) == (
+        "gpu",
+        "web.label",
+    )
+    assert registry.endpoint("/flux") is flux.webs[0].endpoints["/flux"]
 
 
 @pytest.mark.parametrize(
@@ -349,6 +395,47 @@ def test_real_layouts_can_be_described(minimal_registry_text: str) -> None:
             '      fit: {gpu: "H100:9", timeout_s: 86400}',
             "registry/fleet.yaml:49: apps.train.functions.fit.gpu: H100 comes 1 to 8 per "
             "container, not 9",
+        ),
+        (
+            "    dir: apps/audio\n",
+            "    dir: apps/audio\n    timeout_s: 600\n",
+            "registry/fleet.yaml:50: apps.audio: with several web functions, give gpu, "
+            "timeout_s and endpoints in each",
+        ),
+        (
+            "        timeout_s: 60\n",
+            "",
+            "registry/fleet.yaml:50: apps.audio: web function 3 (health) needs timeout_s",
+        ),
+        (
+            "        method: stream\n        gpu: A10G\n",
+            "        method: stream\n        gpu: T4\n",
+            "registry/fleet.yaml:62: apps.audio.web[1].gpu: Upscaler.stream and "
+            "Upscaler.upscale are methods of one class: its gpu is theirs ('A10G' and 'T4')",
+        ),
+        (
+            "        label: ryla-audio-health\n",
+            "        label: ryla-audio-upscaler-stream\n",
+            "registry/fleet.yaml:66: apps.audio.web[2]: URL label 'ryla-audio-upscaler-stream' "
+            "is already the label of app 'audio': two web functions cannot share a URL",
+        ),
+        (
+            "          /: {kind: other, method: GET, client_timeout_s: 5, auxiliary: true}\n",
+            "          /: {kind: other, method: GET, client_timeout_s: 90, auxiliary: true}\n",
+            "registry/fleet.yaml:67: apps.audio.web[2].timeout_s: server timeout 60 s is below "
+            "the client timeout of / (90 s) plus the policy margin (0 s): clients would see 408s",
+        ),
+        (
+            "    web: {function: read}\n",
+            "    web: {function: read, timeout_s: 30}\n",
+            "registry/fleet.yaml:33: apps.ocr: with one web function, gpu, timeout_s and "
+            "endpoints belong to the app; give 'web' as a list to set them per web function",
+        ),
+        (
+            "      - function: health\n",
+            "      - function: health\n        class: Health\n",
+            "registry/fleet.yaml:66: apps.audio.web[2]: give either 'class' and 'method', or "
+            "'function'",
         ),
     ],
 )

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from tools.core.errors import FleetError, Problem
-from tools.core.registry.model import Registry, semantic_problems
+from tools.core.registry.model import UNION_TAGS, Registry, semantic_problems
 from tools.core.registry.parse import read_registry_text, registry_data
 from tools.core.repository import display_path
 from tools.core.yaml_lines import LocatedYaml, load_yaml
@@ -61,7 +61,7 @@ def _line(problem: Problem) -> int:
 
 
 def _located(error: ErrorDetails, located: LocatedYaml, source: str) -> Problem:
-    loc = tuple(error["loc"])
+    loc = tuple(part for part in error["loc"] if part not in UNION_TAGS)
     is_key = bool(loc) and loc[-1] == "[key]"
     if is_key:
         loc = loc[:-1]

@@ -15,11 +15,13 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
     JsonValue,
     PlainValidator,
     PrivateAttr,
     StringConstraints,
+    Tag,
     WithJsonSchema,
     model_validator,
 )
@@ -217,43 +219,6 @@ class Policy(_Model):
     )
 
 
-class WebFunction(_Model):
-    """The web function that serves an app's endpoints; its label forms the URL."""
-
-    cls: Identifier | None = Field(default=None, alias="class")
-    method: Identifier | None = None
-    function: Identifier | None = None
-    label: str | None = Field(
-        default=None, description="A custom label=; replaces the derived one, unnormalised."
-    )
-    requires_proxy_auth: bool = Field(
-        default=False,
-        description="Modal's proxy auth: requests need the Modal-Key and Modal-Secret headers.",
-    )
-
-    @model_validator(mode="after")
-    def _class_method_or_function(self) -> WebFunction:
-        by_method = self.cls is not None and self.method is not None and self.function is None
-        by_function = self.function is not None and self.cls is None and self.method is None
-        if not (by_method or by_function):
-            raise ValueError("give either 'class' and 'method', or 'function'")
-        return self
-
-    @property
-    def shown(self) -> str:
-        """The name `modal deploy` prints for it: `function`, or `Class.method`."""
-        return self.function or f"{self.cls}.{self.method}"
-
-    def label_for(self, app_name: str) -> str:
-        if self.label is not None:
-            return self.label
-        if self.function is not None:
-            return modal_names.default_label(app_name, self.function)
-        assert self.cls is not None
-        assert self.method is not None
-        return modal_names.default_label(app_name, self.cls, self.method)
-
-
 class Fixture(_Model):
     """Generated media for a smoke request field; its size defaults to the request's."""
 
@@ -307,10 +272,92 @@ class Endpoint(_Model):
         return not self.auxiliary and "{" not in self._path and self._path != "/"
 
     _path: str = PrivateAttr(default="")
+    _web: WebFunction | None = PrivateAttr(default=None)
+
+    @property
+    def path(self) -> str:
+        return self._path
+
+    @property
+    def web(self) -> WebFunction:
+        """The web function that serves it (its URL label, timeout and GPU)."""
+        assert self._web is not None
+        return self._web
 
     @property
     def client_timeout_ms(self) -> int:
         return self.client_timeout_s * 1000
+
+
+class WebFunction(_Model):
+    """A web function of an app: its label forms the URL of the endpoints it serves."""
+
+    cls: Identifier | None = Field(default=None, alias="class")
+    method: Identifier | None = None
+    function: Identifier | None = None
+    label: str | None = Field(
+        default=None, description="A custom label=; replaces the derived one, unnormalised."
+    )
+    requires_proxy_auth: bool = Field(
+        default=False,
+        description="Modal's proxy auth: requests need the Modal-Key and Modal-Secret headers.",
+    )
+    gpu: Gpus | None = Field(
+        default=None,
+        description="Its gpu=, when the app has several web functions (else the app's gpu).",
+    )
+    timeout_s: TimeoutSeconds | None = Field(
+        default=None,
+        description="Its timeout, when the app has several web functions (else the app's).",
+    )
+    endpoints: dict[EndpointPath, Endpoint] = Field(
+        default_factory=dict,
+        description="What it serves, when the app has several web functions (else the app's).",
+    )
+
+    @model_validator(mode="after")
+    def _class_method_or_function(self) -> WebFunction:
+        by_method = self.cls is not None and self.method is not None and self.function is None
+        by_function = self.function is not None and self.cls is None and self.method is None
+        if not (by_method or by_function):
+            raise ValueError("give either 'class' and 'method', or 'function'")
+        return self
+
+    _label: str = PrivateAttr(default="")
+
+    @property
+    def url_label(self) -> str:
+        """The label in its URL: `label`, or the one Modal derives from the names."""
+        return self._label
+
+    @property
+    def gpus(self) -> list[str]:
+        """Its GPU specifications, in the order Modal tries them."""
+        return gpu_list(self.gpu)
+
+    @property
+    def target(self) -> str:
+        """The name of the decorated object: the class, or the function."""
+        return self.cls or self.function or ""
+
+    @property
+    def callable(self) -> str:
+        """The name of the web-decorated callable: the method, or the function."""
+        return self.method or self.function or ""
+
+    @property
+    def shown(self) -> str:
+        """The name `modal deploy` prints for it: `function`, or `Class.method`."""
+        return self.function or f"{self.cls}.{self.method}"
+
+    def label_for(self, app_name: str) -> str:
+        if self.label is not None:
+            return self.label
+        if self.function is not None:
+            return modal_names.default_label(app_name, self.function)
+        assert self.cls is not None
+        assert self.method is not None
+        return modal_names.default_label(app_name, self.cls, self.method)
 
 
 class Function(_Model):
@@ -345,8 +392,10 @@ class App(_Model):
     timeout_s: TimeoutSeconds | None = Field(
         default=None, description="The web function's timeout, in seconds."
     )
-    web: WebFunction | None = Field(
-        default=None, description="The web function; an app without one serves no endpoints."
+    web: WebFunctions | None = Field(
+        default=None,
+        description="The web function; or a list of them, each with its own gpu, timeout_s "
+        "and endpoints; an app without one serves no endpoints.",
     )
     functions: dict[Identifier, Function] = Field(
         default_factory=dict, description="Its other Modal functions and classes, by name."
@@ -363,17 +412,45 @@ class App(_Model):
 
     @model_validator(mode="after")
     def _web_and_endpoints(self) -> App:
-        for path, endpoint in self.endpoints.items():
-            endpoint._path = path
-        if self.web is None:
+        if isinstance(self.web, list):
+            self._several_webs(self.web)
+        elif self.web is None:
             if self.endpoints:
                 raise ValueError("endpoints need a web function: give 'web'")
-            return self
+        else:
+            self._one_web(self.web)
+        for web in self.webs:
+            web._label = web.label_for(self.name)
+            for path, endpoint in web.endpoints.items():
+                endpoint._path = path
+                endpoint._web = web
+        return self
+
+    def _one_web(self, web: WebFunction) -> None:
+        if web.gpu is not None or web.timeout_s is not None or web.endpoints:
+            raise ValueError(
+                "with one web function, gpu, timeout_s and endpoints belong to the app; "
+                "give 'web' as a list to set them per web function"
+            )
         if self.timeout_s is None:
             raise ValueError("an app with a web function needs timeout_s")
         if not self.endpoints:
             raise ValueError("an app with a web function needs at least one endpoint")
-        return self
+        # The app's fields are its one web function's: every reader asks the web function.
+        web.gpu, web.timeout_s, web.endpoints = self.gpu, self.timeout_s, self.endpoints
+
+    def _several_webs(self, webs: list[WebFunction]) -> None:
+        if not webs:
+            raise ValueError("give at least one web function, or leave 'web' out")
+        if self.gpu is not None or self.timeout_s is not None or self.endpoints:
+            raise ValueError(
+                "with several web functions, give gpu, timeout_s and endpoints in each"
+            )
+        for i, web in enumerate(webs):
+            if web.timeout_s is None:
+                raise ValueError(f"web function {i + 1} ({web.shown}) needs timeout_s")
+            if not web.endpoints:
+                raise ValueError(f"web function {i + 1} ({web.shown}) needs an endpoint")
 
     @property
     def key(self) -> str:
@@ -381,18 +458,52 @@ class App(_Model):
         return self._key
 
     @property
-    def label(self) -> str:
-        """The URL label of its web function ("" for an app without one)."""
-        return "" if self.web is None else self.web.label_for(self.name)
+    def webs(self) -> list[WebFunction]:
+        """Its web functions, in the registry's order (none for an app without one)."""
+        return [] if self.web is None else self.web if isinstance(self.web, list) else [self.web]
 
     @property
-    def gpus(self) -> list[str]:
-        """The web function's GPU specifications, in the order Modal tries them."""
-        return gpu_list(self.gpu)
+    def label(self) -> str:
+        """The URL label of its first web function ("" for an app without one)."""
+        return self.webs[0].url_label if self.webs else ""
+
+    def web_field(self, web: WebFunction, name: str) -> str:
+        """The key of one of `web`'s fields, under the app: `web[1].gpu`; with one web
+        function, `gpu`, `timeout_s` and `endpoints` are the app's (`web.label` is not)."""
+        if isinstance(self.web, list):
+            return f"web[{self.web_loc(web)[-1]}].{name}"
+        return name if name in ("gpu", "timeout_s", "endpoints") else f"web.{name}"
+
+    def web_loc(self, web: WebFunction) -> Loc:
+        """Where `web`'s own fields are in the registry: the app's, or its entry in the list."""
+        if isinstance(self.web, list):
+            return ("apps", self.key, "web", next(i for i, w in enumerate(self.web) if w is web))
+        return ("apps", self.key)
+
+    def endpoint_loc(self, endpoint: Endpoint) -> Loc:
+        return (*self.web_loc(endpoint.web), "endpoints", endpoint.path)
+
+    @property
+    def served(self) -> list[Endpoint]:
+        """Every endpoint of every web function, in the registry's order."""
+        return [endpoint for web in self.webs for endpoint in web.endpoints.values()]
+
+    def serving(self, path: str) -> list[Endpoint]:
+        """Its endpoints at `path`: one, or one per web function serving it."""
+        return [endpoint for endpoint in self.served if endpoint.path == path]
 
     @property
     def entry_path(self) -> str:
         return f"{self.dir}/{self.entry}"
+
+
+# One web function, or a list: told apart by shape, so an error names one of them only.
+# The tags are not keys of the file: error locations drop them (`UNION_TAGS`).
+UNION_TAGS = frozenset({"<one>", "<list>"})
+WebFunctions = Annotated[
+    Annotated[WebFunction, Tag("<one>")] | Annotated[list[WebFunction], Tag("<list>")],
+    Discriminator(lambda value: "<list>" if isinstance(value, list) else "<one>"),
+]
 
 
 def gpu_list(gpu: str | list[str] | None) -> list[str]:
@@ -455,28 +566,43 @@ class Registry(_Model):
             raise FleetError(f"unknown environment {chosen!r} (known: {known})")
         return chosen, self.environments[chosen]
 
-    def host(self, app: App, env: str | None = None) -> str:
+    def host(self, app: App, env: str | None = None, web: WebFunction | None = None) -> str:
+        """The host of `web` (default: the app's first web function)."""
         _, environment = self.environment(env)
         workspace = app.workspace or self.workspace
-        return modal_names.web_host(workspace, environment.web_suffix, app.label)
+        label = app.label if web is None else web.url_label
+        return modal_names.web_host(workspace, environment.web_suffix, label)
 
-    def url(self, app: App, path: str = "", env: str | None = None) -> str:
+    def url(
+        self, app: App, path: str = "", env: str | None = None, web: WebFunction | None = None
+    ) -> str:
+        """The URL of `path` on `web` (default: the app's first web function)."""
         _, environment = self.environment(env)
         workspace = app.workspace or self.workspace
-        return modal_names.web_url(workspace, environment.web_suffix, app.label, path)
+        label = app.label if web is None else web.url_label
+        return modal_names.web_url(workspace, environment.web_suffix, label, path)
+
+    def endpoint_url(self, app: App, endpoint: Endpoint, env: str | None = None) -> str:
+        return self.url(app, endpoint.path, env, endpoint.web)
 
     def endpoints(self) -> Iterator[tuple[App, str, Endpoint]]:
+        """Every endpoint with its app and path; a path repeats where web functions share it."""
         for app in self.apps.values():
-            for path, endpoint in app.endpoints.items():
-                yield app, path, endpoint
+            for endpoint in app.served:
+                yield app, endpoint.path, endpoint
+
+    def web_functions(self) -> Iterator[tuple[App, WebFunction]]:
+        for app in self.apps.values():
+            for web in app.webs:
+                yield app, web
 
     def app_of(self, path: str) -> App | None:
         """The app serving `path`, when clients can name it by path (`Endpoint.keyed`)."""
         return next((app for app, p, e in self.endpoints() if p == path and e.keyed), None)
 
     def endpoint(self, path: str) -> Endpoint | None:
-        app = self.app_of(path)
-        return None if app is None else app.endpoints[path]
+        """The endpoint at `path`, when clients can name it by path (`Endpoint.keyed`)."""
+        return next((e for _, p, e in self.endpoints() if p == path and e.keyed), None)
 
     def find_app(self, ref: str) -> App | None:
         """An app by short name, Modal name or directory."""
@@ -497,16 +623,61 @@ def semantic_problems(registry: Registry) -> list[tuple[Loc, str]]:
         )
     problems += _duplicate_app_fields(registry)
     problems += _duplicate_paths(registry)
+    problems += _duplicate_labels(registry)
     for app in registry.apps.values():
-        if app.web is not None:
-            problems += _label_problems(app)
-        problems += _timeout_problems(app, registry.policy)
+        problems += _shared_class_problems(app)
+        for web in app.webs:
+            problems += _label_problems(app, web)
+            problems += _timeout_problems(app, web, registry.policy)
         problems += _policy_problems(app, registry.policy)
-        for path, endpoint in app.endpoints.items():
+        for endpoint in app.served:
             if endpoint.smoke is not None:
-                loc: Loc = ("apps", app.key, "endpoints", path, "smoke")
+                loc: Loc = (*app.endpoint_loc(endpoint), "smoke")
                 problems += _smoke_problems(loc, endpoint.smoke)
     problems += _retired_problems(registry)
+    return problems
+
+
+def _declared(app: App, web: WebFunction) -> Loc:
+    """Where `web` is written: `web`, or its entry in the list."""
+    return app.web_loc(web) if isinstance(app.web, list) else ("apps", app.key, "web")
+
+
+def _duplicate_labels(registry: Registry) -> list[tuple[Loc, str]]:
+    problems: list[tuple[Loc, str]] = []
+    seen: dict[tuple[str, str], App] = {}
+    for app, web in registry.web_functions():
+        key = (app.workspace or registry.workspace, web.url_label)
+        if key in seen and seen[key].name == app.name and seen[key] is not app:
+            continue  # the same app name twice: reported as that
+        if key in seen:
+            problems.append(
+                (
+                    _declared(app, web),
+                    f"URL label {web.url_label!r} is already the label of app "
+                    f"{seen[key].key!r}: two web functions cannot share a URL",
+                )
+            )
+        else:
+            seen[key] = app
+    return problems
+
+
+def _shared_class_problems(app: App) -> list[tuple[Loc, str]]:
+    """Methods of one class run in its containers: one gpu and timeout for them all."""
+    problems: list[tuple[Loc, str]] = []
+    first: dict[str, WebFunction] = {}
+    for web in app.webs:
+        earlier = first.setdefault(web.target, web)
+        for name in ("gpu", "timeout_s"):
+            if earlier is not web and getattr(web, name) != getattr(earlier, name):
+                problems.append(
+                    (
+                        (*app.web_loc(web), name),
+                        f"{web.shown} and {earlier.shown} are methods of one class: its {name} "
+                        f"is theirs ({getattr(earlier, name)!r} and {getattr(web, name)!r})",
+                    )
+                )
     return problems
 
 
@@ -538,7 +709,7 @@ def _duplicate_paths(registry: Registry) -> list[tuple[Loc, str]]:
         if path in seen:
             problems.append(
                 (
-                    ("apps", app.key, "endpoints", path),
+                    app.endpoint_loc(endpoint),
                     f"endpoint {path} is already served by app {seen[path]!r} (clients name "
                     "endpoints by path; mark a health or listing route auxiliary)",
                 )
@@ -548,9 +719,9 @@ def _duplicate_paths(registry: Registry) -> list[tuple[Loc, str]]:
     return problems
 
 
-def _label_problems(app: App) -> list[tuple[Loc, str]]:
-    label = app.label
-    loc: Loc = ("apps", app.key, "web")
+def _label_problems(app: App, web: WebFunction) -> list[tuple[Loc, str]]:
+    label = web.url_label
+    loc = _declared(app, web)
     if len(label) > modal_names.MAX_LABEL_LENGTH:
         return [
             (
@@ -565,15 +736,15 @@ def _label_problems(app: App) -> list[tuple[Loc, str]]:
     return []
 
 
-def _timeout_problems(app: App, policy: Policy) -> list[tuple[Loc, str]]:
+def _timeout_problems(app: App, web: WebFunction, policy: Policy) -> list[tuple[Loc, str]]:
     problems: list[tuple[Loc, str]] = []
-    for path, endpoint in app.endpoints.items():
+    for path, endpoint in web.endpoints.items():
         needed = endpoint.client_timeout_s + policy.timeout_margin_s
-        if app.timeout_s is not None and app.timeout_s < needed:
+        if web.timeout_s is not None and web.timeout_s < needed:
             problems.append(
                 (
-                    ("apps", app.key, "timeout_s"),
-                    f"server timeout {app.timeout_s} s is below the client timeout of {path} "
+                    (*app.web_loc(web), "timeout_s"),
+                    f"server timeout {web.timeout_s} s is below the client timeout of {path} "
                     f"({endpoint.client_timeout_s} s) plus the policy margin "
                     f"({policy.timeout_margin_s} s): clients would see 408s",
                 )
@@ -583,7 +754,11 @@ def _timeout_problems(app: App, policy: Policy) -> list[tuple[Loc, str]]:
 
 def _policy_problems(app: App, policy: Policy) -> list[tuple[Loc, str]]:
     problems: list[tuple[Loc, str]] = []
-    parts: list[tuple[Loc, int | None, list[str]]] = [(("apps", app.key), app.timeout_s, app.gpus)]
+    parts: list[tuple[Loc, int | None, list[str]]] = [
+        (app.web_loc(web), web.timeout_s, web.gpus) for web in app.webs
+    ]
+    if app.web is None:
+        parts.append((("apps", app.key), app.timeout_s, gpu_list(app.gpu)))
     parts += [
         (("apps", app.key, "functions", name), f.timeout_s, gpu_list(f.gpu))
         for name, f in app.functions.items()

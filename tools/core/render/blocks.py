@@ -70,8 +70,8 @@ def _endpoints(registry: Registry, args: dict[str, str]) -> str:
         "|---|---|---|---|---|---|",
     ]
     rows += [
-        f"| `{path}` | {app.name} | {registry.url(app, path, env)} | "
-        f"{endpoint.client_timeout_s} s | {_seconds(app.timeout_s)} | {endpoint.kind} |"
+        f"| `{path}` | {app.name} | {registry.endpoint_url(app, endpoint, env)} | "
+        f"{endpoint.client_timeout_s} s | {_seconds(endpoint.web.timeout_s)} | {endpoint.kind} |"
         for app, path, endpoint in registry.endpoints()
     ]
     return NOTE + "\n".join(rows) + "\n"
@@ -79,12 +79,19 @@ def _endpoints(registry: Registry, args: dict[str, str]) -> str:
 
 def _apps(registry: Registry, _args: dict[str, str]) -> str:
     rows = ["| app | folder | GPU | server timeout | endpoints |", "|---|---|---|---|---|"]
-    rows += [
-        f"| {app.name} | `{app.dir}` | {', '.join(app.gpus) or '-'} | {_seconds(app.timeout_s)} | "
-        f"{', '.join(f'`{p}`' for p in app.endpoints)} |"
-        for app in registry.apps.values()
-    ]
+    for app in registry.apps.values():
+        # One row per web function; an app with none shows its own gpu and timeout.
+        parts = [(w.gpus, w.timeout_s, list(w.endpoints)) for w in app.webs]
+        for gpus, timeout_s, paths in parts or [(_gpus(app.gpu), app.timeout_s, [])]:
+            rows.append(
+                f"| {app.name} | `{app.dir}` | {', '.join(gpus) or '-'} | {_seconds(timeout_s)} "
+                f"| {', '.join(f'`{p}`' for p in paths)} |"
+            )
     return NOTE + "\n".join(rows) + "\n"
+
+
+def _gpus(gpu: str | list[str] | None) -> list[str]:
+    return [gpu] if isinstance(gpu, str) else gpu or []
 
 
 def _seconds(value: int | None) -> str:

@@ -67,6 +67,7 @@ def typescript_module(registry: Registry) -> str:
     app_of = {path: app.name for app, path, e in registry.endpoints() if e.keyed}
     timeouts = {path: e.client_timeout_ms for _, path, e in registry.endpoints() if e.keyed}
     labels = {app.name: app.label for app in registry.apps.values() if app.web is not None}
+    endpoint_labels = {path: e.web.url_label for _, path, e in registry.endpoints() if e.keyed}
     suffixes = {name: env.web_suffix for name, env in registry.environments.items()}
     return "\n".join(
         [
@@ -85,6 +86,9 @@ def typescript_module(registry: Registry) -> str:
             "",
             f"export const ENDPOINT_TIMEOUT_MS = {_ts_object(timeouts)} as const;",
             "",
+            "// The URL label of the web function serving each endpoint.",
+            f"export const ENDPOINT_LABEL = {_ts_object(endpoint_labels)} as const;",
+            "",
             "/** https://{workspace}[-{suffix}]--{label}.modal.run{path} */",
             "export function modalEndpointUrl(",
             "  workspace: string,",
@@ -93,7 +97,7 @@ def typescript_module(registry: Registry) -> str:
             "): string {",
             "  const suffix: string = ENVIRONMENT_WEB_SUFFIX[env];",
             "  const source = suffix ? `${workspace}-${suffix}` : workspace;",
-            "  const label = APP_LABEL[ENDPOINT_APP_MAP[endpoint]];",
+            "  const label = ENDPOINT_LABEL[endpoint];",
             "  return `https://${source}--${label}.modal.run${endpoint}`;",
             "}",
             "",
@@ -120,7 +124,7 @@ def registry_json(registry: Registry) -> str:
                 "name": app.name,
                 "entry": app.entry_path,
                 "label": app.label,
-                "server_timeout_s": app.timeout_s,
+                "server_timeout_s": app.webs[0].timeout_s if app.webs else None,
             }
             for app in registry.apps.values()
         ],
@@ -131,9 +135,12 @@ def registry_json(registry: Registry) -> str:
                 "kind": endpoint.kind,
                 "client_timeout_s": endpoint.client_timeout_s,
                 "client_timeout_ms": endpoint.client_timeout_ms,
-                "server_timeout_s": app.timeout_s,
+                "server_timeout_s": endpoint.web.timeout_s,
                 "idempotent": endpoint.idempotent,
-                "urls": {env: registry.url(app, path, env) for env in registry.environments},
+                "label": endpoint.web.url_label,
+                "urls": {
+                    env: registry.endpoint_url(app, endpoint, env) for env in registry.environments
+                },
             }
             for app, path, endpoint in registry.endpoints()
         ],

@@ -31,7 +31,7 @@ from tools.drift_check.extract.python import ModalDecorator
 from tools.drift_check.findings import Edit, Finding
 
 if TYPE_CHECKING:
-    from tools.core.registry.model import App
+    from tools.core.registry.model import App, WebFunction
     from tools.drift_check.project import Project
 
 
@@ -43,27 +43,38 @@ class ServerTimeout:
 
     def check(self, project: Project) -> Iterator[Finding]:
         for app in project.registry.apps.values():
-            decorator = project.web_decorator(app)
-            if decorator is not None and app.timeout_s is not None:
-                yield from self._check(project, app, decorator, app.timeout_s, "")
+            for web, decorator in project.web_decorators(app):
+                assert web.timeout_s is not None  # validated: a web function has one
+                yield from self._check(project, app, decorator, web.timeout_s, "", web)
             facts = project.python(app.entry_path) if app.functions else None
             for name, function in app.functions.items():
                 found = facts.decorator(name) if facts is not None else None
                 if found is not None:  # FL006 reports a missing one
                     yield from self._check(project, app, found, function.timeout_s, name)
 
-    def _check(
-        self, project: Project, app: App, decorator: ModalDecorator, wanted: int, function: str
+    def _check(  # noqa: PLR0917
+        self,
+        project: Project,
+        app: App,
+        decorator: ModalDecorator,
+        wanted: int,
+        function: str,
+        web: WebFunction | None = None,
     ) -> Iterator[Finding]:
-        """`function`: a name in the app's `functions`, or "" for its web function."""
+        """`function`: a name in the app's `functions`, or "" for its web function `web`."""
         value = decorator.keywords.get("timeout")
         at = value.at if value is not None else decorator.at
         needed, slowest = 0, ""
-        if not function:
-            slowest = max(app.endpoints, key=lambda p: app.endpoints[p].client_timeout_s)
+        if web is not None:
+            # Every endpoint served from the class's (or function's) containers.
+            served = [e for e in app.served if e.web.target == web.target]
+            slowest_endpoint = max(served, key=lambda e: e.client_timeout_s)
+            slowest = slowest_endpoint.path
             margin = project.registry.policy.timeout_margin_s
-            needed = app.endpoints[slowest].client_timeout_s + margin
-        field = f"functions.{function}.timeout_s" if function else "timeout_s"
+            needed = slowest_endpoint.client_timeout_s + margin
+        field = (
+            f"functions.{function}.timeout_s" if web is None else app.web_field(web, "timeout_s")
+        )
         hint = f"set timeout={wanted} (registry: apps.{app.key}.{field})"
         number = value.number if value is not None else None
         if value is not None and number is None:
@@ -85,7 +96,8 @@ class ServerTimeout:
         said = (
             f"timeout={value.text}" if value is not None else "no timeout= (Modal's default 300 s)"
         )
-        owner = f"{app.name}.{function}" if function else app.name
+        named = function or (web.target if web is not None and len(app.webs) > 1 else "")
+        owner = f"{app.name}.{named}" if named else app.name
         message = f"{owner}: {said} but the registry says {wanted} s"
         if actual is not None and actual < needed:
             message += (

@@ -83,7 +83,7 @@ class ClientTimeoutMap:
             owner = project.index.app_by_path.get(path) if path else None
             if owner is None or path is None:
                 continue
-            wanted = owner.endpoints[path].client_timeout_s
+            wanted = project.index.endpoint_by_path[path].client_timeout_s
             if timeout.number < wanted:
                 yield Finding(
                     self.code,
@@ -126,7 +126,7 @@ class ClientTimeoutMap:
             return None  # FL003 reports retired paths wherever they stand
         path = index.endpoint_of_key(entry.key)
         owner = index.app_by_path.get(path) if path is not None else None
-        endpoint = owner.endpoints[path] if owner is not None and path is not None else None
+        endpoint = index.endpoint_by_path[path] if owner is not None and path is not None else None
         if endpoint is None:
             if not PATH_LIKE.match(entry.key):
                 return None
@@ -166,7 +166,7 @@ class ClientTimeoutMap:
         covered = {project.index.app_by_path[k].key for k in keys if k in project.index.app_by_path}
         for key in sorted(covered, key=project.index.app_order.__getitem__):
             app = project.registry.apps[key]
-            missing = [p for p, e in app.endpoints.items() if e.keyed and p not in keys]
+            missing = [e.path for e in app.served if e.keyed and e.path not in keys]
             if missing:
                 yield Finding(
                     self.code,

@@ -31,7 +31,7 @@ from tools.drift_check.index import STANDARD_PATHS, path_matches
 from tools.drift_check.rules.base import prose_test
 
 if TYPE_CHECKING:
-    from tools.core.registry.model import App
+    from tools.core.registry.model import App, WebFunction
     from tools.drift_check.project import Project
     from tools.drift_check.source import SourceFile
 
@@ -77,16 +77,20 @@ class UnknownUrl:
         if url.label is None or url.label in index.retired_labels:
             return None  # templated (cannot be checked) or retired (FL003 reports it)
         # `modal serve` serves an app under its label and `-dev`.
-        label = url.label.removesuffix("-dev") if url.label not in index.app_by_label else url.label
-        app = index.app_by_label.get(label)
-        if app is None:
-            owner = index.app_meant_by(label)
-            if owner is None:
+        label = url.label.removesuffix("-dev") if url.label not in index.web_by_label else url.label
+        found = index.web_by_label.get(label)
+        if found is None:
+            meant = index.web_meant_by(label)
+            if meant is None:
                 return None  # an app outside the fleet: not the registry's to say
+            owner, web = meant
             return (
-                f"{url.text}: {owner.name}'s URL label is {owner.label!r}, not {url.label!r}",
-                f"use {project.registry.url(owner)}; `fleet registry urls` lists every URL",
+                f"{url.text}: {_whose(owner, web)} URL label is {web.url_label!r}, "
+                f"not {url.label!r}",
+                f"use {project.registry.url(owner, web=web)}; `fleet registry urls` lists "
+                "every URL",
             )
+        app, web = found
         sources = index.sources_of(app)
         if url.source is not None and url.source not in sources:
             known = ", ".join(sorted(sources))
@@ -94,25 +98,38 @@ class UnknownUrl:
                 f"{url.text}: {url.source!r} is not the workspace of a known environment",
                 f"use one of: {known}",
             )
-        return self._path_problem(project, url, app)
+        return self._path_problem(project, url, app, web)
 
-    def _path_problem(self, project: Project, url: UrlRef, app: App) -> tuple[str, str] | None:
+    def _path_problem(
+        self, project: Project, url: UrlRef, app: App, web: WebFunction
+    ) -> tuple[str, str] | None:
         index = project.index
         known = (
             url.path is None
             or url.path in STANDARD_PATHS
-            or any(path_matches(pattern, url.path) for pattern in app.endpoints)
+            or any(path_matches(pattern, url.path) for pattern in web.endpoints)
         )
         if known or url.path in index.retired_endpoints:
             return None  # a retired path is FL003's
         owner = index.app_by_path.get(url.path or "")
         if owner is None:
             return (
-                f"{url.text}: {url.path} is not an endpoint of {app.name}",
-                f"{app.name} serves {', '.join(app.endpoints)}",
+                f"{url.text}: {url.path} is not an endpoint of {_whom(app, web)}",
+                f"{_whom(app, web)} serves {', '.join(web.endpoints)}",
             )
+        endpoint = index.endpoint_by_path[url.path or ""]
         env = index.sources_of(owner).get(url.source or "")
         return (
-            f"{url.text}: {url.path} is served by {owner.name}, not {app.name}",
-            f"use {project.registry.url(owner, url.path or '', env)}",
+            f"{url.text}: {url.path} is served by {_whom(owner, endpoint.web)}, "
+            f"not {_whom(app, web)}",
+            f"use {project.registry.endpoint_url(owner, endpoint, env)}",
         )
+
+
+def _whom(app: App, web: WebFunction) -> str:
+    """The app, or its web function where it has several: `audio's AudioSR.upscale`."""
+    return app.name if len(app.webs) == 1 else f"{app.name}'s {web.shown}"
+
+
+def _whose(app: App, web: WebFunction) -> str:
+    return f"{app.name}'s" if len(app.webs) == 1 else f"{app.name}'s {web.shown}'s"

@@ -31,7 +31,7 @@ from tools.drift_check.findings import Finding
 from tools.drift_check.index import STANDARD_PATHS
 
 if TYPE_CHECKING:
-    from tools.core.registry.model import App
+    from tools.core.registry.model import App, WebFunction
     from tools.drift_check.project import Project
 
 
@@ -64,8 +64,9 @@ class AppDefinition:
             )
             return
         yield from self._app_name(app, facts)
-        if app.web is not None:
-            yield from self._web_function(app, facts)
+        for web in app.webs:
+            yield from self._web_function(app, web, facts)
+        if app.webs:
             yield from self._routes(project, app)
         for name in app.functions:
             if facts.decorator(name) is None:
@@ -93,45 +94,45 @@ class AppDefinition:
                 f'write modal.App("{app.name}") as a literal',
             )
 
-    def _web_function(self, app: App, facts: PythonFacts) -> Iterator[Finding]:
-        assert app.web is not None
-        target = app.web.cls or app.web.function or ""
+    def _web_function(self, app: App, web: WebFunction, facts: PythonFacts) -> Iterator[Finding]:
+        target = web.target
         decorator = facts.decorator(target)
         if decorator is None:
             yield self._finding(
                 app.entry_path,
                 1,
                 1,
-                f"no @app.{'cls' if app.web.cls else 'function'} {target!r}: the registry's web "
-                f"function, whose name forms the label {app.label}",
+                f"no @app.{'cls' if web.cls else 'function'} {target!r}: the registry's web "
+                f"function, whose name forms the label {web.url_label}",
             )
             return
-        method = app.web.method or app.web.function or ""
+        method = web.callable
         if method not in decorator.web:
             yield self._finding(
                 app.entry_path,
                 decorator.at.line,
                 decorator.at.col,
                 f"{target}.{method} is not a web endpoint (@modal.asgi_app() and the like); the "
-                f"registry's URL label {app.label} needs it",
+                f"registry's URL label {web.url_label} needs it",
             )
             return
         label = decorator.web[method].get("label")
-        if label is None and app.web.label is not None:
+        if label is None and web.label is not None:
             yield self._finding(
                 app.entry_path,
                 decorator.at.line,
                 decorator.at.col,
                 f"{target}.{method} sets no label=, so Modal gives it its own label, not the "
-                f"registry's {app.web.label}",
-                f'write label="{app.web.label}" on its web decorator',
+                f"registry's {web.label}",
+                f'write label="{web.label}" on its web decorator',
             )
-        elif label is not None and label.string != app.web.label:
+        elif label is not None and label.string != web.label:
             yield self._finding(
                 app.entry_path,
                 label.at.line,
                 label.at.col,
-                f"label={label.text} makes the URL label differ from the registry's {app.label}",
+                f"label={label.text} makes the URL label differ from the registry's "
+                f"{web.url_label}",
             )
 
     def _route_files(self, project: Project, app: App) -> list[str]:
@@ -166,7 +167,7 @@ class AppDefinition:
         # may serve other apps too.
         served_here = {p: at for p, at in served.items() if at[0].startswith(own)}
         for path, (file, line, col) in served_here.items():
-            if path not in app.endpoints and path not in STANDARD_PATHS:
+            if not app.serving(path) and path not in STANDARD_PATHS:
                 yield self._finding(
                     file,
                     line,
@@ -174,15 +175,19 @@ class AppDefinition:
                     f"route {path} is not an endpoint of {app.name} in the registry",
                     "add it to the registry (with its timeouts and smoke request) or remove it",
                 )
-        missing = [p for p in app.endpoints if p not in served]
+        # `/` of an app with several web functions: a `@modal.fastapi_endpoint` has no route.
+        several = len(app.webs) > 1
+        missing = [
+            e for e in app.served if e.path not in served and not (several and e.path == "/")
+        ]
         if served and missing:
-            line = project.registry_line("apps", app.key, "endpoints", missing[0])
+            paths = ", ".join(dict.fromkeys(e.path for e in missing))
+            line = project.registry_line(*app.endpoint_loc(missing[0]))
             yield self._finding(
                 project.registry_path,
                 line,
                 1,
-                f"{', '.join(missing)}: no route in {app.dir} serves "
-                f"{'it' if len(missing) == 1 else 'them'}",
+                f"{paths}: no route in {app.dir} serves {'it' if len(missing) == 1 else 'them'}",
                 "add the route, or remove the endpoint from the registry",
             )
 

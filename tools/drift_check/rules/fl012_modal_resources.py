@@ -39,7 +39,7 @@ from tools.drift_check.extract.python import PythonFacts
 from tools.drift_check.findings import Finding
 
 if TYPE_CHECKING:
-    from tools.core.registry.model import App
+    from tools.core.registry.model import App, WebFunction
     from tools.drift_check.extract.base import Located, Value
     from tools.drift_check.extract.python import ModalDecorator
     from tools.drift_check.project import Project
@@ -61,15 +61,21 @@ class ModalResources:
                 found = _resolved(project, facts, value)
                 return found if found is not None else _legacy_gpu(project, app, facts, value)
 
-            decorator = project.web_decorator(app)
-            if decorator is not None:  # FL006 reports a missing web function
-                yield from self._gpu(app, decorator, app.gpus, "", resolve)
-                yield from self._proxy_auth(app, decorator)
+            # FL006 reports a missing web function.
+            decorators = dict((web.target, d) for web, d in project.web_decorators(app))
+            for web, decorator in project.web_decorators(app):
+                field = app.web_field(web, "gpu")
+                owner = app.name if len(app.webs) == 1 else f"{app.name}.{web.target}"
+                yield from self._gpu(app, decorator, web.gpus, (field, owner), resolve)
+            for web in app.webs:
+                if web.target in decorators:
+                    yield from self._proxy_auth(app, web, decorators[web.target])
             for name, function in app.functions.items():
                 found = facts.decorator(name)
                 if found is not None:
                     gpus = [function.gpu] if isinstance(function.gpu, str) else function.gpu
-                    yield from self._gpu(app, found, list(gpus or []), name, resolve)
+                    where = (f"functions.{name}.gpu", f"{app.name}.{name}")
+                    yield from self._gpu(app, found, list(gpus or []), where, resolve)
             yield from self._named(project, app, facts)
 
     def _in_app(self, app: App, at: Located, message: str, hint: str) -> Finding:
@@ -80,14 +86,13 @@ class ModalResources:
         app: App,
         decorator: ModalDecorator,
         wanted: list[str],
-        function: str,
+        where: tuple[str, str],
         resolve: Callable[[Value], str | None],
     ) -> Iterator[Finding]:
-        """`function`: a name in the app's `functions`, or "" for its web function."""
+        """`where`: the registry field under the app, and the owner's name as said."""
         value = decorator.keywords.get("gpu")
         written = " or ".join(wanted) or "no GPU"
-        field = f"functions.{function}.gpu" if function else "gpu"
-        owner = f"{app.name}.{function}" if function else app.name
+        field, owner = where
         hint = f"set gpu to {_python(wanted)} (registry: apps.{app.key}.{field})"
         if not wanted:
             hint = f"remove gpu=, or set it in the registry (apps.{app.key}.{field})"
@@ -118,15 +123,15 @@ class ModalResources:
                 hint,
             )
 
-    def _proxy_auth(self, app: App, decorator: ModalDecorator) -> Iterator[Finding]:
-        if app.web is None:
-            return
-        method = app.web.method or app.web.function or ""
+    def _proxy_auth(
+        self, app: App, web: WebFunction, decorator: ModalDecorator
+    ) -> Iterator[Finding]:
+        method = web.callable
         keywords = decorator.web.get(method)
         if keywords is None:  # FL006: not a web endpoint
             return
         value = keywords.get("requires_proxy_auth")
-        wanted = app.web.requires_proxy_auth
+        wanted = web.requires_proxy_auth
         if value is not None and value.text not in ("True", "False"):
             yield self._in_app(
                 app,
@@ -145,7 +150,8 @@ class ModalResources:
                 at,
                 f"{app.name}.{method}: {said} but the registry says requires_proxy_auth: "
                 f"{str(wanted).lower()}",
-                f"make them agree (registry: apps.{app.key}.web.requires_proxy_auth)",
+                f"make them agree (registry: apps.{app.key}."
+                f"{app.web_field(web, 'requires_proxy_auth')})",
             )
 
     def _named(self, project: Project, app: App, facts: PythonFacts) -> Iterator[Finding]:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from tools.drift_check.discover import Draft, DraftApp, DraftEndpoint, Noted
+    from tools.drift_check.discover import Draft, DraftApp, DraftEndpoint, DraftWeb, Noted
 
 HEADER = (
     "# The fleet's registry, drafted by `fleet init` from this repository's Modal app files.",
@@ -141,10 +141,12 @@ def _inside(top: Path, output: Path) -> str:
 
 def summary(draft: Draft, written: str | None) -> str:
     """One line for people: what was described, what to review, what to run next."""
-    web = sum(1 for app in draft.apps if app.web is not None)
+    web = sum(1 for app in draft.apps if app.webs)
+    webs = sum(len(app.webs) for app in draft.apps)
     endpoints = sum(len(app.endpoints) for app in draft.apps)
+    several = f", {_count(webs, 'web function')}" if webs != web else ""
     parts = [
-        f"{_count(len(draft.apps), 'app')} ({web} with a web entry point)",
+        f"{_count(len(draft.apps), 'app')} ({web} with a web entry point{several})",
         _count(endpoints, "endpoint"),
         f"{_count(draft.guessed, 'guessed value')} to review (# guessed:)",
     ]
@@ -183,21 +185,28 @@ def registry_text(draft: Draft) -> str:
 
 
 def _app_lines(app: DraftApp) -> list[str]:
+    """One web function is the app's: its gpu, timeout_s and endpoints are the app's fields.
+    Several are a list under web, each with its own."""
     lines = [f"  {scalar(app.key)}:", _field(4, "name", app.name)]
     lines += [f"    dir: {scalar(app.dir)}", f"    entry: {scalar(app.entry)}"]
-    for key, value in (("gpu", app.gpu), ("timeout_s", app.timeout_s)):
-        if value is not None:
-            lines.append(_field(4, key, value))
+    one = app.webs[0] if len(app.webs) == 1 else None
+    if one is not None:
+        lines += _server_lines(4, one)
     for key, names in (("secrets", app.secrets), ("volumes", app.volumes)):
         if names:
             lines.append(f"    {key}: {scalar(names)}")
-    if app.web is not None:
-        web = {"class": app.web.cls, "method": app.web.method, "function": app.web.function}
-        pairs = [f"{k}: {scalar(v)}" for k, v in web.items() if v is not None]
-        pairs += [f"label: {scalar(app.web.label)}"] if app.web.label is not None else []
-        pairs += ["requires_proxy_auth: true"] if app.web.requires_proxy_auth else []
-        note = _comment(app.web.note) if app.web.note is not None else ""
+    if one is not None:
+        pairs = [f"{key}: {value}" for key, value in _web_pairs(one)]
+        note = _comment(one.note) if one.note is not None else ""
         lines.append(f"    web: {{{', '.join(pairs)}}}{note}")
+    elif app.webs:
+        lines.append("    web:")
+        for web in app.webs:
+            pairs = [f"        {key}: {value}" for key, value in _web_pairs(web)]
+            lines += [f"      - {pairs[0].lstrip()}", *pairs[1:]]
+            lines += [f"        # {_said(web.note)}"] if web.note is not None else []
+            lines += _server_lines(8, web)
+            lines += _endpoints_lines(8, web.endpoints)
     if app.functions:
         lines.append("    functions:")
         for function in app.functions:
@@ -205,25 +214,48 @@ def _app_lines(app: DraftApp) -> list[str]:
             if function.gpu is not None:
                 lines.append(_field(8, "gpu", function.gpu))
             lines.append(_field(8, "timeout_s", function.timeout_s))
-    if app.endpoints:
-        lines.append("    endpoints:")
-        for endpoint in app.endpoints:
-            lines += _endpoint_lines(endpoint)
+    if one is not None:
+        lines += _endpoints_lines(4, one.endpoints)
     lines += [f"    # {_said(note)}" for note in app.notes]
     lines += [f"    # guessed: not described: {_clean(what)}" for what in app.undescribed]
     return lines
 
 
-def _endpoint_lines(endpoint: DraftEndpoint) -> list[str]:
-    lines = [f"      {scalar(endpoint.path.value)}:{_comment(endpoint.path)}"]
-    lines.append(_field(8, "kind", endpoint.kind))
+def _web_pairs(web: DraftWeb) -> list[tuple[str, str]]:
+    """The web function's names, label and proxy auth, as YAML keys and scalars."""
+    names = {"class": web.cls, "method": web.method, "function": web.function}
+    pairs = [(key, scalar(value)) for key, value in names.items() if value is not None]
+    pairs += [("label", scalar(web.label))] if web.label is not None else []
+    pairs += [("requires_proxy_auth", "true")] if web.requires_proxy_auth else []
+    return pairs
+
+
+def _server_lines(indent: int, web: DraftWeb) -> list[str]:
+    """The web function's gpu (none for a CPU container) and timeout."""
+    fields = (("gpu", web.gpu), ("timeout_s", web.timeout_s))
+    return [_field(indent, key, value) for key, value in fields if value is not None]
+
+
+def _endpoints_lines(indent: int, endpoints: list[DraftEndpoint]) -> list[str]:
+    if not endpoints:
+        return []
+    lines = [f"{' ' * indent}endpoints:"]
+    for endpoint in endpoints:
+        lines += _endpoint_lines(indent + 2, endpoint)
+    return lines
+
+
+def _endpoint_lines(indent: int, endpoint: DraftEndpoint) -> list[str]:
+    inner = indent + 2
+    lines = [f"{' ' * indent}{scalar(endpoint.path.value)}:{_comment(endpoint.path)}"]
+    lines.append(_field(inner, "kind", endpoint.kind))
     if endpoint.method.value != "POST" or endpoint.method.note:
-        lines.append(_field(8, "method", endpoint.method))
-    lines.append(_field(8, "client_timeout_s", endpoint.client_timeout_s))
-    lines.append(_field(8, "idempotent", endpoint.idempotent))
+        lines.append(_field(inner, "method", endpoint.method))
+    lines.append(_field(inner, "client_timeout_s", endpoint.client_timeout_s))
+    lines.append(_field(inner, "idempotent", endpoint.idempotent))
     if endpoint.auxiliary is not None:
-        lines.append(_field(8, "auxiliary", endpoint.auxiliary))
-    lines.append("        # no smoke request yet")
+        lines.append(_field(inner, "auxiliary", endpoint.auxiliary))
+    lines.append(f"{' ' * inner}# no smoke request yet")
     return lines
 
 

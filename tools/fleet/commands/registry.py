@@ -26,7 +26,7 @@ def validate(registry: RegistryOption = None, root: RootOption = None) -> None:
 
     repo = repository(root, registry)
     loaded = repo.registry
-    endpoints = sum(len(a.endpoints) for a in loaded.apps.values())
+    endpoints = sum(len(a.served) for a in loaded.apps.values())
     typer.echo(
         f"{display_path(repo.registry_path)}: ok ({len(loaded.apps)} apps, {endpoints} "
         f"endpoints, {len(loaded.environments)} environments)"
@@ -66,7 +66,10 @@ def urls(registry: RegistryOption = None, root: RootOption = None, env: EnvOptio
     """Print the URL of every endpoint in one environment."""
     loaded = repository(root, registry).registry
     name, _ = loaded.environment(env)
-    rows = [(path, app.name, loaded.url(app, path, name)) for app, path, _ in loaded.endpoints()]
+    rows = [
+        (path, app.name, loaded.endpoint_url(app, endpoint, name))
+        for app, path, endpoint in loaded.endpoints()
+    ]
     typer.echo(_table(rows))
 
 

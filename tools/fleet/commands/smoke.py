@@ -46,7 +46,7 @@ def smoke(
     repo = repository(root, registry)
     loaded = repo.registry
     chosen = find_apps(loaded, apps) if apps else list(loaded.apps.values())
-    if only is not None and all(only not in a.endpoints for a in chosen):
+    if only is not None and not any(a.serving(only) for a in chosen):
         raise FleetError(f"--only {only}: not an endpoint of the selected apps")
     runner = build_target(repo, loaded, target, env)
     progress = None if json_ else smoke_progress

@@ -24,10 +24,11 @@ from typing import Any
 
 from tools.core import git
 from tools.core.errors import FleetError
-from tools.core.registry.model import App, Registry
+from tools.core.registry.model import App, Registry, WebFunction
 from tools.release.targets import modal_output
 from tools.release.targets.base import DeployResult, LiveApp, Log
 from tools.release.targets.modal_cli import DEPLOY_TIMEOUT_S, QUERY_TIMEOUT_S, ModalCli
+from tools.release.targets.modal_output import WebUrl
 
 VERSION = re.compile(r"v[0-9]+")
 _WORKTREES = threading.Lock()  # git adds and removes worktrees one at a time
@@ -95,34 +96,14 @@ class ModalTarget:
             return DeployResult(app.name, "failed", detail=detail)
         printed = {web.function: web for web in modal_output.web_urls(done.lines)}
         urls = {function: shown.url for function, shown in printed.items()}
-        if app.web is None:  # no web function: no URL to compare
-            return self._deployed(app, done.lines, tag, urls, [])
-        wanted = registry.url(app, env=self.env)
-        web = printed.get(app.web.shown)
-        if web is None:
-            return DeployResult(
-                app.name,
-                "failed",
-                urls=urls,
-                detail=f"Modal printed no URL for {app.web.shown}; the registry says {wanted}",
-            )
-        if web.url.rstrip("/") != wanted:
-            return DeployResult(
-                app.name,
-                "failed",
-                urls=urls,
-                detail=f"Modal assigned {web.url} to {app.web.shown}; the registry says {wanted}",
-            )
-        if web.proxy_auth != app.web.requires_proxy_auth:
-            said = "with" if web.proxy_auth else "without"
-            return DeployResult(
-                app.name,
-                "failed",
-                urls=urls,
-                detail=f"Modal serves {app.web.shown} {said} proxy auth; the registry says "
-                f"requires_proxy_auth: {str(app.web.requires_proxy_auth).lower()}",
-            )
-        notes = ["took the label from another app"] if web.label_stolen else []
+        stolen = False
+        for function in app.webs:  # none for an app without a web function: no URL to compare
+            web = printed.get(function.shown)
+            problem = _url_problem(registry.url(app, env=self.env, web=function), function, web)
+            if problem is not None:
+                return DeployResult(app.name, "failed", urls=urls, detail=problem)
+            stolen = stolen or (web is not None and web.label_stolen)
+        notes = ["took the label from another app"] if stolen else []
         return self._deployed(app, done.lines, tag, urls, notes)
 
     def _deployed(
@@ -136,6 +117,7 @@ class ModalTarget:
         return DeployResult(app.name, "deployed", version, "; ".join([f"tag {tag}", *notes]), urls)
 
     def base_url(self, registry: Registry, app: App) -> str | None:
+        """The first web function's URL: smoke calls each endpoint at the registry's URL."""
         return registry.url(app, env=self.env) if app.web is not None else None
 
     def cancel(self) -> None:
@@ -233,3 +215,18 @@ def rolled_back_from(history: list[dict[str, Any]]) -> str | None:
     if len(commits) < 3 or commits[0] is None or commits[1] in (None, commits[0]):
         return None
     return commits[1] if commits[0] in commits[2:] else None
+
+
+def _url_problem(wanted: str, function: WebFunction, web: WebUrl | None) -> str | None:
+    """What is wrong with the URL Modal printed for a web function, or None."""
+    if web is None:
+        return f"Modal printed no URL for {function.shown}; the registry says {wanted}"
+    if web.url.rstrip("/") != wanted:
+        return f"Modal assigned {web.url} to {function.shown}; the registry says {wanted}"
+    if web.proxy_auth != function.requires_proxy_auth:
+        said = "with" if web.proxy_auth else "without"
+        return (
+            f"Modal serves {function.shown} {said} proxy auth; the registry says "
+            f"requires_proxy_auth: {str(function.requires_proxy_auth).lower()}"
+        )
+    return None
