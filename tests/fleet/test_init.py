@@ -13,7 +13,8 @@ import yaml
 from tests.conftest import FIXTURES, GIT_ENV, run_main
 from tools.core.registry.load import parse_registry
 from tools.core.registry.parse import registry_data
-from tools.drift_check.discover import kind_of, registry_path
+from tools.drift_check.discover.endpoints import kind_of
+from tools.drift_check.discover.route_sites import registry_path
 from tools.fleet.commands.init import scalar
 
 REAL_WORLD = Path("/work/shared/realworld/modal-examples")

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from tools.drift_check.discover import Draft, DraftApp, DraftEndpoint, DraftWeb, Noted
+    from tools.drift_check.discover.draft import Draft, DraftApp, DraftEndpoint, DraftWeb, Noted
 
 HEADER = (
     "# The fleet's registry, drafted by `fleet init` from this repository's Modal app files.",
@@ -87,7 +87,7 @@ def init(
     from tools.core.errors import FleetError, Problem
     from tools.core.registry import modal_names
     from tools.core.repository import REGISTRY_FILE, display_path
-    from tools.drift_check.discover import draft_registry
+    from tools.drift_check.discover.drafter import draft_registry
 
     top = _root(root)
     if workspace is not None and not modal_names.is_valid_workspace(workspace):
