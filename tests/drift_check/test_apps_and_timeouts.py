@@ -310,7 +310,8 @@ def test_fix_edit_rewrites_only_plain_literals(tmp_path: Path) -> None:
             [
                 (
                     "registry/fleet.yaml",
-                    "apps.flux.volumes lists 'weights', which apps/flux/app.py does not use",
+                    "apps.flux.volumes lists 'weights', which neither apps/flux/app.py nor a "
+                    "module it imports uses",
                 )
             ],
             id="volume-not-used",
@@ -332,7 +333,8 @@ def test_fix_edit_rewrites_only_plain_literals(tmp_path: Path) -> None:
                 ),
                 (
                     "registry/fleet.yaml",
-                    "apps.flux.secrets lists 'hf', which apps/flux/app.py does not use",
+                    "apps.flux.secrets lists 'hf', which neither apps/flux/app.py nor a module "
+                    "it imports uses",
                 ),
             ],
             id="module-constant-differs",

@@ -402,3 +402,137 @@ def test_each_web_function_of_an_app_is_checked(tmp_path: Path) -> None:
             "'ryla-audio-health', not 'ryla-audio-helth'",
         ),
     ]
+
+
+SPREAD = """\
+  speech:
+    name: ryla-speech
+    dir: speech
+    volumes: [speech-cache]
+    web:
+      - function: web
+        timeout_s: 300
+        endpoints:
+          /: {kind: other, method: GET, client_timeout_s: 30}
+      - class: Moshi
+        method: web
+        gpu: A10G
+        timeout_s: 600
+        endpoints:
+          /status: {kind: other, method: GET, client_timeout_s: 60, auxiliary: true}
+          /ws: {kind: audio, method: GET, client_timeout_s: 600}
+  front:
+    name: ryla-front
+    dir: front
+    entry: __init__.py
+    timeout_s: 300
+    web: {function: serve}
+    endpoints:
+      /: {kind: other, method: GET, client_timeout_s: 30}
+"""
+
+SPREAD_FILES = {
+    # One app over three modules: the App in common.py, a class in moshi.py, app.py deploys.
+    "speech/__init__.py": "",
+    "speech/common.py": "import modal\n\nfrom speech.names import NAME\n\napp = modal.App(NAME)\n",
+    "speech/names.py": "NAME = f\"ryla-{'speech'}\"\n",
+    "speech/moshi.py": """\
+import modal
+from fastapi import FastAPI
+
+from .common import app
+
+cache = modal.Volume.from_name("speech-cache")
+
+
+@app.cls(gpu="A10G", timeout=600, volumes={"/cache": cache})
+class Moshi:
+    @modal.asgi_app()
+    def web(self):
+        api = FastAPI()
+
+        @api.get("/status")
+        def status() -> dict:
+            return {}
+
+        @api.websocket("/ws")
+        async def ws(socket) -> None: ...
+
+        return api
+""",
+    "speech/app.py": """\
+import modal
+
+from .common import app
+from .moshi import Moshi  # deploying app.py deploys Moshi too
+
+
+@app.function(timeout=300)
+@modal.asgi_app()
+def web():
+    from fastapi import FastAPI
+
+    return FastAPI()
+""",
+    # A package deployed by folder: its __init__ re-exports the App of serve.py.
+    "front/__init__.py": "from . import serve\n\napp = serve.app\n",
+    "front/serve.py": """\
+import modal
+
+from front import names
+
+app = modal.App(names.FRONT)
+
+
+@app.function()
+@modal.fastapi_endpoint(method="GET")
+def serve() -> dict:
+    return {}
+""",
+    "front/names.py": 'FRONT = "ryla-front"\n',
+}
+
+
+def spread(tmp_path: Path, **changes: str) -> Path:
+    root = make_repo(tmp_path, {**FILES, **SPREAD_FILES, **changes})
+    registry = root / "registry" / "fleet.yaml"
+    registry.write_text(registry.read_text() + APPS + SPREAD)
+    return root
+
+
+def test_an_app_spread_over_the_modules_its_entry_imports_checks_clean(tmp_path: Path) -> None:
+    assert found(spread(tmp_path)) == []
+
+
+def test_an_app_spread_over_modules_is_checked_where_each_part_is(tmp_path: Path) -> None:
+    moshi = SPREAD_FILES["speech/moshi.py"]
+    root = spread(
+        tmp_path,
+        **{
+            "speech/names.py": 'NAME = "ryla-talk"\n',
+            "speech/moshi.py": moshi.replace('gpu="A10G", timeout=600', 'gpu="T4", timeout=60'),
+            "front/names.py": 'FRONT = "ryla-back"\n',
+        },
+    )
+    assert found(root) == [
+        (
+            "FL006",
+            "front/serve.py",
+            5,
+            "modal.App(names.FRONT): the registry names this app 'ryla-front'",
+        ),
+        (
+            "FL006",
+            "speech/common.py",
+            5,
+            "modal.App(NAME): the registry names this app 'ryla-speech'",
+        ),
+        ("FL012", "speech/moshi.py", 9, 'ryla-speech.Moshi: gpu="T4" but the registry says A10G'),
+        (
+            "FL001",
+            "speech/moshi.py",
+            9,
+            "ryla-speech.Moshi: timeout=60 but the registry says 600 s; below the client "
+            "timeout of /ws (600 s with the margin): clients would see 408s",
+        ),
+    ]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import bisect
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -15,11 +16,14 @@ from tools.core.registry.model import App, Registry, WebFunction
 from tools.core.yaml_lines import LocatedYaml
 from tools.drift_check import prefilter
 from tools.drift_check.extract.python import (
+    ModalApp,
     ModalDecorator,
+    NamedObject,
     PythonFacts,
     module_paths,
     number_of,
     python_facts,
+    string_of,
 )
 from tools.drift_check.files import TextFiles
 from tools.drift_check.index import RegistryIndex
@@ -100,40 +104,130 @@ class Project:
         source = self.files.get(path)
         return python_facts(source) if source is not None else None
 
-    def web_decorators(self, app: App) -> Iterator[tuple[WebFunction, ModalDecorator]]:
-        """The Modal decorator on each of the app's web classes and functions in its entry
-        file, once per class or function (methods of a class share its decorator); those
-        missing are left out (FL006 reports them)."""
-        facts = self.python(app.entry_path) if app.webs else None
+    # An app's code: Modal runs its entry file, and with it the modules that file imports; the
+    # app's functions may be defined in any of them, on an App defined in any of them.
+
+    def app_files(self, app: App) -> list[str]:
+        """The entry file, then the repository modules it imports (transitively)."""
+        if app.key not in self._app_files:
+            self._app_files[app.key] = [app.entry_path, *self.imported_files(app.entry_path)]
+        return self._app_files[app.key]
+
+    def deployed_app(self, app: App) -> tuple[str, ModalApp] | None:
+        """The `modal.App(...)` that deploying the entry file deploys, and the file that
+        defines it: the entry's own, or one it imports (`from .common import app`,
+        `app = serve.app`). None when there is none to find."""
+        facts = self.python(app.entry_path)
+        if facts is None:
+            return None
+        own = facts.deployed_app()
+        if own is not None:
+            return app.entry_path, own
+        for variable in ("app", "stub"):
+            found = self._app_variable(app.entry_path, facts, variable, 0)
+            if found is not None:
+                return found
+        return None
+
+    def _app_variable(
+        self, path: str, facts: PythonFacts, variable: str, depth: int
+    ) -> tuple[str, ModalApp] | None:
+        """The App `variable` names in the file at `path`, followed through imports."""
+        own = next((a for a in facts.apps if a.variable == variable), None)
+        if own is not None:
+            return path, own
+        if depth > 8:
+            return None
+        imported = facts.imports.get(variable)
+        if imported is None and variable in facts.aliases:  # `app = serve.app`
+            head, _, attribute = facts.aliases[variable].rpartition(".")
+            imported = f"{facts.imports.get(head, head)}.{attribute}"
+        module, _, attribute = (imported or "").rpartition(".")
+        for candidate in self._modules(path, module):
+            other = self.python(candidate)
+            found = other and self._app_variable(candidate, other, attribute, depth + 1)
+            if found:
+                return found
+        return None
+
+    def _modules(self, path: str, module: str) -> list[str]:
+        """The repository files `module`, named in the file at `path`, may be."""
+        if not module:
+            return []
+        folder = path.rsplit("/", 1)[0] if "/" in path else ""
+        return [p for p in module_paths(module, folder) if p in self._python_paths]
+
+    def decorator(self, app: App, target: str) -> tuple[str, ModalDecorator] | None:
+        """The `@app.cls`/`@app.function` on `target` and its file: the entry file's, else
+        the first module the entry imports that decorates it."""
+        for path in self.app_files(app):
+            facts = self.python(path)
+            found = facts.decorator(target) if facts is not None else None
+            if found is not None:
+                return path, found
+        return None
+
+    def web_decorators(self, app: App) -> Iterator[tuple[WebFunction, str, ModalDecorator]]:
+        """The Modal decorator on each of the app's web classes and functions, with its file,
+        once per class or function (methods of a class share its decorator); those missing
+        are left out (FL006 reports them)."""
         seen: set[str] = set()
         for web in app.webs:
-            decorator = facts.decorator(web.target) if facts is not None else None
-            if decorator is not None and web.target not in seen:
+            found = self.decorator(app, web.target) if web.target not in seen else None
+            if found is not None:
                 seen.add(web.target)
-                yield web, decorator
+                yield web, *found
+
+    def named_objects(self, app: App) -> Iterator[tuple[str, PythonFacts, NamedObject]]:
+        """Every `modal.Secret.from_name(...)`/`modal.Volume.from_name(...)` in the app's
+        files, with its file and that file's facts."""
+        for path in self.app_files(app):
+            facts = self.python(path)
+            for named in facts.named_objects if facts is not None else []:
+                yield path, facts, named
 
     def number(self, path: str, facts: PythonFacts, text: str) -> float | None:
         """The number an expression of the file at `path` stands for, with the constants it
         imports from the repository's modules (`10 * MINUTES`, MINUTES imported)."""
-        import ast
+        found = self._constant(path, facts, text, number_of, "numbers")
+        return found if isinstance(found, int | float) else None
 
+    def string(self, path: str, facts: PythonFacts, text: str) -> str | None:
+        """The string an expression of the file at `path` stands for, with the constants it
+        imports (`CLIENT_APP` imported, `common.EMBED_APP` of a module imported)."""
+        found = self._constant(path, facts, text, string_of, "strings")
+        return found if isinstance(found, str) else None
+
+    def _constant(
+        self,
+        path: str,
+        facts: PythonFacts,
+        text: str,
+        evaluate: Callable[[ast.expr, dict[str, ast.expr]], object],
+        kind: str,
+    ) -> object:
         try:
-            node = ast.parse(text, mode="eval").body
+            node = _Dotted().visit(ast.parse(text, mode="eval").body)
         except (SyntaxError, ValueError, RecursionError):
             return None
-        folder = path.rsplit("/", 1)[0] if "/" in path else ""
         constants: dict[str, ast.expr] = {}
         for name in {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}:
-            if name in facts.numbers:
-                constants[name] = ast.Constant(facts.numbers[name])
+            own = getattr(facts, kind).get(name)
+            if own is not None:
+                constants[name] = ast.Constant(own)
                 continue
-            module, _, attribute = facts.imports.get(name, "").rpartition(".")
-            for candidate in module_paths(module, folder) if module else []:
+            head, _, rest = name.partition(".")
+            written = facts.imports.get(head, head if rest else "")  # `import common` too
+            module, _, attribute = (
+                f"{written}.{rest}".rpartition(".") if rest else (written.rpartition("."))
+            )
+            for candidate in self._modules(path, module):
                 other = self.python(candidate)
-                if other is not None and attribute in other.numbers:
-                    constants[name] = ast.Constant(other.numbers[attribute])
+                value = getattr(other, kind).get(attribute) if other is not None else None
+                if value is not None:
+                    constants[name] = ast.Constant(value)
                     break
-        return number_of(node, constants)
+        return evaluate(node, constants)
 
     def mounted_routers(self, files: list[str]) -> dict[tuple[str, str], str]:
         """(file, router variable) -> the prefix `include_router(..., prefix=...)` in one of
@@ -155,6 +249,10 @@ class Project:
                 for candidate in module_paths(module, folder):
                     mounted.setdefault((candidate, attribute), prefix)
         return mounted
+
+    @cached_property
+    def _app_files(self) -> dict[str, list[str]]:
+        return {}
 
     def imported_files(self, path: str, limit: int = 256) -> list[str]:
         """The repository's Python files that `path` imports, transitively: as Modal runs an
@@ -307,3 +405,18 @@ def _modal_app(text: str) -> bool:
     """Whether a Python text defines a Modal app, told without parsing it: it imports modal
     and calls `App(` (`modal.App(...)`, or `App` imported from modal)."""
     return "App(" in text and ("import modal" in text or "from modal" in text)
+
+
+class _Dotted(ast.NodeTransformer):
+    """`common.EMBED_APP` as one name, `Name("common.EMBED_APP")`, to resolve as an import."""
+
+    def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
+        parts = []
+        current: ast.expr = node
+        while isinstance(current, ast.Attribute):
+            parts.append(current.attr)
+            current = current.value
+        if not isinstance(current, ast.Name):
+            return self.generic_visit(node)
+        dotted = ".".join([current.id, *reversed(parts)])
+        return ast.copy_location(ast.Name(dotted, ast.Load()), node)

@@ -19,7 +19,7 @@ from tools.drift_check.source import SourceFile
 WEB_DECORATORS = frozenset(
     {"asgi_app", "fastapi_endpoint", "wsgi_app", "web_server", "web_endpoint"}
 )
-ROUTE_METHODS = frozenset({"get", "post", "put", "delete", "patch"})
+ROUTE_METHODS = frozenset({"get", "post", "put", "delete", "patch", "websocket"})
 HTTP_CLIENTS = frozenset(
     {
         "httpx.Client",
@@ -104,6 +104,8 @@ class PythonFacts:
     modules: list[str] = field(default_factory=list)
     strings: dict[str, str] = field(default_factory=dict)  # module-level string constants
     numbers: dict[str, Number] = field(default_factory=dict)  # module-level number constants
+    # Module-level `name = module.attribute` of an imported module (`app = serve.app`).
+    aliases: dict[str, str] = field(default_factory=dict)
 
     def deployed_app(self) -> ModalApp | None:
         """The app `modal deploy FILE` deploys: the one named `app`, else `stub`, else the
@@ -156,6 +158,9 @@ class _Extractor:
         for node in tree.body:
             self._app_assignment(node)
             self._import(node)
+        self._aliases(tree)
+        # An app imported from another module (`from .common import app`) is decorated too.
+        self.decorated_apps = self.app_variables | {*self.facts.imports, *self.facts.aliases}
         self._constants()
         # One walk, parents first: an assignment is met before the dict literal it assigns.
         names: dict[int, str] = {}
@@ -186,6 +191,18 @@ class _Extractor:
             number = number_of(ast.Name(name), self.constants)
             if number is not None:
                 self.facts.numbers[name] = number
+
+    def _aliases(self, tree: ast.Module) -> None:
+        for node in tree.body:
+            if (
+                isinstance(node, ast.Assign)
+                and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name)
+                and isinstance(node.value, ast.Attribute)
+                and isinstance(node.value.value, ast.Name)
+                and node.value.value.id in self.facts.imports
+            ):
+                self.facts.aliases[node.targets[0].id] = _dotted(node.value)
 
     def _imported(self, node: ast.Import | ast.ImportFrom) -> None:
         """An import anywhere: the names it binds, and the modules it may name."""
@@ -238,7 +255,7 @@ class _Extractor:
             if (  # `@app.function` without parentheses: Modal's defaults
                 isinstance(decorator, ast.Attribute)
                 and isinstance(decorator.value, ast.Name)
-                and decorator.value.id in self.app_variables
+                and decorator.value.id in self.decorated_apps
                 and decorator.attr in ("cls", "function")
             ):
                 self.facts.decorators.append(
@@ -251,7 +268,7 @@ class _Extractor:
             if (
                 isinstance(func, ast.Attribute)
                 and isinstance(func.value, ast.Name)
-                and func.value.id in self.app_variables
+                and func.value.id in self.decorated_apps
                 and func.attr in ("cls", "function")
             ):
                 keywords = self._keywords(decorator)
@@ -270,7 +287,9 @@ class _Extractor:
                 path = self.prefixes.get(router, "") + decorator.args[0].value
                 if path.startswith("/"):
                     at = _at(decorator.args[0])
-                    self.facts.routes.append(Route(func.attr.upper(), path, at, router))
+                    # A websocket opens with a GET (the upgrade).
+                    method = "GET" if func.attr == "websocket" else func.attr.upper()
+                    self.facts.routes.append(Route(method, path, at, router))
 
     def _keywords(self, call: ast.Call) -> dict[str, Value]:
         """A call's keywords, with those of `**CONFIG` spread in when CONFIG is a dict of this
@@ -323,9 +342,12 @@ class _Extractor:
         """Names imports bind; one inside a function (`nested`) never replaces a module's."""
         imports = self.facts.imports
         found: dict[str, str] = {}
-        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+        if isinstance(node, ast.ImportFrom) and (node.module or node.level):
+            # `from .common import app` -> `.common.app`; `from . import serve` -> `.serve`.
+            base = "." * node.level + (node.module or "")
+            joiner = "" if base.endswith(".") else "."
             for alias in node.names:
-                found[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+                found[alias.asname or alias.name] = f"{base}{joiner}{alias.name}"
         elif isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.asname:

@@ -43,25 +43,26 @@ class ServerTimeout:
 
     def check(self, project: Project) -> Iterator[Finding]:
         for app in project.registry.apps.values():
-            for web, decorator in project.web_decorators(app):
-                assert web.timeout_s is not None  # validated: a web function has one
-                yield from self._check(project, app, decorator, web.timeout_s, "", web)
-            facts = project.python(app.entry_path) if app.functions else None
-            for name, function in app.functions.items():
-                found = facts.decorator(name) if facts is not None else None
+            for web, path, decorator in project.web_decorators(app):
+                yield from self._check(project, app, (path, decorator), web)
+            for name in app.functions:
+                found = project.decorator(app, name)
                 if found is not None:  # FL006 reports a missing one
-                    yield from self._check(project, app, found, function.timeout_s, name)
+                    yield from self._check(project, app, found, name)
 
-    def _check(  # noqa: PLR0917
+    def _check(
         self,
         project: Project,
         app: App,
-        decorator: ModalDecorator,
-        wanted: int,
-        function: str,
-        web: WebFunction | None = None,
+        where: tuple[str, ModalDecorator],
+        owner: WebFunction | str,
     ) -> Iterator[Finding]:
-        """`function`: a name in the app's `functions`, or "" for its web function `web`."""
+        """`owner`: one of the app's web functions, or a name in its `functions`."""
+        path, decorator = where
+        web = owner if not isinstance(owner, str) else None
+        function = owner if isinstance(owner, str) else ""
+        wanted = app.functions[function].timeout_s if web is None else web.timeout_s
+        assert wanted is not None  # validated: a web function has one
         value = decorator.keywords.get("timeout")
         at = value.at if value is not None else decorator.at
         needed, slowest = 0, ""
@@ -78,12 +79,12 @@ class ServerTimeout:
         hint = f"set timeout={wanted} (registry: apps.{app.key}.{field})"
         number = value.number if value is not None else None
         if value is not None and number is None:
-            facts = project.python(app.entry_path)
-            number = project.number(app.entry_path, facts, value.text) if facts else None
+            facts = project.python(path)
+            number = project.number(path, facts, value.text) if facts else None
         if value is not None and number is None:
             yield Finding(
                 self.code,
-                app.entry_path,
+                path,
                 at.line,
                 at.col,
                 f"timeout={value.text} cannot be resolved statically; the registry says {wanted} s",
@@ -105,8 +106,8 @@ class ServerTimeout:
                 "clients would see 408s"
             )
         fix = (
-            Edit(app.entry_path, at.line, at.col, value.text, str(wanted))
+            Edit(path, at.line, at.col, value.text, str(wanted))
             if value is not None and value.is_literal
             else None
         )
-        yield Finding(self.code, app.entry_path, at.line, at.col, message, hint, fix=fix)
+        yield Finding(self.code, path, at.line, at.col, message, hint, fix=fix)

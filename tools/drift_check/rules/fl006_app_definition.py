@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from tools.drift_check.extract.python import PythonFacts, python_facts
+from tools.drift_check.extract.python import python_facts
 from tools.drift_check.findings import Finding
 from tools.drift_check.index import STANDARD_PATHS
 
@@ -63,13 +63,13 @@ class AppDefinition:
                 "restore the app file, or remove the app from the registry",
             )
             return
-        yield from self._app_name(app, facts)
+        yield from self._app_name(project, app)
         for web in app.webs:
-            yield from self._web_function(app, web, facts)
+            yield from self._web_function(project, app, web)
         if app.webs:
             yield from self._routes(project, app)
         for name in app.functions:
-            if facts.decorator(name) is None:
+            if project.decorator(app, name) is None:
                 yield self._finding(
                     app.entry_path,
                     1,
@@ -78,26 +78,35 @@ class AppDefinition:
                     f"apps.{app.key}.functions",
                 )
 
-    def _app_name(self, app: App, facts: PythonFacts) -> Iterator[Finding]:
-        modal_app = facts.deployed_app()
-        if modal_app is None:
-            yield self._finding(app.entry_path, 1, 1, f"no modal.App(...) in {app.entry_path}")
+    def _app_name(self, project: Project, app: App) -> Iterator[Finding]:
+        found = project.deployed_app(app)
+        if found is None:
+            yield self._finding(
+                app.entry_path,
+                1,
+                1,
+                f"no modal.App(...) in {app.entry_path}, nor imported by it as app",
+            )
             return
+        path, modal_app = found
         name = modal_app.name.string if modal_app.name else None
+        if name is None and modal_app.name is not None:  # a constant, maybe imported
+            facts = project.python(path)
+            name = project.string(path, facts, modal_app.name.text) if facts else None
         if name != app.name:
             shown = modal_app.name.text if modal_app.name else "no name"
             yield self._finding(
-                app.entry_path,
+                path,
                 modal_app.at.line,
                 modal_app.at.col,
                 f"modal.App({shown}): the registry names this app {app.name!r}",
                 f'write modal.App("{app.name}") as a literal',
             )
 
-    def _web_function(self, app: App, web: WebFunction, facts: PythonFacts) -> Iterator[Finding]:
+    def _web_function(self, project: Project, app: App, web: WebFunction) -> Iterator[Finding]:
         target = web.target
-        decorator = facts.decorator(target)
-        if decorator is None:
+        found = project.decorator(app, target)
+        if found is None:
             yield self._finding(
                 app.entry_path,
                 1,
@@ -106,10 +115,11 @@ class AppDefinition:
                 f"function, whose name forms the label {web.url_label}",
             )
             return
+        path, decorator = found
         method = web.callable
         if method not in decorator.web:
             yield self._finding(
-                app.entry_path,
+                path,
                 decorator.at.line,
                 decorator.at.col,
                 f"{target}.{method} is not a web endpoint (@modal.asgi_app() and the like); the "
@@ -119,7 +129,7 @@ class AppDefinition:
         label = decorator.web[method].get("label")
         if label is None and web.label is not None:
             yield self._finding(
-                app.entry_path,
+                path,
                 decorator.at.line,
                 decorator.at.col,
                 f"{target}.{method} sets no label=, so Modal gives it its own label, not the "
@@ -128,7 +138,7 @@ class AppDefinition:
             )
         elif label is not None and label.string != web.label:
             yield self._finding(
-                app.entry_path,
+                path,
                 label.at.line,
                 label.at.col,
                 f"label={label.text} makes the URL label differ from the registry's "
@@ -194,6 +204,13 @@ class AppDefinition:
     def _unregistered(self, project: Project) -> Iterator[Finding]:
         retired = {app.name for app in project.registry.retired.apps}
         entries = set(project.index.app_by_entry)
+        # A module an entry imports its App from (`from .common import app`) deploys nothing
+        # of its own.
+        entries |= {
+            found[0]
+            for app in project.registry.apps.values()
+            if (found := project.deployed_app(app)) is not None
+        }
         by_name = project.index.app_by_name
         for source in project.scanned("py"):
             if "App(" not in source.text or source.path in entries:

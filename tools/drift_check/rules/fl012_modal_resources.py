@@ -32,7 +32,7 @@ Use instead
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from tools.core.registry.modal_names import legacy_gpu, parse_gpu
 from tools.drift_check.extract.python import PythonFacts
@@ -53,54 +53,50 @@ class ModalResources:
 
     def check(self, project: Project) -> Iterator[Finding]:
         for app in project.registry.apps.values():
-            facts = project.python(app.entry_path)
-            if facts is None:
-                continue
-
-            def resolve(value: Value, facts: PythonFacts = facts, app: App = app) -> str | None:
-                found = _resolved(project, facts, value)
-                return found if found is not None else _legacy_gpu(project, app, facts, value)
-
+            if project.python(app.entry_path) is None:
+                continue  # FL006 reports it
             # FL006 reports a missing web function.
-            decorators = dict((web.target, d) for web, d in project.web_decorators(app))
-            for web, decorator in project.web_decorators(app):
+            decorators = {web.target: d for web, _, d in project.web_decorators(app)}
+            for web, path, decorator in project.web_decorators(app):
                 field = app.web_field(web, "gpu")
                 owner = app.name if len(app.webs) == 1 else f"{app.name}.{web.target}"
-                yield from self._gpu(app, decorator, web.gpus, (field, owner), resolve)
+                gpu = _Gpu(path, decorator, web.gpus, field, owner)
+                yield from self._gpu(project, app, gpu)
             for web in app.webs:
-                if web.target in decorators:
-                    yield from self._proxy_auth(app, web, decorators[web.target])
+                found = project.decorator(app, web.target) if web.target in decorators else None
+                if found is not None:
+                    yield from self._proxy_auth(app, web, found)
             for name, function in app.functions.items():
-                found = facts.decorator(name)
+                found = project.decorator(app, name)
                 if found is not None:
                     gpus = [function.gpu] if isinstance(function.gpu, str) else function.gpu
-                    where = (f"functions.{name}.gpu", f"{app.name}.{name}")
-                    yield from self._gpu(app, found, list(gpus or []), where, resolve)
-            yield from self._named(project, app, facts)
+                    field, owner = f"functions.{name}.gpu", f"{app.name}.{name}"
+                    yield from self._gpu(project, app, _Gpu(*found, list(gpus or []), field, owner))
+            yield from self._named(project, app)
 
-    def _in_app(self, app: App, at: Located, message: str, hint: str) -> Finding:
-        return Finding(self.code, app.entry_path, at.line, at.col, message, hint)
+    def _at(self, path: str, at: Located, message: str, hint: str) -> Finding:
+        return Finding(self.code, path, at.line, at.col, message, hint)
 
-    def _gpu(
-        self,
-        app: App,
-        decorator: ModalDecorator,
-        wanted: list[str],
-        where: tuple[str, str],
-        resolve: Callable[[Value], str | None],
-    ) -> Iterator[Finding]:
-        """`where`: the registry field under the app, and the owner's name as said."""
+    def _gpu(self, project: Project, app: App, gpu: _Gpu) -> Iterator[Finding]:
+        path, decorator, wanted, field, owner = gpu
+        facts = project.python(path)
+        assert facts is not None  # the decorator was read from it
+
+        def resolve(value: Value) -> str | None:
+            found = project.string(path, facts, value.text) if value.string is None else None
+            found = value.string if value.string is not None else found
+            return found if found is not None else _legacy_gpu(project, path, facts, value)
+
         value = decorator.keywords.get("gpu")
         written = " or ".join(wanted) or "no GPU"
-        field, owner = where
         hint = f"set gpu to {_python(wanted)} (registry: apps.{app.key}.{field})"
         if not wanted:
             hint = f"remove gpu=, or set it in the registry (apps.{app.key}.{field})"
         at = value.at if value is not None else decorator.at
         if value is None:
             if wanted:
-                yield self._in_app(
-                    app,
+                yield self._at(
+                    path,
                     at,
                     f"{owner}: no gpu= (a CPU container) but the registry says {written}",
                     hint,
@@ -108,24 +104,25 @@ class ModalResources:
             return
         specs = _strings(value, resolve)
         if specs is None:
-            yield self._in_app(
-                app,
+            yield self._at(
+                path,
                 at,
                 f"gpu={value.text} cannot be resolved statically; the registry says {written}",
                 "use a string, a module constant, or a list of them",
             )
             return
         if _normal(specs) != _normal(wanted):
-            yield self._in_app(
-                app,
+            yield self._at(
+                path,
                 at,
                 f"{owner}: gpu={value.text} but the registry says {written}",
                 hint,
             )
 
     def _proxy_auth(
-        self, app: App, web: WebFunction, decorator: ModalDecorator
+        self, app: App, web: WebFunction, where: tuple[str, ModalDecorator]
     ) -> Iterator[Finding]:
+        path, decorator = where
         method = web.callable
         keywords = decorator.web.get(method)
         if keywords is None:  # FL006: not a web endpoint
@@ -133,8 +130,8 @@ class ModalResources:
         value = keywords.get("requires_proxy_auth")
         wanted = web.requires_proxy_auth
         if value is not None and value.text not in ("True", "False"):
-            yield self._in_app(
-                app,
+            yield self._at(
+                path,
                 value.at,
                 f"requires_proxy_auth={value.text} cannot be resolved statically; the registry "
                 f"says {wanted}",
@@ -145,8 +142,8 @@ class ModalResources:
         if actual != wanted:
             at = value.at if value is not None else decorator.at
             said = f"requires_proxy_auth={value.text}" if value else "no requires_proxy_auth="
-            yield self._in_app(
-                app,
+            yield self._at(
+                path,
                 at,
                 f"{app.name}.{method}: {said} but the registry says requires_proxy_auth: "
                 f"{str(wanted).lower()}",
@@ -154,16 +151,17 @@ class ModalResources:
                 f"{app.web_field(web, 'requires_proxy_auth')})",
             )
 
-    def _named(self, project: Project, app: App, facts: PythonFacts) -> Iterator[Finding]:
+    def _named(self, project: Project, app: App) -> Iterator[Finding]:
+        objects = list(project.named_objects(app))
         for kind, listed in (("Secret", app.secrets), ("Volume", app.volumes)):
             field = f"{kind.lower()}s"
             used: set[str] | None = set()
-            for named in (n for n in facts.named_objects if n.kind == kind):
-                name = _resolved(project, facts, named.name)
+            for path, facts, named in (o for o in objects if o[2].kind == kind):
+                name = named.name.string or project.string(path, facts, named.name.text)
                 at = named.name.at
                 if name is None:
-                    yield self._in_app(
-                        app,
+                    yield self._at(
+                        path,
                         at,
                         f"{kind}.from_name({named.name.text}) cannot be resolved statically; "
                         f"the registry's {field}: {', '.join(listed) or 'none'}",
@@ -174,8 +172,8 @@ class ModalResources:
                 if used is not None:
                     used.add(name)
                 if name not in listed:
-                    yield self._in_app(
-                        app,
+                    yield self._at(
+                        path,
                         at,
                         f"{app.name} uses {kind.lower()} {name!r}, which apps.{app.key}.{field} "
                         "does not list: no deploy checks that it exists first",
@@ -187,31 +185,19 @@ class ModalResources:
                     project.registry_path,
                     project.registry_line("apps", app.key, field),
                     1,
-                    f"apps.{app.key}.{field} lists {name!r}, which {app.entry_path} does not use",
+                    f"apps.{app.key}.{field} lists {name!r}, which {_unused_by(project, app)}",
                     f"remove it, or use it in {app.entry_path}",
                 )
 
 
-def _resolved(project: Project, facts: PythonFacts, value: Value) -> str | None:
-    """The string a name expression stands for: itself, a constant of this module, or a
-    constant of a module it imports (`deploy.HF_SECRET`, or `HF_SECRET` imported by name)."""
-    if value.string is not None:
-        return value.string
-    head, _, attribute = value.text.partition(".")
-    module = facts.imports.get(head) if attribute and "." not in attribute else None
-    if module is None and value.text in facts.imports:
-        module, _, attribute = facts.imports[value.text].rpartition(".")
-    if module is None:
-        return None
-    folder = module.replace(".", "/")
-    for path in (f"{folder}.py", f"{folder}/__init__.py"):
-        other = project.python(path)
-        if other is not None and attribute in other.strings:
-            return other.strings[attribute]
-    return None
+def _unused_by(project: Project, app: App) -> str:
+    """Whose code does not use a listed name: the entry file's, and the modules it imports'."""
+    if len(project.app_files(app)) == 1:
+        return f"{app.entry_path} does not use"
+    return f"neither {app.entry_path} nor a module it imports uses"
 
 
-def _legacy_gpu(project: Project, app: App, facts: PythonFacts, value: Value) -> str | None:
+def _legacy_gpu(project: Project, path: str, facts: PythonFacts, value: Value) -> str | None:
     """Modal's older spelling, `modal.gpu.A100(count=2, size="80GB")`, as `A100-80GB:2`;
     the count may be a constant, also one the file imports."""
     import ast
@@ -231,7 +217,7 @@ def _legacy_gpu(project: Project, app: App, facts: PythonFacts, value: Value) ->
             size = str(keyword.value.value)
         elif keyword.arg == "count":
             text = ast.get_source_segment(value.text, keyword.value) or ""
-            found = project.number(app.entry_path, facts, text)
+            found = project.number(path, facts, text)
             if found is None:
                 return None
             count = found
@@ -257,3 +243,13 @@ def _normal(specs: list[str]) -> list[tuple[str, int]] | None:
 
 def _python(specs: list[str]) -> str:
     return repr(specs[0]) if len(specs) == 1 else repr(specs)
+
+
+class _Gpu(NamedTuple):
+    """A `gpu=` to check: where its decorator is, what the registry wants, what to call it."""
+
+    path: str
+    decorator: ModalDecorator
+    wanted: list[str]
+    field: str  # the registry field under the app
+    owner: str  # the function as a message names it
