@@ -536,3 +536,61 @@ def test_an_app_spread_over_modules_is_checked_where_each_part_is(tmp_path: Path
             "timeout of /ws (600 s with the margin): clients would see 408s",
         ),
     ]
+
+
+AT_ROOT = """\
+  dynamics:
+    name: ryla-dynamics
+    dir: .
+    entry: modal_dynamics.py
+    timeout_s: 900
+    web: {function: api}
+    endpoints:
+      /generate: {kind: video, client_timeout_s: 600}
+"""
+
+
+def test_an_app_at_the_root_is_described_and_checked(tmp_path: Path) -> None:
+    app = """\
+import modal
+from fastapi import FastAPI
+
+app = modal.App("ryla-dynamics")
+web = FastAPI()
+
+
+@web.post("/generate")
+def generate(body: dict) -> dict:
+    return body
+
+
+@app.function(timeout=900)
+@modal.asgi_app()
+def api():
+    return web
+"""
+    readme = (
+        "Deploy: `modal deploy modal_dynamics.py`\n\n"
+        "Call https://ryla--ryla-dynamics-api.modal.run/generate\n"
+    )
+    root = make_repo(tmp_path, {**FILES, "modal_dynamics.py": app, "DYNAMICS.md": readme})
+    registry = root / "registry" / "fleet.yaml"
+    registry.write_text(registry.read_text() + APPS + AT_ROOT)
+    assert found(root) == []
+    (root / "modal_dynamics.py").write_text(app.replace("timeout=900", "timeout=600"))
+    (root / "DYNAMICS.md").write_text(readme.replace("/generate", "/render"))
+    assert found(root) == [
+        (
+            "FL004",
+            "DYNAMICS.md",
+            3,
+            "https://ryla--ryla-dynamics-api.modal.run/render: /render is not an endpoint of "
+            "ryla-dynamics",
+        ),
+        (
+            "FL001",
+            "modal_dynamics.py",
+            13,
+            "ryla-dynamics: timeout=600 but the registry says 900 s",
+        ),
+    ]

@@ -525,3 +525,23 @@ def test_the_real_world_repository(tmp_path: Path) -> None:
     assert {p: n for p, n in names.items() if literal[p] not in (None, n)} == {}
     assert sum(name is not None for name in literal.values()) > 100
     assert err.startswith(f"fleet init: printed the registry: {len(apps)} apps ({len(described)} ")
+
+
+def test_an_app_file_at_the_root_is_an_app_at_the_root(tmp_path: Path) -> None:
+    (tmp_path / "seamless.py").write_text(
+        'import modal\n\napp = modal.App("seamless")\n\n\n'
+        '@app.function(timeout=600)\n@modal.fastapi_endpoint(method="GET")\n'
+        "def health() -> dict:\n    return {}\n"
+    )
+    code, out, _ = run_main(tmp_path, ["init", "--workspace", "acme", "-o", "-"])
+    assert (code, sorted(p.name for p in tmp_path.iterdir())) == (0, ["seamless.py"])
+    app = out[out.index("  seamless:") :]
+    assert app.splitlines()[:5] == [
+        "  seamless:",
+        "    name: seamless",
+        '    dir: "."',
+        "    entry: seamless.py",
+        "    timeout_s: 600",
+    ]
+    assert run_main(tmp_path, ["init", "--workspace", "acme"])[0] == 0
+    assert run_main(tmp_path, ["registry", "validate"])[0] == 0

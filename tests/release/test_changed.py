@@ -332,3 +332,36 @@ def test_apps_sharing_a_folder_are_told_apart_by_entry_file(repo: Repo) -> None:
     }
     repo.commit("ocr", {"services/ocr.py": "# ocr 2\n"})
     assert selected(repo, "HEAD~1") == {}
+
+
+AT_ROOT = """\
+  dynamics:
+    name: acme-dynamics
+    dir: .
+    entry: modal_dynamics.py
+    timeout_s: 600
+    web: {function: api}
+    endpoints:
+      /: {kind: video, client_timeout_s: 300}
+"""
+
+
+def test_an_app_at_the_root_owns_its_file_and_what_it_imports(repo: Repo) -> None:
+    text = (repo.root / "registry/fleet.yaml").read_text()
+    repo.commit(
+        "dynamics",
+        {
+            "registry/fleet.yaml": text + AT_ROOT,
+            "modal_dynamics.py": "import dynamics_lib\n",
+            "dynamics_lib.py": "X = 1\n",
+        },
+    )
+    repo.commit("edit", {"modal_dynamics.py": "import dynamics_lib\n# 2\n"})
+    assert selected(repo, "HEAD~1") == {"acme-dynamics": ["changed modal_dynamics.py"]}
+    repo.commit("lib", {"dynamics_lib.py": "X = 2\n"})
+    assert selected(repo, "HEAD~1") == {
+        "acme-dynamics": ["imports dynamics_lib (dynamics_lib.py changed)"]
+    }
+    # The root is everyone's: a file there that the app does not import is not its.
+    repo.commit("readme", {"README.md": "# notes\n", "other.py": "Y = 1\n"})
+    assert selected(repo, "HEAD~1") == {}

@@ -9,3 +9,16 @@ def is_inside(path: object) -> bool:
     if not isinstance(path, str) or not path or path.startswith("/") or "\\" in path:
         return False
     return all(part not in ("", ".", "..") for part in path.split("/"))
+
+
+ROOT = "."  # an app folder: the repository's root, where an app owns only its own files
+
+
+def is_folder(path: object) -> bool:
+    """A folder an app may live in: one inside the repository, or its root (`.`)."""
+    return path == ROOT or is_inside(path)
+
+
+def joined(folder: str, name: str) -> str:
+    """`name` in `folder`, as a repository path (`app.py` at the root, not `./app.py`)."""
+    return name if folder == ROOT else f"{folder}/{name}"

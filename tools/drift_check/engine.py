@@ -146,7 +146,7 @@ def _selection(
     paths = frozenset(
         _relative(root, Path(p) if Path(p).is_absolute() else root / p) for p in selected
     )
-    app_dirs = tuple(f"{app.dir}/" for app in registry.apps.values())
-    if registry_path in paths or (widen and any(p.startswith(app_dirs) for p in paths)):
+    apps = registry.apps.values()
+    if registry_path in paths or (widen and any(a.owns(p) for a in apps for p in paths)):
         return None
     return paths

@@ -87,7 +87,7 @@ class RegistryIndex:
             for alias in (
                 app.key,
                 app.name,
-                app.dir.rsplit("/", 1)[-1],
+                app.folder_name,
                 app.name.removeprefix(prefix),
             )
         )
@@ -102,7 +102,7 @@ class RegistryIndex:
             for path in app.files
             if "/" in path
         }
-        live = [f"{app.dir}/" for app in self.registry.apps.values()]
+        live = [f"{app.dir}/" for app in self.registry.apps.values() if not app.at_root]
         return tuple(
             sorted(f for f in folders if not any(d.startswith(f) or f.startswith(d) for d in live))
         )
@@ -234,7 +234,7 @@ class RegistryIndex:
         keys = {*self.app_by_path, *self.retired_endpoints}
         prefix = f"{self.registry.workspace}-"
         for app in self.registry.apps.values():
-            keys |= {app.key, app.name, app.dir.rsplit("/", 1)[-1], app.name.removeprefix(prefix)}
+            keys |= {app.key, app.name, app.folder_name, app.name.removeprefix(prefix)}
         return frozenset(keys)
 
     def may_hold_maps(self, source: SourceFile) -> bool:

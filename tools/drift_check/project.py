@@ -68,7 +68,7 @@ class Project:
             index = bisect.bisect_right(self._registry_sections, line, key=lambda s: s[0]) - 1
             return self._registry_sections[index][1] if index >= 0 else None
         for key, app in self.registry.apps.items():
-            if path.startswith(f"{app.dir}/"):
+            if app.owns(path):
                 return key
         return None
 

@@ -10,6 +10,8 @@ from collections.abc import Iterable, Mapping
 from functools import cached_property
 from typing import NamedTuple, Protocol
 
+from tools.core.paths import ROOT
+
 MOUNT_METHODS = frozenset({"add_local_python_source", "add_local_dir", "add_local_file"})
 
 
@@ -152,7 +154,9 @@ class DependencyIndex:
 
     def of(self, app: AppFolder) -> Dependencies:
         found = Dependencies(app.dir, {}, {})
-        queue = list(self._by_folder.get(app.dir, []))
+        # An app at the root owns its entry file, not every file of the repository.
+        own = [app.entry_path] if app.dir == ROOT else self._by_folder.get(app.dir, [])
+        queue = list(own)
         seen = set(queue)
         while queue:
             facts = self._read(queue)
@@ -194,18 +198,20 @@ _RELATIVE_IMPORT = re.compile(r"\bfrom\s+\.")
 class Owners:
     """Which apps a path belongs to: its app's, by folder. Several apps may share a folder,
     one entry file each: an entry file is its own app's, any other file in the folder is
-    every one of them's."""
+    every one of them's. An app at the root owns its entry file only."""
 
     def __init__(self, apps: Iterable[AppFolder]) -> None:
         self.by_folder: dict[str, list[str]] = {}
         self.by_entry: dict[str, str] = {}
         for app in apps:
-            self.by_folder.setdefault(app.dir, []).append(app.key)
+            if app.dir != ROOT:
+                self.by_folder.setdefault(app.dir, []).append(app.key)
             self.by_entry[app.entry_path] = app.key
 
     def of(self, path: str) -> list[str]:
         """A lookup per parent folder, not a scan of the apps."""
-        if path in self.by_entry and len(self.by_folder[path.rsplit("/", 1)[0]]) > 1:
+        folder = path.rsplit("/", 1)[0] if "/" in path else ROOT
+        if path in self.by_entry and len(self.by_folder.get(folder, ())) != 1:
             return [self.by_entry[path]]
         parts = path.split("/")
         for depth in range(len(parts) - 1, 0, -1):

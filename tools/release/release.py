@@ -160,7 +160,7 @@ class Releaser:
 def release_notes(root: Path, previous: str | None, commit: str, app: App) -> dict[str, list[str]]:
     """Commit subjects that touched the app since the previous release, by conventional type."""
     grouped: dict[str, list[str]] = {}
-    for sha, subject in git.log_subjects(root, previous, commit, [app.dir]):
+    for sha, subject in git.log_subjects(root, previous, commit, [app.own_path]):
         match = CONVENTIONAL.match(subject)
         kind = match["type"] if match and match["type"] in TYPE_TITLES else None
         title = TYPE_TITLES[kind] if kind else "Other changes"

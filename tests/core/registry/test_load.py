@@ -347,6 +347,17 @@ def test_real_layouts_can_be_described(minimal_registry_text: str) -> None:
     assert train.functions["fit"].gpu == "H100:8"
 
 
+def test_an_app_at_the_root_owns_its_file(minimal_registry_text: str) -> None:
+    text = minimal_registry_text + REAL_LAYOUTS.replace("dir: apps/audio", "dir: .")
+    audio = parse_registry(text, SOURCE).apps["audio"]
+    assert (audio.entry_path, audio.own_path, audio.folder_name) == ("app.py", "app.py", "app")
+    assert [audio.owns(p) for p in ("app.py", "README.md", "apps/app.py")] == [True, False, False]
+    assert problems(text.replace("dir: .", "dir: ./audio")) == [
+        "registry/fleet.yaml:52: apps.audio.dir: './audio' must be a relative POSIX path inside "
+        "the repository, or `.` (its root)"
+    ]
+
+
 def test_an_app_with_several_web_functions_has_a_url_for_each(minimal_registry_text: str) -> None:
     registry = parse_registry(minimal_registry_text + REAL_LAYOUTS, SOURCE)
     audio = registry.apps["audio"]

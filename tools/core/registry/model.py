@@ -27,7 +27,7 @@ from pydantic import (
 )
 
 from tools.core.errors import FleetError
-from tools.core.paths import is_inside
+from tools.core.paths import ROOT, is_folder, is_inside, joined
 from tools.core.registry import modal_names
 
 Loc = tuple[str | int, ...]
@@ -85,8 +85,10 @@ def _endpoint_path(path: str) -> str:
 
 
 def _app_dir(path: str) -> str:
-    if not is_inside(path):
-        raise ValueError(f"{path!r} must be a relative POSIX path inside the repository")
+    if not is_folder(path):
+        raise ValueError(
+            f"{path!r} must be a relative POSIX path inside the repository, or `.` (its root)"
+        )
     return path
 
 
@@ -370,8 +372,8 @@ class Function(_Model):
 class App(_Model):
     name: AppName = Field(description="The Modal app name, as written in modal.App(...).")
     dir: RepoPath = Field(
-        description="The app's directory, relative to the repository root; apps may share "
-        "one when their entry files differ."
+        description="The app's directory, relative to the repository root (`.`: the root, "
+        "where the app owns only its files); apps may share one when their entry files differ."
     )
     entry: Annotated[str, AfterValidator(_entry)] = Field(
         default="app.py", description="The file `modal deploy` takes, in dir."
@@ -494,7 +496,26 @@ class App(_Model):
 
     @property
     def entry_path(self) -> str:
-        return f"{self.dir}/{self.entry}"
+        return joined(self.dir, self.entry)
+
+    @property
+    def at_root(self) -> bool:
+        """An app whose file is at the repository's root: it owns that file, not the root."""
+        return self.dir == ROOT
+
+    @property
+    def own_path(self) -> str:
+        """The path that is the app's own: its folder, or its entry file at the root."""
+        return self.entry_path if self.at_root else self.dir
+
+    def owns(self, path: str) -> bool:
+        """Whether `path` is in the app's folder; an app at the root owns its entry file."""
+        return path == self.entry_path if self.at_root else path.startswith(f"{self.dir}/")
+
+    @property
+    def folder_name(self) -> str:
+        """What people call it after its place: its folder's name, or its file's stem."""
+        return self.entry.removesuffix(".py") if self.at_root else self.dir.rsplit("/", 1)[-1]
 
 
 # One web function, or a list: told apart by shape, so an error names one of them only.

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 from tools.core import cache, serial
 from tools.core.errors import FleetError, Problem
-from tools.core.paths import is_inside
+from tools.core.paths import is_folder, is_inside, joined
 from tools.core.registry.parse import registry_data
 
 DEFAULT_ENTRY = "app.py"
@@ -33,7 +33,7 @@ class AppOutline(NamedTuple):
 
     @property
     def entry_path(self) -> str:
-        return f"{self.dir}/{self.entry}"
+        return joined(self.dir, self.entry)
 
 
 class RegistryOutline(NamedTuple):
@@ -74,8 +74,10 @@ def _outline(text: str, source: str) -> RegistryOutline:
         name, folder, entry = app.get("name"), app.get("dir"), app.get("entry", DEFAULT_ENTRY)
         if not isinstance(name, str) or not name.strip("."):
             problems.append(((*where, "name"), "must be the app's Modal name"))
-        if not is_inside(folder):
-            problems.append(((*where, "dir"), "must be a relative path inside the repository"))
+        if not is_folder(folder):
+            problems.append(
+                ((*where, "dir"), "must be a relative path inside the repository, or `.`")
+            )
         if not is_inside(entry) or not str(entry).endswith(".py"):
             problems.append(((*where, "entry"), "must be a Python file inside the app's folder"))
         legacy = app.get("legacy", False)

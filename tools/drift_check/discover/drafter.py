@@ -9,6 +9,7 @@ from pathlib import Path
 
 from tools.core.config import ProjectConfig
 from tools.core.globs import GlobSet
+from tools.core.paths import ROOT
 from tools.core.registry import modal_names
 from tools.drift_check.discover.client_timeouts import client_timeouts
 from tools.drift_check.discover.draft import (
@@ -44,7 +45,6 @@ SYNTAX_ERROR = "syntax error"
 _NOT_A_CONSTANT_NAME = "is not a name the code always has"
 _NOT_A_REGISTRY_PATH = "is not '/', lower-case segments or {parameters}"
 _READ_PROBLEMS = {"huge": "over 1 MiB"}  # why `TextFiles` skipped a file, as a summary says it
-AT_ROOT = "at the repository root (the registry needs a folder)"
 # Names too generic to name an app after: the folder says more.
 _GENERIC_STEMS = frozenset({"app", "main", "modal_app", "server", "serve", "deploy", "api"})
 # The entry point that describes most of an app wins: an ASGI or WSGI app serves every route.
@@ -97,9 +97,6 @@ class _Drafter:
             definitions = app_definitions(module.tree) if module is not None else []
             if not definitions:
                 continue
-            if "/" not in path:
-                self.skipped[path] = AT_ROOT
-                continue
             assert module is not None
             drafted.append(self._app(module, definitions))
         _name_keys(drafted)
@@ -115,7 +112,8 @@ class _Drafter:
         )
         deployed = included_apps(module.tree, chosen.variable, variables)
         sites = [s for s in modal_sites(module.tree, variables) if s.app in deployed]
-        folder, entry = module.path.rsplit("/", 1)
+        folder, _, entry = module.path.rpartition("/")
+        folder = folder or ROOT  # an app file at the root: the app owns that file
         app = DraftApp("", self._name(module, chosen), folder, entry)
         app.secrets = self._named(module, app, "Secret")
         app.volumes = self._named(module, app, "Volume")

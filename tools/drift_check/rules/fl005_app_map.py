@@ -47,7 +47,7 @@ def app_aliases(project: Project) -> dict[str, App]:
     aliases: dict[str, App] = {}
     prefix = f"{project.registry.workspace}-"
     for app in project.registry.apps.values():
-        for alias in (app.key, app.name, app.dir.rsplit("/", 1)[-1], app.name.removeprefix(prefix)):
+        for alias in (app.key, app.name, app.folder_name, app.name.removeprefix(prefix)):
             aliases[_normal(alias)] = app
     return aliases
 

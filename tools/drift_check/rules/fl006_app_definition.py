@@ -149,8 +149,8 @@ class AppDefinition:
         """Where an app's routes are: its entry file, the repository modules it imports, and,
         when the folder is the app's alone, its other Python files (not those of other Modal
         apps below it, nor of their folders)."""
-        files = [app.entry_path, *project.imported_files(app.entry_path)]
-        if project.index.apps_in_folder.get(app.dir, 0) == 1:
+        files = list(project.app_files(app))
+        if not app.at_root and project.index.apps_in_folder.get(app.dir, 0) == 1:
             # Not the files of other Modal apps below it, nor of their folders.
             others = [p for p in project.modal_app_files(app.dir) if p != app.entry_path]
             skipped = tuple(
@@ -165,7 +165,6 @@ class AppDefinition:
 
     def _routes(self, project: Project, app: App) -> Iterator[Finding]:
         served: dict[str, tuple[str, int, int]] = {}
-        own = f"{app.dir}/"
         files = self._route_files(project, app)
         mounted = project.mounted_routers(files)
         for path in files:
@@ -175,7 +174,7 @@ class AppDefinition:
                 served.setdefault(full.rstrip("/") or "/", (path, route.at.line, route.at.col))
         # A route is reported where the app's own files declare it: another folder's module
         # may serve other apps too.
-        served_here = {p: at for p, at in served.items() if at[0].startswith(own)}
+        served_here = {p: at for p, at in served.items() if _declared_by(app, at[0])}
         for path, (file, line, col) in served_here.items():
             if not app.serving(path) and path not in STANDARD_PATHS:
                 yield self._finding(
@@ -197,7 +196,8 @@ class AppDefinition:
                 project.registry_path,
                 line,
                 1,
-                f"{paths}: no route in {app.dir} serves {'it' if len(missing) == 1 else 'them'}",
+                f"{paths}: no route in {app.entry_path if app.at_root else app.dir} serves "
+                f"{'it' if len(missing) == 1 else 'them'}",
                 "add the route, or remove the endpoint from the registry",
             )
 
@@ -244,3 +244,9 @@ class AppDefinition:
                     f"Modal app {name!r} is not in the registry: CI will never deploy it",
                     f"add it to {project.registry_path}, or delete the file",
                 )
+
+
+def _declared_by(app: App, path: str) -> bool:
+    """Whether a route in `path` is the app's own: in its folder, or, for an app at the
+    root, in a file at the root."""
+    return "/" not in path if app.at_root else app.owns(path)

@@ -53,8 +53,8 @@ def init(
             "--output",
             "-o",
             metavar="FILE",
-            help="The registry file to write. Default: [tool.fleet] registry, else "
-            "registry/fleet.yaml under the root.",
+            help="The registry file to write (`-`: standard output). Default: [tool.fleet] "
+            "registry, else registry/fleet.yaml under the root.",
             dir_okay=False,
             show_default=False,
         ),
@@ -95,6 +95,8 @@ def init(
             f"--workspace {workspace!r}: not a workspace name (lower-case letters, digits, '-')"
         )
     config = load_config(top)
+    if output == Path("-"):  # `-o -`: standard output, as `--stdout`
+        output, stdout = None, True
     relative = _inside(top, output) if output is not None else config.registry or REGISTRY_FILE
     shown = display_path(top / relative)
     if not stdout and not force and (top / relative).exists():

@@ -216,7 +216,7 @@ class LocalTarget:
             deps = dependencies(app, CommitTree(self.root, commit))
         except Exception as error:  # the commit is gone, or its tree cannot be read
             raise _StartFailed(f"{commit[:12]} cannot be read: {error}") from None
-        paths = sorted({app.dir, *deps.imports, *deps.mounts})
+        paths = sorted({app.own_path, *deps.imports, *deps.mounts})
         archive = subprocess.run(
             ["git", "-C", str(self.root), "archive", "--format=tar", commit, "--", *paths],
             capture_output=True,
