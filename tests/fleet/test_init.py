@@ -545,3 +545,44 @@ def test_an_app_file_at_the_root_is_an_app_at_the_root(tmp_path: Path) -> None:
     ]
     assert run_main(tmp_path, ["init", "--workspace", "acme"])[0] == 0
     assert run_main(tmp_path, ["registry", "validate"])[0] == 0
+
+
+def test_an_app_spread_over_modules_is_drafted_from_the_file_that_deploys_it(
+    tmp_path: Path,
+) -> None:
+    files = {
+        "speech/__init__.py": "",
+        "speech/common.py": 'import modal\n\napp = modal.App("speech")\n',
+        "speech/moshi.py": (
+            "import modal\n\nfrom .common import app\n\n"
+            'cache = modal.Volume.from_name("speech-cache")\n\n\n'
+            '@app.cls(gpu="A10G", timeout=600, volumes={"/c": cache})\nclass Moshi:\n'
+            "    @modal.asgi_app()\n    def web(self):\n"
+            "        from fastapi import FastAPI\n\n        api = FastAPI()\n\n"
+            '        @api.websocket("/ws")\n        async def ws(socket) -> None: ...\n\n'
+            "        return api\n"
+        ),
+        "speech/app.py": (
+            "import modal\n\nfrom .common import app\nfrom .moshi import Moshi\n\n\n"
+            "@app.function(timeout=300)\n@modal.asgi_app()\ndef web():\n"
+            "    from fastapi import FastAPI\n\n    return FastAPI()\n"
+        ),
+    }
+    for path, text in files.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text)
+    code, out, _ = run_main(tmp_path, ["init", "--workspace", "acme", "-o", "-"])
+    apps = yaml.safe_load(out)["apps"]
+    assert (code, list(apps)) == (0, ["speech"])
+    speech = apps["speech"]
+    assert (speech["dir"], speech["entry"], speech["volumes"]) == (
+        "speech",
+        "app.py",
+        ["speech-cache"],
+    )
+    assert [
+        (w.get("class"), w.get("method"), w.get("function"), w.get("gpu"), w["timeout_s"])
+        for w in speech["web"]
+    ] == [(None, None, "web", None, 300), ("Moshi", "web", None, "A10G", 600)]
+    assert list(speech["web"][1]["endpoints"]) == ["/ws"]
+    assert speech["web"][1]["endpoints"]["/ws"]["method"] == "GET"

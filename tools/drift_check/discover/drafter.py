@@ -88,46 +88,111 @@ class _Drafter:
         self.skipped: dict[str, str] = {}
 
     def apps(self) -> list[DraftApp]:
-        drafted = []
+        defined: dict[str, tuple[Module, list[AppDefinition]]] = {}
         for path in sorted(self.sources.python, key=_folder_then_file):
             source = self.sources.files.get(path)
             if source is None or ("App(" not in source.text and "Stub(" not in source.text):
                 continue
             module = self.sources.module(path)
             definitions = app_definitions(module.tree) if module is not None else []
-            if not definitions:
+            if module is not None and definitions:
+                defined[path] = (module, definitions)
+        attached = self._attached(defined)
+        drafted, absorbed = [], set()
+        for path, (module, definitions) in defined.items():
+            if path in absorbed:
                 continue
-            assert module is not None
-            drafted.append(self._app(module, definitions))
+            variables = {d.variable for d in definitions}
+            chosen = next(
+                (d for name in ("app", "stub") for d in definitions if d.variable == name),
+                definitions[0],
+            )
+            own = (module, included_apps(module.tree, chosen.variable, variables))
+            entry, parts = self._entry(own, attached.get((path, chosen.variable), []))
+            absorbed |= {part.path for part, _ in parts}
+            drafted.append(self._app(entry, (module, chosen), parts))
         _name_keys(drafted)
         return drafted
 
-    def _app(self, module: Module, definitions: list[AppDefinition]) -> DraftApp:
-        """The app `modal deploy FILE` deploys: the variable `app` (or `stub`), else the first;
-        with the apps it includes."""
-        variables = {d.variable for d in definitions}
-        chosen = next(
-            (d for name in ("app", "stub") for d in definitions if d.variable == name),
-            definitions[0],
-        )
-        deployed = included_apps(module.tree, chosen.variable, variables)
-        sites = [s for s in modal_sites(module.tree, variables) if s.app in deployed]
-        folder, _, entry = module.path.rpartition("/")
+    def _attached(
+        self, defined: dict[str, tuple[Module, list[AppDefinition]]]
+    ) -> dict[tuple[str, str], list[tuple[Module, set[str]]]]:
+        """The other modules that import an app defined elsewhere and decorate it
+        (`from .common import app` and `@app.function`), by (defining file, variable)."""
+        found: dict[tuple[str, str], list[tuple[Module, set[str]]]] = {}
+        apps = {(path, d.variable) for path, (_, ds) in defined.items() for d in ds}
+        for path in sorted(self.sources.python):
+            source = self.sources.files.get(path)
+            text = source.text if source is not None else ""
+            if "import" not in text or (".function" not in text and ".cls" not in text):
+                continue
+            module = self.sources.module(path)
+            for variable, imported in module.names.items() if module is not None else []:
+                decorates = imported in apps and imported[0] != path
+                if decorates and modal_sites(module.tree, {variable}):
+                    found.setdefault(imported, []).append((module, {variable}))
+        return found
+
+    def _entry(
+        self, own: tuple[Module, set[str]], attached: list[tuple[Module, set[str]]]
+    ) -> tuple[Module, list[tuple[Module, set[str]]]]:
+        """The file `modal deploy` takes for an app spread over modules, and the parts it
+        deploys: of the defining module and those that decorate its app, the one whose
+        imports reach most of the others (`app.py` importing `moshi.py`, both decorating the
+        App of `common.py`) where the defining module decorates nothing itself; each part with
+        the app variables it decorates."""
+        candidates = [own, *attached]
+        if len(candidates) == 1:
+            return own[0], candidates
+        paths = {module.path for module, _ in candidates}
+
+        def reach(module: Module) -> set[str]:
+            return {m.path for m in self.sources.followed(module)} & paths
+
+        module, variables = own
+        if modal_sites(module.tree, variables):  # a whole app: `modal run` tools extend it
+            entry = module
+        else:
+            entry = max(candidates, key=lambda c: len(reach(c[0])))[0]
+        reached = reach(entry)
+        return entry, [c for c in candidates if c[0].path in reached]
+
+    def _app(
+        self,
+        entry: Module,
+        named: tuple[Module, AppDefinition],
+        parts: list[tuple[Module, set[str]]],
+    ) -> DraftApp:
+        """The app `modal deploy ENTRY` deploys: named where it is defined, with the
+        functions and classes each part decorates on it."""
+        folder, _, file = entry.path.rpartition("/")
         folder = folder or ROOT  # an app file at the root: the app owns that file
-        app = DraftApp("", self._name(module, chosen), folder, entry)
-        app.secrets = self._named(module, app, "Secret")
-        app.volumes = self._named(module, app, "Volume")
+        app = DraftApp("", self._name(*named), folder, file)
+        app.secrets = self._named_in(parts, app, "Secret")
+        app.volumes = self._named_in(parts, app, "Volume")
+        sites = [
+            (module, site)
+            for module, variables in parts
+            for site in modal_sites(module.tree, variables)
+            if site.app in variables
+        ]
         # Every web entry point, each at a URL of its own; the one describing most first.
         entries = sorted(
-            ((site, web) for site in sites for web in site.web),
-            key=lambda e: _WEB_PREFERENCE[e[1].decorator],
+            ((module, site, web) for module, site in sites for web in site.web),
+            key=lambda e: _WEB_PREFERENCE[e[2].decorator],
         )
         app.webs = [
-            self._web(module, app, site, entry, [e.body for _, e in entries if e is not entry])
-            for site, entry in entries
+            self._web(
+                module,
+                app,
+                site,
+                entry_point,
+                [(m.path, e.body) for m, _, e in entries if e is not entry_point],
+            )
+            for module, site, entry_point in entries
         ]
         serving = {web.target for web in app.webs}
-        for other_site in sites:
+        for module, other_site in sites:
             if other_site.target not in serving:
                 decorator = module.facts.decorator(other_site.target)
                 app.functions.append(
@@ -151,6 +216,12 @@ class _Drafter:
         why = "is not a valid Modal app name" if isinstance(name, str) else _NOT_A_CONSTANT_NAME
         return guess(named, f"{written} {why}: named after the file")
 
+    def _named_in(
+        self, parts: list[tuple[Module, set[str]]], app: DraftApp, kind: str
+    ) -> list[str]:
+        found = [name for module, _ in parts for name in self._named(module, app, kind)]
+        return list(dict.fromkeys(found))
+
     def _named(self, module: Module, app: DraftApp, kind: str) -> list[str]:
         """The secrets or volumes the app file names, in order of first use."""
         found: list[str] = []
@@ -164,7 +235,12 @@ class _Drafter:
         return found
 
     def _web(
-        self, module: Module, app: DraftApp, site: ModalSite, entry: WebEntry, others: list[range]
+        self,
+        module: Module,
+        app: DraftApp,
+        site: ModalSite,
+        entry: WebEntry,
+        others: list[tuple[str, range]],
     ) -> DraftWeb:
         """A web function: its class's or function's gpu and timeout, what its web decorator
         says, and its endpoints (`others`: the lines of the app's other web functions)."""
@@ -244,7 +320,7 @@ class _Drafter:
         for route in Routes(self.sources, module).routes():
             if route.method not in _HTTP_METHODS:
                 continue
-            if route.file == module.path and any(route.line in lines for lines in served.others):
+            if any(route.file == f and route.line in lines for f, lines in served.others):
                 continue
             path, trailing = registry_path(route.path) if route.path is not None else (None, False)
             if path is None:

@@ -68,10 +68,10 @@ def _idempotent(method: str) -> Noted:
 class Served(NamedTuple):
     """What a web function's endpoints are drafted with: the names that may say their kind
     (the route's handler, the method, class or function, the app, the file), and the lines of
-    the app's other web functions (several: each with its own timeout_s)."""
+    the app's other web functions, by file (several: each with its own timeout_s)."""
 
     names: list[str]
-    others: list[range]
+    others: list[tuple[str, range]]
 
     @property
     def several(self) -> bool:

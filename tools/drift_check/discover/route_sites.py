@@ -83,7 +83,8 @@ def _decorated_route(decorator: ast.expr, handler: str) -> RouteSite | None:
         return None
     attribute, owner = decorator.func.attr, dotted_name(decorator.func.value)
     if attribute in ROUTE_METHODS:
-        methods: tuple[str, ...] = (attribute.upper(),)
+        # A websocket opens with a GET (the upgrade).
+        methods: tuple[str, ...] = ("GET" if attribute == "websocket" else attribute.upper(),)
     elif attribute in _ANY_METHOD_ROUTES:
         methods = _methods(decorator)
     else:
