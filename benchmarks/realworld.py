@@ -1,6 +1,6 @@
 """`fleet check` on real repositories nobody here wrote, each with a registry written for it.
 
-    python benchmarks/realworld.py [--shared ../shared/realworld]
+    python benchmarks/realworld.py [--shared ../shared/realworld] [--shared DIR ...]
 
 For each repository in the shared folder that `benchmarks/realworld/NAME/fleet.yaml` describes:
 copy it, make it a git repository, add that registry, run `fleet check --format json` without
@@ -71,13 +71,20 @@ def prepare(source: Path, folder: Path) -> Path:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--shared", type=Path, default=REPO.parent / "shared" / "realworld")
+    parser.add_argument(
+        "--shared",
+        type=Path,
+        action="append",
+        help="a folder holding the repositories by name (repeatable; default ../shared/realworld)",
+    )
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
+    folders = args.shared or [REPO.parent / "shared" / "realworld"]
     for described in sorted(p for p in JUDGED.iterdir() if (p / "fleet.yaml").is_file()):
-        source = args.shared / described.name
-        if not source.is_dir():
-            print(f"{described.name}: not in {args.shared}")
+        source = next((f / described.name for f in folders if (f / described.name).is_dir()), None)
+        if source is None:
+            where = (described / "SOURCE.md").relative_to(REPO)
+            print(f"{described.name}: not in {', '.join(map(str, folders))} (fetch: {where})")
             continue
         judged = json.loads((described / "judged.json").read_text())
         real = {tuple(f) for f in judged["real"]}
