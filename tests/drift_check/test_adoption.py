@@ -174,6 +174,19 @@ def test_history_can_be_set_or_turned_off(tmp_path: Path) -> None:
     assert len(codes_at(make_repo(tmp_path / "b", files))) == 5
 
 
+def test_a_document_in_a_dated_folder_is_historical(tmp_path: Path) -> None:
+    files = {
+        "docs/2026-01-18-faces/plan.md": RETIRED,
+        "docs/2026-01-18-faces/guides/setup.md": RETIRED,
+        "docs/2026-01-18-faces/call.py": 'X = "/flux-instantid"\n',  # code is never history
+        "docs/v2026-1-18/plan.md": RETIRED,  # no date
+    }
+    assert codes_at(make_repo(tmp_path, files)) == [
+        ("FL003", "docs/2026-01-18-faces/call.py", 1),
+        ("FL003", "docs/v2026-1-18/plan.md", 1),
+    ]
+
+
 def test_a_line_that_documents_a_retirement_is_not_a_reference(tmp_path: Path) -> None:
     text = (
         "| endpoint | status |\n"
@@ -195,6 +208,29 @@ def test_in_code_only_a_comment_documents_a_retirement(tmp_path: Path) -> None:
     )
     root = make_repo(tmp_path, {"client.py": code})
     assert codes_at(root) == [("FL003", "client.py", 2), ("FL003", "client.py", 3)]
+
+
+def test_a_line_that_stops_a_retired_app_documents_its_retirement(tmp_path: Path) -> None:
+    doc = (
+        "Stop: `ryla-comfyui`, to free endpoint slots.\n"
+        "The single app `ryla-comfyui` will be **stopped**.\n"
+        "```bash\n"
+        "modal app stop ryla-comfyui\n"
+        "```\n"
+        "Call `ryla-comfyui` for faces.\n"
+    )
+    code = (
+        'subprocess.run(["modal", "app", "stop", "ryla-comfyui"], check=True)\n'
+        "# ryla-comfyui is stopped\n"
+        'stop = True; APP = "ryla-comfyui"\n'
+        'APP = "ryla-comfyui"  # then: modal app stop it\n'
+    )
+    files = {"docs/faces.md": doc, "scripts/stop.sh": "modal app stop ryla-comfyui\n", "a.py": code}
+    assert codes_at(make_repo(tmp_path, files)) == [
+        ("FL003", "a.py", 3),
+        ("FL003", "a.py", 4),
+        ("FL003", "docs/faces.md", 6),
+    ]
 
 
 def test_a_bad_table_is_named_in_one_line(tmp_path: Path) -> None:

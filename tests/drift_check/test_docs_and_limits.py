@@ -152,3 +152,30 @@ def test_only_calls_that_reach_modal_are_held_to_modal_s_303(tmp_path: Path) -> 
         ("FL009", "docs/curl.md", 1),
         ("FL009", "web.ts", 2),
     ]
+
+
+def test_an_inline_command_s_cd_resolves_its_deploy(tmp_path: Path) -> None:
+    doc = (
+        "Deploy the voice app with `cd modal_app/qwen3_tts && modal deploy app.py`.\n"
+        "\n"
+        "```bash\n"
+        "cd modal_app/qwen3_tts && modal deploy app.py\n"
+        "```\n"
+    )
+    root = make_repo(tmp_path, {"README.md": doc, "modal_app/qwen3_tts/app.py": "import modal\n"})
+    assert found(root) == [
+        (
+            "FL008",
+            "README.md",
+            1,
+            67,
+            "`modal deploy app.py`: modal_app/qwen3_tts/app.py is not a registry app",
+        ),
+        (
+            "FL008",
+            "README.md",
+            4,
+            40,
+            "`modal deploy app.py`: modal_app/qwen3_tts/app.py is not a registry app",
+        ),
+    ]

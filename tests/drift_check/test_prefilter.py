@@ -84,6 +84,19 @@ def test_the_strings_read_from_the_registry_as_written_hold_all_the_index_looks_
     assert set(prefilter.ALWAYS) <= set(needles)
 
 
+def test_an_app_at_the_root_is_looked_for_by_its_file_s_stem() -> None:
+    from tools.core.registry.parse import registry_data
+
+    text = (
+        (FIXTURES / "drift" / "registry" / "fleet.yaml")
+        .read_text()
+        .replace("    dir: apps/flux\n", "    dir: .\n    entry: flux_app.py\n", 1)
+    )
+    assert "flux_app.py" in text
+    needles = set(prefilter.needles(registry_data(text, "fleet.yaml")))
+    assert ("flux_app" in needles, "." in needles) == (True, False)
+
+
 def test_a_registry_that_does_not_parse_starts_no_pass_and_is_reported_at_its_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

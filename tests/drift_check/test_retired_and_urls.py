@@ -128,3 +128,107 @@ def test_urls_are_found_in_a_large_text_as_a_scan_of_all_of_it_finds_them(
         ("ryla", "m"),
         (None, "t"),
     ]
+
+
+def test_the_file_that_defines_a_retired_app_is_its_own_code(tmp_path: Path) -> None:
+    # apps/flux is a live app's folder: only the file whose App is the retired one is exempt.
+    own = (
+        "import modal\n\n"
+        'NAME = "ryla-comfyui"\n'
+        "app = modal.App(NAME)\n"
+        'URL = "https://ryla--ryla-comfyui-comfyui-fastapi-app.modal.run/flux-instantid"\n'
+    )
+    caller = 'import modal\n\nFACES = modal.Function.from_name("ryla-comfyui", "faces")\n'
+    listed = 'import modal\n\napp = modal.App("ryla-comfyui")\n'  # the registry's `files`
+    root = make_repo(
+        tmp_path,
+        {
+            "apps/flux/comfyui.py": own,
+            "apps/flux/faces.py": caller,
+            "apps/flux/README.md": "`comfyui.py` deploys ryla-comfyui.\n",
+            "apps/modal/app.py": listed,
+        },
+    )
+    assert places(run(root)) == [
+        ("FL003", "apps/flux/README.md", 1, 22),
+        ("FL003", "apps/flux/faces.py", 3, 35),
+        ("FL003", "apps/modal/app.py", 3, 18),
+    ]
+
+
+VOICE_REGISTRY = """\
+version: 1
+workspace: ws
+environments:
+  main: {web_suffix: ""}
+retired:
+  apps:
+    - name: voice-clone
+      url: https://ws--voice-clone-service-clone.modal.run
+      reason: stopped to free endpoint slots
+      replaced_by: [clone-06b]
+apps:
+  clone-06b:
+    name: voice-clone-06b
+    dir: apps/voice
+    gpu: A10G
+    timeout_s: 600
+    web: {class: Service, method: clone}
+    endpoints:
+      /: {kind: audio, client_timeout_s: 300}
+  speech:
+    name: speech
+    dir: apps/speech
+    gpu: A10G
+    timeout_s: 600
+    web: {function: speak, label: voice-clone-v2}
+    endpoints:
+      /: {kind: audio, client_timeout_s: 300}
+"""
+
+
+def test_every_url_of_a_retired_app_is_a_reference_to_it(tmp_path: Path) -> None:
+    client = (
+        'CLONE = "https://ws--voice-clone-service-clone.modal.run"\n'
+        'HEALTH = "https://ws--voice-clone-service-health.modal.run"\n'
+        'BARE = "https://ws-dev--voice-clone.modal.run/languages"\n'
+        'SERVED = "https://ws--voice-clone-service-health-dev.modal.run"\n'
+        'BUILT = f"https://{ws}--voice-clone-service-languages.modal.run"\n'
+        # The live app whose name is the retired one's and more, its label, and a lookalike.
+        'LIVE = "https://ws--voice-clone-06b-service-health.modal.run"\n'
+        'LIVE_NAME = "https://ws--voice-clone-06b.modal.run"\n'
+        'LABEL = "https://ws--voice-clone-v2.modal.run"\n'
+        'OTHER = "https://ws--voice-cloned-web.modal.run"\n'
+    )
+    root = make_repo(
+        tmp_path,
+        {
+            "registry/fleet.yaml": VOICE_REGISTRY,
+            "pyproject.toml": '[tool.fleet]\nselect = ["FL003"]\n',
+            "client.py": client,
+        },
+        apps=False,
+    )
+    result = run(root)
+    assert places(result) == [
+        ("FL003", "client.py", 1, 22),
+        ("FL003", "client.py", 2, 23),
+        ("FL003", "client.py", 3, 25),
+        ("FL003", "client.py", 4, 23),
+        ("FL003", "client.py", 5, 25),
+    ]
+    assert (result.findings[1].message, result.findings[1].hint) == (
+        "URL of the retired app 'voice-clone-service-health': stopped to free endpoint slots",
+        "use the app that serves the endpoint (voice-clone-06b); `fleet registry urls` lists them",
+    )
+
+
+def test_a_retired_app_s_url_is_fl003_s_alone_where_a_live_name_is_shorter(
+    tmp_path: Path,
+) -> None:
+    # The live `voice` starts the label too: the URL is the retired app's, not a stale `voice`.
+    registry = VOICE_REGISTRY.replace("    name: speech\n", "    name: voice\n")
+    client = 'HEALTH = "https://ws--voice-clone-service-health.modal.run"\n'
+    root = make_repo(tmp_path, {"registry/fleet.yaml": registry, "client.py": client}, apps=False)
+    found = [(f.code, f.path, f.line) for f in run(root).findings]
+    assert [f for f in found if f[1] == "client.py"] == [("FL003", "client.py", 1)]

@@ -95,3 +95,30 @@ def test_a_deploy_loop_over_files_is_expanded(tmp_path: Path) -> None:
             "registry app",
         ),
     ]
+
+
+def test_a_step_s_heredoc_subshell_and_modal_run(tmp_path: Path) -> None:
+    workflow = (
+        "name: Dev\n"
+        "on: push\n"
+        "jobs:\n"
+        "  dev:\n"
+        "    runs-on: ubuntu-latest\n"
+        "    steps:\n"
+        "      - run: |\n"
+        "          cat <<EOF >> $GITHUB_STEP_SUMMARY\n"
+        "          modal deploy summary_only.py\n"
+        "          EOF\n"
+        '          FLUX="$(cd apps/flux && pwd)"\n'
+        "          modal run apps/flux/app.py\n"
+        "          modal serve src.app\n"
+        "          modal run smoke/gone.py::main\n"
+    )
+    root = make_repo(
+        tmp_path, {".github/workflows/dev.yml": workflow, "src/app.py": "import modal\n"}
+    )
+    found = [(f.line, f.col, f.message) for f in run(root).findings]
+    assert found == [
+        (13, 23, "modal serve src.app: a module path needs -m (modal serve -m src.app)"),
+        (14, 21, "modal run smoke/gone.py::main: smoke/gone.py does not exist"),
+    ]

@@ -32,7 +32,8 @@ STANDARD_PATHS = frozenset({"/", "/health", "/docs", "/openapi.json", "/redoc"})
 
 @dataclass(frozen=True)
 class Retired:
-    """One retired thing as it appears in text: the regex that finds it and what to say."""
+    """One retired thing as it appears in text (what the registry names, or a label of a
+    retired app's URL) and what to say of it."""
 
     kind: str  # "app", "url", "endpoint" or "file"
     text: str
@@ -172,6 +173,45 @@ class RegistryIndex:
                     retired
                 )
         return labels
+
+    @cached_property
+    def retired_app_names(self) -> frozenset[str]:
+        return frozenset(app.name for app in self.registry.retired.apps)
+
+    @cached_property
+    def _names_by_length(self) -> list[tuple[str, RetiredApp | None]]:
+        """Every app name, live (None) and retired (the app), longest first: a label is of the
+        longest name it starts."""
+        names: list[tuple[str, RetiredApp | None]] = [
+            (app.name, None) for app in self.registry.apps.values()
+        ]
+        names += [(app.name, app) for app in self.registry.retired.apps]
+        return sorted(names, key=lambda pair: -len(pair[0]))
+
+    def retired_label(self, label: str) -> Retired | None:
+        """The URL label of a retired app's web function: one of `retired_labels`, or the
+        app's name, or its name and `-` and more (`qwen3-tts-voice-clone-health`), that is no
+        live web function's label (nor that and `-dev`) and that no live app's longer name
+        starts (`qwen3-tts-voice-clone-06b-health` is the live qwen3-tts-voice-clone-06b's).
+        None for any other label."""
+        app = self.retired_labels.get(label)
+        if app is None and not self._live_label(label):
+            app = self._app_of_label(label)
+        if app is None:
+            return None
+        return Retired("url", label, app.reason, self._replacement_hint(app))
+
+    def _live_label(self, label: str) -> bool:
+        """Whether a live web function serves under `label` (`modal serve`: and `-dev`)."""
+        return label in self.web_by_label or label.removesuffix("-dev") in self.web_by_label
+
+    def _app_of_label(self, label: str) -> RetiredApp | None:
+        """The retired app whose name is the longest app name that `label` is or starts (then
+        a `-`); None when that is a live app's name, or no name is."""
+        for name, app in self._names_by_length:
+            if label == name or label.startswith(f"{name}-"):
+                return app
+        return None
 
     @cached_property
     def retired(self) -> list[Retired]:

@@ -36,6 +36,8 @@ ALWAYS = (
     "modal.run",  # FL004, FL009: URLs
     "App(",  # FL006: Modal apps outside the registry
     "deploy",  # FL007, FL008: deploy commands and loops
+    "modal run",  # FL007, FL008: run and serve commands
+    "modal serve",
     ".sh",  # FL007: script calls
     "httpx",  # FL002, FL009: HTTP clients
     "requests",
@@ -87,7 +89,10 @@ def needles(data: dict[str, Any]) -> list[str]:
     for key, written in _mapping(data.get("apps")).items():
         app = _mapping(written)
         name, folder = _text(app.get("name")), _text(app.get("dir"))
-        found |= {_text(key), name, folder.rsplit("/", 1)[-1], name.removeprefix(f"{workspace}-")}
+        # As `App.folder_name`: the folder's name, or the entry file's stem at the root.
+        entry = _text(app.get("entry")) or "app.py"
+        place = entry.removesuffix(".py") if folder == "." else folder.rsplit("/", 1)[-1]
+        found |= {_text(key), name, place, name.removeprefix(f"{workspace}-")}
         found |= {_text(path) for path in _mapping(app.get("endpoints"))}
     retired = _mapping(data.get("retired"))
     for app in map(_mapping, _sequence(retired.get("apps"))):

@@ -5,9 +5,11 @@ Every rule runs whatever is selected, so that a kept check serves any selection 
 suppression of a rule that is not selected is still known to be used; the selection is applied
 to the findings last. A selector is a code (`FL008`), a prefix of codes (`FL00`) or `ALL`.
 
-A historical document (a changelog, release notes, an ADR, an archive, a dated spec) records
-what was true then: that it names a removed endpoint or a deploy command of its day is not
-drift. Its references (FL003, FL004, FL008) are not reported unless `history = []`.
+A historical document (a changelog, release notes, an ADR, an archive, a dated spec or plan)
+records what was true then: that it names a removed endpoint or a deploy command of its day is
+not drift. Its references (FL003, FL004, FL008) are not reported unless `history = []`. A
+document is dated by a date in its name or in the name of a folder it is in
+(`docs/specs/2025-03-14-faces.md`, `docs/2026-01-18-qwen-integration/plan.md`).
 """
 
 from __future__ import annotations
@@ -44,7 +46,8 @@ DEFAULT_HISTORY = (
     "**/postmortems/",
 )
 _DOCUMENTS = (".md", ".mdx", ".mdc", ".markdown", ".rst", ".txt", ".adoc")
-# A document named by its date (`2025-03-14-split-apps.md`, `spec-2025-03-14.md`).
+# A date in a path's file or folder name (`2025-03-14-split-apps.md`, `spec-2025-03-14.md`,
+# `2026-01-18-qwen-integration/plan.md`).
 _DATED = re.compile(r"(?:^|[^0-9])(?:19|20)[0-9]{2}-[01][0-9]-[0-3][0-9](?:[^0-9]|$)")
 
 
@@ -81,7 +84,7 @@ class Selection:
     codes: frozenset[str] | None  # the rules reported; None: every rule
     per_file: tuple[tuple[GlobSet, frozenset[str]], ...] = ()
     history: tuple[str, ...] = ()  # globs, compiled when a finding needs them
-    dated: bool = False  # a document named by its date is historical
+    dated: bool = False  # a document with a date in its path is historical
 
     @classmethod
     def from_config(
@@ -106,11 +109,13 @@ class Selection:
         return cls(codes, per_file, tuple(history), config.history is None)
 
     def historical(self, path: str) -> bool:
+        """Whether `path` is a document of the `history` globs, or (by default) a document
+        with a date in its file name or in the name of any folder it is in."""
         if not path.lower().endswith(_DOCUMENTS):
             return False
         if self.history and _globs(self.history).match(path):
             return True
-        return self.dated and _DATED.search(path.rsplit("/", 1)[-1]) is not None
+        return self.dated and _DATED.search(path) is not None
 
     def reports(self, finding: Finding) -> bool:
         if self.codes is not None and finding.code not in self.codes:

@@ -1,24 +1,38 @@
-"""Deploy commands in shell text: `modal deploy TARGET` and calls of `*.sh` scripts, and the
-folders a shell would run them in."""
+"""Modal commands in shell text: `modal deploy|run|serve TARGET` and calls of `*.sh` scripts,
+and the folders a shell would run them in. The body of a heredoc is data, not commands
+(`shell_text` blanks it)."""
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import posixpath
 import re
 from dataclasses import dataclass
 
 # Each option is read one way only (`--?`, then a name that starts with a word character), so
 # a line of many options is read in linear time; `-{1,2}[\w-]+` read each option two ways,
-# and a line of dozens of options that ends without a target took exponential time.
+# and a line of dozens of options that ends without a target took exponential time. Modal's
+# flags that take no value (`--detach`) are read as such, never with the target as a value;
+# options and target are separated by blanks or a `\` line continuation, never a newline, so
+# a command's arguments (`modal run app.py --n 3`) do not reach the next line.
+# `deploy`, `run` and `serve` all import the target: a file, `file.py::object`, or `-m module`.
+_FLAG = r"(?:-[dqi]|--(?:detach|quiet|interactive|stream-logs|timestamps))(?![\w-])"
+_SEP = r"(?:[ \t]|\\\r?\n)+"
 DEPLOY = re.compile(
-    r"(?<![\w-])modal\s+deploy\b"
-    r"(?P<options>(?:\s+--?\w[\w-]*(?:[= ](?!-)[^\s;&|]+)?)*?)"
-    r"\s+(?P<module>(?:-m|--module)\s+)?['\"]?(?P<target>(?!-)[^\s;&|'\"`)]+)"
+    rf"(?<![\w-])modal\s+(?P<verb>deploy|run|serve)\b"
+    rf"(?P<options>(?:{_SEP}(?:{_FLAG}|(?!{_FLAG})--?\w[\w-]*(?:[= ](?!-)[^\s;&|]+)?))*?)"
+    rf"{_SEP}(?P<module>(?:-m|--module){_SEP})?['\"]?(?P<target>(?![-\\])[^\s;&|'\"`)]+)"
 )
 SCRIPT = re.compile(r"(?:^|[\s;&|(])(?P<script>(?:\./|bash\s+|sh\s+)[\w./-]*\.sh)\b")
-# `cd DIR` at the start of a command (a line, or after `;`, `&&`, `||`, `(`).
+# `cd DIR` at the start of a command (a line, or after `;`, `&&`, `||`, `(`, a backtick; a
+# `$ ` prompt allowed). DIR is one shell word: quoted, unquoted and `$(...)` pieces, each
+# told by its first character, so the word is read one way only.
 CD = re.compile(
-    r"(?:^|[;&|(])[ \t]*cd[ \t]+(?P<dir>\"[^\"\n]*\"|'[^'\n]*'|[^\s;&|)]+)", re.MULTILINE
+    r"(?:^|(?P<tick>`)|[;&|(])[ \t]*(?:\$[ \t]+)?cd[ \t]+(?P<dir>`[^`\n]*`"
+    r"(?:\"[^\"\n]*\"|'[^'\n]*'|\$\([^()\n]*\)|\$(?!\()|[^\s;&|()\"'`$])*"
+    r"|(?:\"[^\"\n]*\"|'[^'\n]*'|\$\([^()\n]*\)|\$(?!\()|[^\s;&|()\"'`$])+)",
+    re.MULTILINE,
 )
 # `for VAR in WORDS` at the start of a command; its body runs to the next `done`.
 LOOP = re.compile(
@@ -29,14 +43,42 @@ _BODY_CHARS = 8192
 _DONE = re.compile(r"(?<![\w-])done(?![\w-])")
 # A Markdown code fence: each block is run on its own, from the documented folder.
 FENCE = re.compile(r"^[ \t]*(?:```|~~~)", re.MULTILINE)
+# A heredoc's operator and delimiter: `<<EOF`, `<<-'EOF'`, `<< "EOF"`, `<<\EOF` (not `<<<`, a
+# here-string; not `1 << 2`, a shift: a bare delimiter starts with a letter).
+HEREDOC = re.compile(
+    r"(?<!<)<<-?[ \t]*(?:'(?P<single>[^'\n]{1,64})'|\"(?P<double>[^\"\n]{1,64})\""
+    r"|\\?(?P<word>[A-Za-z_][\w-]{0,63}))"
+)
+# A blank line: a Markdown paragraph ends there.
+_BLANK_LINE = re.compile(r"\n[ \t\r]*\n")
+_PAREN = re.compile(r"[()]")
+# Shells that read a heredoc's body as commands, run in the same folder.
+_SHELLS = frozenset({"bash", "sh", "zsh", "dash", "ksh"})
+_MAX_FOLDER = 1024  # characters of a folder a `cd` may lead to
 
 
 @dataclass(frozen=True)
 class DeployCommand:
+    """`modal deploy|run|serve TARGET`: Modal imports the target's file to find the app."""
+
     offset: int  # of the target in the text
-    target: str  # as written
-    path: str | None  # the file it names, None when templated
-    module: bool
+    target: str  # as written, `::object` included
+    files: tuple[str, ...]  # the files it may name, likeliest first; () when templated
+    verb: str = "deploy"
+    module: bool = False  # `-m MODULE`
+    # A target that is no `.py` file, written without `-m` (`modal deploy src.app`): Modal 1.x
+    # refuses it; `files` are what it names as a module.
+    unflagged: bool = False
+
+    @property
+    def written(self) -> str:
+        """The target's file or module part, without `::object`."""
+        return self.target.split("::", 1)[0]
+
+    @property
+    def templated(self) -> bool:
+        """Whether the target is filled in when the command runs (`$APP`, `<file>`, a glob)."""
+        return any(c in self.target for c in "${}<>*")
 
 
 @dataclass(frozen=True)
@@ -45,21 +87,124 @@ class ScriptCall:
     path: str
 
 
+def shell_text(text: str, *, markdown: bool = False) -> str:
+    """The text with every heredoc's body (and its closing delimiter line) blanked to spaces,
+    newlines kept, so offsets, lines and columns stay those of `text`. A heredoc fed to a
+    shell (`bash <<EOF`) runs its body as commands and is kept."""
+    parts = []
+    at = 0
+    for begin, end in heredoc_bodies(text, markdown=markdown):
+        parts += [
+            text[at:begin],
+            "\n".join(" " * len(line) for line in text[begin:end].split("\n")),
+        ]
+        at = end
+    return "".join([*parts, text[at:]]) if parts else text
+
+
+def heredoc_bodies(text: str, *, markdown: bool = False) -> list[tuple[int, int]]:
+    """(start, end) of each heredoc's body, through its closing delimiter's line. A body runs
+    from the line after its operator (after the previous body, for a second operator on one
+    line) to the first line that is the delimiter alone; an operator whose delimiter line never
+    comes (before the code block's closing fence, in Markdown) is read as no heredoc."""
+    if "<<" not in text:
+        return []
+    openers = list(HEREDOC.finditer(text))
+    if not openers:
+        return []
+    lines = _lines_by_text(text)
+    fences = [m.start() for m in FENCE.finditer(text)] if markdown else []
+    bodies: list[tuple[int, int]] = []
+    newline = -1
+    for opener in openers:
+        if bodies and bodies[-1][0] <= opener.start() < bodies[-1][1]:
+            continue  # written inside a body: data
+        if newline < opener.end():  # found once a line, however many operators it holds
+            newline = text.find("\n", opener.end())
+        if newline == -1:
+            break
+        begin = max(newline + 1, bodies[-1][1] if bodies else 0)
+        delimiter = opener["single"] or opener["double"] or opener["word"]
+        starts = lines.get(delimiter.strip(), [])
+        found = bisect.bisect_left(starts, begin)
+        if found == len(starts):
+            continue
+        close = starts[found]
+        fence = bisect.bisect_left(fences, begin)
+        if (fence < len(fences) and fences[fence] < close) or _fed_to_a_shell(text, opener):
+            continue  # the code block ends first; a shell runs the body
+        end = text.find("\n", close)
+        bodies.append((begin, len(text) if end == -1 else end))
+    return bodies
+
+
+def _lines_by_text(text: str) -> dict[str, list[int]]:
+    """Each line's text, stripped, with the offsets of the lines that hold it, in order."""
+    found: dict[str, list[int]] = {}
+    at = 0
+    for line in text.split("\n"):
+        found.setdefault(line.strip(), []).append(at)
+        at += len(line) + 1
+    return found
+
+
+def _fed_to_a_shell(text: str, operator: re.Match[str]) -> bool:
+    """Whether a heredoc's body goes to a shell, which runs it as commands: the operator's
+    command is one (`bash <<EOF`, `sh -s <<EOF`), or its output is piped to one
+    (`cat <<EOF | bash`). Only the 256 characters either side of the operator are read."""
+    window = max(0, operator.start() - 256)
+    start = (text.rfind("\n", window, operator.start()) + 1) or window
+    before = text[start : operator.start()]
+    for separator in ";&|(":
+        before = before.rsplit(separator, 1)[-1]
+    end = text.find("\n", operator.end(), operator.end() + 256)
+    after = text[operator.end() : operator.end() + 256 if end == -1 else end]
+    return any(_a_shell(command) for command in (before, *after.split("|")[1:]))
+
+
+def _a_shell(command: str) -> bool:
+    """Whether a command runs a shell on its input: `bash`, `sh -s`, `bash -e -x`."""
+    words = command.split()
+    return bool(words) and words[0] in _SHELLS and all(w.startswith("-") for w in words[1:])
+
+
 def deploy_commands(text: str) -> list[DeployCommand]:
-    if "deploy" not in text:
+    """Every `modal deploy|run|serve TARGET` of a text (apply `shell_text` first)."""
+    if "modal" not in text:
         return []
     found = []
     for match in DEPLOY.finditer(text):
-        target = match["target"]
-        templated = any(c in target for c in "${}<>*")
-        module = bool(match["module"])
-        file = target.split("::", 1)[0]
-        if module and not templated:
-            file = file.replace(".", "/") + ".py"
-        found.append(
-            DeployCommand(match.start("target"), target, None if templated else file, module)
-        )
+        command = _command(match)
+        if command is not None:
+            found.append(command)
     return found
+
+
+def _command(match: re.Match[str]) -> DeployCommand | None:
+    """The command a match reads, with the files its target may name; None when the target
+    is only punctuation. Prose may end a sentence after a command: `Run modal deploy app.py.`"""
+    target = match["target"].rstrip(".,:!?")
+    if not target:
+        return None
+    at, verb, module = match.start("target"), match["verb"], bool(match["module"])
+    written = target.split("::", 1)[0]
+    if any(c in target for c in "${}<>*"):
+        return DeployCommand(at, target, (), verb, module)  # templated
+    if module:
+        return DeployCommand(at, target, _module_files(written), verb, module)
+    if written.endswith(".py"):
+        return DeployCommand(at, target, (written,), verb)
+    # Modal 1.x reads a target that is no `.py` file only with -m; without it, `modal deploy
+    # src.app` prints "Error: Python module paths must be specified with the -m flag. Use
+    # `modal deploy -m src.app` instead." (modal 1.6.4, before it reads any file).
+    dotted = "/" not in written and all(part.isidentifier() for part in written.split("."))
+    return DeployCommand(at, target, _module_files(written) if dotted else (), verb, unflagged=True)
+
+
+def _module_files(module: str) -> tuple[str, ...]:
+    """The files a Python module path names: `src.app` is src/app.py or src/app/__init__.py."""
+    base = module.replace(".", "/")
+    return (f"{base}.py", f"{base}/__init__.py")
 
 
 @dataclass(frozen=True)
@@ -87,7 +232,7 @@ def loop_deploys(text: str) -> list[LoopDeploy]:
         names = (f"${{{loop['var']}}}", f"${loop['var']}")
         for command in DEPLOY.finditer(body):
             target = command["target"].strip("'\"")
-            if not any(name in target for name in names):
+            if command["verb"] != "deploy" or not any(name in target for name in names):
                 continue
             paths = []
             for word in words:
@@ -136,39 +281,175 @@ def script_calls(text: str) -> list[ScriptCall]:
     return found
 
 
+@dataclass(frozen=True)
+class _Cd:
+    """What moves the folders of a text's later commands: a `cd`, or a Markdown fence."""
+
+    start: int
+    target: str | None  # None: a Markdown code fence, where a new block starts
+    end: int | None = None  # where its effect stops (a subshell's `)`); None: it lasts
+    fresh: bool = False  # from the text's starting folders, not from earlier `cd`s
+
+
+# What `dirname` is given for the script's own folder, and what wraps it to resolve links.
+_SCRIPT_ARGUMENTS = ("$0", "${0}", "$BASH_SOURCE", "${BASH_SOURCE}", "${BASH_SOURCE[0]}")
+_WRAPPERS = ("{}", "$(realpath {})", "$(readlink -f {})")
+# The script's own folder, quotes removed: `$(dirname "$0")`, `` `dirname $0` ``, `${0%/*}`.
+_SCRIPT_FOLDER = (
+    *(
+        form.format(wrapper.format(argument))
+        for form in ("$(dirname {})", "`dirname {}`")
+        for wrapper in _WRAPPERS
+        for argument in _SCRIPT_ARGUMENTS
+    ),
+    "${0%/*}",
+    "${BASH_SOURCE%/*}",
+    "${BASH_SOURCE[0]%/*}",
+)
+
+
 class Folders:
     """Where a shell runs each command of a text: from each of `starts` (the folders the text
     may be run from: a script's own folder and the repository root, a step's working
     directory), moved by every `cd` before it; in Markdown, each code block starts again.
-    A `cd` to a folder the text cannot tell (`cd $DIR`, `cd ~`) leaves the command's folder
-    unknown; `cd "$(dirname "$0")"` is the script's own folder."""
+    A `cd` inside `( ... )` or `$( ... )` moves only the rest of that subshell; one right after
+    a backtick only the rest of that substitution. In Markdown, a `cd` in inline code is typed
+    from the starting folders, and moves the rest of its paragraph. A `cd` to a folder the
+    text cannot tell (`cd $DIR`, `cd ~`, an absolute or a Windows path) leaves the command's
+    folder unknown; `cd "$(dirname "$0")/.."` is relative to the script's own folder, `own`."""
 
     def __init__(self, text: str, starts: list[str], own: str, *, markdown: bool = False) -> None:
         self._starts = list(dict.fromkeys(starts))
         self._own = own
-        events = [(m.start(), m["dir"]) for m in CD.finditer(text)] if "cd" in text else []
-        if markdown:
-            events += [(m.start(), None) for m in FENCE.finditer(text)]
-        self._events = sorted(events, key=lambda event: event[0])
+        fences = [m.start() for m in FENCE.finditer(text)] if markdown else []
+        cds = list(CD.finditer(text)) if "cd" in text else []
+        closing = _closing_parens(text, [m.start("dir") for m in cds], fences)
+        paragraphs = _paragraph_ends(text) if markdown and any(m["tick"] for m in cds) else []
+        events = [_Cd(f, None) for f in fences]
+        for match in cds:
+            end = closing.get(match.start("dir"))
+            if match["tick"]:
+                end = _tick_end(text, match.end(), paragraphs if markdown else None)
+            inline = markdown and bool(match["tick"])
+            events.append(_Cd(match.start(), match["dir"], end, fresh=inline))
+        self._events = sorted(events, key=lambda event: event.start)
+        self._marks, self._states = self._timeline()
 
     def at(self, offset: int) -> list[str] | None:
-        """The folders a command at `offset` may run in; None when a `cd` made it unknown."""
+        """The folders a command at `offset` may run in; None when a `cd` made it unknown:
+        every event before it applied in order, but a subshell's `cd` only up to its end."""
+        found = bisect.bisect_right(self._marks, offset) - 1
+        return self._states[found] if found >= 0 else self._starts
+
+    def _timeline(self) -> tuple[list[int], list[list[str] | None]]:
+        """The folders from each offset on where they change, in one pass over the events:
+        an event applies from the offset after its start; at a subshell's end the folders
+        are those from before its `cd`, with any later event still in force applied again."""
+        events = self._events
+        points = [(e.start + 1, 1, i) for i, e in enumerate(events)]
+        points += [(e.end, 0, i) for i, e in enumerate(events) if e.end is not None]
+        points.sort()
+        live: list[tuple[int, list[str] | None]] = []  # (event, the folders before it)
         folders: list[str] | None = self._starts
-        for start, target in self._events:
-            if start >= offset:
-                break
-            if target is None:  # a code fence: a new block
-                folders = self._starts
-            elif folders is not None:
-                folders = self._cd(folders, target.strip("'\""))
-        return folders
+        marks: list[int] = []
+        states: list[list[str] | None] = []
+        for (position, applies), group in itertools.groupby(points, key=lambda p: p[:2]):
+            indexes = [index for _, _, index in group]
+            if applies:
+                for index in indexes:
+                    live.append((index, folders))
+                    folders = self._apply(folders, events[index])
+            else:  # subshells end: undo them, and apply again what came after them
+                ended, unfound, first = set(indexes), set(indexes), len(live)
+                while unfound:  # from the top of the stack: the newest ends first
+                    first -= 1
+                    unfound.discard(live[first][0])
+                folders = live[first][1]
+                rest = [index for index, _ in live[first + 1 :] if index not in ended]
+                del live[first:]
+                for index in rest:
+                    live.append((index, folders))
+                    folders = self._apply(folders, events[index])
+            marks.append(position)
+            states.append(folders)
+        return marks, states
+
+    def _apply(self, folders: list[str] | None, event: _Cd) -> list[str] | None:
+        """The folders after one event: a fence starts again; a `cd` moves them."""
+        if event.target is None:
+            return self._starts
+        target = event.target.replace('"', "").replace("'", "")
+        if event.fresh:
+            return self._cd(self._starts, target)
+        return None if folders is None else self._cd(folders, target)
 
     def _cd(self, folders: list[str], target: str) -> list[str] | None:
-        if "dirname" in target:
-            return [self._own]
-        if any(c in target for c in "$~`") or target == "-":
-            return None
-        if target.startswith("/"):
-            return None  # an absolute path: outside what the repository can tell
+        script = _script_relative(target)
+        if script is not None:
+            moved = posixpath.normpath(posixpath.join(self._own, script))
+            return None if moved.startswith("..") else [("" if moved == "." else moved)]
+        if any(c in target for c in "$~`\\") or target == "-" or _absolute(target):
+            return None  # a variable, home, or a path outside what the repository can tell
         moved = [posixpath.normpath(posixpath.join(f, target)) for f in folders]
-        return [("" if f == "." else f) for f in moved if not f.startswith("..")] or None
+        kept = [("" if f == "." else f) for f in moved if not f.startswith("..")]
+        # No repository has a folder this deep: `cd a` a thousand times is not a path to follow.
+        return kept if kept and all(len(f) <= _MAX_FOLDER for f in kept) else None
+
+
+def _script_relative(target: str) -> str | None:
+    """For a `cd` to the script's own folder or one relative to it (`$(dirname $0)/..`), the
+    rest of the path (`./..`); None for any other target."""
+    word = " ".join(target.split())
+    for form in _SCRIPT_FOLDER:
+        rest = word.removeprefix(form)
+        if rest != word and (not rest or rest.startswith("/")):
+            return f".{rest}"
+    return None
+
+
+def _absolute(target: str) -> bool:
+    """An absolute path: POSIX (`/srv`), Windows (`C:\\Users`, `C:/Users`, `C:`), UNC."""
+    drive = len(target) >= 2 and target[0].isascii() and target[0].isalpha() and target[1] == ":"
+    return target.startswith(("/", "\\")) or drive
+
+
+def _closing_parens(text: str, offsets: list[int], resets: list[int]) -> dict[int, int]:
+    """For each of `offsets` inside parentheses, the offset of the `)` that closes the
+    innermost `(` open there. A `)` with none open is not a close (`case` patterns, `1)` in a
+    comment); parentheses never cross a reset (a Markdown fence)."""
+    if not offsets or "(" not in text:
+        return {}
+    marks = [(m.start(), m[0]) for m in _PAREN.finditer(text)]
+    marks += [(at, "cd") for at in offsets] + [(at, "reset") for at in resets]
+    marks.sort()
+    open_at: list[int] = []
+    inside: dict[int, list[int]] = {}  # an open paren's offset: the `cd`s right inside it
+    closing: dict[int, int] = {}
+    for at, kind in marks:
+        if kind == "(":
+            open_at.append(at)
+        elif kind == ")" and open_at:
+            for cd in inside.pop(open_at.pop(), []):
+                closing[cd] = at
+        elif kind == "cd" and open_at:
+            inside.setdefault(open_at[-1], []).append(at)
+        elif kind == "reset":
+            open_at, inside = [], {}
+    return closing
+
+
+def _tick_end(text: str, start: int, paragraphs: list[int] | None) -> int | None:
+    """Where a `cd` right after a backtick stops: in a shell, at the backtick that closes the
+    substitution; in Markdown (given its `paragraphs`' ends), at the end of the inline code's
+    paragraph."""
+    if paragraphs is not None:
+        found = bisect.bisect_left(paragraphs, start)
+        return paragraphs[found] if found < len(paragraphs) else None
+    end = text.find("`", start)
+    return end if end != -1 else None
+
+
+def _paragraph_ends(text: str) -> list[int]:
+    """Where each Markdown paragraph ends: at a blank line, or at a code fence."""
+    ends = [m.start() for m in _BLANK_LINE.finditer(text)]
+    return sorted(ends + [m.start() for m in FENCE.finditer(text)])

@@ -3,9 +3,12 @@
 What it does
     Finds every mention of what `retired:` in the registry lists: the single app
     (`ryla-comfyui`) and its URL, also when the URL is built from a template such as
-    `https://${workspace}--ryla-comfyui-comfyui-fastapi-app.modal.run`; removed endpoints
-    (`/flux-instantid`); deleted deploy files (`comfyui_danrisi.py`). Tests, scripts, shell
-    scripts, docs, workflows and client code are all read, comments included.
+    `https://${workspace}--ryla-comfyui-comfyui-fastapi-app.modal.run`, and the URL of any
+    other web function of it (a `*.modal.run` label that is the app's name, or its name and
+    `-` and more: `ryla-comfyui-health`, unless that is a live app's label or a live app's
+    longer name starts it); removed endpoints (`/flux-instantid`); deleted deploy files
+    (`comfyui_danrisi.py`). Tests, scripts, shell scripts, docs, workflows and client code
+    are all read, comments included.
 
 Why is this bad?
     A retired URL still resolves to nothing: tests that call it fail or, worse, are skipped;
@@ -22,12 +25,15 @@ Use instead
 
 What it does not report
     Text that documents the retirement: a line of a document, or a comment, that says the
-    thing was removed, retired, deprecated, replaced, renamed or deleted (a "removed
-    endpoints" table, a changelog entry, `# retired in v2`);
-    files in a retired app's own folder; an endpoint path that is part of a file or module
-    path (`./z-image-pulid`, `apps/z-image-pulid/app.py`) rather than a URL's or a bare path.
-    Historical documents (changelogs, release notes, dated specs) are not read by default
-    (`history` in `[tool.fleet]`).
+    thing was removed, retired, deprecated, replaced, renamed, deleted or stopped (a "removed
+    endpoints" table, a changelog entry, `# retired in v2`, "Stop: `ryla-comfyui`"); a line
+    that stops the app (`modal app stop ryla-comfyui`, in any file);
+    documents in a retired app's own folder; a Python file whose `modal.App(...)` is a
+    retired app's (its code, kept while the app is stopped), unless the registry lists the
+    file among the app's `files` (to be deleted); an endpoint path that is part of a file or
+    module path (`./z-image-pulid`, `apps/z-image-pulid/app.py`) rather than a URL's or a
+    bare path. Historical documents (changelogs, release notes, documents with a date in
+    their file or folder name) are not read by default (`history` in `[tool.fleet]`).
 """
 
 from __future__ import annotations
@@ -36,17 +42,25 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from tools.drift_check.extract.python import python_facts
+from tools.drift_check.extract.urls import find_urls
 from tools.drift_check.findings import Finding
 
 if TYPE_CHECKING:
+    from tools.drift_check.index import RegistryIndex, Retired
     from tools.drift_check.project import Project
+    from tools.drift_check.source import SourceFile
 
-# A line that says a thing is gone documents its retirement; it is not a reference to it.
+# A line that says a thing is gone (or stopped) documents its retirement; it is not a
+# reference to it.
 RETIREMENT = re.compile(
     r"\b(?:removed|retired|retiring|deprecated|replaced|renamed|deleted|decommissioned|"
-    r"sunset|obsolete|superseded|no longer|formerly|legacy)\b",
+    r"sunset|obsolete|superseded|no longer|formerly|legacy|stop(?:s|ped|ping)?)\b",
     re.IGNORECASE,
 )
+# `modal app stop` (also as a list of arguments: `["modal", "app", "stop", ...]`): what
+# follows it on its line is the app being stopped.
+STOP_COMMAND = re.compile(r"\bmodal[ \t\"',]+app[ \t\"',]+stop\b")
 # What may stand right before an endpoint's `/` for it to be a URL's path or a bare path: a
 # host (`modal.run`, `localhost:8000`), a template (`${BASE}`, `{url}`), a call's `)`.
 _DELIMITERS = frozenset(" \t\n'\"`([{=,;<>|")
@@ -72,12 +86,46 @@ _DOCS = frozenset({"md", "mdx", "mdc", "markdown", "rst", "txt"})
 _COMMENT_STARTS = ("#", "//", "/*", "*", "<!--", "--", ";")
 
 
-def _documents_retirement(line: str, document: bool) -> bool:
-    """Prose (a document's line, or a comment) that says the thing is gone. In code, a
-    `LEGACY_URL = ...` still calls what it names."""
+def _documents_retirement(line: str, col: int, document: bool) -> bool:
+    """Whether the mention at `col` of `line` documents a retirement: the line stops the app
+    (a `modal app stop` before the mention), or it is prose (a document's line, or a comment)
+    that says the thing is gone. In code, a `LEGACY_URL = ...` still calls what it names, and
+    `stop = True` beside it stops nothing."""
+    if STOP_COMMAND.search(line, 0, col - 1) is not None:
+        return True
     if not document and not line.lstrip().startswith(_COMMENT_STARTS):
         return False
     return RETIREMENT.search(line) is not None
+
+
+def _defines_retired_app(source: SourceFile, index: RegistryIndex) -> bool:
+    """Whether `source` is a Python file whose `modal.App(...)` is a retired app's, and not a
+    file the registry lists as deleted: the app's own code, kept while the app is stopped."""
+    if source.suffix != "py" or "App(" not in source.text:
+        return False
+    if any(source.path == deleted.path for deleted in index.retired_files):
+        return False
+    facts = python_facts(source)
+    names = index.retired_app_names
+    return facts is not None and any(
+        app.name is not None and app.name.string in names for app in facts.apps
+    )
+
+
+def _mentions(source: SourceFile, index: RegistryIndex) -> list[tuple[int, Retired]]:
+    """Each mention of a retired thing in `source`, by offset: what the registry names, and
+    the URL labels of a retired app's other web functions (at the label)."""
+    found: dict[int, Retired] = {}
+    groups = index.retired_by_group
+    for match in index.retired_regex.finditer(source.text):
+        retired = groups[match.lastgroup or ""]
+        if retired.kind != "endpoint" or is_url_path(source.text, match.start()):
+            found[match.start()] = retired
+    for url in find_urls(source):
+        retired = index.retired_label(url.label) if url.label is not None else None
+        if retired is not None:
+            found.setdefault(url.offset + url.text.index("--") + 2, retired)
+    return sorted(found.items(), key=lambda pair: pair[0])
 
 
 _WHAT = {
@@ -95,20 +143,17 @@ class RetiredReference:
     documentation = __doc__ or ""
 
     def check(self, project: Project) -> Iterator[Finding]:
-        regex = project.index.retired_regex
-        groups = project.index.retired_by_group
-        own_folders = project.index.retired_folders
+        index = project.index
         for source in project.scanned():
-            if not project.index.mentions_retired(source.text):
+            if not index.mentions_retired(source.text):
                 continue
-            if source.suffix in _DOCS and source.path.startswith(own_folders):
+            if source.suffix in _DOCS and source.path.startswith(index.retired_folders):
                 continue  # the retired app's own documentation, not a reference to it
-            for match in regex.finditer(source.text):
-                retired = groups[match.lastgroup or ""]
-                if retired.kind == "endpoint" and not is_url_path(source.text, match.start()):
-                    continue
-                line, col = source.position(match.start())
-                if _documents_retirement(source.lines[line - 1], source.suffix in _DOCS):
+            if _defines_retired_app(source, index):
+                continue  # the retired app's own code, not a reference to it
+            for offset, retired in _mentions(source, index):
+                line, col = source.position(offset)
+                if _documents_retirement(source.lines[line - 1], col, source.suffix in _DOCS):
                     continue
                 yield Finding(
                     code=self.code,

@@ -74,7 +74,7 @@ class UnknownUrl:
 
     def _problem(self, project: Project, url: UrlRef) -> tuple[str, str] | None:
         index = project.index
-        if url.label is None or url.label in index.retired_labels:
+        if url.label is None or index.retired_label(url.label) is not None:
             return None  # templated (cannot be checked) or retired (FL003 reports it)
         # `modal serve` serves an app under its label and `-dev`.
         label = url.label.removesuffix("-dev") if url.label not in index.web_by_label else url.label

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from tools.drift_check.extract.commands import loop_deploys, loop_words
+from tools.drift_check.extract.commands import loop_deploys, loop_words, shell_text
 from tools.drift_check.extract.maps import maps_in, with_spreads
 from tools.drift_check.findings import Finding
 
@@ -79,8 +79,9 @@ class AppMap:
         """`for app in flux seedvr2 ...`: a list of the fleet's apps written by hand."""
         retired = {_normal(a.name) for a in project.registry.retired.apps}
         apps = project.registry.apps
-        deploying = {loop.loop for loop in loop_deploys(source.text)}  # FL007 checks those
-        for loop in loop_words(source.text):
+        text = shell_text(source.text, markdown=source.suffix in ("md", "mdx"))  # not heredocs
+        deploying = {loop.loop for loop in loop_deploys(text)}  # FL007 checks those
+        for loop in loop_words(text):
             if loop.loop in deploying:
                 continue
             words = [(w, at) for w, at in loop.words if not any(c in w for c in "$*?/{}")]

@@ -2,9 +2,15 @@
 
 What it does
     Reads the `run:` steps of `.github/workflows/*.yml` and every shell script for
-    `modal deploy TARGET` (a file, `file.py::app`, or `-m module`) and for calls of `*.sh`
-    scripts, resolves them against the step's `working-directory`, and reports a target that
-    does not exist or is not the entry file of a registry app, with the line of the command.
+    `modal deploy TARGET` (a file, `file.py::app`, or `-m module`), `modal run` and
+    `modal serve`, and for calls of `*.sh` scripts; resolves them against the step's
+    `working-directory` and every `cd` before them (a `cd` in a `$(...)` or `( ... )`
+    subshell moves only that subshell; after a `cd` to an absolute or a variable's folder, a
+    command is not checked); and reports a target that does not exist or is a retired app's
+    file, a deploy of a file that is not the entry file of a registry app, and a module path
+    written without `-m` (`modal deploy src.app`), which Modal 1.x refuses. A `modal run` or
+    `modal serve` of another existing file is a one-off, not reported. The body of a heredoc
+    (`cat <<EOF`) is text, not commands.
 
 Why is this bad?
     A deploy step that names a deleted file fails on the next merge to main, or worse, keeps
@@ -22,14 +28,17 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
 
 from tools.core.globs import GlobSet
 from tools.drift_check.extract.commands import (
+    DeployCommand,
     Folders,
     deploy_commands,
     loop_deploys,
     script_calls,
+    shell_text,
 )
 from tools.drift_check.extract.data import located_data
 from tools.drift_check.findings import Finding
@@ -39,6 +48,7 @@ if TYPE_CHECKING:
     from tools.drift_check.source import SourceFile
 
 WORKFLOWS = ".github/workflows/"
+DEPLOY_HINT = "deploy registry apps with `fleet deploy`; `fleet registry show` lists them"
 
 
 def is_workflow(path: str) -> bool:
@@ -59,8 +69,9 @@ class WorkflowDeploy:
                 # A script is run from the root or from its own folder; usage comments show
                 # which: a path is the script's if it is there from either.
                 own = posixpath.dirname(source.path)
-                folders = Folders(source.text, [own, ""], own)
-                yield from self._commands(project, source, source.text, source.position, folders)
+                yield from self._commands(
+                    project, source, source.position, source.text, starts=[own, ""], own=own
+                )
 
     def _workflow(self, project: Project, source: SourceFile) -> Iterator[Finding]:
         document = located_data(source)
@@ -83,38 +94,41 @@ class WorkflowDeploy:
                 def place(offset: int, run: str = run, run_line: int = run_line) -> tuple[int, int]:
                     return _place(source, run, run_line, offset)
 
-                folders = Folders(run, [str(directory)], str(directory))
-                yield from self._commands(project, source, run, place, folders)
+                yield from self._commands(
+                    project, source, place, run, starts=[str(directory)], own=str(directory)
+                )
 
     def _commands(
         self,
         project: Project,
         source: SourceFile,
-        text: str,
         place: Callable[[int], tuple[int, int]],
-        folders: Folders,
+        written: str,
+        *,
+        starts: list[str],
+        own: str,
     ) -> Iterator[Finding]:
+        """The findings of the commands of a script's or a step's text, run from `starts`
+        (`own` is the script's folder); a heredoc's body is no command."""
+        text = shell_text(written)
+        folders = Folders(text, starts, own)
         entries = project.index.app_by_entry
         example = project.an_example_s(source.path)  # an example's script outside the fleet
         for command in deploy_commands(text):
             where = folders.at(command.offset)
-            if command.path is None or where is None or example:
+            if where is None or example:
                 continue
-            path = project.resolve(where, command.path)
-            if path in entries:
-                continue
-            state = (
-                "does not exist"
-                if not project.exists(path)
-                else "is not the entry file of a registry app"
+            problem = target_problem(
+                project, where, command, "is not the entry file of a registry app"
             )
-            yield Finding(
-                self.code,
-                source.path,
-                *place(command.offset),
-                f"modal deploy {command.target}: {path} {state}",
-                "deploy registry apps with `fleet deploy`; `fleet registry show` lists them",
-            )
+            if problem is not None:
+                yield Finding(
+                    self.code,
+                    source.path,
+                    *place(command.offset),
+                    f"modal {command.verb} {command.target}: {problem.message}",
+                    problem.hint(DEPLOY_HINT),
+                )
         for loop in loop_deploys(text):
             where = folders.at(loop.offset)
             if where is None:
@@ -167,6 +181,84 @@ class WorkflowDeploy:
             else:
                 found.append(project.resolve(folders, path))
         return list(dict.fromkeys(found))
+
+
+@dataclass(frozen=True)
+class TargetProblem:
+    """What is wrong with a `modal deploy|run|serve` target, and of which kind."""
+
+    message: str  # `apps/x.py does not exist`
+    kind: Literal["missing", "retired", "unknown", "unflagged"]  # unknown: no registry app
+    verb: str
+
+    def hint(self, deploy: str) -> str:
+        """How to fix it; `deploy` is the rule's advice for a deploy of no registry app."""
+        if self.kind == "unflagged":
+            return "Modal 1.x reads a Python module path only after -m"
+        if self.verb == "deploy":
+            return deploy
+        if self.kind == "retired":
+            return "the app is retired; `fleet registry show` lists the live apps"
+        return f"`modal {self.verb}` a file that exists; `fleet registry show` lists the apps"
+
+
+def target_problem(
+    project: Project, folders: list[str], command: DeployCommand, unknown: str
+) -> TargetProblem | None:
+    """What is wrong with a command's target run from one of `folders`, None when nothing is
+    (or fleet cannot tell: a templated target, a word of prose). A target must exist and be
+    no retired app's file; a deploy's must be a registry app's entry file (`unknown` says it
+    is not); `modal run` and `modal serve` may run any other file. A module path without
+    `-m` is refused by Modal whatever it names; it is reported as such when it names a file."""
+    if command.templated:
+        return None
+    found = [project.resolve(folders, f) for f in command.files]
+    path = next((p for p in found if p in project.index.app_by_entry or project.exists(p)), None)
+    if command.unflagged:
+        return _unflagged_problem(project, folders, command, path)
+    if path is None:
+        return TargetProblem(f"{found[0]} does not exist", "missing", command.verb)
+    return _file_problem(project, path, command.verb, unknown)
+
+
+def _unflagged_problem(
+    project: Project, folders: list[str], command: DeployCommand, module: str | None
+) -> TargetProblem | None:
+    """A target that is no `.py` file, without -m: a module path when it names one
+    (`module`), else a file that does not exist. One word that names nothing is prose
+    (`modal serve for hot reload`), and a file without `.py` that exists is left alone."""
+    if module is not None:
+        needs = f"a module path needs -m (modal {command.verb} -m {command.target})"
+        return TargetProblem(needs, "unflagged", command.verb)
+    if not any(c in command.written for c in "./"):
+        return None
+    path = project.resolve(folders, command.written)
+    if project.exists(path):
+        return None
+    return TargetProblem(f"{path} does not exist", "missing", command.verb)
+
+
+def _file_problem(project: Project, path: str, verb: str, unknown: str) -> TargetProblem | None:
+    """What is wrong with an existing file as a command's target: a retired app's file, or,
+    for a deploy, a file that is no registry app's entry file."""
+    if path in project.index.app_by_entry:
+        return None
+    retired = _retired_file(project, path)
+    if retired is not None:
+        return TargetProblem(f"{path} is retired ({retired})", "retired", verb)
+    if verb == "deploy":
+        return TargetProblem(f"{path} {unknown}", "unknown", verb)
+    return None
+
+
+def _retired_file(project: Project, path: str) -> str | None:
+    """The reason a file was retired, when the registry lists it (a path without a folder
+    stands for that file name anywhere); None when it is not retired."""
+    for retired in project.index.retired_files:
+        bare = "/" not in retired.path
+        if path == retired.path or (bare and posixpath.basename(path) == retired.path):
+            return retired.reason
+    return None
 
 
 def _working_directory(defaults: Any) -> str | None:

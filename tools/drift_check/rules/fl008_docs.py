@@ -3,7 +3,10 @@
 What it does
     In Markdown files: table rows and list items that name one registry app and endpoints the
     app does not serve (or paths that are no endpoint at all); `modal deploy PATH`
-    instructions whose path is not a registry app's entry file; and generated blocks
+    instructions whose path is not a registry app's entry file, and `modal deploy`, `run` or
+    `serve` instructions whose file does not exist, is a retired app's, or is a module path
+    without `-m` (read as FL007 reads scripts: in code blocks and inline code, from the
+    document's folder or the root, moved by `cd`); and generated blocks
     (`<!-- fleet:begin NAME -->` ... `<!-- fleet:end NAME -->`) whose content is not what the
     registry gives today, whose name is unknown, or that are never closed.
 
@@ -32,8 +35,9 @@ from typing import TYPE_CHECKING
 
 from tools.core.errors import FleetError
 from tools.core.render.blocks import BEGIN, arguments, blocks, render_block
-from tools.drift_check.extract.commands import Folders, deploy_commands
+from tools.drift_check.extract.commands import Folders, deploy_commands, shell_text
 from tools.drift_check.findings import Edit, Finding
+from tools.drift_check.rules.fl007_workflow_deploy import target_problem
 
 if TYPE_CHECKING:
     from tools.drift_check.project import Project
@@ -98,30 +102,27 @@ class Docs:
                 )
 
     def _deploys(self, project: Project, source: SourceFile) -> Iterator[Finding]:
-        entries = project.index.app_by_entry
-        if "deploy" not in source.text:
+        if "modal" not in source.text:
             return
         # A document's commands run from the root or from its own folder, moved by `cd`.
         own = posixpath.dirname(source.path)
-        folders = Folders(source.text, ["", own], own, markdown=True)
-        for command in deploy_commands(source.text):
+        text = shell_text(source.text, markdown=True)
+        folders = Folders(text, ["", own], own, markdown=True)
+        for command in deploy_commands(text):
             where = folders.at(command.offset)
-            if command.path is None or where is None:
+            if where is None:
                 continue
-            path = project.resolve(where, command.path)
-            if path in entries:
-                continue
-            if project.an_example_s(source.path):
-                continue  # an example's own instructions, outside the fleet
-            line, col = source.position(command.offset)
-            state = "does not exist" if not project.exists(path) else "is not a registry app"
+            problem = target_problem(project, where, command, "is not a registry app")
+            if problem is None or project.an_example_s(source.path):
+                continue  # an example's own instructions are outside the fleet
             yield Finding(
                 self.code,
                 source.path,
-                line,
-                col,
-                f"`modal deploy {command.target}`: {path} {state}",
-                "document `fleet deploy APP` (or `--all`); `fleet registry show` lists the apps",
+                *source.position(command.offset),
+                f"`modal {command.verb} {command.target}`: {problem.message}",
+                problem.hint(
+                    "document `fleet deploy APP` (or `--all`); `fleet registry show` lists the apps"
+                ),
             )
 
     def _rows(self, project: Project, source: SourceFile) -> Iterator[Finding]:

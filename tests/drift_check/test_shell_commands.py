@@ -1,0 +1,298 @@
+"""FL007 and FL008 read shell as a shell runs it: heredocs are text, a subshell's `cd` stays
+in the subshell, and `modal run`/`modal serve` import their target as `modal deploy` does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.adversarial import budget
+from tests.drift_check.conftest import make_repo, run
+from tools.drift_check.extract.commands import Folders, deploy_commands, shell_text
+
+
+def found(root: Path) -> list[tuple[str, str, int, str]]:
+    return [(f.code, f.path, f.line, f.message) for f in run(root).findings]
+
+
+def test_a_heredoc_s_body_is_text_not_commands(tmp_path: Path) -> None:
+    script = (
+        "#!/bin/bash\n"
+        "usage() {\n"
+        "  cat <<EOF\n"
+        "Usage: $0 [stack]\n"
+        "  cd elsewhere && modal deploy usage.py\n"
+        "EOF\n"
+        "}\n"
+        "cat <<-'END' > notes.txt\n"
+        "\tmodal run notes.py\n"
+        "\tEND\n"
+        "modal deploy after.py\n"
+        "bash <<EOF\n"
+        "modal deploy fed_to_bash.py\n"
+        "EOF\n"
+    )
+    doc = "```sh\ncat > run.sh <<'EOF'\nmodal serve quoted.py\nEOF\nmodal serve shown.py\n```\n"
+    root = make_repo(tmp_path, {"ops/release.sh": script, "docs/ops.md": doc})
+    assert found(root) == [
+        ("FL008", "docs/ops.md", 5, "`modal serve shown.py`: shown.py does not exist"),
+        ("FL007", "ops/release.sh", 11, "modal deploy after.py: ops/after.py does not exist"),
+        (
+            "FL007",
+            "ops/release.sh",
+            13,
+            "modal deploy fed_to_bash.py: ops/fed_to_bash.py does not exist",
+        ),
+    ]
+
+
+def test_a_shift_or_a_heredoc_that_never_ends_hides_nothing() -> None:
+    text = "x=$((1 << 2))\nstd::cout << value;\nmodal deploy gone.py\n"
+    assert shell_text(text) == text
+    fenced = "```sh\ncat <<EOF\n```\nmodal deploy gone.py\n```\nEOF\n```\n"
+    assert shell_text(fenced, markdown=True) == fenced
+    two = "cat <<A <<'B'\nfirst\nA\nsecond\nB\nlast\n"
+    assert shell_text(two) == "cat <<A <<'B'\n     \n \n      \n \nlast\n"
+    piped = "cat <<EOF | bash -e\nmodal deploy x.py\nEOF\n"
+    assert shell_text(piped) == piped
+
+
+def test_a_cd_in_a_subshell_moves_only_the_subshell(tmp_path: Path) -> None:
+    script = (
+        "#!/bin/bash\n"
+        'ROOT_DIR="$(cd "$(dirname "$0")/.." && pwd)"\n'
+        "(cd ../apps/flux && modal deploy app.py)\n"
+        "DIR=`cd ../apps && pwd`\n"
+        "modal deploy gone.py\n"
+        "(cd ../apps/flux; modal deploy gone.py)\n"
+    )
+    root = make_repo(tmp_path, {"scripts/dev.sh": script})
+    assert found(root) == [
+        ("FL007", "scripts/dev.sh", 5, "modal deploy gone.py: scripts/gone.py does not exist"),
+        ("FL007", "scripts/dev.sh", 6, "modal deploy gone.py: apps/flux/gone.py does not exist"),
+    ]
+
+
+def test_a_cd_relative_to_the_script_s_folder(tmp_path: Path) -> None:
+    script = (
+        "#!/bin/bash\n"
+        'cd "$(dirname "$0")/.."\n'
+        "bash scripts/dev.sh stack\n"
+        "modal deploy apps/flux/gone.py\n"
+        'cd "$(dirname "${BASH_SOURCE[0]}")"/../apps/seedvr2\n'
+        "modal deploy app.py\n"
+        "cd $(dirname $0)\n"
+        "./helper.sh\n"
+    )
+    root = make_repo(tmp_path, {"scripts/dev.sh": script, "scripts/helper.sh": ""})
+    assert found(root) == [
+        (
+            "FL007",
+            "scripts/dev.sh",
+            4,
+            "modal deploy apps/flux/gone.py: apps/flux/gone.py does not exist",
+        ),
+    ]
+
+
+def test_after_a_cd_to_an_absolute_or_a_windows_path_nothing_is_checked(tmp_path: Path) -> None:
+    script = (
+        "cd C:\\Users\\me\\proj\\qwen3_tts\n"
+        "modal deploy app.py\n"
+        "cd D:/proj && modal deploy app.py\n"
+        "cd /srv/app && modal deploy app.py\n"
+    )
+    doc = (
+        "```powershell\ncd C:\\Users\\me\\proj\\qwen3_tts\nmodal deploy app.py\n```\n\n"
+        "```sh\nmodal deploy app.py\n```\n"
+    )
+    root = make_repo(tmp_path, {"deploy.sh": script, "docs/windows.md": doc})
+    assert found(root) == [
+        ("FL008", "docs/windows.md", 7, "`modal deploy app.py`: app.py does not exist"),
+    ]
+
+
+def test_an_inline_cd_moves_its_paragraph(tmp_path: Path) -> None:
+    doc = (
+        "Run `cd apps/flux && modal deploy app.py`, or `cd apps/flux && modal deploy gone.py`.\n"
+        "First `cd apps/seedvr2`, then `modal deploy app.py`.\n"
+        "\n"
+        "```sh\n"
+        "cd apps/flux && modal deploy app.py\n"
+        "$ cd ../seedvr2\n"
+        "$ modal deploy gone.py\n"
+        "```\n"
+        "\n"
+        "Then `modal deploy app.py`.\n"
+    )
+    root = make_repo(tmp_path, {"docs/deploy.md": doc})
+    assert found(root) == [
+        (
+            "FL008",
+            "docs/deploy.md",
+            1,
+            "`modal deploy gone.py`: apps/flux/gone.py does not exist",
+        ),
+        (
+            "FL008",
+            "docs/deploy.md",
+            7,
+            "`modal deploy gone.py`: apps/seedvr2/gone.py does not exist",
+        ),
+        ("FL008", "docs/deploy.md", 10, "`modal deploy app.py`: app.py does not exist"),
+    ]
+
+
+def test_modal_run_and_serve_targets_are_checked(tmp_path: Path) -> None:
+    script = (
+        "modal run missing.py\n"
+        "modal run once.py\n"
+        "modal serve apps/modal/app.py\n"
+        "modal run --detach apps/flux/app.py --n 3\n"
+        "modal serve --timeout 600 \\\n"
+        "  apps/flux/gone.py\n"
+        "modal run -m src.app\n"
+        "modal serve -m src.gone\n"
+        "modal serve for hot reload\n"
+    )
+    root = make_repo(
+        tmp_path,
+        {"ops.sh": script, "once.py": "import modal\n", "apps/modal/app.py": "import modal\n"},
+    )
+    (root / "src").mkdir()
+    (root / "src" / "app.py").write_text("import modal\n")
+    assert found(root) == [
+        ("FL007", "ops.sh", 1, "modal run missing.py: missing.py does not exist"),
+        (
+            "FL003",
+            "ops.sh",
+            3,
+            "deleted deploy file 'apps/modal/app.py': split into per-model apps",
+        ),
+        (
+            "FL007",
+            "ops.sh",
+            3,
+            "modal serve apps/modal/app.py: apps/modal/app.py is retired (split into per-model "
+            "apps)",
+        ),
+        ("FL007", "ops.sh", 6, "modal serve apps/flux/gone.py: apps/flux/gone.py does not exist"),
+        ("FL007", "ops.sh", 8, "modal serve src.gone: src/gone.py does not exist"),
+    ]
+
+
+def test_a_module_path_needs_dash_m(tmp_path: Path) -> None:
+    script = (
+        "modal deploy src.app\n"
+        "modal serve src.app\n"
+        "modal run backend.database::MongoClient.ping\n"
+        "modal deploy src.gone\n"
+        "modal deploy -m src.app\n"
+        "modal deploy -m pkg.mod\n"
+        "modal deploy -m apps.flux.app::app\n"
+    )
+    doc = "Serve it with `modal serve src.app`.\n"
+    root = make_repo(
+        tmp_path,
+        {
+            "ops.sh": script,
+            "docs/dev.md": doc,
+            "src/app.py": "import modal\n",
+            "backend/database.py": "import modal\n",
+            "pkg/mod/__init__.py": "import modal\n",
+        },
+    )
+    assert found(root) == [
+        (
+            "FL008",
+            "docs/dev.md",
+            1,
+            "`modal serve src.app`: a module path needs -m (modal serve -m src.app)",
+        ),
+        (
+            "FL007",
+            "ops.sh",
+            1,
+            "modal deploy src.app: a module path needs -m (modal deploy -m src.app)",
+        ),
+        (
+            "FL007",
+            "ops.sh",
+            2,
+            "modal serve src.app: a module path needs -m (modal serve -m src.app)",
+        ),
+        (
+            "FL007",
+            "ops.sh",
+            3,
+            "modal run backend.database::MongoClient.ping: a module path needs -m "
+            "(modal run -m backend.database::MongoClient.ping)",
+        ),
+        ("FL007", "ops.sh", 4, "modal deploy src.gone: src.gone does not exist"),
+        (
+            "FL007",
+            "ops.sh",
+            5,
+            "modal deploy src.app: src/app.py is not the entry file of a registry app",
+        ),
+        (
+            "FL007",
+            "ops.sh",
+            6,
+            "modal deploy pkg.mod: pkg/mod/__init__.py is not the entry file of a registry app",
+        ),
+    ]
+
+
+def test_an_object_after_the_file_is_read_past(tmp_path: Path) -> None:
+    script = (
+        "modal deploy apps/flux/app.py::app\n"
+        "modal run apps/flux/gone.py::main\n"
+        "modal deploy 'apps/seedvr2/app.py::app' --env staging\n"
+    )
+    root = make_repo(tmp_path, {"ops.sh": script})
+    assert found(root) == [
+        (
+            "FL007",
+            "ops.sh",
+            2,
+            "modal run apps/flux/gone.py::main: apps/flux/gone.py does not exist",
+        ),
+    ]
+
+
+def test_folders_of_each_command() -> None:
+    text = shell_text(
+        "cd apps; (cd flux; modal deploy one.py); modal deploy two.py\n"
+        'cd "$(dirname "$(realpath "$0")")/../lib"\n'
+        "modal deploy three.py\n"
+        'cd "$(dirname "$CONFIG")"\n'
+        "modal deploy four.py\n"
+    )
+    folders = Folders(text, ["scripts/ops", ""], "scripts/ops")
+    assert [(c.target, folders.at(c.offset)) for c in deploy_commands(text)] == [
+        ("one.py", ["scripts/ops/apps/flux", "apps/flux"]),
+        ("two.py", ["scripts/ops/apps", "apps"]),
+        ("three.py", ["scripts/lib"]),
+        ("four.py", None),
+    ]
+
+
+LONG = {
+    "a cd and a deploy a line": "cd a && modal deploy x.py\n" * 5_000,
+    "a subshell a line": "(cd a && modal deploy x.py)\n" * 5_000,
+    "nested subshells": "(cd a; " * 20_000 + "modal deploy x.py" + ")" * 20_000,
+    "heredoc operators on one line": "cat <<A " * 20_000 + "\nA\nmodal deploy x.py\n",
+    "heredocs never closed": "cat <<EOF\nmodal deploy x.py\n" * 5_000,
+    "inline cds in one paragraph": "`cd a` `modal deploy x.py` " * 5_000,
+}
+
+
+def test_long_shell_is_read_in_bounded_time() -> None:
+    # Each `cd` once moved every later command again: 2,000 lines of `cd a` took 27 s.
+    for markdown in (False, True):
+        for text in LONG.values():
+            with budget(2.0):
+                shell = shell_text(text, markdown=markdown)
+                folders = Folders(shell, ["", "docs"], "docs", markdown=markdown)
+                for command in deploy_commands(shell):
+                    folders.at(command.offset)
