@@ -58,6 +58,7 @@ MODES = {
     "tools.drift_check.rules.fl003_retired_reference.RETIREMENT": "search",
     "tools.drift_check.rules.fl003_retired_reference.STOP_COMMAND": "search",
     "tools.drift_check.selection._DATED": "search",
+    "tools.drift_check.selection._STAMPED": "search",
     "tools.drift_check.rules.fl008_docs._PATH_TOKEN": "finditer",
     "tools.drift_check.rules.fl009_modal_limits.CURL": "finditer",
     "tools.drift_check.rules.fl009_modal_limits.LOCATION": "search",

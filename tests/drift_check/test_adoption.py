@@ -187,6 +187,20 @@ def test_a_document_in_a_dated_folder_is_historical(tmp_path: Path) -> None:
     ]
 
 
+def test_a_record_of_a_run_named_by_its_time_is_historical(tmp_path: Path) -> None:
+    called = '{"url": "https://ryla--ryla-flux-comfyui-fastapi-app.modal.run/flux-instantid"}\n'
+    files = {
+        "test/results/verify_20260202_020129.json": called,
+        "logs/smoke-2026-02-02.log": called,
+        "config/endpoints.json": called,  # no time: what the code reads today
+        "test/results/verify_2026.json": called,  # a year is not a time
+    }
+    assert codes_at(make_repo(tmp_path, files)) == [
+        ("FL003", "config/endpoints.json", 1),
+        ("FL003", "test/results/verify_2026.json", 1),
+    ]
+
+
 def test_a_line_that_documents_a_retirement_is_not_a_reference(tmp_path: Path) -> None:
     text = (
         "| endpoint | status |\n"

@@ -232,3 +232,28 @@ def test_a_retired_app_s_url_is_fl003_s_alone_where_a_live_name_is_shorter(
     root = make_repo(tmp_path, {"registry/fleet.yaml": registry, "client.py": client}, apps=False)
     found = [(f.code, f.path, f.line) for f in run(root).findings]
     assert [f for f in found if f[1] == "client.py"] == [("FL003", "client.py", 1)]
+
+
+def test_a_placeholder_workspace_in_prose_is_the_reader_s_and_its_label_is_checked(
+    tmp_path: Path,
+) -> None:
+    doc = (
+        "Call https://your-workspace--ryla-flux-comfyui-fastapi-ap.modal.run/flux once set up,\n"
+        "or wss://<workspace>--ryla-flux-comfyui-fastapi-app.modal.run/flux-nope.\n"
+        "Elsewhere: https://someone--ryla-flux-comfyui-fastapi-ap.modal.run/flux is theirs.\n"
+    )
+    root = make_repo(tmp_path, {"docs/call.md": doc})
+    assert [(f.code, f.line, f.message) for f in run(root).findings] == [
+        (
+            "FL004",
+            1,
+            "https://your-workspace--ryla-flux-comfyui-fastapi-ap.modal.run/flux: ryla-flux's "
+            "URL label is 'ryla-flux-comfyui-fastapi-app', not 'ryla-flux-comfyui-fastapi-ap'",
+        ),
+        (
+            "FL004",
+            2,
+            "--ryla-flux-comfyui-fastapi-app.modal.run/flux-nope: /flux-nope is not an endpoint "
+            "of ryla-flux",
+        ),
+    ]

@@ -248,6 +248,8 @@ def test_an_object_after_the_file_is_read_past(tmp_path: Path) -> None:
         "modal deploy apps/flux/app.py::app\n"
         "modal run apps/flux/gone.py::main\n"
         "modal deploy 'apps/seedvr2/app.py::app' --env staging\n"
+        "modal run apps/flux/app.py::ComfyUI.load\n"
+        "modal deploy apps/flux/app.py::web\n"
     )
     root = make_repo(tmp_path, {"ops.sh": script})
     assert found(root) == [
@@ -256,6 +258,12 @@ def test_an_object_after_the_file_is_read_past(tmp_path: Path) -> None:
             "ops.sh",
             2,
             "modal run apps/flux/gone.py::main: apps/flux/gone.py does not exist",
+        ),
+        (
+            "FL007",
+            "ops.sh",
+            5,
+            "modal deploy apps/flux/app.py::web: apps/flux/app.py defines no 'web'",
         ),
     ]
 
@@ -296,3 +304,21 @@ def test_long_shell_is_read_in_bounded_time() -> None:
                 folders = Folders(shell, ["", "docs"], "docs", markdown=markdown)
                 for command in deploy_commands(shell):
                     folders.at(command.offset)
+
+
+def test_a_deploy_of_a_file_that_defines_a_retired_app_brings_it_back(tmp_path: Path) -> None:
+    # The code is kept (its folder is shared), the app is stopped: deploying it is drift.
+    files = {
+        "services/comfy.py": 'import modal\n\napp = modal.App("ryla-comfyui")\n',
+        "docs/deploy.md": "```bash\nmodal deploy services/comfy.py\n```\n",
+    }
+    found = [(f.code, f.path, f.line, f.message) for f in run(make_repo(tmp_path, files)).findings]
+    assert [f for f in found if f[1] == "docs/deploy.md"] == [
+        (
+            "FL008",
+            "docs/deploy.md",
+            2,
+            "`modal deploy services/comfy.py`: services/comfy.py is retired (it deploys the "
+            "retired app 'ryla-comfyui': split into per-model apps)",
+        )
+    ]

@@ -9,7 +9,9 @@ A historical document (a changelog, release notes, an ADR, an archive, a dated s
 records what was true then: that it names a removed endpoint or a deploy command of its day is
 not drift. Its references (FL003, FL004, FL008) are not reported unless `history = []`. A
 document is dated by a date in its name or in the name of a folder it is in
-(`docs/specs/2025-03-14-faces.md`, `docs/2026-01-18-qwen-integration/plan.md`).
+(`docs/specs/2025-03-14-faces.md`, `docs/2026-01-18-qwen-integration/plan.md`). A record
+of a run (JSON, a log, CSV) named by its time (`results/verify_20260202_020129.json`) is
+historical too.
 """
 
 from __future__ import annotations
@@ -49,6 +51,9 @@ _DOCUMENTS = (".md", ".mdx", ".mdc", ".markdown", ".rst", ".txt", ".adoc")
 # A date in a path's file or folder name (`2025-03-14-split-apps.md`, `spec-2025-03-14.md`,
 # `2026-01-18-qwen-integration/plan.md`).
 _DATED = re.compile(r"(?:^|[^0-9])(?:19|20)[0-9]{2}-[01][0-9]-[0-3][0-9](?:[^0-9]|$)")
+_RECORDS = (".json", ".jsonl", ".ndjson", ".log", ".csv", ".tsv")
+# A time in a record's file name: 2026-02-02, or 20260202 as timestamps are written.
+_STAMPED = re.compile(r"(?:^|[^0-9])(?:19|20)[0-9]{2}-?[01][0-9]-?[0-3][0-9](?:[^0-9]|$)")
 
 
 def _matches(selector: str, code: str) -> bool:
@@ -110,8 +115,12 @@ class Selection:
 
     def historical(self, path: str) -> bool:
         """Whether `path` is a document of the `history` globs, or (by default) a document
-        with a date in its file name or in the name of any folder it is in."""
-        if not path.lower().endswith(_DOCUMENTS):
+        with a date in its file name or in the name of any folder it is in, or a record of a
+        run with a time in its file name."""
+        lowered = path.lower()
+        if lowered.endswith(_RECORDS):
+            return self.dated and _STAMPED.search(path.rsplit("/", 1)[-1]) is not None
+        if not lowered.endswith(_DOCUMENTS):
             return False
         if self.history and _globs(self.history).match(path):
             return True

@@ -106,6 +106,8 @@ class PythonFacts:
     numbers: dict[str, Number] = field(default_factory=dict)  # module-level number constants
     # Module-level `name = module.attribute` of an imported module (`app = serve.app`).
     aliases: dict[str, str] = field(default_factory=dict)
+    # Every name the module defines at its top level: what `file.py::name` may name.
+    defined: list[str] = field(default_factory=list)
 
     def deployed_app(self) -> ModalApp | None:
         """The app `modal deploy FILE` deploys: the one named `app`, else `stub`, else the
@@ -158,6 +160,7 @@ class _Extractor:
         for node in tree.body:
             self._app_assignment(node)
             self._import(node)
+            self.facts.defined += _bound(node)
         self._aliases(tree)
         # An app imported from another module (`from .common import app`) is decorated too.
         self.decorated_apps = self.app_variables | {*self.facts.imports, *self.facts.aliases}
@@ -535,3 +538,15 @@ def module_paths(module: str, folder: str) -> list[str]:
         if stem:
             paths += [f"{stem}.py", f"{stem}/__init__.py"]
     return paths
+
+
+def _bound(node: ast.stmt) -> list[str]:
+    """The names a top-level statement binds: a def, a class, an assignment, an import."""
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        return [node.name]
+    if isinstance(node, ast.Assign | ast.AnnAssign):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        return [t.id for t in targets if isinstance(t, ast.Name)]
+    if isinstance(node, ast.Import | ast.ImportFrom):
+        return [(a.asname or a.name).split(".")[0] for a in node.names if a.name != "*"]
+    return []

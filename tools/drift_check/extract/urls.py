@@ -59,6 +59,16 @@ def _windows(text: str) -> list[tuple[int, int]]:
     return windows
 
 
+# Workspaces written for the reader to fill in: `your-workspace--`, `<workspace>--`.
+_PLACEHOLDERS = frozenset({"", "workspace", "username", "user", "org", "team", "xxx"})
+
+
+def placeholder(source: str) -> bool:
+    """Whether a URL's workspace is one for the reader to fill in (in prose: theirs)."""
+    lowered = source.lower()
+    return lowered in _PLACEHOLDERS or lowered.startswith(("your-", "your_", "my-workspace"))
+
+
 def _find(text: str) -> list[UrlRef]:
     found = []
     matches = (m for start, end in _windows(text) for m in URL.finditer(text, start, end))
@@ -70,10 +80,12 @@ def _find(text: str) -> list[UrlRef]:
         # A full stop after a URL ends the sentence, not the path.
         path = match["path"].rstrip(".") if match["path"] else None
         templated_path = path is not None and match["after"] in ("{", "$", "%", "+", "`")
+        written = match.group(0).removesuffix(match["after"]) if match["after"] else match[0]
+        stops = len(match["path"] or "") - len(path or "")
         found.append(
             UrlRef(
                 offset=match.start(),
-                text=match.group(0).removesuffix(match["after"]) if match["after"] else match[0],
+                text=written[: len(written) - stops],
                 source=None if _TEMPLATE.search(source) else source,
                 label=None if _TEMPLATE.search(label) else label,
                 path=None if templated_path or path in (None, "/") else path.rstrip("/"),

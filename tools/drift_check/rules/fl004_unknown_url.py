@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
-from tools.drift_check.extract.urls import UrlRef, find_urls
+from tools.drift_check.extract.urls import UrlRef, find_urls, placeholder
 from tools.drift_check.findings import Finding
 from tools.drift_check.index import STANDARD_PATHS, path_matches
 from tools.drift_check.rules.base import prose_test
@@ -60,9 +60,11 @@ class UnknownUrl:
             urls = find_urls(source)
             prose = _prose(source) if urls else None
             for url in urls:
-                if prose is not None and prose(url.offset) and not self._ours(project, url):
+                # In prose, `your-workspace--` is the reader's: the fleet's.
+                shown = prose is not None and prose(url.offset)
+                if shown and not self._ours(project, url) and not placeholder(url.source or ""):
                     continue  # an example in prose, in a workspace of its own
-                problem = self._problem(project, url)
+                problem = self._problem(project, url, shown)
                 if problem is not None:
                     line, col = source.position(url.offset)
                     message, hint = problem
@@ -72,7 +74,9 @@ class UnknownUrl:
         """Whether a URL is in a workspace of the fleet's (or cannot tell: a template)."""
         return url.source is None or url.source in project.index.fleet_sources
 
-    def _problem(self, project: Project, url: UrlRef) -> tuple[str, str] | None:
+    def _problem(self, project: Project, url: UrlRef, shown: bool) -> tuple[str, str] | None:
+        """What is wrong with a URL (`shown`: in prose, where a placeholder workspace is the
+        reader's), or None."""
         index = project.index
         if url.label is None or index.retired_label(url.label) is not None:
             return None  # templated (cannot be checked) or retired (FL003 reports it)
@@ -92,7 +96,8 @@ class UnknownUrl:
             )
         app, web = found
         sources = index.sources_of(app)
-        if url.source is not None and url.source not in sources:
+        filled_in = shown and placeholder(url.source or "")
+        if url.source is not None and url.source not in sources and not filled_in:
             known = ", ".join(sorted(sources))
             return (
                 f"{url.text}: {url.source!r} is not the workspace of a known environment",

@@ -218,7 +218,9 @@ def target_problem(
         return _unflagged_problem(project, folders, command, path)
     if path is None:
         return TargetProblem(f"{found[0]} does not exist", "missing", command.verb)
-    return _file_problem(project, path, command.verb, unknown)
+    return _file_problem(project, path, command.verb, unknown) or _object_problem(
+        project, path, command
+    )
 
 
 def _unflagged_problem(
@@ -251,14 +253,30 @@ def _file_problem(project: Project, path: str, verb: str, unknown: str) -> Targe
     return None
 
 
+def _object_problem(project: Project, path: str, command: DeployCommand) -> TargetProblem | None:
+    """`file.py::name`: the file must define `name` (of `name.method`) at its top level."""
+    _, _, named = command.target.partition("::")
+    facts = project.python(path) if named else None
+    if facts is None or named.split(".", 1)[0] in facts.defined:
+        return None
+    return TargetProblem(f"{path} defines no {named.split('.', 1)[0]!r}", "missing", command.verb)
+
+
 def _retired_file(project: Project, path: str) -> str | None:
     """The reason a file was retired, when the registry lists it (a path without a folder
-    stands for that file name anywhere); None when it is not retired."""
+    stands for that file name anywhere) or it defines a retired app (`modal.App("old")`:
+    deploying it brings the app back); None when it is not retired."""
     for retired in project.index.retired_files:
         bare = "/" not in retired.path
         if path == retired.path or (bare and posixpath.basename(path) == retired.path):
             return retired.reason
-    return None
+    facts = project.python(path) if path.endswith(".py") else None
+    app = facts.deployed_app() if facts is not None else None
+    name = app.name.string if app is not None and app.name is not None else None
+    if name is None and app is not None and app.name is not None and facts is not None:
+        name = project.string(path, facts, app.name.text)
+    found = next((a for a in project.registry.retired.apps if a.name == name), None)
+    return f"it deploys the retired app {name!r}: {found.reason}" if found else None
 
 
 def _working_directory(defaults: Any) -> str | None:
