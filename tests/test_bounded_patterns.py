@@ -65,6 +65,7 @@ MODES = {
     "tools.drift_check.rules.fl009_modal_limits.MAX_TIME": "search",
     "tools.drift_check.rules.fl009_modal_limits.MANUAL_REDIRECT": "finditer",
     "tools.drift_check.rules.fl008_docs._ROW": "match",
+    "tools.drift_check.rules.fl008_docs._COMMAND": "search",
     "tools.drift_check.suppress._SUPPRESSION": "finditer",
     "tools.drift_check.units._MILLISECONDS_CASED": "search",
     "tools.drift_check.units._SECONDS": "search",

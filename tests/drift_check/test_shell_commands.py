@@ -322,3 +322,27 @@ def test_a_deploy_of_a_file_that_defines_a_retired_app_brings_it_back(tmp_path: 
             "retired app 'ryla-comfyui': split into per-model apps)",
         )
     ]
+
+
+def test_a_python_file_s_docstring_and_comments_are_its_docs(tmp_path: Path) -> None:
+    module = (
+        '"""The flux worker.\n\nDeploy: modal deploy apps/flux/app.py::web\n"""\n'
+        "# or: modal run apps/flux/gone.py\n"
+        'COMMAND = "modal deploy apps/flux/gone.py"  # code: what it runs is not a doc\n'
+    )
+    files = {"apps/flux/worker.py": module}
+    found = [(f.code, f.path, f.line, f.message) for f in run(make_repo(tmp_path, files)).findings]
+    assert [f for f in found if f[0] == "FL008"] == [
+        (
+            "FL008",
+            "apps/flux/worker.py",
+            3,
+            "`modal deploy apps/flux/app.py::web`: apps/flux/app.py defines no 'web'",
+        ),
+        (
+            "FL008",
+            "apps/flux/worker.py",
+            5,
+            "`modal run apps/flux/gone.py`: apps/flux/gone.py does not exist",
+        ),
+    ]

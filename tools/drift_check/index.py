@@ -175,10 +175,6 @@ class RegistryIndex:
         return labels
 
     @cached_property
-    def retired_app_names(self) -> frozenset[str]:
-        return frozenset(app.name for app in self.registry.retired.apps)
-
-    @cached_property
     def _names_by_length(self) -> list[tuple[str, RetiredApp | None]]:
         """Every app name, live (None) and retired (the app), longest first: a label is of the
         longest name it starts."""

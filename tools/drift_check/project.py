@@ -12,7 +12,7 @@ from pathlib import Path
 
 from tools.core import inputs
 from tools.core.config import ProjectConfig
-from tools.core.registry.model import App, Registry, WebFunction
+from tools.core.registry.model import App, Registry, RetiredApp, WebFunction
 from tools.core.yaml_lines import LocatedYaml
 from tools.drift_check import prefilter
 from tools.drift_check.extract.python import (
@@ -156,6 +156,22 @@ class Project:
             return []
         folder = path.rsplit("/", 1)[0] if "/" in path else ""
         return [p for p in module_paths(module, folder) if p in self._python_paths]
+
+    def retired_app_of(self, path: str) -> RetiredApp | None:
+        """The retired app a Python file defines (`modal.App("old")`, a constant's name
+        resolved): its code, kept while the app is stopped. None for any other file."""
+        source = self.files.get(path) if path.endswith(".py") else None
+        if source is None or "App(" not in source.text:
+            return None
+        facts = python_facts(source)
+        retired = {app.name: app for app in self.registry.retired.apps}
+        for modal_app in facts.apps if facts is not None and retired else []:
+            name = modal_app.name.string if modal_app.name is not None else None
+            if name is None and modal_app.name is not None:
+                name = self.string(path, facts, modal_app.name.text)
+            if name in retired:
+                return retired[name]
+        return None
 
     def decorator(self, app: App, target: str) -> tuple[str, ModalDecorator] | None:
         """The `@app.cls`/`@app.function` on `target` and its file: the entry file's, else

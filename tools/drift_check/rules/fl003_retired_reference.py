@@ -42,7 +42,6 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from tools.drift_check.extract.python import python_facts
 from tools.drift_check.extract.urls import find_urls
 from tools.drift_check.findings import Finding
 
@@ -98,18 +97,12 @@ def _documents_retirement(line: str, col: int, document: bool) -> bool:
     return RETIREMENT.search(line) is not None
 
 
-def _defines_retired_app(source: SourceFile, index: RegistryIndex) -> bool:
+def _defines_retired_app(project: Project, source: SourceFile) -> bool:
     """Whether `source` is a Python file whose `modal.App(...)` is a retired app's, and not a
     file the registry lists as deleted: the app's own code, kept while the app is stopped."""
-    if source.suffix != "py" or "App(" not in source.text:
+    if any(source.path == deleted.path for deleted in project.index.retired_files):
         return False
-    if any(source.path == deleted.path for deleted in index.retired_files):
-        return False
-    facts = python_facts(source)
-    names = index.retired_app_names
-    return facts is not None and any(
-        app.name is not None and app.name.string in names for app in facts.apps
-    )
+    return project.retired_app_of(source.path) is not None
 
 
 def _mentions(source: SourceFile, index: RegistryIndex) -> list[tuple[int, Retired]]:
@@ -149,7 +142,7 @@ class RetiredReference:
                 continue
             if source.suffix in _DOCS and source.path.startswith(index.retired_folders):
                 continue  # the retired app's own documentation, not a reference to it
-            if _defines_retired_app(source, index):
+            if _defines_retired_app(project, source):
                 continue  # the retired app's own code, not a reference to it
             for offset, retired in _mentions(source, index):
                 line, col = source.position(offset)

@@ -270,13 +270,8 @@ def _retired_file(project: Project, path: str) -> str | None:
         bare = "/" not in retired.path
         if path == retired.path or (bare and posixpath.basename(path) == retired.path):
             return retired.reason
-    facts = project.python(path) if path.endswith(".py") else None
-    app = facts.deployed_app() if facts is not None else None
-    name = app.name.string if app is not None and app.name is not None else None
-    if name is None and app is not None and app.name is not None and facts is not None:
-        name = project.string(path, facts, app.name.text)
-    found = next((a for a in project.registry.retired.apps if a.name == name), None)
-    return f"it deploys the retired app {name!r}: {found.reason}" if found else None
+    app = project.retired_app_of(path)
+    return f"it deploys the retired app {app.name!r}: {app.reason}" if app else None
 
 
 def _working_directory(defaults: Any) -> str | None:

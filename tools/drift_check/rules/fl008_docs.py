@@ -6,7 +6,9 @@ What it does
     instructions whose path is not a registry app's entry file, and `modal deploy`, `run` or
     `serve` instructions whose file does not exist, is a retired app's, or is a module path
     without `-m` (read as FL007 reads scripts: in code blocks and inline code, from the
-    document's folder or the root, moved by `cd`); and generated blocks
+    document's folder or the root, moved by `cd`); the same instructions in a Python
+    module's header (its leading comments and docstring: `Deploy: modal deploy app.py`),
+    except in the file of a retired app; and generated blocks
     (`<!-- fleet:begin NAME -->` ... `<!-- fleet:end NAME -->`) whose content is not what the
     registry gives today, whose name is unknown, or that are never closed.
 
@@ -36,6 +38,7 @@ from typing import TYPE_CHECKING
 from tools.core.errors import FleetError
 from tools.core.render.blocks import BEGIN, arguments, blocks, render_block
 from tools.drift_check.extract.commands import Folders, deploy_commands, shell_text
+from tools.drift_check.extract.python import python_facts
 from tools.drift_check.findings import Edit, Finding
 from tools.drift_check.rules.fl007_workflow_deploy import target_problem
 
@@ -45,6 +48,7 @@ if TYPE_CHECKING:
 
 _PATH_TOKEN = re.compile(r"(?:(?<=^)|(?<=[\s`|,(]))(/[a-z0-9][a-z0-9._-]*)(?=$|[\s`|,).:;])")
 _ROW = re.compile(r"^\s*(?:\||[-*+]\s|\d+\.\s)")
+_COMMAND = re.compile(r"\bmodal (?:deploy|run|serve)\b")
 
 
 class Docs:
@@ -56,8 +60,12 @@ class Docs:
     def check(self, project: Project) -> Iterator[Finding]:
         for source in project.scanned("md", "markdown", "mdx", "mdc", "rst"):
             yield from self._blocks(project, source)
-            yield from self._deploys(project, source)
+            yield from self._deploys(project, source, shell_text(source.text, markdown=True))
             yield from self._rows(project, source)
+        for source in project.scanned("py"):
+            # A module's header is its docs: `Deploy: modal deploy app.py`.
+            if _COMMAND.search(source.text) and project.retired_app_of(source.path) is None:
+                yield from self._deploys(project, source, _python_prose(source))
 
     def _blocks(self, project: Project, source: SourceFile) -> Iterator[Finding]:
         if "fleet:begin" not in source.text:
@@ -101,12 +109,13 @@ class Docs:
                     f"{begin['name']} -->`",
                 )
 
-    def _deploys(self, project: Project, source: SourceFile) -> Iterator[Finding]:
-        if "modal" not in source.text:
+    def _deploys(self, project: Project, source: SourceFile, text: str) -> Iterator[Finding]:
+        """`text`: the document's text as a shell reads it (heredocs blanked), or a Python
+        file's docstrings and comments alone."""
+        if "modal" not in text:
             return
         # A document's commands run from the root or from its own folder, moved by `cd`.
         own = posixpath.dirname(source.path)
-        text = shell_text(source.text, markdown=True)
         folders = Folders(text, ["", own], own, markdown=True)
         for command in deploy_commands(text):
             where = folders.at(command.offset)
@@ -156,3 +165,19 @@ class Docs:
             message,
             "a generated block (`<!-- fleet:begin endpoints -->`) keeps this table current",
         )
+
+
+def _python_prose(source: SourceFile) -> str:
+    """A Python file's header, its leading comments and module docstring (where a module says
+    how it is deployed), everything after it blanked to spaces (lines and columns kept).
+    Comments further down describe the code, often with example commands: not docs."""
+    facts = python_facts(source)
+    docstrings = facts.docstrings if facts is not None else []
+    lines = source.text.split("\n")
+    kept, header = [], True
+    for number, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        in_docstring = bool(docstrings) and docstrings[0][0] <= number <= docstrings[0][1]
+        header = header and (not stripped or stripped.startswith("#") or in_docstring)
+        kept.append(line if header else " " * len(line))
+    return "\n".join(kept)
