@@ -330,7 +330,8 @@ def test_a_python_file_s_docstring_and_comments_are_its_docs(tmp_path: Path) -> 
         "# or: modal run apps/flux/gone.py\n"
         'COMMAND = "modal deploy apps/flux/gone.py"  # code: what it runs is not a doc\n'
     )
-    files = {"apps/flux/worker.py": module}
+    itself = '"""A one-off app.\n\nDeploy: modal deploy tools/oneoff.py\n"""\n'
+    files = {"apps/flux/worker.py": module, "tools/oneoff.py": itself}  # its own: FL006's
     found = [(f.code, f.path, f.line, f.message) for f in run(make_repo(tmp_path, files)).findings]
     assert [f for f in found if f[0] == "FL008"] == [
         (

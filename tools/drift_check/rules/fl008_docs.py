@@ -111,7 +111,8 @@ class Docs:
 
     def _deploys(self, project: Project, source: SourceFile, text: str) -> Iterator[Finding]:
         """`text`: the document's text as a shell reads it (heredocs blanked), or a Python
-        file's docstrings and comments alone."""
+        module's header alone. A module that says to deploy itself, and is no registry app, is
+        an app outside the fleet (FL006 says whether it should be in it)."""
         if "modal" not in text:
             return
         # A document's commands run from the root or from its own folder, moved by `cd`.
@@ -124,6 +125,9 @@ class Docs:
             problem = target_problem(project, where, command, "is not a registry app")
             if problem is None or project.an_example_s(source.path):
                 continue  # an example's own instructions are outside the fleet
+            itself = any(project.resolve(where, f) == source.path for f in command.files)
+            if problem.kind == "unknown" and itself:
+                continue
             yield Finding(
                 self.code,
                 source.path,
