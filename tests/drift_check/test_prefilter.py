@@ -110,7 +110,9 @@ def test_a_registry_that_does_not_parse_starts_no_pass_and_is_reported_at_its_li
     assert prefilter.Search(root, lambda: ["docs/plain.md"], registry).found() is None
     with cache.turned_off(), pytest.raises(FleetError) as raised:
         check(repo_at(root))
-    assert [(p.path, p.line) for p in raised.value.problems] == [(str(registry), 3)]
+    # The path as said to the user (relative to where fleet runs, when shorter).
+    problems = [(Path(p.path).resolve(), p.line) for p in raised.value.problems]
+    assert problems == [(registry.resolve(), 3)]
 
 
 def test_a_pass_is_not_started_for_a_small_repository_or_without_ripgrep(
