@@ -512,6 +512,11 @@ def test_the_real_world_repository(tmp_path: Path) -> None:
     _git(root, "init", "-q")
     code, out, err = run_main(root, ["init", "--stdout"])
     apps = yaml.safe_load(out)["apps"]
+    # An app whose Modal name another file deploys too is written commented out.
+    copies = [block for block in out.split("\n\n") if block.startswith("  # review:")]
+    for block in copies:
+        apps |= yaml.safe_load("\n".join(line[2:] for line in block.splitlines()[1:]))
+    assert len(copies) == 5  # modal-examples' files that deploy a name used elsewhere
     files = {
         path.relative_to(root).as_posix(): path.read_text(encoding="utf-8", errors="replace")
         for path in root.rglob("*.py")
@@ -525,6 +530,7 @@ def test_the_real_world_repository(tmp_path: Path) -> None:
     assert {p: n for p, n in names.items() if literal[p] not in (None, n)} == {}
     assert sum(name is not None for name in literal.values()) > 100
     assert err.startswith(f"fleet init: printed the registry: {len(apps)} apps ({len(described)} ")
+    assert "5 apps left out (a Modal name another file deploys too)" in err
 
 
 def test_an_app_file_at_the_root_is_an_app_at_the_root(tmp_path: Path) -> None:

@@ -86,6 +86,8 @@ GPU_MAX_COUNT = {
     "H200": 8,
     "B200": 8,
     "B200+": 8,
+    # Any of L4, A10 or T4 (modal-examples' gpu_fallbacks.py): what all three allow.
+    "ANY": 4,
 }
 
 

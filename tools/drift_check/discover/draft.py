@@ -78,6 +78,9 @@ class DraftApp:
     volumes: list[str] = field(default_factory=list)
     notes: list[Noted] = field(default_factory=list)  # comments on the app as a whole
     undescribed: list[str] = field(default_factory=list)  # routes left out
+    # The key of an earlier app with the same Modal name: this one is written commented out
+    # (Modal deploys both files as one app; the registry holds a name once).
+    copy_of: str | None = None
 
     @property
     def endpoints(self) -> list[DraftEndpoint]:

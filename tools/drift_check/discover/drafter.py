@@ -437,12 +437,8 @@ def _name_keys(apps: list[DraftApp]) -> None:
             key, number = f"{base}-{number}", number + 1
         taken.add(key)
         app.key = key
-        if app.name.value in owners and not app.name.note:
-            app.name = Noted(
-                app.name.value,
-                f"review: app {owners[app.name.value]} has this name too; Modal would deploy "
-                "both as one app",
-            )
+        if app.name.value in owners:
+            app.copy_of = owners[app.name.value]
         owners.setdefault(app.name.value, key)
 
 

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from tools.core.paths import joined
+
 if TYPE_CHECKING:
     from tools.drift_check.discover.draft import Draft, DraftApp, DraftEndpoint, DraftWeb, Noted
 
@@ -154,6 +156,9 @@ def summary(draft: Draft, written: str | None) -> str:
     ]
     if draft.not_described:
         parts.append(f"{draft.not_described} {_UNDESCRIBED[draft.not_described == 1]}")
+    copies = sum(1 for app in draft.apps if app.copy_of)
+    if copies:
+        parts.append(f"{_count(copies, 'app')} left out (a Modal name another file deploys too)")
     if draft.skipped:
         reasons: dict[str, int] = {}
         for why in draft.skipped.values():
@@ -182,8 +187,18 @@ def registry_text(draft: Draft) -> str:
         "apps:",
     ]
     for number, app in enumerate(draft.apps):
-        lines += [""] * (number > 0) + _app_lines(app)
+        lines += [""] * (number > 0) + (_copy_lines(app) if app.copy_of else _app_lines(app))
     return "\n".join(lines) + "\n"
+
+
+def _copy_lines(app: DraftApp) -> list[str]:
+    """An app whose Modal name an earlier app has: Modal deploys both files as one app, and
+    the registry holds a name once. It is written commented out, for a person to choose."""
+    note = (
+        f"  # review: {joined(app.dir, app.entry)} deploys {app.name.value!r}, the name of app "
+        f"{app.copy_of} too: Modal would deploy both as one app. Keep one; this one is left out."
+    )
+    return [note, *(f"# {line}" if line.strip() else "#" for line in _app_lines(app))]
 
 
 def _app_lines(app: DraftApp) -> list[str]:
