@@ -20,6 +20,7 @@ from tools.drift_check.extract.python import (
     ModalDecorator,
     NamedObject,
     PythonFacts,
+    flattened,
     module_paths,
     number_of,
     python_facts,
@@ -44,6 +45,7 @@ class Project:
     search: prefilter.Search | None = None
     index: RegistryIndex = field(init=False)
     passed_over: int = field(init=False, default=0)  # files the pre-filter found nothing in
+    _app_files: dict[str, list[str]] = field(init=False, default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.index = RegistryIndex(self.registry)
@@ -157,6 +159,13 @@ class Project:
         folder = path.rsplit("/", 1)[0] if "/" in path else ""
         return [p for p in module_paths(module, folder) if p in self._python_paths]
 
+    def app_name(self, path: str, facts: PythonFacts, modal_app: ModalApp) -> str | None:
+        """The name a `modal.App(...)` of the file at `path` is given: written, or a constant
+        (imported ones too); None when the code does not say it."""
+        if modal_app.name is None:
+            return None
+        return modal_app.name.string or self.string(path, facts, modal_app.name.text)
+
     def retired_app_of(self, path: str) -> RetiredApp | None:
         """The retired app a Python file defines (`modal.App("old")`, a constant's name
         resolved): its code, kept while the app is stopped. None for any other file."""
@@ -166,9 +175,7 @@ class Project:
         facts = python_facts(source)
         retired = {app.name: app for app in self.registry.retired.apps}
         for modal_app in facts.apps if facts is not None and retired else []:
-            name = modal_app.name.string if modal_app.name is not None else None
-            if name is None and modal_app.name is not None:
-                name = self.string(path, facts, modal_app.name.text)
+            name = self.app_name(path, facts, modal_app)
             if name in retired:
                 return retired[name]
         return None
@@ -223,7 +230,8 @@ class Project:
         kind: str,
     ) -> object:
         try:
-            node = _Dotted().visit(ast.parse(text, mode="eval").body)
+            parsed = ast.parse(text, mode="eval").body
+            node = flattened(parsed, {*facts.imports, *facts.modules})  # `common.NAME`
         except (SyntaxError, ValueError, RecursionError):
             return None
         constants: dict[str, ast.expr] = {}
@@ -266,25 +274,19 @@ class Project:
                     mounted.setdefault((candidate, attribute), prefix)
         return mounted
 
-    @cached_property
-    def _app_files(self) -> dict[str, list[str]]:
-        return {}
-
     def imported_files(self, path: str, limit: int = 256) -> list[str]:
         """The repository's Python files that `path` imports, transitively: as Modal runs an
         entry file, a module resolves from the file's own folder or from the root; relative
         imports from the file's package. At most `limit` files."""
-        known = self._python_paths
         found: list[str] = []
         seen = {path}
         queue = [path]
         while queue and len(found) < limit:
             current = queue.pop(0)
             facts = self.python(current)
-            folder = current.rsplit("/", 1)[0] if "/" in current else ""
             for module in facts.modules if facts is not None else []:
-                for candidate in module_paths(module, folder):
-                    if candidate in known and candidate not in seen:
+                for candidate in self._modules(current, module):
+                    if candidate not in seen:
                         seen.add(candidate)
                         found.append(candidate)
                         queue.append(candidate)
@@ -421,18 +423,3 @@ def _modal_app(text: str) -> bool:
     """Whether a Python text defines a Modal app, told without parsing it: it imports modal
     and calls `App(` (`modal.App(...)`, or `App` imported from modal)."""
     return "App(" in text and ("import modal" in text or "from modal" in text)
-
-
-class _Dotted(ast.NodeTransformer):
-    """`common.EMBED_APP` as one name, `Name("common.EMBED_APP")`, to resolve as an import."""
-
-    def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
-        parts = []
-        current: ast.expr = node
-        while isinstance(current, ast.Attribute):
-            parts.append(current.attr)
-            current = current.value
-        if not isinstance(current, ast.Name):
-            return self.generic_visit(node)
-        dotted = ".".join([current.id, *reversed(parts)])
-        return ast.copy_location(ast.Name(dotted, ast.Load()), node)

@@ -587,12 +587,11 @@ class Registry(_Model):
             raise FleetError(f"unknown environment {chosen!r} (known: {known})")
         return chosen, self.environments[chosen]
 
-    def host(self, app: App, env: str | None = None, web: WebFunction | None = None) -> str:
-        """The host of `web` (default: the app's first web function)."""
+    def host(self, app: App, env: str | None = None) -> str:
+        """The host of the app's first web function."""
         _, environment = self.environment(env)
         workspace = app.workspace or self.workspace
-        label = app.label if web is None else web.url_label
-        return modal_names.web_host(workspace, environment.web_suffix, label)
+        return modal_names.web_host(workspace, environment.web_suffix, app.label)
 
     def url(
         self, app: App, path: str = "", env: str | None = None, web: WebFunction | None = None

@@ -78,20 +78,18 @@ def _endpoints(registry: Registry, args: dict[str, str]) -> str:
 
 
 def _apps(registry: Registry, _args: dict[str, str]) -> str:
+    from tools.core.registry.model import gpu_list  # loaded with the registry already
+
     rows = ["| app | folder | GPU | server timeout | endpoints |", "|---|---|---|---|---|"]
     for app in registry.apps.values():
         # One row per web function; an app with none shows its own gpu and timeout.
         parts = [(w.gpus, w.timeout_s, list(w.endpoints)) for w in app.webs]
-        for gpus, timeout_s, paths in parts or [(_gpus(app.gpu), app.timeout_s, [])]:
+        for gpus, timeout_s, paths in parts or [(gpu_list(app.gpu), app.timeout_s, [])]:
             rows.append(
                 f"| {app.name} | `{app.dir}` | {', '.join(gpus) or '-'} | {_seconds(timeout_s)} "
                 f"| {', '.join(f'`{p}`' for p in paths)} |"
             )
     return NOTE + "\n".join(rows) + "\n"
-
-
-def _gpus(gpu: str | list[str] | None) -> list[str]:
-    return [gpu] if isinstance(gpu, str) else gpu or []
 
 
 def _seconds(value: int | None) -> str:

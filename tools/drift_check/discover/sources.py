@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import ast
-import copy
 import posixpath
 from pathlib import Path
 from typing import NamedTuple
 
 from tools.drift_check.discover.route_sites import ModuleRoutes, module_routes
-from tools.drift_check.discover.syntax import dotted_name, expression, parse_tree
+from tools.drift_check.discover.syntax import expression, parse_tree
 from tools.drift_check.extract.base import Value
 from tools.drift_check.extract.python import (
     PythonFacts,
+    flattened,
     module_paths,
     number_of,
     python_facts,
@@ -82,7 +82,7 @@ class Sources:
         if depth > MAX_DEPTH:
             return None
         try:
-            node = _flattened(node, module.modules)
+            node = flattened(node, module.modules)
             return _evaluate(node, self._scope(module, node, depth))
         except RecursionError:  # an expression nested deeper than any constant is
             return None
@@ -160,7 +160,7 @@ def _module(
                     modules[local] = submodule
                 elif parent is not None:
                     names[local] = (parent, alias.name)
-    constants = {name: _flattened(value, modules) for name, value in _constants(tree).items()}
+    constants = {name: flattened(value, modules) for name, value in _constants(tree).items()}
     followed = (_module_file(name, folder, known) for name in facts.modules)
     own = tuple(dict.fromkeys(p for p in followed if p is not None and p != path))
     return Module(path, text, tree, facts, constants, names, modules, own)
@@ -183,27 +183,6 @@ def _constants(tree: ast.Module) -> dict[str, ast.expr]:
         if isinstance(target, ast.Name) and node.value is not None:
             constants[target.id] = node.value
     return constants
-
-
-class _Flatten(ast.NodeTransformer):
-    """`deploy.HF_SECRET`, for an imported module `deploy`, as one name `number_of` and
-    `string_of` look up."""
-
-    def __init__(self, modules: dict[str, str]) -> None:
-        self.modules = modules
-
-    def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
-        dotted = dotted_name(node)
-        if dotted.rpartition(".")[0] in self.modules:
-            return ast.copy_location(ast.Name(dotted, ast.Load()), node)
-        return self.generic_visit(node)
-
-
-def _flattened(node: ast.expr, modules: dict[str, str]) -> ast.expr:
-    if not modules or not any(isinstance(n, ast.Attribute) for n in ast.walk(node)):
-        return node
-    flat = _Flatten(modules).visit(copy.deepcopy(node))
-    return flat if isinstance(flat, ast.expr) else node
 
 
 def _names(node: ast.expr) -> set[str]:

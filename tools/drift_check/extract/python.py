@@ -8,8 +8,9 @@ calls, imports and module-level string constants.
 from __future__ import annotations
 
 import ast
+import copy
 import operator
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 from dataclasses import dataclass, field
 
 from tools.drift_check.extract.base import Entry, Located, MapLiteral, Number, Value
@@ -160,8 +161,8 @@ class _Extractor:
         for node in tree.body:
             self._app_assignment(node)
             self._import(node)
+            self._alias(node)
             self.facts.defined += _bound(node)
-        self._aliases(tree)
         # An app imported from another module (`from .common import app`) is decorated too.
         self.decorated_apps = self.app_variables | {*self.facts.imports, *self.facts.aliases}
         self._constants()
@@ -195,17 +196,17 @@ class _Extractor:
             if number is not None:
                 self.facts.numbers[name] = number
 
-    def _aliases(self, tree: ast.Module) -> None:
-        for node in tree.body:
-            if (
-                isinstance(node, ast.Assign)
-                and len(node.targets) == 1
-                and isinstance(node.targets[0], ast.Name)
-                and isinstance(node.value, ast.Attribute)
-                and isinstance(node.value.value, ast.Name)
-                and node.value.value.id in self.facts.imports
-            ):
-                self.facts.aliases[node.targets[0].id] = _dotted(node.value)
+    def _alias(self, node: ast.stmt) -> None:
+        """`app = serve.app`, `serve` imported (above it, as Python requires)."""
+        if (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+            and isinstance(node.value, ast.Attribute)
+            and isinstance(node.value.value, ast.Name)
+            and node.value.value.id in self.facts.imports
+        ):
+            self.facts.aliases[node.targets[0].id] = _dotted(node.value)
 
     def _imported(self, node: ast.Import | ast.ImportFrom) -> None:
         """An import anywhere: the names it binds, and the modules it may name."""
@@ -449,6 +450,27 @@ def _assignment_target(node: ast.AST) -> str | None:
     if isinstance(target, ast.Attribute):
         return target.attr
     return None
+
+
+class _Flatten(ast.NodeTransformer):
+    def __init__(self, modules: Container[str]) -> None:
+        self.modules = modules
+
+    def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
+        dotted = _dotted(node)
+        if dotted.rpartition(".")[0] in self.modules:
+            return ast.copy_location(ast.Name(dotted, ast.Load()), node)
+        return self.generic_visit(node)
+
+
+def flattened(node: ast.expr, modules: Container[str]) -> ast.expr:
+    """`deploy.HF_SECRET`, for a module `deploy` named in `modules`, as one name
+    (`Name("deploy.HF_SECRET")`) that `number_of` and `string_of` look up in their constants.
+    `node` itself is left as it is."""
+    if not any(isinstance(n, ast.Attribute) for n in ast.walk(node)):
+        return node
+    flat = _Flatten(modules).visit(copy.deepcopy(node))
+    return flat if isinstance(flat, ast.expr) else node
 
 
 def number_of(node: ast.expr, constants: dict[str, ast.expr], depth: int = 0) -> Number | None:

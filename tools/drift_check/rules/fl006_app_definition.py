@@ -89,10 +89,8 @@ class AppDefinition:
             )
             return
         path, modal_app = found
-        name = modal_app.name.string if modal_app.name else None
-        if name is None and modal_app.name is not None:  # a constant, maybe imported
-            facts = project.python(path)
-            name = project.string(path, facts, modal_app.name.text) if facts else None
+        facts = project.python(path)
+        name = project.app_name(path, facts, modal_app) if facts is not None else None
         if name != app.name:
             shown = modal_app.name.text if modal_app.name else "no name"
             yield self._finding(

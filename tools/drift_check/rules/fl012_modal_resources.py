@@ -56,16 +56,16 @@ class ModalResources:
             if project.python(app.entry_path) is None:
                 continue  # FL006 reports it
             # FL006 reports a missing web function.
-            decorators = {web.target: d for web, _, d in project.web_decorators(app)}
-            for web, path, decorator in project.web_decorators(app):
+            decorated = list(project.web_decorators(app))
+            for web, path, decorator in decorated:
                 field = app.web_field(web, "gpu")
                 owner = app.name if len(app.webs) == 1 else f"{app.name}.{web.target}"
                 gpu = _Gpu(path, decorator, web.gpus, field, owner)
                 yield from self._gpu(project, app, gpu)
+            by_target = {web.target: (path, decorator) for web, path, decorator in decorated}
             for web in app.webs:
-                found = project.decorator(app, web.target) if web.target in decorators else None
-                if found is not None:
-                    yield from self._proxy_auth(app, web, found)
+                if web.target in by_target:  # each method's own web decorator
+                    yield from self._proxy_auth(app, web, by_target[web.target])
             for name, function in app.functions.items():
                 found = project.decorator(app, name)
                 if found is not None:
@@ -83,8 +83,7 @@ class ModalResources:
         assert facts is not None  # the decorator was read from it
 
         def resolve(value: Value) -> str | None:
-            found = project.string(path, facts, value.text) if value.string is None else None
-            found = value.string if value.string is not None else found
+            found = value.string or project.string(path, facts, value.text)
             return found if found is not None else _legacy_gpu(project, path, facts, value)
 
         value = decorator.keywords.get("gpu")
