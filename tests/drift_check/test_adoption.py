@@ -247,6 +247,45 @@ def test_a_line_that_stops_a_retired_app_documents_its_retirement(tmp_path: Path
     ]
 
 
+CALLS_RETIRED = 'URL = "https://ryla--ryla-comfyui-comfyui-fastapi-app.modal.run/flux-dev"\n'
+
+
+def test_a_file_the_repository_keeps_for_reference_holds_retired_references(
+    tmp_path: Path,
+) -> None:
+    readme = (
+        "# Benchmarks\n"
+        "- `compare.py`: faces against the single app (legacy)\n"
+        "- `scripts/run.py`: every endpoint\n"
+        "## Run the old comparison (kept for reference)\n"
+        "python old.py\n"
+        "## Run the current one\n"
+        "```bash\n"
+        "# Legacy flags: a comment in a code block is no heading\n"
+        "python current.py\n"
+        "```\n"
+    )
+    files = {
+        "bench/README.md": readme,
+        "bench/compare.py": CALLS_RETIRED,  # a line names it as legacy
+        "bench/old.py": CALLS_RETIRED,  # named under a heading that says so
+        "bench/scripts/run.py": CALLS_RETIRED,  # named without a mark
+        "bench/current.py": CALLS_RETIRED,  # under a heading without a mark
+        "bench/own.py": '"""Legacy: the single app\'s benchmark."""\n' + CALLS_RETIRED,
+        "bench/run.sh": "#!/bin/sh\n# Deprecated: kept for the record.\ncurl " + CALLS_RETIRED[7:],
+        "other/compare.py": CALLS_RETIRED,  # bench/README.md is not in its folder or above
+        "bench/compare.py.bak.py": CALLS_RETIRED,  # another file's name extends it
+    }
+    assert [path for _, path, _ in codes_at(make_repo(tmp_path / "a", files))] == [
+        "bench/compare.py.bak.py",
+        "bench/current.py",
+        "bench/scripts/run.py",
+        "other/compare.py",
+    ]
+    files["pyproject.toml"] = "[tool.fleet]\nhistory = []\n"
+    assert len(codes_at(make_repo(tmp_path / "b", files))) == 8
+
+
 def test_a_bad_table_is_named_in_one_line(tmp_path: Path) -> None:
     cases = {
         '"per-file-ignores" = 3\n': (

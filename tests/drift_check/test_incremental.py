@@ -260,3 +260,16 @@ def test_a_constant_an_app_imports_from_elsewhere_is_read_again(
     assert _outcome(drifted) == _outcome(_from_scratch(root))
     (root / "common/names.py").write_text('HF = "hf"\n')
     assert check(repo_at(root)).findings == []
+
+
+def test_a_document_that_keeps_a_file_for_reference_is_read_again(
+    tmp_path: Path, cache_dir: Path
+) -> None:
+    called = 'URL = "https://ryla--ryla-comfyui-comfyui-fastapi-app.modal.run/flux-dev"\n'
+    files = {"bench/README.md": "- `old.py` (legacy)\n", "bench/old.py": called}
+    root = make_repo(tmp_path / "repo", files)
+    assert check(repo_at(root)).findings == []
+    (root / "bench/README.md").write_text("- `old.py`\n")
+    unmarked = check(repo_at(root))
+    assert [(f.code, f.path) for f in unmarked.findings] == [("FL003", "bench/old.py")]
+    assert _outcome(unmarked) == _outcome(_from_scratch(root))

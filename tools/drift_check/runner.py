@@ -14,7 +14,7 @@ from pathlib import Path
 
 from tools.core import cache, inputs
 from tools.core.repository import Repository
-from tools.drift_check import prefilter, result_cache
+from tools.drift_check import kept, prefilter, result_cache
 from tools.drift_check.files import Listing
 from tools.drift_check.findings import CheckResult
 from tools.drift_check.selection import Selection
@@ -30,9 +30,14 @@ def check(
     """The findings `[tool.fleet]` selects (or `select` and `ignore`, when given)."""
     selection = Selection.from_config(repo.config, select, ignore)
     result = _check(repo, selected)
-    if selection is None:
+    findings = result.findings
+    if repo.config.history != ():  # `history = []` reports them in every file
+        findings = kept.unkept(repo.root, findings)
+    if selection is not None:
+        findings = selection.apply(findings)
+    if findings == result.findings:
         return result
-    return dataclasses.replace(result, findings=selection.apply(result.findings))
+    return dataclasses.replace(result, findings=findings)
 
 
 def _check(repo: Repository, selected: list[str] | None) -> CheckResult:

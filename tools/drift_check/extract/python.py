@@ -572,3 +572,19 @@ def _bound(node: ast.stmt) -> list[str]:
     if isinstance(node, ast.Import | ast.ImportFrom):
         return [(a.asname or a.name).split(".")[0] for a in node.names if a.name != "*"]
     return []
+
+
+def module_header(source: SourceFile) -> str:
+    """A Python file's header, its leading comments and module docstring (where a module says
+    how it is deployed), everything after it blanked to spaces (lines and columns kept).
+    Comments further down describe the code, often with example commands: not docs."""
+    facts = python_facts(source)
+    docstrings = facts.docstrings if facts is not None else []
+    lines = source.text.split("\n")
+    kept, header = [], True
+    for number, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        in_docstring = bool(docstrings) and docstrings[0][0] <= number <= docstrings[0][1]
+        header = header and (not stripped or stripped.startswith("#") or in_docstring)
+        kept.append(line if header else " " * len(line))
+    return "\n".join(kept)

@@ -33,7 +33,9 @@ What it does not report
     file among the app's `files` (to be deleted); an endpoint path that is part of a file or
     module path (`./z-image-pulid`, `apps/z-image-pulid/app.py`) rather than a URL's or a
     bare path. Historical documents (changelogs, release notes, documents with a date in
-    their file or folder name) are not read by default (`history` in `[tool.fleet]`).
+    their file or folder name) are not read by default (`history` in `[tool.fleet]`), nor
+    files the repository keeps for reference: a header that calls the file legacy, or a
+    document in its folder or above that names it on a line, or under a heading, that does.
 """
 
 from __future__ import annotations

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING
 from tools.core.errors import FleetError
 from tools.core.render.blocks import BEGIN, arguments, blocks, render_block
 from tools.drift_check.extract.commands import Folders, deploy_commands, shell_text
-from tools.drift_check.extract.python import python_facts
+from tools.drift_check.extract.python import module_header
 from tools.drift_check.findings import Edit, Finding
 from tools.drift_check.rules.fl007_workflow_deploy import target_problem
 
@@ -65,7 +65,7 @@ class Docs:
         for source in project.scanned("py"):
             # A module's header is its docs: `Deploy: modal deploy app.py`.
             if _COMMAND.search(source.text) and project.retired_app_of(source.path) is None:
-                yield from self._deploys(project, source, _python_prose(source))
+                yield from self._deploys(project, source, module_header(source))
 
     def _blocks(self, project: Project, source: SourceFile) -> Iterator[Finding]:
         if "fleet:begin" not in source.text:
@@ -169,19 +169,3 @@ class Docs:
             message,
             "a generated block (`<!-- fleet:begin endpoints -->`) keeps this table current",
         )
-
-
-def _python_prose(source: SourceFile) -> str:
-    """A Python file's header, its leading comments and module docstring (where a module says
-    how it is deployed), everything after it blanked to spaces (lines and columns kept).
-    Comments further down describe the code, often with example commands: not docs."""
-    facts = python_facts(source)
-    docstrings = facts.docstrings if facts is not None else []
-    lines = source.text.split("\n")
-    kept, header = [], True
-    for number, line in enumerate(lines, start=1):
-        stripped = line.strip()
-        in_docstring = bool(docstrings) and docstrings[0][0] <= number <= docstrings[0][1]
-        header = header and (not stripped or stripped.startswith("#") or in_docstring)
-        kept.append(line if header else " " * len(line))
-    return "\n".join(kept)

@@ -1,0 +1,96 @@
+"""Whether a repository says a file is kept only for reference (legacy): in the file's own
+header, or in a document that names it.
+
+A script that benchmarks a stopped variant, kept beside the live ones, calls what the registry
+retired on purpose, and says so: `Legacy: kept for reference` in its docstring, or a README
+that lists it under `## Run the FA2 comparison (legacy)` or as `compare_fa2.py  # deprecated`.
+A file nothing marks is not guessed: it is a live script with a stale reference.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tools.drift_check.extract.python import module_header
+from tools.drift_check.source import SourceFile
+
+# What a team writes of a file it keeps but no longer uses. Words that describe a change
+# (removed, replaced, stopped) say what happened to an app, not what the file is.
+LEGACY = re.compile(
+    r"\b(?:legacy|deprecated|obsolete|archived|unmaintained|"
+    r"kept (?:only )?for (?:reference|the record)|for reference only|"
+    r"no longer (?:used|maintained|run|supported))\b",
+    re.IGNORECASE,
+)
+DOCUMENTS = frozenset({"md", "mdx", "mdc", "markdown", "rst", "txt", "adoc"})
+_MARKDOWN = frozenset({"md", "mdx", "mdc", "markdown"})
+_HEADING = re.compile(r"#{1,6}[ \t]")
+_FENCE = ("```", "~~~")
+_PATH_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./-")
+_MAX_MENTIONS = 256  # per document: bounded work on any text
+
+
+def header_says_legacy(source: SourceFile) -> bool:
+    """Whether the file's header (its leading comment lines, a Python module's docstring)
+    calls it legacy."""
+    if source.suffix == "py":
+        return LEGACY.search(module_header(source).strip()) is not None
+    header = []
+    for line in source.lines[:64]:
+        stripped = line.strip()
+        if stripped and not stripped.startswith(("#", "//", "/*", "*", "<!--", "--", "REM ")):
+            break
+        header.append(stripped)
+    return LEGACY.search("\n".join(header)) is not None
+
+
+def names_as_legacy(document: SourceFile, path: str) -> bool:
+    """Whether `document` names the file at `path` (by its name, or a path ending in it) on
+    a line, or in a Markdown section whose heading, calls it legacy."""
+    name = path.rsplit("/", 1)[-1]
+    text = document.text
+    if name not in text:
+        return False
+    headings = _headings(document) if document.suffix in _MARKDOWN else []
+    start, seen = 0, 0
+    while (at := text.find(name, start)) >= 0 and seen < _MAX_MENTIONS:
+        start, seen = at + len(name), seen + 1
+        if not _names(text, at, len(name), path):
+            continue
+        line, _ = document.position(at)
+        if LEGACY.search(document.lines[line - 1]) is not None:
+            return True
+        heading = _heading_above(headings, line)
+        if heading is not None and LEGACY.search(heading) is not None:
+            return True
+    return False
+
+
+def _names(text: str, at: int, length: int, path: str) -> bool:
+    """Whether the name at `at` is a whole word and, with the path written before it, the end
+    of `path` (`scripts/compare.py` names `test/scripts/compare.py`)."""
+    end = at + length
+    if end < len(text) and (text[end].isalnum() or text[end] == "_"):
+        return False
+    begin = at
+    while begin > 0 and text[begin - 1] in _PATH_CHARS and at - begin < 512:
+        begin -= 1
+    written = text[begin:end].lstrip("./")
+    return written == path or path.endswith(f"/{written}")
+
+
+def _headings(document: SourceFile) -> list[tuple[int, str]]:
+    """The Markdown headings outside code blocks, by line."""
+    found, fenced = [], False
+    for number, line in enumerate(document.lines, start=1):
+        stripped = line.lstrip()
+        if stripped.startswith(_FENCE):
+            fenced = not fenced
+        elif not fenced and _HEADING.match(stripped):
+            found.append((number, stripped))
+    return found
+
+
+def _heading_above(headings: list[tuple[int, str]], line: int) -> str | None:
+    above = [text for number, text in headings if number < line]
+    return above[-1] if above else None

@@ -1,0 +1,72 @@
+"""Files the repository keeps for reference (`extract.legacy`): references to retired or
+unknown things in them are not reported.
+
+Whether a file is kept is read from other files (a README above it), so it is decided after
+every check, kept result or not, for the few files that hold such a finding: a check that
+replays or updates a kept result stays equal to one from scratch whatever was edited.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from tools.drift_check.extract import legacy
+from tools.drift_check.files import TextFiles
+from tools.drift_check.findings import Finding
+from tools.drift_check.selection import HISTORY_CODES
+
+
+def unkept(root: Path, findings: Iterable[Finding]) -> list[Finding]:
+    """The findings, less references to retired or unknown things in kept files."""
+    findings = list(findings)
+    flagged = sorted({f.path for f in findings if f.code in HISTORY_CODES})
+    if not flagged:
+        return findings
+    kept = Kept(root)
+    return [f for f in findings if f.code not in HISTORY_CODES or not kept(f.path)]
+
+
+class Kept:
+    def __init__(self, root: Path) -> None:
+        self._root = root
+        self._folders: dict[str, list[str]] = {}
+        self._answers: dict[str, bool] = {}
+
+    def __call__(self, path: str) -> bool:
+        """Whether the file's header calls it legacy, or a document in its folder or a folder
+        above it names it on a line, or under a heading, that does."""
+        if path not in self._answers:
+            self._answers[path] = self._kept(path)
+        return self._answers[path]
+
+    def _kept(self, path: str) -> bool:
+        documents = [d for folder in _ancestors(path) for d in self._documents(folder)]
+        files = TextFiles(self._root, [path, *documents])
+        source = files.get(path)
+        if source is not None and legacy.header_says_legacy(source):
+            return True
+        return any(legacy.names_as_legacy(d, path) for d in files.read(documents))
+
+    def _documents(self, folder: str) -> list[str]:
+        """The documents in `folder` (relative; `""` is the root), as regular files."""
+        if folder not in self._folders:
+            try:
+                entries = list(os.scandir(self._root / folder))
+            except OSError:
+                entries = []
+            self._folders[folder] = sorted(
+                f"{folder}/{entry.name}" if folder else entry.name
+                for entry in entries
+                if entry.name.rsplit(".", 1)[-1].lower() in legacy.DOCUMENTS
+                and "." in entry.name
+                and entry.is_file(follow_symlinks=False)
+            )
+        return self._folders[folder]
+
+
+def _ancestors(path: str) -> list[str]:
+    """The folders `path` is in, nearest first, the root (`""`) last."""
+    parts = path.split("/")[:-1]
+    return ["/".join(parts[:n]) for n in range(len(parts), -1, -1)]
