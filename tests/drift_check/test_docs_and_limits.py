@@ -179,3 +179,17 @@ def test_an_inline_command_s_cd_resolves_its_deploy(tmp_path: Path) -> None:
             "`modal deploy app.py`: modal_app/qwen3_tts/app.py is not a registry app",
         ),
     ]
+
+
+def test_a_file_name_for_the_reader_to_fill_in_is_no_missing_file(tmp_path: Path) -> None:
+    doc = (
+        "1. Write your app, then `modal deploy your_app.py`.\n"
+        "2. `modal deploy modal_apps/your-app.py`, `modal serve YourApp.py`\n"
+        "3. `modal run path/to/app.py::main`\n"
+        "4. `modal deploy yourself.py`, `modal deploy layout.py`\n"  # real names: checked
+    )
+    root = make_repo(tmp_path, {"docs/new-app.md": doc})
+    assert [message for *_, message in found(root)] == [
+        "`modal deploy yourself.py`: yourself.py does not exist",
+        "`modal deploy layout.py`: layout.py does not exist",
+    ]

@@ -239,3 +239,39 @@ def test_keys_before_colons_are_whole_runs_of_key_characters() -> None:
 
     text = "a:b::c\n'/flux' : 1\n\"x\"\t: 2\n`w`:\ny'':\nhttps://h.modal.run/p\n:lead\n"
     assert _keys_before_colons(text) == ["/flux", "a", "b", "https", "w", "x"]
+
+
+def test_a_call_s_url_in_a_variable_of_its_function_is_read(tmp_path: Path) -> None:
+    code = (
+        "import requests\n"
+        "def proxy():\n"
+        '    url = "https://ryla--ryla-flux-comfyui-fastapi-app.modal.run/flux"\n'
+        "    return requests.post(url, json={}, timeout=60)\n"
+        "def twice(fast):\n"
+        '    url = "https://ryla--ryla-flux-comfyui-fastapi-app.modal.run/flux"\n'
+        "    if fast:\n"
+        '        url = "http://localhost:8000/flux"\n'
+        "    return requests.post(url, json={}, timeout=60)\n"  # which one: not guessed
+        "def given(url):\n"
+        "    return requests.post(url, json={}, timeout=60)\n"
+    )
+    root = make_repo(tmp_path, {"proxy.py": code})
+    assert [(line, message) for _, _, line, _, message in found(root)] == [
+        (
+            4,
+            "requests.post(...) to /flux gives up after timeout=60 s; the registry's client "
+            "timeout is 180 s",
+        ),
+    ]
+
+
+def test_a_call_s_timeout_is_the_endpoint_s_its_host_serves(tmp_path: Path) -> None:
+    code = (
+        "import requests\n"
+        # The retired single app also served /flux: FL003's to report, not its timeout.
+        'requests.post("https://ryla--ryla-comfyui-comfyui-fastapi-app.modal.run/flux",'
+        " timeout=60)\n"
+        'requests.post("https://ryla--ryla-flux-comfyui-fastapi-app.modal.run/flux", timeout=60)\n'
+    )
+    root = make_repo(tmp_path, {"proxy.py": code})
+    assert [(code, line) for code, _, line, _, _ in found(root)] == [("FL003", 2), ("FL002", 3)]

@@ -77,8 +77,19 @@ class DeployCommand:
 
     @property
     def templated(self) -> bool:
-        """Whether the target is filled in when the command runs (`$APP`, `<file>`, a glob)."""
-        return any(c in self.target for c in "${}<>*")
+        """Whether the target is filled in when the command runs (`$APP`, `<file>`, a glob)
+        or by the reader (`your_app.py`, `path/to/app.py`)."""
+        return _filled_in(self.target)
+
+
+# A name a guide writes for the reader to fill in: `your_app.py`, `your-module.py`,
+# `YourApp.py`, `path/to/app.py`.
+_READER_S = re.compile(r"(?:^|[/.])(?:[Yy]our(?:[_-]|[A-Z]|\.py$)|path/to/)")
+
+
+def _filled_in(target: str) -> bool:
+    """Whether a command's target is filled in when it runs, or by the reader."""
+    return any(c in target for c in "${}<>*") or _READER_S.search(target) is not None
 
 
 @dataclass(frozen=True)
@@ -188,7 +199,7 @@ def _command(match: re.Match[str]) -> DeployCommand | None:
         return None
     at, verb, module = match.start("target"), match["verb"], bool(match["module"])
     written = target.split("::", 1)[0]
-    if any(c in target for c in "${}<>*"):
+    if _filled_in(target):
         return DeployCommand(at, target, (), verb, module)  # templated
     if module:
         return DeployCommand(at, target, _module_files(written), verb, module)

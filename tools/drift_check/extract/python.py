@@ -150,6 +150,7 @@ class _Extractor:
         self.constants = _module_constants(tree)
         self.facts = PythonFacts()
         self.app_variables: set[str] = set()
+        self.functions: list[ast.FunctionDef | ast.AsyncFunctionDef] = []  # met so far
         self.classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
         # `router = APIRouter(prefix="/v1")`: the prefix of each router of the module.
         self.prefixes = {
@@ -171,6 +172,8 @@ class _Extractor:
         for node in walk(tree):
             if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
                 self._decorated(node)
+                if not isinstance(node, ast.ClassDef):
+                    self.functions.append(node)
             elif isinstance(node, ast.Call):
                 self._client_call(node)
             elif isinstance(node, ast.Dict):
@@ -376,7 +379,31 @@ class _Extractor:
             target = keywords.get(key)
             if target is None and not name.endswith("Client") and len(node.args) > position:
                 target = self.value(node.args[position])
+            if target is not None and target.string is None:
+                target = self._local_value(node, target)
             self.facts.client_calls.append(ClientCall(name, _at(node), keywords, target))
+
+    def _local_value(self, call: ast.Call, target: Value) -> Value:
+        """A call's URL held in a variable of the function the call is in (`url = "..."`,
+        assigned once there), as that value; else the target as it was."""
+        name = target.text
+        if not name.isidentifier():
+            return target
+        around = [
+            f for f in self.functions if f.lineno <= call.lineno <= (f.end_lineno or f.lineno)
+        ]
+        if not around:
+            return target
+        function = max(around, key=lambda f: f.lineno)  # the innermost
+        assigned = [
+            node.value
+            for node in walk(function)
+            if isinstance(node, ast.Assign | ast.AnnAssign) and _local_name(node) == name
+        ]
+        value = assigned[0] if len(assigned) == 1 else None
+        if value is None or string_of(value, self.constants) is None:
+            return target
+        return self.value(value)
 
     def _dict(self, node: ast.Dict, name: str | None) -> None:
         entries, spreads = [], []
@@ -436,6 +463,14 @@ def _module_constants(tree: ast.Module) -> dict[str, ast.expr]:
         if target is not None and isinstance(value, ast.expr):
             constants[target] = value
     return constants
+
+
+def _local_name(node: ast.Assign | ast.AnnAssign) -> str | None:
+    """The variable an assignment binds: `url = ...`, `url: str = ...` (not `self.url`)."""
+    target = node.targets[0] if isinstance(node, ast.Assign) else node.target
+    if isinstance(node, ast.Assign) and len(node.targets) != 1:
+        return None
+    return target.id if isinstance(target, ast.Name) and node.value is not None else None
 
 
 def _assignment_target(node: ast.AST) -> str | None:

@@ -69,6 +69,11 @@ def placeholder(source: str) -> bool:
     return lowered in _PLACEHOLDERS or lowered.startswith(("your-", "your_", "my-workspace"))
 
 
+def urls_in(text: str) -> list[UrlRef]:
+    """The `*.modal.run` URLs of a text (a resolved string); `find_urls` for a file."""
+    return _find(text) if "modal.run" in text else []
+
+
 def _find(text: str) -> list[UrlRef]:
     found = []
     matches = (m for start, end in _windows(text) for m in URL.finditer(text, start, end))

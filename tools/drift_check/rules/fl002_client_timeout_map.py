@@ -32,11 +32,12 @@ from typing import TYPE_CHECKING
 
 from tools.drift_check.extract.maps import maps_in, with_spreads
 from tools.drift_check.extract.python import python_facts
-from tools.drift_check.extract.urls import host_kind, modal_in_code
+from tools.drift_check.extract.urls import host_kind, modal_in_code, urls_in
 from tools.drift_check.findings import Edit, Finding
 from tools.drift_check.units import is_timeout_map, literal, to_seconds, unit_of
 
 if TYPE_CHECKING:
+    from tools.core.registry.model import Endpoint
     from tools.drift_check.extract.base import Entry, MapLiteral
     from tools.drift_check.project import Project
     from tools.drift_check.source import SourceFile
@@ -49,6 +50,17 @@ PATH_LIKE = re.compile(r"^/[a-z0-9][a-z0-9._-]*$")
 def forced_map(project: Project, source: SourceFile) -> bool:
     """A file `[tool.fleet] client-maps` names: its maps are timeout maps."""
     return source.path in project.config.client_maps
+
+
+def _endpoint(project: Project, url: str, path: str) -> Endpoint | None:
+    """The endpoint a call to `url` reaches at `path`: the one its host's label serves; by
+    its path alone when the host is not written. A label of no live app (a retired one, a
+    stranger's) is for FL003 and FL004 to judge."""
+    labels = [ref.label for ref in urls_in(url) if ref.label is not None]
+    if not labels:
+        return project.index.endpoint_by_path.get(path)
+    found = project.index.web_by_label.get(labels[0])
+    return found[1].endpoints.get(path) if found is not None else None
 
 
 class ClientTimeoutMap:
@@ -79,11 +91,10 @@ class ClientTimeoutMap:
                 continue  # a local server, another host: not the registry's endpoint
             url = (call.target.string or call.target.text).split("?", 1)[0].split("#", 1)[0]
             match = _CALLED_PATH.search(url)
-            path = match["path"] if match else None
-            owner = project.index.app_by_path.get(path) if path else None
-            if owner is None or path is None:
+            endpoint = _endpoint(project, url, match["path"]) if match else None
+            if endpoint is None:
                 continue
-            wanted = project.index.endpoint_by_path[path].client_timeout_s
+            path, wanted = match["path"], endpoint.client_timeout_s
             if timeout.number < wanted:
                 yield Finding(
                     self.code,
