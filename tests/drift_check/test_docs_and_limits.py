@@ -185,7 +185,7 @@ def test_a_file_name_for_the_reader_to_fill_in_is_no_missing_file(tmp_path: Path
     doc = (
         "1. Write your app, then `modal deploy your_app.py`.\n"
         "2. `modal deploy modal_apps/your-app.py`, `modal serve YourApp.py`\n"
-        "3. `modal run path/to/app.py::main`\n"
+        "3. `modal run path/to/app.py::main`, `modal deploy xxx.py` (e.g. the flux app)\n"
         "4. `modal deploy yourself.py`, `modal deploy layout.py`\n"  # real names: checked
     )
     root = make_repo(tmp_path, {"docs/new-app.md": doc})

@@ -273,3 +273,20 @@ def test_a_document_that_keeps_a_file_for_reference_is_read_again(
     unmarked = check(repo_at(root))
     assert [(f.code, f.path) for f in unmarked.findings] == [("FL003", "bench/old.py")]
     assert _outcome(unmarked) == _outcome(_from_scratch(root))
+
+
+def test_an_app_renamed_in_code_is_read_again_by_commands_that_name_it(
+    tmp_path: Path, cache_dir: Path
+) -> None:
+    files = {
+        "docs/ops.md": "Run `modal app logs tools-worker`.\n",
+        "tools/worker.py": 'import modal\napp = modal.App("tools-worker")\n',
+    }
+    root = make_repo(tmp_path / "repo", files)
+    assert check(repo_at(root)).findings == []
+    (root / "tools/worker.py").write_text('import modal\napp = modal.App("tools-runner")\n')
+    renamed = check(repo_at(root))
+    assert [(f.code, f.path) for f in renamed.findings] == [("FL005", "docs/ops.md")]
+    assert _outcome(renamed) == _outcome(_from_scratch(root))
+    (root / "tools/worker.py").write_text('import modal\napp = modal.App(f"{X}-worker")\n')
+    assert check(repo_at(root)).findings == []  # a name the code does not say: not judged

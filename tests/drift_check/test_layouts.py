@@ -353,6 +353,15 @@ def test_modal_s_older_gpu_objects_are_read(tmp_path: Path) -> None:
     assert [f[3] for f in found(layouts(tmp_path / "b", **{"training/app.py": wrong}))] == [
         "ryla-train.fit: gpu=modal.gpu.H100(count=N_GPU) but the registry says H100:8"
     ]
+    # The object held in a module constant: `GPU_CONFIG = modal.gpu.H100(count=8)`.
+    held = text.replace("gpu=modal.gpu.H100(count=N_GPU)", "gpu=GPU_CONFIG").replace(
+        "N_GPU = 8\n", "N_GPU = 8\nGPU_CONFIG = modal.gpu.H100(count=N_GPU)\n"
+    )
+    assert found(layouts(tmp_path / "c", **{"training/app.py": held})) == []
+    four = held.replace("count=N_GPU)", "count=4)")
+    assert [f[3] for f in found(layouts(tmp_path / "d", **{"training/app.py": four}))] == [
+        "ryla-train.fit: gpu=GPU_CONFIG but the registry says H100:8"
+    ]
 
 
 def test_each_web_function_of_an_app_is_checked(tmp_path: Path) -> None:

@@ -275,3 +275,24 @@ def test_a_call_s_timeout_is_the_endpoint_s_its_host_serves(tmp_path: Path) -> N
     )
     root = make_repo(tmp_path, {"proxy.py": code})
     assert [(code, line) for code, _, line, _, _ in found(root)] == [("FL003", 2), ("FL002", 3)]
+
+
+def test_a_command_about_a_deployed_app_names_one_that_exists(tmp_path: Path) -> None:
+    doc = (
+        "Follow it with `modal app logs ryla-flux`, or `modal app logs -e main ryla-flx`.\n"
+        "```bash\n"
+        "modal app history ryla-comfyui   # retired, still the registry's\n"
+        "modal app rollback tools-worker  # an App of the repository outside the fleet\n"
+        "modal app logs $APP && modal app dashboard ap-Xy12\n"
+        "modal app stop ryla-old\n"  # stopping is a retirement (FL003)
+        "```\n"
+    )
+    worker = 'import modal\napp = modal.App("tools-worker")\n'
+    files = {"docs/ops.md": doc, "tools/worker.py": worker}
+    root = make_repo(tmp_path, files)
+    assert [(line, message) for _, _, line, _, message in found(root)] == [
+        (
+            1,
+            "`modal app logs ryla-flx`: no app of the registry or the repository is named so",
+        ),
+    ]

@@ -25,9 +25,10 @@ def test_retired_references_fire_at_each_mention(tmp_path: Path) -> None:
         ("FL003", "scripts/fires.py", 4, 8),
         ("FL003", "scripts/fires.py", 5, 20),
         ("FL003", "scripts/fires.py", 6, 29),
+        ("FL008", "scripts/fires.py", 6, 29),  # a comment's deploy instruction, as in docs
         ("FL003", "scripts/fires.py", 6, 54),
     ]
-    messages = [f.message for f in result.findings]
+    messages = [f.message for f in result.findings if f.code == "FL003"]
     assert messages[1] == (
         "URL of the retired app 'ryla-comfyui-comfyui-fastapi-app': split into per-model apps"
     )
@@ -241,6 +242,7 @@ def test_a_placeholder_workspace_in_prose_is_the_reader_s_and_its_label_is_check
         "Call https://your-workspace--ryla-flux-comfyui-fastapi-ap.modal.run/flux once set up,\n"
         "or wss://<workspace>--ryla-flux-comfyui-fastapi-app.modal.run/flux-nope.\n"
         "Elsewhere: https://someone--ryla-flux-comfyui-fastapi-ap.modal.run/flux is theirs.\n"
+        "Dev: https://yourname--ryla-flux-dev.modal.run/flux\n"
     )
     root = make_repo(tmp_path, {"docs/call.md": doc})
     assert [(f.code, f.line, f.message) for f in run(root).findings] == [
@@ -255,5 +257,11 @@ def test_a_placeholder_workspace_in_prose_is_the_reader_s_and_its_label_is_check
             2,
             "--ryla-flux-comfyui-fastapi-app.modal.run/flux-nope: /flux-nope is not an endpoint "
             "of ryla-flux",
+        ),
+        (
+            "FL004",
+            4,
+            "https://yourname--ryla-flux-dev.modal.run/flux: ryla-flux's URL label is "
+            "'ryla-flux-comfyui-fastapi-app', not 'ryla-flux-dev'",
         ),
     ]

@@ -329,6 +329,10 @@ def test_a_python_file_s_docstring_and_comments_are_its_docs(tmp_path: Path) -> 
         '"""The flux worker.\n\nDeploy: modal deploy apps/flux/app.py::web\n"""\n'
         "# or: modal run apps/flux/gone.py\n"
         'COMMAND = "modal deploy apps/flux/gone.py"  # code: what it runs is not a doc\n'
+        "def main():\n"
+        '    """Run it with `modal run apps/flux/main.py`."""\n'
+        "    # then: modal serve apps/flux/also.py\n"
+        '    return "# modal run apps/flux/quoted.py"  # a string, not a comment\n'
     )
     itself = '"""A one-off app.\n\nDeploy: modal deploy tools/oneoff.py\n"""\n'
     files = {"apps/flux/worker.py": module, "tools/oneoff.py": itself}  # its own: FL006's
@@ -346,4 +350,49 @@ def test_a_python_file_s_docstring_and_comments_are_its_docs(tmp_path: Path) -> 
             5,
             "`modal run apps/flux/gone.py`: apps/flux/gone.py does not exist",
         ),
+        (
+            "FL008",
+            "apps/flux/worker.py",
+            8,
+            "`modal run apps/flux/main.py`: apps/flux/main.py does not exist",
+        ),
+        (
+            "FL008",
+            "apps/flux/worker.py",
+            9,
+            "`modal serve apps/flux/also.py`: apps/flux/also.py does not exist",
+        ),
+    ]
+
+
+def test_modal_run_s_options_are_the_parameters_of_what_it_runs(tmp_path: Path) -> None:
+    job = (
+        "import argparse\n"
+        "import modal\n"
+        'app = modal.App("job")\n'
+        "@app.function(timeout=60)\n"
+        "def enrich(client_id: str, dry_run: bool = False): ...\n"
+        "@app.local_entrypoint()\n"
+        "def main():\n"
+        "    args = argparse.ArgumentParser().parse_args()  # modal run never passes them\n"
+    )
+    batch = 'import modal\napp = modal.App("batch")\n@app.function()\ndef go(n: int = 1): ...\n'
+    script = (
+        "modal run jobs/enrich.py --client acme\n"
+        "modal run jobs/enrich.py::enrich --client-id acme --no-dry-run\n"
+        "modal run jobs/enrich.py::enrich --dry-run --n=3  # one wrong\n"
+        "modal run jobs/enrich.py --help\n"
+        "modal run --detach jobs/batch.py --n 3; modal run jobs/batch.py --steps 3\n"
+    )
+    files = {"jobs/enrich.py": job, "jobs/batch.py": batch, "ops.sh": script}
+    assert found(make_repo(tmp_path, files)) == [
+        ("FL007", "ops.sh", 1, "modal run jobs/enrich.py: main() takes no --client (no options)"),
+        (
+            "FL007",
+            "ops.sh",
+            3,
+            "modal run jobs/enrich.py::enrich: enrich() takes no --n (--client-id, --dry-run, "
+            "--no-dry-run)",
+        ),
+        ("FL007", "ops.sh", 5, "modal run jobs/batch.py: go() takes no --steps (--n)"),
     ]

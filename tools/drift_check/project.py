@@ -166,6 +166,24 @@ class Project:
             return None
         return modal_app.name.string or self.string(path, facts, modal_app.name.text)
 
+    @cached_property
+    def repository_app_names(self) -> frozenset[str] | None:
+        """The name of every Modal App the repository's Python files define, registry apps
+        or not; None when one of them is not written out (`modal.App(f"{X}-worker")`). What
+        any of those files names changes the answer, so each is noted as read by all."""
+        names = set()
+        for source in self.files.read(sorted(self._python_paths)):
+            if not _modal_app(source.text):
+                continue
+            inputs.note_wide(str(self.root / source.path))
+            facts = python_facts(source)
+            for modal_app in facts.apps if facts is not None else []:
+                name = self.app_name(source.path, facts, modal_app)
+                if name is None:
+                    return None
+                names.add(name)
+        return frozenset(names)
+
     def retired_app_of(self, path: str) -> RetiredApp | None:
         """The retired app a Python file defines (`modal.App("old")`, a constant's name
         resolved): its code, kept while the app is stopped. None for any other file."""

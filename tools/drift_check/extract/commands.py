@@ -24,6 +24,15 @@ DEPLOY = re.compile(
     rf"(?P<options>(?:{_SEP}(?:{_FLAG}|(?!{_FLAG})--?\w[\w-]*(?:[= ](?!-)[^\s;&|]+)?))*?)"
     rf"{_SEP}(?P<module>(?:-m|--module){_SEP})?['\"]?(?P<target>(?![-\\])[^\s;&|'\"`)]+)"
 )
+# `modal app logs|history|rollback|dashboard [-e ENV] NAME`: a command about a deployed app,
+# by its name (or its `ap-...` id). `modal app stop` retires one (FL003 reads it).
+APP_COMMAND = re.compile(
+    rf"(?<![\w-])modal{_SEP}app{_SEP}(?P<verb>logs|history|rollback|dashboard)\b"
+    rf"(?P<options>(?:{_SEP}(?:(?:-e|--env)(?:=|{_SEP})[^\s;&|]+|--?\w[\w-]*))*?)"
+    rf"{_SEP}['\"]?(?P<name>(?![-\\])[^\s;&|'\"`)]+)"
+)
+# The rest of a command's line: its arguments, to the end of the command or of inline code.
+_REST = re.compile(r"[^\n;&|`#]{0,512}")
 SCRIPT = re.compile(r"(?:^|[\s;&|(])(?P<script>(?:\./|bash\s+|sh\s+)[\w./-]*\.sh)\b")
 # `cd DIR` at the start of a command (a line, or after `;`, `&&`, `||`, `(`, a backtick; a
 # `$ ` prompt allowed). DIR is one shell word: quoted, unquoted and `$(...)` pieces, each
@@ -69,6 +78,13 @@ class DeployCommand:
     # A target that is no `.py` file, written without `-m` (`modal deploy src.app`): Modal 1.x
     # refuses it; `files` are what it names as a module.
     unflagged: bool = False
+    arguments: str = ""  # what follows the target on its line: `modal run`'s options
+
+    @property
+    def options(self) -> list[str]:
+        """The `--options` given to what `modal run` runs (`--n=3` as `--n`)."""
+        words = self.arguments.split()
+        return [w.split("=", 1)[0] for w in words if w.startswith("--") and len(w) > 2]
 
     @property
     def written(self) -> str:
@@ -83,8 +99,8 @@ class DeployCommand:
 
 
 # A name a guide writes for the reader to fill in: `your_app.py`, `your-module.py`,
-# `YourApp.py`, `path/to/app.py`.
-_READER_S = re.compile(r"(?:^|[/.])(?:[Yy]our(?:[_-]|[A-Z]|\.py$)|path/to/)")
+# `YourApp.py`, `path/to/app.py`, `xxx.py`.
+_READER_S = re.compile(r"(?:^|[/.])(?:[Yy]our(?:[_-]|[A-Z]|\.py$)|path/to/|[Xx]{3,}(?:[./]|$))")
 
 
 def _filled_in(target: str) -> bool:
@@ -201,10 +217,12 @@ def _command(match: re.Match[str]) -> DeployCommand | None:
     written = target.split("::", 1)[0]
     if _filled_in(target):
         return DeployCommand(at, target, (), verb, module)  # templated
+    rest = _REST.match(match.string, match.end("target"))
+    arguments = rest[0] if rest is not None else ""
     if module:
-        return DeployCommand(at, target, _module_files(written), verb, module)
+        return DeployCommand(at, target, _module_files(written), verb, module, False, arguments)
     if written.endswith(".py"):
-        return DeployCommand(at, target, (written,), verb)
+        return DeployCommand(at, target, (written,), verb, arguments=arguments)
     # Modal 1.x reads a target that is no `.py` file only with -m; without it, `modal deploy
     # src.app` prints "Error: Python module paths must be specified with the -m flag. Use
     # `modal deploy -m src.app` instead." (modal 1.6.4, before it reads any file).
@@ -278,6 +296,28 @@ def loop_words(text: str) -> list[LoopWords]:
                 continue
             words.append((word, start + match.start()))
         found.append(LoopWords(tuple(words), loop.start()))
+    return found
+
+
+@dataclass(frozen=True)
+class AppCommand:
+    """`modal app logs NAME`: a command about the deployed app NAME."""
+
+    offset: int  # of the name
+    verb: str
+    name: str
+
+
+def app_commands(text: str) -> list[AppCommand]:
+    """Every `modal app logs|history|rollback|dashboard NAME` that names an app (not a
+    template, not an `ap-...` id)."""
+    if "modal" not in text:
+        return []
+    found = []
+    for match in APP_COMMAND.finditer(text):
+        name = match["name"].rstrip(".,:!?")
+        if name and not any(c in name for c in "${}<>*") and not name.startswith("ap-"):
+            found.append(AppCommand(match.start("name"), match["verb"], name))
     return found
 
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import ast
 import copy
+import io
 import operator
+import tokenize
 from collections.abc import Callable, Container, Iterator
 from dataclasses import dataclass, field
 
@@ -109,6 +111,10 @@ class PythonFacts:
     aliases: dict[str, str] = field(default_factory=dict)
     # Every name the module defines at its top level: what `file.py::name` may name.
     defined: list[str] = field(default_factory=list)
+    # What `modal run FILE::NAME --option` may pass to each local entrypoint and Modal
+    # function: `--name` per parameter (`--no-name` too for a bool); None takes anything.
+    run_options: dict[str, list[str] | None] = field(default_factory=dict)
+    entrypoints: list[str] = field(default_factory=list)  # `@app.local_entrypoint()`s
 
     def deployed_app(self) -> ModalApp | None:
         """The app `modal deploy FILE` deploys: the one named `app`, else `stub`, else the
@@ -258,6 +264,8 @@ class _Extractor:
                 self.facts.apps.append(ModalApp(name, _at(node.value), target.id))
 
     def _decorated(self, node: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        if not isinstance(node, ast.ClassDef):
+            self._runnable(node)
         for decorator in node.decorator_list:
             if (  # `@app.function` without parentheses: Modal's defaults
                 isinstance(decorator, ast.Attribute)
@@ -297,6 +305,20 @@ class _Extractor:
                     # A websocket opens with a GET (the upgrade).
                     method = "GET" if func.attr == "websocket" else func.attr.upper()
                     self.facts.routes.append(Route(method, path, at, router))
+
+    def _runnable(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        """A local entrypoint or Modal function: the options `modal run` passes to it."""
+        kinds = set()
+        for decorator in node.decorator_list:
+            called = decorator.func if isinstance(decorator, ast.Call) else decorator
+            app, _, attribute = _dotted(called).rpartition(".")
+            if app in self.decorated_apps:
+                kinds.add(attribute)
+        if not kinds & {"local_entrypoint", "function"}:
+            return
+        if "local_entrypoint" in kinds:
+            self.facts.entrypoints.append(node.name)
+        self.facts.run_options[node.name] = _options(node.args)
 
     def _keywords(self, call: ast.Call) -> dict[str, Value]:
         """A call's keywords, with those of `**CONFIG` spread in when CONFIG is a dict of this
@@ -465,6 +487,25 @@ def _module_constants(tree: ast.Module) -> dict[str, ast.expr]:
     return constants
 
 
+def _options(arguments: ast.arguments) -> list[str] | None:
+    """The options Modal's CLI makes of a function's parameters (`client_id` is
+    `--client-id`; a bool is `--x` and `--no-x`); None when `*args` takes any."""
+    if arguments.vararg is not None:
+        return None
+    options = []
+    defaults = [None] * (len(arguments.args) - len(arguments.defaults)) + arguments.defaults
+    pairs = [*zip(arguments.args, defaults, strict=True)]
+    pairs += zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True)
+    for argument, default in pairs:
+        name = argument.arg.replace("_", "-")
+        options.append(f"--{name}")
+        annotation = argument.annotation
+        is_bool = isinstance(annotation, ast.Name) and annotation.id == "bool"
+        if is_bool or (isinstance(default, ast.Constant) and isinstance(default.value, bool)):
+            options.append(f"--no-{name}")
+    return options
+
+
 def _local_name(node: ast.Assign | ast.AnnAssign) -> str | None:
     """The variable an assignment binds: `url = ...`, `url: str = ...` (not `self.url`)."""
     target = node.targets[0] if isinstance(node, ast.Assign) else node.target
@@ -622,4 +663,24 @@ def module_header(source: SourceFile) -> str:
         in_docstring = bool(docstrings) and docstrings[0][0] <= number <= docstrings[0][1]
         header = header and (not stripped or stripped.startswith("#") or in_docstring)
         kept.append(line if header else " " * len(line))
+    return "\n".join(kept)
+
+
+def python_prose(source: SourceFile) -> str:
+    """A Python file's prose: its comments and docstrings (where a module says how it is
+    deployed or run), the code blanked to spaces (lines and columns kept)."""
+    facts = python_facts(source)
+    lines = source.text.split("\n")
+    kept = [" " * len(line) for line in lines]
+    for start, end in facts.docstrings if facts is not None else []:
+        for number in range(start, min(end, len(lines)) + 1):
+            kept[number - 1] = lines[number - 1]
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(source.text).readline):
+            if token.type == tokenize.COMMENT:
+                row, col = token.start
+                line = kept[row - 1]
+                kept[row - 1] = line[:col] + token.string + line[col + len(token.string) :]
+    except (tokenize.TokenError, SyntaxError):
+        pass  # what was read so far stands
     return "\n".join(kept)

@@ -59,14 +59,15 @@ def _windows(text: str) -> list[tuple[int, int]]:
     return windows
 
 
-# Workspaces written for the reader to fill in: `your-workspace--`, `<workspace>--`.
+# Workspaces written for the reader to fill in: `your-workspace--`, `yourname--`,
+# `<workspace>--`.
 _PLACEHOLDERS = frozenset({"", "workspace", "username", "user", "org", "team", "xxx"})
 
 
 def placeholder(source: str) -> bool:
     """Whether a URL's workspace is one for the reader to fill in (in prose: theirs)."""
     lowered = source.lower()
-    return lowered in _PLACEHOLDERS or lowered.startswith(("your-", "your_", "my-workspace"))
+    return lowered in _PLACEHOLDERS or lowered.startswith(("your", "my-workspace"))
 
 
 def urls_in(text: str) -> list[UrlRef]:

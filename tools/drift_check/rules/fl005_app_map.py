@@ -6,7 +6,10 @@ What it does
     it, the apps it misses are reported. Finds maps from endpoint paths to app names (an
     `ENDPOINT_APP_MAP`, keyed with or without the leading slash): a path mapped to an app
     that does not serve it, or to a name that is no app in the registry, is reported, and so
-    are endpoints missing from a map that covers at least half of them.
+    are endpoints missing from a map that covers at least half of them. Reads shell loops
+    over app names (`for app in flux seedvr2; do ...`), and `modal app logs|history|
+    rollback|dashboard NAME` in scripts, workflows and docs: a NAME that is no app of the
+    registry (live or retired) and no App the repository's code defines is reported.
 
 Why is this bad?
     Test and benchmark scripts that keep their own app list drift as apps are added: the
@@ -24,7 +27,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from tools.drift_check.extract.commands import loop_deploys, loop_words, shell_text
+from tools.drift_check.extract.commands import (
+    app_commands,
+    loop_deploys,
+    loop_words,
+    shell_text,
+)
 from tools.drift_check.extract.maps import maps_in, with_spreads
 from tools.drift_check.findings import Finding
 
@@ -35,7 +43,8 @@ if TYPE_CHECKING:
     from tools.drift_check.source import SourceFile
 
 
-_SHELL = frozenset({"sh", "bash", "yml", "yaml", "md", "mdx"})
+_SHELL = frozenset({"sh", "bash", "yml", "yaml", "md", "mdx", "mdc", "markdown"})
+_MARKDOWN = frozenset({"md", "mdx", "mdc", "markdown"})
 
 
 def _normal(text: str) -> str:
@@ -63,6 +72,8 @@ class AppMap:
         for source in project.scanned():
             if source.suffix in _SHELL and "for" in source.text:
                 yield from self._loops(project, source, aliases)
+            if source.suffix in _SHELL and "modal" in source.text:
+                yield from self._app_commands(project, source)
             forced = source.path in project.config.client_maps
             maps = maps_in(source, project.index.may_hold_maps, as_data=forced)
             for mapping in maps:
@@ -73,13 +84,35 @@ class AppMap:
                 yield from self._by_app(project, source, mapping, keys, aliases)
                 yield from self._by_endpoint(project, source, mapping, keys, aliases)
 
+    def _app_commands(self, project: Project, source: SourceFile) -> Iterator[Finding]:
+        """`modal app logs NAME`: NAME must be an app of the registry (live or retired) or
+        one the repository's code defines."""
+        commands = app_commands(shell_text(source.text, markdown=source.suffix in _MARKDOWN))
+        known = {app.name for app in project.registry.apps.values()}
+        known |= {app.name for app in project.registry.retired.apps}
+        unknown = [command for command in commands if command.name not in known]
+        defined = project.repository_app_names if unknown else None
+        for command in unknown if defined is not None else []:
+            if command.name in defined:
+                continue
+            line, col = source.position(command.offset)
+            yield Finding(
+                self.code,
+                source.path,
+                line,
+                col,
+                f"`modal app {command.verb} {command.name}`: no app of the registry or the "
+                "repository is named so",
+                "`fleet registry show` lists the apps",
+            )
+
     def _loops(
         self, project: Project, source: SourceFile, aliases: dict[str, App]
     ) -> Iterator[Finding]:
         """`for app in flux seedvr2 ...`: a list of the fleet's apps written by hand."""
         retired = {_normal(a.name) for a in project.registry.retired.apps}
         apps = project.registry.apps
-        text = shell_text(source.text, markdown=source.suffix in ("md", "mdx"))  # not heredocs
+        text = shell_text(source.text, markdown=source.suffix in _MARKDOWN)  # not heredocs
         deploying = {loop.loop for loop in loop_deploys(text)}  # FL007 checks those
         for loop in loop_words(text):
             if loop.loop in deploying:

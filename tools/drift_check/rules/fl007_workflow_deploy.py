@@ -188,13 +188,16 @@ class TargetProblem:
     """What is wrong with a `modal deploy|run|serve` target, and of which kind."""
 
     message: str  # `apps/x.py does not exist`
-    kind: Literal["missing", "retired", "unknown", "unflagged"]  # unknown: no registry app
+    # unknown: no registry app; options: `modal run` options the function does not take
+    kind: Literal["missing", "retired", "unknown", "unflagged", "options"]
     verb: str
 
     def hint(self, deploy: str) -> str:
         """How to fix it; `deploy` is the rule's advice for a deploy of no registry app."""
         if self.kind == "unflagged":
             return "Modal 1.x reads a Python module path only after -m"
+        if self.kind == "options":
+            return "Modal makes an option of each parameter of what it runs: add the parameter"
         if self.verb == "deploy":
             return deploy
         if self.kind == "retired":
@@ -218,8 +221,10 @@ def target_problem(
         return _unflagged_problem(project, folders, command, path)
     if path is None:
         return TargetProblem(f"{found[0]} does not exist", "missing", command.verb)
-    return _file_problem(project, path, command.verb, unknown) or _object_problem(
-        project, path, command
+    return (
+        _file_problem(project, path, command.verb, unknown)
+        or _object_problem(project, path, command)
+        or _options_problem(project, path, command)
     )
 
 
@@ -260,6 +265,31 @@ def _object_problem(project: Project, path: str, command: DeployCommand) -> Targ
     if facts is None or named.split(".", 1)[0] in facts.defined:
         return None
     return TargetProblem(f"{path} defines no {named.split('.', 1)[0]!r}", "missing", command.verb)
+
+
+def _options_problem(project: Project, path: str, command: DeployCommand) -> TargetProblem | None:
+    """`modal run file.py --client X`: Modal makes an option of each parameter of what it
+    runs (`file.py::name`, else the file's one local entrypoint) and refuses any other
+    ("No such option"); an entrypoint that parses `sys.argv` itself never sees them."""
+    given = [o for o in command.options if o != "--help"] if command.verb == "run" else []
+    facts = project.python(path) if given else None
+    if facts is None:
+        return None
+    named = command.target.partition("::")[2]
+    if named:
+        function = named if named in facts.run_options else None
+    elif len(facts.entrypoints) == 1:
+        function = facts.entrypoints[0]
+    else:  # no entrypoint: Modal runs the only function (or class), if there is one
+        runnable = [d.target for d in facts.decorators] if not facts.entrypoints else []
+        function = runnable[0] if len(runnable) == 1 else None
+    accepted = facts.run_options.get(function) if function is not None else None
+    unknown = [o for o in given if o not in accepted] if accepted is not None else []
+    if not unknown:
+        return None
+    takes = ", ".join(accepted) if accepted else "no options"
+    message = f"{function}() takes no {unknown[0]} ({takes})"
+    return TargetProblem(message, "options", command.verb)
 
 
 def _retired_file(project: Project, path: str) -> str | None:

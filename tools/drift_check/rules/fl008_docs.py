@@ -7,8 +7,8 @@ What it does
     `serve` instructions whose file does not exist, is a retired app's, or is a module path
     without `-m` (read as FL007 reads scripts: in code blocks and inline code, from the
     document's folder or the root, moved by `cd`); the same instructions in a Python
-    module's header (its leading comments and docstring: `Deploy: modal deploy app.py`),
-    except in the file of a retired app; and generated blocks
+    module's comments and docstrings (`Deploy: modal deploy app.py`), except in the file of
+    a retired app; and generated blocks
     (`<!-- fleet:begin NAME -->` ... `<!-- fleet:end NAME -->`) whose content is not what the
     registry gives today, whose name is unknown, or that are never closed.
 
@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING
 from tools.core.errors import FleetError
 from tools.core.render.blocks import BEGIN, arguments, blocks, render_block
 from tools.drift_check.extract.commands import Folders, deploy_commands, shell_text
-from tools.drift_check.extract.python import module_header
+from tools.drift_check.extract.python import python_prose
 from tools.drift_check.findings import Edit, Finding
 from tools.drift_check.rules.fl007_workflow_deploy import target_problem
 
@@ -63,9 +63,9 @@ class Docs:
             yield from self._deploys(project, source, shell_text(source.text, markdown=True))
             yield from self._rows(project, source)
         for source in project.scanned("py"):
-            # A module's header is its docs: `Deploy: modal deploy app.py`.
+            # A module's comments and docstrings are its docs: `Deploy: modal deploy app.py`.
             if _COMMAND.search(source.text) and project.retired_app_of(source.path) is None:
-                yield from self._deploys(project, source, module_header(source))
+                yield from self._deploys(project, source, python_prose(source))
 
     def _blocks(self, project: Project, source: SourceFile) -> Iterator[Finding]:
         if "fleet:begin" not in source.text:
@@ -111,8 +111,8 @@ class Docs:
 
     def _deploys(self, project: Project, source: SourceFile, text: str) -> Iterator[Finding]:
         """`text`: the document's text as a shell reads it (heredocs blanked), or a Python
-        module's header alone. A module that says to deploy itself, and is no registry app, is
-        an app outside the fleet (FL006 says whether it should be in it)."""
+        module's comments and docstrings alone. A module that says to deploy itself, and is
+        no registry app, is an app outside the fleet (FL006 says whether it should be in it)."""
         if "modal" not in text:
             return
         # A document's commands run from the root or from its own folder, moved by `cd`.

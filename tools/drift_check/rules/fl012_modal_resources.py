@@ -31,6 +31,7 @@ Use instead
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -199,12 +200,17 @@ def _unused_by(project: Project, app: App) -> str:
 def _legacy_gpu(project: Project, path: str, facts: PythonFacts, value: Value) -> str | None:
     """Modal's older spelling, `modal.gpu.A100(count=2, size="80GB")`, as `A100-80GB:2`;
     the count may be a constant, also one the file imports."""
-    import ast
-
     try:
         node = ast.parse(value.text, mode="eval").body
     except (SyntaxError, ValueError, RecursionError):
         return None
+    text = value.text
+    if isinstance(node, ast.Name):  # `GPU_CONFIG = modal.gpu.A100()` at the module's top
+        source = project.file(path)
+        found = _assigned(source.text, node.id) if source is not None else None
+        if found is None:
+            return None
+        node, text = found
     if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
         return None
     owner = node.func.value
@@ -215,12 +221,31 @@ def _legacy_gpu(project: Project, path: str, facts: PythonFacts, value: Value) -
         if keyword.arg == "size" and isinstance(keyword.value, ast.Constant):
             size = str(keyword.value.value)
         elif keyword.arg == "count":
-            text = ast.get_source_segment(value.text, keyword.value) or ""
-            found = project.number(path, facts, text)
-            if found is None:
+            written = ast.get_source_segment(text, keyword.value) or ""
+            number = project.number(path, facts, written)
+            if number is None:
                 return None
-            count = found
+            count = number
     return legacy_gpu(node.func.attr, int(count), size)
+
+
+def _assigned(text: str, name: str) -> tuple[ast.expr, str] | None:
+    """The expression the module's top level assigns to `name` last, and the module's text
+    it is located in; None when it does not parse or assigns none."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    found = None
+    for statement in tree.body:
+        if (
+            isinstance(statement, ast.Assign)
+            and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)
+            and statement.targets[0].id == name
+        ):
+            found = statement.value
+    return (found, text) if found is not None else None
 
 
 def _strings(value: Value, resolve: Callable[[Value], str | None]) -> list[str] | None:
