@@ -330,12 +330,19 @@ def test_a_python_file_s_docstring_and_comments_are_its_docs(tmp_path: Path) -> 
         "# or: modal run apps/flux/gone.py\n"
         'COMMAND = "modal deploy apps/flux/gone.py"  # code: what it runs is not a doc\n'
         "def main():\n"
-        '    """Run it with `modal run apps/flux/main.py`."""\n'
-        "    # then: modal serve apps/flux/also.py\n"
-        '    return "# modal run apps/flux/quoted.py"  # a string, not a comment\n'
+        "    # an example below the header of a module that is no app: `modal run x.py`\n"
+        "    pass\n"
+    )
+    job = (  # a Modal app file's comments and docstrings all tell how to run it
+        'import modal\napp = modal.App("ryla-job")\n'
+        "@app.local_entrypoint()\n"
+        "def main():\n"
+        '    """Run it with `modal run apps/job/main.py`."""\n'
+        "    # then: modal serve apps/job/also.py\n"
+        '    return "# modal run apps/job/quoted.py"  # a string, not a comment\n'
     )
     itself = '"""A one-off app.\n\nDeploy: modal deploy tools/oneoff.py\n"""\n'
-    files = {"apps/flux/worker.py": module, "tools/oneoff.py": itself}  # its own: FL006's
+    files = {"apps/flux/worker.py": module, "tools/oneoff.py": itself, "apps/job/run.py": job}
     found = [(f.code, f.path, f.line, f.message) for f in run(make_repo(tmp_path, files)).findings]
     assert [f for f in found if f[0] == "FL008"] == [
         (
@@ -352,15 +359,15 @@ def test_a_python_file_s_docstring_and_comments_are_its_docs(tmp_path: Path) -> 
         ),
         (
             "FL008",
-            "apps/flux/worker.py",
-            8,
-            "`modal run apps/flux/main.py`: apps/flux/main.py does not exist",
+            "apps/job/run.py",
+            5,
+            "`modal run apps/job/main.py`: apps/job/main.py does not exist",
         ),
         (
             "FL008",
-            "apps/flux/worker.py",
-            9,
-            "`modal serve apps/flux/also.py`: apps/flux/also.py does not exist",
+            "apps/job/run.py",
+            6,
+            "`modal serve apps/job/also.py`: apps/job/also.py does not exist",
         ),
     ]
 

@@ -20,6 +20,7 @@ from tools.drift_check.extract.python import (
     ModalDecorator,
     NamedObject,
     PythonFacts,
+    defines_modal_app,
     flattened,
     module_paths,
     number_of,
@@ -173,7 +174,7 @@ class Project:
         any of those files names changes the answer, so each is noted as read by all."""
         names = set()
         for source in self.files.read(sorted(self._python_paths)):
-            if not _modal_app(source.text):
+            if not defines_modal_app(source.text):
                 continue
             inputs.note_wide(str(self.root / source.path))
             facts = python_facts(source)
@@ -324,7 +325,11 @@ class Project:
         found = set()
         for source in self.files_under(area):
             rest = source.path[len(area) + 1 :]
-            if source.suffix != "py" or rest.count("/") < depth or not _modal_app(source.text):
+            if (
+                source.suffix != "py"
+                or rest.count("/") < depth
+                or not defines_modal_app(source.text)
+            ):
                 continue
             found.add(source.path if depth == 0 else f"{area}/{rest.split('/', 1)[0]}")
         return found
@@ -435,9 +440,3 @@ class Project:
         for source in self.files.read(self._scanned_paths):
             if not suffixes or source.suffix in suffixes:
                 yield source
-
-
-def _modal_app(text: str) -> bool:
-    """Whether a Python text defines a Modal app, told without parsing it: it imports modal
-    and calls `App(` (`modal.App(...)`, or `App` imported from modal)."""
-    return "App(" in text and ("import modal" in text or "from modal" in text)

@@ -6,9 +6,9 @@ suppression of a rule that is not selected is still known to be used; the select
 to the findings last. A selector is a code (`FL008`), a prefix of codes (`FL00`) or `ALL`.
 
 A historical document (a changelog, release notes, an ADR, an archive, a dated spec or plan)
-records what was true then: that it names a removed endpoint or a deploy command of its day is
-not drift. Its references (FL003, FL004, FL005, FL008) are not reported unless `history = []`. A
-document is dated by a date in its name or in the name of a folder it is in
+records what was true then: that it names a removed endpoint, a deploy command or a setting of
+its day is not drift. Its references (FL003, FL004, FL005, FL008, FL013) are not reported
+unless `history = []`. A document is dated by a date in its name or in the name of a folder it is in
 (`docs/specs/2025-03-14-faces.md`, `docs/2026-01-18-qwen-integration/plan.md`). A record
 of a run (JSON, a log, CSV) named by its time (`results/verify_20260202_020129.json`) is
 historical too.
@@ -27,7 +27,7 @@ from tools.core.globs import GlobSet
 from tools.drift_check.findings import Finding
 
 # The references a historical document may hold of its day.
-HISTORY_CODES = frozenset({"FL003", "FL004", "FL005", "FL008"})
+HISTORY_CODES = frozenset({"FL003", "FL004", "FL005", "FL008", "FL013"})
 DEFAULT_HISTORY = (
     "CHANGELOG*",
     "CHANGES*",

@@ -368,6 +368,11 @@ class Function(_Model):
     gpu: Gpus | None = None
     timeout_s: TimeoutSeconds
 
+    @property
+    def gpus(self) -> list[str]:
+        """Its GPU specifications, in the order Modal tries them."""
+        return gpu_list(self.gpu)
+
 
 class App(_Model):
     name: AppName = Field(description="The Modal app name, as written in modal.App(...).")

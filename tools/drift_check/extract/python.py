@@ -684,3 +684,10 @@ def python_prose(source: SourceFile) -> str:
     except (tokenize.TokenError, SyntaxError):
         pass  # what was read so far stands
     return "\n".join(kept)
+
+
+def defines_modal_app(text: str) -> bool:
+    """Whether a Python text defines a Modal app, told without parsing it: it imports modal
+    and calls `App(` (`modal.App(...)`, or `App` imported from modal) or `Stub(`, as Modal
+    0.x named it."""
+    return ("App(" in text or "Stub(" in text) and ("import modal" in text or "from modal" in text)

@@ -16,6 +16,7 @@ from tools.drift_check.rules.fl009_modal_limits import ModalLimits
 from tools.drift_check.rules.fl010_unused_suppression import UnusedSuppression
 from tools.drift_check.rules.fl011_generated_file import GeneratedFile
 from tools.drift_check.rules.fl012_modal_resources import ModalResources
+from tools.drift_check.rules.fl013_docs_config import DocsConfig
 
 CHECKS: tuple[Rule, ...] = (
     ServerTimeout(),
@@ -29,6 +30,7 @@ CHECKS: tuple[Rule, ...] = (
     ModalLimits(),
     GeneratedFile(),
     ModalResources(),
+    DocsConfig(),
 )
 ALL_RULES: tuple[RuleInfo, ...] = tuple(
     sorted((*CHECKS, UnusedSuppression()), key=lambda rule: rule.code)

@@ -7,10 +7,11 @@ What it does
     `serve` instructions whose file does not exist, is a retired app's, or is a module path
     without `-m` (read as FL007 reads scripts: in code blocks and inline code, from the
     document's folder or the root, moved by `cd`); the same instructions in a Python
-    module's comments and docstrings (`Deploy: modal deploy app.py`), except in the file of
-    a retired app; and generated blocks
-    (`<!-- fleet:begin NAME -->` ... `<!-- fleet:end NAME -->`) whose content is not what the
-    registry gives today, whose name is unknown, or that are never closed.
+    module's header (its leading comments and docstring: `Deploy: modal deploy app.py`), in
+    all comments and docstrings of a Modal app file, except in the file of a retired app;
+    and generated blocks (`<!-- fleet:begin NAME -->` ... `<!-- fleet:end NAME -->`) whose
+    content is not what the registry gives today, whose name is unknown, or that are never
+    closed.
 
 Why is this bad?
     Docs are where people copy commands from. The audit's README told everyone to deploy the
@@ -38,7 +39,7 @@ from typing import TYPE_CHECKING
 from tools.core.errors import FleetError
 from tools.core.render.blocks import BEGIN, arguments, blocks, render_block
 from tools.drift_check.extract.commands import Folders, deploy_commands, shell_text
-from tools.drift_check.extract.python import python_prose
+from tools.drift_check.extract.python import defines_modal_app, module_header, python_prose
 from tools.drift_check.findings import Edit, Finding
 from tools.drift_check.rules.fl007_workflow_deploy import target_problem
 
@@ -63,9 +64,13 @@ class Docs:
             yield from self._deploys(project, source, shell_text(source.text, markdown=True))
             yield from self._rows(project, source)
         for source in project.scanned("py"):
-            # A module's comments and docstrings are its docs: `Deploy: modal deploy app.py`.
+            # A module's header is its docs (`Deploy: modal deploy app.py`); a Modal app
+            # file's comments and docstrings all are, as they tell how to run it. Elsewhere
+            # comments further down describe the code, often with commands as examples.
             if _COMMAND.search(source.text) and project.retired_app_of(source.path) is None:
-                yield from self._deploys(project, source, python_prose(source))
+                app_file = defines_modal_app(source.text)
+                prose = python_prose(source) if app_file else module_header(source)
+                yield from self._deploys(project, source, prose)
 
     def _blocks(self, project: Project, source: SourceFile) -> Iterator[Finding]:
         if "fleet:begin" not in source.text:
@@ -111,7 +116,7 @@ class Docs:
 
     def _deploys(self, project: Project, source: SourceFile, text: str) -> Iterator[Finding]:
         """`text`: the document's text as a shell reads it (heredocs blanked), or a Python
-        module's comments and docstrings alone. A module that says to deploy itself, and is
+        module's prose alone. A module that says to deploy itself, and is
         no registry app, is an app outside the fleet (FL006 says whether it should be in it)."""
         if "modal" not in text:
             return

@@ -1,0 +1,97 @@
+"""FL013: a document's section about one app states its GPU, timeout or secret as the registry
+does, in code blocks and in tables with a GPU column."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.drift_check.conftest import make_repo, run
+
+
+def found(root: Path) -> list[tuple[int, str]]:
+    return [(f.line, f.message) for f in run(root).findings if f.code == "FL013"]
+
+
+GUIDE = """\
+# Deploying
+
+| App | GPU | Notes |
+|-----|-----|-------|
+| ryla-flux | L40S | images |
+| ryla-seedvr2 | ✅ H100 | upscaling |
+| ryla-flux and ryla-seedvr2 | T4 | two apps: not one row's |
+
+## ryla-flux
+
+```python
+@app.cls(gpu="L40S", timeout=300, secrets=[modal.Secret.from_name("hf")])
+```
+
+### Config
+```python
+gpu="T4"            # wrong
+timeout=600         # wrong
+httpx.post(url, timeout=600)  # a client's timeout, not the app's
+```
+
+## Upscaling (seedvr2)
+
+```python
+gpu="A100-80GB"     # the registry's A100, written in full
+timeout=900
+```
+
+## Troubleshooting
+
+```python
+gpu="H100"          # no app named: not judged
+```
+"""
+
+
+def test_a_section_about_an_app_states_its_registry_settings(tmp_path: Path) -> None:
+    root = make_repo(tmp_path, {"docs/deploy.md": GUIDE})
+    assert found(root) == [
+        (6, "documents ryla-seedvr2 with gpu='H100'; the registry gives it A100"),
+        (
+            12,
+            "documents ryla-flux with the secret 'hf'; the registry's secrets for it: none",
+        ),
+        (17, "documents ryla-flux with gpu='T4'; the registry gives it L40S"),
+        (18, "documents ryla-flux with timeout=600; the registry's timeouts for it: 300 s"),
+    ]
+
+
+def test_a_historical_document_is_not_read_for_settings(tmp_path: Path) -> None:
+    root = make_repo(tmp_path, {"CHANGELOG.md": GUIDE})
+    assert found(root) == []
+
+
+def test_a_section_whose_headings_name_one_app_is_about_it(tmp_path: Path) -> None:
+    doc = (
+        "# Setup\n"
+        "## Modal\n"
+        "### 1. Install\n"
+        "### 2. Configure seedvr2\n"
+        "```python\n"
+        "timeout=900\n"
+        "```\n"
+        "### 3. Secrets\n"  # a sibling: the enclosing section names only seedvr2
+        "```python\n"
+        'secrets=[modal.Secret.from_name("hf")]\n'
+        "```\n"
+        "## The old single app (ryla-comfyui)\n"  # a retired app: not the fleet's to judge
+        "```python\n"
+        "timeout=60\n"
+        "```\n"
+        "## Clients\n"
+        "### flux and seedvr2\n"  # two apps: sections under Clients are about neither
+        "### Timeouts\n"
+        "```python\n"
+        "timeout=5\n"
+        "```\n"
+    )
+    root = make_repo(tmp_path, {"docs/setup.md": doc})
+    assert found(root) == [
+        (10, "documents ryla-seedvr2 with the secret 'hf'; the registry's secrets for it: none"),
+    ]
