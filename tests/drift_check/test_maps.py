@@ -296,3 +296,24 @@ def test_a_command_about_a_deployed_app_names_one_that_exists(tmp_path: Path) ->
             "`modal app logs ryla-flx`: no app of the registry or the repository is named so",
         ),
     ]
+
+
+def test_a_deployed_function_looked_up_by_name_exists(tmp_path: Path) -> None:
+    client = (
+        "import modal\n"
+        'upscale = modal.Function.from_name("ryla-seedvr2", "download")\n'  # not defined there
+        'comfy = modal.Cls.from_name("ryla-flux", "ComfyUI")\n'
+        'old = modal.Function.lookup("ryla-flx", "ComfyUI.fastapi_app")\n'
+        'tool = modal.Function.from_name("tools-worker", "run")\n'  # the repository's own app
+        '# e.g. modal.Function.from_name("someone-elses", "f"): prose, in no app file\n'
+    )
+    worker = 'import modal\napp = modal.App("tools-worker")\n'
+    root = make_repo(tmp_path, {"client.py": client, "tools/worker.py": worker})
+    assert [(line, message) for _, _, line, _, message in found(root)] == [
+        (2, "Function 'download' is no function or class of ryla-seedvr2"),
+        (
+            4,
+            "Function.lookup('ryla-flx', ...): no app of the registry or the repository is "
+            "named so",
+        ),
+    ]

@@ -264,3 +264,32 @@ def test_a_placeholder_workspace_in_prose_is_the_reader_s_and_its_label_is_check
             "'ryla-flux-comfyui-fastapi-app', not 'ryla-flux-dev'",
         ),
     ]
+
+
+def test_a_url_the_code_builds_is_checked_where_it_is_called(tmp_path: Path) -> None:
+    code = (
+        "import os, requests\n"
+        'BASE = os.getenv("FLUX_BASE", "https://ryla--ryla-flux-comfyui-fastapi-app")\n'
+        'HEALTH = f"{BASE}-health.modal.run"\n'
+        'OK = BASE + ".modal.run/flux"\n'
+        'WRITTEN = "https://ryla--ryla-flux-comfyui-fastapi-ap.modal.run/flux"\n'
+        "requests.get(HEALTH, timeout=5)\n"
+        "requests.post(OK, json={}, timeout=180)\n"
+        "requests.post(WRITTEN, json={}, timeout=180)\n"  # reported where it is written
+        'requests.get(os.environ["BASE"] + "/flux")\n'  # no default: not known
+    )
+    root = make_repo(tmp_path, {"scripts/check.py": code})
+    assert [(f.code, f.line, f.message) for f in run(root).findings] == [
+        (
+            "FL004",
+            5,
+            "https://ryla--ryla-flux-comfyui-fastapi-ap.modal.run/flux: ryla-flux's URL label is "
+            "'ryla-flux-comfyui-fastapi-app', not 'ryla-flux-comfyui-fastapi-ap'",
+        ),
+        (
+            "FL004",
+            6,
+            "https://ryla--ryla-flux-comfyui-fastapi-app-health.modal.run: ryla-flux's URL label "
+            "is 'ryla-flux-comfyui-fastapi-app', not 'ryla-flux-comfyui-fastapi-app-health'",
+        ),
+    ]

@@ -403,7 +403,20 @@ class _Extractor:
                 target = self.value(node.args[position])
             if target is not None and target.string is None:
                 target = self._local_value(node, target)
+            if target is not None and target.string is None:
+                target = self._default_value(node, target)
             self.facts.client_calls.append(ClientCall(name, _at(node), keywords, target))
+
+    def _default_value(self, call: ast.Call, target: Value) -> Value:
+        """A call's URL as the code builds it when the environment sets nothing:
+        `os.getenv("BASE", "https://...")` read as its default, strings joined with `+`."""
+        keyword = next((k.value for k in call.keywords if k.arg in ("url", "base_url")), None)
+        position = 1 if _dotted(call.func).endswith((".request", ".stream")) else 0
+        node = keyword or (call.args[position] if len(call.args) > position else None)
+        string = default_string(node, self.constants) if node is not None else None
+        if string is None:
+            return target
+        return Value(None, string, target.text, target.at, False)
 
     def _local_value(self, call: ast.Call, target: Value) -> Value:
         """A call's URL held in a variable of the function the call is in (`url = "..."`,
@@ -580,6 +593,41 @@ def string_of(node: ast.expr, constants: dict[str, ast.expr], depth: int = 0) ->
         parts = [_formatted(part, constants, depth + 1) for part in node.values]
         return None if None in parts else "".join(p for p in parts if p is not None)
     return None
+
+
+_ENVIRONMENT_READS = frozenset({"os.getenv", "getenv", "os.environ.get", "environ.get"})
+
+
+def default_string(node: ast.expr, constants: dict[str, ast.expr], depth: int = 0) -> str | None:
+    """The string an expression evaluates to when the environment sets nothing: as
+    `string_of`, with `os.getenv(NAME, DEFAULT)` read as DEFAULT and strings joined by `+`."""
+    if depth > 20:
+        return None
+    if isinstance(node, ast.Call) and _dotted(node.func) in _ENVIRONMENT_READS:
+        return default_string(node.args[1], constants, depth + 1) if len(node.args) > 1 else None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left = default_string(node.left, constants, depth + 1)
+        right = default_string(node.right, constants, depth + 1)
+        return None if left is None or right is None else left + right
+    if isinstance(node, ast.Name) and node.id in constants:
+        return default_string(constants[node.id], constants, depth + 1)
+    if isinstance(node, ast.JoinedStr):
+        parts = [_default_part(part, constants, depth + 1) for part in node.values]
+        return None if None in parts else "".join(p for p in parts if p is not None)
+    return string_of(node, constants, depth)
+
+
+def _default_part(part: ast.expr, constants: dict[str, ast.expr], depth: int) -> str | None:
+    """One part of an f-string as `default_string` reads it."""
+    if not isinstance(part, ast.FormattedValue):
+        return default_string(part, constants, depth)
+    if part.conversion != -1 or part.format_spec is not None:
+        return None
+    text = default_string(part.value, constants, depth)
+    if text is not None:
+        return text
+    number = number_of(part.value, constants, depth)
+    return None if number is None else str(number)
 
 
 def _formatted(part: ast.expr, constants: dict[str, ast.expr], depth: int) -> str | None:

@@ -6,7 +6,8 @@ What it does
     label after a class or method was renamed; or a misspelt label), and checks that its
     workspace and environment suffix are known and that its path is an endpoint of that same
     app (`{parameters}` match a segment). A URL of an app outside the fleet is not the
-    registry's to judge.
+    registry's to judge. A URL that Python code builds and calls (from constants, f-strings,
+    `+`, the default of `os.getenv`) is checked at the call.
 
 Why is this bad?
     Every app has its own host. `/seedvr2` on the flux host is a 404; a typo in a label is a
@@ -25,7 +26,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
-from tools.drift_check.extract.urls import UrlRef, find_urls, placeholder
+from tools.drift_check.extract.python import python_facts
+from tools.drift_check.extract.urls import UrlRef, find_urls, placeholder, urls_in
 from tools.drift_check.findings import Finding
 from tools.drift_check.index import STANDARD_PATHS, path_matches
 from tools.drift_check.rules.base import prose_test
@@ -68,6 +70,25 @@ class UnknownUrl:
                 if problem is not None:
                     line, col = source.position(url.offset)
                     message, hint = problem
+                    yield Finding(self.code, source.path, line, col, message, hint)
+            if source.suffix == "py" and "modal.run" in source.text:
+                yield from self._built(project, source)
+
+    def _built(self, project: Project, source: SourceFile) -> Iterator[Finding]:
+        """The URL a call is given when the code builds it (`f"{BASE}-languages.modal.run"`,
+        a default of `os.getenv`): checked at the call, as it is written nowhere whole."""
+        facts = python_facts(source)
+        for call in facts.client_calls if facts is not None else []:
+            target = call.target
+            if target is None or target.string is None or "modal.run" in target.text:
+                continue  # a URL written out is read where it is written
+            for url in urls_in(target.string):
+                if url.text in source.text:
+                    continue  # written whole in the file: read where it is written
+                problem = self._problem(project, url, False)
+                if problem is not None:
+                    message, hint = problem
+                    line, col = target.at.line, target.at.col
                     yield Finding(self.code, source.path, line, col, message, hint)
 
     def _ours(self, project: Project, url: UrlRef) -> bool:

@@ -24,6 +24,7 @@ Use instead
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -34,7 +35,9 @@ from tools.drift_check.extract.commands import (
     shell_text,
 )
 from tools.drift_check.extract.maps import maps_in, with_spreads
+from tools.drift_check.extract.python import defines_modal_app
 from tools.drift_check.findings import Finding
+from tools.drift_check.rules.base import prose_test
 
 if TYPE_CHECKING:
     from tools.core.registry.model import App
@@ -43,6 +46,12 @@ if TYPE_CHECKING:
     from tools.drift_check.source import SourceFile
 
 
+# `modal.Function.from_name("app", "fn")`, `modal.Cls.from_name(...)`, the older `lookup`.
+LOOKUP = re.compile(
+    r"\b(?P<kind>Function|Cls)\.(?P<verb>from_name|lookup)\([ \t]*[\"'](?P<app>[\w.-]{1,64})[\"']"
+    r"[ \t]*,[ \t]*[\"'](?P<object>[\w.]{1,128})[\"']"
+)
+_LOOKUP_HINT = "`fleet registry show` lists the apps and their functions"
 _SHELL = frozenset({"sh", "bash", "yml", "yaml", "md", "mdx", "mdc", "markdown"})
 _MARKDOWN = frozenset({"md", "mdx", "mdc", "markdown"})
 
@@ -74,6 +83,8 @@ class AppMap:
                 yield from self._loops(project, source, aliases)
             if source.suffix in _SHELL and "modal" in source.text:
                 yield from self._app_commands(project, source)
+            if source.suffix == "py" and ("_name(" in source.text or "lookup(" in source.text):
+                yield from self._lookups(project, source)
             forced = source.path in project.config.client_maps
             maps = maps_in(source, project.index.may_hold_maps, as_data=forced)
             for mapping in maps:
@@ -105,6 +116,33 @@ class AppMap:
                 "repository is named so",
                 "`fleet registry show` lists the apps",
             )
+
+    def _lookups(self, project: Project, source: SourceFile) -> Iterator[Finding]:
+        """`modal.Function.from_name("app", "fn")` (`Cls.from_name`, the older `lookup`): the
+        app must be one the registry or the repository names, and a registry app's code must
+        define the function or class. In prose only a Modal app file's count: they say how
+        to call it."""
+        prose = None if defines_modal_app(source.text) else prose_test(source)
+        known = {app.name for app in project.registry.apps.values()}
+        known |= {app.name for app in project.registry.retired.apps}
+        by_name = {app.name: app for app in project.registry.apps.values()}
+        for match in LOOKUP.finditer(source.text):
+            if prose is not None and prose(match.start()):
+                continue
+            name, target = match["app"], match["object"].split(".", 1)[0]
+            line, col = source.position(match.start("app"))
+            if name in by_name:
+                if project.decorator(by_name[name], target) is None:
+                    message = f"{match['kind']} {target!r} is no function or class of {name}"
+                    yield Finding(self.code, source.path, line, col, message, _LOOKUP_HINT)
+                continue
+            defined = project.repository_app_names if name not in known else None
+            if defined is not None and name not in defined:
+                message = (
+                    f"{match['kind']}.{match['verb']}({name!r}, ...): no app of the registry or "
+                    "the repository is named so"
+                )
+                yield Finding(self.code, source.path, line, col, message, _LOOKUP_HINT)
 
     def _loops(
         self, project: Project, source: SourceFile, aliases: dict[str, App]
