@@ -240,8 +240,9 @@ def test_a_placeholder_workspace_in_prose_is_the_reader_s_and_its_label_is_check
     doc = (
         "Call https://your-workspace--ryla-flux-comfyui-fastapi-ap.modal.run/flux once set up,\n"
         "or wss://<workspace>--ryla-flux-comfyui-fastapi-app.modal.run/flux-nope.\n"
-        "Elsewhere: https://someone--ryla-flux-comfyui-fastapi-ap.modal.run/flux is theirs.\n"
+        "Elsewhere: https://someone--example-hello.modal.run/flux is theirs.\n"
         "Dev: https://yourname--ryla-flux-dev.modal.run/flux\n"
+        "Old: https://oldws--ryla-flux-comfyui-fastapi-ap.modal.run: the fleet's app, still\n"
     )
     root = make_repo(tmp_path, {"docs/call.md": doc})
     assert [(f.code, f.line, f.message) for f in run(root).findings] == [
@@ -262,6 +263,12 @@ def test_a_placeholder_workspace_in_prose_is_the_reader_s_and_its_label_is_check
             4,
             "https://yourname--ryla-flux-dev.modal.run/flux: ryla-flux's URL label is "
             "'ryla-flux-comfyui-fastapi-app', not 'ryla-flux-dev'",
+        ),
+        (
+            "FL004",
+            5,
+            "https://oldws--ryla-flux-comfyui-fastapi-ap.modal.run: ryla-flux's URL label is "
+            "'ryla-flux-comfyui-fastapi-app', not 'ryla-flux-comfyui-fastapi-ap'",
         ),
     ]
 

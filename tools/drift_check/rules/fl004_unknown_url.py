@@ -6,8 +6,11 @@ What it does
     label after a class or method was renamed; or a misspelt label), and checks that its
     workspace and environment suffix are known and that its path is an endpoint of that same
     app (`{parameters}` match a segment). A URL of an app outside the fleet is not the
-    registry's to judge. A URL that Python code builds and calls (from constants, f-strings,
-    `+`, the default of `os.getenv`) is checked at the call.
+    registry's to judge; in prose (documents, comments), a URL in another workspace is an
+    example unless its label is (or was meant to be) a registry app's, and one in a
+    placeholder workspace (`your-workspace--`) is the reader's. A URL that Python code
+    builds and calls (from constants, f-strings, `+`, the default of `os.getenv`) is checked
+    at the call.
 
 Why is this bad?
     Every app has its own host. `/seedvr2` on the flux host is a 404; a typo in a label is a
@@ -64,8 +67,9 @@ class UnknownUrl:
             for url in urls:
                 # In prose, `your-workspace--` is the reader's: the fleet's.
                 shown = prose is not None and prose(url.offset)
-                if shown and not self._ours(project, url) and not placeholder(url.source or ""):
-                    continue  # an example in prose, in a workspace of its own
+                foreign = not self._ours(project, url) and not placeholder(url.source or "")
+                if shown and foreign and not self._fleet_s(project, url):
+                    continue  # an example in prose, of an app of its own
                 problem = self._problem(project, url, shown)
                 if problem is not None:
                     line, col = source.position(url.offset)
@@ -90,6 +94,15 @@ class UnknownUrl:
                     message, hint = problem
                     line, col = target.at.line, target.at.col
                     yield Finding(self.code, source.path, line, col, message, hint)
+
+    def _fleet_s(self, project: Project, url: UrlRef) -> bool:
+        """Whether a URL's label is a registry app's, or was meant to be: in another
+        workspace (an old one, a copy), it still names the fleet's app."""
+        index = project.index
+        label = url.label
+        return label is not None and (
+            label in index.web_by_label or index.web_meant_by(label) is not None
+        )
 
     def _ours(self, project: Project, url: UrlRef) -> bool:
         """Whether a URL is in a workspace of the fleet's (or cannot tell: a template)."""
