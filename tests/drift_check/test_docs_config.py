@@ -80,6 +80,9 @@ def test_a_section_whose_headings_name_one_app_is_about_it(tmp_path: Path) -> No
         "```python\n"
         'secrets=[modal.Secret.from_name("hf")]\n'
         "```\n"
+        "```bash\n"
+        "# Secret Name: hf-token\n"
+        "```\n"
         "## The old single app (ryla-comfyui)\n"  # a retired app: not the fleet's to judge
         "```python\n"
         "timeout=60\n"
@@ -94,4 +97,9 @@ def test_a_section_whose_headings_name_one_app_is_about_it(tmp_path: Path) -> No
     root = make_repo(tmp_path, {"docs/setup.md": doc})
     assert found(root) == [
         (10, "documents ryla-seedvr2 with the secret 'hf'; the registry's secrets for it: none"),
+        (
+            13,
+            "documents ryla-seedvr2 with the secret 'hf-token'; the registry's secrets for it: "
+            "none",
+        ),
     ]

@@ -4,13 +4,14 @@ otherwise.
 What it does
     Reads Markdown documents section by section. A heading that names one registry app (its
     Modal name, its key or its entry file: `## 3. liveportrait-ws`, `#### Config
-    (modal_dynamics.py)`) makes it the section's app, its subsections' too. In the section's
-    code blocks it reads what Modal is told: `gpu="T4"` and `timeout=600` as a decorator's
-    keywords or a config listing's lines (not a client call's `timeout=`),
-    `modal.Secret.from_name("x")` and `modal secret create|set x`; and in tables with a
-    GPU column, the row of each app. A GPU type the app does not use (or a GPU for a CPU
-    app), a timeout none of its functions has, or a secret it does not use is reported.
-    Historical documents are not read (`history` in `[tool.fleet]`).
+    (modal_dynamics.py)`) makes it the section's app, its subsections' too; a section whose
+    enclosing section's headings name one app (and no retired one) is about that app. In
+    the section's code blocks it reads what Modal is told: `gpu="T4"` and `timeout=600` as
+    a decorator's keywords or a config listing's lines (not a client call's `timeout=`),
+    `modal.Secret.from_name("x")`, `modal secret create|set x` and `Secret name: x`; and in
+    tables with a GPU column, the row of each app. A GPU type the app does not use (or a GPU
+    for a CPU app), a timeout none of its functions has, or a secret it does not use is
+    reported. Historical documents are not read (`history` in `[tool.fleet]`).
 
 Why is this bad?
     A deploy guide is where people copy settings from: a guide that still says `timeout=600`
@@ -54,6 +55,7 @@ _DECORATOR = re.compile(r"@\w+\.(?:function|cls)\(")
 _SECRET = re.compile(
     r"Secret\.from_name\([ \t]*[\"']([\w.-]{1,64})[\"']"
     r"|\bmodal[ \t]+secret[ \t]+(?:create|set)[ \t]+([\w.-]{1,64})"
+    r"|\b(?i:secret)[ _-]?(?i:name)[ \t]*[:=][ \t]*[\"'`]?([\w.-]{1,64})"
 )
 _ROW = re.compile(r"[ \t]*\|")
 _MAX_HEADINGS = 4096
@@ -110,7 +112,7 @@ class DocsConfig:
             if problem is not None:
                 yield self._finding(source, number, match.start() + 1, app, problem)
         for match in _SECRET.finditer(line):
-            secret = match[1] or match[2]
+            secret = match[1] or match[2] or match[3]
             if secret not in app.secrets:
                 used = ", ".join(app.secrets) or "none"
                 problem = f"the secret {secret!r}; the registry's secrets for it: {used}"
