@@ -283,7 +283,7 @@ def test_a_command_about_a_deployed_app_names_one_that_exists(tmp_path: Path) ->
         "```bash\n"
         "modal app history ryla-comfyui   # retired, still the registry's\n"
         "modal app rollback tools-worker  # an App of the repository outside the fleet\n"
-        "modal app logs $APP && modal app dashboard ap-Xy12\n"
+        "modal app logs $APP && modal app dashboard ap-Xy12 && modal app logs APP_NAME\n"
         "modal app stop ryla-old\n"  # stopping is a retirement (FL003)
         "```\n"
     )

@@ -310,13 +310,14 @@ class AppCommand:
 
 def app_commands(text: str) -> list[AppCommand]:
     """Every `modal app logs|history|rollback|dashboard NAME` that names an app (not a
-    template, not an `ap-...` id)."""
+    template, a placeholder in capitals such as `APP_NAME`, or an `ap-...` id)."""
     if "modal" not in text:
         return []
     found = []
     for match in APP_COMMAND.finditer(text):
         name = match["name"].rstrip(".,:!?")
-        if name and not any(c in name for c in "${}<>*") and not name.startswith("ap-"):
+        filled_in = any(c in name for c in "${}<>*") or name.isupper()
+        if name and not filled_in and not name.startswith("ap-"):
             found.append(AppCommand(match.start("name"), match["verb"], name))
     return found
 

@@ -130,6 +130,8 @@ class AppMap:
             if prose is not None and prose(match.start()):
                 continue
             name, target = match["app"], match["object"].split(".", 1)[0]
+            if name.isupper():
+                continue  # `APP_NAME`: for the reader to fill in
             line, col = source.position(match.start("app"))
             if name in by_name:
                 if project.decorator(by_name[name], target) is None:
