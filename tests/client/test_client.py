@@ -15,6 +15,7 @@ from tools.client import (
     ClientTimeout,
     EndpointHTTPError,
     FleetClient,
+    NotJsonEndpoint,
     ServerTimeout,
     TooManyRedirects,
     UnknownEndpoint,
@@ -218,3 +219,27 @@ def test_a_web_function_is_named_where_several_of_an_app_serve_a_path() -> None:
         "several web functions of app 'pair' serve '/' (upscale, health): name one"
     )
     assert str(unknown.value) == "no endpoint '/' of ping of app 'pair' in the registry"
+
+
+# The `other` app (a web function `serve`) with a WebSocket route beside its health check.
+WEBSOCKET = (
+    (FIXTURES / "client" / "fleet.yaml")
+    .read_text()
+    .replace(
+        "    web: {function: serve}\n    endpoints:\n",
+        "    web: {function: serve}\n    endpoints:\n"
+        "      /socket: {kind: audio, method: WEBSOCKET, client_timeout_s: 30}\n",
+    )
+)
+
+
+def test_a_websocket_endpoint_is_named_not_called() -> None:
+    registry = parse_registry(WEBSOCKET, "fleet.yaml")
+    with ModalLikeServer() as server:
+        with FleetClient(registry, base_url=server.url, environ={}) as fleet:
+            with pytest.raises(NotJsonEndpoint) as caught:
+                fleet.call("/socket", {})
+            assert str(caught.value) == (
+                f"/socket is a WebSocket: open {server.url}/socket with a WebSocket client"
+            )
+        assert server.hits == {}

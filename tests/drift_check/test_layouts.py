@@ -429,7 +429,7 @@ SPREAD = """\
         timeout_s: 600
         endpoints:
           /status: {kind: other, method: GET, client_timeout_s: 60, auxiliary: true}
-          /ws: {kind: audio, method: GET, client_timeout_s: 600}
+          /ws: {kind: audio, method: WEBSOCKET, client_timeout_s: 600}
   front:
     name: ryla-front
     dir: front

@@ -591,4 +591,4 @@ def test_an_app_spread_over_modules_is_drafted_from_the_file_that_deploys_it(
         for w in speech["web"]
     ] == [(None, None, "web", None, 300), ("Moshi", "web", None, "A10G", 600)]
     assert list(speech["web"][1]["endpoints"]) == ["/ws"]
-    assert speech["web"][1]["endpoints"]["/ws"]["method"] == "GET"
+    assert speech["web"][1]["endpoints"]["/ws"]["method"] == "WEBSOCKET"

@@ -103,6 +103,29 @@ def test_an_endpoint_without_a_smoke_request_is_untested_never_called() -> None:
         assert server.hits == {}
 
 
+def test_a_websocket_endpoint_is_untested_never_called() -> None:
+    text = (
+        (FIXTURES / "client" / "fleet.yaml")
+        .read_text()
+        .replace(
+            "    web: {function: serve}\n    endpoints:\n",
+            "    web: {function: serve}\n    endpoints:\n"
+            "      /socket: {kind: audio, method: WEBSOCKET, client_timeout_s: 30}\n",
+        )
+    )
+    registry = parse_registry(text, "fleet.yaml")
+    other = registry.apps["other"]
+    with ModalLikeServer() as server:
+        with FleetClient(registry, base_url=server.url, environ={}) as client:
+            result = smoke_endpoint(client, other, other.serving("/socket")[0])
+        assert (result.status, result.detail, result.failed) == (
+            "untested",
+            "a WebSocket: no JSON request to send",
+            False,
+        )
+        assert server.hits == {}
+
+
 def test_answers_must_be_media_of_the_requested_size() -> None:
     endpoint = REGISTRY.apps["flux"].endpoints["/flux"]
     from tests.client.server import IMAGE_BASE64

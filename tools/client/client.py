@@ -20,6 +20,7 @@ from tools.core.calls import (
     BadResponse,
     ClientTimeout,
     EndpointHTTPError,
+    NotJsonEndpoint,
     ServerTimeout,
     TooManyRedirects,
     UnknownEndpoint,
@@ -104,6 +105,10 @@ class FleetClient:
         answer. `app` (a registry key) names the app when several serve `path`, and `web`
         (`function` or `Class.method`) its web function when several of them do."""
         _, endpoint = self._lookup(path, app, web)
+        if endpoint.method == "WEBSOCKET":
+            raise NotJsonEndpoint(
+                f"{path} is a WebSocket: open {self.url(path, app, web)} with a WebSocket client"
+            )
         timeout = endpoint.client_timeout_s if timeout_s is None else timeout_s
         attempt = _Attempt(path, timeout, 0.0, app, web)
         try:

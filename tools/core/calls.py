@@ -31,6 +31,10 @@ class UnknownEndpoint(LookupError):
     """The registry serves no such path."""
 
 
+class NotJsonEndpoint(LookupError):
+    """The registry's endpoint takes no JSON request (a WebSocket)."""
+
+
 class ServerTimeout(EndpointError):
     """408 from Modal or its proxy: the server side gave up, not this client."""
 

@@ -159,6 +159,8 @@ def smoke_on_target(
 
 
 def smoke_endpoint(caller: Caller, app: App, endpoint: Endpoint) -> SmokeResult:
+    if endpoint.method == "WEBSOCKET":
+        return _result(app, endpoint, "untested", "a WebSocket: no JSON request to send")
     if endpoint.smoke is None:
         return _result(app, endpoint, "untested", "no smoke request in the registry")
     web = endpoint.web.shown if len(app.webs) > 1 else None

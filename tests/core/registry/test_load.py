@@ -170,6 +170,14 @@ def test_minimal_registry_loads(minimal_registry_text: str) -> None:
             id="unknown-kind",
         ),
         pytest.param(
+            "kind: text-to-image",
+            "kind: text-to-image\n        method: WEBSOCKET",
+            "registry/fleet.yaml:14: apps.flux.endpoints[/flux]: a WEBSOCKET endpoint takes no "
+            "smoke request (a smoke test sends JSON over HTTP): leave `smoke` out, and "
+            "`fleet smoke` reports it untested",
+            id="websocket-smoke",
+        ),
+        pytest.param(
             "width: 64, height: 64",
             "width: 64, height: 60",
             "registry/fleet.yaml:19: apps.flux.endpoints[/flux].smoke.request.height: smoke "

@@ -45,7 +45,8 @@ EndpointKind = Literal[
     "embedding",
     "other",
 ]
-HttpMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
+# WEBSOCKET: a route that upgrades to a WebSocket (`@app.websocket`); no JSON request reaches it.
+HttpMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE", "WEBSOCKET"]
 MediaKind = Literal["image", "mask", "video"]
 OutputKind = Literal["image", "video"]
 
@@ -267,6 +268,15 @@ class Endpoint(_Model):
     smoke: Smoke | None = Field(
         default=None, description="The smoke test; none yet: smoke reports it untested."
     )
+
+    @model_validator(mode="after")
+    def _websocket_untested(self) -> Endpoint:
+        if self.method == "WEBSOCKET" and self.smoke is not None:
+            raise ValueError(
+                "a WEBSOCKET endpoint takes no smoke request (a smoke test sends JSON over "
+                "HTTP): leave `smoke` out, and `fleet smoke` reports it untested"
+            )
+        return self
 
     @property
     def keyed(self) -> bool:

@@ -55,7 +55,7 @@ _WEB_PREFERENCE = {
     "web_endpoint": 1,
     "web_server": 2,
 }
-_HTTP_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
+_HTTP_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "WEBSOCKET"})
 
 
 def draft_registry(

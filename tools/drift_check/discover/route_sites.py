@@ -83,8 +83,7 @@ def _decorated_route(decorator: ast.expr, handler: str) -> RouteSite | None:
         return None
     attribute, owner = decorator.func.attr, dotted_name(decorator.func.value)
     if attribute in ROUTE_METHODS:
-        # A websocket opens with a GET (the upgrade).
-        methods: tuple[str, ...] = ("GET" if attribute == "websocket" else attribute.upper(),)
+        methods: tuple[str, ...] = (attribute.upper(),)  # `websocket`: WEBSOCKET
     elif attribute in _ANY_METHOD_ROUTES:
         methods = _methods(decorator)
     else:

@@ -302,8 +302,7 @@ class _Extractor:
                 path = self.prefixes.get(router, "") + decorator.args[0].value
                 if path.startswith("/"):
                     at = _at(decorator.args[0])
-                    # A websocket opens with a GET (the upgrade).
-                    method = "GET" if func.attr == "websocket" else func.attr.upper()
+                    method = func.attr.upper()  # `websocket`: WEBSOCKET
                     self.facts.routes.append(Route(method, path, at, router))
 
     def _runnable(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
