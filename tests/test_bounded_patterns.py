@@ -41,6 +41,8 @@ MODES = {
     "tools.drift_check.extract.commands._READER_S": "search",
     "tools.drift_check.extract.commands._REST": "match",
     "tools.drift_check.extract.legacy.LEGACY": "search",
+    "tools.drift_check.rules.fl003_retired_reference._APP_SLOT": "search",
+    "tools.drift_check.rules.fl003_retired_reference._WORD": "fullmatch",
     "tools.drift_check.rules.fl005_app_map.LOOKUP": "finditer",
     "tools.drift_check.rules.fl013_docs_config._HEADING": "fullmatch",
     "tools.drift_check.rules.fl013_docs_config._KEYWORD": "finditer",

@@ -29,7 +29,8 @@ def test_retired_references_fire_at_each_mention(tmp_path: Path) -> None:
     ]
     messages = [f.message for f in result.findings]
     assert messages[1] == (
-        "URL of the retired app 'ryla-comfyui-comfyui-fastapi-app': split into per-model apps"
+        "URL label 'ryla-comfyui-comfyui-fastapi-app' of the retired app 'ryla-comfyui': split "
+        "into per-model apps"
     )
     assert messages[3] == "retired app 'ryla-comfyui': split into per-model apps"
     assert messages[4] == "removed endpoint '/flux-instantid': removed"
@@ -218,7 +219,8 @@ def test_every_url_of_a_retired_app_is_a_reference_to_it(tmp_path: Path) -> None
         ("FL003", "client.py", 5, 25),
     ]
     assert (result.findings[1].message, result.findings[1].hint) == (
-        "URL of the retired app 'voice-clone-service-health': stopped to free endpoint slots",
+        "URL label 'voice-clone-service-health' of the retired app 'voice-clone': "
+        "stopped to free endpoint slots",
         "use the app that serves the endpoint (voice-clone-06b); `fleet registry urls` lists them",
     )
 
@@ -299,4 +301,33 @@ def test_a_url_the_code_builds_is_checked_where_it_is_called(tmp_path: Path) -> 
             "https://ryla--ryla-flux-comfyui-fastapi-app-health.modal.run: ryla-flux's URL label "
             "is 'ryla-flux-comfyui-fastapi-app', not 'ryla-flux-comfyui-fastapi-app-health'",
         ),
+    ]
+
+
+def test_a_one_word_retired_app_is_named_only_where_an_app_name_stands(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path,
+        {
+            "README.md": (
+                "# shelf\n"
+                "Build it with `go build -o shelf ./cmd/shelf`; config in ~/.shelf/shelf.toml.\n"
+                'model.py deploys the "shelf" app; tail it with `modal app logs shelf`.\n'
+                "Deploy it as `modal deploy --name shelf model.py`.\n"
+            ),
+            "lib.py": "browser = launch()  # a headless browser\nAPP = 'shelf'\n",
+        },
+    )
+    fleet = root / "registry" / "fleet.yaml"
+    fleet.write_text(
+        fleet.read_text().replace(
+            "retired:\n  apps:\n",
+            "retired:\n  apps:\n    - {name: shelf, reason: renamed shelf-model}\n"
+            "    - {name: browser, reason: renamed shelf}\n",
+        )
+    )
+    assert [(f.path, f.line, f.col) for f in run(root).findings if f.code == "FL003"] == [
+        ("README.md", 3, 23),
+        ("README.md", 3, 64),
+        ("README.md", 4, 35),
+        ("lib.py", 2, 8),
     ]

@@ -39,6 +39,7 @@ class Retired:
     text: str
     reason: str
     hint: str
+    app: str = ""  # of a URL label: the retired app's name
 
 
 @dataclass
@@ -195,7 +196,7 @@ class RegistryIndex:
             app = self._app_of_label(label)
         if app is None:
             return None
-        return Retired("url", label, app.reason, self._replacement_hint(app))
+        return Retired("url", label, app.reason, self._replacement_hint(app), app.name)
 
     def _live_label(self, label: str) -> bool:
         """Whether a live web function serves under `label` (`modal serve`: and `-dev`)."""
@@ -212,7 +213,7 @@ class RegistryIndex:
     @cached_property
     def retired(self) -> list[Retired]:
         found = [
-            Retired("url", label, app.reason, self._replacement_hint(app))
+            Retired("url", label, app.reason, self._replacement_hint(app), app.name)
             for label, app in self.retired_labels.items()
         ]
         found += [

@@ -28,6 +28,8 @@ What it does not report
     thing was removed, retired, deprecated, replaced, renamed, deleted or stopped (a "removed
     endpoints" table, a changelog entry, `# retired in v2`, "Stop: `ryla-comfyui`"); a line
     that stops the app (`modal app stop ryla-comfyui`, in any file);
+    a retired app's name that is one word (`shelf`, `browser`) where it is not quoted whole
+    or taken by a `modal app` command or `--name` (there it is a word, a binary or a path);
     documents in a retired app's own folder; a Python file whose `modal.App(...)` is a
     retired app's (its code, kept while the app is stopped), unless the registry lists the
     file among the app's `files` (to be deleted); an endpoint path that is part of a file or
@@ -83,6 +85,24 @@ def is_url_path(text: str, start: int) -> bool:
 
 
 _DOCS = frozenset({"md", "mdx", "mdc", "markdown", "rst", "txt"})
+# An app name that is one word (`shelf`, `browser2`) is also a word of prose, a binary, a
+# module path or a variable: it names the app only where Modal's names stand.
+_WORD = re.compile(r"[A-Za-z0-9]+")
+_QUOTES = "\"'`"
+# `modal app logs NAME`, `modal app stop NAME`, `--name NAME`, `-a NAME` right before it.
+_APP_SLOT = re.compile(r"(?:\bmodal[ \t]+app[ \t]+[a-z]+(?:[ \t]+-\S+)*|--name|--app)[ \t=]+$")
+
+
+def _names_an_app(text: str, start: int, end: int) -> bool:
+    """Whether a one-word app name at `start:end` stands where an app's name does: quoted
+    whole (`"shelf"`, `` `shelf` ``), or where a `modal app` command or `--name` takes one."""
+    before = text[start - 1] if start > 0 else ""
+    after = text[end] if end < len(text) else ""
+    if before and before in _QUOTES and after == before:
+        return True
+    line_start = text.rfind("\n", 0, start) + 1
+    return _APP_SLOT.search(text, max(line_start, start - 256), start) is not None
+
 
 _COMMENT_STARTS = ("#", "//", "/*", "*", "<!--", "--", ";")
 
@@ -114,13 +134,23 @@ def _mentions(source: SourceFile, index: RegistryIndex) -> list[tuple[int, Retir
     groups = index.retired_by_group
     for match in index.retired_regex.finditer(source.text):
         retired = groups[match.lastgroup or ""]
-        if retired.kind != "endpoint" or is_url_path(source.text, match.start()):
-            found[match.start()] = retired
+        if retired.kind == "endpoint" and not is_url_path(source.text, match.start()):
+            continue  # part of a file or module path
+        one_word = retired.kind == "app" and _WORD.fullmatch(retired.text) is not None
+        if one_word and not _names_an_app(source.text, match.start(), match.end()):
+            continue  # `shelf`, `browser`: a word of the text, not the app
+        found[match.start()] = retired
     for url in find_urls(source):
         retired = index.retired_label(url.label) if url.label is not None else None
         if retired is not None:
             found.setdefault(url.offset + url.text.index("--") + 2, retired)
     return sorted(found.items(), key=lambda pair: pair[0])
+
+
+def _message(retired: Retired) -> str:
+    if retired.kind == "url" and retired.app and retired.app != retired.text:
+        return f"URL label {retired.text!r} of the retired app {retired.app!r}: {retired.reason}"
+    return f"{_WHAT[retired.kind]} {retired.text!r}: {retired.reason}"
 
 
 _WHAT = {
@@ -155,6 +185,6 @@ class RetiredReference:
                     path=source.path,
                     line=line,
                     col=col,
-                    message=f"{_WHAT[retired.kind]} {retired.text!r}: {retired.reason}",
+                    message=_message(retired),
                     hint=retired.hint,
                 )
