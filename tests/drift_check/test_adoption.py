@@ -179,11 +179,11 @@ def test_a_document_in_a_dated_folder_is_historical(tmp_path: Path) -> None:
         "docs/2026-01-18-faces/plan.md": RETIRED,
         "docs/2026-01-18-faces/guides/setup.md": RETIRED,
         "docs/2026-01-18-faces/call.py": 'X = "/flux-instantid"\n',  # code is never history
-        "docs/v2026-1-18/plan.md": RETIRED,  # no date
+        "docs/v2026-1-18/notes.md": RETIRED,  # no date
     }
     assert codes_at(make_repo(tmp_path, files)) == [
         ("FL003", "docs/2026-01-18-faces/call.py", 1),
-        ("FL003", "docs/v2026-1-18/plan.md", 1),
+        ("FL003", "docs/v2026-1-18/notes.md", 1),
     ]
 
 
@@ -300,3 +300,46 @@ def test_a_bad_table_is_named_in_one_line(tmp_path: Path) -> None:
     for number, (table, message) in enumerate(cases.items()):
         root = configured(tmp_path / str(number), table)
         assert run_main(root, ["check"]) == (2, "", f"pyproject.toml: {message}\n")
+
+
+def test_plans_proposals_and_session_logs_are_historical(tmp_path: Path) -> None:
+    files = {
+        "docs/planning/faces.md": RETIRED,
+        "docs/sessions/2-debugging.md": RETIRED,
+        "docs/research/options.md": RETIRED,
+        "SUPABASE_INTEGRATION_PLAN.md": RETIRED,
+        "docs/modal-xgrammar-setup-plan.md": RETIRED,
+        "docs/RFC_ARCHITECTURE.md": RETIRED,
+        "docs/planner.md": RETIRED,  # a word that starts with "plan": checked
+        "docs/explanation.md": RETIRED,
+        "scripts/plan.py": 'X = "/flux-instantid"\n',  # code is never history
+    }
+    assert [path for _, path, _ in codes_at(make_repo(tmp_path, files))] == [
+        "docs/explanation.md",
+        "docs/planner.md",
+        "scripts/plan.py",
+    ]
+
+
+def test_a_document_whose_status_says_it_is_a_plan_is_historical(tmp_path: Path) -> None:
+    files = {
+        "docs/xgrammar.md": "# XGrammar backend\n\n**Status**: Planning\n\n" + RETIRED,
+        "docs/auto.md": "---\nstatus: experimental - not yet tested\n---\n" + RETIRED,
+        "docs/faces.md": "# Faces\n\n**Status**: ✅ Complete\n\n" + RETIRED,  # done: checked
+    }
+    assert [path for _, path, _ in codes_at(make_repo(tmp_path, files))] == ["docs/faces.md"]
+
+
+def test_a_file_the_guide_creates_first_is_no_missing_file(tmp_path: Path) -> None:
+    doc = (
+        "Create `apps/flux/xgrammar.py` from the llguidance one, then\n"
+        "```bash\n"
+        "cp apps/flux/app.py \\\n"
+        "   apps/flux/auto.py\n"
+        "modal deploy apps/flux/xgrammar.py\n"
+        "modal deploy apps/flux/auto.py\n"
+        "modal deploy apps/flux/gone.py\n"
+        "```\n"
+    )
+    root = make_repo(tmp_path, {"docs/backends.md": doc})
+    assert [(code, line) for code, _, line in codes_at(root)] == [("FL008", 7)]

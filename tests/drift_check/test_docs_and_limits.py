@@ -132,6 +132,7 @@ def test_only_calls_that_reach_modal_are_held_to_modal_s_303(tmp_path: Path) -> 
         'httpx.post("https://api.openai.com/v1/chat", json={}, timeout=600)\n'
         f'requests.post("{FLUX}", json={{}}, timeout=600, allow_redirects=False)\n'
         f'requests.post("{FLUX}", json={{}}, timeout=600)\n'
+        f'httpx.get("{FLUX[:-5]}/health", timeout=10.0)  # it gives up before any 303\n'
     )
     shell = (
         f"curl -m 600 -X POST {FLUX}\n"
@@ -186,10 +187,14 @@ def test_a_file_name_for_the_reader_to_fill_in_is_no_missing_file(tmp_path: Path
         "1. Write your app, then `modal deploy your_app.py`.\n"
         "2. `modal deploy modal_apps/your-app.py`, `modal serve YourApp.py`\n"
         "3. `modal run path/to/app.py::main`, `modal deploy xxx.py` (e.g. the flux app)\n"
-        "4. `modal deploy yourself.py`, `modal deploy layout.py`\n"  # real names: checked
+        "4. `modal deploy apps/yourself.py`, `modal deploy apps/layout.py`\n"  # real: checked
+        "5. `modal run script.py`: a guide's name for the reader's file, no file's here\n"
+        "6. `modal deploy comfyui_danrisi.py`, a file the registry lists\n"
     )
     root = make_repo(tmp_path, {"docs/new-app.md": doc})
     assert [message for *_, message in found(root)] == [
-        "`modal deploy yourself.py`: yourself.py does not exist",
-        "`modal deploy layout.py`: layout.py does not exist",
+        "`modal deploy apps/yourself.py`: apps/yourself.py does not exist",
+        "`modal deploy apps/layout.py`: apps/layout.py does not exist",
+        "deleted deploy file 'comfyui_danrisi.py': deleted",
+        "`modal deploy comfyui_danrisi.py`: comfyui_danrisi.py does not exist",
     ]

@@ -20,6 +20,7 @@ GUIDE = """\
 | ryla-flux | L40S | images |
 | ryla-seedvr2 | ✅ H100 | upscaling |
 | ryla-flux and ryla-seedvr2 | T4 | two apps: not one row's |
+| flux inference | T4 | a plain-word key is no app's name |
 
 ## ryla-flux
 
@@ -41,6 +42,13 @@ gpu="A100-80GB"     # the registry's A100, written in full
 timeout=900
 ```
 
+### Client
+```python
+client = httpx.AsyncClient(
+    timeout=600.0,      # a client's call: not the app's
+)
+```
+
 ## Troubleshooting
 
 ```python
@@ -54,11 +62,11 @@ def test_a_section_about_an_app_states_its_registry_settings(tmp_path: Path) -> 
     assert found(root) == [
         (6, "documents ryla-seedvr2 with gpu='H100'; the registry gives it A100"),
         (
-            12,
+            13,
             "documents ryla-flux with the secret 'hf'; the registry's secrets for it: none",
         ),
-        (17, "documents ryla-flux with gpu='T4'; the registry gives it L40S"),
-        (18, "documents ryla-flux with timeout=600; the registry's timeouts for it: 300 s"),
+        (18, "documents ryla-flux with gpu='T4'; the registry gives it L40S"),
+        (19, "documents ryla-flux with timeout=600; the registry's timeouts for it: 300 s"),
     ]
 
 
@@ -88,7 +96,7 @@ def test_a_section_whose_headings_name_one_app_is_about_it(tmp_path: Path) -> No
         "timeout=60\n"
         "```\n"
         "## Clients\n"
-        "### flux and seedvr2\n"  # two apps: sections under Clients are about neither
+        "### ryla-flux and seedvr2\n"  # two apps: sections under Clients are about neither
         "### Timeouts\n"
         "```python\n"
         "timeout=5\n"

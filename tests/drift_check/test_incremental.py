@@ -284,7 +284,7 @@ def test_an_app_renamed_in_code_is_read_again_by_commands_that_name_it(
     }
     root = make_repo(tmp_path / "repo", files)
     assert check(repo_at(root)).findings == []
-    (root / "tools/worker.py").write_text('import modal\napp = modal.App("tools-runner")\n')
+    (root / "tools/worker.py").write_text('import modal\napp = modal.App("tools-wrker")\n')
     renamed = check(repo_at(root))
     assert [(f.code, f.path) for f in renamed.findings] == [("FL005", "docs/ops.md")]
     assert _outcome(renamed) == _outcome(_from_scratch(root))

@@ -280,6 +280,7 @@ def test_a_call_s_timeout_is_the_endpoint_s_its_host_serves(tmp_path: Path) -> N
 def test_a_command_about_a_deployed_app_names_one_that_exists(tmp_path: Path) -> None:
     doc = (
         "Follow it with `modal app logs ryla-flux`, or `modal app logs -e main ryla-flx`.\n"
+        "When the modal app logs command times out, wait.\n"  # prose, not a command
         "```bash\n"
         "modal app history ryla-comfyui   # retired, still the registry's\n"
         "modal app rollback tools-worker  # an App of the repository outside the fleet\n"

@@ -31,10 +31,13 @@ def test_a_heredoc_s_body_is_text_not_commands(tmp_path: Path) -> None:
         "modal deploy fed_to_bash.py\n"
         "EOF\n"
     )
-    doc = "```sh\ncat > run.sh <<'EOF'\nmodal serve quoted.py\nEOF\nmodal serve shown.py\n```\n"
+    doc = (
+        "```sh\ncat > run.sh <<'EOF'\nmodal serve ops/quoted.py\nEOF\n"
+        "modal serve ops/shown.py\n```\n"
+    )
     root = make_repo(tmp_path, {"ops/release.sh": script, "docs/ops.md": doc})
     assert found(root) == [
-        ("FL008", "docs/ops.md", 5, "`modal serve shown.py`: shown.py does not exist"),
+        ("FL008", "docs/ops.md", 5, "`modal serve ops/shown.py`: ops/shown.py does not exist"),
         ("FL007", "ops/release.sh", 11, "modal deploy after.py: ops/after.py does not exist"),
         (
             "FL007",

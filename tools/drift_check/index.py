@@ -123,14 +123,14 @@ class RegistryIndex:
         ryla-flux-dev's). None: an app outside the fleet."""
         for app in self._by_name_length:
             if label == app.name or label.startswith(f"{app.name}-"):
-                near = [w for w in app.webs if _within_edits(label, w.url_label, TYPO_EDITS)]
+                near = [w for w in app.webs if within_edits(label, w.url_label, TYPO_EDITS)]
                 return app, (near or app.webs)[0]
         return next(
             (
                 (a, w)
                 for a in self._by_name_length
                 for w in a.webs
-                if _within_edits(label, w.url_label, TYPO_EDITS)
+                if within_edits(label, w.url_label, TYPO_EDITS)
             ),
             None,
         )
@@ -315,7 +315,7 @@ class RegistryIndex:
 TYPO_EDITS = 2
 
 
-def _within_edits(a: str, b: str, limit: int) -> bool:
+def within_edits(a: str, b: str, limit: int) -> bool:
     """Whether `a` becomes `b` in at most `limit` insertions, deletions or substitutions
     (Levenshtein, rows cut short once every cell is over the limit)."""
     if abs(len(a) - len(b)) > limit:
@@ -331,6 +331,20 @@ def _within_edits(a: str, b: str, limit: int) -> bool:
             return False
         previous = current
     return previous[-1] <= limit
+
+
+def resembles(name: str, other: str) -> bool:
+    """Whether an app name looks meant for another: a typo of it (`TYPO_EDITS`), the start of
+    it or it the start (`lift-sys`, `lift-sys-inference`), or the same last or first two `-`
+    parts (`quantifire-monitor-worker`, `pulsepoint-monitor-worker`)."""
+    if within_edits(name, other, TYPO_EDITS):
+        return True
+    if other.startswith(f"{name}-") or name.startswith(f"{other}-"):
+        return True
+    mine, theirs = name.split("-"), other.split("-")
+    return (
+        len(mine) > 2 and len(theirs) > 2 and (mine[-2:] == theirs[-2:] or mine[:2] == theirs[:2])
+    )
 
 
 def path_matches(pattern: str, path: str) -> bool:

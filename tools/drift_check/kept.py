@@ -1,5 +1,5 @@
-"""Files the repository keeps for reference (`extract.legacy`): references to retired or
-unknown things in them are not reported.
+"""Files the repository keeps for reference, and documents whose status says they are plans
+(`extract.legacy`): references to retired or unknown things in them are not reported.
 
 Whether a file is kept is read from other files (a README above it), so it is decided after
 every check, kept result or not, for the few files that hold such a finding: a check that
@@ -45,7 +45,9 @@ class Kept:
         documents = [d for folder in _ancestors(path) for d in self._documents(folder)]
         files = TextFiles(self._root, [path, *documents])
         source = files.get(path)
-        if source is not None and legacy.header_says_legacy(source):
+        if source is not None and (
+            legacy.header_says_legacy(source) or legacy.header_says_planned(source)
+        ):
             return True
         return any(legacy.names_as_legacy(d, path) for d in files.read(documents))
 

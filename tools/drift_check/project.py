@@ -312,6 +312,11 @@ class Project:
         return found[:limit]
 
     @cached_property
+    def file_names(self) -> frozenset[str]:
+        """The name of every file of the repository, without its folder."""
+        return frozenset(p.rsplit("/", 1)[-1] for p in self.files.candidates)
+
+    @cached_property
     def _python_paths(self) -> frozenset[str]:
         return frozenset(p for p in self.files.candidates if p.endswith(".py"))
 

@@ -5,13 +5,15 @@ Every rule runs whatever is selected, so that a kept check serves any selection 
 suppression of a rule that is not selected is still known to be used; the selection is applied
 to the findings last. A selector is a code (`FL008`), a prefix of codes (`FL00`) or `ALL`.
 
-A historical document (a changelog, release notes, an ADR, an archive, a dated spec or plan)
-records what was true then: that it names a removed endpoint, a deploy command or a setting of
-its day is not drift. Its references (FL003, FL004, FL005, FL008, FL013) are not reported
-unless `history = []`. A document is dated by a date in its name or in the name of a folder it is in
-(`docs/specs/2025-03-14-faces.md`, `docs/2026-01-18-qwen-integration/plan.md`). A record
-of a run (JSON, a log, CSV) named by its time (`results/verify_20260202_020129.json`) is
-historical too.
+A historical document (a changelog, release notes, an ADR, an archive, a dated spec, a plan,
+proposal or RFC, research notes, a work-session log) records what was true then, or what was
+meant to be: that it names a removed endpoint, a deploy command or a setting of its day is
+not drift. Its references (FL003, FL004, FL005, FL008, FL009, FL013) are not reported unless
+`history = []`. A document is dated by a date in its name or in the name of a folder it is
+in (`docs/specs/2025-03-14-faces.md`, `docs/2026-01-18-qwen-integration/plan.md`), and a
+plan by its name (`SUPABASE_INTEGRATION_PLAN.md`, `RFC_ARCHITECTURE.md`). A record of a run
+(JSON, a log, CSV) named by its time (`results/verify_20260202_020129.json`) is historical
+too.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from tools.core.globs import GlobSet
 from tools.drift_check.findings import Finding
 
 # The references a historical document may hold of its day.
-HISTORY_CODES = frozenset({"FL003", "FL004", "FL005", "FL008", "FL013"})
+HISTORY_CODES = frozenset({"FL003", "FL004", "FL005", "FL008", "FL009", "FL013"})
 DEFAULT_HISTORY = (
     "CHANGELOG*",
     "CHANGES*",
@@ -46,12 +48,24 @@ DEFAULT_HISTORY = (
     "**/rfcs/",
     "**/release-notes/",
     "**/postmortems/",
+    # Plans, proposals, research and work-session logs: what was meant or tried, not what is.
+    "**/plans/",
+    "**/planning/",
+    "**/proposals/",
+    "**/research/",
+    "**/sessions/",
+    "**/drafts/",
 )
 _DOCUMENTS = (".md", ".mdx", ".mdc", ".markdown", ".rst", ".txt", ".adoc")
 # A date in a path's file or folder name (`2025-03-14-split-apps.md`, `spec-2025-03-14.md`,
 # `2026-01-18-qwen-integration/plan.md`).
 _DATED = re.compile(r"(?:^|[^0-9])(?:19|20)[0-9]{2}-[01][0-9]-[0-3][0-9](?:[^0-9]|$)")
 _RECORDS = (".json", ".jsonl", ".ndjson", ".log", ".csv", ".tsv")
+# A document named as a plan of what is to come (`SUPABASE_INTEGRATION_PLAN.md`,
+# `modal-xgrammar-setup-plan.md`, `RFC_LIFT_ARCHITECTURE.md`, `roadmap.md`).
+_PLANNED = re.compile(
+    r"(?:^|[^a-z])(?:plan|plans|proposal|rfc|roadmap|draft)(?:[^a-z]|$)", re.IGNORECASE
+)
 # A time in a record's file name: 2026-02-02, or 20260202 as timestamps are written.
 _STAMPED = re.compile(r"(?:^|[^0-9])(?:19|20)[0-9]{2}-?[01][0-9]-?[0-3][0-9](?:[^0-9]|$)")
 
@@ -124,7 +138,8 @@ class Selection:
             return False
         if self.history and _globs(self.history).match(path):
             return True
-        return self.dated and _DATED.search(path) is not None
+        name = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        return self.dated and (_DATED.search(path) is not None or _PLANNED.search(name) is not None)
 
     def reports(self, finding: Finding) -> bool:
         if self.codes is not None and finding.code not in self.codes:

@@ -322,6 +322,16 @@ def app_commands(text: str) -> list[AppCommand]:
     return found
 
 
+def in_markdown_code(text: str, offset: int) -> bool:
+    """Whether `offset` of a Markdown text is code: in a fenced block, or in an inline code
+    span of its line."""
+    fences = sum(1 for _ in FENCE.finditer(text, 0, offset))
+    if fences % 2:
+        return True
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("`", line_start, offset) % 2 == 1
+
+
 def script_calls(text: str) -> list[ScriptCall]:
     if ".sh" not in text:
         return []

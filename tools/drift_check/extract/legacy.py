@@ -1,5 +1,5 @@
 """Whether a repository says a file is kept only for reference (legacy): in the file's own
-header, or in a document that names it.
+header, or in a document that names it; and whether a document says it is a plan.
 
 A script that benchmarks a stopped variant, kept beside the live ones, calls what the registry
 retired on purpose, and says so: `Legacy: kept for reference` in its docstring, or a README
@@ -22,6 +22,15 @@ LEGACY = re.compile(
     r"no longer (?:used|maintained|run|supported))\b",
     re.IGNORECASE,
 )
+# A document's status field that says it is not done: a plan, a draft, an experiment.
+PLANNED = re.compile(
+    r"^[^\w\n]{0,8}status[^\w\n:=]{0,8}[:=][^\w\n]{0,8}(?:planning|planned|pending|draft|proposed|"
+    r"proposal|"
+    r"experimental|research|ready (?:for implementation|to implement)|"
+    r"not (?:yet )?(?:started|implemented|tested|evaluated|done)|todo|wip)\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+_HEAD_LINES = 30
 DOCUMENTS = frozenset({"md", "mdx", "mdc", "markdown", "rst", "txt", "adoc"})
 _MARKDOWN = frozenset({"md", "mdx", "mdc", "markdown"})
 _HEADING = re.compile(r"#{1,6}[ \t]")
@@ -42,6 +51,15 @@ def header_says_legacy(source: SourceFile) -> bool:
             break
         header.append(stripped)
     return LEGACY.search("\n".join(header)) is not None
+
+
+def header_says_planned(source: SourceFile) -> bool:
+    """Whether a document's status, in its first lines (`**Status**: Planning`, front matter
+    `status: draft`), says it describes what is not done yet."""
+    if source.suffix not in DOCUMENTS:
+        return False
+    head = "\n".join(source.lines[:_HEAD_LINES])
+    return PLANNED.search(head) is not None
 
 
 def names_as_legacy(document: SourceFile, path: str) -> bool:

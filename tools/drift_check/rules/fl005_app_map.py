@@ -9,7 +9,9 @@ What it does
     are endpoints missing from a map that covers at least half of them. Reads shell loops
     over app names (`for app in flux seedvr2; do ...`), and `modal app logs|history|
     rollback|dashboard NAME` in scripts, workflows and docs: a NAME that is no app of the
-    registry (live or retired) and no App the repository's code defines is reported.
+    registry (live or retired) and no App the repository's code defines is reported (in a
+    document, when it looks meant for one of those: a typo, or the same last or first two
+    `-` parts; a guide's `my-app` is an example).
 
 Why is this bad?
     Test and benchmark scripts that keep their own app list drift as apps are added: the
@@ -30,6 +32,7 @@ from typing import TYPE_CHECKING
 
 from tools.drift_check.extract.commands import (
     app_commands,
+    in_markdown_code,
     loop_deploys,
     loop_words,
     shell_text,
@@ -37,6 +40,7 @@ from tools.drift_check.extract.commands import (
 from tools.drift_check.extract.maps import maps_in, with_spreads
 from tools.drift_check.extract.python import defines_modal_app
 from tools.drift_check.findings import Finding
+from tools.drift_check.index import resembles
 from tools.drift_check.rules.base import prose_test
 
 if TYPE_CHECKING:
@@ -98,7 +102,10 @@ class AppMap:
     def _app_commands(self, project: Project, source: SourceFile) -> Iterator[Finding]:
         """`modal app logs NAME`: NAME must be an app of the registry (live or retired) or
         one the repository's code defines."""
-        commands = app_commands(shell_text(source.text, markdown=source.suffix in _MARKDOWN))
+        markdown = source.suffix in _MARKDOWN
+        commands = app_commands(shell_text(source.text, markdown=markdown))
+        if markdown:  # a command is code; prose only tells of one ("app logs command times out")
+            commands = [c for c in commands if in_markdown_code(source.text, c.offset)]
         known = {app.name for app in project.registry.apps.values()}
         known |= {app.name for app in project.registry.retired.apps}
         unknown = [command for command in commands if command.name not in known]
@@ -106,6 +113,8 @@ class AppMap:
         for command in unknown if defined is not None else []:
             if command.name in defined:
                 continue
+            if markdown and not any(resembles(command.name, name) for name in known | defined):
+                continue  # a guide's own name (`modal app logs my-llm-app`): an example
             line, col = source.position(command.offset)
             yield Finding(
                 self.code,

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING
 
 from tools.core.errors import FleetError
 from tools.core.render.blocks import BEGIN, arguments, blocks, render_block
-from tools.drift_check.extract.commands import Folders, deploy_commands, shell_text
+from tools.drift_check.extract.commands import DeployCommand, Folders, deploy_commands, shell_text
 from tools.drift_check.extract.python import defines_modal_app, module_header, python_prose
 from tools.drift_check.findings import Edit, Finding
 from tools.drift_check.rules.fl007_workflow_deploy import target_problem
@@ -133,6 +133,12 @@ class Docs:
             itself = any(project.resolve(where, f) == source.path for f in command.files)
             if problem.kind == "unknown" and itself:
                 continue
+            moved = where != ["", own]  # a `cd` before it: run in a folder of the repository
+            document = source.suffix != "py"  # a Modal app file names its own files
+            if problem.kind == "missing" and document and not moved and _generic(project, command):
+                continue  # `modal run script.py` in a guide: a name for the reader's file
+            if problem.kind == "missing" and document and _created(text, command):
+                continue  # the guide has the reader create it first
             yield Finding(
                 self.code,
                 source.path,
@@ -174,3 +180,37 @@ class Docs:
             message,
             "a generated block (`<!-- fleet:begin endpoints -->`) keeps this table current",
         )
+
+
+def _generic(project: Project, command: DeployCommand) -> bool:
+    """Whether a missing target is a guide's generic name: one file name, no folder, that
+    no file of the repository has (`script.py`) and the registry does not list as deleted;
+    a deleted or moved file of the repository keeps its folder, or its name elsewhere."""
+    written = command.written
+    if "/" in written or command.module or written in project.file_names:
+        return False
+    return all(posixpath.basename(f.path) != written for f in project.index.retired_files)
+
+
+# A line that makes a file: `Create `x.py``, `cp a.py x.py`, `touch x.py`, `cat > x.py`.
+_CREATES = re.compile(
+    r"\b(?:creates?|copy|cp|mv|touch|new file|write)\b|\b(?:cat|echo|tee)\b[^\n]*>", re.IGNORECASE
+)
+
+
+def _created(text: str, command: DeployCommand) -> bool:
+    """Whether a document tells the reader to create the command's file before the command:
+    the file is named earlier on a line (or the line it continues) that makes a file."""
+    written = command.written
+    at = text.rfind(written, 0, command.offset)
+    seen = 0
+    while at >= 0 and seen < 64:
+        start = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at)
+        line = text[start : len(text) if end < 0 else end]
+        previous = text[text.rfind("\n", 0, max(start - 1, 0)) + 1 : max(start - 1, 0)]
+        continued = previous.rstrip().endswith("\\")
+        if _CREATES.search(line) or (continued and _CREATES.search(previous)):
+            return True
+        at, seen = text.rfind(written, 0, at), seen + 1
+    return False

@@ -96,6 +96,8 @@ class ModalLimits:
             seconds = timeout.number if timeout is not None else None
             if seconds is not None and seconds > limit and timeout is not None:
                 reason = f"timeout={timeout.text} is over Modal's {limit} s web limit"
+            elif seconds is not None:
+                continue  # it gives up before Modal's 303 could come
             elif host == "modal" or calls_modal:
                 reason = f"it calls modal.run endpoints with client timeouts up to {longest} s"
             else:

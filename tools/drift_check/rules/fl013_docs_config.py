@@ -82,16 +82,23 @@ class DocsConfig:
         starts = {heading.line: index for index, heading in enumerate(headings)}
         app = _about(headings, 0, len(headings))  # before the first heading: the document's
         fenced, gpu_column = False, None
+        calls: list[str] = []  # the calls open in a code block, innermost last
         for number, line in enumerate(source.lines, start=1):
             stripped = line.strip()
             if number in starts:
                 app, gpu_column = about[starts[number]], None
                 continue
             if stripped.startswith(_FENCE):
-                fenced = not fenced
+                fenced, calls = not fenced, []
                 continue
-            if fenced and app is not None:
-                yield from self._code(source, number, line, app)
+            if fenced:
+                # A keyword line counts in a decorator's call or a listing of its own, not in
+                # a client's call (`httpx.AsyncClient(\n    timeout=600.0,`).
+                inside = calls[-1] if calls else ""
+                modal = not inside or inside.endswith((".function", ".cls"))
+                if app is not None and modal:
+                    yield from self._code(source, number, line, app)
+                _follow_calls(calls, line)
             elif not fenced and _ROW.match(line):
                 cells = [c.strip() for c in stripped.strip("|").split("|")]
                 if any(c.lower() == "gpu" for c in cells):
@@ -203,6 +210,29 @@ def _sections_about(headings: list[_Heading]) -> list[App | None]:
     return about
 
 
+_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.@")
+
+
+def _follow_calls(calls: list[str], line: str) -> None:
+    """`calls` after `line`: each `(` opens the call named before it, each `)` closes the
+    innermost; strings and comments are skipped."""
+    quote = ""
+    for at, char in enumerate(line):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char == "#":
+            return
+        elif char == "(":
+            start = at
+            while start > 0 and line[start - 1] in _NAME_CHARS and at - start < 128:
+                start -= 1
+            calls.append(line[start:at])
+        elif char == ")" and calls:
+            calls.pop()
+
+
 def _named(headings: list[_Heading], start: int, end: int) -> int:
     return len({app.key for heading in headings[start:end] for app in heading.apps})
 
@@ -217,14 +247,17 @@ def _about(headings: list[_Heading], start: int, end: int) -> App | None:
 
 
 class _Names:
-    """Each way a heading or a row names an app: its Modal name, its key, its entry file's
-    name (when no other app's entry file has that name, and it is not a generic one)."""
+    """Each way a heading or a row names an app: its Modal name, its key (unless one plain
+    word), its entry file's name (when no other app's entry file has that name, and it is not
+    a generic one)."""
 
     def __init__(self, project: Project) -> None:
         self.by_name: dict[str, App] = {}
         entries: dict[str, list[App]] = {}
         for app in project.registry.apps.values():
-            self.by_name[app.name] = self.by_name[app.key] = app
+            self.by_name[app.name] = app
+            if not app.key.isalpha():  # `inference`, `flux`: words of any text
+                self.by_name[app.key] = app
             entries.setdefault(app.entry.rsplit("/", 1)[-1], []).append(app)
         for entry, apps in entries.items():
             if len(apps) == 1 and entry not in ("app.py", "main.py", "__init__.py"):
