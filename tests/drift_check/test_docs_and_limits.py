@@ -123,6 +123,7 @@ def test_http_clients_must_follow_modal_redirects(tmp_path: Path) -> None:
 
 
 FLUX = "https://ryla--ryla-flux-comfyui-fastapi-app.modal.run/flux"
+SEEDVR2 = "https://ryla--ryla-seedvr2-comfyui-fastapi-app.modal.run/seedvr2"
 
 
 def test_only_calls_that_reach_modal_are_held_to_modal_s_303(tmp_path: Path) -> None:
@@ -139,6 +140,9 @@ def test_only_calls_that_reach_modal_are_held_to_modal_s_303(tmp_path: Path) -> 
         f"curl -sSL --max-time 600 {FLUX}\n"
         f"curl -m 60 {FLUX}\n"
         "curl -m 600 https://example.com/slow\n"
+        f'curl -X POST -m "$WAIT" {SEEDVR2}  # a limit it cannot tell: /seedvr2 takes 600 s\n'
+        f"curl {FLUX}  # no limit: /flux takes up to 180 s\n"
+        "curl https://ryla--ryla-flux-comfyui-fastapi-app.modal.run/health  # no endpoint\n"
     )
     typescript = (
         f'const URL = "{FLUX}";\nawait fetch(URL, {{ method: "POST", redirect: "manual" }});\n'
@@ -149,8 +153,12 @@ def test_only_calls_that_reach_modal_are_held_to_modal_s_303(tmp_path: Path) -> 
     )
     assert [(f.code, f.path, f.line) for f in run(root).findings] == [
         ("FL009", "call.sh", 1),
+        ("FL009", "call.sh", 5),
+        ("FL009", "call.sh", 6),
         ("FL009", "client.py", 4),
         ("FL009", "docs/curl.md", 1),
+        ("FL009", "docs/curl.md", 5),
+        ("FL009", "docs/curl.md", 6),
         ("FL009", "web.ts", 2),
     ]
 

@@ -285,7 +285,8 @@ def test_a_command_about_a_deployed_app_names_one_that_exists(tmp_path: Path) ->
         "modal app history ryla-comfyui   # retired, still the registry's\n"
         "modal app rollback tools-worker  # an App of the repository outside the fleet\n"
         "modal app logs $APP && modal app dashboard ap-Xy12 && modal app logs APP_NAME\n"
-        "modal app stop ryla-old\n"  # stopping is a retirement (FL003)
+        "modal app stop ryla-comfyui\n"  # stopping a retired app is its retirement (FL003)
+        "modal app stop ryla-flx\n"  # no such app: the live one keeps running
         "```\n"
     )
     worker = 'import modal\napp = modal.App("tools-worker")\n'
@@ -295,6 +296,10 @@ def test_a_command_about_a_deployed_app_names_one_that_exists(tmp_path: Path) ->
         (
             1,
             "`modal app logs ryla-flx`: no app of the registry or the repository is named so",
+        ),
+        (
+            8,
+            "`modal app stop ryla-flx`: no app of the registry or the repository is named so",
         ),
     ]
 

@@ -145,6 +145,9 @@ def test_an_inline_cd_moves_its_paragraph(tmp_path: Path) -> None:
     ]
 
 
+APP = 'import modal\n\napp = modal.App("x")\n'
+
+
 def test_modal_run_and_serve_targets_are_checked(tmp_path: Path) -> None:
     script = (
         "modal run missing.py\n"
@@ -159,11 +162,15 @@ def test_modal_run_and_serve_targets_are_checked(tmp_path: Path) -> None:
     )
     root = make_repo(
         tmp_path,
-        {"ops.sh": script, "once.py": "import modal\n", "apps/modal/app.py": "import modal\n"},
+        {
+            "ops.sh": script,
+            "once.py": APP,
+            "apps/modal/app.py": APP.replace('"x"', '"ryla-comfyui"'),
+        },
     )
     (root / "src").mkdir()
-    (root / "src" / "app.py").write_text("import modal\n")
-    assert found(root) == [
+    (root / "src" / "app.py").write_text(APP)
+    assert [f for f in found(root) if f[1] == "ops.sh"] == [
         ("FL007", "ops.sh", 1, "modal run missing.py: missing.py does not exist"),
         (
             "FL003",
@@ -405,4 +412,44 @@ def test_modal_run_s_options_are_the_parameters_of_what_it_runs(tmp_path: Path) 
             "--no-dry-run)",
         ),
         ("FL007", "ops.sh", 5, "modal run jobs/batch.py: go() takes no --steps (--n)"),
+    ]
+
+
+def test_what_modal_run_names_must_be_a_modal_app_or_function(tmp_path: Path) -> None:
+    image = "import modal\n\nimage = modal.Image.debian_slim()\n\n\ndef test_image():\n    pass\n"
+    job = APP + "\n\n@app.function()\ndef work(): ...\n\n\ndef helper(): ...\n"
+    imported = "from .common import app\n\n\ndef plain(): ...\n"  # its App may be imported
+    script = (
+        "modal run infra/image.py::test_image\n"
+        "modal run jobs/job.py::work\n"
+        "modal run jobs/job.py::helper\n"
+        "modal run jobs/job.py::app\n"
+        "modal deploy jobs/other.py\n"
+    )
+    files = {
+        "infra/image.py": image,
+        "jobs/job.py": job,
+        "jobs/other.py": imported,
+        "ops.sh": script,
+    }
+    assert [f for f in found(make_repo(tmp_path, files)) if f[1] == "ops.sh"] == [
+        (
+            "FL007",
+            "ops.sh",
+            1,
+            "modal run infra/image.py::test_image: infra/image.py defines no Modal App",
+        ),
+        (
+            "FL007",
+            "ops.sh",
+            3,
+            "modal run jobs/job.py::helper: jobs/job.py defines 'helper', but not as a Modal "
+            "App, function or class",
+        ),
+        (
+            "FL007",
+            "ops.sh",
+            5,
+            "modal deploy jobs/other.py: jobs/other.py is not the entry file of a registry app",
+        ),
     ]

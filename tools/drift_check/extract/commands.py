@@ -24,10 +24,10 @@ DEPLOY = re.compile(
     rf"(?P<options>(?:{_SEP}(?:{_FLAG}|(?!{_FLAG})--?\w[\w-]*(?:[= ](?!-)[^\s;&|]+)?))*?)"
     rf"{_SEP}(?P<module>(?:-m|--module){_SEP})?['\"]?(?P<target>(?![-\\])[^\s;&|'\"`)]+)"
 )
-# `modal app logs|history|rollback|dashboard [-e ENV] NAME`: a command about a deployed app,
-# by its name (or its `ap-...` id). `modal app stop` retires one (FL003 reads it).
+# `modal app logs|history|rollback|dashboard|stop [-e ENV] NAME`: a command about a deployed
+# app, by its name (or its `ap-...` id).
 APP_COMMAND = re.compile(
-    rf"(?<![\w-])modal{_SEP}app{_SEP}(?P<verb>logs|history|rollback|dashboard)\b"
+    rf"(?<![\w-])modal{_SEP}app{_SEP}(?P<verb>logs|history|rollback|dashboard|stop)\b"
     rf"(?P<options>(?:{_SEP}(?:(?:-e|--env)(?:=|{_SEP})[^\s;&|]+|--?\w[\w-]*))*?)"
     rf"{_SEP}['\"]?(?P<name>(?![-\\])[^\s;&|'\"`)]+)"
 )
@@ -309,7 +309,7 @@ class AppCommand:
 
 
 def app_commands(text: str) -> list[AppCommand]:
-    """Every `modal app logs|history|rollback|dashboard NAME` that names an app (not a
+    """Every `modal app logs|history|rollback|dashboard|stop NAME` that names an app (not a
     template, a placeholder in capitals such as `APP_NAME`, or an `ap-...` id)."""
     if "modal" not in text:
         return []

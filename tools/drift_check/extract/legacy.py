@@ -24,9 +24,9 @@ LEGACY = re.compile(
 )
 # A document's status field that says it is not done: a plan, a draft, an experiment.
 PLANNED = re.compile(
-    r"^[^\w\n]{0,8}status[^\w\n:=]{0,8}[:=][^\w\n]{0,8}(?:planning|planned|pending|draft|proposed|"
+    r"^[^\w\n]{0,8}status[^\w\n:=]{0,8}[:=][^\n]{0,40}?\b(?:planning|planned|pending|draft|proposed|"
     r"proposal|"
-    r"experimental|research|ready (?:for implementation|to implement)|"
+    r"research|ready (?:for implementation|to implement)|"
     r"not (?:yet )?(?:started|implemented|tested|evaluated|done)|todo|wip)\b",
     re.IGNORECASE | re.MULTILINE,
 )

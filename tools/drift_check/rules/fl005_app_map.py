@@ -8,7 +8,7 @@ What it does
     that does not serve it, or to a name that is no app in the registry, is reported, and so
     are endpoints missing from a map that covers at least half of them. Reads shell loops
     over app names (`for app in flux seedvr2; do ...`), and `modal app logs|history|
-    rollback|dashboard NAME` in scripts, workflows and docs: a NAME that is no app of the
+    rollback|dashboard|stop NAME` in scripts, workflows and docs: a NAME that is no app of the
     registry (live or retired) and no App the repository's code defines is reported (in a
     document, when it looks meant for one of those: a typo, or the same last or first two
     `-` parts; a guide's `my-app` is an example).

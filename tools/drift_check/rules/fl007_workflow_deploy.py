@@ -259,12 +259,31 @@ def _file_problem(project: Project, path: str, verb: str, unknown: str) -> Targe
 
 
 def _object_problem(project: Project, path: str, command: DeployCommand) -> TargetProblem | None:
-    """`file.py::name`: the file must define `name` (of `name.method`) at its top level."""
-    _, _, named = command.target.partition("::")
-    facts = project.python(path) if named else None
-    if facts is None or named.split(".", 1)[0] in facts.defined:
+    """What Modal finds in the file: an App, or a Modal function of one (a file that has
+    neither is refused, "No Modal apps found"); `file.py::name` must name an App, a Modal
+    function or class, or a local entrypoint the file defines at its top level."""
+    facts = project.python(path) if path.endswith(".py") else None
+    if facts is None:
         return None
-    return TargetProblem(f"{path} defines no {named.split('.', 1)[0]!r}", "missing", command.verb)
+    # A file that imports names may take its App from them (`from .common import app`).
+    bare = not (facts.apps or facts.decorators or facts.entrypoints)
+    if bare and not (facts.imports or facts.aliases):
+        return TargetProblem(f"{path} defines no Modal App", "missing", command.verb)
+    _, _, named = command.target.partition("::")
+    name = named.split(".", 1)[0]
+    if not named:
+        return None
+    if name not in facts.defined:
+        return TargetProblem(f"{path} defines no {name!r}", "missing", command.verb)
+    modal = {app.variable for app in facts.apps} | set(facts.run_options)
+    modal |= {decorator.target for decorator in facts.decorators}
+    if name in modal or name in facts.aliases or name in facts.imports:
+        return None
+    return TargetProblem(
+        f"{path} defines {name!r}, but not as a Modal App, function or class",
+        "missing",
+        command.verb,
+    )
 
 
 def _options_problem(project: Project, path: str, command: DeployCommand) -> TargetProblem | None:

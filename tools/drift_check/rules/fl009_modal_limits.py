@@ -5,8 +5,9 @@ What it does
     `allow_redirects=False`) while it waits longer than Modal's 150 s web request limit, or
     while it calls `*.modal.run` endpoints whose registry client timeouts exceed that limit
     (a call to another host is not judged); `curl -m N` over the limit to a modal.run URL
-    without `-L`; `fetch` with `redirect: "manual"` in a file that calls modal.run; and a web
-    endpoint `label=` longer than 63 characters.
+    without `-L`, and a curl without `-m` (or with `-m "$VAR"`) to an endpoint whose
+    registry client timeout is over it; `fetch` with `redirect: "manual"` in a file that
+    calls modal.run; and a web endpoint `label=` longer than 63 characters.
 
 Why is this bad?
     Modal answers a request still running at 150 s with `303 See Other` to a URL that waits
@@ -29,10 +30,11 @@ from typing import TYPE_CHECKING
 
 from tools.core.registry.modal_names import MAX_LABEL_LENGTH
 from tools.drift_check.extract.python import ClientCall, ModalDecorator, python_facts
-from tools.drift_check.extract.urls import host_kind, modal_in_code
+from tools.drift_check.extract.urls import host_kind, modal_in_code, urls_in
 from tools.drift_check.findings import Finding
 
 if TYPE_CHECKING:
+    from tools.core.registry.model import Endpoint
     from tools.drift_check.project import Project
     from tools.drift_check.source import SourceFile
 
@@ -43,6 +45,15 @@ CURL = re.compile(r"(?<![\w-])curl\s[^\n]*")
 LOCATION = re.compile(r"(?:^|\s)(?:-L|--location(?:-trusted)?|-[a-zA-Z]*L[a-zA-Z]*)(?=\s|$)")
 MAX_TIME = re.compile(r"(?:-m|--max-time)[\s=]+(?P<seconds>[0-9]{1,9}(?:\.[0-9]{1,6})?)\b")
 MANUAL_REDIRECT = re.compile(r"redirect\s*:\s*['\"`]manual['\"`]")
+
+
+def _called(project: Project, command: str) -> Endpoint | None:
+    """The registry endpoint a command's first modal.run URL names, by its label and path."""
+    for url in urls_in(command):
+        found = project.index.web_by_label.get(url.label or "")
+        if found is not None:
+            return found[1].endpoints.get(url.path or "/")
+    return None
 
 
 class ModalLimits:
@@ -67,7 +78,7 @@ class ModalLimits:
                 calls_modal = modal_in_code(source) and longest > limit
                 yield from self._clients(source, facts.client_calls, limit, longest, calls_modal)
             elif "modal.run" in source.text:
-                yield from self._curl(source, limit)
+                yield from self._curl(project, source, limit)
                 if source.suffix in _SCRIPTS:
                     yield from self._fetch(source)
 
@@ -113,8 +124,10 @@ class ModalLimits:
                 f"pass {option} (and enough redirects for the timeout)",
             )
 
-    def _curl(self, source: SourceFile, limit: int) -> Iterator[Finding]:
-        """`curl -m 600 https://...modal.run/...` without `-L`: the 303 is the answer."""
+    def _curl(self, project: Project, source: SourceFile, limit: int) -> Iterator[Finding]:
+        """`curl -m 600 https://...modal.run/...` without `-L`: the 303 is the answer. Without
+        `-m` (or with `-m "$VAR"`), curl waits as long as the call runs: as long as the
+        registry's client timeout of the endpoint it names."""
         if "curl" not in source.text:
             return
         for match in CURL.finditer(source.text):
@@ -122,17 +135,27 @@ class ModalLimits:
             if "modal.run" not in command or LOCATION.search(command):
                 continue
             wait = MAX_TIME.search(command)
-            if wait is None or float(wait["seconds"]) <= limit:
-                continue
+            if wait is not None:
+                if float(wait["seconds"]) <= limit:
+                    continue
+                waits = f"waits {wait['seconds']} s"
+            else:
+                endpoint = _called(project, command)
+                if endpoint is None or endpoint.client_timeout_s <= limit:
+                    continue
+                waits = (
+                    f"waits for {endpoint.path}, whose calls take up to "
+                    f"{endpoint.client_timeout_s} s (its client timeout),"
+                )
             line, col = source.position(match.start())
             yield Finding(
                 self.code,
                 source.path,
                 line,
                 col,
-                f"curl waits {wait['seconds']} s for a modal.run endpoint without -L: Modal "
-                f"answers a call still running at {limit} s with 303 See Other, which curl "
-                "prints instead of following",
+                f"curl {waits} for a modal.run endpoint without -L: Modal answers a call still "
+                f"running at {limit} s with 303 See Other, which curl prints instead of "
+                "following",
                 "add -L (--location)",
             )
 
