@@ -10,6 +10,8 @@ import posixpath
 import re
 from dataclasses import dataclass
 
+# Each pattern starts with its literal word, so that the regex engine looks for the word
+# first; the boundary before it is a lookbehind after it (`modal(?<![\w-]modal)`).
 # Each option is read one way only (`--?`, then a name that starts with a word character), so
 # a line of many options is read in linear time; `-{1,2}[\w-]+` read each option two ways,
 # and a line of dozens of options that ends without a target took exponential time. Modal's
@@ -20,14 +22,14 @@ from dataclasses import dataclass
 _FLAG = r"(?:-[dqi]|--(?:detach|quiet|interactive|stream-logs|timestamps))(?![\w-])"
 _SEP = r"(?:[ \t]|\\\r?\n)+"
 DEPLOY = re.compile(
-    rf"(?<![\w-])modal\s+(?P<verb>deploy|run|serve)\b"
+    rf"modal(?<![\w-]modal)\s+(?P<verb>deploy|run|serve)\b"
     rf"(?P<options>(?:{_SEP}(?:{_FLAG}|(?!{_FLAG})--?\w[\w-]*(?:[= ](?!-)[^\s;&|]+)?))*?)"
     rf"{_SEP}(?P<module>(?:-m|--module){_SEP})?['\"]?(?P<target>(?![-\\])[^\s;&|'\"`)]+)"
 )
 # `modal app logs|history|rollback|dashboard|stop [-e ENV] NAME`: a command about a deployed
 # app, by its name (or its `ap-...` id).
 APP_COMMAND = re.compile(
-    rf"(?<![\w-])modal{_SEP}app{_SEP}(?P<verb>logs|history|rollback|dashboard|stop)\b"
+    rf"modal(?<![\w-]modal){_SEP}app{_SEP}(?P<verb>logs|history|rollback|dashboard|stop)\b"
     rf"(?P<options>(?:{_SEP}(?:(?:-e|--env)(?:=|{_SEP})[^\s;&|]+|--?\w[\w-]*))*?)"
     rf"{_SEP}['\"]?(?P<name>(?![-\\])[^\s;&|'\"`)]+)"
 )
