@@ -111,3 +111,49 @@ def test_a_section_whose_headings_name_one_app_is_about_it(tmp_path: Path) -> No
             "none",
         ),
     ]
+
+
+def test_a_guide_that_deploys_one_app_states_what_it_runs_on(tmp_path: Path) -> None:
+    doc = (
+        "# Deployment guide\n"
+        "## Deploy\n"
+        "```bash\n"
+        "modal deploy apps/seedvr2/app.py\n"
+        "```\n"
+        "## Health\n"
+        "```json\n"
+        '{"status": "healthy", "gpu": "A10G"}\n'
+        "```\n"
+        "## Cost\n"
+        "- **GPU:** A100 (~$3/hr when running)\n"
+        "- GPU: A100 x2\n"
+        "## Patterns\n"
+        "```python\n"
+        '@app.function(gpu="T4", timeout=60)  # a pattern the guide shows: not read\n'
+        "```\n"
+        "```python\n"
+        'app = modal.App("other")\n'
+        '@app.function(gpu="T4")\n'
+        "```\n"
+    )
+    root = make_repo(tmp_path, {"docs/deploy.md": doc})
+    assert found(root) == [
+        (8, "documents ryla-seedvr2 with gpu='A10G'; the registry gives it A100"),
+        (12, "documents ryla-seedvr2 with gpu='A100 x2'; the registry gives it A100"),
+    ]
+
+
+def test_a_block_that_defines_another_app_shows_that_app(tmp_path: Path) -> None:
+    doc = (
+        "## ryla-flux\n"
+        "```python\n"
+        'app = modal.App("ryla-flux-old")\n'
+        '@app.cls(gpu="T4")\n'
+        "```\n"
+        "```python\n"
+        'app = modal.App("ryla-flux")\n'
+        '@app.cls(gpu="T4")\n'
+        "```\n"
+    )
+    root = make_repo(tmp_path, {"docs/flux.md": doc})
+    assert found(root) == [(8, "documents ryla-flux with gpu='T4'; the registry gives it L40S")]

@@ -31,12 +31,15 @@ Use instead
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from tools.core.registry.modal_names import GPU_MAX_COUNT, parse_gpu
+from tools.drift_check.extract.commands import deploy_commands
+from tools.drift_check.extract.urls import find_urls
 from tools.drift_check.findings import Finding
 
 if TYPE_CHECKING:
@@ -58,6 +61,14 @@ _SECRET = re.compile(
     r"|\b(?i:secret)[ _-]?(?i:name)[ \t]*[:=][ \t]*[\"'`]?([\w.-]{1,64})"
 )
 _ROW = re.compile(r"[ \t]*\|")
+# A field of prose that states the GPU: `- **GPU:** A10G (~$1.10/hr)`, `GPU: H100 80GB x1`.
+_GPU_FIELD = re.compile(
+    r"[ \t>*+-]{0,8}GPU\**[ \t]*[:=][ \t*]{0,4}(?P<spec>[^\n]{1,80})", re.IGNORECASE
+)
+# A block that defines an App: `modal.App("lift-sys")`, `App(name="x")`.
+_DECLARED = re.compile(r"\b(?:App|Stub)\([ \t]*(?:name[ \t]*=[ \t]*)?[\"']([\w.-]{1,64})[\"']")
+# What an app answers that it runs on: `"gpu": "A10G"`.
+_JSON_GPU = re.compile(r"[\"']gpu[\"'][ \t]*:[ \t]*[\"']([^\"'\n]{1,40})[\"']", re.IGNORECASE)
 _MAX_HEADINGS = 4096
 _NO_GPU = re.compile(r"\b(?:cpu|none|no gpu|keine)\b|❌", re.IGNORECASE)
 
@@ -73,44 +84,57 @@ class DocsConfig:
         if not names.by_name:
             return
         for source in project.scanned("md", "markdown", "mdx", "mdc"):
-            if any(name in source.text for name in names.by_name):
-                yield from self._document(source, names)
+            if any(name in source.text for name in names.by_name) or "gpu" in source.text.lower():
+                yield from self._document(project, source, names)
 
-    def _document(self, source: SourceFile, names: _Names) -> Iterator[Finding]:
+    def _document(self, project: Project, source: SourceFile, names: _Names) -> Iterator[Finding]:
         headings = _headings(source, names)
-        about = _sections_about(headings)
+        whole = _about(headings, 0, len(headings))
+        # A guide whose headings name no app, and whose commands and URLs reach one, is about
+        # it as a whole, loosely: only what it says the app runs on is read ("GPU: A10G",
+        # `"gpu": "A10G"`), not the patterns and examples it shows in code.
+        loose = not any(h.apps or h.other for h in headings)
+        if loose:
+            whole = _reached(project, source)
+        about = _sections_about(headings, whole)
         starts = {heading.line: index for index, heading in enumerate(headings)}
-        app = _about(headings, 0, len(headings))  # before the first heading: the document's
-        fenced, gpu_column = False, None
-        calls: list[str] = []  # the calls open in a code block, innermost last
+        app = whole  # before the first heading: the document's
+        block: _Block | None = None  # the code block the line is in
+        gpu_column = None
         for number, line in enumerate(source.lines, start=1):
             stripped = line.strip()
             if number in starts:
                 app, gpu_column = about[starts[number]], None
                 continue
             if stripped.startswith(_FENCE):
-                fenced, calls = not fenced, []
+                block = None if block is not None else _Block()
                 continue
-            if fenced:
-                # A keyword line counts in a decorator's call or a listing of its own, not in
-                # a client's call (`httpx.AsyncClient(\n    timeout=600.0,`).
-                inside = calls[-1] if calls else ""
-                modal = not inside or inside.endswith((".function", ".cls"))
-                if app is not None and modal:
-                    yield from self._code(source, number, line, app)
-                _follow_calls(calls, line)
-            elif not fenced and _ROW.match(line):
-                cells = [c.strip() for c in stripped.strip("|").split("|")]
-                if any(c.lower() == "gpu" for c in cells):
-                    gpu_column = [c.lower() for c in cells].index("gpu")
+            if block is not None:
+                if block.reads(line, app) and app is not None:
+                    yield from self._code(source, number, line, app, loose=loose)
+                _follow_calls(block.calls, line)
+            elif app is not None and (field := _GPU_FIELD.match(line)) is not None:
+                problem = _gpu_problem(app, field["spec"])
+                if problem is not None:
+                    yield self._finding(source, number, field.start("spec") + 1, app, problem)
+            elif _ROW.match(line):
+                cells = [c.strip().lower() for c in stripped.strip("|").split("|")]
+                if "gpu" in cells:
+                    gpu_column = cells.index("gpu")
                 elif gpu_column is not None:
-                    named = names.named(line)
-                    if len(named) == 1 and gpu_column < len(cells):
-                        yield from self._row(source, number, line, named[0], cells[gpu_column])
-            elif not stripped.startswith("|"):
+                    yield from self._row(source, number, line, names, gpu_column)
+            else:
                 gpu_column = None
 
-    def _code(self, source: SourceFile, number: int, line: str, app: App) -> Iterator[Finding]:
+    def _code(
+        self, source: SourceFile, number: int, line: str, app: App, *, loose: bool
+    ) -> Iterator[Finding]:
+        for match in _JSON_GPU.finditer(line):  # what the app answers it runs on
+            problem = _gpu_problem(app, match[1])
+            if problem is not None:
+                yield self._finding(source, number, match.start(1) + 1, app, problem)
+        if loose:
+            return
         listed = line.lstrip()
         keywords = _KEYWORD.match(listed) is not None or _DECORATOR.search(line) is not None
         for match in _KEYWORD.finditer(line) if keywords else ():
@@ -126,9 +150,14 @@ class DocsConfig:
                 yield self._finding(source, number, match.start() + 1, app, problem)
 
     def _row(
-        self, source: SourceFile, number: int, line: str, app: App, cell: str
+        self, source: SourceFile, number: int, line: str, names: _Names, column: int
     ) -> Iterator[Finding]:
         """A table row of one app: its GPU column."""
+        named = names.named(line)
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(named) != 1 or column >= len(cells):
+            return
+        app, cell = named[0], cells[column]
         stated = [t for t in re.findall(r"[A-Za-z0-9-]+", cell) if t.upper() in GPU_MAX_COUNT]
         if stated:
             problem = _gpu_problem(app, stated[0])
@@ -149,6 +178,25 @@ class DocsConfig:
             "state what the registry says (`fleet registry show`), or link to the generated "
             "docs/ENDPOINTS.md",
         )
+
+
+@dataclass
+class _Block:
+    """A code block being read: the calls open in it (innermost last), and whether it shows
+    an App of its own."""
+
+    calls: list[str] = field(default_factory=list)
+    foreign: bool = False
+
+    def reads(self, line: str, app: App | None) -> bool:
+        """Whether `line` tells Modal something of `app`: not in a block that defines another
+        App (`modal.App("lift-sys")`), and a keyword line only in a decorator's call or a
+        listing of its own, not in a client's call (`httpx.AsyncClient(\n  timeout=600.0,`)."""
+        declared = _DECLARED.search(line)
+        if declared is not None and (app is None or declared[1] != app.name):
+            self.foreign = True
+        inside = self.calls[-1] if self.calls else ""
+        return not self.foreign and (not inside or inside.endswith((".function", ".cls")))
 
 
 @dataclass(frozen=True)
@@ -174,39 +222,46 @@ def _headings(source: SourceFile, names: _Names) -> list[_Heading]:
     return found
 
 
-def _sections_about(headings: list[_Heading]) -> list[App | None]:
+def _sections_about(headings: list[_Heading], whole: App | None) -> list[App | None]:
     """The app each section is about: the one its heading names; else the one the nearest
     enclosing heading names; else the one an enclosing section's headings all name (a
     section whose headings name one app, `#### 2. Config (modal_dynamics.py)` among
-    `#### 1. Account` and `#### 3. Secrets`, is about it). None when it names several, or a
-    retired one."""
+    `#### 1. Account` and `#### 3. Secrets`, is about it); else the document's, `whole`. None
+    when it names several, or a retired one."""
     about: list[App | None] = []
     for index, heading in enumerate(headings):
-        app = _about(headings, index, index + 1)
-        depth = heading.depth
-        parent = index - 1
-        while app is None and not heading.other and len(heading.apps) <= 1 and depth > 1:
+        if heading.other or len(heading.apps) > 1:
+            about.append(None)
+            continue
+        if heading.apps:
+            about.append(heading.apps[0])
+            continue
+        app, blocked, depth, parent = None, False, heading.depth, index - 1
+        while app is None and not blocked:
             while parent >= 0 and headings[parent].depth >= depth:
                 parent -= 1
             if parent < 0:
-                app = _about(headings, 0, len(headings))  # the document's
                 break
-            end = next(
-                (
-                    i
-                    for i in range(parent + 1, len(headings))
-                    if headings[i].depth <= headings[parent].depth
-                ),
-                len(headings),
-            )
-            if len(headings[parent].apps) == 1:
-                app = headings[parent].apps[0]
-                break
-            app = _about(headings, parent, end)
-            if app is None and (headings[parent].other or _named(headings, parent, end) > 1):
-                break
-            depth = headings[parent].depth
-        about.append(app if not heading.other and len(heading.apps) <= 1 else None)
+            above = headings[parent]
+            if above.other or len(above.apps) > 1:
+                blocked = True
+            elif above.apps:
+                app = above.apps[0]
+            else:
+                end = next(
+                    (
+                        i
+                        for i in range(parent + 1, len(headings))
+                        if headings[i].depth <= above.depth
+                    ),
+                    len(headings),
+                )
+                app = _about(headings, parent, end)
+                blocked = app is None and (
+                    _named(headings, parent, end) > 0 or any(h.other for h in headings[parent:end])
+                )
+                depth = above.depth
+        about.append(app if app is not None or blocked else whole)
     return about
 
 
@@ -244,6 +299,25 @@ def _about(headings: list[_Heading], start: int, end: int) -> App | None:
         return None
     apps = {app.key: app for heading in headings[start:end] for app in heading.apps}
     return next(iter(apps.values())) if len(apps) == 1 else None
+
+
+def _reached(project: Project, source: SourceFile) -> App | None:
+    """The one registry app a document's deploy commands and modal.run URLs reach, if one."""
+    reached: dict[str, App] = {}
+    own = posixpath.dirname(source.path)
+    for command in deploy_commands(source.text) if "modal" in source.text else []:
+        for written in command.files:
+            for folder in ("", own):
+                found = project.index.app_by_entry.get(
+                    posixpath.normpath(posixpath.join(folder, written))
+                )
+                if found is not None:
+                    reached[found.key] = found
+    for url in find_urls(source):
+        web = project.index.web_by_label.get(url.label or "")
+        if web is not None:
+            reached[web[0].key] = web[0]
+    return next(iter(reached.values())) if len(reached) == 1 else None
 
 
 class _Names:
@@ -293,25 +367,39 @@ def _family(gpu_type: str) -> str:
     )
 
 
+def _gpu_specs(app: App) -> list[str]:
+    """The GPU specifications of every function of the app."""
+    specs = [spec for web in app.webs for spec in web.gpus]
+    return specs + [spec for function in app.functions.values() for spec in function.gpus]
+
+
 def _gpus(app: App) -> set[str]:
     """The GPU types any function of the app asks for."""
-    specs = [spec for web in app.webs for spec in web.gpus]
-    specs += [spec for function in app.functions.values() for spec in function.gpus]
-    return {parse_gpu(spec)[0] for spec in specs}
+    return {parse_gpu(spec)[0] for spec in _gpu_specs(app)}
 
 
 def _gpu_problem(app: App, stated: str) -> str | None:
-    try:
-        gpu_type = parse_gpu(stated)[0]
-    except ValueError:
-        return None
-    if gpu_type not in GPU_MAX_COUNT or gpu_type == "ANY":
+    """What is wrong with a GPU a document states (`T4`, `A100-80GB:2`, `H100 80GB x1`,
+    `4x H100`): a type of no family the app uses, or a count none of its functions asks for."""
+    words = re.findall(r"[A-Za-z0-9!+-]+", stated[:80])
+    types = [w.upper() for w in words if w.upper() in GPU_MAX_COUNT]
+    if not types or types[0] == "ANY":
         return None  # not a GPU Modal names, or any of several
-    used = _gpus(app)
-    if _family(gpu_type) in {_family(t) for t in used}:
+    gpu_type = types[0]
+    count = _COUNT.search(stated[:80])
+    specs = [parse_gpu(spec) for spec in _gpu_specs(app)]
+    same = [n for t, n in specs if _family(t) == _family(gpu_type)]
+    if same and (count is None or int(count["n"] or count["m"] or count["k"]) in same):
         return None
-    gives = f"gives it {', '.join(sorted(used))}" if used else "gives it no GPU"
-    return f"gpu={stated!r}; the registry {gives}"
+    used = ", ".join(dict.fromkeys(f"{t}:{n}" if n > 1 else t for t, n in specs))
+    gives = f"gives it {used}" if used else "gives it no GPU"
+    return f"gpu={stated.strip()!r}; the registry {gives}"
+
+
+# A GPU count as written beside the type: `:2`, `x2`, `2x`, `2 x`.
+_COUNT = re.compile(
+    r":(?P<n>[0-9]{1,2})\b|\bx[ \t]?(?P<m>[0-9]{1,2})\b|\b(?P<k>[0-9]{1,2})[ \t]?x\b", re.IGNORECASE
+)
 
 
 def _timeout_problem(app: App, stated: str) -> str | None:
