@@ -80,6 +80,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     folders = args.shared or [REPO.parent / "shared" / "realworld"]
+    totals = {"repositories": 0, "findings": 0, "real": 0, "false": 0, "judged": 0, "missed": 0}
     for described in sorted(p for p in JUDGED.iterdir() if (p / "fleet.yaml").is_file()):
         source = next((f / described.name for f in folders if (f / described.name).is_dir()), None)
         if source is None:
@@ -111,6 +112,16 @@ def main() -> None:
             print(f"  not judged: {finding}")
         for finding in sorted(real - reported):
             print(f"  judged real, not reported: {finding}")
+        counts = (1, len(reported), len(hits), len(reported & false), len(real), len(missed))
+        for key, count in zip(totals, counts, strict=True):
+            totals[key] += count
+    if totals["repositories"] > 1:
+        found, hits = totals["findings"], totals["real"]
+        print(
+            f"all {totals['repositories']}: {found} findings, {hits} judged real, "
+            f"{totals['false']} false; precision {hits / found if found else 1.0:.3f}, recall "
+            f"{hits / (totals['judged'] + totals['missed']):.3f}"
+        )
 
 
 if __name__ == "__main__":
