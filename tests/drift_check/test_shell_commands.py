@@ -453,3 +453,13 @@ def test_what_modal_run_names_must_be_a_modal_app_or_function(tmp_path: Path) ->
             "modal deploy jobs/other.py: jobs/other.py is not the entry file of a registry app",
         ),
     ]
+
+
+def test_a_document_s_line_that_starts_with_cd_may_be_run_alone(tmp_path: Path) -> None:
+    block = (
+        "cd apps/flux && modal deploy app.py    # the flux app\n"
+        "cd apps/flux && modal deploy app.py    # again, copied alone\n"
+    )
+    files = {"docs/deploy.md": f"```bash\n{block}```\n", "ops/deploy.sh": block}
+    # A script runs its lines in sequence: its second `cd` leads to apps/flux/apps/flux.
+    assert [f[:3] for f in found(make_repo(tmp_path, files))] == [("FL007", "ops/deploy.sh", 2)]

@@ -353,6 +353,9 @@ class _Cd:
     target: str | None  # None: a Markdown code fence, where a new block starts
     end: int | None = None  # where its effect stops (a subshell's `)`); None: it lasts
     fresh: bool = False  # from the text's starting folders, not from earlier `cd`s
+    # It starts its line of a document (`cd modal && modal deploy api.py`): a line that may
+    # be written to be copied alone, so it moves from the starting folders too.
+    alone: bool = False
 
 
 # What `dirname` is given for the script's own folder, and what wraps it to resolve links.
@@ -395,7 +398,10 @@ class Folders:
             if match["tick"]:
                 end = _tick_end(text, match.end(), paragraphs if markdown else None)
             inline = markdown and bool(match["tick"])
-            events.append(_Cd(match.start(), match["dir"], end, fresh=inline))
+            line_start = text.rfind("\n", 0, match.start()) + 1
+            written = text[line_start : match.start("dir")].strip().removeprefix("$").strip()
+            alone = markdown and written == "cd"  # a script runs its lines in sequence
+            events.append(_Cd(match.start(), match["dir"], end, fresh=inline, alone=alone))
         self._events = sorted(events, key=lambda event: event.start)
         self._marks, self._states = self._timeline()
 
@@ -445,16 +451,20 @@ class Folders:
         target = event.target.replace('"', "").replace("'", "")
         if event.fresh:
             return self._cd(self._starts, target)
-        return None if folders is None else self._cd(folders, target)
+        return None if folders is None else self._cd(folders, target, alone=event.alone)
 
-    def _cd(self, folders: list[str], target: str) -> list[str] | None:
+    def _cd(self, folders: list[str], target: str, *, alone: bool = False) -> list[str] | None:
         script = _script_relative(target)
         if script is not None:
             moved = posixpath.normpath(posixpath.join(self._own, script))
             return None if moved.startswith("..") else [("" if moved == "." else moved)]
         if any(c in target for c in "$~`\\") or target == "-" or _absolute(target):
             return None  # a variable, home, or a path outside what the repository can tell
-        moved = [posixpath.normpath(posixpath.join(f, target)) for f in folders]
+        # From where the text has moved to; then, as a line written to be run alone
+        # (`cd modal && modal deploy api.py` under `cd modal && modal deploy model.py`), from
+        # where the text starts. A command resolves in the first folder where its file is.
+        bases = [*folders, *(s for s in self._starts if alone and s not in folders)]
+        moved = list(dict.fromkeys(posixpath.normpath(posixpath.join(f, target)) for f in bases))
         kept = [("" if f == "." else f) for f in moved if not f.startswith("..")]
         # No repository has a folder this deep: `cd a` a thousand times is not a path to follow.
         return kept if kept and all(len(f) <= _MAX_FOLDER for f in kept) else None
