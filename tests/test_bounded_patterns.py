@@ -52,6 +52,7 @@ MODES = {
     "tools.drift_check.rules.fl013_docs_config._JSON_GPU": "finditer",
     "tools.drift_check.rules.fl013_docs_config._DECLARED": "search",
     "tools.drift_check.rules.fl013_docs_config._COUNT": "search",
+    "tools.drift_check.rules.fl013_docs_config._STAMPED": "search",
     "tools.drift_check.rules.fl013_docs_config._KEYWORD": "finditer",
     "tools.drift_check.rules.fl013_docs_config._DECORATOR": "search",
     "tools.drift_check.rules.fl013_docs_config._SECRET": "finditer",

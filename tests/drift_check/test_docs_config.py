@@ -124,6 +124,9 @@ def test_a_guide_that_deploys_one_app_states_what_it_runs_on(tmp_path: Path) -> 
         "```json\n"
         '{"status": "healthy", "gpu": "A10G"}\n'
         "```\n"
+        "```json\n"
+        '{"timestamp": "2026-02-02T00:40:32", "gpu": "Tesla T4"}\n'  # a run's record
+        "```\n"
         "## Cost\n"
         "- **GPU:** A100 (~$3/hr when running)\n"
         "- GPU: A100 x2\n"
@@ -139,7 +142,7 @@ def test_a_guide_that_deploys_one_app_states_what_it_runs_on(tmp_path: Path) -> 
     root = make_repo(tmp_path, {"docs/deploy.md": doc})
     assert found(root) == [
         (8, "documents ryla-seedvr2 with gpu='A10G'; the registry gives it A100"),
-        (12, "documents ryla-seedvr2 with gpu='A100 x2'; the registry gives it A100"),
+        (15, "documents ryla-seedvr2 with gpu='A100 x2'; the registry gives it A100"),
     ]
 
 

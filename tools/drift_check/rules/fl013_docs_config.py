@@ -67,6 +67,10 @@ _GPU_FIELD = re.compile(
 )
 # A block that defines an App: `modal.App("lift-sys")`, `App(name="x")`.
 _DECLARED = re.compile(r"\b(?:App|Stub)\([ \t]*(?:name[ \t]*=[ \t]*)?[\"']([\w.-]{1,64})[\"']")
+# A record of a run in a code block: a time it was taken at.
+_STAMPED = re.compile(
+    r"[\"'](?:timestamp|date|time|created_at|started_at)[\"'][ \t]*:[ \t]*[\"'](?:19|20)[0-9]{2}-"
+)
 # What an app answers that it runs on: `"gpu": "A10G"`.
 _JSON_GPU = re.compile(r"[\"']gpu[\"'][ \t]*:[ \t]*[\"']([^\"'\n]{1,40})[\"']", re.IGNORECASE)
 _MAX_HEADINGS = 4096
@@ -183,7 +187,7 @@ class DocsConfig:
 @dataclass
 class _Block:
     """A code block being read: the calls open in it (innermost last), and whether it shows
-    an App of its own."""
+    an App of its own or is a record of a run."""
 
     calls: list[str] = field(default_factory=list)
     foreign: bool = False
@@ -194,6 +198,8 @@ class _Block:
         listing of its own, not in a client's call (`httpx.AsyncClient(\n  timeout=600.0,`)."""
         declared = _DECLARED.search(line)
         if declared is not None and (app is None or declared[1] != app.name):
+            self.foreign = True
+        if _STAMPED.search(line):  # a run's record (`"timestamp": "2026-02-02T00:40"`): history
             self.foreign = True
         inside = self.calls[-1] if self.calls else ""
         return not self.foreign and (not inside or inside.endswith((".function", ".cls")))
