@@ -102,8 +102,12 @@ def test_prose_shows_urls_of_its_own_workspace_and_code_calls_them(tmp_path: Pat
     url = "https://your-workspace--ryla-flux-comfyui-fastapi-app.modal.run/flux"
     code = f'"""Call {url} once deployed."""\n# or {url}\nURL = "{url}"\n'
     doc = f"Deploy, then call {url}.\nThe dev server: https://ryla--ryla-flux-comfyui-fastapi-app-dev.modal.run/flux\n"
-    root = make_repo(tmp_path, {"client.py": code, "docs/call.md": doc})
-    assert [(f.path, f.line) for f in run(root).findings] == [("client.py", 3)]
+    env = f"#URL={url.replace('your-workspace', 'xxxxx')}  # a comment: prose\nURL={url}\n"
+    root = make_repo(tmp_path, {"client.py": code, "docs/call.md": doc, "server/.env.example": env})
+    assert [(f.path, f.line) for f in run(root).findings] == [
+        ("client.py", 3),
+        ("server/.env.example", 2),
+    ]
 
 
 def test_urls_are_found_in_a_large_text_as_a_scan_of_all_of_it_finds_them(
@@ -245,6 +249,7 @@ def test_a_placeholder_workspace_in_prose_is_the_reader_s_and_its_label_is_check
         "Elsewhere: https://someone--example-hello.modal.run/flux is theirs.\n"
         "Dev: https://yourname--ryla-flux-dev.modal.run/flux\n"
         "Old: https://oldws--ryla-flux-comfyui-fastapi-ap.modal.run: the fleet's app, still\n"
+        "Printed: https://xxxxx--ryla-flux-comfyui-fastapi-app.modal.run/flux\n"
     )
     root = make_repo(tmp_path, {"docs/call.md": doc})
     assert [(f.code, f.line, f.message) for f in run(root).findings] == [

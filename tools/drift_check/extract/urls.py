@@ -60,13 +60,15 @@ def _windows(text: str) -> list[tuple[int, int]]:
 
 
 # Workspaces written for the reader to fill in: `your-workspace--`, `yourname--`,
-# `<workspace>--`.
+# `<workspace>--`, `xxxx--`.
 _PLACEHOLDERS = frozenset({"", "workspace", "username", "user", "org", "team", "xxx"})
 
 
 def placeholder(source: str) -> bool:
     """Whether a URL's workspace is one for the reader to fill in (in prose: theirs)."""
     lowered = source.lower()
+    if len(lowered) >= 3 and set(lowered) == {"x"}:  # `xxxx--`, `XXXXX--`
+        return True
     return lowered in _PLACEHOLDERS or lowered.startswith(("your", "my-workspace"))
 
 

@@ -42,16 +42,24 @@ if TYPE_CHECKING:
 
 
 _DOCS = frozenset({"md", "mdx", "mdc", "markdown", "rst", "txt", "html"})
+_LINE_COMMENTS = ("#", "//")
 
 
 def _prose(source: SourceFile) -> Callable[[int], bool] | None:
     """Whether an offset of the file is prose: all of a document; a Python comment or
-    docstring. None for other code, where every URL is used as one."""
+    docstring; a line comment of other code (`# TRANSCRIPT_URL=https://...` in an
+    `.env.example`, `// see https://...`). Elsewhere every URL is used as one."""
     if source.suffix in _DOCS:
         return lambda _: True
     if source.suffix == "py":
         return prose_test(source)
-    return None
+    text = source.text
+
+    def commented(offset: int) -> bool:
+        line = text[text.rfind("\n", 0, offset) + 1 : offset].lstrip()
+        return line.startswith(_LINE_COMMENTS)
+
+    return commented
 
 
 class UnknownUrl:
