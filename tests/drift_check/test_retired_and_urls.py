@@ -98,15 +98,21 @@ def test_correct_and_templated_urls_do_not_fire(tmp_path: Path) -> None:
     assert places(run(root)) == []
 
 
-def test_prose_shows_urls_of_its_own_workspace_and_code_calls_them(tmp_path: Path) -> None:
+def test_a_placeholder_workspace_is_the_reader_s_and_another_is_not_the_fleet_s(
+    tmp_path: Path,
+) -> None:
     url = "https://your-workspace--ryla-flux-comfyui-fastapi-app.modal.run/flux"
     code = f'"""Call {url} once deployed."""\n# or {url}\nURL = "{url}"\n'
     doc = f"Deploy, then call {url}.\nThe dev server: https://ryla--ryla-flux-comfyui-fastapi-app-dev.modal.run/flux\n"
-    env = f"#URL={url.replace('your-workspace', 'xxxxx')}  # a comment: prose\nURL={url}\n"
+    env = (
+        f"#URL={url.replace('your-workspace', 'xxxxx')}  # a comment: prose\n"
+        f"URL={url.replace('/flux', '/nope')}\n"  # a template: its workspace is the reader's
+        f"URL={url.replace('your-workspace', 'someone')}\n"
+    )
     root = make_repo(tmp_path, {"client.py": code, "docs/call.md": doc, "server/.env.example": env})
     assert [(f.path, f.line) for f in run(root).findings] == [
-        ("client.py", 3),
         ("server/.env.example", 2),
+        ("server/.env.example", 3),
     ]
 
 

@@ -611,31 +611,25 @@ def default_string(node: ast.expr, constants: dict[str, ast.expr], depth: int = 
     if isinstance(node, ast.Name) and node.id in constants:
         return default_string(constants[node.id], constants, depth + 1)
     if isinstance(node, ast.JoinedStr):
-        parts = [_default_part(part, constants, depth + 1) for part in node.values]
+        parts = [_formatted(part, constants, depth + 1, default_string) for part in node.values]
         return None if None in parts else "".join(p for p in parts if p is not None)
     return string_of(node, constants, depth)
 
 
-def _default_part(part: ast.expr, constants: dict[str, ast.expr], depth: int) -> str | None:
-    """One part of an f-string as `default_string` reads it."""
+def _formatted(
+    part: ast.expr,
+    constants: dict[str, ast.expr],
+    depth: int,
+    read: Callable[[ast.expr, dict[str, ast.expr], int], str | None] | None = None,
+) -> str | None:
+    """One part of an f-string as text: a literal, or `{NAME}` of a known string or number;
+    strings read by `read` (`string_of`, or `default_string`)."""
+    read = read or string_of
     if not isinstance(part, ast.FormattedValue):
-        return default_string(part, constants, depth)
+        return read(part, constants, depth)
     if part.conversion != -1 or part.format_spec is not None:
         return None
-    text = default_string(part.value, constants, depth)
-    if text is not None:
-        return text
-    number = number_of(part.value, constants, depth)
-    return None if number is None else str(number)
-
-
-def _formatted(part: ast.expr, constants: dict[str, ast.expr], depth: int) -> str | None:
-    """One part of an f-string as text: a literal, or `{NAME}` of a known string or number."""
-    if not isinstance(part, ast.FormattedValue):
-        return string_of(part, constants, depth)
-    if part.conversion != -1 or part.format_spec is not None:
-        return None
-    text = string_of(part.value, constants, depth)
+    text = read(part.value, constants, depth)
     if text is not None:
         return text
     number = number_of(part.value, constants, depth)

@@ -58,7 +58,8 @@ if TYPE_CHECKING:
 # reference to it.
 RETIREMENT = re.compile(
     r"\b(?:removed|retired|retiring|deprecated|replaced|renamed|deleted|decommissioned|"
-    r"sunset|obsolete|superseded|no longer|formerly|legacy|stop(?:s|ped|ping)?)\b",
+    r"sunset|obsolete|superseded|discontinued|dropped|cleared out|no longer|formerly|legacy|"
+    r"stop(?:s|ped|ping)?)\b",
     re.IGNORECASE,
 )
 # `modal app stop` (also as a list of arguments: `["modal", "app", "stop", ...]`): what

@@ -7,10 +7,10 @@ What it does
     workspace and environment suffix are known and that its path is an endpoint of that same
     app (`{parameters}` match a segment). A URL of an app outside the fleet is not the
     registry's to judge; in prose (documents, comments), a URL in another workspace is an
-    example unless its label is (or was meant to be) a registry app's, and one in a
-    placeholder workspace (`your-workspace--`) is the reader's. A URL that Python code
-    builds and calls (from constants, f-strings, `+`, the default of `os.getenv`) is checked
-    at the call.
+    example unless its label is (or was meant to be) a registry app's; a placeholder
+    workspace (`your-workspace--`, `xxxx--`) is the reader's, wherever it is written. A URL
+    that Python code builds and calls (from constants, f-strings, `+`, the default of
+    `os.getenv`) is checked at the call.
 
 Why is this bad?
     Every app has its own host. `/seedvr2` on the flux host is a 404; a typo in a label is a
@@ -73,7 +73,6 @@ class UnknownUrl:
             urls = find_urls(source)
             prose = _prose(source) if urls else None
             for url in urls:
-                # In prose, `your-workspace--` is the reader's: the fleet's.
                 shown = prose is not None and prose(url.offset)
                 foreign = not self._ours(project, url) and not placeholder(url.source or "")
                 if shown and foreign and not self._fleet_s(project, url):
@@ -138,7 +137,8 @@ class UnknownUrl:
             )
         app, web = found
         sources = index.sources_of(app)
-        filled_in = shown and placeholder(url.source or "")
+        # `your-workspace--`, in prose or in a template the reader fills in, is theirs.
+        filled_in = placeholder(url.source or "")
         if url.source is not None and url.source not in sources and not filled_in:
             known = ", ".join(sorted(sources))
             return (

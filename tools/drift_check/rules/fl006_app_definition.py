@@ -143,27 +143,11 @@ class AppDefinition:
                 f"{web.url_label}",
             )
 
-    def _route_files(self, project: Project, app: App) -> list[str]:
-        """Where an app's routes are: its entry file, the repository modules it imports, and,
-        when the folder is the app's alone, its other Python files (not those of other Modal
-        apps below it, nor of their folders)."""
-        files = list(project.app_files(app))
-        if not app.at_root and project.index.apps_in_folder.get(app.dir, 0) == 1:
-            # Not the files of other Modal apps below it, nor of their folders.
-            others = [p for p in project.modal_app_files(app.dir) if p != app.entry_path]
-            skipped = tuple(
-                p if p.rsplit("/", 1)[0] == app.dir else p.rsplit("/", 1)[0] + "/" for p in others
-            )
-            files += [
-                source.path
-                for source in project.files_under(app.dir)
-                if source.suffix == "py" and not (skipped and source.path.startswith(skipped))
-            ]
-        return list(dict.fromkeys(files))
-
     def _routes(self, project: Project, app: App) -> Iterator[Finding]:
         served: dict[str, tuple[str, int, int]] = {}
-        files = self._route_files(project, app)
+        # What Modal runs: the entry file and the modules it imports. Other files of the
+        # folder may be servers of their own (a local dummy, a vendored app run by Docker).
+        files = project.app_files(app)
         mounted = project.mounted_routers(files)
         for path in files:
             facts = project.python(path)
