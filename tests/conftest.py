@@ -95,6 +95,20 @@ def minimal_registry_text() -> str:
     return (FIXTURES / "registry" / "minimal.yaml").read_text()
 
 
+def client_registry_with_websocket() -> str:
+    """The client fixture registry, its `other` app (web function `serve`) given a WebSocket
+    route beside its health check."""
+    return (
+        (FIXTURES / "client" / "fleet.yaml")
+        .read_text()
+        .replace(
+            "    web: {function: serve}\n    endpoints:\n",
+            "    web: {function: serve}\n    endpoints:\n"
+            "      /socket: {kind: audio, method: WEBSOCKET, client_timeout_s: 30}\n",
+        )
+    )
+
+
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Test",
     "GIT_AUTHOR_EMAIL": "test@example.invalid",

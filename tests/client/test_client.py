@@ -9,7 +9,7 @@ import time
 import pytest
 
 from tests.client.server import IMAGE_BASE64, ModalLikeServer
-from tests.conftest import FIXTURES, REPO, run_fleet
+from tests.conftest import FIXTURES, REPO, client_registry_with_websocket, run_fleet
 from tools.client import (
     BadResponse,
     ClientTimeout,
@@ -221,20 +221,8 @@ def test_a_web_function_is_named_where_several_of_an_app_serve_a_path() -> None:
     assert str(unknown.value) == "no endpoint '/' of ping of app 'pair' in the registry"
 
 
-# The `other` app (a web function `serve`) with a WebSocket route beside its health check.
-WEBSOCKET = (
-    (FIXTURES / "client" / "fleet.yaml")
-    .read_text()
-    .replace(
-        "    web: {function: serve}\n    endpoints:\n",
-        "    web: {function: serve}\n    endpoints:\n"
-        "      /socket: {kind: audio, method: WEBSOCKET, client_timeout_s: 30}\n",
-    )
-)
-
-
 def test_a_websocket_endpoint_is_named_not_called() -> None:
-    registry = parse_registry(WEBSOCKET, "fleet.yaml")
+    registry = parse_registry(client_registry_with_websocket(), "fleet.yaml")
     with ModalLikeServer() as server:
         with FleetClient(registry, base_url=server.url, environ={}) as fleet:
             with pytest.raises(NotJsonEndpoint) as caught:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.client.server import ModalLikeServer
-from tests.conftest import FIXTURES, GIT_ENV, REPO
+from tests.conftest import FIXTURES, GIT_ENV, REPO, client_registry_with_websocket
 from tests.release.conftest import fleet
 from tools.client import FleetClient
 from tools.core.errors import FleetError
@@ -104,16 +104,7 @@ def test_an_endpoint_without_a_smoke_request_is_untested_never_called() -> None:
 
 
 def test_a_websocket_endpoint_is_untested_never_called() -> None:
-    text = (
-        (FIXTURES / "client" / "fleet.yaml")
-        .read_text()
-        .replace(
-            "    web: {function: serve}\n    endpoints:\n",
-            "    web: {function: serve}\n    endpoints:\n"
-            "      /socket: {kind: audio, method: WEBSOCKET, client_timeout_s: 30}\n",
-        )
-    )
-    registry = parse_registry(text, "fleet.yaml")
+    registry = parse_registry(client_registry_with_websocket(), "fleet.yaml")
     other = registry.apps["other"]
     with ModalLikeServer() as server:
         with FleetClient(registry, base_url=server.url, environ={}) as client:
