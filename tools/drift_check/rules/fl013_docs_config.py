@@ -74,7 +74,7 @@ _STAMPED = re.compile(
 # What an app answers that it runs on: `"gpu": "A10G"`.
 _JSON_GPU = re.compile(r"[\"']gpu[\"'][ \t]*:[ \t]*[\"']([^\"'\n]{1,40})[\"']", re.IGNORECASE)
 _MAX_HEADINGS = 4096
-_NO_GPU = re.compile(r"\b(?:cpu|none|no gpu|keine)\b|❌", re.IGNORECASE)
+_NO_GPU = re.compile(r"\b(?:cpu|none|no gpu)\b|❌", re.IGNORECASE)
 
 
 class DocsConfig:
