@@ -11,11 +11,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tools.drift_check.extract import legacy
-from tools.drift_check.files import TextFiles
-from tools.drift_check.findings import Finding
-from tools.drift_check.selection import HISTORY_CODES
+from tools.drift_check.selection import DOCUMENTS, HISTORY_CODES
+
+if TYPE_CHECKING:
+    from tools.drift_check.findings import Finding
 
 
 def unkept(root: Path, findings: Iterable[Finding]) -> list[Finding]:
@@ -42,6 +43,11 @@ class Kept:
         return self._answers[path]
 
     def _kept(self, path: str) -> bool:
+        # Read only for a finding to judge: a check that replays its kept result, and finds
+        # nothing to judge, loads no parser.
+        from tools.drift_check.extract import legacy
+        from tools.drift_check.files import TextFiles
+
         documents = [d for folder in _ancestors(path) for d in self._documents(folder)]
         files = TextFiles(self._root, [path, *documents])
         source = files.get(path)
@@ -61,7 +67,7 @@ class Kept:
             self._folders[folder] = sorted(
                 f"{folder}/{entry.name}" if folder else entry.name
                 for entry in entries
-                if entry.name.rsplit(".", 1)[-1].lower() in legacy.DOCUMENTS
+                if entry.name.rsplit(".", 1)[-1].lower() in DOCUMENTS
                 and "." in entry.name
                 and entry.is_file(follow_symlinks=False)
             )

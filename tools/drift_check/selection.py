@@ -56,7 +56,9 @@ DEFAULT_HISTORY = (
     "**/sessions/",
     "**/drafts/",
 )
-_DOCUMENTS = (".md", ".mdx", ".mdc", ".markdown", ".rst", ".txt", ".adoc")
+# The suffixes of documents: prose, history, references kept for the record.
+DOCUMENTS = frozenset({"md", "mdx", "mdc", "markdown", "rst", "txt", "adoc"})
+_DOCUMENTS = tuple(f".{suffix}" for suffix in sorted(DOCUMENTS))
 # A date in a path's file or folder name (`2025-03-14-split-apps.md`, `spec-2025-03-14.md`,
 # `2026-01-18-qwen-integration/plan.md`).
 _DATED = re.compile(r"(?:^|[^0-9])(?:19|20)[0-9]{2}-[01][0-9]-[0-3][0-9](?:[^0-9]|$)")

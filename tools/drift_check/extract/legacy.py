@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from tools.drift_check.extract.python import module_header
+from tools.drift_check.selection import DOCUMENTS
 from tools.drift_check.source import SourceFile
 
 # What a team writes of a file it keeps but no longer uses. Words that describe a change
@@ -31,7 +32,6 @@ PLANNED = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _HEAD_LINES = 30
-DOCUMENTS = frozenset({"md", "mdx", "mdc", "markdown", "rst", "txt", "adoc"})
 _MARKDOWN = frozenset({"md", "mdx", "mdc", "markdown"})
 _HEADING = re.compile(r"#{1,6}[ \t]")
 _FENCE = ("```", "~~~")

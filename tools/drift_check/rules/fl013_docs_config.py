@@ -88,18 +88,22 @@ class DocsConfig:
         if not names.by_name:
             return
         for source in project.scanned("md", "markdown", "mdx", "mdc"):
-            if any(name in source.text for name in names.by_name) or "gpu" in source.text.lower():
-                yield from self._document(project, source, names)
+            text = source.text
+            named = any(name in text for name in names.by_name)
+            if named or "gpu" in text or "GPU" in text:
+                yield from self._document(project, source, names, named=named)
 
-    def _document(self, project: Project, source: SourceFile, names: _Names) -> Iterator[Finding]:
-        headings = _headings(source, names)
-        whole = _about(headings, 0, len(headings))
+    def _document(
+        self, project: Project, source: SourceFile, names: _Names, *, named: bool
+    ) -> Iterator[Finding]:
+        headings = _headings(source, names) if named else []
         # A guide whose headings name no app, and whose commands and URLs reach one, is about
         # it as a whole, loosely: only what it says the app runs on is read ("GPU: A10G",
         # `"gpu": "A10G"`), not the patterns and examples it shows in code.
         loose = not any(h.apps or h.other for h in headings)
-        if loose:
-            whole = _reached(project, source)
+        whole = _reached(project, source) if loose else _about(headings, 0, len(headings))
+        if whole is None and not named:
+            return  # no app named, none reached: nothing here is about one
         about = _sections_about(headings, whole)
         starts = {heading.line: index for index, heading in enumerate(headings)}
         app = whole  # before the first heading: the document's
