@@ -400,8 +400,9 @@ def test_each_web_function_of_an_app_is_checked(tmp_path: Path) -> None:
             "FL004",
             "docs/audio.md",
             1,
-            "https://ryla--ryla-audio-upscaler-stream.modal.run/x: /x is not an endpoint of "
-            "ryla-audio's Upscaler.stream",
+            "https://ryla--ryla-audio-upscaler-stream.modal.run/x: /x is not served: "
+            "ryla-audio's Upscaler.stream is a @modal.fastapi_endpoint function, answered at / "
+            "only",
         ),
         (
             "FL004",
@@ -601,5 +602,21 @@ def api():
             "modal_dynamics.py",
             13,
             "ryla-dynamics: timeout=600 but the registry says 900 s",
+        ),
+    ]
+
+
+def test_a_fastapi_endpoint_answers_at_its_root_only(tmp_path: Path) -> None:
+    docs = (
+        "Check https://ryla--ryla-audio-upscaler-stream.modal.run/health first.\n"
+        "The flux server answers https://ryla--ryla-flux-comfyui-fastapi-app.modal.run/health.\n"
+    )
+    root = layouts(tmp_path, **{"docs/check.md": docs})
+    assert [f[2:] for f in found(root) if f[1] == "docs/check.md"] == [
+        (
+            1,
+            "https://ryla--ryla-audio-upscaler-stream.modal.run/health: /health is not served: "
+            "ryla-audio's Upscaler.stream is a @modal.fastapi_endpoint function, answered at / "
+            "only",
         ),
     ]

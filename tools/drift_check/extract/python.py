@@ -56,6 +56,8 @@ class ModalDecorator:
     keywords: dict[str, Value]
     at: Located
     web: dict[str, dict[str, Value]]  # web method (or the function) -> its decorator's keywords
+    # web method (or the function) -> its decorator (`fastapi_endpoint`, `asgi_app`...)
+    web_kinds: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -274,7 +276,7 @@ class _Extractor:
                 and decorator.attr in ("cls", "function")
             ):
                 self.facts.decorators.append(
-                    ModalDecorator(decorator.attr, node.name, {}, _at(decorator), self._web(node))
+                    ModalDecorator(decorator.attr, node.name, {}, _at(decorator), *self._web(node))
                 )
                 continue
             if not isinstance(decorator, ast.Call):
@@ -288,7 +290,7 @@ class _Extractor:
             ):
                 keywords = self._keywords(decorator)
                 self.facts.decorators.append(
-                    ModalDecorator(func.attr, node.name, keywords, _at(decorator), self._web(node))
+                    ModalDecorator(func.attr, node.name, keywords, _at(decorator), *self._web(node))
                 )
             elif (
                 isinstance(func, ast.Attribute)
@@ -345,26 +347,31 @@ class _Extractor:
 
     def _web(
         self, node: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef, depth: int = 0
-    ) -> dict[str, dict[str, Value]]:
+    ) -> tuple[dict[str, dict[str, Value]], dict[str, str]]:
         """The web methods of a class (with those it inherits from classes of this module),
-        or the function itself when it is one."""
+        or the function itself when it is one: each one's decorator keywords, and decorator."""
         members = node.body if isinstance(node, ast.ClassDef) else [node]
         web: dict[str, dict[str, Value]] = {}
+        kinds: dict[str, str] = {}
         if isinstance(node, ast.ClassDef) and depth < 8:
             for base in node.bases:
                 parent = self.classes.get(base.id) if isinstance(base, ast.Name) else None
                 if parent is not None and parent is not node:
-                    web.update(self._web(parent, depth + 1))
+                    inherited, inherited_kinds = self._web(parent, depth + 1)
+                    web.update(inherited)
+                    kinds.update(inherited_kinds)
         for member in members:
             if not isinstance(member, ast.FunctionDef | ast.AsyncFunctionDef):
                 continue
             for decorator in member.decorator_list:
                 call = decorator if isinstance(decorator, ast.Call) else None
                 func = call.func if call else decorator
-                if _dotted(func).rsplit(".", 1)[-1] in WEB_DECORATORS:
+                kind = _dotted(func).rsplit(".", 1)[-1]
+                if kind in WEB_DECORATORS:
                     keywords = call.keywords if call else []
                     web[member.name] = {k.arg: self.value(k.value) for k in keywords if k.arg}
-        return web
+                    kinds[member.name] = kind
+        return web, kinds
 
     def _import(self, node: ast.stmt, *, nested: bool = False) -> None:
         """Names imports bind; one inside a function (`nested`) never replaces a module's."""

@@ -156,6 +156,17 @@ class UnknownUrl:
             or url.path in STANDARD_PATHS
             or any(path_matches(pattern, url.path) for pattern in web.endpoints)
         )
+        single = _single_function(project, app, web)
+        if (
+            single is not None
+            and url.path not in (None, "/")
+            and not any(path_matches(pattern, url.path or "") for pattern in web.endpoints)
+        ):
+            return (
+                f"{url.text}: {url.path} is not served: {_whom(app, web)} is a @modal.{single} "
+                "function, answered at / only",
+                f"call {project.registry.url(app, web=web)} itself",
+            )
         if known or url.path in index.retired_endpoints:
             return None  # a retired path is FL003's
         owner = index.app_by_path.get(url.path or "")
@@ -171,6 +182,14 @@ class UnknownUrl:
             f"not {_whom(app, web)}",
             f"use {project.registry.endpoint_url(owner, endpoint, env)}",
         )
+
+
+def _single_function(project: Project, app: App, web: WebFunction) -> str | None:
+    """The decorator of a web function that answers at `/` alone (`fastapi_endpoint`,
+    `web_endpoint`: one function, no routes, no `/health`), as the app's code has it."""
+    found = project.decorator(app, web.target)
+    kind = found[1].web_kinds.get(web.callable) if found is not None else None
+    return kind if kind in ("fastapi_endpoint", "web_endpoint") else None
 
 
 def _whom(app: App, web: WebFunction) -> str:
