@@ -463,3 +463,30 @@ def test_a_document_s_line_that_starts_with_cd_may_be_run_alone(tmp_path: Path) 
     files = {"docs/deploy.md": f"```bash\n{block}```\n", "ops/deploy.sh": block}
     # A script runs its lines in sequence: its second `cd` leads to apps/flux/apps/flux.
     assert [f[:3] for f in found(make_repo(tmp_path, files))] == [("FL007", "ops/deploy.sh", 2)]
+
+
+def test_a_command_a_python_script_runs_as_a_list_is_checked(tmp_path: Path) -> None:
+    script = (
+        "import subprocess\n"
+        "subprocess.run(['modal', 'deploy', 'apps/flux/app.py'], check=True)\n"
+        "subprocess.run(['modal', 'deploy', 'modal_app.py'], check=True)\n"
+        "subprocess.run(('modal', 'serve', str(ROOT / 'app.py')))  # computed: not judged\n"
+        'cmd = ["modal", "run", "jobs/job.py::gone"]\n'
+        'other = ["docker", "run", "gone.py"]\n'
+    )
+    job = APP + "\n\n@app.function()\ndef work(): ...\n"
+    files = {"scripts/deploy.py": script, "jobs/job.py": job}
+    assert [f for f in found(make_repo(tmp_path, files)) if f[1] == "scripts/deploy.py"] == [
+        (
+            "FL007",
+            "scripts/deploy.py",
+            3,
+            "modal deploy modal_app.py: scripts/modal_app.py does not exist",
+        ),
+        (
+            "FL007",
+            "scripts/deploy.py",
+            5,
+            "modal run jobs/job.py::gone: jobs/job.py defines no 'gone'",
+        ),
+    ]

@@ -117,6 +117,9 @@ class PythonFacts:
     # function: `--name` per parameter (`--no-name` too for a bool); None takes anything.
     run_options: dict[str, list[str] | None] = field(default_factory=dict)
     entrypoints: list[str] = field(default_factory=list)  # `@app.local_entrypoint()`s
+    # `["modal", "deploy", "app.py"]` as a subprocess gets it: the command as shell text (a
+    # word the code computes is `$ARG`), where the list is written.
+    modal_argv: list[tuple[str, Located]] = field(default_factory=list)
 
     def deployed_app(self) -> ModalApp | None:
         """The app `modal deploy FILE` deploys: the one named `app`, else `stub`, else the
@@ -184,6 +187,8 @@ class _Extractor:
                     self.functions.append(node)
             elif isinstance(node, ast.Call):
                 self._client_call(node)
+            elif isinstance(node, ast.List | ast.Tuple):
+                self._argv(node)
             elif isinstance(node, ast.Dict):
                 self._dict(node, names.get(id(node)))
             elif isinstance(node, ast.Assign | ast.AnnAssign):
@@ -306,6 +311,17 @@ class _Extractor:
                     at = _at(decorator.args[0])
                     method = func.attr.upper()  # `websocket`: WEBSOCKET
                     self.facts.routes.append(Route(method, path, at, router))
+
+    def _argv(self, node: ast.List | ast.Tuple) -> None:
+        """A list of a `modal deploy|run|serve` command's words, as `subprocess` runs it."""
+        items = node.elts[:32]
+        if len(items) < 3 or not all(isinstance(i, ast.Constant) for i in items[:2]):
+            return
+        first, verb = (item.value for item in items[:2])  # type: ignore[attr-defined]
+        if first != "modal" or verb not in ("deploy", "run", "serve"):
+            return
+        words = [string_of(item, self.constants) or "$ARG" for item in items]
+        self.facts.modal_argv.append((" ".join(words), _at(node)))
 
     def _runnable(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         """A local entrypoint or Modal function: the options `modal run` passes to it."""

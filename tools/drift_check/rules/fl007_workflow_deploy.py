@@ -1,9 +1,10 @@
 """FL007 workflow-deploy: a workflow or script deploys a file that is gone or is no registry app.
 
 What it does
-    Reads the `run:` steps of `.github/workflows/*.yml` and every shell script for
-    `modal deploy TARGET` (a file, `file.py::app`, or `-m module`), `modal run` and
-    `modal serve`, and for calls of `*.sh` scripts; resolves them against the step's
+    Reads the `run:` steps of `.github/workflows/*.yml`, every shell script, and the
+    `["modal", "deploy", ...]` lists Python scripts hand to `subprocess`, for `modal deploy
+    TARGET` (a file, `file.py::app`, or `-m module`), `modal run` and `modal serve`, and
+    for calls of `*.sh` scripts; resolves them against the step's
     `working-directory` and every `cd` before them (a `cd` in a `$(...)` or `( ... )`
     subshell moves only that subshell; after a `cd` to an absolute or a variable's folder, a
     command is not checked); and reports a target that does not exist or is a retired app's
@@ -26,6 +27,7 @@ Use instead
 
 from __future__ import annotations
 
+import bisect
 import posixpath
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -41,6 +43,7 @@ from tools.drift_check.extract.commands import (
     shell_text,
 )
 from tools.drift_check.extract.data import located_data
+from tools.drift_check.extract.python import python_facts
 from tools.drift_check.findings import Finding
 
 if TYPE_CHECKING:
@@ -72,6 +75,26 @@ class WorkflowDeploy:
                 yield from self._commands(
                     project, source, source.position, source.text, starts=[own, ""], own=own
                 )
+            elif source.suffix == "py" and "modal" in source.text:
+                yield from self._argv(project, source)
+
+    def _argv(self, project: Project, source: SourceFile) -> Iterator[Finding]:
+        """`subprocess.run(["modal", "deploy", "app.py"])`: as a script's command, one a line."""
+        facts = python_facts(source)
+        commands = facts.modal_argv if facts is not None else []
+        if not commands:
+            return
+        text = "\n".join(command for command, _ in commands) + "\n"
+        starts = [0]
+        for command, _ in commands:
+            starts.append(starts[-1] + len(command) + 1)
+
+        def place(offset: int) -> tuple[int, int]:
+            at = commands[bisect.bisect_right(starts, offset) - 1][1]
+            return at.line, at.col
+
+        own = posixpath.dirname(source.path)
+        yield from self._commands(project, source, place, text, starts=[own, ""], own=own)
 
     def _workflow(self, project: Project, source: SourceFile) -> Iterator[Finding]:
         document = located_data(source)
