@@ -75,8 +75,8 @@ class WorkflowDeploy:
                 yield from self._commands(
                     project, source, source.position, source.text, starts=[own, ""], own=own
                 )
-            elif source.suffix == "py" and "modal" in source.text:
-                yield from self._argv(project, source)
+            elif source.suffix == "py" and ('"modal"' in source.text or "'modal'" in source.text):
+                yield from self._argv(project, source)  # a list's first word, quoted alone
 
     def _argv(self, project: Project, source: SourceFile) -> Iterator[Finding]:
         """`subprocess.run(["modal", "deploy", "app.py"])`: as a script's command, one a line."""

@@ -74,6 +74,8 @@ _STAMPED = re.compile(
 # What an app answers that it runs on: `"gpu": "A10G"`.
 _JSON_GPU = re.compile(r"[\"']gpu[\"'][ \t]*:[ \t]*[\"']([^\"'\n]{1,40})[\"']", re.IGNORECASE)
 _MAX_HEADINGS = 4096
+# What a document that states a setting holds (`Secret`, `secret`): the others are not read.
+_STATED = ("gpu", "GPU", "Gpu", "timeout", "ecret", "SECRET", "TIMEOUT")
 _NO_GPU = re.compile(r"\b(?:cpu|none|no gpu)\b|❌", re.IGNORECASE)
 
 
@@ -89,6 +91,8 @@ class DocsConfig:
             return
         for source in project.scanned("md", "markdown", "mdx", "mdc"):
             text = source.text
+            if not any(word in text for word in _STATED):
+                continue  # it states no GPU, timeout or secret
             named = any(name in text for name in names.by_name)
             if named or "gpu" in text or "GPU" in text:
                 yield from self._document(project, source, names, named=named)
