@@ -51,6 +51,11 @@ class RegistryIndex:
         """Each URL label: the app and the web function it is of."""
         return {web.url_label: (app, web) for app, web in self.registry.web_functions()}
 
+    def served(self, label: str, path: str) -> Endpoint | None:
+        """The endpoint at `path` of the web function whose URL label is `label`."""
+        found = self.web_by_label.get(label)
+        return found[1].endpoints.get(path) if found is not None else None
+
     @cached_property
     def app_by_name(self) -> dict[str, App]:
         return {app.name: app for app in self.registry.apps.values()}

@@ -22,8 +22,7 @@ if TYPE_CHECKING:
 def unkept(root: Path, findings: Iterable[Finding]) -> list[Finding]:
     """The findings, less references to retired or unknown things in kept files."""
     findings = list(findings)
-    flagged = sorted({f.path for f in findings if f.code in HISTORY_CODES})
-    if not flagged:
+    if not any(f.code in HISTORY_CODES for f in findings):
         return findings
     kept = Kept(root)
     return [f for f in findings if f.code not in HISTORY_CODES or not kept(f.path)]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from tools.drift_check.extract import markdown
 from tools.drift_check.extract.python import module_header
 from tools.drift_check.selection import DOCUMENTS
 from tools.drift_check.source import SourceFile
@@ -32,9 +33,6 @@ PLANNED = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _HEAD_LINES = 30
-_MARKDOWN = frozenset({"md", "mdx", "mdc", "markdown"})
-_HEADING = re.compile(r"#{1,6}[ \t]")
-_FENCE = ("```", "~~~")
 _PATH_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./-")
 _MAX_MENTIONS = 256  # per document: bounded work on any text
 
@@ -69,7 +67,7 @@ def names_as_legacy(document: SourceFile, path: str) -> bool:
     text = document.text
     if name not in text:
         return False
-    headings = _headings(document) if document.suffix in _MARKDOWN else []
+    titles = markdown.headings(document) if document.suffix in markdown.MARKDOWN else []
     start, seen = 0, 0
     while (at := text.find(name, start)) >= 0 and seen < _MAX_MENTIONS:
         start, seen = at + len(name), seen + 1
@@ -78,8 +76,8 @@ def names_as_legacy(document: SourceFile, path: str) -> bool:
         line, _ = document.position(at)
         if LEGACY.search(document.lines[line - 1]) is not None:
             return True
-        heading = _heading_above(headings, line)
-        if heading is not None and LEGACY.search(heading) is not None:
+        above = [heading.title for heading in titles if heading.line < line]
+        if above and LEGACY.search(above[-1]) is not None:
             return True
     return False
 
@@ -95,20 +93,3 @@ def _names(text: str, at: int, length: int, path: str) -> bool:
         begin -= 1
     written = text[begin:end].lstrip("./")
     return written == path or path.endswith(f"/{written}")
-
-
-def _headings(document: SourceFile) -> list[tuple[int, str]]:
-    """The Markdown headings outside code blocks, by line."""
-    found, fenced = [], False
-    for number, line in enumerate(document.lines, start=1):
-        stripped = line.lstrip()
-        if stripped.startswith(_FENCE):
-            fenced = not fenced
-        elif not fenced and _HEADING.match(stripped):
-            found.append((number, stripped))
-    return found
-
-
-def _heading_above(headings: list[tuple[int, str]], line: int) -> str | None:
-    above = [text for number, text in headings if number < line]
-    return above[-1] if above else None

@@ -120,6 +120,8 @@ class PythonFacts:
     # `["modal", "deploy", "app.py"]` as a subprocess gets it: the command as shell text (a
     # word the code computes is `$ARG`), where the list is written.
     modal_argv: list[tuple[str, Located]] = field(default_factory=list)
+    # Module-level constants that hold a call, as written (`GPU_CONFIG = modal.gpu.A100()`).
+    calls: dict[str, str] = field(default_factory=dict)
 
     def deployed_app(self) -> ModalApp | None:
         """The app `modal deploy FILE` deploys: the one named `app`, else `stub`, else the
@@ -211,6 +213,8 @@ class _Extractor:
             number = number_of(ast.Name(name), self.constants)
             if number is not None:
                 self.facts.numbers[name] = number
+            if isinstance(self.constants[name], ast.Call):
+                self.facts.calls[name] = self.source(self.constants[name])
 
     def _alias(self, node: ast.stmt) -> None:
         """`app = serve.app`, `serve` imported (above it, as Python requires)."""
@@ -420,22 +424,19 @@ class _Extractor:
             # request(method, url) and stream(method, url); a client's base_url; else (url).
             position = 1 if name.endswith((".request", ".stream")) else 0
             key = "base_url" if name.endswith("Client") else "url"
-            target = keywords.get(key)
-            if target is None and not name.endswith("Client") and len(node.args) > position:
-                target = self.value(node.args[position])
+            written = next((k.value for k in node.keywords if k.arg == key), None)
+            if written is None and not name.endswith("Client") and len(node.args) > position:
+                written = node.args[position]
+            target = self.value(written) if written is not None else None
             if target is not None and target.string is None:
                 target = self._local_value(node, target)
-            if target is not None and target.string is None:
-                target = self._default_value(node, target)
+                target = self._default_value(written, target) if target.string is None else target
             self.facts.client_calls.append(ClientCall(name, _at(node), keywords, target))
 
-    def _default_value(self, call: ast.Call, target: Value) -> Value:
-        """A call's URL as the code builds it when the environment sets nothing:
+    def _default_value(self, written: ast.expr, target: Value) -> Value:
+        """A call's URL, `written`, as the code builds it when the environment sets nothing:
         `os.getenv("BASE", "https://...")` read as its default, strings joined with `+`."""
-        keyword = next((k.value for k in call.keywords if k.arg in ("url", "base_url")), None)
-        position = 1 if _dotted(call.func).endswith((".request", ".stream")) else 0
-        node = keyword or (call.args[position] if len(call.args) > position else None)
-        string = default_string(node, self.constants) if node is not None else None
+        string = default_string(written, self.constants)
         if string is None:
             return target
         return Value(None, string, target.text, target.at, False)

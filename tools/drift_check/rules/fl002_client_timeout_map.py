@@ -59,8 +59,7 @@ def _endpoint(project: Project, url: str, path: str) -> Endpoint | None:
     labels = [ref.label for ref in urls_in(url) if ref.label is not None]
     if not labels:
         return project.index.endpoint_by_path.get(path)
-    found = project.index.web_by_label.get(labels[0])
-    return found[1].endpoints.get(path) if found is not None else None
+    return project.index.served(labels[0], path)
 
 
 class ClientTimeoutMap:

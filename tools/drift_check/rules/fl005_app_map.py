@@ -38,6 +38,7 @@ from tools.drift_check.extract.commands import (
     shell_text,
 )
 from tools.drift_check.extract.maps import maps_in, with_spreads
+from tools.drift_check.extract.markdown import MARKDOWN
 from tools.drift_check.extract.python import defines_modal_app
 from tools.drift_check.findings import Finding
 from tools.drift_check.index import resembles
@@ -57,7 +58,6 @@ LOOKUP = re.compile(
 )
 _LOOKUP_HINT = "`fleet registry show` lists the apps and their functions"
 _SHELL = frozenset({"sh", "bash", "yml", "yaml", "md", "mdx", "mdc", "markdown"})
-_MARKDOWN = frozenset({"md", "mdx", "mdc", "markdown"})
 
 
 def _normal(text: str) -> str:
@@ -72,6 +72,12 @@ def app_aliases(project: Project) -> dict[str, App]:
         for alias in (app.key, app.name, app.folder_name, app.name.removeprefix(prefix)):
             aliases[_normal(alias)] = app
     return aliases
+
+
+def _known_names(project: Project) -> set[str]:
+    """The Modal names of the registry's apps, live and retired."""
+    registry = project.registry
+    return {app.name for app in registry.apps.values()} | {a.name for a in registry.retired.apps}
 
 
 class AppMap:
@@ -102,12 +108,11 @@ class AppMap:
     def _app_commands(self, project: Project, source: SourceFile) -> Iterator[Finding]:
         """`modal app logs NAME`: NAME must be an app of the registry (live or retired) or
         one the repository's code defines."""
-        markdown = source.suffix in _MARKDOWN
+        markdown = source.suffix in MARKDOWN
         commands = app_commands(shell_text(source.text, markdown=markdown))
         if markdown:  # a command is code; prose only tells of one ("app logs command times out")
             commands = [c for c in commands if in_markdown_code(source.text, c.offset)]
-        known = {app.name for app in project.registry.apps.values()}
-        known |= {app.name for app in project.registry.retired.apps}
+        known = _known_names(project)
         unknown = [command for command in commands if command.name not in known]
         defined = project.repository_app_names if unknown else None
         for command in unknown if defined is not None else []:
@@ -132,8 +137,7 @@ class AppMap:
         define the function or class. In prose only a Modal app file's count: they say how
         to call it."""
         prose = None if defines_modal_app(source.text) else prose_test(source)
-        known = {app.name for app in project.registry.apps.values()}
-        known |= {app.name for app in project.registry.retired.apps}
+        known = _known_names(project)
         by_name = {app.name: app for app in project.registry.apps.values()}
         for match in LOOKUP.finditer(source.text):
             if prose is not None and prose(match.start()):
@@ -161,7 +165,7 @@ class AppMap:
         """`for app in flux seedvr2 ...`: a list of the fleet's apps written by hand."""
         retired = {_normal(a.name) for a in project.registry.retired.apps}
         apps = project.registry.apps
-        text = shell_text(source.text, markdown=source.suffix in _MARKDOWN)  # not heredocs
+        text = shell_text(source.text, markdown=source.suffix in MARKDOWN)  # not heredocs
         deploying = {loop.loop for loop in loop_deploys(text)}  # FL007 checks those
         for loop in loop_words(text):
             if loop.loop in deploying:

@@ -50,9 +50,8 @@ MANUAL_REDIRECT = re.compile(r"redirect\s*:\s*['\"`]manual['\"`]")
 def _called(project: Project, command: str) -> Endpoint | None:
     """The registry endpoint a command's first modal.run URL names, by its label and path."""
     for url in urls_in(command):
-        found = project.index.web_by_label.get(url.label or "")
-        if found is not None:
-            return found[1].endpoints.get(url.path or "/")
+        if url.label in project.index.web_by_label:
+            return project.index.served(url.label, url.path or "/")
     return None
 
 

@@ -200,17 +200,12 @@ def _unused_by(project: Project, app: App) -> str:
 def _legacy_gpu(project: Project, path: str, facts: PythonFacts, value: Value) -> str | None:
     """Modal's older spelling, `modal.gpu.A100(count=2, size="80GB")`, as `A100-80GB:2`;
     the count may be a constant, also one the file imports."""
+    # `GPU_CONFIG = modal.gpu.A100()` at the module's top: the call it holds.
+    text = facts.calls.get(value.text, value.text)
     try:
-        node = ast.parse(value.text, mode="eval").body
+        node = ast.parse(text, mode="eval").body
     except (SyntaxError, ValueError, RecursionError):
         return None
-    text = value.text
-    if isinstance(node, ast.Name):  # `GPU_CONFIG = modal.gpu.A100()` at the module's top
-        source = project.file(path)
-        found = _assigned(source.text, node.id) if source is not None else None
-        if found is None:
-            return None
-        node, text = found
     if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
         return None
     owner = node.func.value
@@ -227,25 +222,6 @@ def _legacy_gpu(project: Project, path: str, facts: PythonFacts, value: Value) -
                 return None
             count = number
     return legacy_gpu(node.func.attr, int(count), size)
-
-
-def _assigned(text: str, name: str) -> tuple[ast.expr, str] | None:
-    """The expression the module's top level assigns to `name` last, and the module's text
-    it is located in; None when it does not parse or assigns none."""
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
-    found = None
-    for statement in tree.body:
-        if (
-            isinstance(statement, ast.Assign)
-            and len(statement.targets) == 1
-            and isinstance(statement.targets[0], ast.Name)
-            and statement.targets[0].id == name
-        ):
-            found = statement.value
-    return (found, text) if found is not None else None
 
 
 def _strings(value: Value, resolve: Callable[[Value], str | None]) -> list[str] | None:

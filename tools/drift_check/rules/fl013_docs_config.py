@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from tools.core.registry.modal_names import GPU_MAX_COUNT, parse_gpu
+from tools.drift_check.extract import markdown
 from tools.drift_check.extract.commands import deploy_commands
 from tools.drift_check.extract.urls import find_urls
 from tools.drift_check.findings import Finding
@@ -47,8 +48,6 @@ if TYPE_CHECKING:
     from tools.drift_check.project import Project
     from tools.drift_check.source import SourceFile
 
-_HEADING = re.compile(r"(#{1,6})[ \t]+(.*)")
-_FENCE = ("```", "~~~")
 # What a code block tells Modal: a keyword on its own line (a decorator's, or a config
 # listing's), or in a `@app.function(...)`/`@app.cls(...)` line.
 _KEYWORD = re.compile(
@@ -73,7 +72,6 @@ _STAMPED = re.compile(
 )
 # What an app answers that it runs on: `"gpu": "A10G"`.
 _JSON_GPU = re.compile(r"[\"']gpu[\"'][ \t]*:[ \t]*[\"']([^\"'\n]{1,40})[\"']", re.IGNORECASE)
-_MAX_HEADINGS = 4096
 # What a document that states a setting holds (`Secret`, `secret`): the others are not read.
 _STATED = ("gpu", "GPU", "Gpu", "timeout", "ecret", "SECRET", "TIMEOUT")
 _NO_GPU = re.compile(r"\b(?:cpu|none|no gpu)\b|❌", re.IGNORECASE)
@@ -89,7 +87,7 @@ class DocsConfig:
         names = _Names(project)
         if not names.by_name:
             return
-        for source in project.scanned("md", "markdown", "mdx", "mdc"):
+        for source in project.scanned(*markdown.MARKDOWN):
             text = source.text
             if not any(word in text for word in _STATED):
                 continue  # it states no GPU, timeout or secret
@@ -118,7 +116,7 @@ class DocsConfig:
             if number in starts:
                 app, gpu_column = about[starts[number]], None
                 continue
-            if stripped.startswith(_FENCE):
+            if stripped.startswith(markdown.FENCES):
                 block = None if block is not None else _Block()
                 continue
             if block is not None:
@@ -170,9 +168,9 @@ class DocsConfig:
         if len(named) != 1 or column >= len(cells):
             return
         app, cell = named[0], cells[column]
-        stated = [t for t in re.findall(r"[A-Za-z0-9-]+", cell) if t.upper() in GPU_MAX_COUNT]
-        if stated:
-            problem = _gpu_problem(app, stated[0])
+        stated = _stated_type(cell)
+        if stated is not None:
+            problem = _gpu_problem(app, stated)
         elif _NO_GPU.search(cell) and _gpus(app):
             problem = f"no GPU; the registry gives it {', '.join(sorted(_gpus(app)))}"
         else:
@@ -222,18 +220,11 @@ class _Heading:
 
 
 def _headings(source: SourceFile, names: _Names) -> list[_Heading]:
-    """The Markdown headings outside code blocks (at most `_MAX_HEADINGS`)."""
-    found, fenced = [], False
-    for number, line in enumerate(source.lines, start=1):
-        stripped = line.strip()
-        if stripped.startswith(_FENCE):
-            fenced = not fenced
-            continue
-        heading = None if fenced else _HEADING.fullmatch(stripped)
-        if heading is not None and len(found) < _MAX_HEADINGS:
-            apps = tuple(names.named(heading[2]))
-            found.append(_Heading(number, len(heading[1]), apps, names.retired(heading[2])))
-    return found
+    """The Markdown headings outside code blocks, with the apps they name."""
+    return [
+        _Heading(h.line, h.depth, tuple(names.named(h.title)), names.retired(h.title))
+        for h in markdown.headings(source)
+    ]
 
 
 def _sections_about(headings: list[_Heading], whole: App | None) -> list[App | None]:
@@ -395,11 +386,9 @@ def _gpus(app: App) -> set[str]:
 def _gpu_problem(app: App, stated: str) -> str | None:
     """What is wrong with a GPU a document states (`T4`, `A100-80GB:2`, `H100 80GB x1`,
     `4x H100`): a type of no family the app uses, or a count none of its functions asks for."""
-    words = re.findall(r"[A-Za-z0-9!+-]+", stated[:80])
-    types = [w.upper() for w in words if w.upper() in GPU_MAX_COUNT]
-    if not types or types[0] == "ANY":
+    gpu_type = _stated_type(stated)
+    if gpu_type is None or gpu_type == "ANY":
         return None  # not a GPU Modal names, or any of several
-    gpu_type = types[0]
     count = _COUNT.search(stated[:80])
     specs = [parse_gpu(spec) for spec in _gpu_specs(app)]
     same = [n for t, n in specs if _family(t) == _family(gpu_type)]
@@ -408,6 +397,12 @@ def _gpu_problem(app: App, stated: str) -> str | None:
     used = ", ".join(dict.fromkeys(f"{t}:{n}" if n > 1 else t for t, n in specs))
     gives = f"gives it {used}" if used else "gives it no GPU"
     return f"gpu={stated.strip()!r}; the registry {gives}"
+
+
+def _stated_type(text: str) -> str | None:
+    """The first GPU type a text names, as Modal spells it (`h100` is `H100`)."""
+    words = re.findall(r"[A-Za-z0-9!+-]+", text[:80])
+    return next((w.upper() for w in words if w.upper() in GPU_MAX_COUNT), None)
 
 
 # A GPU count as written beside the type: `:2`, `x2`, `2x`, `2 x`.
