@@ -3,7 +3,12 @@ in the subshell, and `modal run`/`modal serve` import their target as `modal dep
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 from tests.adversarial import budget
 from tests.drift_check.conftest import make_repo, run
@@ -382,25 +387,28 @@ def test_a_python_file_s_docstring_and_comments_are_its_docs(tmp_path: Path) -> 
     ]
 
 
+ENRICH = (
+    "import argparse\n"
+    "import modal\n"
+    'app = modal.App("job")\n'
+    "@app.function(timeout=60)\n"
+    "def enrich(client_id: str, dry_run: bool = False): ...\n"
+    "@app.local_entrypoint()\n"
+    "def main():\n"
+    "    args = argparse.ArgumentParser().parse_args()  # modal run never passes them\n"
+)
+BATCH = 'import modal\napp = modal.App("batch")\n@app.function()\ndef go(n: int = 1): ...\n'
+RUNS = (
+    "modal run jobs/enrich.py --client acme\n"
+    "modal run jobs/enrich.py::enrich --client-id acme --no-dry-run\n"
+    "modal run jobs/enrich.py::enrich --dry-run --n=3  # one wrong\n"
+    "modal run jobs/enrich.py --help\n"
+    "modal run --detach jobs/batch.py --n 3; modal run jobs/batch.py --steps 3\n"
+)
+
+
 def test_modal_run_s_options_are_the_parameters_of_what_it_runs(tmp_path: Path) -> None:
-    job = (
-        "import argparse\n"
-        "import modal\n"
-        'app = modal.App("job")\n'
-        "@app.function(timeout=60)\n"
-        "def enrich(client_id: str, dry_run: bool = False): ...\n"
-        "@app.local_entrypoint()\n"
-        "def main():\n"
-        "    args = argparse.ArgumentParser().parse_args()  # modal run never passes them\n"
-    )
-    batch = 'import modal\napp = modal.App("batch")\n@app.function()\ndef go(n: int = 1): ...\n'
-    script = (
-        "modal run jobs/enrich.py --client acme\n"
-        "modal run jobs/enrich.py::enrich --client-id acme --no-dry-run\n"
-        "modal run jobs/enrich.py::enrich --dry-run --n=3  # one wrong\n"
-        "modal run jobs/enrich.py --help\n"
-        "modal run --detach jobs/batch.py --n 3; modal run jobs/batch.py --steps 3\n"
-    )
+    job, batch, script = ENRICH, BATCH, RUNS
     files = {"jobs/enrich.py": job, "jobs/batch.py": batch, "ops.sh": script}
     assert found(make_repo(tmp_path, files)) == [
         ("FL007", "ops.sh", 1, "modal run jobs/enrich.py: main() takes no --client (no options)"),
@@ -413,6 +421,46 @@ def test_modal_run_s_options_are_the_parameters_of_what_it_runs(tmp_path: Path) 
         ),
         ("FL007", "ops.sh", 5, "modal run jobs/batch.py: go() takes no --steps (--n)"),
     ]
+
+
+@pytest.mark.slow
+def test_the_real_modal_cli_refuses_the_options_fleet_reports(tmp_path: Path) -> None:
+    # The real `modal` CLI parses `modal run`'s options before it needs a token: each
+    # command FL007 reports is refused there ("No such option"), and each it accepts gets
+    # past the options to the missing token.
+    files = {"jobs/enrich.py": ENRICH, "jobs/batch.py": BATCH, "ops.sh": RUNS}
+    root = make_repo(tmp_path / "repo", files)
+    reported = {line for code, _, line, _ in found(root) if code == "FL007"}
+    modal = Path(sys.executable).parent / "modal"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MODAL_")}
+    env["HOME"] = str(tmp_path)  # no ~/.modal.toml: no token
+    said, refused = {}, set()
+    for number, line in enumerate(RUNS.splitlines(), start=1):
+        for command in line.split("#", 1)[0].split(";"):
+            words = command.split()[2:]  # after `modal run`
+            done = subprocess.run(
+                [str(modal), "run", *words],
+                cwd=root,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=120,
+                check=False,
+            )
+            output = done.stdout + done.stderr
+            marks = ("No such option", "Token missing", "Usage:")
+            said[" ".join(words)] = next((m for m in marks if m in output), output[-200:])
+            if "No such option" in output:
+                refused.add(number)
+    assert said == {
+        "jobs/enrich.py --client acme": "No such option",
+        "jobs/enrich.py::enrich --client-id acme --no-dry-run": "Token missing",
+        "jobs/enrich.py::enrich --dry-run --n=3": "No such option",
+        "jobs/enrich.py --help": "Usage:",
+        "--detach jobs/batch.py --n 3": "Token missing",
+        "jobs/batch.py --steps 3": "No such option",
+    }
+    assert refused == reported == {1, 3, 5}
 
 
 def test_what_modal_run_names_must_be_a_modal_app_or_function(tmp_path: Path) -> None:
