@@ -13,6 +13,7 @@ import importlib
 import pkgutil
 import re
 import signal
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -78,23 +79,32 @@ def inputs(pattern: re.Pattern[str], size: int = SIZE) -> Iterator[tuple[str, st
                 yield f"{kind} repeated", prefix + pump * (size // len(pump)) + end
 
 
+# The process timer's multiple of a budget: room for other threads, a stop for a runaway.
+_PROCESS_MARGIN = 20
+
+
 class OverBudget(Exception):
     pass
 
 
 @contextmanager
 def budget(seconds: float) -> Iterator[None]:
-    """Raise OverBudget in the block when it takes more than `seconds` of this process's CPU
-    time (not the clock's: a busy machine does not make a pattern slow). The regex engine
-    checks for signals as it runs, so a catastrophic pattern is stopped, not waited for."""
+    """Raise OverBudget when the block takes more than `seconds` of this thread's CPU time
+    (not the clock's: a busy machine does not make a pattern slow; nor another thread of the
+    test process, such as a server a test left running). A timer on the process's CPU time,
+    at a multiple of the budget, stops a catastrophic pattern instead of waiting for it: the
+    regex engine checks for signals as it runs."""
 
     def expire(_number: int, _frame: object) -> None:
         raise OverBudget
 
     previous = signal.signal(signal.SIGVTALRM, expire)
-    signal.setitimer(signal.ITIMER_VIRTUAL, seconds)
+    signal.setitimer(signal.ITIMER_VIRTUAL, seconds * _PROCESS_MARGIN)
+    started = time.thread_time()
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_VIRTUAL, 0)
         signal.signal(signal.SIGVTALRM, previous)
+    if time.thread_time() - started > seconds:
+        raise OverBudget
