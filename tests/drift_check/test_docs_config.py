@@ -160,3 +160,124 @@ def test_a_block_that_defines_another_app_shows_that_app(tmp_path: Path) -> None
     )
     root = make_repo(tmp_path, {"docs/flux.md": doc})
     assert found(root) == [(8, "documents ryla-flux with gpu='T4'; the registry gives it L40S")]
+
+
+def test_prose_states_a_gpu_as_a_field_a_gpu_a_count_or_what_it_runs_on(tmp_path: Path) -> None:
+    doc = (
+        "# Models\n"
+        "## ryla-seedvr2\n"
+        "- **Resources**: L4 GPU\n"  # a type called a GPU
+        "- Runs on T4 in production\n"  # what it runs on
+        "- 4x A100: about $12/hour\n"  # a count the registry does not give
+        "- Cost: A100 at $3/hour\n"  # a type alone is no statement
+        "- (GPU: A100-80GB)\n"  # the registry's A100, as a field
+        "- Upgraded from T4 to A100 in March\n"  # two types, a change
+        "- Moved off the H100 GPU that was too dear\n"  # a change
+        "- 2x faster than on T4\n"  # a comparison
+        "### Before the fix\n"  # a section of another day
+        "- H100 GPU\n"
+        "### Now (on H100)\n"
+        "- done\n"
+    )
+    root = make_repo(tmp_path, {"docs/models.md": doc})
+    assert found(root) == [
+        (3, "documents ryla-seedvr2 with gpu='L4'; the registry gives it A100"),
+        (4, "documents ryla-seedvr2 with gpu='T4'; the registry gives it A100"),
+        (5, "documents ryla-seedvr2 with gpu='4x A100'; the registry gives it A100"),
+        (13, "documents ryla-seedvr2 with gpu='H100'; the registry gives it A100"),
+    ]
+
+
+VOICE = """\
+version: 1
+workspace: ryla
+environments:
+  main: {web_suffix: ""}
+retired:
+  apps:
+    - name: voice-old
+      files: [apps/voice/old_tts.py]
+      reason: replaced by voice
+apps:
+  voice:
+    name: voice-stack
+    dir: apps/voice
+    web:
+      - class: STTService
+        method: web
+        gpu: L40S
+        timeout_s: 300
+        endpoints:
+          /ws: {kind: audio, method: WEBSOCKET, client_timeout_s: 150}
+      - class: Orchestrator
+        method: web
+        timeout_s: 600
+        endpoints:
+          /v1/realtime: {kind: audio, method: WEBSOCKET, client_timeout_s: 300}
+"""
+VOICE_APP = '''\
+"""The voice stack.
+
+Orchestrator:
+    - GPU: none
+STTService:
+    - GPU: L40S x2
+"""
+import modal
+
+app = modal.App("voice-stack")
+
+
+@app.cls(gpu="L40S", timeout=300)
+class STTService:
+    @modal.asgi_app()
+    def web(self):
+        return {"gpu": "L4"}
+
+
+@app.cls(timeout=600)
+class Orchestrator:
+    @modal.asgi_app()
+    def web(self):
+        return None
+'''
+
+
+def test_a_class_named_by_a_heading_or_a_line_is_judged_by_its_own_gpu(tmp_path: Path) -> None:
+    doc = (
+        "# Architecture\n"
+        "1. **Orchestrator** (CPU)\n"
+        "2. **STTService** (GPU: L4)\n"  # the line names the class
+        "## STTService\n"
+        "- **Resources**: L40S GPU\n"
+        "## Orchestrator\n"
+        "- **Resources**: L4 GPU\n"  # the orchestrator has no GPU
+        "## Old TTS (`old_tts.py`)\n"  # a file retired with an app: not voice-stack's
+        "- **Resources**: L4 GPU\n"
+    )
+    files = {"registry/fleet.yaml": VOICE, "apps/voice/app.py": VOICE_APP, "docs/voice.md": doc}
+    root = make_repo(tmp_path, files, apps=False)
+    assert found(root) == [
+        # the entry file: a docstring's field, what a web function answers
+        (6, "documents voice-stack with gpu='L40S x2'; the registry gives it L40S"),
+        (17, "documents voice-stack with gpu='L4'; the registry gives it L40S"),
+        (3, "documents voice-stack's STTService with gpu='L4'; the registry gives it L40S"),
+        (7, "documents voice-stack's Orchestrator with gpu='L4'; the registry gives it no GPU"),
+    ]
+
+
+def test_a_section_whose_own_urls_reach_one_app_is_about_it(tmp_path: Path) -> None:
+    doc = (
+        "# Live endpoints (GPU)\n"
+        "## Images (on L40S)\n"
+        "https://ryla--ryla-flux-comfyui-fastapi-app.modal.run/flux\n"
+        "## Upscaling (on T4)\n"
+        "https://ryla--ryla-seedvr2-comfyui-fastapi-app.modal.run/seedvr2\n"
+        "## A run\n"
+        "```\n"
+        "$ curl https://ryla--ryla-seedvr2-comfyui-fastapi-app.modal.run/health\n"
+        '{"gpu": "T4"}\n'  # a shell session's record: what it answered then
+        "```\n"
+    )
+    root = make_repo(tmp_path, {"docs/live.md": doc})
+    assert found(root) == [(4, "documents ryla-seedvr2 with gpu='T4'; the registry gives it A100")]

@@ -8,10 +8,17 @@ What it does
     enclosing section's headings name one app (and no retired one) is about that app. In
     the section's code blocks it reads what Modal is told: `gpu="T4"` and `timeout=600` as
     a decorator's keywords or a config listing's lines (not a client call's `timeout=`),
-    `modal.Secret.from_name("x")`, `modal secret create|set x` and `Secret name: x`; and in
-    tables with a GPU column, the row of each app. A GPU type the app does not use (or a GPU
-    for a CPU app), a timeout none of its functions has, or a secret it does not use is
-    reported. Historical documents are not read (`history` in `[tool.fleet]`).
+    `modal.Secret.from_name("x")`, `modal secret create|set x` and `Secret name: x`; in
+    tables with a GPU column, the row of each app; and in prose, a GPU stated as one (`GPU:
+    L4`, `an L4 GPU`, `4x H100`, `H100 x1`, `runs on T4`) on a line that names no other GPU
+    and no change (`upgraded from T4`). A heading (or a line) that names a class or function
+    of one app (`### STTService`) is about that class's GPU and timeout; a section whose
+    headings name nothing, but whose own URLs and commands reach one app, is about it. The
+    app's own entry file is read the same way: `GPU:` lines of its docstrings and comments,
+    and `"gpu": "..."` in what it answers. A GPU type the app does not use (or a GPU for a
+    CPU app), a GPU count none of its functions asks for, a timeout none of its functions
+    has, or a secret it does not use is reported. Historical documents are not read
+    (`history` in `[tool.fleet]`).
 
 Why is this bad?
     A deploy guide is where people copy settings from: a guide that still says `timeout=600`
@@ -31,6 +38,7 @@ Use instead
 
 from __future__ import annotations
 
+import itertools
 import posixpath
 import re
 from collections.abc import Iterable, Iterator
@@ -40,7 +48,7 @@ from typing import TYPE_CHECKING
 from tools.core.registry.modal_names import GPU_MAX_COUNT, parse_gpu
 from tools.drift_check.extract import markdown
 from tools.drift_check.extract.commands import deploy_commands
-from tools.drift_check.extract.urls import find_urls
+from tools.drift_check.extract.urls import urls_in
 from tools.drift_check.findings import Finding
 
 if TYPE_CHECKING:
@@ -60,9 +68,30 @@ _SECRET = re.compile(
     r"|\b(?i:secret)[ _-]?(?i:name)[ \t]*[:=][ \t]*[\"'`]?([\w.-]{1,64})"
 )
 _ROW = re.compile(r"[ \t]*\|")
-# A field of prose that states the GPU: `- **GPU:** A10G (~$1.10/hr)`, `GPU: H100 80GB x1`.
-_GPU_FIELD = re.compile(
-    r"[ \t>*+-]{0,8}GPU\**[ \t]*[:=][ \t*]{0,4}(?P<spec>[^\n]{1,80})", re.IGNORECASE
+# A GPU stated in prose: a field (`- **GPU:** A10G (~$1.10/hr)`, `(GPU: L4)`), a type called
+# a GPU (`an L4 GPU`, `4x H100 GPUs`), a type with a count (`H100 80GB x1`, `4x H100`,
+# `H100:2`), or what something runs on (`on T4`). `spec` is the statement as `_gpu_problem`
+# reads it.
+_TYPE = r"(?:H100|H200|B200|A100|A10G|A10|L40S|L4|T4|RTX-PRO-6000)(?:[ \t-]?[48]0GB)?[!+]?"
+_PROSE_GPU = re.compile(
+    r"\b(?i:gpu)\**[ \t]*[:=][ \t*]{0,4}(?P<field>[^\n),;|]{1,60})"
+    rf"|(?P<spec>\b[0-9]{{1,2}}[ \t]?[x\u00d7][ \t]?{_TYPE}(?![\w-])"
+    rf"|\b{_TYPE}[ \t]?(?:[x\u00d7][ \t]?|:)[0-9]{{1,2}}\b"
+    rf"|\b{_TYPE}(?=[ \t]+GPUs?\b))"
+    rf"|\bon[ \t]+(?:an?[ \t]+)?(?P<on>{_TYPE})(?![\w-])"
+)
+_ANY_TYPE = re.compile(rf"(?<![\w-]){_TYPE}(?![\w-])")
+# A line or a section that tells of a change, a choice, a comparison or a problem, not of
+# what runs now: `upgraded from T4`, `### Before the fix`, `OOM on 4x H100`.
+_CHANGE = re.compile(
+    r"\b(?:instead|upgrad|downgrad|switch|migrat|previous|formerly|used to|was|were|vs\b"
+    r"|versus|than\b|compar|alternative|fallback|option|before|after|fix|problem|root cause"
+    r"|issue|oom\b|insufficient|fail|error)",
+    re.IGNORECASE,
+)
+# A line of a Python file that is a docstring's or a comment's field: `    - GPU: H100 x1`.
+_CODE_FIELD = re.compile(
+    r"[ \t]*(?:#[ \t]*)?(?:[-*+][ \t]*)?GPU[ \t]*:[ \t]*(?P<field>[^\n=]{1,60})"
 )
 # A block that defines an App: `modal.App("lift-sys")`, `App(name="x")`.
 _DECLARED = re.compile(r"\b(?:App|Stub)\([ \t]*(?:name[ \t]*=[ \t]*)?[\"']([\w.-]{1,64})[\"']")
@@ -94,39 +123,37 @@ class DocsConfig:
             named = any(name in text for name in names.by_name)
             if named or "gpu" in text or "GPU" in text:
                 yield from self._document(project, source, names, named=named)
+        yield from self._entries(project, names)
 
     def _document(
         self, project: Project, source: SourceFile, names: _Names, *, named: bool
     ) -> Iterator[Finding]:
-        headings = _headings(source, names) if named else []
-        # A guide whose headings name no app, and whose commands and URLs reach one, is about
-        # it as a whole, loosely: only what it says the app runs on is read ("GPU: A10G",
-        # `"gpu": "A10G"`), not the patterns and examples it shows in code.
-        loose = not any(h.apps or h.other for h in headings)
-        whole = _reached(project, source) if loose else _about(headings, 0, len(headings))
-        if whole is None and not named:
+        read = _sections(project, source, names, named=named)
+        if read is None:
             return  # no app named, none reached: nothing here is about one
-        about = _sections_about(headings, whole)
+        headings, whole, about, loose = read
         starts = {heading.line: index for index, heading in enumerate(headings)}
-        app = whole  # before the first heading: the document's
+        subject = whole  # before the first heading: the document's
         block: _Block | None = None  # the code block the line is in
-        gpu_column = None
+        gpu_column, narrative = None, False
         for number, line in enumerate(source.lines, start=1):
             stripped = line.strip()
             if number in starts:
-                app, gpu_column = about[starts[number]], None
+                subject, gpu_column = about[starts[number]], None
+                # `### Before the fix`: its text is of another day
+                narrative = _CHANGE.search(line) is not None
+                if not narrative:
+                    yield from self._prose(source, number, line, names, subject)
                 continue
             if stripped.startswith(markdown.FENCES):
                 block = None if block is not None else _Block()
                 continue
             if block is not None:
-                if block.reads(line, app) and app is not None:
-                    yield from self._code(source, number, line, app, loose=loose)
+                if block.reads(line, subject) and subject is not None and not narrative:
+                    yield from self._code(source, number, line, subject, loose=loose)
                 _follow_calls(block.calls, line)
-            elif app is not None and (field := _GPU_FIELD.match(line)) is not None:
-                problem = _gpu_problem(app, field["spec"])
-                if problem is not None:
-                    yield self._finding(source, number, field.start("spec") + 1, app, problem)
+            elif narrative:
+                continue
             elif _ROW.match(line):
                 cells = [c.strip().lower() for c in stripped.strip("|").split("|")]
                 if "gpu" in cells:
@@ -135,29 +162,75 @@ class DocsConfig:
                     yield from self._row(source, number, line, names, gpu_column)
             else:
                 gpu_column = None
+                yield from self._prose(source, number, line, names, subject)
+
+    def _prose(
+        self, source: SourceFile, number: int, line: str, names: _Names, subject: _Subject | None
+    ) -> Iterator[Finding]:
+        """A GPU a line of prose states: of what the line names, if it names one thing, else
+        of the section's subject. Not on a line that names two GPU types or tells of a change."""
+        if "GPU" not in line and "gpu" not in line and "on " not in line and "x" not in line:
+            return
+        statements = list(_PROSE_GPU.finditer(line))
+        if not statements or _CHANGE.search(line):
+            return
+        if len({_family(_stated_type(m[0]) or "") for m in _ANY_TYPE.finditer(line)}) > 1:
+            return  # a comparison, or a list of choices
+        named = names.named(line)
+        if len(named) > 1 or (not named and subject is None):
+            return
+        about = named[0] if named else subject
+        assert about is not None
+        for match in statements:
+            group = "field" if match["field"] else "spec" if match["spec"] else "on"
+            problem = _gpu_problem(about, match[group])
+            if problem is not None:
+                yield self._finding(source, number, match.start(group) + 1, about, problem)
+
+    def _entries(self, project: Project, names: _Names) -> Iterator[Finding]:
+        """What an app's own entry file says it runs on: `GPU:` lines of its docstrings and
+        comments, `"gpu": "..."` in what it answers."""
+        for app in project.registry.apps.values():
+            source = project.file(app.entry_path)
+            if source is None or ("GPU" not in source.text and "gpu" not in source.text):
+                continue
+            whole = names.subject(app)
+            for number, line in enumerate(source.lines, start=1):
+                field = _CODE_FIELD.match(line)
+                matches = [(field, "field")] if field is not None else []
+                matches += [(m, 1) for m in _JSON_GPU.finditer(line)]
+                for match, group in matches:
+                    problem = _gpu_problem(whole, match[group])
+                    if problem is not None:
+                        col = match.start(group) + 1
+                        yield self._finding(source, number, col, whole, problem)
 
     def _code(
-        self, source: SourceFile, number: int, line: str, app: App, *, loose: bool
+        self, source: SourceFile, number: int, line: str, subject: _Subject, *, loose: bool
     ) -> Iterator[Finding]:
         for match in _JSON_GPU.finditer(line):  # what the app answers it runs on
-            problem = _gpu_problem(app, match[1])
+            problem = _gpu_problem(subject, match[1])
             if problem is not None:
-                yield self._finding(source, number, match.start(1) + 1, app, problem)
+                yield self._finding(source, number, match.start(1) + 1, subject, problem)
         if loose:
             return
         listed = line.lstrip()
         keywords = _KEYWORD.match(listed) is not None or _DECORATOR.search(line) is not None
         for match in _KEYWORD.finditer(line) if keywords else ():
             key, text = match[1], match[2] or match[3] or match[4]
-            problem = _gpu_problem(app, text) if key == "gpu" else _timeout_problem(app, text)
+            if key == "gpu":
+                problem = _gpu_problem(subject, text)
+            else:
+                problem = _timeout_problem(subject, text)
             if problem is not None:
-                yield self._finding(source, number, match.start() + 1, app, problem)
+                yield self._finding(source, number, match.start() + 1, subject, problem)
+        secrets = subject.app.secrets
         for match in _SECRET.finditer(line):
             secret = match[1] or match[2] or match[3]
-            if secret not in app.secrets:
-                used = ", ".join(app.secrets) or "none"
+            if secret not in secrets:
+                used = ", ".join(secrets) or "none"
                 problem = f"the secret {secret!r}; the registry's secrets for it: {used}"
-                yield self._finding(source, number, match.start() + 1, app, problem)
+                yield self._finding(source, number, match.start() + 1, subject, problem)
 
     def _row(
         self, source: SourceFile, number: int, line: str, names: _Names, column: int
@@ -167,27 +240,82 @@ class DocsConfig:
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         if len(named) != 1 or column >= len(cells):
             return
-        app, cell = named[0], cells[column]
+        subject, cell = named[0], cells[column]
         stated = _stated_type(cell)
         if stated is not None:
-            problem = _gpu_problem(app, stated)
-        elif _NO_GPU.search(cell) and _gpus(app):
-            problem = f"no GPU; the registry gives it {', '.join(sorted(_gpus(app)))}"
+            problem = _gpu_problem(subject, stated)
+        elif _NO_GPU.search(cell) and subject.specs:
+            used = ", ".join(sorted({parse_gpu(spec)[0] for spec in subject.specs}))
+            problem = f"no GPU; the registry gives it {used}"
         else:
             problem = None
         if problem is not None:
-            yield self._finding(source, number, line.index(cell) + 1, app, problem)
+            yield self._finding(source, number, line.index(cell) + 1, subject, problem)
 
-    def _finding(self, source: SourceFile, line: int, col: int, app: App, problem: str) -> Finding:
+    def _finding(
+        self, source: SourceFile, line: int, col: int, subject: _Subject, problem: str
+    ) -> Finding:
         return Finding(
             self.code,
             source.path,
             line,
             col,
-            f"documents {app.name} with {problem}",
+            f"documents {subject.shown} with {problem}",
             "state what the registry says (`fleet registry show`), or link to the generated "
             "docs/ENDPOINTS.md",
         )
+
+
+def _sections(
+    project: Project, source: SourceFile, names: _Names, *, named: bool
+) -> tuple[list[_Heading], _Subject | None, list[_Subject | None], bool] | None:
+    """A document's headings, what it is about as a whole, what each section is about, and
+    whether it is read loosely: a guide whose headings name no app, and whose commands and
+    URLs reach one, is about it as a whole, loosely: only what it says the app runs on is read
+    ("GPU: A10G", `"gpu": "A10G"`), not the patterns and examples it shows in code. None when
+    nothing in it is about an app."""
+    headings = _headings(source, names) if named else []
+    loose = not any(h.subjects or h.other for h in headings)
+    own = posixpath.dirname(source.path)
+    whole = _reached(project, source.text, own) if loose else _about(headings, 0, len(headings))
+    if not loose or whole is not None:
+        return headings, whole, _sections_about(headings, whole), loose
+    # A section whose own URLs and commands reach one app is about it: `### Lighter workloads
+    # (0.6B on T4)` over that app's URLs.
+    headings = [_Heading(h.line, h.depth, (), False) for h in markdown.headings(source)]
+    about = _sections_reaching(project, source, headings)
+    return (headings, None, about, True) if named or any(about) else None
+
+
+@dataclass(frozen=True)
+class _Subject:
+    """What a section or a line is about: an app, or one class or function of it."""
+
+    app: App
+    key: str
+    shown: str  # `voice-stack`, `voice-stack's STTService`
+    specs: tuple[str, ...]  # the GPU specifications of its functions
+    timeouts: frozenset[int]
+
+
+def _app_subject(app: App) -> _Subject:
+    specs = [spec for web in app.webs for spec in web.gpus]
+    specs += [spec for function in app.functions.values() for spec in function.gpus]
+    timeouts = {web.timeout_s for web in app.webs} | {f.timeout_s for f in app.functions.values()}
+    timeouts |= {app.timeout_s}
+    return _Subject(app, app.key, app.name, tuple(specs), frozenset(t for t in timeouts if t))
+
+
+def _units(app: App) -> Iterator[tuple[str, _Subject]]:
+    """Each class or function of an app with several, by its name in the code."""
+    parts = [(web.target, web.gpus, web.timeout_s) for web in app.webs]
+    parts += [(name, f.gpus, f.timeout_s) for name, f in app.functions.items()]
+    if len(parts) < 2:
+        return  # its one function is the app
+    for name, gpus, timeout in parts:
+        shown = f"{app.name}'s {name}"
+        timeouts = frozenset([timeout] if timeout else [])
+        yield name, _Subject(app, f"{app.key}.{name}", shown, tuple(gpus), timeouts)
 
 
 @dataclass
@@ -198,14 +326,15 @@ class _Block:
     calls: list[str] = field(default_factory=list)
     foreign: bool = False
 
-    def reads(self, line: str, app: App | None) -> bool:
-        """Whether `line` tells Modal something of `app`: not in a block that defines another
-        App (`modal.App("lift-sys")`), and a keyword line only in a decorator's call or a
-        listing of its own, not in a client's call (`httpx.AsyncClient(\n  timeout=600.0,`)."""
+    def reads(self, line: str, subject: _Subject | None) -> bool:
+        """Whether `line` tells Modal something of `subject`: not in a block that defines
+        another App (`modal.App("lift-sys")`), and a keyword line only in a decorator's call or
+        a listing of its own, not in a client's call (`httpx.AsyncClient(\n  timeout=600.0,`)."""
         declared = _DECLARED.search(line)
-        if declared is not None and (app is None or declared[1] != app.name):
+        if declared is not None and (subject is None or declared[1] != subject.app.name):
             self.foreign = True
-        if _STAMPED.search(line):  # a run's record (`"timestamp": "2026-02-02T00:40"`): history
+        if _STAMPED.search(line) or line.startswith("$ "):
+            # a run's record (`"timestamp": "2026-02-02T00:40"`, a shell session): history
             self.foreign = True
         inside = self.calls[-1] if self.calls else ""
         return not self.foreign and (not inside or inside.endswith((".function", ".cls")))
@@ -215,43 +344,43 @@ class _Block:
 class _Heading:
     line: int
     depth: int
-    apps: tuple[App, ...]  # the registry apps it names
+    subjects: tuple[_Subject, ...]  # the registry apps, classes and functions it names
     other: bool  # it names a retired app
 
 
 def _headings(source: SourceFile, names: _Names) -> list[_Heading]:
-    """The Markdown headings outside code blocks, with the apps they name."""
+    """The Markdown headings outside code blocks, with what they name."""
     return [
         _Heading(h.line, h.depth, tuple(names.named(h.title)), names.retired(h.title))
         for h in markdown.headings(source)
     ]
 
 
-def _sections_about(headings: list[_Heading], whole: App | None) -> list[App | None]:
-    """The app each section is about: the one its heading names; else the one the nearest
-    enclosing heading names; else the one an enclosing section's headings all name (a
-    section whose headings name one app, `#### 2. Config (modal_dynamics.py)` among
-    `#### 1. Account` and `#### 3. Secrets`, is about it); else the document's, `whole`. None
-    when it names several, or a retired one."""
-    about: list[App | None] = []
+def _sections_about(headings: list[_Heading], whole: _Subject | None) -> list[_Subject | None]:
+    """What each section is about: what its heading names; else what the nearest enclosing
+    heading names; else what an enclosing section's headings all name (a section whose
+    headings name one app, `#### 2. Config (modal_dynamics.py)` among `#### 1. Account` and
+    `#### 3. Secrets`, is about it); else the document's, `whole`. None when it names several
+    things, or a retired app."""
+    about: list[_Subject | None] = []
     for index, heading in enumerate(headings):
-        if heading.other or len(heading.apps) > 1:
+        if heading.other or len(heading.subjects) > 1:
             about.append(None)
             continue
-        if heading.apps:
-            about.append(heading.apps[0])
+        if heading.subjects:
+            about.append(heading.subjects[0])
             continue
-        app, blocked, depth, parent = None, False, heading.depth, index - 1
-        while app is None and not blocked:
+        subject, blocked, depth, parent = None, False, heading.depth, index - 1
+        while subject is None and not blocked:
             while parent >= 0 and headings[parent].depth >= depth:
                 parent -= 1
             if parent < 0:
                 break
             above = headings[parent]
-            if above.other or len(above.apps) > 1:
+            if above.other or len(above.subjects) > 1:
                 blocked = True
-            elif above.apps:
-                app = above.apps[0]
+            elif above.subjects:
+                subject = above.subjects[0]
             else:
                 end = next(
                     (
@@ -261,13 +390,25 @@ def _sections_about(headings: list[_Heading], whole: App | None) -> list[App | N
                     ),
                     len(headings),
                 )
-                app = _about(headings, parent, end)
-                blocked = app is None and (
+                subject = _about(headings, parent, end)
+                blocked = subject is None and (
                     _named(headings, parent, end) > 0 or any(h.other for h in headings[parent:end])
                 )
                 depth = above.depth
-        about.append(app if app is not None or blocked else whole)
+        about.append(subject if subject is not None or blocked else whole)
     return about
+
+
+def _sections_reaching(
+    project: Project, source: SourceFile, headings: list[_Heading]
+) -> list[_Subject | None]:
+    """For each section (a heading to the next), the one app its own lines reach, if one."""
+    own = posixpath.dirname(source.path)
+    bounds = [h.line for h in headings] + [len(source.lines) + 1]
+    return [
+        _reached(project, "\n".join(source.lines[start - 1 : end - 1]), own)
+        for start, end in itertools.pairwise(bounds)
+    ]
 
 
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.@")
@@ -294,23 +435,23 @@ def _follow_calls(calls: list[str], line: str) -> None:
 
 
 def _named(headings: list[_Heading], start: int, end: int) -> int:
-    return len({app.key for heading in headings[start:end] for app in heading.apps})
+    return len({subject.key for heading in headings[start:end] for subject in heading.subjects})
 
 
-def _about(headings: list[_Heading], start: int, end: int) -> App | None:
-    """The one app the headings from `start` to `end` name, if they name one and no retired
-    one."""
+def _about(headings: list[_Heading], start: int, end: int) -> _Subject | None:
+    """The one thing the headings from `start` to `end` name, if they name one and no retired
+    app."""
     if any(heading.other for heading in headings[start:end]):
         return None
-    apps = {app.key: app for heading in headings[start:end] for app in heading.apps}
-    return next(iter(apps.values())) if len(apps) == 1 else None
+    named = {s.key: s for heading in headings[start:end] for s in heading.subjects}
+    return next(iter(named.values())) if len(named) == 1 else None
 
 
-def _reached(project: Project, source: SourceFile) -> App | None:
-    """The one registry app a document's deploy commands and modal.run URLs reach, if one."""
+def _reached(project: Project, text: str, own: str) -> _Subject | None:
+    """The one registry app a text's deploy commands and modal.run URLs reach, if one; `own`
+    is the folder of its file."""
     reached: dict[str, App] = {}
-    own = posixpath.dirname(source.path)
-    for command in deploy_commands(source.text) if "modal" in source.text else []:
+    for command in deploy_commands(text) if "modal" in text else []:
         for written in command.files:
             for folder in ("", own):
                 found = project.index.app_by_entry.get(
@@ -318,43 +459,59 @@ def _reached(project: Project, source: SourceFile) -> App | None:
                 )
                 if found is not None:
                     reached[found.key] = found
-    for url in find_urls(source):
+    for url in urls_in(text):
         web = project.index.web_by_label.get(url.label or "")
         if web is not None:
             reached[web[0].key] = web[0]
-    return next(iter(reached.values())) if len(reached) == 1 else None
+    return _app_subject(next(iter(reached.values()))) if len(reached) == 1 else None
 
 
 class _Names:
-    """Each way a heading or a row names an app: its Modal name, its key (unless one plain
+    """Each way a heading or a line names an app: its Modal name, its key (unless one plain
     word), its entry file's name (when no other app's entry file has that name, and it is not
-    a generic one)."""
+    a generic one); and each way it names one class or function of an app with several: its
+    name in the code, when no other app has one of that name and it is no plain word
+    (`STTService`, `generate_ir`, not `generate`)."""
 
     def __init__(self, project: Project) -> None:
-        self.by_name: dict[str, App] = {}
+        self.by_name: dict[str, _Subject] = {}
+        self._apps: dict[str, _Subject] = {}
         entries: dict[str, list[App]] = {}
+        units: dict[str, list[_Subject]] = {}
         for app in project.registry.apps.values():
-            self.by_name[app.name] = app
+            subject = self._apps[app.key] = _app_subject(app)
+            self.by_name[app.name] = subject
             if not app.key.isalpha():  # `inference`, `flux`: words of any text
-                self.by_name[app.key] = app
+                self.by_name[app.key] = subject
             entries.setdefault(app.entry.rsplit("/", 1)[-1], []).append(app)
+            for name, unit in _units(app):
+                units.setdefault(name, []).append(unit)
         for entry, apps in entries.items():
             if len(apps) == 1 and entry not in ("app.py", "main.py", "__init__.py"):
-                self.by_name[entry] = apps[0]
+                self.by_name[entry] = self._apps[apps[0].key]
+        for name, found in units.items():
+            if len(found) == 1 and name not in self.by_name and not name.islower():
+                self.by_name[name] = found[0]
         self._pattern = _any_of(self.by_name)
-        retired = {app.name for app in project.registry.retired.apps}
+        gone = project.registry.retired
+        retired = {app.name for app in gone.apps}
+        files = [*(f for app in gone.apps for f in app.files), *(f.path for f in gone.files)]
+        retired |= {posixpath.basename(f) for f in files} - {"app.py", "main.py", "__init__.py"}
         self._retired = _any_of(retired) if retired else None
 
+    def subject(self, app: App) -> _Subject:
+        return self._apps[app.key]
+
     def retired(self, text: str) -> bool:
-        """Whether `text` names a retired app."""
+        """Whether `text` names a retired app, or a file retired with one."""
         return self._retired is not None and self._retired.search(text) is not None
 
-    def named(self, text: str) -> list[App]:
-        """The apps `text` names, each once."""
-        found: dict[str, App] = {}
+    def named(self, text: str) -> list[_Subject]:
+        """What `text` names, each once."""
+        found: dict[str, _Subject] = {}
         for name in self._pattern.findall(text):
-            app = self.by_name[name]
-            found[app.key] = app
+            subject = self.by_name[name]
+            found[subject.key] = subject
         return list(found.values())
 
 
@@ -372,25 +529,15 @@ def _family(gpu_type: str) -> str:
     )
 
 
-def _gpu_specs(app: App) -> list[str]:
-    """The GPU specifications of every function of the app."""
-    specs = [spec for web in app.webs for spec in web.gpus]
-    return specs + [spec for function in app.functions.values() for spec in function.gpus]
-
-
-def _gpus(app: App) -> set[str]:
-    """The GPU types any function of the app asks for."""
-    return {parse_gpu(spec)[0] for spec in _gpu_specs(app)}
-
-
-def _gpu_problem(app: App, stated: str) -> str | None:
+def _gpu_problem(subject: _Subject, stated: str) -> str | None:
     """What is wrong with a GPU a document states (`T4`, `A100-80GB:2`, `H100 80GB x1`,
-    `4x H100`): a type of no family the app uses, or a count none of its functions asks for."""
+    `4x H100`): a type of no family its subject uses, or a count none of its functions asks
+    for."""
     gpu_type = _stated_type(stated)
     if gpu_type is None or gpu_type == "ANY":
         return None  # not a GPU Modal names, or any of several
     count = _COUNT.search(stated[:80])
-    specs = [parse_gpu(spec) for spec in _gpu_specs(app)]
+    specs = [parse_gpu(spec) for spec in subject.specs]
     same = [n for t, n in specs if _family(t) == _family(gpu_type)]
     if same and (count is None or int(count["n"] or count["m"] or count["k"]) in same):
         return None
@@ -411,13 +558,8 @@ _COUNT = re.compile(
 )
 
 
-def _timeout_problem(app: App, stated: str) -> str | None:
-    if not stated.isdigit():
+def _timeout_problem(subject: _Subject, stated: str) -> str | None:
+    if not stated.isdigit() or not subject.timeouts or int(stated) in subject.timeouts:
         return None
-    timeouts = {web.timeout_s for web in app.webs} | {f.timeout_s for f in app.functions.values()}
-    timeouts |= {app.timeout_s}
-    timeouts.discard(None)
-    if not timeouts or int(stated) in timeouts:
-        return None
-    shown = ", ".join(str(t) for t in sorted(timeouts))  # type: ignore[type-var]
+    shown = ", ".join(str(t) for t in sorted(subject.timeouts))
     return f"timeout={stated}; the registry's timeouts for it: {shown} s"
