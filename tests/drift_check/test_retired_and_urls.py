@@ -342,3 +342,45 @@ def test_a_one_word_retired_app_is_named_only_where_an_app_name_stands(tmp_path:
         ("README.md", 4, 35),
         ("lib.py", 2, 8),
     ]
+
+
+STUDIO = """\
+version: 1
+workspace: studio
+environments:
+  main: {web_suffix: ""}
+apps:
+  separator:
+    name: music-ai-separator-complete
+    dir: apps/separator
+    timeout_s: 300
+    web: {function: fastapi_app}
+    endpoints:
+      /: {kind: audio, client_timeout_s: 120}
+  mastering:
+    name: music-ai-mastering
+    dir: apps/mastering
+    timeout_s: 300
+    web: {function: fastapi_app}
+    endpoints:
+      /: {kind: audio, client_timeout_s: 120}
+"""
+
+
+def test_a_label_that_cuts_one_app_s_name_short_was_meant_for_it(tmp_path: Path) -> None:
+    env = (
+        "SEPARATOR=https://studio--music-ai-separator.modal.run\n"  # one app's name, cut short
+        "ANY=https://[username]--music-ai.modal.run\n"  # both apps' names start so: theirs
+        "BILLING=https://studio--billing-api.modal.run\n"  # no app's: outside the fleet
+        "MASTERING=https://studio--music-ai-mastering-fastapi-app.modal.run\n"
+    )
+    files = {"registry/fleet.yaml": STUDIO, ".env.example": env}
+    root = make_repo(tmp_path, files, apps=False)
+    assert [(f.code, f.line, f.message) for f in run(root).findings if f.code == "FL004"] == [
+        (
+            "FL004",
+            1,
+            "https://studio--music-ai-separator.modal.run: music-ai-separator-complete's URL "
+            "label is 'music-ai-separator-complete-fastapi-app', not 'music-ai-separator'",
+        )
+    ]

@@ -125,12 +125,14 @@ class RegistryIndex:
         """The web function an unknown label was meant for: one whose label it misspells (two
         edits at most), else the first of the app whose name it starts with
         (`ryla-flux-old-fastapi-app`; the longest such name, so `ryla-flux-dev-...` is
-        ryla-flux-dev's). None: an app outside the fleet."""
+        ryla-flux-dev's); else the first of the one app whose name it cuts short, in two parts
+        or more (`music-ai-separator` for `music-ai-separator-zfturbo-complete`). None: an app
+        outside the fleet."""
         for app in self._by_name_length:
             if label == app.name or label.startswith(f"{app.name}-"):
                 near = [w for w in app.webs if within_edits(label, w.url_label, TYPO_EDITS)]
                 return app, (near or app.webs)[0]
-        return next(
+        misspelt = next(
             (
                 (a, w)
                 for a in self._by_name_length
@@ -139,6 +141,10 @@ class RegistryIndex:
             ),
             None,
         )
+        if misspelt is not None or "-" not in label:
+            return misspelt
+        cut = [a for a in self._by_name_length if a.name.startswith(f"{label}-")]
+        return (cut[0], cut[0].webs[0]) if len(cut) == 1 else None
 
     def sources_of(self, app: App) -> dict[str, str]:
         """The hosts' part before `--` an app is served under, by environment."""

@@ -3,7 +3,8 @@
 What it does
     Reads every `*.modal.run` URL, literal or templated (`{workspace}`, `${workspace}`, `%s`),
     whose label is a registry app's, or was meant to be (the app's name then more: a stale
-    label after a class or method was renamed; or a misspelt label), and checks that its
+    label after a class or method was renamed; a misspelt label; or the name of one app cut
+    short, `music-ai-separator` for `music-ai-separator-complete`), and checks that its
     workspace and environment suffix are known and that its path is an endpoint of that same
     app (`{parameters}` match a segment). A URL of an app outside the fleet is not the
     registry's to judge; in prose (documents, comments), a URL in another workspace is an
