@@ -12,7 +12,13 @@ import pytest
 
 from tests.adversarial import budget
 from tests.drift_check.conftest import make_repo, run
-from tools.drift_check.extract.commands import Folders, deploy_commands, shell_text
+from tools.drift_check.extract.commands import (
+    MODAL_CLI,
+    Folders,
+    deploy_commands,
+    shell_text,
+    unknown_cli_calls,
+)
 
 
 def found(root: Path) -> list[tuple[str, str, int, str]]:
@@ -537,4 +543,77 @@ def test_a_command_a_python_script_runs_as_a_list_is_checked(tmp_path: Path) -> 
             5,
             "modal run jobs/job.py::gone: jobs/job.py defines no 'gone'",
         ),
+    ]
+
+
+CLI_GUIDE = """\
+# Operations
+
+The modal logs show what ran (prose, not a command).
+
+```bash
+pip install modal fastapi
+modal logs voice-stack
+uv run modal app show voice-stack
+modal app logs ryla-flux
+modal token new
+modal secret set hf HF_TOKEN=x
+```
+
+Tail them with `modal function logs`, or `modal container list`.
+"""
+CLI_SCRIPT = "#!/bin/sh\nset -e\nmodal volume list && modal volume show models\n"
+
+
+def test_a_command_the_modal_cli_does_not_have_is_reported(tmp_path: Path) -> None:
+    root = make_repo(tmp_path, {"docs/ops.md": CLI_GUIDE, "ops.sh": CLI_SCRIPT})
+    assert found(root) == [
+        ("FL008", "docs/ops.md", 7, "`modal logs`: the modal CLI has no such command"),
+        ("FL008", "docs/ops.md", 8, "`modal app show`: `modal app` has no such command"),
+        ("FL008", "docs/ops.md", 11, "`modal secret set`: `modal secret` has no such command"),
+        ("FL007", "ops.sh", 3, "`modal volume show`: `modal volume` has no such command"),
+    ]
+
+
+def test_fleet_knows_the_commands_of_the_installed_modal_cli() -> None:
+    from modal.cli.entry_point import entrypoint_cli
+
+    installed = {
+        # `modal run` is a group of what its target defines: no fixed subcommand
+        name: frozenset(getattr(command, "commands", ())) or None
+        for name, command in entrypoint_cli.commands.items()
+    }
+    assert installed == MODAL_CLI
+
+
+@pytest.mark.slow
+def test_the_real_modal_cli_has_no_command_fleet_reports(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MODAL_")}
+    env["HOME"] = str(tmp_path)  # no ~/.modal.toml: nothing reaches a server
+    modal = Path(sys.executable).parent / "modal"
+    said = {}
+    for words in (["logs"], ["app", "show"], ["secret", "set"], ["app", "logs"], ["token", "new"]):
+        done = subprocess.run(
+            [str(modal), *words, "--help"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        output = done.stdout + done.stderr
+        kind = "No such command" if "No such command" in output else "Usage:"
+        said[" ".join(words)] = (kind, done.returncode)
+    assert said == {
+        "logs": ("No such command", 2),
+        "app show": ("No such command", 2),
+        "secret set": ("No such command", 2),
+        "app logs": ("Usage:", 0),
+        "token new": ("Usage:", 0),
+    }
+    reported = unknown_cli_calls("\n".join(f"modal {words}" for words in said))
+    assert [call.written for call in reported] == [
+        "modal logs",
+        "modal app show",
+        "modal secret set",
     ]

@@ -33,6 +33,89 @@ APP_COMMAND = re.compile(
     rf"(?P<options>(?:{_SEP}(?:(?:-e|--env)(?:=|{_SEP})[^\s;&|]+|--?\w[\w-]*))*?)"
     rf"{_SEP}['\"]?(?P<name>(?![-\\])[^\s;&|'\"`)]+)"
 )
+# The `modal` CLI's commands, and each group's subcommands, as `modal --help` of modal 1.6.4
+# lists them (a test compares them with the installed CLI): `modal logs` is none of them.
+MODAL_CLI: dict[str, frozenset[str] | None] = {
+    "app": frozenset(
+        {"dashboard", "history", "info", "list", "logs", "promote", "rollback", "rollover"}
+        | {"stats", "stop"}
+    ),
+    "billing": frozenset({"rates", "report", "summary"}),
+    "changelog": None,
+    "config": frozenset({"set", "set-environment", "show"}),
+    "container": frozenset({"exec", "list", "logs", "stop"}),
+    "curl": None,
+    "dashboard": None,
+    "deploy": None,
+    "dict": frozenset({"clear", "create", "delete", "get", "items", "list"}),
+    "endpoint": frozenset({"create", "info", "library", "list", "logs", "stats", "stop"}),
+    "environment": frozenset({"billing", "create", "delete", "list", "members", "roles", "update"}),
+    "function": frozenset({"autoscaler", "calls", "info", "logs", "metrics", "stats", "variants"}),
+    "image": frozenset({"build", "logs", "names", "pull"}),
+    "nfs": frozenset({"create", "delete", "get", "list", "ls", "put", "rm"}),
+    "profile": frozenset({"activate", "current", "list"}),
+    "queue": frozenset({"clear", "create", "delete", "len", "list", "peek"}),
+    "run": None,
+    "secret": frozenset({"create", "delete", "list"}),
+    "serve": None,
+    "server": frozenset({"autoscaler", "deploy", "info", "logs", "metrics", "requests", "stats"}),
+    "setup": None,
+    "shell": None,
+    "skills": frozenset({"install", "show", "update"}),
+    "token": frozenset({"info", "new", "rotate", "set"}),
+    "volume": frozenset(
+        {"cp", "create", "dashboard", "delete", "get", "list", "ls", "put", "rename", "rm"}
+    ),
+    "workspace": frozenset(
+        {"member-tokens", "members", "proxy-tokens", "service-users", "settings"}
+    ),
+}
+# `modal WORD [WORD]` where a command starts: a line (a `$ ` prompt allowed), after `;`, `&&`,
+# `||`, `|`, `(`, a backtick or `$(`, through `uv run`, `poetry run` or `python -m`.
+CLI = re.compile(
+    r"(?:^|[;&|(`])[ \t]*(?:\$[ \t]+)?(?:(?:uv|poetry|pipenv|pdm|hatch|rye)[ \t]+run[ \t]+"
+    r"|uvx[ \t]+|python3?[ \t]+-m[ \t]+)?modal[ \t]+(?P<command>[a-z][a-z-]{0,31})"
+    r"(?:[ \t]+(?P<sub>[a-z][a-z-]{0,31}))?(?![\w-])",
+    re.MULTILINE,
+)
+
+
+@dataclass(frozen=True)
+class CliCall:
+    """`modal logs x`: a `modal` command the CLI does not have."""
+
+    offset: int  # of the unknown word
+    written: str  # `modal logs`, `modal app log`
+
+    @property
+    def problem(self) -> tuple[str, str]:
+        """The message and the hint of a finding about it."""
+        words = self.written.split()
+        group = MODAL_CLI.get(words[1]) if len(words) == 3 else None
+        if group is None:
+            return f"`{self.written}`: the modal CLI has no such command", (
+                "`modal --help` lists its commands; an app's logs: `modal app logs APP`"
+            )
+        return f"`{self.written}`: `modal {words[1]}` has no such command", (
+            f"`modal {words[1]}` has: {', '.join(sorted(group))}"
+        )
+
+
+def unknown_cli_calls(text: str) -> list[CliCall]:
+    """Every `modal COMMAND [SUBCOMMAND]` whose command, or subcommand of a group, the `modal`
+    CLI does not have."""
+    if "modal" not in text:
+        return []
+    found = []
+    for match in CLI.finditer(text):
+        command, sub = match["command"], match["sub"]
+        if command not in MODAL_CLI:
+            found.append(CliCall(match.start("command"), f"modal {command}"))
+        elif sub is not None and (group := MODAL_CLI[command]) is not None and sub not in group:
+            found.append(CliCall(match.start("sub"), f"modal {command} {sub}"))
+    return found
+
+
 # The rest of a command's line: its arguments, to the end of the command or of inline code.
 _REST = re.compile(r"[^\n;&|`#]{0,512}")
 SCRIPT = re.compile(r"(?:^|[\s;&|(])(?P<script>(?:\./|bash\s+|sh\s+)[\w./-]*\.sh)\b")

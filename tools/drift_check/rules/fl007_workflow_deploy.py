@@ -9,7 +9,8 @@ What it does
     subshell moves only that subshell; after a `cd` to an absolute or a variable's folder, a
     command is not checked); and reports a target that does not exist or is a retired app's
     file, a deploy of a file that is not the entry file of a registry app, and a module path
-    written without `-m` (`modal deploy src.app`), which Modal 1.x refuses. A `modal run` or
+    written without `-m` (`modal deploy src.app`), which Modal 1.x refuses, and a `modal`
+    command the CLI does not have (`modal logs`, `modal secret set`). A `modal run` or
     `modal serve` of another existing file is a one-off, not reported. The body of a heredoc
     (`cat <<EOF`) is text, not commands.
 
@@ -41,6 +42,7 @@ from tools.drift_check.extract.commands import (
     loop_deploys,
     script_calls,
     shell_text,
+    unknown_cli_calls,
 )
 from tools.drift_check.extract.data import located_data
 from tools.drift_check.extract.python import python_facts
@@ -170,6 +172,9 @@ class WorkflowDeploy:
                     "deploy registry apps with `fleet deploy --all`; a loop over files "
                     "redeploys retired ones",
                 )
+        for cli in unknown_cli_calls(text) if not example else []:
+            message, hint = cli.problem
+            yield Finding(self.code, source.path, *place(cli.offset), message, hint)
         for call in script_calls(text):
             where = folders.at(call.offset)
             if where is None:

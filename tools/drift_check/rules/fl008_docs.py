@@ -9,7 +9,8 @@ What it does
     document's folder or the root, moved by `cd`); the same instructions in a Python
     module's header (its leading comments and docstring: `Deploy: modal deploy app.py`), in
     all comments and docstrings of a Modal app file, except in the file of a retired app;
-    and generated blocks (`<!-- fleet:begin NAME -->` ... `<!-- fleet:end NAME -->`) whose
+    a `modal` command in a document's code that the modal CLI does not have (`modal logs`,
+    `modal app show`); and generated blocks (`<!-- fleet:begin NAME -->` ... `<!-- fleet:end NAME -->`) whose
     content is not what the registry gives today, whose name is unknown, or that are never
     closed.
 
@@ -38,7 +39,14 @@ from typing import TYPE_CHECKING
 
 from tools.core.errors import FleetError
 from tools.core.render.blocks import BEGIN, arguments, blocks, render_block
-from tools.drift_check.extract.commands import DeployCommand, Folders, deploy_commands, shell_text
+from tools.drift_check.extract.commands import (
+    DeployCommand,
+    Folders,
+    deploy_commands,
+    in_markdown_code,
+    shell_text,
+    unknown_cli_calls,
+)
 from tools.drift_check.extract.python import defines_modal_app, module_header, python_prose
 from tools.drift_check.findings import Edit, Finding
 from tools.drift_check.rules.fl007_workflow_deploy import target_problem
@@ -61,7 +69,9 @@ class Docs:
     def check(self, project: Project) -> Iterator[Finding]:
         for source in project.scanned("md", "markdown", "mdx", "mdc", "rst"):
             yield from self._blocks(project, source)
-            yield from self._deploys(project, source, shell_text(source.text, markdown=True))
+            text = shell_text(source.text, markdown=True)
+            yield from self._deploys(project, source, text)
+            yield from self._cli(project, source, text)
             yield from self._rows(project, source)
         for source in project.scanned("py"):
             # A module's header is its docs (`Deploy: modal deploy app.py`); a Modal app
@@ -148,6 +158,15 @@ class Docs:
                     "document `fleet deploy APP` (or `--all`); `fleet registry show` lists the apps"
                 ),
             )
+
+    def _cli(self, project: Project, source: SourceFile, text: str) -> Iterator[Finding]:
+        """`modal logs APP` in a document's code: a command the modal CLI does not have."""
+        if project.an_example_s(source.path):
+            return
+        for call in unknown_cli_calls(text):
+            if in_markdown_code(source.text, call.offset):
+                message, hint = call.problem
+                yield Finding(self.code, source.path, *source.position(call.offset), message, hint)
 
     def _rows(self, project: Project, source: SourceFile) -> Iterator[Finding]:
         index = project.index
