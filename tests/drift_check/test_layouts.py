@@ -620,3 +620,31 @@ def test_a_fastapi_endpoint_answers_at_its_root_only(tmp_path: Path) -> None:
             "only",
         ),
     ]
+
+
+def test_a_label_modal_shortens_needs_no_label_in_the_code(tmp_path: Path) -> None:
+    # `akshaymp-1810--indictrans2-en-indic-indictrans2enindicservice-web-app` passes 63
+    # characters: Modal cuts the label and appends a hash, which the registry records.
+    registry = (
+        "version: 1\nworkspace: akshaymp-1810\nenvironments:\n  main: {web_suffix: ''}\n"
+        "apps:\n  en-indic:\n    name: indictrans2-en-indic\n    dir: translate\n"
+        "    timeout_s: 600\n"
+        "    web: {class: IndicTrans2EnIndicService, method: web_app, label: LABEL}\n"
+        "    endpoints:\n      /translate: {kind: other, client_timeout_s: 60}\n"
+    )
+    code = (
+        "import modal\nfrom fastapi import FastAPI\n\n"
+        'app = modal.App("indictrans2-en-indic")\napi = FastAPI()\n\n\n'
+        '@api.post("/translate")\ndef translate():\n    return {}\n\n\n'
+        "@app.cls(timeout=600)\nclass IndicTrans2EnIndicService:\n"
+        "    @modal.asgi_app()\n    def web_app(self):\n        return api\n"
+    )
+    reported = {}
+    for label in ("indictrans2-en-indic-indictrans2enindicse-9e3146", "indictrans2-en-indic-x"):
+        files = {"registry/fleet.yaml": registry.replace("LABEL", label), "translate/app.py": code}
+        root = make_repo(tmp_path / label, files, apps=False)
+        reported[label] = [(f.code, f.line) for f in run(root).findings]
+    assert reported == {
+        "indictrans2-en-indic-indictrans2enindicse-9e3146": [],
+        "indictrans2-en-indic-x": [("FL006", 13)],
+    }

@@ -56,6 +56,17 @@ def default_label(app_name: str, *parts: str) -> str:
     return _INVALID_LABEL_CHARS.sub("-", "-".join((app_name, *parts)).lower())
 
 
+def truncates(label: str, derived: str, source: str) -> bool:
+    """Whether `label` is how Modal shortens `derived` under `source` (`workspace[-suffix]`)
+    when the host's first part would pass 63 characters: the derived label cut to fit, then
+    `-` and a 6-character hash. The hash is Modal's to compute; only the shape is read."""
+    room = MAX_LABEL_LENGTH - len(source) - len("--")
+    if len(derived) <= room or room <= 7:
+        return False
+    kept = derived[: room - 7]
+    return re.fullmatch(rf"{re.escape(kept)}-[a-z0-9]{{6}}", label) is not None
+
+
 def web_source(workspace: str, web_suffix: str) -> str:
     """The part of the host before `--`: the workspace, suffixed for non-default environments."""
     return f"{workspace}-{web_suffix}" if web_suffix else workspace

@@ -2,7 +2,9 @@
 
 What it does
     Every registry app must have its entry file (`dir/entry`), whose `modal.App("...")` name,
-    web class and method (hence URL label) and FastAPI routes equal the registry's. A Modal
+    web class and method (hence URL label; a registry `label` that is Modal's shortened form
+    of a label too long for its host needs no `label=`) and FastAPI routes equal the
+    registry's. A Modal
     app file where the fleet's apps live (a registry app's folder, or a folder such as `apps/`
     whose app folders are mostly registry apps) must be a registry app; Modal apps elsewhere
     (examples, generated apps, utilities) are outside the fleet. A route the registry does
@@ -26,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from tools.core.registry import modal_names
 from tools.drift_check.extract.python import python_facts
 from tools.drift_check.findings import Finding
 from tools.drift_check.index import STANDARD_PATHS
@@ -125,7 +128,7 @@ class AppDefinition:
             )
             return
         label = decorator.web[method].get("label")
-        if label is None and web.label is not None:
+        if label is None and web.label is not None and not _shortened(project, app, web):
             yield self._finding(
                 path,
                 decorator.at.line,
@@ -232,3 +235,12 @@ def _declared_by(app: App, path: str) -> bool:
     """Whether a route in `path` is the app's own: in its folder, or, for an app at the
     root, in a file at the root."""
     return "/" not in path if app.at_root else app.owns(path)
+
+
+def _shortened(project: Project, app: App, web: WebFunction) -> bool:
+    """Whether the registry's label is the one Modal gives a web function whose own label is
+    too long for its host: cut short, with a hash."""
+    parts = (web.function,) if web.function is not None else (web.cls or "", web.method or "")
+    derived = modal_names.default_label(app.name, *parts)
+    label = web.label or ""
+    return any(modal_names.truncates(label, derived, s) for s in project.index.sources_of(app))

@@ -10,9 +10,9 @@ What it does
     module's header (its leading comments and docstring: `Deploy: modal deploy app.py`), in
     all comments and docstrings of a Modal app file, except in the file of a retired app;
     a `modal` command in a document's code that the modal CLI does not have (`modal logs`,
-    `modal app show`); and generated blocks (`<!-- fleet:begin NAME -->` ... `<!-- fleet:end NAME -->`) whose
-    content is not what the registry gives today, whose name is unknown, or that are never
-    closed.
+    `modal app show`); and generated blocks (`<!-- fleet:begin NAME -->` ...
+    `<!-- fleet:end NAME -->`) whose content is not what the registry gives today, whose
+    name is unknown, or that are never closed.
 
 Why is this bad?
     Docs are where people copy commands from. The audit's README told everyone to deploy the
