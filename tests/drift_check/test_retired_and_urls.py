@@ -371,8 +371,9 @@ def test_a_label_that_cuts_one_app_s_name_short_was_meant_for_it(tmp_path: Path)
     env = (
         "SEPARATOR=https://studio--music-ai-separator.modal.run\n"  # one app's name, cut short
         "ANY=https://[username]--music-ai.modal.run\n"  # both apps' names start so: theirs
-        "BILLING=https://studio--billing-api.modal.run\n"  # no app's: outside the fleet
         "MASTERING=https://studio--music-ai-mastering-fastapi-app.modal.run\n"
+        "\n"
+        "BILLING=https://studio--billing-api.modal.run\n"  # no app's, alone: outside the fleet
     )
     files = {"registry/fleet.yaml": STUDIO, ".env.example": env}
     root = make_repo(tmp_path, files, apps=False)
@@ -382,5 +383,30 @@ def test_a_label_that_cuts_one_app_s_name_short_was_meant_for_it(tmp_path: Path)
             1,
             "https://studio--music-ai-separator.modal.run: music-ai-separator-complete's URL "
             "label is 'music-ai-separator-complete-fastapi-app', not 'music-ai-separator'",
+        )
+    ]
+
+
+def test_a_label_no_app_serves_among_the_fleet_s_urls_was_meant_for_the_fleet(
+    tmp_path: Path,
+) -> None:
+    env = (
+        "SEPARATOR=https://studio--music-ai-separator-complete-fastapi-app.modal.run\n"
+        "ENHANCER=https://studio--speech-enhancement.modal.run\n"  # beside the fleet's: meant
+        "TOOLS=https://studio--tools-web.modal.run\n"  # the repository's own App serves it
+        "BILLING=https://billing--speech-enhancement.modal.run\n"  # another workspace
+        "\n"
+        "OTHER=https://studio--speech-enhancement.modal.run\n"  # alone: outside the fleet
+    )
+    tools = 'import modal\n\napp = modal.App("tools")\n'
+    files = {"registry/fleet.yaml": STUDIO, ".env.example": env, "misc/tools.py": tools}
+    root = make_repo(tmp_path, files, apps=False)
+    assert [(f.code, f.line, f.message) for f in run(root).findings if f.code == "FL004"] == [
+        (
+            "FL004",
+            2,
+            "https://studio--speech-enhancement.modal.run: no app of the fleet, or of this "
+            "repository, serves the label 'speech-enhancement', though the URLs beside it are "
+            "the fleet's",
         )
     ]

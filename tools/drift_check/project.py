@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import bisect
 import posixpath
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -30,6 +31,9 @@ from tools.drift_check.extract.python import (
 from tools.drift_check.files import TextFiles
 from tools.drift_check.index import RegistryIndex
 from tools.drift_check.source import SourceFile
+
+# A custom URL label in a decorator: `@modal.fastapi_endpoint(label="health")`.
+_LABEL = re.compile(r"\blabel[ \t]*=[ \t]*[\"']([a-z0-9-]{1,63})[\"']")
 
 
 @dataclass
@@ -184,6 +188,27 @@ class Project:
                     return None
                 names.add(name)
         return frozenset(names)
+
+    @cached_property
+    def repository_labels(self) -> frozenset[str]:
+        """Every custom URL label (`label="x"`) written in a file that defines a Modal App."""
+        labels: set[str] = set()
+        for source in self.files.read(sorted(self._python_paths)):
+            if "label" in source.text and defines_modal_app(source.text):
+                inputs.note_wide(str(self.root / source.path))
+                labels.update(_LABEL.findall(source.text))
+        return frozenset(labels)
+
+    def serves_label(self, label: str) -> bool | None:
+        """Whether an App of the repository may serve `label`: its name is the label, or
+        starts it before a `-`, or its code sets that `label=`. None when some App's name is
+        not written out."""
+        names = self.repository_app_names
+        if names is None:
+            return None
+        return label in self.repository_labels or any(
+            label == name or label.startswith(f"{name}-") for name in names
+        )
 
     def retired_app_of(self, path: str) -> RetiredApp | None:
         """The retired app a Python file defines (`modal.App("old")`, a constant's name

@@ -4,7 +4,9 @@ What it does
     Reads every `*.modal.run` URL, literal or templated (`{workspace}`, `${workspace}`, `%s`),
     whose label is a registry app's, or was meant to be (the app's name then more: a stale
     label after a class or method was renamed; a misspelt label; or the name of one app cut
-    short, `music-ai-separator` for `music-ai-separator-complete`), and checks that its
+    short, `music-ai-separator` for `music-ai-separator-complete`; or, in a document, a
+    comment or a settings template, a label no app of the fleet or the repository serves,
+    in one paragraph and workspace with the fleet's URLs), and checks that its
     workspace and environment suffix are known and that its path is an endpoint of that same
     app (`{parameters}` match a segment). A URL of an app outside the fleet is not the
     registry's to judge; in prose (documents, comments), a URL in another workspace is an
@@ -27,6 +29,8 @@ Use instead
 
 from __future__ import annotations
 
+import bisect
+import re
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
@@ -42,6 +46,7 @@ if TYPE_CHECKING:
     from tools.drift_check.source import SourceFile
 
 
+_BLANK = re.compile(r"\n[ \t\r]*\n")
 _DOCS = frozenset({"md", "mdx", "mdc", "markdown", "rst", "txt", "html"})
 _LINE_COMMENTS = ("#", "//")
 
@@ -73,6 +78,8 @@ class UnknownUrl:
         for source in project.scanned():
             urls = find_urls(source)
             prose = _prose(source) if urls else None
+            if prose is not None:
+                yield from self._beside(project, source, urls, prose)
             for url in urls:
                 shown = prose is not None and prose(url.offset)
                 foreign = not self._ours(project, url) and not placeholder(url.source or "")
@@ -85,6 +92,54 @@ class UnknownUrl:
                     yield Finding(self.code, source.path, line, col, message, hint)
             if source.suffix == "py" and "modal.run" in source.text:
                 yield from self._built(project, source)
+
+    def _beside(
+        self,
+        project: Project,
+        source: SourceFile,
+        urls: list[UrlRef],
+        prose: Callable[[int], bool],
+    ) -> Iterator[Finding]:
+        """A URL among the fleet's, in one paragraph and one workspace of a document, a comment
+        or a settings template (a list of the endpoints, an `.env.example`), whose label no
+        app of the fleet or of the repository serves: it was meant for one of them. Code may
+        call another app of the workspace beside the fleet's; a list for readers names the
+        fleet's."""
+        index = project.index
+        if len(urls) < 2:
+            return
+        blanks = [m.start() for m in _BLANK.finditer(source.text)]
+        fleet: set[tuple[int, str]] = set()  # (paragraph, workspace) of the fleet's URLs
+        unknown: list[tuple[int, UrlRef, str]] = []
+        template = _template(source.path)
+        for url in urls:
+            if url.label is None or url.source is None or index.retired_label(url.label):
+                continue
+            if not template and not prose(url.offset):
+                continue
+            label = (
+                url.label.removesuffix("-dev") if url.label not in index.web_by_label else url.label
+            )
+            paragraph = bisect.bisect(blanks, url.offset)
+            if label in index.web_by_label or index.web_meant_by(label) is not None:
+                fleet.add((paragraph, url.source))
+            else:
+                unknown.append((paragraph, url, label))
+        for paragraph, url, label in unknown:
+            if (paragraph, url.source or "") not in fleet or project.serves_label(
+                label
+            ) is not False:
+                continue
+            line, col = source.position(url.offset)
+            yield Finding(
+                self.code,
+                source.path,
+                line,
+                col,
+                f"{url.text}: no app of the fleet, or of this repository, serves the label "
+                f"{label!r}, though the URLs beside it are the fleet's",
+                "use a URL `fleet registry urls` lists",
+            )
 
     def _built(self, project: Project, source: SourceFile) -> Iterator[Finding]:
         """The URL a call is given when the code builds it (`f"{BASE}-languages.modal.run"`,
@@ -183,6 +238,12 @@ class UnknownUrl:
             f"not {_whom(app, web)}",
             f"use {project.registry.endpoint_url(owner, endpoint, env)}",
         )
+
+
+def _template(path: str) -> bool:
+    """Whether a file is settings for the reader to fill in: `.env.example`, `app.env.sample`."""
+    name = path.rsplit("/", 1)[-1]
+    return name.startswith(".env") or name.endswith((".example", ".sample", ".template", ".env"))
 
 
 def _single_function(project: Project, app: App, web: WebFunction) -> str | None:
