@@ -617,3 +617,45 @@ def test_the_real_modal_cli_has_no_command_fleet_reports(tmp_path: Path) -> None
         "modal app show",
         "modal secret set",
     ]
+
+
+def test_a_python_script_run_by_a_path_it_has_moved_from_is_reported(tmp_path: Path) -> None:
+    header = (
+        '"""Transcribe a file.\n\n'
+        "Usage:\n"
+        "    python src/transcribe.py --file a.wav\n"  # moved to src/tools/
+        "    python src/tools/transcribe.py --health\n"
+        "    python transcribe.py\n"  # no folder: run where the reader has gone
+        '"""\n'
+    )
+    guide = (
+        "# Tools\n\n"
+        "```bash\n"
+        "uv run python src/transcribe.py\n"
+        "python scripts/make_report.py\n"  # no such file anywhere: one the reader makes
+        "python tools/transcribe.py\n"  # from src/, the folder above this document
+        "```\n\n"
+        "Run python src/transcribe.py in prose: not a command.\n"
+    )
+    files = {"src/tools/transcribe.py": header, "src/docs/tools.md": guide}
+    root = make_repo(tmp_path, files)
+    moved = "src/transcribe.py does not exist; transcribe.py is at src/tools/transcribe.py"
+    assert found(root) == [
+        ("FL008", "src/docs/tools.md", 4, f"`python src/transcribe.py`: {moved}"),
+        ("FL008", "src/tools/transcribe.py", 4, f"`python src/transcribe.py`: {moved}"),
+    ]
+
+
+def test_a_script_runs_python_by_a_path_it_has_moved_from(tmp_path: Path) -> None:
+    script = "#!/bin/sh\npython3 -u jobs/nightly.py\npython3 ops/jobs/nightly.py\n"
+    files = {"ops/jobs/nightly.py": "print('ok')\n", "run.sh": script}
+    root = make_repo(tmp_path, files)
+    assert found(root) == [
+        (
+            "FL007",
+            "run.sh",
+            2,
+            "`python jobs/nightly.py`: jobs/nightly.py does not exist; nightly.py is at "
+            "ops/jobs/nightly.py",
+        )
+    ]

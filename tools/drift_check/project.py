@@ -342,6 +342,17 @@ class Project:
         return frozenset(p.rsplit("/", 1)[-1] for p in self.files.candidates)
 
     @cached_property
+    def _by_file_name(self) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for path in self.files.candidates:
+            found.setdefault(path.rsplit("/", 1)[-1], []).append(path)
+        return found
+
+    def paths_named(self, name: str) -> list[str]:
+        """The repository's files named `name`, in any folder."""
+        return self._by_file_name.get(name, [])
+
+    @cached_property
     def _python_paths(self) -> frozenset[str]:
         return frozenset(p for p in self.files.candidates if p.endswith(".py"))
 

@@ -417,6 +417,26 @@ def in_markdown_code(text: str, offset: int) -> bool:
     return text.count("`", line_start, offset) % 2 == 1
 
 
+# `python path/x.py` where a command starts (a `$ ` prompt, `uv run` and the like allowed).
+PYTHON_RUN = re.compile(
+    r"(?:^|[;&|(`])[ \t]*(?:\$[ \t]+)?(?:(?:uv|poetry|pipenv|pdm|hatch|rye)[ \t]+run[ \t]+)?"
+    r"python(?:3(?:\.[0-9]{1,2})?)?[ \t]+(?:-[uBOq][ \t]+){0,4}(?P<path>[\w./-]{1,256}\.py)"
+    r"(?![\w.-])",
+    re.MULTILINE,
+)
+
+
+def python_runs(text: str) -> list[ScriptCall]:
+    """Every `python path/x.py` that runs a file by its path (not a template's)."""
+    if "python" not in text:
+        return []
+    return [
+        ScriptCall(match.start("path"), match["path"])
+        for match in PYTHON_RUN.finditer(text)
+        if not _filled_in(match["path"])
+    ]
+
+
 def script_calls(text: str) -> list[ScriptCall]:
     if ".sh" not in text:
         return []

@@ -10,7 +10,8 @@ What it does
     command is not checked); and reports a target that does not exist or is a retired app's
     file, a deploy of a file that is not the entry file of a registry app, and a module path
     written without `-m` (`modal deploy src.app`), which Modal 1.x refuses, and a `modal`
-    command the CLI does not have (`modal logs`, `modal secret set`). A `modal run` or
+    command the CLI does not have (`modal logs`, `modal secret set`), and `python src/x.py`
+    where x.py has moved elsewhere in the repository. A `modal run` or
     `modal serve` of another existing file is a one-off, not reported. The body of a heredoc
     (`cat <<EOF`) is text, not commands.
 
@@ -40,6 +41,7 @@ from tools.drift_check.extract.commands import (
     Folders,
     deploy_commands,
     loop_deploys,
+    python_runs,
     script_calls,
     shell_text,
     unknown_cli_calls,
@@ -172,9 +174,8 @@ class WorkflowDeploy:
                     "deploy registry apps with `fleet deploy --all`; a loop over files "
                     "redeploys retired ones",
                 )
-        for cli in unknown_cli_calls(text) if not example else []:
-            message, hint = cli.problem
-            yield Finding(self.code, source.path, *place(cli.offset), message, hint)
+        if not example:
+            yield from self._cli_and_scripts(project, source, place, text, folders, own=own)
         for call in script_calls(text):
             where = folders.at(call.offset)
             if where is None:
@@ -190,6 +191,26 @@ class WorkflowDeploy:
                     f"{call.path}: {path} does not exist",
                     "point the step at an existing script, or use `fleet deploy`",
                 )
+
+    def _cli_and_scripts(
+        self,
+        project: Project,
+        source: SourceFile,
+        place: Callable[[int], tuple[int, int]],
+        text: str,
+        folders: Folders,
+        *,
+        own: str,
+    ) -> Iterator[Finding]:
+        """`modal logs` (no such command), and `python src/x.py` where x.py has moved."""
+        for cli in unknown_cli_calls(text):
+            message, hint = cli.problem
+            yield Finding(self.code, source.path, *place(cli.offset), message, hint)
+        for run in python_runs(text):
+            where = folders.at(run.offset)
+            moved = moved_script(project, where, run.path, own) if where is not None else None
+            if moved is not None:
+                yield Finding(self.code, source.path, *place(run.offset), *moved)
 
     def _expanded(self, project: Project, folders: list[str], paths: tuple[str, ...]) -> list[str]:
         """The files each path names, globs expanded over the repository's files."""
@@ -337,6 +358,34 @@ def _options_problem(project: Project, path: str, command: DeployCommand) -> Tar
     takes = ", ".join(accepted) if accepted else "no options"
     message = f"{function}() takes no {unknown[0]} ({takes})"
     return TargetProblem(message, "options", command.verb)
+
+
+def moved_script(
+    project: Project, folders: list[str], written: str, own: str
+) -> tuple[str, str] | None:
+    """`python src/x.py` run from `folders`, where no such file is, and a file of that name
+    is elsewhere in the repository: it moved. The message and hint; None when the path has
+    no folder (`python x.py`, run where the reader has gone), is absolute, or is there from
+    the root, `own` (the file's folder) or a folder above it (a project inside the
+    repository); or when the name is nowhere (a file the reader makes)."""
+    if "/" not in written or written.startswith(("/", "~")):
+        return None
+    above = [own]
+    while above[-1]:
+        above.append(posixpath.dirname(above[-1]))
+    for folder in dict.fromkeys([*folders, *above]):
+        if project.exists(posixpath.normpath(posixpath.join(folder, written))):
+            return None
+    elsewhere = project.paths_named(posixpath.basename(written))
+    if not elsewhere:
+        return None
+    resolved = posixpath.normpath(posixpath.join(folders[0], written))
+    shown = ", ".join(elsewhere[:3]) + (", ..." if len(elsewhere) > 3 else "")
+    return (
+        f"`python {written}`: {resolved} does not exist; {posixpath.basename(written)} is at "
+        f"{shown}",
+        "give the script's path as it is now",
+    )
 
 
 def _retired_file(project: Project, path: str) -> str | None:

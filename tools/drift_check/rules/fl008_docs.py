@@ -10,7 +10,9 @@ What it does
     module's header (its leading comments and docstring: `Deploy: modal deploy app.py`), in
     all comments and docstrings of a Modal app file, except in the file of a retired app;
     a `modal` command in a document's code that the modal CLI does not have (`modal logs`,
-    `modal app show`); and generated blocks (`<!-- fleet:begin NAME -->` ...
+    `modal app show`); `python src/x.py` in a document's code or a module's header when
+    x.py is not there (from the root, the file's folder or one above it) but elsewhere in
+    the repository; and generated blocks (`<!-- fleet:begin NAME -->` ...
     `<!-- fleet:end NAME -->`) whose content is not what the registry gives today, whose
     name is unknown, or that are never closed.
 
@@ -44,12 +46,13 @@ from tools.drift_check.extract.commands import (
     Folders,
     deploy_commands,
     in_markdown_code,
+    python_runs,
     shell_text,
     unknown_cli_calls,
 )
 from tools.drift_check.extract.python import defines_modal_app, module_header, python_prose
 from tools.drift_check.findings import Edit, Finding
-from tools.drift_check.rules.fl007_workflow_deploy import target_problem
+from tools.drift_check.rules.fl007_workflow_deploy import moved_script, target_problem
 
 if TYPE_CHECKING:
     from tools.drift_check.project import Project
@@ -72,15 +75,23 @@ class Docs:
             text = shell_text(source.text, markdown=True)
             yield from self._deploys(project, source, text)
             yield from self._cli(project, source, text)
+            if "python" in text:
+                yield from self._python_runs(project, source, text)
             yield from self._rows(project, source)
         for source in project.scanned("py"):
             # A module's header is its docs (`Deploy: modal deploy app.py`); a Modal app
             # file's comments and docstrings all are, as they tell how to run it. Elsewhere
             # comments further down describe the code, often with commands as examples.
-            if _COMMAND.search(source.text) and project.retired_app_of(source.path) is None:
+            command = _COMMAND.search(source.text) is not None
+            if not command and "python" not in source.text:
+                continue
+            if project.retired_app_of(source.path) is None:
                 app_file = defines_modal_app(source.text)
                 prose = python_prose(source) if app_file else module_header(source)
-                yield from self._deploys(project, source, prose)
+                if command:
+                    yield from self._deploys(project, source, prose)
+                if "python " in prose:
+                    yield from self._python_runs(project, source, prose)
 
     def _blocks(self, project: Project, source: SourceFile) -> Iterator[Finding]:
         if "fleet:begin" not in source.text:
@@ -133,6 +144,7 @@ class Docs:
         # A document's commands run from the root or from its own folder, moved by `cd`.
         own = posixpath.dirname(source.path)
         folders = Folders(text, ["", own], own, markdown=True)
+
         for command in deploy_commands(text):
             where = folders.at(command.offset)
             if where is None:
@@ -158,6 +170,21 @@ class Docs:
                     "document `fleet deploy APP` (or `--all`); `fleet registry show` lists the apps"
                 ),
             )
+
+    def _python_runs(self, project: Project, source: SourceFile, text: str) -> Iterator[Finding]:
+        """`python src/x.py` in a document's code or a module's header, where x.py has moved."""
+        if project.an_example_s(source.path):
+            return
+        own = posixpath.dirname(source.path)
+        markdown = source.suffix != "py"
+        folders = Folders(text, ["", own], own, markdown=markdown)
+        for run in python_runs(text):
+            where = folders.at(run.offset)
+            if where is None or (markdown and not in_markdown_code(source.text, run.offset)):
+                continue
+            moved = moved_script(project, where, run.path, own)
+            if moved is not None:
+                yield Finding(self.code, source.path, *source.position(run.offset), *moved)
 
     def _cli(self, project: Project, source: SourceFile, text: str) -> Iterator[Finding]:
         """`modal logs APP` in a document's code: a command the modal CLI does not have."""
