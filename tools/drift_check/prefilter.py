@@ -27,6 +27,7 @@ from typing import Any
 from tools.core.errors import FleetError
 from tools.core.registry import modal_names
 from tools.core.registry.parse import read_registry_text, registry_data
+from tools.drift_check.extract.commands import MODAL_CLI
 
 MIN_FILES = 1000
 # Bytes of paths on one command line: well below Linux's 2 MiB for arguments and environment.
@@ -45,6 +46,10 @@ ALWAYS = (
     "fleet:",  # suppressions, generated blocks
     "redirect",  # FL009: fetch's redirect option
     "curl",
+    "python ",  # FL007, FL008: `python src/x.py`
+    "python3 ",
+    "modal logs",  # FL007, FL008: a command the modal CLI does not have
+    *(f"modal {group} " for group, commands in MODAL_CLI.items() if commands),
 )
 
 
@@ -94,6 +99,11 @@ def needles(data: dict[str, Any]) -> list[str]:
         place = entry.removesuffix(".py") if folder == "." else folder.rsplit("/", 1)[-1]
         found |= {_text(key), name, place, name.removeprefix(f"{workspace}-")}
         found |= {_text(path) for path in _mapping(app.get("endpoints"))}
+        # FL013: a class or function a section names (`### STTService`)
+        webs = app.get("web")
+        for web in map(_mapping, webs if isinstance(webs, list) else [webs]):
+            found |= {_text(web.get("class")), _text(web.get("function"))}
+        found |= {_text(name) for name in _mapping(app.get("functions"))}
     retired = _mapping(data.get("retired"))
     for app in map(_mapping, _sequence(retired.get("apps"))):
         name, url = _text(app.get("name")), _text(app.get("url"))

@@ -61,6 +61,8 @@ if TYPE_CHECKING:
 _PATH_TOKEN = re.compile(r"(?:(?<=^)|(?<=[\s`|,(]))(/[a-z0-9][a-z0-9._-]*)(?=$|[\s`|,).:;])")
 _ROW = re.compile(r"^\s*(?:\||[-*+]\s|\d+\.\s)")
 _COMMAND = re.compile(r"\bmodal (?:deploy|run|serve)\b")
+# `python src/x.py`: a script run by a path with a folder
+_PATH_RUN = re.compile(r"\bpython3?(?:\.[0-9]{1,2})?[ \t]+(?:-[uBOq][ \t]+){0,4}[\w.-]{1,64}/")
 
 
 class Docs:
@@ -83,14 +85,15 @@ class Docs:
             # file's comments and docstrings all are, as they tell how to run it. Elsewhere
             # comments further down describe the code, often with commands as examples.
             command = _COMMAND.search(source.text) is not None
-            if not command and "python" not in source.text:
+            runs = "python" in source.text and _PATH_RUN.search(source.text) is not None
+            if not command and not runs:
                 continue
             if project.retired_app_of(source.path) is None:
                 app_file = defines_modal_app(source.text)
                 prose = python_prose(source) if app_file else module_header(source)
                 if command:
                     yield from self._deploys(project, source, prose)
-                if "python " in prose:
+                if runs:
                     yield from self._python_runs(project, source, prose)
 
     def _blocks(self, project: Project, source: SourceFile) -> Iterator[Finding]:
