@@ -410,3 +410,19 @@ def test_a_label_no_app_serves_among_the_fleet_s_urls_was_meant_for_the_fleet(
             "the fleet's",
         )
     ]
+
+
+def test_a_section_about_what_was_removed_and_an_ignore_file_document_it(tmp_path: Path) -> None:
+    doc = (
+        "# Structure\n"
+        "## What was removed\n"
+        "### Duplicates\n"
+        "- `comfyui_danrisi.py`: merged into apps/flux\n"  # under a heading that says so
+        "## Deploying\n"
+        "- `comfyui_danrisi.py` deploys the images\n"  # a reference
+    )
+    files = {"docs/structure.md": doc, ".vercelignore": "comfyui_danrisi.py\n"}
+    root = make_repo(tmp_path, files)
+    assert [(f.code, f.path, f.line) for f in run(root).findings] == [
+        ("FL003", "docs/structure.md", 6)
+    ]

@@ -558,6 +558,7 @@ uv run modal app show voice-stack
 modal app logs ryla-flux
 modal token new
 modal secret set hf HF_TOKEN=x
+--target local|modal    fleet release
 ```
 
 Tail them with `modal function logs`, or `modal container list`.
@@ -658,4 +659,20 @@ def test_a_script_runs_python_by_a_path_it_has_moved_from(tmp_path: Path) -> Non
             "`python jobs/nightly.py`: jobs/nightly.py does not exist; nightly.py is at "
             "ops/jobs/nightly.py",
         )
+    ]
+
+
+def test_cd_into_a_clone_is_the_repository_s_root(tmp_path: Path) -> None:
+    cloned = (
+        "```bash\n"
+        "git clone --depth 1 https://github.com/acme/studio.git\n"
+        "cd studio\n"
+        "modal deploy apps/flux/app.py\n"
+        "```\n"
+    )
+    # no clone before it: `cd studio` is to a folder of the repository
+    moved = "```bash\ncd studio\nmodal deploy apps/flux/app.py\n```\n"
+    root = make_repo(tmp_path, {"docs/setup.md": cloned, "docs/moved.md": moved})
+    assert [(code, path, line) for code, path, line, _ in found(root)] == [
+        ("FL008", "docs/moved.md", 3)
     ]

@@ -71,10 +71,12 @@ MODAL_CLI: dict[str, frozenset[str] | None] = {
     ),
 }
 # `modal WORD [WORD]` where a command starts: a line (a `$ ` prompt allowed), after `;`, `&&`,
-# `||`, `|`, `(`, a backtick or `$(`, through `uv run`, `poetry run` or `python -m`.
+# `||`, `| ` (`a|modal x` in a diagram is no pipe), `(`, a backtick or `$(`, through `uv run`,
+# `poetry run` or `python -m`.
 CLI = re.compile(
-    r"(?:^|[;&|(`])[ \t]*(?:\$[ \t]+)?(?:(?:uv|poetry|pipenv|pdm|hatch|rye)[ \t]+run[ \t]+"
-    r"|uvx[ \t]+|python3?[ \t]+-m[ \t]+)?modal[ \t]+(?P<command>[a-z][a-z-]{0,31})"
+    r"(?:^|[;(`]|&&|\|\|?(?=[ \t]))[ \t]*(?:\$[ \t]+)?"
+    r"(?:(?:uv|poetry|pipenv|pdm|hatch|rye)[ \t]+run[ \t]+|uvx[ \t]+|python3?[ \t]+-m[ \t]+)?"
+    r"modal[ \t]+(?P<command>[a-z][a-z-]{0,31})"
     r"(?:[ \t]+(?P<sub>[a-z][a-z-]{0,31}))?(?![\w-])",
     re.MULTILINE,
 )
@@ -128,6 +130,34 @@ CD = re.compile(
     r"|(?:\"[^\"\n]*\"|'[^'\n]*'|\$\([^()\n]*\)|\$(?!\()|[^\s;&|()\"'`$])+)",
     re.MULTILINE,
 )
+# `git clone ...` to the end of its command.
+CLONE = re.compile(r"\bgit[ \t]+clone[ \t]+(?P<words>[^\n;&|]{1,1024})")
+# `git clone`'s options that take the next word as their value.
+_CLONE_VALUED = frozenset(
+    {"-b", "--branch", "-o", "--origin", "-c", "--config", "--depth", "-j", "--jobs", "-u"}
+    | {"--reference", "--template", "--filter", "--separate-git-dir", "--upload-pack"}
+)
+
+
+def cloned_folders(text: str) -> dict[str, int]:
+    """The folders `git clone URL [DIR]` makes (DIR, or the URL's last part without `.git`),
+    each with the offset of its first clone."""
+    found: dict[str, int] = {}
+    for match in CLONE.finditer(text) if "clone" in text else ():
+        words, skip = [], False
+        for word in match["words"].split():
+            if skip:
+                skip = False
+            elif word.startswith("-"):
+                skip = word in _CLONE_VALUED
+            else:
+                words.append(word.strip("\"'`"))
+        if words:
+            name = words[1] if len(words) > 1 else words[0].rstrip("/").rsplit("/", 1)[-1]
+            found.setdefault(name.rsplit(":", 1)[-1].removesuffix(".git"), match.start())
+    return found
+
+
 # `for VAR in WORDS` at the start of a command; its body runs to the next `done`.
 LOOP = re.compile(
     r"(?:^|[;&|(])[ \t]*for[ \t]+(?P<var>[A-Za-z_]\w{0,63})[ \t]+in[ \t]+(?P<words>[^;\n]*)",
@@ -496,6 +526,8 @@ class Folders:
         closing = _closing_parens(text, [m.start("dir") for m in cds], fences)
         paragraphs = _paragraph_ends(text) if markdown and any(m["tick"] for m in cds) else []
         events = [_Cd(f, None) for f in fences]
+        # `git clone URL [DIR]` then `cd DIR`: the clone is the repository, at its root.
+        clones = cloned_folders(text)
         for match in cds:
             end = closing.get(match.start("dir"))
             if match["tick"]:
@@ -504,6 +536,10 @@ class Folders:
             line_start = text.rfind("\n", 0, match.start()) + 1
             written = text[line_start : match.start("dir")].strip().removeprefix("$").strip()
             alone = markdown and written == "cd"  # a script runs its lines in sequence
+            cloned = clones.get(match["dir"].strip("\"'").rstrip("/"))
+            if cloned is not None and cloned < match.start():
+                events.append(_Cd(match.start(), None, end))  # into the clone: the root
+                continue
             events.append(_Cd(match.start(), match["dir"], end, fresh=inline, alone=alone))
         self._events = sorted(events, key=lambda event: event.start)
         self._marks, self._states = self._timeline()

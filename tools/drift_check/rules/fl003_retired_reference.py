@@ -27,7 +27,9 @@ What it does not report
     Text that documents the retirement: a line of a document, or a comment, that says the
     thing was removed, retired, deprecated, replaced, renamed, deleted or stopped (a "removed
     endpoints" table, a changelog entry, `# retired in v2`, "Stop: `ryla-comfyui`"); a line
-    that stops the app (`modal app stop ryla-comfyui`, in any file);
+    that stops the app (`modal app stop ryla-comfyui`, in any file); a line of a document's
+    section whose heading, or an enclosing one, says so (`## What was removed`); a pattern
+    of an ignore file (`.gitignore`: it ignores what is gone);
     a retired app's name that is one word (`shelf`, `browser`) where it is not quoted whole
     or taken by a `modal app` command or `--name` (there it is a word, a binary or a path);
     documents in a retired app's own folder; a Python file whose `modal.App(...)` is a
@@ -42,10 +44,12 @@ What it does not report
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from tools.drift_check.extract import markdown
 from tools.drift_check.extract.urls import find_urls
 from tools.drift_check.findings import Finding
 
@@ -120,6 +124,21 @@ def _documents_retirement(line: str, col: int, document: bool) -> bool:
     return RETIREMENT.search(line) is not None
 
 
+def _retiring_sections(source: SourceFile) -> list[tuple[int, bool]]:
+    """Each heading's line, and whether its section documents a retirement: its title, or
+    an enclosing section's, says the things in it are gone (`## What was removed`,
+    `### Deleted files`)."""
+    found: list[tuple[int, bool]] = []
+    chain: list[tuple[int, bool]] = []  # (depth, retiring) of the headings enclosing the line
+    for heading in markdown.headings(source):
+        while chain and chain[-1][0] >= heading.depth:
+            chain.pop()
+        retiring = RETIREMENT.search(heading.title) is not None or any(r for _, r in chain)
+        chain.append((heading.depth, retiring))
+        found.append((heading.line, retiring))
+    return found
+
+
 def _defines_retired_app(project: Project, source: SourceFile) -> bool:
     """Whether `source` is a Python file whose `modal.App(...)` is a retired app's, and not a
     file the registry lists as deleted: the app's own code, kept while the app is stopped."""
@@ -177,10 +196,16 @@ class RetiredReference:
                 continue  # the retired app's own documentation, not a reference to it
             if _defines_retired_app(project, source):
                 continue  # the retired app's own code, not a reference to it
+            if source.path.rsplit("/", 1)[-1].endswith("ignore") and "." in source.path:
+                continue  # `.gitignore`, `.vercelignore`: a pattern ignores what is gone
+            retiring = _retiring_sections(source) if source.suffix in markdown.MARKDOWN else []
             for offset, retired in _mentions(source, index):
                 line, col = source.position(offset)
                 if _documents_retirement(source.lines[line - 1], col, source.suffix in _DOCS):
                     continue
+                under = bisect.bisect(retiring, (line, True)) - 1
+                if under >= 0 and retiring[under][1]:
+                    continue  # under `## What was removed`: the section documents it
                 yield Finding(
                     code=self.code,
                     path=source.path,
