@@ -676,3 +676,25 @@ def test_cd_into_a_clone_is_the_repository_s_root(tmp_path: Path) -> None:
     assert [(code, path, line) for code, path, line, _ in found(root)] == [
         ("FL008", "docs/moved.md", 3)
     ]
+
+
+def test_an_example_s_command_is_its_own_unless_its_file_is_nowhere(tmp_path: Path) -> None:
+    app = 'import modal\n\napp = modal.App("hello")\n\n\n@app.function()\ndef hi():\n    pass\n'
+    readme = (
+        "```bash\n"
+        "modal deploy app.py\n"  # its own app, outside the fleet
+        "modal run examples/hello/app.py\n"
+        "modal run examples/helo/app.py\n"  # from no folder is there such a file
+        "modal run hello_world.py\n"  # no folder: a name for the reader's file
+        "```\n"
+    )
+    files = {"examples/hello/app.py": app, "examples/hello/README.md": readme}
+    root = make_repo(tmp_path, files)
+    assert found(root) == [
+        (
+            "FL008",
+            "examples/hello/README.md",
+            4,
+            "`modal run examples/helo/app.py`: examples/helo/app.py does not exist",
+        )
+    ]

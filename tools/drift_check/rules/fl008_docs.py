@@ -8,7 +8,9 @@ What it does
     without `-m` (read as FL007 reads scripts: in code blocks and inline code, from the
     document's folder or the root, moved by `cd`); the same instructions in a Python
     module's header (its leading comments and docstring: `Deploy: modal deploy app.py`), in
-    all comments and docstrings of a Modal app file, except in the file of a retired app;
+    all comments and docstrings of a Modal app file, except in the file of a retired app
+    (an example's instructions are its own, unless they name a file by a folder from which
+    it is nowhere: not from the root, the example's folder or one above it);
     a `modal` command in a document's code that the modal CLI does not have (`modal logs`,
     `modal app show`); `python src/x.py` in a document's code or a module's header when
     x.py is not there (from the root, the file's folder or one above it) but elsewhere in
@@ -52,7 +54,11 @@ from tools.drift_check.extract.commands import (
 )
 from tools.drift_check.extract.python import defines_modal_app, module_header, python_prose
 from tools.drift_check.findings import Edit, Finding
-from tools.drift_check.rules.fl007_workflow_deploy import moved_script, target_problem
+from tools.drift_check.rules.fl007_workflow_deploy import (
+    TargetProblem,
+    moved_script,
+    target_problem,
+)
 
 if TYPE_CHECKING:
     from tools.drift_check.project import Project
@@ -153,7 +159,9 @@ class Docs:
             if where is None:
                 continue
             problem = target_problem(project, where, command, "is not a registry app")
-            if problem is None or project.an_example_s(source.path):
+            if problem is None:
+                continue
+            if project.an_example_s(source.path) and not _lost(project, source, command, problem):
                 continue  # an example's own instructions are outside the fleet
             itself = any(project.resolve(where, f) == source.path for f in command.files)
             if problem.kind == "unknown" and itself:
@@ -175,9 +183,8 @@ class Docs:
             )
 
     def _python_runs(self, project: Project, source: SourceFile, text: str) -> Iterator[Finding]:
-        """`python src/x.py` in a document's code or a module's header, where x.py has moved."""
-        if project.an_example_s(source.path):
-            return
+        """`python src/x.py` in a document's code or a module's header, where x.py has moved
+        (an example's too: from no folder above it is the script there)."""
         own = posixpath.dirname(source.path)
         markdown = source.suffix != "py"
         folders = Folders(text, ["", own], own, markdown=markdown)
@@ -229,6 +236,25 @@ class Docs:
             message,
             "a generated block (`<!-- fleet:begin endpoints -->`) keeps this table current",
         )
+
+
+def _lost(
+    project: Project, source: SourceFile, command: DeployCommand, problem: TargetProblem
+) -> bool:
+    """Whether an example's command names a file by a folder from which it is nowhere: not
+    from the root, the example's folder or a folder above it. Its other instructions are
+    its own (a deploy of an app outside the fleet is what an example does)."""
+    if problem.kind != "missing" or not command.files or "/" not in command.written:
+        return False
+    folder = posixpath.dirname(source.path)
+    above = [folder]
+    while above[-1]:
+        above.append(posixpath.dirname(above[-1]))
+    return not any(
+        project.exists(posixpath.normpath(posixpath.join(f, written)))
+        for f in above
+        for written in command.files
+    )
 
 
 def _generic(project: Project, command: DeployCommand) -> bool:
