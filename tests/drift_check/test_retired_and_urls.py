@@ -426,3 +426,12 @@ def test_a_section_about_what_was_removed_and_an_ignore_file_document_it(tmp_pat
     assert [(f.code, f.path, f.line) for f in run(root).findings] == [
         ("FL003", "docs/structure.md", 6)
     ]
+
+
+def test_a_host_written_longer_than_a_dns_label_is_still_a_url_of_its_app(tmp_path: Path) -> None:
+    # `modal serve` adds `-dev`: past 63 characters Modal would cut the label, but what is
+    # written still names the retired app.
+    label = "ryla-comfyui-comfyui-fastapi-app-with-a-much-longer-name-dev"
+    doc = f"Dev: https://ryla--{label}.modal.run/flux\n"
+    root = make_repo(tmp_path, {"docs/dev.md": doc})
+    assert [(f.code, f.line, f.col) for f in run(root).findings] == [("FL003", 1, 20)]

@@ -9,10 +9,11 @@ from tools.drift_check.extract.base import Value
 from tools.drift_check.source import SourceFile
 
 _PIECE = r"(?:[A-Za-z0-9_-]|\$?\{[^{}\s]{0,80}\}|%(?:\([A-Za-z_]\w*\))?s)"
-# A host is one DNS label (63 characters at most): read at most 64 pieces of it, so that a
+# A host is one DNS label (63 characters at most; one written longer, as Modal would have cut
+# it, is still a URL of the app it names): read at most 128 pieces of it, so that a
 # search through a long run of pieces (`%s%s...`, `${a}${a}...`) is linear, not quadratic.
 URL = re.compile(
-    rf"(?<![A-Za-z0-9_.-])(?:https?://)?(?P<host>{_PIECE}{{1,64}})\.modal\.run"
+    rf"(?<![A-Za-z0-9_.-])(?:https?://)?(?P<host>{_PIECE}{{1,128}})\.modal\.run"
     r"(?P<path>/[A-Za-z0-9._~/-]*)?(?P<after>.?)"
 )
 _TEMPLATE = re.compile(r"[{}$%]")
@@ -34,8 +35,8 @@ def find_urls(source: SourceFile) -> list[UrlRef]:
     return cached  # type: ignore[return-value]
 
 
-# How far before `.modal.run` a URL can start: 64 pieces of at most 83 characters, a scheme.
-_REACH = 64 * 83 + 16
+# How far before `.modal.run` a URL can start: 128 pieces of at most 83 characters, a scheme.
+_REACH = 128 * 83 + 16
 
 
 _SPACES = " \t\n\r\f\v"
