@@ -206,3 +206,19 @@ def test_a_file_name_for_the_reader_to_fill_in_is_no_missing_file(tmp_path: Path
         "deleted deploy file 'comfyui_danrisi.py': deleted",
         "`modal deploy comfyui_danrisi.py`: comfyui_danrisi.py does not exist",
     ]
+
+
+def test_a_client_made_in_a_with_is_judged_by_the_url_its_body_calls(tmp_path: Path) -> None:
+    code = (
+        "import httpx\n\n\n"
+        "async def other():\n"
+        "    async with httpx.AsyncClient(timeout=600) as client:\n"
+        '        await client.post("https://api.replicate.com/v1/predictions", json={})\n\n\n'
+        "async def modal():\n"
+        "    async with httpx.AsyncClient(timeout=600) as client:\n"
+        '        await client.post("https://ryla--ryla-flux-comfyui-fastapi-app.modal.run/flux")\n'
+    )
+    root = make_repo(tmp_path, {"scripts/calls.py": code})
+    assert [(code, path, line) for code, path, line, *_ in found(root)] == [
+        ("FL009", "scripts/calls.py", 10)
+    ]

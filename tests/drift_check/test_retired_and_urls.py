@@ -435,3 +435,21 @@ def test_a_host_written_longer_than_a_dns_label_is_still_a_url_of_its_app(tmp_pa
     doc = f"Dev: https://ryla--{label}.modal.run/flux\n"
     root = make_repo(tmp_path, {"docs/dev.md": doc})
     assert [(f.code, f.line, f.col) for f in run(root).findings] == [("FL003", 1, 20)]
+
+
+def test_a_one_word_retired_app_in_a_list_of_words_or_another_keyword_is_a_word(
+    tmp_path: Path,
+) -> None:
+    code = (
+        'ENVIRONMENTS = ["dev", "prod", "staging"]\n'
+        'router = Router(environment="prod")\n'
+        'lookup(app_name="prod")\n'
+    )
+    root = make_repo(tmp_path, {"config.py": code})
+    fleet = root / "registry" / "fleet.yaml"
+    fleet.write_text(
+        fleet.read_text().replace(
+            "retired:\n  apps:\n", "retired:\n  apps:\n    - {name: prod, reason: split}\n"
+        )
+    )
+    assert [(f.path, f.line) for f in run(root).findings if f.code == "FL003"] == [("config.py", 3)]

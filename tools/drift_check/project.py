@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import bisect
+import dataclasses
 import posixpath
 import re
 from collections.abc import Callable, Iterator
@@ -230,9 +231,21 @@ class Project:
         for path in self.app_files(app):
             facts = self.python(path)
             found = facts.decorator(target) if facts is not None else None
+            if found is not None and not found.web:
+                found = self._web_class(app, found)
             if found is not None:
                 return path, found
         return None
+
+    def _web_class(self, app: App, registered: ModalDecorator) -> ModalDecorator:
+        """A class registered by `app.cls(...)(Class)`, with the web methods of its definition
+        in a module of the app's code."""
+        for path in self.app_files(app):
+            facts = self.python(path)
+            for found in facts.web_classes if facts is not None else []:
+                if found.target == registered.target:
+                    return dataclasses.replace(registered, web=found.web, web_kinds=found.web_kinds)
+        return registered
 
     def web_decorators(self, app: App) -> Iterator[tuple[WebFunction, str, ModalDecorator]]:
         """The Modal decorator on each of the app's web classes and functions, with its file,

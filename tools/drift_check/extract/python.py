@@ -37,6 +37,7 @@ HTTP_CLIENTS = frozenset(
         "requests.request",
     }
 )
+_CLIENT_VERBS = frozenset({"get", "post", "put", "patch", "delete", "request", "stream"})
 NAMED_OBJECTS = {
     f"{prefix}{kind}.from_name": kind for prefix in ("modal.", "") for kind in ("Secret", "Volume")
 }
@@ -122,6 +123,9 @@ class PythonFacts:
     modal_argv: list[tuple[str, Located]] = field(default_factory=list)
     # Module-level constants that hold a call, as written (`GPU_CONFIG = modal.gpu.A100()`).
     calls: dict[str, str] = field(default_factory=dict)
+    # The module's classes with web methods, as a decorator would show them (kind "class"):
+    # what `app.cls(...)(Class)` in a module that imports one registers.
+    web_classes: list[ModalDecorator] = field(default_factory=list)
 
     def deployed_app(self) -> ModalApp | None:
         """The app `modal deploy FILE` deploys: the one named `app`, else `stub`, else the
@@ -163,6 +167,8 @@ class _Extractor:
         self.constants = _module_constants(tree)
         self.facts = PythonFacts()
         self.app_variables: set[str] = set()
+        # A client made in a `with` (by its call node): the URL its body calls.
+        self.with_targets: dict[int, Value] = {}
         self.functions: list[ast.FunctionDef | ast.AsyncFunctionDef] = []  # met so far
         self.classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
         # `router = APIRouter(prefix="/v1")`: the prefix of each router of the module.
@@ -183,31 +189,40 @@ class _Extractor:
         # One walk, parents first: an assignment is met before the dict literal it assigns.
         names: dict[int, str] = {}
         for node in walk(tree):
-            if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
-                self._decorated(node)
-                if not isinstance(node, ast.ClassDef):
-                    self.functions.append(node)
-            elif isinstance(node, ast.Call):
-                self._client_call(node)
-            elif isinstance(node, ast.List | ast.Tuple):
-                self._argv(node)
-            elif isinstance(node, ast.Dict):
-                self._dict(node, names.get(id(node)))
-            elif isinstance(node, ast.Assign | ast.AnnAssign):
-                target = _assignment_target(node)
-                if target is not None and isinstance(node.value, ast.Dict):
-                    names[id(node.value)] = target
-            elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
-                if isinstance(node.value.value, str):
-                    end = node.end_lineno or node.lineno
-                    self.facts.docstrings.append((node.lineno, end))
-            elif isinstance(node, ast.Import | ast.ImportFrom):
-                self._imported(node)
+            self._visit(node, names)
+
+    def _visit(self, node: ast.AST, names: dict[int, str]) -> None:
+        """One node of the walk; `names`: the variable each dict literal is assigned to."""
+        if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            self._decorated(node)
+            if not isinstance(node, ast.ClassDef):
+                self.functions.append(node)
+        elif isinstance(node, ast.Call):
+            self._client_call(node)
+            self._registered(node)
+        elif isinstance(node, ast.List | ast.Tuple):
+            self._argv(node)
+        elif isinstance(node, ast.Dict):
+            self._dict(node, names.get(id(node)))
+        elif isinstance(node, ast.Assign | ast.AnnAssign):
+            target = _assignment_target(node)
+            if target is not None and isinstance(node.value, ast.Dict):
+                names[id(node.value)] = target
+        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            if isinstance(node.value.value, str):
+                end = node.end_lineno or node.lineno
+                self.facts.docstrings.append((node.lineno, end))
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            self._imported(node)
+        elif isinstance(node, ast.With | ast.AsyncWith):
+            self._with_client(node)
 
     def _constants(self) -> None:
-        """The module's string and number constants, as other modules import them."""
+        """The module's string and number constants, as other modules import them (a string
+        read from the environment as its default)."""
         for name in self.constants:
-            text = string_of(ast.Name(name), self.constants)
+            # `GPU = os.environ.get("GPU", "A10G")`: what it is when the environment sets nothing
+            text = default_string(ast.Name(name), self.constants)
             if text is not None:
                 self.facts.strings[name] = text
             number = number_of(ast.Name(name), self.constants)
@@ -277,6 +292,12 @@ class _Extractor:
     def _decorated(self, node: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         if not isinstance(node, ast.ClassDef):
             self._runnable(node)
+        elif node.name in self.classes:
+            web, kinds = self._web(node)
+            if web:
+                self.facts.web_classes.append(
+                    ModalDecorator("class", node.name, {}, _at(node), web, kinds)
+                )
         for decorator in node.decorator_list:
             if (  # `@app.function` without parentheses: Modal's defaults
                 isinstance(decorator, ast.Attribute)
@@ -315,6 +336,53 @@ class _Extractor:
                     at = _at(decorator.args[0])
                     method = func.attr.upper()  # `websocket`: WEBSOCKET
                     self.facts.routes.append(Route(method, path, at, router))
+
+    def _with_client(self, node: ast.With | ast.AsyncWith) -> None:
+        """`with httpx.Client() as client: client.post(URL)`: the client's target is the first
+        URL its body calls by a literal (or a constant) string."""
+        for item in node.items:
+            call, variable = item.context_expr, item.optional_vars
+            if not (isinstance(call, ast.Call) and isinstance(variable, ast.Name)):
+                continue
+            if not _dotted(call.func).endswith("Client"):
+                continue
+            for inner in (n for statement in node.body for n in ast.walk(statement)):
+                if (
+                    isinstance(inner, ast.Call)
+                    and isinstance(inner.func, ast.Attribute)
+                    and isinstance(inner.func.value, ast.Name)
+                    and inner.func.value.id == variable.id
+                    and inner.func.attr in _CLIENT_VERBS
+                    and inner.args
+                ):
+                    written = inner.args[1 if inner.func.attr in ("request", "stream") else 0]
+                    if string_of(written, self.constants) is not None:
+                        self.with_targets[id(call)] = self.value(written)
+                        break
+
+    def _registered(self, node: ast.Call) -> None:
+        """`app.cls(cpu=2)(SearchService)`: a class or function registered by a call, not a
+        decorator; one imported from another module has its web methods there."""
+        func = node.func
+        if not (
+            isinstance(func, ast.Call)
+            and isinstance(func.func, ast.Attribute)
+            and isinstance(func.func.value, ast.Name)
+            and func.func.value.id in self.decorated_apps
+            and func.func.attr in ("cls", "function")
+            and len(node.args) == 1
+            and isinstance(node.args[0], ast.Name)
+        ):
+            return
+        name = node.args[0].id
+        defined = self.classes.get(name) or next(
+            (f for f in self.functions if f.name == name), None
+        )
+        web, kinds = self._web(defined) if defined is not None else ({}, {})
+        keywords = self._keywords(func)
+        self.facts.decorators.append(
+            ModalDecorator(func.func.attr, name, keywords, _at(func), web, kinds)
+        )
 
     def _argv(self, node: ast.List | ast.Tuple) -> None:
         """A list of a `modal deploy|run|serve` command's words, as `subprocess` runs it."""
@@ -428,6 +496,8 @@ class _Extractor:
             if written is None and not name.endswith("Client") and len(node.args) > position:
                 written = node.args[position]
             target = self.value(written) if written is not None else None
+            if target is None and name.endswith("Client"):
+                target = self.with_targets.get(id(node))  # what `client.post(URL)` calls
             if target is not None and target.string is None:
                 target = self._local_value(node, target)
                 target = self._default_value(written, target) if target.string is None else target
@@ -684,8 +754,8 @@ def _at(node: ast.AST) -> Located:
 
 
 def module_paths(module: str, folder: str) -> list[str]:
-    """Where a module named in a file of `folder` may be: relative to that folder or to the
-    root, as a module or a package."""
+    """Where a module named in a file of `folder` may be: relative to that folder, a folder
+    above it or the root, as a module or a package."""
     level = len(module) - len(module.lstrip("."))
     name = module[level:].replace(".", "/")
     if level:
@@ -693,8 +763,10 @@ def module_paths(module: str, folder: str) -> list[str]:
         if level - 1 > len(parts):
             return []
         bases = ["/".join(parts[: len(parts) - (level - 1)])]
-    else:
-        bases = [folder, ""] if folder else [""]
+    else:  # from the file's folder, a folder above it (a source root), or the root
+        bases = [folder]
+        while bases[-1]:
+            bases.append(bases[-1].rsplit("/", 1)[0] if "/" in bases[-1] else "")
     paths = []
     for base in bases:
         stem = "/".join(p for p in (base, name) if p)

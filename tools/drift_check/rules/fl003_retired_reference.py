@@ -95,17 +95,27 @@ _DOCS = frozenset({"md", "mdx", "mdc", "markdown", "rst", "txt"})
 _WORD = re.compile(r"[A-Za-z0-9]+")
 _QUOTES = "\"'`"
 # `modal app logs NAME`, `modal app stop NAME`, `--name NAME`, `-a NAME` right before it.
+# `environment=` right before a quoted value: the keyword it is given to.
+_KEYWORD_BEFORE = re.compile(r"(\w{1,64})[ \t]{0,8}[=:]$")
 _APP_SLOT = re.compile(r"(?:\bmodal[ \t]+app[ \t]+[a-z]+(?:[ \t]+-\S+)*|--name|--app)[ \t=]+$")
 
 
 def _names_an_app(text: str, start: int, end: int) -> bool:
     """Whether a one-word app name at `start:end` stands where an app's name does: quoted
-    whole (`"shelf"`, `` `shelf` ``), or where a `modal app` command or `--name` takes one."""
+    whole (`"shelf"`, `` `shelf` ``) and not one of a list of words or a keyword's value
+    other than an app's, or where a `modal app` command or `--name` takes one."""
     before = text[start - 1] if start > 0 else ""
     after = text[end] if end < len(text) else ""
-    if before and before in _QUOTES and after == before:
-        return True
     line_start = text.rfind("\n", 0, start) + 1
+    if before and before in _QUOTES and after == before:
+        # Not one of a list of words (`["dev", "prod", "staging"]`), nor the value of a
+        # keyword that is not an app's (`environment="prod"`).
+        ahead = text[end + 1 : end + 65].lstrip(" \t")
+        behind = text[max(line_start, start - 65) : start - 1].rstrip(" \t")
+        listed = ahead.startswith(",") or behind.endswith(",")
+        keyword = _KEYWORD_BEFORE.search(behind)
+        named = keyword[1].lower() if keyword is not None else "app"
+        return not listed and ("app" in named or named == "name")
     return _APP_SLOT.search(text, max(line_start, start - 256), start) is not None
 
 

@@ -1,7 +1,8 @@
 """FL006 app-definition: Modal app files and the registry disagree.
 
 What it does
-    Every registry app must have its entry file (`dir/entry`), whose `modal.App("...")` name,
+    Every registry app must have its entry file (`dir/entry`), whose `modal.App("...")` name
+    (an f-string, `f"{env}-server"`, when the registry's name is one of its values),
     web class and method (hence URL label; a registry `label` that is Modal's shortened form
     of a label too long for its host needs no `label=`) and FastAPI routes equal the
     registry's. A Modal
@@ -25,6 +26,7 @@ Use instead
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -94,6 +96,8 @@ class AppDefinition:
         path, modal_app = found
         facts = project.python(path)
         name = project.app_name(path, facts, modal_app) if facts is not None else None
+        if name is None and modal_app.name is not None and _fills(modal_app.name.text, app.name):
+            return  # `f"{env}-server"`, the registry's `prod-server`: its deployed name
         if name != app.name:
             shown = modal_app.name.text if modal_app.name else "no name"
             yield self._finding(
@@ -244,3 +248,19 @@ def _shortened(project: Project, app: App, web: WebFunction) -> bool:
     derived = modal_names.default_label(app.name, *parts)
     label = web.label or ""
     return any(modal_names.truncates(label, derived, s) for s in project.index.sources_of(app))
+
+
+_FIELD = re.compile(r"\{[^{}]{0,256}\}")
+
+
+def _fills(written: str, name: str) -> bool:
+    """Whether `name` is what an f-string App name (`f"{env}-server"`) gives for some value of
+    its fields: the registry records one deployment's name."""
+    if not written.startswith(("f", "F")) or len(written) < 3:
+        return False
+    template = written[1:].strip("\"'")
+    parts = _FIELD.split(template)
+    if len(parts) < 2:
+        return False
+    pattern = "(?:.+)".join(re.escape(part) for part in parts)
+    return re.fullmatch(pattern, name) is not None

@@ -4,7 +4,8 @@ What it does
     Reports an httpx client or call that does not follow redirects (a requests call with
     `allow_redirects=False`) while it waits longer than Modal's 150 s web request limit, or
     while it calls `*.modal.run` endpoints whose registry client timeouts exceed that limit
-    (a call to another host is not judged); `curl -m N` over the limit to a modal.run URL
+    (a call to another host is not judged; a client made in a `with` is judged by the first
+    URL its body calls); `curl -m N` over the limit to a modal.run URL
     without `-L`, and a curl without `-m` (or with `-m "$VAR"`) to an endpoint whose
     registry client timeout is over it; `fetch` with `redirect: "manual"` in a file that
     calls modal.run; and a web endpoint `label=` longer than 63 characters.
