@@ -648,3 +648,68 @@ def test_a_label_modal_shortens_needs_no_label_in_the_code(tmp_path: Path) -> No
         "indictrans2-en-indic-indictrans2enindicse-9e3146": [],
         "indictrans2-en-indic-x": [("FL006", 13)],
     }
+
+
+SEARCH_REGISTRY = """\
+version: 1
+workspace: clip
+environments:
+  main: {web_suffix: ""}
+apps:
+  search:
+    name: NAME
+    dir: backend/apps
+    entry: search_app.py
+    gpu: T4
+    timeout_s: 60
+    web: {class: SearchService, method: asgi_app}
+    endpoints:
+      /search: {kind: other, method: GET, client_timeout_s: 30, idempotent: true}
+"""
+SEARCH_APP = """\
+import os
+
+import modal
+from services.search_service import SearchService
+
+env = os.environ.get("ENVIRONMENT", "dev")
+GPU = os.environ.get("SEARCH_GPU", "T4")
+app = modal.App(name=f"{env}-search")
+
+app.cls(gpu=GPU, timeout=60)(SearchService)
+"""
+SEARCH_SERVICE = """\
+import modal
+from fastapi import FastAPI
+
+api = FastAPI()
+
+
+@api.get("/search")
+def search():
+    return []
+
+
+class SearchService:
+    @modal.asgi_app()
+    def asgi_app(self):
+        return api
+"""
+
+
+def test_an_app_named_by_environment_with_a_class_registered_by_a_call(tmp_path: Path) -> None:
+    # The clipabit layout: `modal.App(f"{env}-search")`, `app.cls(...)(SearchService)` with
+    # the class in `backend/services/`, imported from `backend/apps/` as `services...`.
+    reported = {}
+    for name in ("prod-search", "prod-finder"):
+        files = {
+            "registry/fleet.yaml": SEARCH_REGISTRY.replace("NAME", name),
+            "backend/apps/search_app.py": SEARCH_APP,
+            "backend/services/search_service.py": SEARCH_SERVICE,
+        }
+        root = make_repo(tmp_path / name, files, apps=False)
+        reported[name] = [(f.code, f.path, f.line) for f in run(root).findings]
+    assert reported == {
+        "prod-search": [],
+        "prod-finder": [("FL006", "backend/apps/search_app.py", 8)],
+    }
