@@ -698,3 +698,68 @@ def test_an_example_s_command_is_its_own_unless_its_file_is_nowhere(tmp_path: Pa
             "`modal run examples/helo/app.py`: examples/helo/app.py does not exist",
         )
     ]
+
+
+JOBS = (
+    "import modal\n\napp = modal.App('jobs')\n\n\n"
+    "@app.function()\ndef prepare():\n    pass\n\n\n"
+    "@app.function()\ndef train():\n    pass\n\n\n"
+    "@app.function()\n@modal.fastapi_endpoint()\ndef status():\n    pass\n"
+)
+ONE = "import modal\n\napp = modal.App('one')\n\n\n@app.function()\ndef only():\n    pass\n"
+
+
+def test_modal_needs_one_file_and_one_function_to_run(tmp_path: Path) -> None:
+    guide = (
+        "```bash\n"
+        "modal run jobs/train.py\n"  # two functions, no local entrypoint
+        "modal run jobs/train.py::train\n"
+        "modal run jobs/one.py\n"  # one function: it runs
+        "modal run jobs/*.py\n"  # the shell passes two files
+        "```\n"
+    )
+    files = {"jobs/train.py": JOBS, "jobs/one.py": ONE, "docs/jobs.md": guide}
+    root = make_repo(tmp_path, files)
+    assert found(root) == [
+        (
+            "FL008",
+            "docs/jobs.md",
+            2,
+            "`modal run jobs/train.py`: jobs/train.py has no local entrypoint and 2 functions "
+            "(prepare, train): modal run needs FILE::NAME",
+        ),
+        (
+            "FL008",
+            "docs/jobs.md",
+            5,
+            "`modal run jobs/*.py`: the shell expands jobs/*.py to 2 files (jobs/one.py, "
+            "jobs/train.py); modal run takes one",
+        ),
+    ]
+
+
+@pytest.mark.slow
+def test_the_real_modal_cli_refuses_what_fleet_says_is_ambiguous(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "repo", {"jobs/train.py": JOBS, "jobs/one.py": ONE})
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MODAL_")}
+    env["HOME"] = str(tmp_path)  # no ~/.modal.toml: no token
+    modal = Path(sys.executable).parent / "modal"
+    said = {}
+    for words in (["jobs/train.py"], ["jobs/one.py"], ["jobs/one.py", "jobs/train.py"]):
+        done = subprocess.run(
+            [str(modal), "run", *words],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        output = done.stdout + done.stderr
+        marks = ("Specify the entrypoint", "Token missing", "unexpected extra argument")
+        said[" ".join(words)] = next((m for m in marks if m in output), output[-200:])
+    assert said == {
+        "jobs/train.py": "Specify the entrypoint",
+        "jobs/one.py": "Token missing",
+        "jobs/one.py jobs/train.py": "unexpected extra argument",
+    }

@@ -11,7 +11,9 @@ What it does
     file, a deploy of a file that is not the entry file of a registry app, and a module path
     written without `-m` (`modal deploy src.app`), which Modal 1.x refuses, and a `modal`
     command the CLI does not have (`modal logs`, `modal secret set`), and `python src/x.py`
-    where x.py has moved elsewhere in the repository. A `modal run` or
+    where x.py has moved elsewhere in the repository; `modal run FILE` of a file with no local
+    entrypoint and several functions, and a glob the shell expands to several files (Modal
+    refuses both). A `modal run` or
     `modal serve` of another existing file is a one-off, not reported. The body of a heredoc
     (`cat <<EOF`) is text, not commands.
 
@@ -47,7 +49,7 @@ from tools.drift_check.extract.commands import (
     unknown_cli_calls,
 )
 from tools.drift_check.extract.data import located_data
-from tools.drift_check.extract.python import python_facts
+from tools.drift_check.extract.python import PythonFacts, python_facts
 from tools.drift_check.findings import Finding
 
 if TYPE_CHECKING:
@@ -160,7 +162,7 @@ class WorkflowDeploy:
             where = folders.at(loop.offset)
             if where is None:
                 continue
-            for path in self._expanded(project, where, loop.paths):
+            for path in expanded(project, where, loop.paths):
                 if path in entries:
                     continue
                 line, col = place(loop.offset)
@@ -212,25 +214,6 @@ class WorkflowDeploy:
             if moved is not None:
                 yield Finding(self.code, source.path, *place(run.offset), *moved)
 
-    def _expanded(self, project: Project, folders: list[str], paths: tuple[str, ...]) -> list[str]:
-        """The files each path names, globs expanded over the repository's files."""
-        found: list[str] = []
-        for path in paths:
-            if "[" in path:
-                continue  # a character class: not a glob fleet reads
-            if any(c in path for c in "*?"):
-                # From the first folder where the glob matches files, as a shell there would.
-                for folder in folders:
-                    pattern = posixpath.normpath(posixpath.join(folder, path))
-                    matcher = GlobSet([f"/{pattern}"])
-                    matched = [p for p in project.files.candidates if matcher.match(p)]
-                    if matched:
-                        found += matched
-                        break
-            else:
-                found.append(project.resolve(folders, path))
-        return list(dict.fromkeys(found))
-
 
 @dataclass(frozen=True)
 class TargetProblem:
@@ -238,8 +221,11 @@ class TargetProblem:
 
     message: str  # `apps/x.py does not exist`
     # unknown: no registry app; options: `modal run` options the function does not take
-    kind: Literal["missing", "retired", "unknown", "unflagged", "options"]
+    # ambiguous: `modal run FILE` of a file with several functions and no local entrypoint,
+    # or a glob that names several files
+    kind: Literal["missing", "retired", "unknown", "unflagged", "options", "ambiguous"]
     verb: str
+    advice: str = ""  # the hint, where the kind does not say it
 
     def hint(self, deploy: str) -> str:
         """How to fix it; `deploy` is the rule's advice for a deploy of no registry app."""
@@ -247,6 +233,8 @@ class TargetProblem:
             return "Modal 1.x reads a Python module path only after -m"
         if self.kind == "options":
             return "Modal makes an option of each parameter of what it runs: add the parameter"
+        if self.advice:
+            return self.advice
         if self.verb == "deploy":
             return deploy
         if self.kind == "retired":
@@ -263,7 +251,7 @@ def target_problem(
     is not); `modal run` and `modal serve` may run any other file. A module path without
     `-m` is refused by Modal whatever it names; it is reported as such when it names a file."""
     if command.templated:
-        return None
+        return _glob_problem(project, folders, command)
     found = [project.resolve(folders, f) for f in command.files]
     path = next((p for p in found if p in project.index.app_by_entry or project.exists(p)), None)
     if command.unflagged:
@@ -274,6 +262,47 @@ def target_problem(
         _file_problem(project, path, command.verb, unknown)
         or _object_problem(project, path, command)
         or _options_problem(project, path, command)
+    )
+
+
+def expanded(project: Project, folders: list[str], paths: tuple[str, ...]) -> list[str]:
+    """The files each path names, globs expanded over the repository's files."""
+    found: list[str] = []
+    for path in paths:
+        if "[" in path:
+            continue  # a character class: not a glob fleet reads
+        if any(c in path for c in "*?"):
+            # From the first folder where the glob matches files, as a shell there would.
+            for folder in folders:
+                pattern = posixpath.normpath(posixpath.join(folder, path))
+                matcher = GlobSet([f"/{pattern}"])
+                matched = [p for p in project.files.candidates if matcher.match(p)]
+                if matched:
+                    found += matched
+                    break
+        else:
+            found.append(project.resolve(folders, path))
+    return list(dict.fromkeys(found))
+
+
+def _glob_problem(
+    project: Project, folders: list[str], command: DeployCommand
+) -> TargetProblem | None:
+    """`modal deploy app_*.py`: the shell passes every file the glob matches, and Modal takes
+    one target ("Got unexpected extra arguments")."""
+    written = command.target.split("::", 1)[0]
+    if not written.endswith(".py") or not any(c in written for c in "*?") or "$" in written:
+        return None
+    matched = expanded(project, folders, (written,))
+    if len(matched) < 2:
+        return None
+    shown = ", ".join(matched[:3]) + (", ..." if len(matched) > 3 else "")
+    return TargetProblem(
+        f"the shell expands {written} to {len(matched)} files ({shown}); modal "
+        f"{command.verb} takes one",
+        "ambiguous",
+        command.verb,
+        f"`modal {command.verb}` one file at a time, or `fleet deploy --all`",
     )
 
 
@@ -321,7 +350,7 @@ def _object_problem(project: Project, path: str, command: DeployCommand) -> Targ
     _, _, named = command.target.partition("::")
     name = named.split(".", 1)[0]
     if not named:
-        return None
+        return _runnable_problem(path, facts, command)
     if name not in facts.defined:
         return TargetProblem(f"{path} defines no {name!r}", "missing", command.verb)
     modal = {app.variable for app in facts.apps} | set(facts.run_options)
@@ -332,6 +361,27 @@ def _object_problem(project: Project, path: str, command: DeployCommand) -> Targ
         f"{path} defines {name!r}, but not as a Modal App, function or class",
         "missing",
         command.verb,
+    )
+
+
+def _runnable_problem(
+    path: str, facts: PythonFacts, command: DeployCommand
+) -> TargetProblem | None:
+    """`modal run FILE` without `::NAME` runs the file's one local entrypoint, else its one
+    function: with no local entrypoint and several functions (web endpoints aside, which
+    `modal run` does not run), Modal refuses ("has the following options")."""
+    if command.verb != "run" or facts.entrypoints:
+        return None
+    functions = [d.target for d in facts.decorators if d.kind == "function" and not d.web]
+    if len(functions) < 2:
+        return None
+    shown = ", ".join(functions[:4]) + (", ..." if len(functions) > 4 else "")
+    return TargetProblem(
+        f"{path} has no local entrypoint and {len(functions)} functions ({shown}): "
+        "modal run needs FILE::NAME",
+        "ambiguous",
+        command.verb,
+        "name what to run: `modal run FILE::FUNCTION`, or add a local entrypoint",
     )
 
 
