@@ -222,3 +222,18 @@ def test_a_client_made_in_a_with_is_judged_by_the_url_its_body_calls(tmp_path: P
     assert [(code, path, line) for code, path, line, *_ in found(root)] == [
         ("FL009", "scripts/calls.py", 10)
     ]
+
+
+def test_a_curl_reads_the_variables_its_script_assigns(tmp_path: Path) -> None:
+    script = (
+        "#!/bin/sh\n"
+        'URL="${FLUX_URL:-https://ryla--ryla-flux-comfyui-fastapi-app.modal.run/flux}"\n'
+        "TIMEOUT=600  # a cold start\n"
+        'curl --max-time "$TIMEOUT" "$URL"\n'
+        'curl -m 60 "${URL}"\n'  # gives up before Modal's 303
+        'curl -L -m "$TIMEOUT" "$URL"\n'  # follows it
+    )
+    root = make_repo(tmp_path, {"scripts/warm.sh": script})
+    assert [(code, path, line) for code, path, line, *_ in found(root)] == [
+        ("FL009", "scripts/warm.sh", 4)
+    ]

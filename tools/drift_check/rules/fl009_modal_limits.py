@@ -7,7 +7,8 @@ What it does
     (a call to another host is not judged; a client made in a `with` is judged by the first
     URL its body calls); `curl -m N` over the limit to a modal.run URL
     without `-L`, and a curl without `-m` (or with `-m "$VAR"`) to an endpoint whose
-    registry client timeout is over it; `fetch` with `redirect: "manual"` in a file that
+    registry client timeout is over it (a `$VAR` the script assigns is read as assigned, a
+    `${VAR:-default}` as its default); `fetch` with `redirect: "manual"` in a file that
     calls modal.run; and a web endpoint `label=` longer than 63 characters.
 
 Why is this bad?
@@ -45,7 +46,30 @@ _SCRIPTS = frozenset({"ts", "tsx", "js", "jsx", "mjs", "cjs"})
 CURL = re.compile(r"curl(?<![\w-]curl)\s[^\n]*")  # the word first: found fast
 LOCATION = re.compile(r"(?:^|\s)(?:-L|--location(?:-trusted)?|-[a-zA-Z]*L[a-zA-Z]*)(?=\s|$)")
 MAX_TIME = re.compile(r"(?:-m|--max-time)[\s=]+(?P<seconds>[0-9]{1,9}(?:\.[0-9]{1,6})?)\b")
+# A shell assignment at the start of a line: `TIMEOUT=600`, `export URL="${X:-https://...}"`.
+ASSIGNMENT = re.compile(
+    r"^[ \t]*(?:export[ \t]+)?(?P<name>[A-Za-z_]\w{0,63})="
+    r"(?P<value>\"[^\"\n]{0,512}\"|'[^'\n]{0,512}'|[^\s;#]{0,512})",
+    re.MULTILINE,
+)
+DEFAULT = re.compile(r"\$\{[A-Za-z_]\w{0,63}:?-(?P<default>[^{}\n]{0,512})\}")
+REFERENCE = re.compile(r"\$(?:\{(?P<braced>[A-Za-z_]\w{0,63})\}|(?P<name>[A-Za-z_]\w{0,63}))")
 MANUAL_REDIRECT = re.compile(r"redirect\s*:\s*['\"`]manual['\"`]")
+
+
+def _shell_variables(text: str) -> dict[str, str]:
+    """`NAME=value` assignments of a script, the last one of each name, with a `${X:-default}`
+    read as its default: what `$NAME` in a later command most likely holds."""
+    found = {}
+    for match in ASSIGNMENT.finditer(text):
+        value = match["value"].strip("\"'")
+        found[match["name"]] = DEFAULT.sub(lambda m: m["default"], value)
+    return found
+
+
+def _expand(command: str, variables: dict[str, str]) -> str:
+    """A command with each `$NAME` or `${NAME}` of the script's assignments replaced."""
+    return REFERENCE.sub(lambda m: variables.get(m["braced"] or m["name"], m[0]), command)
 
 
 def _called(project: Project, command: str) -> Endpoint | None:
@@ -130,11 +154,12 @@ class ModalLimits:
         registry's client timeout of the endpoint it names."""
         if "curl" not in source.text:
             return
+        variables = _shell_variables(source.text) if "$" in source.text else {}
         for match in CURL.finditer(source.text):
-            command = match[0]
+            command = _expand(match[0], variables) if variables else match[0]
             if "modal.run" not in command or LOCATION.search(command):
                 continue
-            wait = MAX_TIME.search(command)
+            wait = MAX_TIME.search(command.replace('"', " ").replace("'", " "))
             if wait is not None:
                 if float(wait["seconds"]) <= limit:
                     continue
