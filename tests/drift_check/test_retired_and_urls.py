@@ -453,3 +453,23 @@ def test_a_one_word_retired_app_in_a_list_of_words_or_another_keyword_is_a_word(
         )
     )
     assert [(f.path, f.line) for f in run(root).findings if f.code == "FL003"] == [("config.py", 3)]
+
+
+def test_a_path_joined_to_a_base_url_in_a_template_literal_is_checked(tmp_path: Path) -> None:
+    page = (
+        "<script>\n"
+        "const API = 'https://ryla--ryla-seedvr2-comfyui-fastapi-app.modal.run';\n"
+        "fetch(`${API}/seedvr2`);\n"
+        "fetch(`${API}/status/${jobId}`);\n"  # no such route
+        "fetch(`${OTHER}/status`);\n"  # a base the file does not assign
+        "</script>\n"
+    )
+    root = make_repo(tmp_path, {"web/index.html": page})
+    assert [(f.code, f.line, f.message) for f in run(root).findings] == [
+        (
+            "FL004",
+            4,
+            "${API}/status/${jobId}: /status/${jobId} is not an endpoint of ryla-seedvr2 "
+            "(https://ryla--ryla-seedvr2-comfyui-fastapi-app.modal.run)",
+        )
+    ]

@@ -13,7 +13,8 @@ What it does
     example unless its label is (or was meant to be) a registry app's; a placeholder
     workspace (`your-workspace--`, `xxxx--`) is the reader's, wherever it is written. A URL
     that Python code builds and calls (from constants, f-strings, `+`, the default of
-    `os.getenv`) is checked at the call.
+    `os.getenv`) is checked at the call; in a script or page, a path joined to a constant
+    the file assigns a modal.run URL (`${API_BASE}/status/${id}`) is checked as that URL's.
 
 Why is this bad?
     Every app has its own host. `/seedvr2` on the flux host is a 404; a typo in a label is a
@@ -47,6 +48,14 @@ if TYPE_CHECKING:
 
 
 _BLANK = re.compile(r"\n[ \t\r]*\n")
+# Code that joins a URL in a template literal: `${API_BASE}/status/${id}`.
+_SCRIPTED = frozenset({"ts", "tsx", "js", "jsx", "mjs", "cjs", "html", "vue", "svelte"})
+_BASE = re.compile(
+    r"\b(?:const|let|var)[ \t]+(?P<name>[A-Za-z_$][\w$]{0,63})[ \t]*=[ \t]*"
+    r"(?P<q>['\"`])(?P<url>https?://[A-Za-z0-9.-]{1,200}\.modal\.run)(?P=q)"
+)
+_JOINED = re.compile(r"\$\{(?P<name>[A-Za-z_$][\w$]{0,63})\}(?P<path>/[^\s'\"`?#]{0,512})")
+_TEMPLATED = re.compile(r"\$\{[^{}]{0,256}\}")
 _DOCS = frozenset({"md", "mdx", "mdc", "markdown", "rst", "txt", "html"})
 _LINE_COMMENTS = ("#", "//")
 
@@ -92,6 +101,8 @@ class UnknownUrl:
                     yield Finding(self.code, source.path, line, col, message, hint)
             if source.suffix == "py" and "modal.run" in source.text:
                 yield from self._built(project, source)
+            elif source.suffix in _SCRIPTED and "${" in source.text and "modal.run" in source.text:
+                yield from self._joined(project, source)
 
     def _beside(
         self,
@@ -139,6 +150,37 @@ class UnknownUrl:
                 f"{url.text}: no app of the fleet, or of this repository, serves the label "
                 f"{label!r}, though the URLs beside it are the fleet's",
                 "use a URL `fleet registry urls` lists",
+            )
+
+    def _joined(self, project: Project, source: SourceFile) -> Iterator[Finding]:
+        """`${API_BASE}/status/${id}` where the file assigns API_BASE a modal.run URL
+        (`const API_BASE = 'https://...modal.run'`): the path is checked against that app."""
+        bases = {m["name"]: m["url"] for m in _BASE.finditer(source.text)}
+        if not bases:
+            return
+        for use in _JOINED.finditer(source.text):
+            base = bases.get(use["name"])
+            url = urls_in(base)[0] if base is not None and urls_in(base) else None
+            if url is None or url.path is not None or url.label is None:
+                continue
+            found = project.index.web_by_label.get(url.label)
+            if found is None:
+                continue  # a URL of its own: judged where it is written
+            written = use["path"]
+            path = _TEMPLATED.sub("_", written)  # `${id}`: any one segment
+            app, web = found
+            if path in STANDARD_PATHS or any(
+                path_matches(pattern, path) for pattern in web.endpoints
+            ):
+                continue
+            line, col = source.position(use.start())
+            yield Finding(
+                self.code,
+                source.path,
+                line,
+                col,
+                f"{use[0]}: {written} is not an endpoint of {_whom(app, web)} ({base})",
+                f"{_whom(app, web)} serves {', '.join(web.endpoints)}",
             )
 
     def _built(self, project: Project, source: SourceFile) -> Iterator[Finding]:
