@@ -763,3 +763,22 @@ def test_the_real_modal_cli_refuses_what_fleet_says_is_ambiguous(tmp_path: Path)
         "jobs/one.py": "Token missing",
         "jobs/one.py jobs/train.py": "unexpected extra argument",
     }
+
+
+def test_a_command_a_script_prints_for_its_reader_is_read_as_docs(tmp_path: Path) -> None:
+    script = (
+        "import logging\n\n"
+        "log = logging.getLogger(__name__)\n"
+        'print("Deploy: modal deploy apps/flux/app.py")\n'
+        'log.info("Then: modal deploy apps/flux/api.py")\n'  # no such file
+        'command = "modal deploy apps/gone.py"  # a string that is not printed\n'
+    )
+    root = make_repo(tmp_path, {"scripts/setup.py": script})
+    assert found(root) == [
+        (
+            "FL008",
+            "scripts/setup.py",
+            5,
+            "`modal deploy apps/flux/api.py`: apps/flux/api.py does not exist",
+        )
+    ]

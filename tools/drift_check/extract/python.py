@@ -37,6 +37,7 @@ HTTP_CLIENTS = frozenset(
         "requests.request",
     }
 )
+_PRINTS = frozenset({"print", "echo", "secho", "info", "warning", "warn", "error", "debug", "log"})
 _CLIENT_VERBS = frozenset({"get", "post", "put", "patch", "delete", "request", "stream"})
 NAMED_OBJECTS = {
     f"{prefix}{kind}.from_name": kind for prefix in ("modal.", "") for kind in ("Secret", "Volume")
@@ -103,6 +104,9 @@ class PythonFacts:
     imports: dict[str, str] = field(default_factory=dict)  # local name -> module it names
     # The lines of bare string statements (docstrings): prose, not code.
     docstrings: list[tuple[int, int]] = field(default_factory=list)
+    # The lines of strings a script prints for its reader (`print("Deploy: modal deploy
+    # app.py")`, `logger.info(...)`, `click.echo(...)`): instructions, as docs are.
+    printed: list[tuple[int, int]] = field(default_factory=list)
     # Routers mounted by this file: (the router as written, the prefix it is mounted under).
     includes: list[tuple[str, str]] = field(default_factory=list)
     # Every module an import anywhere in the file may name, as written (`.handlers` relative):
@@ -200,6 +204,7 @@ class _Extractor:
         elif isinstance(node, ast.Call):
             self._client_call(node)
             self._registered(node)
+            self._printed(node)
         elif isinstance(node, ast.List | ast.Tuple):
             self._argv(node)
         elif isinstance(node, ast.Dict):
@@ -336,6 +341,15 @@ class _Extractor:
                     at = _at(decorator.args[0])
                     method = func.attr.upper()  # `websocket`: WEBSOCKET
                     self.facts.routes.append(Route(method, path, at, router))
+
+    def _printed(self, node: ast.Call) -> None:
+        """A string printed for the reader: an argument of `print`, a logger's or `echo`."""
+        name = _dotted(node.func).rsplit(".", 1)[-1]
+        if name not in _PRINTS:
+            return
+        for argument in node.args[:4]:
+            if isinstance(argument, ast.Constant | ast.JoinedStr):
+                self.facts.printed.append((argument.lineno, argument.end_lineno or argument.lineno))
 
     def _with_client(self, node: ast.With | ast.AsyncWith) -> None:
         """`with httpx.Client() as client: client.post(URL)`: the client's target is the first
@@ -820,6 +834,18 @@ def python_prose(source: SourceFile) -> str:
                 kept[row - 1] = line[:col] + token.string + line[col + len(token.string) :]
     except (tokenize.TokenError, SyntaxError):
         pass  # what was read so far stands
+    return "\n".join(kept)
+
+
+def python_messages(source: SourceFile) -> str:
+    """The lines of the strings a Python file prints for its reader, the rest blanked to
+    spaces (lines and columns kept)."""
+    facts = python_facts(source)
+    lines = source.text.split("\n")
+    kept = [" " * len(line) for line in lines]
+    for start, end in facts.printed if facts is not None else []:
+        for number in range(start, min(end, len(lines)) + 1):
+            kept[number - 1] = lines[number - 1]
     return "\n".join(kept)
 
 

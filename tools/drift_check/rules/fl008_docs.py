@@ -8,7 +8,8 @@ What it does
     without `-m` (read as FL007 reads scripts: in code blocks and inline code, from the
     document's folder or the root, moved by `cd`); the same instructions in a Python
     module's header (its leading comments and docstring: `Deploy: modal deploy app.py`), in
-    all comments and docstrings of a Modal app file, except in the file of a retired app
+    all comments and docstrings of a Modal app file, and the strings any Python file prints
+    for its reader (`print("Deploy: modal deploy app.py")`), except in the file of a retired app
     (an example's instructions are its own, unless they name a file by a folder from which
     it is nowhere: not from the root, the example's folder or one above it);
     a `modal` command in a document's code that the modal CLI does not have (`modal logs`,
@@ -52,7 +53,12 @@ from tools.drift_check.extract.commands import (
     shell_text,
     unknown_cli_calls,
 )
-from tools.drift_check.extract.python import defines_modal_app, module_header, python_prose
+from tools.drift_check.extract.python import (
+    defines_modal_app,
+    module_header,
+    python_messages,
+    python_prose,
+)
 from tools.drift_check.findings import Edit, Finding
 from tools.drift_check.rules.fl007_workflow_deploy import (
     TargetProblem,
@@ -99,6 +105,9 @@ class Docs:
                 prose = python_prose(source) if app_file else module_header(source)
                 if command:
                     yield from self._deploys(project, source, prose)
+                    messages = python_messages(source)
+                    if _COMMAND.search(messages):
+                        yield from self._deploys(project, source, messages)
                 if runs:
                     yield from self._python_runs(project, source, prose)
 
