@@ -53,6 +53,7 @@ MODES = {
     "tools.drift_check.rules.fl013_docs_config._CHANGE": "search",
     "tools.drift_check.rules.fl013_docs_config._CODE_FIELD": "match",
     "tools.drift_check.extract.commands.CLI": "finditer",
+    "tools.drift_check.extract.commands._COMMAND_START": "search",
     "tools.drift_check.extract.commands.PYTHON_RUN": "finditer",
     "tools.drift_check.extract.commands.CLONE": "finditer",
     "tools.drift_check.rules.fl008_docs._PATH_RUN": "search",

@@ -70,14 +70,18 @@ MODAL_CLI: dict[str, frozenset[str] | None] = {
         {"member-tokens", "members", "proxy-tokens", "service-users", "settings"}
     ),
 }
-# `modal WORD [WORD]` where a command starts: a line (a `$ ` prompt allowed), after `;`, `&&`,
-# `||`, `| ` (`a|modal x` in a diagram is no pipe), `(`, a backtick or `$(`, through `uv run`,
-# `poetry run` or `python -m`.
+# `modal WORD [WORD]`, the word first so that it is found fast; where a command starts (see
+# `_COMMAND_START`).
 CLI = re.compile(
+    r"modal(?<![\w-]modal)[ \t]+(?P<command>[a-z][a-z-]{0,31})"
+    r"(?:[ \t]+(?P<sub>[a-z][a-z-]{0,31}))?(?![\w-])"
+)
+# What stands before `modal` on its line when it starts a command: nothing, `;`, `&&`, `||`,
+# `| ` (`a|modal x` in a diagram is no pipe), `(`, a backtick or `$(`; a `$ ` prompt; `uv run`,
+# `poetry run` or `python -m`.
+_COMMAND_START = re.compile(
     r"(?:^|[;(`]|&&|\|\|?(?=[ \t]))[ \t]*(?:\$[ \t]+)?"
-    r"(?:(?:uv|poetry|pipenv|pdm|hatch|rye)[ \t]+run[ \t]+|uvx[ \t]+|python3?[ \t]+-m[ \t]+)?"
-    r"modal[ \t]+(?P<command>[a-z][a-z-]{0,31})"
-    r"(?:[ \t]+(?P<sub>[a-z][a-z-]{0,31}))?(?![\w-])",
+    r"(?:(?:uv|poetry|pipenv|pdm|hatch|rye)[ \t]+run[ \t]+|uvx[ \t]+|python3?[ \t]+-m[ \t]+)?$",
     re.MULTILINE,
 )
 
@@ -110,6 +114,9 @@ def unknown_cli_calls(text: str) -> list[CliCall]:
         return []
     found = []
     for match in CLI.finditer(text):
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        if not _COMMAND_START.search(text, max(line_start, match.start() - 64), match.start()):
+            continue
         command, sub = match["command"], match["sub"]
         if command not in MODAL_CLI:
             found.append(CliCall(match.start("command"), f"modal {command}"))

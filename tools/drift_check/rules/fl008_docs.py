@@ -207,9 +207,10 @@ class Docs:
 
     def _cli(self, project: Project, source: SourceFile, text: str) -> Iterator[Finding]:
         """`modal logs APP` in a document's code: a command the modal CLI does not have."""
-        if project.an_example_s(source.path):
+        calls = unknown_cli_calls(text)
+        if not calls or project.an_example_s(source.path):
             return
-        for call in unknown_cli_calls(text):
+        for call in calls:
             if in_markdown_code(source.text, call.offset):
                 message, hint = call.problem
                 yield Finding(self.code, source.path, *source.position(call.offset), message, hint)
