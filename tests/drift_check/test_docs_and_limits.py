@@ -214,13 +214,18 @@ def test_a_client_made_in_a_with_is_judged_by_the_url_its_body_calls(tmp_path: P
         "async def other():\n"
         "    async with httpx.AsyncClient(timeout=600) as client:\n"
         '        await client.post("https://api.replicate.com/v1/predictions", json={})\n\n\n'
+        "async def replicate(version):\n"
+        "    async with httpx.AsyncClient(timeout=600) as client:\n"
+        "        if version:\n"
+        '            url = f"https://api.replicate.com/v1/models/{version}/predictions"\n'
+        "        await client.post(url)\n\n\n"
         "async def modal():\n"
         "    async with httpx.AsyncClient(timeout=600) as client:\n"
         '        await client.post("https://ryla--ryla-flux-comfyui-fastapi-app.modal.run/flux")\n'
     )
     root = make_repo(tmp_path, {"scripts/calls.py": code})
     assert [(code, path, line) for code, path, line, *_ in found(root)] == [
-        ("FL009", "scripts/calls.py", 10)
+        ("FL009", "scripts/calls.py", 17)
     ]
 
 

@@ -473,3 +473,16 @@ def test_a_path_joined_to_a_base_url_in_a_template_literal_is_checked(tmp_path: 
             "(https://ryla--ryla-seedvr2-comfyui-fastapi-app.modal.run)",
         )
     ]
+
+
+def test_a_deleted_file_named_from_the_folder_of_its_document_is_a_reference(
+    tmp_path: Path,
+) -> None:
+    readme = (
+        "- `modal/app.py` was the single app\n"  # from apps/: apps/modal/app.py, deleted
+        "- `app.py` of each app folder\n"  # no folder of its own: any app.py
+    )
+    root = make_repo(tmp_path, {"apps/README.md": readme})
+    assert [(f.code, f.path, f.line, f.col) for f in run(root).findings] == [
+        ("FL003", "apps/README.md", 1, 4)
+    ]

@@ -81,6 +81,11 @@ def test_a_field_out_of_its_bounds_is_a_corrupt_state(
         ("[]", "not a state file (keys live and versions)"),
         ('{"live": "v2", "versions": []}', "live 'v2' is none of its versions"),
         ('{"live": null, "versions": {}}', "versions is not a list"),
+        # four fields, but not the version and its tag
+        (
+            '{"live": null, "versions": [{"pid": null, "commit": "", "port": null, "folder": ""}]}',
+            "versions[0]: not a version",
+        ),
         ("[" * 100_000, "cannot be read (RecursionError)"),
     ],
 )

@@ -370,7 +370,11 @@ class _Extractor:
                     and inner.args
                 ):
                     written = inner.args[1 if inner.func.attr in ("request", "stream") else 0]
-                    if string_of(written, self.constants) is not None:
+                    if isinstance(written, ast.Name) and written.id not in self.constants:
+                        written = _assigned(node.body, written.id) or written
+                    if string_of(written, self.constants) is not None or isinstance(
+                        written, ast.JoinedStr
+                    ):
                         self.with_targets[id(call)] = self.value(written)
                         break
 
@@ -835,6 +839,19 @@ def python_prose(source: SourceFile) -> str:
     except (tokenize.TokenError, SyntaxError):
         pass  # what was read so far stands
     return "\n".join(kept)
+
+
+def _assigned(body: list[ast.stmt], name: str) -> ast.expr | None:
+    """The first string or f-string `body` assigns to `name` (`url = "https://..."`)."""
+    for statement in body:
+        for node in ast.walk(statement):
+            if (
+                isinstance(node, ast.Assign)
+                and any(isinstance(t, ast.Name) and t.id == name for t in node.targets)
+                and isinstance(node.value, ast.Constant | ast.JoinedStr)
+            ):
+                return node.value
+    return None
 
 
 def python_messages(source: SourceFile) -> str:

@@ -7,8 +7,9 @@ What it does
     other web function of it (a `*.modal.run` label that is the app's name, or its name and
     `-` and more: `ryla-comfyui-health`, unless that is a live app's label or a live app's
     longer name starts it); removed endpoints (`/flux-instantid`); deleted deploy files
-    (`comfyui_danrisi.py`). Tests, scripts, shell scripts, docs, workflows and client code
-    are all read, comments included.
+    (`comfyui_danrisi.py`; or by their path from the folder of the file that names them,
+    `api/router.py` in `backend/README.md`). Tests, scripts, shell scripts, docs, workflows
+    and client code are all read, comments included.
 
 Why is this bad?
     A retired URL still resolves to nothing: tests that call it fail or, worse, are skipped;
@@ -177,6 +178,25 @@ def _mentions(source: SourceFile, index: RegistryIndex) -> list[tuple[int, Retir
     return sorted(found.items(), key=lambda pair: pair[0])
 
 
+def _relative_mentions(source: SourceFile, index: RegistryIndex) -> list[tuple[int, Retired]]:
+    """A deleted file named from the folder of the file that names it (`api/router.py` in
+    `backend/README.md` for `backend/api/router.py`), by a path with a folder of its own."""
+    folder = source.path.rsplit("/", 1)[0] if "/" in source.path else ""
+    found = []
+    for deleted in (r for r in index.retired if r.kind == "file") if folder else ():
+        relative = deleted.text.removeprefix(f"{folder}/")
+        if relative == deleted.text or "/" not in relative or relative not in source.text:
+            continue
+        at = source.text.find(relative)
+        while at != -1:
+            before = source.text[at - 1] if at else " "
+            after = source.text[at + len(relative) : at + len(relative) + 1]
+            if not (before.isalnum() or before in "_./-") and not (after.isalnum() or after == "_"):
+                found.append((at, deleted))
+            at = source.text.find(relative, at + 1)
+    return found
+
+
 def _message(retired: Retired) -> str:
     if retired.kind == "url" and retired.app and retired.app != retired.text:
         return f"URL label {retired.text!r} of the retired app {retired.app!r}: {retired.reason}"
@@ -200,7 +220,8 @@ class RetiredReference:
     def check(self, project: Project) -> Iterator[Finding]:
         index = project.index
         for source in project.scanned():
-            if not index.mentions_retired(source.text):
+            relative = _relative_mentions(source, index)
+            if not relative and not index.mentions_retired(source.text):
                 continue
             if source.suffix in _DOCS and source.path.startswith(index.retired_folders):
                 continue  # the retired app's own documentation, not a reference to it
@@ -209,7 +230,8 @@ class RetiredReference:
             if source.path.rsplit("/", 1)[-1].endswith("ignore") and "." in source.path:
                 continue  # `.gitignore`, `.vercelignore`: a pattern ignores what is gone
             retiring = _retiring_sections(source) if source.suffix in markdown.MARKDOWN else []
-            for offset, retired in _mentions(source, index):
+            mentions = sorted({**dict(_mentions(source, index)), **dict(relative)}.items())
+            for offset, retired in mentions:
                 line, col = source.position(offset)
                 if _documents_retirement(source.lines[line - 1], col, source.suffix in _DOCS):
                     continue

@@ -348,6 +348,8 @@ class CorruptState(Exception):
 
 VERSION = re.compile(r"v[1-9][0-9]{0,8}")
 _COMMIT = re.compile(r"[0-9a-f]{7,64}")
+# The fields a version must have (the others have defaults).
+_REQUIRED = frozenset({"version", "commit", "tag", "folder"})
 _FIELDS = {
     "version": str,
     "commit": str,
@@ -388,7 +390,7 @@ def _read_state(path: Path) -> AppState:
 
 def _read_version(path: Path, index: int, entry: object) -> Version:
     where = f"{path}: versions[{index}]"
-    if not isinstance(entry, dict) or not set(entry) <= set(_FIELDS) or len(entry) < 4:
+    if not isinstance(entry, dict) or not _REQUIRED <= set(entry) <= set(_FIELDS):
         raise CorruptState(f"{where}: not a version")
     for key, value in entry.items():
         if not isinstance(value, _FIELDS[key]) or isinstance(value, bool):
