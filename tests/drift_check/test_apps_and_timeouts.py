@@ -57,14 +57,7 @@ def test_a_matching_app_tree_is_clean(tmp_path: Path) -> None:
             "apps/flux/app.py",
             "timeout=5 * MINUTES",
             "timeout=int(os.environ['T'])",
-            (
-                "FL001",
-                "apps/flux/app.py",
-                7,
-                30,
-                "timeout=int(os.environ['T']) cannot be resolved statically; "
-                "the registry says 300 s",
-            ),
+            None,  # set when it deploys: nothing in the code says it differs
             id="unresolvable",
         ),
         pytest.param(
@@ -173,13 +166,7 @@ def test_a_matching_app_tree_is_clean(tmp_path: Path) -> None:
             "apps/flux/app.py",
             'gpu="L40S"',
             "gpu=pick()",
-            (
-                "FL012",
-                "apps/flux/app.py",
-                7,
-                14,
-                "gpu=pick() cannot be resolved statically; the registry says L40S",
-            ),
+            None,  # set when it deploys
             id="gpu-unresolvable",
         ),
         pytest.param(
@@ -342,13 +329,7 @@ def test_fix_edit_rewrites_only_plain_literals(tmp_path: Path) -> None:
         pytest.param(
             "import os\nhf = modal.Secret.from_name(os.environ['S'])\n",
             "    secrets: [hf]\n",
-            [
-                (
-                    "apps/flux/app.py",
-                    "Secret.from_name(os.environ['S']) cannot be resolved statically; the "
-                    "registry's secrets: hf",
-                )
-            ],
+            [],  # the name is set when it deploys: the registry's hf may be it
             id="unresolvable",
         ),
     ],

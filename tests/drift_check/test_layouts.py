@@ -713,3 +713,25 @@ def test_an_app_named_by_environment_with_a_class_registered_by_a_call(tmp_path:
         "prod-search": [],
         "prod-finder": [("FL006", "backend/apps/search_app.py", 8)],
     }
+
+
+def test_a_web_decorator_chosen_across_modal_versions_is_read(tmp_path: Path) -> None:
+    registry = (
+        "version: 1\nworkspace: acme\nenvironments:\n  main: {web_suffix: ''}\n"
+        "apps:\n  api:\n    name: acme-api\n    dir: api\n    timeout_s: 300\n"
+        "    web: {function: generate}\n"
+        "    endpoints:\n      /: {kind: other, client_timeout_s: 60}\n"
+    )
+    code = (
+        "import modal\n\n"
+        'app = modal.App("acme-api")\n'
+        "\n\n"
+        "@app.function(timeout=300)\n"
+        '@((getattr(modal, "fastapi_endpoint", None) or getattr(modal, "web_endpoint"))'
+        '(method="POST"))\n'
+        "def generate(body: dict):\n"
+        "    return body\n"
+    )
+    files = {"registry/fleet.yaml": registry, "api/app.py": code}
+    root = make_repo(tmp_path, files, apps=False)
+    assert [(f.code, f.line, f.message) for f in run(root).findings] == []

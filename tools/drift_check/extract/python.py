@@ -472,7 +472,7 @@ class _Extractor:
             for decorator in member.decorator_list:
                 call = decorator if isinstance(decorator, ast.Call) else None
                 func = call.func if call else decorator
-                kind = _dotted(func).rsplit(".", 1)[-1]
+                kind = _decorator_name(func)
                 if kind in WEB_DECORATORS:
                     keywords = call.keywords if call else []
                     web[member.name] = {k.arg: self.value(k.value) for k in keywords if k.arg}
@@ -839,6 +839,24 @@ def python_prose(source: SourceFile) -> str:
     except (tokenize.TokenError, SyntaxError):
         pass  # what was read so far stands
     return "\n".join(kept)
+
+
+def _decorator_name(func: ast.expr) -> str:
+    """The decorator a decorator expression names: `modal.asgi_app` -> `asgi_app`; of a
+    fallback across Modal's versions, `getattr(modal, "fastapi_endpoint", None) or
+    getattr(modal, "web_endpoint")`, the first that is a web decorator."""
+    if isinstance(func, ast.BoolOp):
+        for operand in func.values:
+            if (
+                isinstance(operand, ast.Call)
+                and _dotted(operand.func) == "getattr"
+                and len(operand.args) >= 2
+                and isinstance(operand.args[1], ast.Constant)
+                and operand.args[1].value in WEB_DECORATORS
+            ):
+                return str(operand.args[1].value)
+        return ""
+    return _dotted(func).rsplit(".", 1)[-1]
 
 
 def _assigned(body: list[ast.stmt], name: str) -> ast.expr | None:

@@ -10,8 +10,10 @@ What it does
     GPU list that differs from the registry's `gpu` (types compared as Modal reads them,
     upper case, `:1` implied; order matters, it is the fallback order), a proxy auth setting
     that differs from `web.requires_proxy_auth`, a secret or volume the app uses that the
-    registry's `secrets`/`volumes` do not list (or the reverse), and any of them when it
-    cannot be resolved. FL001 checks `timeout=`.
+    registry's `secrets`/`volumes` do not list (or the reverse). A value set only when the
+    app deploys (read from the environment by a helper, computed) is not compared, and a
+    secret or volume whose name is one leaves the registry's list unchecked. FL001 checks
+    `timeout=`.
 
 Why is this bad?
     The registry is what reviews, policies (allowed GPUs) and cost reports read; the app file
@@ -104,13 +106,7 @@ class ModalResources:
             return
         specs = _strings(value, resolve)
         if specs is None:
-            yield self._at(
-                path,
-                at,
-                f"gpu={value.text} cannot be resolved statically; the registry says {written}",
-                "use a string, a module constant, or a list of them",
-            )
-            return
+            return  # set when it deploys (`gpu=pick()`): nothing here to compare
         if _normal(specs) != _normal(wanted):
             yield self._at(
                 path,
@@ -130,14 +126,7 @@ class ModalResources:
         value = keywords.get("requires_proxy_auth")
         wanted = web.requires_proxy_auth
         if value is not None and value.text not in ("True", "False"):
-            yield self._at(
-                path,
-                value.at,
-                f"requires_proxy_auth={value.text} cannot be resolved statically; the registry "
-                f"says {wanted}",
-                "write True or False",
-            )
-            return
+            return  # set when it deploys: nothing here to compare
         actual = value is not None and value.text == "True"
         if actual != wanted:
             at = value.at if value is not None else decorator.at
@@ -159,15 +148,8 @@ class ModalResources:
             for path, facts, named in (o for o in objects if o[2].kind == kind):
                 name = named.name.string or project.string(path, facts, named.name.text)
                 at = named.name.at
-                if name is None:
-                    yield self._at(
-                        path,
-                        at,
-                        f"{kind}.from_name({named.name.text}) cannot be resolved statically; "
-                        f"the registry's {field}: {', '.join(listed) or 'none'}",
-                        "use a string, a module constant, or a constant of an imported module",
-                    )
-                    used = None  # what it uses is not known: nothing listed is unused
+                if name is None:  # set when it deploys: what it uses is not known
+                    used = None  # so nothing listed is unused
                     continue
                 if used is not None:
                     used.add(name)
