@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING
 from tools.core.registry.modal_names import GPU_MAX_COUNT, parse_gpu
 from tools.drift_check.extract import markdown
 from tools.drift_check.extract.commands import deploy_commands
+from tools.drift_check.extract.python import python_prose
 from tools.drift_check.extract.urls import urls_in
 from tools.drift_check.findings import Finding
 
@@ -82,11 +83,11 @@ _PROSE_GPU = re.compile(
 )
 _ANY_TYPE = re.compile(rf"(?<![\w-]){_TYPE}(?![\w-])")
 # A line or a section that tells of a change, a choice, a comparison or a problem, not of
-# what runs now: `upgraded from T4`, `### Before the fix`, `OOM on 4x H100`.
+# what runs now: `upgraded from T4`, `### Before the fix`, `OOM on 4x H100`, `4x A10G -> 1x`.
 _CHANGE = re.compile(
     r"\b(?:instead|upgrad|downgrad|switch|migrat|previous|formerly|used to|was|were|vs\b"
     r"|versus|than\b|compar|alternative|fallback|option|before|after|fix|problem|root cause"
-    r"|issue|oom\b|insufficient|fail|error)",
+    r"|issue|oom\b|insufficient|fail|error)|->|\u2192",
     re.IGNORECASE,
 )
 # A line of a Python file that is a docstring's or a comment's field: `    - GPU: H100 x1`.
@@ -188,13 +189,14 @@ class DocsConfig:
                 yield self._finding(source, number, match.start(group) + 1, about, problem)
 
     def _entries(self, project: Project, names: _Names) -> Iterator[Finding]:
-        """What an app's own entry file says it runs on: `GPU:` lines of its docstrings and
-        comments, `"gpu": "..."` in what it answers."""
+        """What an app's own entry file says it runs on: `GPU:` lines and GPU statements of its
+        docstrings and comments, `"gpu": "..."` in what it answers."""
         for app in project.registry.apps.values():
             source = project.file(app.entry_path)
             if source is None or ("GPU" not in source.text and "gpu" not in source.text):
                 continue
             whole = names.subject(app)
+            prose = python_prose(source).split("\n")  # its comments and docstrings
             for number, line in enumerate(source.lines, start=1):
                 field = _CODE_FIELD.match(line)
                 matches = [(field, "field")] if field is not None else []
@@ -204,6 +206,9 @@ class DocsConfig:
                     if problem is not None:
                         col = match.start(group) + 1
                         yield self._finding(source, number, col, whole, problem)
+                if not matches and number <= len(prose) and prose[number - 1].strip():
+                    # `"""Runs on an A100 GPU."""`: what its prose says it runs on
+                    yield from self._prose(source, number, prose[number - 1], names, whole)
 
     def _code(
         self, source: SourceFile, number: int, line: str, subject: _Subject, *, loose: bool
