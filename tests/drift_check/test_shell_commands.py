@@ -782,3 +782,24 @@ def test_a_command_a_script_prints_for_its_reader_is_read_as_docs(tmp_path: Path
             "`modal deploy apps/flux/api.py`: apps/flux/api.py does not exist",
         )
     ]
+
+
+def test_make_runs_a_target_its_makefile_defines(tmp_path: Path) -> None:
+    makefile = ".PHONY: deploy\ndeploy: check\n\tfleet deploy --all\ncheck:\n\tfleet check\n"
+    guide = (
+        "```bash\n"
+        "make deploy\n"
+        "make -j2 check && make modal-health\n"  # no such target
+        "make -C tools build\n"  # another Makefile
+        "```\n"
+        "Run `make status` first.\n"  # no such target
+        "We make sure it works.\n"  # prose
+    )
+    script = "#!/bin/sh\nmake deploy\nmake smoke\n"
+    files = {"Makefile": makefile, "docs/ops.md": guide, "ops.sh": script}
+    root = make_repo(tmp_path, files)
+    assert found(root) == [
+        ("FL008", "docs/ops.md", 3, "`make modal-health`: Makefile has no target 'modal-health'"),
+        ("FL008", "docs/ops.md", 6, "`make status`: Makefile has no target 'status'"),
+        ("FL007", "ops.sh", 3, "`make smoke`: Makefile has no target 'smoke'"),
+    ]

@@ -474,6 +474,39 @@ def python_runs(text: str) -> list[ScriptCall]:
     ]
 
 
+# `make TARGET` where a command starts (options before it, but not `-C DIR` or `-f FILE`,
+# which choose another Makefile).
+MAKE = re.compile(
+    r"(?:^|[;(`]|&&|\|\|)[ \t]*(?:\$[ \t]+)?make(?:[ \t]+-(?![Cf])[A-Za-z0-9]{1,8}){0,8}[ \t]+"
+    r"(?P<target>[A-Za-z0-9_][\w.-]{0,63})(?![\w./=-])",
+    re.MULTILINE,
+)
+# A rule's targets in a Makefile: `deploy test: ...`, `.PHONY: deploy` (not `X := 1`).
+_RULE = re.compile(r"^(?P<targets>[^\s:#=][^:#=\n]{0,512}?)[ \t]*::?(?!=)", re.MULTILINE)
+
+
+def make_calls(text: str) -> list[ScriptCall]:
+    """Every `make TARGET` a text runs (the target as `path`)."""
+    if "make" not in text:
+        return []
+    return [ScriptCall(m.start("target"), m["target"]) for m in MAKE.finditer(text)]
+
+
+def make_targets(makefile: str) -> frozenset[str] | None:
+    """The targets a Makefile defines; None when it may define more than it shows (an
+    `include`, a pattern rule, a target built from a variable)."""
+    if re.search(r"^-?include\b|^[^\s#]*%[^\n]*:", makefile, re.MULTILINE):
+        return None
+    found: set[str] = set()
+    for match in _RULE.finditer(makefile):
+        names = match["targets"].split()
+        if any("$" in name for name in names):
+            return None
+        found.update(names)
+    phony = re.findall(r"^\.PHONY[ \t]*:[ \t]*([^\n]*)", makefile, re.MULTILINE)
+    return frozenset(found | {name for line in phony for name in line.split()})
+
+
 def script_calls(text: str) -> list[ScriptCall]:
     if ".sh" not in text:
         return []

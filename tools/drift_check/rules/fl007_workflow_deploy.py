@@ -13,7 +13,8 @@ What it does
     command the CLI does not have (`modal logs`, `modal secret set`), and `python src/x.py`
     where x.py has moved elsewhere in the repository; `modal run FILE` of a file with no local
     entrypoint and several functions, and a glob the shell expands to several files (Modal
-    refuses both). A `modal run` or
+    refuses both); `make TARGET` that the Makefile where it runs does not define. A `modal
+    run` or
     `modal serve` of another existing file is a one-off, not reported. The body of a heredoc
     (`cat <<EOF`) is text, not commands.
 
@@ -43,6 +44,8 @@ from tools.drift_check.extract.commands import (
     Folders,
     deploy_commands,
     loop_deploys,
+    make_calls,
+    make_targets,
     python_runs,
     script_calls,
     shell_text,
@@ -204,7 +207,8 @@ class WorkflowDeploy:
         *,
         own: str,
     ) -> Iterator[Finding]:
-        """`modal logs` (no such command), and `python src/x.py` where x.py has moved."""
+        """`modal logs` (no such command), `python src/x.py` where x.py has moved, and
+        `make TARGET` that the Makefile does not define."""
         for cli in unknown_cli_calls(text):
             message, hint = cli.problem
             yield Finding(self.code, source.path, *place(cli.offset), message, hint)
@@ -213,6 +217,11 @@ class WorkflowDeploy:
             moved = moved_script(project, where, run.path, own) if where is not None else None
             if moved is not None:
                 yield Finding(self.code, source.path, *place(run.offset), *moved)
+        for make in make_calls(text):
+            where = folders.at(make.offset)
+            problem = make_problem(project, where, make.path) if where is not None else None
+            if problem is not None:
+                yield Finding(self.code, source.path, *place(make.offset), *problem)
 
 
 @dataclass(frozen=True)
@@ -436,6 +445,29 @@ def moved_script(
         f"{shown}",
         "give the script's path as it is now",
     )
+
+
+_MAKEFILES = ("Makefile", "makefile", "GNUmakefile")
+
+
+def make_problem(project: Project, folders: list[str], target: str) -> tuple[str, str] | None:
+    """`make TARGET` run from `folders`: the message and hint when the first Makefile found
+    there defines no such target. None when it does, when no folder has a Makefile, or when
+    the Makefile may define more than it shows."""
+    for folder in folders:
+        for name in _MAKEFILES:
+            path = posixpath.normpath(posixpath.join(folder, name))
+            source = project.file(path)
+            if source is None:
+                continue
+            targets = make_targets(source.text)
+            if targets is None or target in targets:
+                return None
+            return (
+                f"`make {target}`: {path} has no target {target!r}",
+                "run a target the Makefile defines (`make -qp` lists them), or add this one",
+            )
+    return None
 
 
 def _retired_file(project: Project, path: str) -> str | None:

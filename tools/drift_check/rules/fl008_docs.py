@@ -15,7 +15,8 @@ What it does
     a `modal` command in a document's code that the modal CLI does not have (`modal logs`,
     `modal app show`); `python src/x.py` in a document's code or a module's header when
     x.py is not there (from the root, the file's folder or one above it) but elsewhere in
-    the repository; and generated blocks (`<!-- fleet:begin NAME -->` ...
+    the repository; `make TARGET` in a document's code that its Makefile does not define;
+    and generated blocks (`<!-- fleet:begin NAME -->` ...
     `<!-- fleet:end NAME -->`) whose content is not what the registry gives today, whose
     name is unknown, or that are never closed.
 
@@ -49,6 +50,7 @@ from tools.drift_check.extract.commands import (
     Folders,
     deploy_commands,
     in_markdown_code,
+    make_calls,
     python_runs,
     shell_text,
     unknown_cli_calls,
@@ -62,6 +64,7 @@ from tools.drift_check.extract.python import (
 from tools.drift_check.findings import Edit, Finding
 from tools.drift_check.rules.fl007_workflow_deploy import (
     TargetProblem,
+    make_problem,
     moved_script,
     target_problem,
 )
@@ -89,7 +92,7 @@ class Docs:
             text = shell_text(source.text, markdown=True)
             yield from self._deploys(project, source, text)
             yield from self._cli(project, source, text)
-            if "python" in text:
+            if "python" in text or "make" in text:
                 yield from self._python_runs(project, source, text)
             yield from self._rows(project, source)
         for source in project.scanned("py"):
@@ -193,7 +196,8 @@ class Docs:
 
     def _python_runs(self, project: Project, source: SourceFile, text: str) -> Iterator[Finding]:
         """`python src/x.py` in a document's code or a module's header, where x.py has moved
-        (an example's too: from no folder above it is the script there)."""
+        (an example's too: from no folder above it is the script there); `make TARGET` in a
+        document's code that its Makefile does not define."""
         own = posixpath.dirname(source.path)
         markdown = source.suffix != "py"
         folders = Folders(text, ["", own], own, markdown=markdown)
@@ -204,6 +208,13 @@ class Docs:
             moved = moved_script(project, where, run.path, own)
             if moved is not None:
                 yield Finding(self.code, source.path, *source.position(run.offset), *moved)
+        for make in make_calls(text) if markdown else []:
+            where = folders.at(make.offset)
+            if where is None or not in_markdown_code(source.text, make.offset):
+                continue
+            problem = make_problem(project, where, make.path)
+            if problem is not None:
+                yield Finding(self.code, source.path, *source.position(make.offset), *problem)
 
     def _cli(self, project: Project, source: SourceFile, text: str) -> Iterator[Finding]:
         """`modal logs APP` in a document's code: a command the modal CLI does not have."""
