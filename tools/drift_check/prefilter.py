@@ -10,7 +10,9 @@ The strings come from the registry as written, not from the validated model, so 
 pass runs (in its own process, waited for on a thread) while Python validates the registry.
 
 Below `MIN_FILES` files, or without an `rg` executable, every file is read as before: the
-pass costs a process start, which a small repository does not win back.
+pass costs a process start, which a small repository does not win back. A few checks have
+no string of their own that is rare enough to search for (`make TARGET`, a class named in a
+heading): in a large repository they read the files the pass hands over for other reasons.
 """
 
 from __future__ import annotations
