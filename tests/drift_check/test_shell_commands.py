@@ -21,6 +21,24 @@ from tools.drift_check.extract.commands import (
 )
 
 
+def real_modal(home: Path, cwd: Path, *words: str) -> tuple[int, str]:
+    """The installed `modal` CLI run with `words` in `cwd`, with no token (HOME is `home`, no
+    ~/.modal.toml): its exit status and what it printed."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MODAL_")}
+    env["HOME"] = str(home)
+    modal = Path(sys.executable).parent / "modal"
+    done = subprocess.run(
+        [str(modal), *words],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    return done.returncode, done.stdout + done.stderr
+
+
 def found(root: Path) -> list[tuple[str, str, int, str]]:
     return [(f.code, f.path, f.line, f.message) for f in run(root).findings]
 
@@ -437,23 +455,11 @@ def test_the_real_modal_cli_refuses_the_options_fleet_reports(tmp_path: Path) ->
     files = {"jobs/enrich.py": ENRICH, "jobs/batch.py": BATCH, "ops.sh": RUNS}
     root = make_repo(tmp_path / "repo", files)
     reported = {line for code, _, line, _ in found(root) if code == "FL007"}
-    modal = Path(sys.executable).parent / "modal"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MODAL_")}
-    env["HOME"] = str(tmp_path)  # no ~/.modal.toml: no token
     said, refused = {}, set()
     for number, line in enumerate(RUNS.splitlines(), start=1):
         for command in line.split("#", 1)[0].split(";"):
             words = command.split()[2:]  # after `modal run`
-            done = subprocess.run(
-                [str(modal), "run", *words],
-                cwd=root,
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=120,
-                check=False,
-            )
-            output = done.stdout + done.stderr
+            output = real_modal(tmp_path, root, "run", *words)[1]
             marks = ("No such option", "Token missing", "Usage:")
             said[" ".join(words)] = next((m for m in marks if m in output), output[-200:])
             if "No such option" in output:
@@ -589,22 +595,11 @@ def test_fleet_knows_the_commands_of_the_installed_modal_cli() -> None:
 
 @pytest.mark.slow
 def test_the_real_modal_cli_has_no_command_fleet_reports(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MODAL_")}
-    env["HOME"] = str(tmp_path)  # no ~/.modal.toml: nothing reaches a server
-    modal = Path(sys.executable).parent / "modal"
     said = {}
     for words in (["logs"], ["app", "show"], ["secret", "set"], ["app", "logs"], ["token", "new"]):
-        done = subprocess.run(
-            [str(modal), *words, "--help"],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        output = done.stdout + done.stderr
+        returncode, output = real_modal(tmp_path, tmp_path, *words, "--help")
         kind = "No such command" if "No such command" in output else "Usage:"
-        said[" ".join(words)] = (kind, done.returncode)
+        said[" ".join(words)] = (kind, returncode)
     assert said == {
         "logs": ("No such command", 2),
         "app show": ("No such command", 2),
@@ -741,21 +736,9 @@ def test_modal_needs_one_file_and_one_function_to_run(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_the_real_modal_cli_refuses_what_fleet_says_is_ambiguous(tmp_path: Path) -> None:
     root = make_repo(tmp_path / "repo", {"jobs/train.py": JOBS, "jobs/one.py": ONE})
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MODAL_")}
-    env["HOME"] = str(tmp_path)  # no ~/.modal.toml: no token
-    modal = Path(sys.executable).parent / "modal"
     said = {}
     for words in (["jobs/train.py"], ["jobs/one.py"], ["jobs/one.py", "jobs/train.py"]):
-        done = subprocess.run(
-            [str(modal), "run", *words],
-            cwd=root,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        output = done.stdout + done.stderr
+        output = real_modal(tmp_path, root, "run", *words)[1]
         marks = ("Specify the entrypoint", "Token missing", "unexpected extra argument")
         said[" ".join(words)] = next((m for m in marks if m in output), output[-200:])
     assert said == {

@@ -825,11 +825,7 @@ def python_prose(source: SourceFile) -> str:
     """A Python file's prose: its comments and docstrings (where a module says how it is
     deployed or run), the code blanked to spaces (lines and columns kept)."""
     facts = python_facts(source)
-    lines = source.text.split("\n")
-    kept = [" " * len(line) for line in lines]
-    for start, end in facts.docstrings if facts is not None else []:
-        for number in range(start, min(end, len(lines)) + 1):
-            kept[number - 1] = lines[number - 1]
+    kept = _kept_lines(source, facts.docstrings if facts is not None else [])
     try:
         for token in tokenize.generate_tokens(io.StringIO(source.text).readline):
             if token.type == tokenize.COMMENT:
@@ -876,12 +872,17 @@ def python_messages(source: SourceFile) -> str:
     """The lines of the strings a Python file prints for its reader, the rest blanked to
     spaces (lines and columns kept)."""
     facts = python_facts(source)
+    return "\n".join(_kept_lines(source, facts.printed if facts is not None else []))
+
+
+def _kept_lines(source: SourceFile, spans: list[tuple[int, int]]) -> list[str]:
+    """The file's lines, those outside `spans` (first and last line) blanked to spaces."""
     lines = source.text.split("\n")
     kept = [" " * len(line) for line in lines]
-    for start, end in facts.printed if facts is not None else []:
+    for start, end in spans:
         for number in range(start, min(end, len(lines)) + 1):
             kept[number - 1] = lines[number - 1]
-    return "\n".join(kept)
+    return kept
 
 
 def defines_modal_app(text: str) -> bool:
