@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.drift_check.conftest import make_repo, run
+from tests.drift_check.conftest import DRIFT, make_repo, run
 
 APPS = """\
   llm:
@@ -735,3 +735,22 @@ def test_a_web_decorator_chosen_across_modal_versions_is_read(tmp_path: Path) ->
     files = {"registry/fleet.yaml": registry, "api/app.py": code}
     root = make_repo(tmp_path, files, apps=False)
     assert [(f.code, f.line, f.message) for f in run(root).findings] == []
+
+
+def test_a_second_file_deploying_an_app_s_name_is_reported_where_the_fleet_lives(
+    tmp_path: Path,
+) -> None:
+    copy = (DRIFT / "apps" / "seedvr2" / "app.py").read_text()
+    files = {
+        "apps/seedvr2/app_new.py": copy,  # beside the app: deploying it replaces the app
+        "skills/upscale/scripts/app.py": copy,  # a template's copy, outside the fleet
+    }
+    root = make_repo(tmp_path, files)
+    assert [(f.code, f.path, f.message) for f in run(root).findings] == [
+        (
+            "FL006",
+            "apps/seedvr2/app_new.py",
+            "Modal app 'ryla-seedvr2' is apps/seedvr2/app.py's: deploying this file replaces "
+            "that app",
+        )
+    ]
