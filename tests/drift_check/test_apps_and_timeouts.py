@@ -332,6 +332,12 @@ def test_fix_edit_rewrites_only_plain_literals(tmp_path: Path) -> None:
             [],  # the name is set when it deploys: the registry's hf may be it
             id="unresolvable",
         ),
+        pytest.param(
+            "import os\nhf = [modal.Secret.from_name('hf')] if os.environ.get('HF') else []\n",
+            "",
+            [],  # used only when the environment asks for it: the registry may leave it out
+            id="conditional",
+        ),
     ],
 )
 def test_secrets_and_volumes_against_the_registry(

@@ -91,6 +91,9 @@ class NamedObject:
 
     kind: str  # "Secret" or "Volume"
     name: Value
+    # In a branch of a conditional (`[Secret.from_name("x")] if TOKEN else []`): it may not
+    # be used.
+    conditional: bool = False
 
 
 @dataclass
@@ -171,6 +174,8 @@ class _Extractor:
         self.constants = _module_constants(tree)
         self.facts = PythonFacts()
         self.app_variables: set[str] = set()
+        # The nodes of a conditional expression's branches, met before the walk reaches them.
+        self.conditional: set[int] = set()
         # A client made in a `with` (by its call node): the URL its body calls.
         self.with_targets: dict[int, Value] = {}
         self.functions: list[ast.FunctionDef | ast.AsyncFunctionDef] = []  # met so far
@@ -221,6 +226,9 @@ class _Extractor:
             self._imported(node)
         elif isinstance(node, ast.With | ast.AsyncWith):
             self._with_client(node)
+        elif isinstance(node, ast.IfExp):  # what its branches call may not run
+            branches = (node.body, node.orelse)
+            self.conditional.update(id(n) for b in branches for n in ast.walk(b))
 
     def _constants(self) -> None:
         """The module's string and number constants, as other modules import them (a string
@@ -504,7 +512,10 @@ class _Extractor:
             self.facts.includes.append((_dotted(node.args[0]), prefix))
         kind = NAMED_OBJECTS.get(name)
         if kind is not None and node.args:
-            self.facts.named_objects.append(NamedObject(kind, self.value(node.args[0])))
+            conditional = id(node) in self.conditional
+            self.facts.named_objects.append(
+                NamedObject(kind, self.value(node.args[0]), conditional)
+            )
         if name in HTTP_CLIENTS:
             keywords = {k.arg: self.value(k.value) for k in node.keywords if k.arg}
             # request(method, url) and stream(method, url); a client's base_url; else (url).

@@ -153,7 +153,7 @@ class ModalResources:
                     continue
                 if used is not None:
                     used.add(name)
-                if name not in listed:
+                if name not in listed and not named.conditional:
                     yield self._at(
                         path,
                         at,
