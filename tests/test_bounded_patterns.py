@@ -47,6 +47,7 @@ MODES = {
     "tools.drift_check.rules.fl003_retired_reference._APP_SLOT": "search",
     "tools.drift_check.rules.fl003_retired_reference._WORD": "fullmatch",
     "tools.drift_check.rules.fl003_retired_reference._KEYWORD_BEFORE": "search",
+    "tools.drift_check.rules.fl003_retired_reference._RECORD": "search",
     "tools.drift_check.rules.fl005_app_map.LOOKUP": "finditer",
     "tools.drift_check.rules.fl013_docs_config._PROSE_GPU": "finditer",
     "tools.drift_check.rules.fl013_docs_config._ANY_TYPE": "finditer",

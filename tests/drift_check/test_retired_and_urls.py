@@ -486,3 +486,20 @@ def test_a_deleted_file_named_from_the_folder_of_its_document_is_a_reference(
     assert [(f.code, f.path, f.line, f.col) for f in run(root).findings] == [
         ("FL003", "apps/README.md", 1, 4)
     ]
+
+
+def test_the_prose_of_a_record_of_a_change_tells_what_was_done(tmp_path: Path) -> None:
+    record = (
+        "# Migration complete\n"
+        "- Two apps were deployed (`ryla-flux`, `ryla-comfyui`)\n"  # what was done then
+        "## Deploy\n"
+        "```bash\n"
+        "modal app logs ryla-comfyui\n"  # still what a reader runs
+        "```\n"
+    )
+    guide = "# Apps\n- Two apps serve it (`ryla-flux`, `ryla-comfyui`)\n"
+    root = make_repo(tmp_path, {"MIGRATION_COMPLETE.md": record, "docs/apps.md": guide})
+    assert [(f.code, f.path, f.line) for f in run(root).findings if f.code == "FL003"] == [
+        ("FL003", "MIGRATION_COMPLETE.md", 5),
+        ("FL003", "docs/apps.md", 2),
+    ]

@@ -29,8 +29,10 @@ What it does not report
     thing was removed, retired, deprecated, replaced, renamed, deleted or stopped (a "removed
     endpoints" table, a changelog entry, `# retired in v2`, "Stop: `ryla-comfyui`"); a line
     that stops the app (`modal app stop ryla-comfyui`, in any file); a line of a document's
-    section whose heading, or an enclosing one, says so (`## What was removed`); a pattern
-    of an ignore file (`.gitignore`: it ignores what is gone);
+    section whose heading, or an enclosing one, says so (`## What was removed`); the prose of
+    a record of a change made (a document named `*MIGRATION*`, `*COMPLETE*`, `*SUMMARY*`,
+    `*PROGRESS*`; its code blocks are still read); a pattern of an ignore file (`.gitignore`:
+    it ignores what is gone);
     a retired app's name that is one word (`shelf`, `browser`) where it is not quoted whole
     or taken by a `modal app` command or `--name` (there it is a word, a binary or a path);
     documents in a retired app's own folder; a Python file whose `modal.App(...)` is a
@@ -51,6 +53,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from tools.drift_check.extract import markdown
+from tools.drift_check.extract.commands import FENCE
 from tools.drift_check.extract.urls import find_urls
 from tools.drift_check.findings import Finding
 
@@ -96,6 +99,8 @@ _DOCS = frozenset({"md", "mdx", "mdc", "markdown", "rst", "txt"})
 _WORD = re.compile(r"[A-Za-z0-9]+")
 _QUOTES = "\"'`"
 # `modal app logs NAME`, `modal app stop NAME`, `--name NAME`, `-a NAME` right before it.
+# A document named as a record of a change made: `MIGRATION_COMPLETE.md`, `FIX_SUMMARY.md`.
+_RECORD = re.compile(r"[^/]*(?:migrat|complete|summary|progress)[^/]*$", re.IGNORECASE)
 # `environment=` right before a quoted value: the keyword it is given to.
 _KEYWORD_BEFORE = re.compile(r"(\w{1,64})[ \t]{0,8}[=:]$")
 _APP_SLOT = re.compile(r"(?:\bmodal[ \t]+app[ \t]+[a-z]+(?:[ \t]+-\S+)*|--name|--app)[ \t=]+$")
@@ -230,6 +235,10 @@ class RetiredReference:
             if source.path.rsplit("/", 1)[-1].endswith("ignore") and "." in source.path:
                 continue  # `.gitignore`, `.vercelignore`: a pattern ignores what is gone
             retiring = _retiring_sections(source) if source.suffix in markdown.MARKDOWN else []
+            # A record of a change made (`MIGRATION_COMPLETE.md`): its prose tells what was
+            # done then; its code blocks are still what a reader runs.
+            record = source.suffix in markdown.MARKDOWN and _RECORD.search(source.path) is not None
+            fences = [m.start() for m in FENCE.finditer(source.text)] if record else []
             mentions = sorted({**dict(_mentions(source, index)), **dict(relative)}.items())
             for offset, retired in mentions:
                 line, col = source.position(offset)
@@ -238,6 +247,8 @@ class RetiredReference:
                 under = bisect.bisect(retiring, (line, True)) - 1
                 if under >= 0 and retiring[under][1]:
                     continue  # under `## What was removed`: the section documents it
+                if record and bisect.bisect(fences, offset) % 2 == 0:
+                    continue  # the record's prose, outside its code blocks
                 yield Finding(
                     code=self.code,
                     path=source.path,
