@@ -100,7 +100,7 @@ _WORD = re.compile(r"[A-Za-z0-9]+")
 _QUOTES = "\"'`"
 # `modal app logs NAME`, `modal app stop NAME`, `--name NAME`, `-a NAME` right before it.
 # A document named as a record of a change made: `MIGRATION_COMPLETE.md`, `FIX_SUMMARY.md`.
-_RECORD = re.compile(r"[^/]*(?:migrat|complete|summary|progress)[^/]*$", re.IGNORECASE)
+_RECORD = re.compile(r"migrat|complete|summary|progress", re.IGNORECASE)
 # `environment=` right before a quoted value: the keyword it is given to.
 _KEYWORD_BEFORE = re.compile(r"(\w{1,64})[ \t]{0,8}[=:]$")
 _APP_SLOT = re.compile(r"(?:\bmodal[ \t]+app[ \t]+[a-z]+(?:[ \t]+-\S+)*|--name|--app)[ \t=]+$")
@@ -237,7 +237,8 @@ class RetiredReference:
             retiring = _retiring_sections(source) if source.suffix in markdown.MARKDOWN else []
             # A record of a change made (`MIGRATION_COMPLETE.md`): its prose tells what was
             # done then; its code blocks are still what a reader runs.
-            record = source.suffix in markdown.MARKDOWN and _RECORD.search(source.path) is not None
+            name = source.path.rsplit("/", 1)[-1]
+            record = source.suffix in markdown.MARKDOWN and _RECORD.search(name) is not None
             fences = [m.start() for m in FENCE.finditer(source.text)] if record else []
             mentions = sorted({**dict(_mentions(source, index)), **dict(relative)}.items())
             for offset, retired in mentions:
