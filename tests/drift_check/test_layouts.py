@@ -737,20 +737,17 @@ def test_a_web_decorator_chosen_across_modal_versions_is_read(tmp_path: Path) ->
     assert [(f.code, f.line, f.message) for f in run(root).findings] == []
 
 
-def test_a_second_file_deploying_an_app_s_name_is_reported_where_the_fleet_lives(
+def test_a_second_file_deploying_an_app_s_name_is_reported_wherever_it_is(
     tmp_path: Path,
 ) -> None:
     copy = (DRIFT / "apps" / "seedvr2" / "app.py").read_text()
     files = {
-        "apps/seedvr2/app_new.py": copy,  # beside the app: deploying it replaces the app
-        "skills/upscale/scripts/app.py": copy,  # a template's copy, outside the fleet
+        "apps/seedvr2/app_new.py": copy,  # beside the app
+        "skills/upscale/scripts/app.py": copy,  # outside the fleet: deploying it replaces it too
     }
     root = make_repo(tmp_path, files)
+    replaces = "Modal app 'ryla-seedvr2' is apps/seedvr2/app.py's: deploying this file replaces "
     assert [(f.code, f.path, f.message) for f in run(root).findings] == [
-        (
-            "FL006",
-            "apps/seedvr2/app_new.py",
-            "Modal app 'ryla-seedvr2' is apps/seedvr2/app.py's: deploying this file replaces "
-            "that app",
-        )
+        ("FL006", "apps/seedvr2/app_new.py", f"{replaces}that app"),
+        ("FL006", "skills/upscale/scripts/app.py", f"{replaces}that app"),
     ]

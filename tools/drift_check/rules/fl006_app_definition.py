@@ -7,9 +7,9 @@ What it does
     of a label too long for its host needs no `label=`) and FastAPI routes equal the
     registry's. A Modal
     app file where the fleet's apps live (a registry app's folder, or a folder such as `apps/`
-    whose app folders are mostly registry apps) must be a registry app, and must not deploy a
-    registry app's name from a second file; Modal apps elsewhere (examples, templates,
-    generated apps, utilities) are outside the fleet, copies of its apps included. A route
+    whose app folders are mostly registry apps) must be a registry app; Modal apps elsewhere
+    (examples, generated apps, utilities) are outside the fleet, but no file anywhere may
+    deploy a registry app's name but its own (deploying the copy replaces the app). A route
     the registry does not list, or a registry endpoint no route serves, is a finding; routes
     are found in the entry file and the repository modules it imports.
 
@@ -217,8 +217,7 @@ class AppDefinition:
             facts = python_facts(source)
             for modal_app in facts.apps if facts else []:
                 name = modal_app.name.string if modal_app.name else None
-                fleet_s = project.in_fleet_area(source.path)
-                if name in by_name and fleet_s:  # a second file that deploys its name
+                if name in by_name:  # a second file that deploys a registry app's name
                     yield self._finding(
                         source.path,
                         modal_app.at.line,
@@ -228,9 +227,9 @@ class AppDefinition:
                         "give this app its own name, or delete the copy",
                     )
                     continue
-                if name is None or name in retired or name in by_name:
-                    continue  # retired names are FL003's; a template's copy is its own
-                if not fleet_s:
+                if name is None or name in retired:
+                    continue  # retired names are FL003's
+                if not project.in_fleet_area(source.path):
                     continue  # an example, a generated app, a utility: outside the fleet
                 yield self._finding(
                     source.path,
