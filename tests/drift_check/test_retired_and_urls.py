@@ -503,3 +503,47 @@ def test_the_prose_of_a_record_of_a_change_tells_what_was_done(tmp_path: Path) -
         ("FL003", "MIGRATION_COMPLETE.md", 5),
         ("FL003", "docs/apps.md", 2),
     ]
+
+
+def test_a_base_url_that_begins_an_app_s_endpoints_is_no_endpoint_of_its_own(
+    tmp_path: Path,
+) -> None:
+    registry = STUDIO.replace(
+        "      /: {kind: audio, client_timeout_s: 120}\n  mastering:",
+        "      /v1/chat/completions: {kind: llm, client_timeout_s: 120}\n  mastering:",
+    )
+    env = (
+        "BASE=https://studio--music-ai-separator-complete-fastapi-app.modal.run/v1\n"
+        "WRONG=https://studio--music-ai-separator-complete-fastapi-app.modal.run/v2\n"
+    )
+    files = {"registry/fleet.yaml": registry, ".env.example": env}
+    root = make_repo(tmp_path, files, apps=False)
+    assert [(f.code, f.line) for f in run(root).findings if f.code == "FL004"] == [("FL004", 2)]
+
+
+def test_a_deleted_file_s_name_that_names_a_moved_file_is_no_reference(tmp_path: Path) -> None:
+    script = (
+        "#!/bin/sh\n"
+        'modal deploy "$ROOT/flux/comfyui_danrisi.py"\n'  # the moved file, from a variable
+        "python tools/flux/comfyui_danrisi.py\n"  # the moved file, by its path
+        "python old/comfyui_danrisi.py\n"  # no file there: the deleted one's name
+    )
+    doc = "Edit `comfyui_danrisi.py` to change the graph.\n"  # a file of that name is there
+    files = {
+        "tools/flux/comfyui_danrisi.py": "print('moved')\n",
+        "tools/run.sh": script,
+        "docs/graph.md": doc,
+    }
+    root = make_repo(tmp_path, files)
+    assert [(f.code, f.path, f.line) for f in run(root).findings if f.code == "FL003"] == [
+        ("FL003", "tools/run.sh", 4)
+    ]
+
+
+def test_a_script_s_helper_is_found_from_a_folder_above_it(tmp_path: Path) -> None:
+    up = "#!/bin/sh\n./scripts/logs.sh\n./scripts/gone.sh\n"
+    files = {"ops/scripts/up.sh": up, "ops/scripts/logs.sh": "#!/bin/sh\necho logs\n"}
+    root = make_repo(tmp_path, files)
+    assert [(f.code, f.path, f.line) for f in run(root).findings] == [
+        ("FL007", "ops/scripts/up.sh", 3)
+    ]

@@ -29,7 +29,9 @@ What it does not report
     thing was removed, retired, deprecated, replaced, renamed, deleted or stopped (a "removed
     endpoints" table, a changelog entry, `# retired in v2`, "Stop: `ryla-comfyui`"); a line
     that stops the app (`modal app stop ryla-comfyui`, in any file); a line of a document's
-    section whose heading, or an enclosing one, says so (`## What was removed`); the prose of
+    section whose heading, or an enclosing one, says so (`## What was removed`); a deleted
+    file's name where it names a file that is there (the file moved: `$ROOT/modal/app.py`,
+    or the name alone when a file of that name is in the repository); the prose of
     a record of a change made (a document named `*MIGRATION*`, `*COMPLETE*`, `*SUMMARY*`,
     `*PROGRESS*`; its code blocks are still read); a pattern of an ignore file (`.gitignore`:
     it ignores what is gone);
@@ -183,6 +185,31 @@ def _mentions(source: SourceFile, index: RegistryIndex) -> list[tuple[int, Retir
     return sorted(found.items(), key=lambda pair: pair[0])
 
 
+_PATH_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./-")
+
+
+def _names_a_living_file(
+    project: Project, source: SourceFile, offset: int, deleted: Retired
+) -> bool:
+    """Whether a deleted file's name at `offset` names a file that is there: the path it is
+    the end of (`vllm/modal/app_vllm.py`, `$ROOT/modal/app_vllm.py`) ends a file's path, or,
+    written alone, a file of that name is in the repository (the file moved; the command
+    that runs it from its old place is FL007's and FL008's)."""
+    text = source.text
+    start = offset
+    while start > 0 and text[start - 1] in _PATH_CHARS and offset - start < 256:
+        start -= 1
+    written = text[start : offset + len(deleted.text)]
+    if start > 0 and text[start - 1] == "$":  # `$ROOT/modal/x.py`: the variable's folder
+        written = written.partition("/")[2]
+    written = written.lstrip("./")
+    name = deleted.text.rsplit("/", 1)[-1]
+    living = [p for p in project.paths_named(name) if p != deleted.text]
+    if written == deleted.text:
+        return "/" not in deleted.text and bool(living)
+    return any(p == written or p.endswith(f"/{written}") for p in living)
+
+
 def _relative_mentions(source: SourceFile, index: RegistryIndex) -> list[tuple[int, Retired]]:
     """A deleted file named from the folder of the file that names it (`api/router.py` in
     `backend/README.md` for `backend/api/router.py`), by a path with a folder of its own."""
@@ -242,6 +269,10 @@ class RetiredReference:
             fences = [m.start() for m in FENCE.finditer(source.text)] if record else []
             mentions = sorted({**dict(_mentions(source, index)), **dict(relative)}.items())
             for offset, retired in mentions:
+                if retired.kind == "file" and _names_a_living_file(
+                    project, source, offset, retired
+                ):
+                    continue  # a file of that name that is there: moved, not deleted
                 line, col = source.position(offset)
                 if _documents_retirement(source.lines[line - 1], col, source.suffix in _DOCS):
                     continue

@@ -8,7 +8,8 @@ What it does
     comment or a settings template, a label no app of the fleet or the repository serves,
     in one paragraph and workspace with the fleet's URLs), and checks that its
     workspace and environment suffix are known and that its path is an endpoint of that same
-    app (`{parameters}` match a segment). A URL of an app outside the fleet is not the
+    app (`{parameters}` match a segment; a base URL's path that begins endpoints, `/v1` of
+    `/v1/chat/completions`, is the client's to extend). A URL of an app outside the fleet is not the
     registry's to judge; in prose (documents, comments), a URL in another workspace is an
     example unless its label is (or was meant to be) a registry app's; a placeholder
     workspace (`your-workspace--`, `xxxx--`) is the reader's, wherever it is written. A URL
@@ -253,6 +254,7 @@ class UnknownUrl:
             url.path is None
             or url.path in STANDARD_PATHS
             or any(path_matches(pattern, url.path) for pattern in web.endpoints)
+            or _base_of(url.path, web)
         )
         single = _single_function(project, app, web)
         if (
@@ -286,6 +288,14 @@ def _template(path: str) -> bool:
     """Whether a file is settings for the reader to fill in: `.env.example`, `app.env.sample`."""
     name = path.rsplit("/", 1)[-1]
     return name.startswith(".env") or name.endswith((".example", ".sample", ".template", ".env"))
+
+
+def _base_of(path: str, web: WebFunction) -> bool:
+    """Whether `path` is a base URL's path that a client adds an endpoint's rest to: whole
+    segments that begin endpoints the function serves (`/v1` of an OpenAI-style
+    `/v1/chat/completions`)."""
+    stem = path.rstrip("/")
+    return bool(stem) and any(p.startswith(f"{stem}/") for p in web.endpoints)
 
 
 def _single_function(project: Project, app: App, web: WebFunction) -> str | None:

@@ -186,7 +186,7 @@ class WorkflowDeploy:
             if where is None:
                 continue
             path = project.resolve(where, call.path)
-            if not project.exists(path):
+            if not project.exists(path) and not _above(project, own, call.path):
                 line, col = place(call.offset)
                 yield Finding(
                     self.code,
@@ -445,6 +445,21 @@ def moved_script(
         f"{shown}",
         "give the script's path as it is now",
     )
+
+
+def _above(project: Project, own: str, written: str) -> bool:
+    """Whether a script named by a relative path is there from a folder above `own`, the
+    script's folder: a helper run from its project's folder (`./scripts/logs.sh` in
+    `ops/scripts/up.sh`, run from `ops/`)."""
+    if written.startswith("/") or not own:
+        return False
+    folder = posixpath.dirname(own)
+    while True:
+        if project.exists(posixpath.normpath(posixpath.join(folder, written))):
+            return True
+        if not folder:
+            return False
+        folder = posixpath.dirname(folder)
 
 
 _MAKEFILES = ("Makefile", "makefile", "GNUmakefile")
