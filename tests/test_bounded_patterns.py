@@ -58,6 +58,7 @@ MODES = {
     "tools.drift_check.extract.commands.PYTHON_RUN": "finditer",
     "tools.drift_check.extract.commands.CLONE": "finditer",
     "tools.drift_check.extract.commands.MAKE": "finditer",
+    "tools.drift_check.extract.commands._NAME_OPTION": "search",
     "tools.drift_check.extract.commands._RULE": "finditer",
     "tools.drift_check.rules.fl008_docs._PATH_RUN": "search",
     "tools.drift_check.rules.fl004_unknown_url._BASE": "finditer",

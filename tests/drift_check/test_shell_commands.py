@@ -786,3 +786,31 @@ def test_make_runs_a_target_its_makefile_defines(tmp_path: Path) -> None:
         ("FL008", "docs/ops.md", 6, "`make status`: Makefile has no target 'status'"),
         ("FL007", "ops.sh", 3, "`make smoke`: Makefile has no target 'smoke'"),
     ]
+
+
+def test_a_deploy_under_a_name_meant_for_the_registry_s_makes_a_second_app(
+    tmp_path: Path,
+) -> None:
+    guide = (
+        "```bash\n"
+        "modal deploy apps/flux/app.py --name ryla-flux\n"
+        "modal deploy apps/flux/app.py --name rylla-flux-main\n"  # a typo of it, then more
+        "modal deploy --name staging apps/flux/app.py\n"  # a copy of its own, meant
+        "modal app logs rylla-flux-main\n"  # no app of that name
+        "```\n"
+    )
+    root = make_repo(tmp_path, {"docs/deploy.md": guide})
+    assert [(code, line, message) for code, _, line, message in found(root)] == [
+        (
+            "FL008",
+            3,
+            "`modal deploy apps/flux/app.py`: --name rylla-flux-main deploys apps/flux/app.py as "
+            "a second app beside 'ryla-flux'",
+        ),
+        (
+            "FL005",
+            5,
+            "`modal app logs rylla-flux-main`: no app of the registry or the repository is "
+            "named so",
+        ),
+    ]

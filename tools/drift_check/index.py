@@ -346,12 +346,17 @@ def within_edits(a: str, b: str, limit: int) -> bool:
 
 def resembles(name: str, other: str) -> bool:
     """Whether an app name looks meant for another: a typo of it (`TYPO_EDITS`), the start of
-    it or it the start (`lift-sys`, `lift-sys-inference`), or the same last or first two `-`
+    it or it the start (`lift-sys`, `lift-sys-inference`), a typo of it then more parts, or
+    the same last or first two `-`
     parts (`quantifire-monitor-worker`, `pulsepoint-monitor-worker`)."""
     if within_edits(name, other, TYPO_EDITS):
         return True
     if other.startswith(f"{name}-") or name.startswith(f"{other}-"):
         return True
+    # A typo of it, then more parts (`memetic-demo-main` for `mimetic-demo`).
+    for cut in range(max(1, len(other) - TYPO_EDITS), len(other) + TYPO_EDITS + 1):
+        if name[cut : cut + 1] == "-" and within_edits(name[:cut], other, TYPO_EDITS):
+            return True
     mine, theirs = name.split("-"), other.split("-")
     return (
         len(mine) > 2 and len(theirs) > 2 and (mine[-2:] == theirs[-2:] or mine[:2] == theirs[:2])

@@ -125,6 +125,8 @@ def unknown_cli_calls(text: str) -> list[CliCall]:
     return found
 
 
+# `--name NAME` (or `--name=NAME`) among a deploy's options: the app name it deploys under.
+_NAME_OPTION = re.compile(r"--name(?:=|[ \t]+)[\"']?([\w.${}<>-]{1,64})")
 # The rest of a command's line: its arguments, to the end of the command or of inline code.
 _REST = re.compile(r"[^\n;&|`#]{0,512}")
 SCRIPT = re.compile(r"(?:^|[\s;&|(])(?P<script>(?:\./|bash\s+|sh\s+)[\w./-]*\.sh)\b")
@@ -201,6 +203,7 @@ class DeployCommand:
     # refuses it; `files` are what it names as a module.
     unflagged: bool = False
     arguments: str = ""  # what follows the target on its line: `modal run`'s options
+    name: str | None = None  # `--name NAME`: the app name a deploy gives instead of the file's
 
     @property
     def options(self) -> list[str]:
@@ -344,7 +347,9 @@ def _command(match: re.Match[str]) -> DeployCommand | None:
     if module:
         return DeployCommand(at, target, _module_files(written), verb, module, False, arguments)
     if written.endswith(".py"):
-        return DeployCommand(at, target, (written,), verb, arguments=arguments)
+        given = _NAME_OPTION.search(f"{match['options']} {arguments}")
+        name = given[1] if given is not None and not _filled_in(given[1]) else None
+        return DeployCommand(at, target, (written,), verb, arguments=arguments, name=name)
     # Modal 1.x reads a target that is no `.py` file only with -m; without it, `modal deploy
     # src.app` prints "Error: Python module paths must be specified with the -m flag. Use
     # `modal deploy -m src.app` instead." (modal 1.6.4, before it reads any file).

@@ -10,7 +10,9 @@ What it does
     command is not checked); and reports a target that does not exist or is a retired app's
     file, a deploy of a file that is not the entry file of a registry app, and a module path
     written without `-m` (`modal deploy src.app`), which Modal 1.x refuses, and a `modal`
-    command the CLI does not have (`modal logs`, `modal secret set`), and `python src/x.py`
+    command the CLI does not have (`modal logs`, `modal secret set`), a deploy of a registry
+    app's file under a `--name` meant for its own (`mimetic-demo-main` for `mimetic-demo`:
+    a second app), and `python src/x.py`
     where x.py has moved elsewhere in the repository; `modal run FILE` of a file with no local
     entrypoint and several functions, and a glob the shell expands to several files (Modal
     refuses both); `make TARGET` that the Makefile where it runs does not define. A `modal
@@ -54,6 +56,7 @@ from tools.drift_check.extract.commands import (
 from tools.drift_check.extract.data import located_data
 from tools.drift_check.extract.python import PythonFacts, python_facts
 from tools.drift_check.findings import Finding
+from tools.drift_check.index import resembles
 
 if TYPE_CHECKING:
     from tools.drift_check.project import Project
@@ -269,6 +272,7 @@ def target_problem(
         return TargetProblem(f"{found[0]} does not exist", "missing", command.verb)
     return (
         _file_problem(project, path, command.verb, unknown)
+        or _renamed_problem(project, path, command)
         or _object_problem(project, path, command)
         or _options_problem(project, path, command)
     )
@@ -343,6 +347,23 @@ def _file_problem(project: Project, path: str, verb: str, unknown: str) -> Targe
     if verb == "deploy":
         return TargetProblem(f"{path} {unknown}", "unknown", verb)
     return None
+
+
+def _renamed_problem(project: Project, path: str, command: DeployCommand) -> TargetProblem | None:
+    """`modal deploy app.py --name memetic-demo` of a registry app's entry file, the name
+    looking meant for the registry's (`mimetic-demo`): Modal deploys a second, misnamed app
+    beside it. A name of its own (`--name staging`) is a copy the text means to make."""
+    app = project.index.app_by_entry.get(path)
+    if command.verb != "deploy" or app is None or command.name in (None, app.name):
+        return None
+    if not resembles(command.name or "", app.name):
+        return None
+    return TargetProblem(
+        f"--name {command.name} deploys {path} as a second app beside {app.name!r}",
+        "unknown",
+        command.verb,
+        f"drop --name: the registry names this app {app.name!r}",
+    )
 
 
 def _object_problem(project: Project, path: str, command: DeployCommand) -> TargetProblem | None:
