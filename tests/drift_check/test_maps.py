@@ -323,3 +323,20 @@ def test_a_deployed_function_looked_up_by_name_exists(tmp_path: Path) -> None:
             "named so",
         ),
     ]
+
+
+def test_a_brief_probe_of_an_auxiliary_endpoint_is_its_caller_s_choice(tmp_path: Path) -> None:
+    code = (
+        "import httpx\n"
+        'BASE = "https://ryla--ryla-flux-comfyui-fastapi-app.modal.run"\n'
+        'httpx.post(f"{BASE}/flux-dev", json={}, timeout=10, follow_redirects=True)\n'
+    )
+    root = make_repo(tmp_path, {"probe.py": code})
+    fleet = root / "registry" / "fleet.yaml"
+    text = fleet.read_text()
+    fleet.write_text(
+        text.replace("      /flux-dev:\n", "      /flux-dev:\n        auxiliary: true\n", 1)
+    )
+    assert [(code, line) for code, _, line, _, _ in found(root)] == []
+    fleet.write_text(text)
+    assert [(code, line) for code, _, line, _, _ in found(root)] == [("FL002", 3)]

@@ -8,7 +8,8 @@ What it does
     `[tool.fleet.units]`, or from the values. Reports a value that differs from the registry's
     client timeout, a key that is no endpoint, and a registry endpoint missing from a map that
     covers other endpoints of the same app. A call to an endpoint on Modal (httpx, requests)
-    whose `timeout=` is below that endpoint's client timeout is reported too.
+    whose `timeout=` is below that endpoint's client timeout is reported too, unless the
+    endpoint is auxiliary (a health check or a listing, which its callers probe briefly).
 
 Why is this bad?
     The client gives up at its own timeout. A map that says 5 minutes for an endpoint whose
@@ -94,7 +95,7 @@ class ClientTimeoutMap:
             if endpoint is None:
                 continue
             path, wanted = match["path"], endpoint.client_timeout_s
-            if timeout.number < wanted:
+            if timeout.number < wanted and not endpoint.auxiliary:
                 yield Finding(
                     self.code,
                     source.path,
