@@ -196,7 +196,10 @@ class DocsConfig:
             if source is None or ("GPU" not in source.text and "gpu" not in source.text):
                 continue
             whole = names.subject(app)
-            prose = python_prose(source).split("\n")  # its comments and docstrings
+            # Its comments and docstrings, where they may state one (`A100 GPU`, `4x H100`,
+            # `on T4`): tokenizing a large file costs more than this search.
+            stated = any(m["spec"] or m["on"] for m in _PROSE_GPU.finditer(source.text))
+            prose = python_prose(source).split("\n") if stated else []
             for number, line in enumerate(source.lines, start=1):
                 field = _CODE_FIELD.match(line)
                 matches = [(field, "field")] if field is not None else []
