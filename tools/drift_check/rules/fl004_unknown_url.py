@@ -156,12 +156,13 @@ class UnknownUrl:
     def _joined(self, project: Project, source: SourceFile) -> Iterator[Finding]:
         """`${API_BASE}/status/${id}` where the file assigns API_BASE a modal.run URL
         (`const API_BASE = 'https://...modal.run'`): the path is checked against that app."""
-        bases = {m["name"]: m["url"] for m in _BASE.finditer(source.text)}
+        bases = {
+            m["name"]: refs[0] for m in _BASE.finditer(source.text) if (refs := urls_in(m["url"]))
+        }
         if not bases:
             return
         for use in _JOINED.finditer(source.text):
-            base = bases.get(use["name"])
-            url = urls_in(base)[0] if base is not None and urls_in(base) else None
+            url = bases.get(use["name"])
             if url is None or url.path is not None or url.label is None:
                 continue
             found = project.index.web_by_label.get(url.label)
@@ -180,7 +181,7 @@ class UnknownUrl:
                 source.path,
                 line,
                 col,
-                f"{use[0]}: {written} is not an endpoint of {_whom(app, web)} ({base})",
+                f"{use[0]}: {written} is not an endpoint of {_whom(app, web)} ({url.text})",
                 f"{_whom(app, web)} serves {', '.join(web.endpoints)}",
             )
 
