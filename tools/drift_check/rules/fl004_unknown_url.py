@@ -44,6 +44,7 @@ from tools.drift_check.rules.base import prose_test
 
 if TYPE_CHECKING:
     from tools.core.registry.model import App, WebFunction
+    from tools.drift_check.index import RegistryIndex
     from tools.drift_check.project import Project
     from tools.drift_check.source import SourceFile
 
@@ -129,19 +130,16 @@ class UnknownUrl:
                 continue
             if not template and not prose(url.offset):
                 continue
-            label = (
-                url.label.removesuffix("-dev") if url.label not in index.web_by_label else url.label
-            )
+            label = _served(index, url.label)
             paragraph = bisect.bisect(blanks, url.offset)
             if label in index.web_by_label or index.web_meant_by(label) is not None:
                 fleet.add((paragraph, url.source))
             else:
                 unknown.append((paragraph, url, label))
         for paragraph, url, label in unknown:
-            if (paragraph, url.source or "") not in fleet or project.serves_label(
-                label
-            ) is not False:
-                continue
+            among = (paragraph, url.source or "") in fleet
+            if not among or project.serves_label(label) is not False:
+                continue  # alone, or an App of the repository (or one not written out) may serve it
             line, col = source.position(url.offset)
             yield Finding(
                 self.code,
@@ -221,8 +219,7 @@ class UnknownUrl:
         index = project.index
         if url.label is None or index.retired_label(url.label) is not None:
             return None  # templated (cannot be checked) or retired (FL003 reports it)
-        # `modal serve` serves an app under its label and `-dev`.
-        label = url.label.removesuffix("-dev") if url.label not in index.web_by_label else url.label
+        label = _served(index, url.label)
         found = index.web_by_label.get(label)
         if found is None:
             meant = index.web_meant_by(label)
@@ -289,6 +286,12 @@ def _template(path: str) -> bool:
     """Whether a file is settings for the reader to fill in: `.env.example`, `app.env.sample`."""
     name = path.rsplit("/", 1)[-1]
     return name.startswith(".env") or name.endswith((".example", ".sample", ".template", ".env"))
+
+
+def _served(index: RegistryIndex, label: str) -> str:
+    """The label a URL's label is served under: `modal serve` serves an app under its label
+    and `-dev`."""
+    return label.removesuffix("-dev") if label not in index.web_by_label else label
 
 
 def _base_of(path: str, web: WebFunction) -> bool:
