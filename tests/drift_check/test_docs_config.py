@@ -285,11 +285,12 @@ def test_a_section_whose_own_urls_reach_one_app_is_about_it(tmp_path: Path) -> N
 
 def test_an_app_s_own_prose_states_what_it_runs_on(tmp_path: Path) -> None:
     app = (
-        '"""Upscaling. Runs on an H100 GPU."""\n'  # the app asks for an A100
+        '"""Upscaling. Runs on an H100 GPU.\n\nIts 4K model needs B200.\n"""\n'  # it asks for A100
         "# 2x A100 -> 1x A100 halved the cost\n"  # a change, not what runs
         + (Path(__file__).parent.parent / "fixtures/drift/apps/seedvr2/app.py").read_text()
     )
     root = make_repo(tmp_path, {"apps/seedvr2/app.py": app})
     assert found(root) == [
-        (1, "documents ryla-seedvr2 with gpu='H100'; the registry gives it A100")
+        (1, "documents ryla-seedvr2 with gpu='H100'; the registry gives it A100"),
+        (3, "documents ryla-seedvr2 with gpu='B200'; the registry gives it A100"),
     ]

@@ -713,7 +713,11 @@ def test_modal_needs_one_file_and_one_function_to_run(tmp_path: Path) -> None:
         "modal run jobs/*.py\n"  # the shell passes two files
         "```\n"
     )
-    files = {"jobs/train.py": JOBS, "jobs/one.py": ONE, "docs/jobs.md": guide}
+    two = ONE.replace("@app.function()", "@app.local_entrypoint()") + (
+        "\n\n@app.local_entrypoint()\ndef other():\n    pass\n"
+    )
+    guide += "```bash\nmodal run jobs/two.py\n```\n"  # two local entrypoints
+    files = {"jobs/train.py": JOBS, "jobs/one.py": ONE, "jobs/two.py": two, "docs/jobs.md": guide}
     root = make_repo(tmp_path, files)
     assert found(root) == [
         (
@@ -727,8 +731,15 @@ def test_modal_needs_one_file_and_one_function_to_run(tmp_path: Path) -> None:
             "FL008",
             "docs/jobs.md",
             5,
-            "`modal run jobs/*.py`: the shell expands jobs/*.py to 2 files (jobs/one.py, "
-            "jobs/train.py); modal run takes one",
+            "`modal run jobs/*.py`: the shell expands jobs/*.py to 3 files (jobs/one.py, "
+            "jobs/train.py, jobs/two.py); modal run takes one",
+        ),
+        (
+            "FL008",
+            "docs/jobs.md",
+            8,
+            "`modal run jobs/two.py`: jobs/two.py has 2 local entrypoints (only, other): "
+            "modal run needs FILE::NAME",
         ),
     ]
 

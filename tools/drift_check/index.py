@@ -144,7 +144,16 @@ class RegistryIndex:
         if misspelt is not None or "-" not in label:
             return misspelt
         cut = [a for a in self._by_name_length if a.name.startswith(f"{label}-")]
-        return (cut[0], cut[0].webs[0]) if len(cut) == 1 else None
+        if len(cut) == 1:
+            return cut[0], cut[0].webs[0]
+        # The label without the app name's first part (`qwen-vl--serve` for
+        # `sacmat-qwen-vl-serve`): its parts end one web function's label.
+        parts = [part for part in label.split("-") if part]
+        if len(parts) < 3:
+            return None
+        tail = "-" + "-".join(parts)
+        ends = [(a, w) for a in self._by_name_length for w in a.webs if w.url_label.endswith(tail)]
+        return ends[0] if len(ends) == 1 else None
 
     def sources_of(self, app: App) -> dict[str, str]:
         """The hosts' part before `--` an app is served under, by environment."""

@@ -398,10 +398,18 @@ def _runnable_problem(
     path: str, facts: PythonFacts, command: DeployCommand
 ) -> TargetProblem | None:
     """`modal run FILE` without `::NAME` runs the file's one local entrypoint, else its one
-    function: with no local entrypoint and several functions (web endpoints aside, which
-    `modal run` does not run), Modal refuses ("has the following options")."""
-    if command.verb != "run" or facts.entrypoints:
+    function: with several local entrypoints, or none and several functions (web endpoints
+    aside, which `modal run` does not run), Modal refuses ("has the following options")."""
+    if command.verb != "run" or len(facts.entrypoints) == 1:
         return None
+    if len(facts.entrypoints) > 1:  # none of them is the file's
+        return TargetProblem(
+            f"{path} has {len(facts.entrypoints)} local entrypoints "
+            f"({', '.join(facts.entrypoints[:4])}): modal run needs FILE::NAME",
+            "ambiguous",
+            command.verb,
+            "name what to run: `modal run FILE::ENTRYPOINT`",
+        )
     functions = [d.target for d in facts.decorators if d.kind == "function" and not d.web]
     if len(functions) < 2:
         return None

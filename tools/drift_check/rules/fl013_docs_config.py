@@ -71,15 +71,15 @@ _SECRET = re.compile(
 _ROW = re.compile(r"[ \t]*\|")
 # A GPU stated in prose: a field (`- **GPU:** A10G (~$1.10/hr)`, `(GPU: L4)`), a type called
 # a GPU (`an L4 GPU`, `4x H100 GPUs`), a type with a count (`H100 80GB x1`, `4x H100`,
-# `H100:2`), or what something runs on (`on T4`). `spec` is the statement as `_gpu_problem`
-# reads it.
+# `H100:2`), or what something runs on or needs (`on T4`, `needs A100 40GB`). `spec` is the
+# statement as `_gpu_problem` reads it.
 _TYPE = r"(?:H100|H200|B200|A100|A10G|A10|L40S|L4|T4|RTX-PRO-6000)(?:[ \t-]?[48]0GB)?[!+]?"
 _PROSE_GPU = re.compile(
     r"\b(?i:gpu)\**[ \t]*[:=][ \t*]{0,4}(?P<field>[^\n),;|]{1,60})"
     rf"|(?P<spec>\b[0-9]{{1,2}}[ \t]?[x\u00d7][ \t]?{_TYPE}(?![\w-])"
     rf"|\b{_TYPE}[ \t]?(?:[x\u00d7][ \t]?|:)[0-9]{{1,2}}\b"
     rf"|\b{_TYPE}(?=[ \t]+GPUs?\b))"
-    rf"|\bon[ \t]+(?:an?[ \t]+)?(?P<on>{_TYPE})(?![\w-])"
+    rf"|\b(?:on|needs|requires)[ \t]+(?:an?[ \t]+)?(?P<on>{_TYPE})(?![\w-])"
 )
 _ANY_TYPE = re.compile(rf"(?<![\w-]){_TYPE}(?![\w-])")
 # A line or a section that tells of a change, a choice, a comparison or a problem, not of
@@ -170,7 +170,7 @@ class DocsConfig:
     ) -> Iterator[Finding]:
         """A GPU a line of prose states: of what the line names, if it names one thing, else
         of the section's subject. Not on a line that names two GPU types or tells of a change."""
-        if "GPU" not in line and "gpu" not in line and "on " not in line and "x" not in line:
+        if "GPU" not in line and "gpu" not in line and _ANY_TYPE.search(line) is None:
             return
         statements = list(_PROSE_GPU.finditer(line))
         if not statements or _CHANGE.search(line):
