@@ -547,3 +547,21 @@ def test_a_script_s_helper_is_found_from_a_folder_above_it(tmp_path: Path) -> No
     assert [(f.code, f.path, f.line) for f in run(root).findings] == [
         ("FL007", "ops/scripts/up.sh", 3)
     ]
+
+
+def test_a_label_without_the_app_name_s_first_part_was_meant_for_it(tmp_path: Path) -> None:
+    env = (
+        "SEPARATOR=https://studio--ai-separator-complete--fastapi-app.modal.run\n"
+        "\n"
+        "OTHER=https://studio--fastapi-app.modal.run\n"  # the end of both labels: no one's
+    )
+    root = make_repo(tmp_path, {"registry/fleet.yaml": STUDIO, ".env.example": env}, apps=False)
+    assert [(f.code, f.line, f.message) for f in run(root).findings if f.code == "FL004"] == [
+        (
+            "FL004",
+            1,
+            "https://studio--ai-separator-complete--fastapi-app.modal.run: "
+            "music-ai-separator-complete's URL label is "
+            "'music-ai-separator-complete-fastapi-app', not 'ai-separator-complete--fastapi-app'",
+        )
+    ]
