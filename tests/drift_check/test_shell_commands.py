@@ -825,3 +825,35 @@ def test_a_deploy_under_a_name_meant_for_the_registry_s_makes_a_second_app(
             "named so",
         ),
     ]
+
+
+def test_a_document_runs_a_script_that_moved(tmp_path: Path) -> None:
+    guide = (
+        "```bash\n"
+        "git clone https://github.com/acme/studio.git\n"
+        "cd studio/ops\n"
+        "./deploy.sh\n"  # from the clone's ops/: there
+        "```\n"
+        "Or again:\n"
+        "```bash\n"
+        "./deploy.sh --again\n"  # where the reader stands after the block above
+        "```\n"
+        "```bash\n"
+        "./start.sh\n"  # moved to ops/setup/
+        "./new-script.sh\n"  # nowhere: one the reader makes
+        "```\n"
+    )
+    files = {
+        "ops/deploy.sh": "#!/bin/sh\n",
+        "ops/setup/start.sh": "#!/bin/sh\n",
+        "docs/guide.md": guide,
+    }
+    root = make_repo(tmp_path, files)
+    assert found(root) == [
+        (
+            "FL008",
+            "docs/guide.md",
+            11,
+            "`./start.sh`: start.sh does not exist; start.sh is at ops/setup/start.sh",
+        )
+    ]

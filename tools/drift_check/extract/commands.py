@@ -581,13 +581,24 @@ class Folders:
             line_start = text.rfind("\n", 0, match.start()) + 1
             written = text[line_start : match.start("dir")].strip().removeprefix("$").strip()
             alone = markdown and written == "cd"  # a script runs its lines in sequence
-            cloned = clones.get(match["dir"].strip("\"'").rstrip("/"))
+            target = match["dir"].strip("\"'").rstrip("/")
+            head, _, rest = target.partition("/")
+            cloned = clones.get(head)
             if cloned is not None and cloned < match.start():
-                events.append(_Cd(match.start(), None, end))  # into the clone: the root
+                # into the clone (or a folder of it): from the root
+                events.append(_Cd(match.start(), None, end))
+                if rest:
+                    events.append(_Cd(match.start() + 1, rest, end))
                 continue
             events.append(_Cd(match.start(), match["dir"], end, fresh=inline, alone=alone))
         self._events = sorted(events, key=lambda event: event.start)
         self._marks, self._states = self._timeline()
+
+    def visited(self) -> list[str]:
+        """Every folder some command of the text runs in: where a reader who follows the text
+        may stand when a later block says `./x.sh`."""
+        found = [f for state in self._states if state is not None for f in state]
+        return list(dict.fromkeys([*self._starts, *found]))
 
     def at(self, offset: int) -> list[str] | None:
         """The folders a command at `offset` may run in; None when a `cd` made it unknown:

@@ -449,15 +449,15 @@ def _options_problem(project: Project, path: str, command: DeployCommand) -> Tar
 
 
 def moved_script(
-    project: Project, folders: list[str], written: str, own: str
+    project: Project, folders: list[str], written: str, own: str, *, runner: str = "python"
 ) -> tuple[str, str] | None:
     """`python src/x.py` run from `folders`, where no such file is, and a file of that name
     is elsewhere in the repository: it moved. The message and hint; None when the path has
     no folder (`python x.py`, run where the reader has gone), is absolute, or is there from
     the root, `own` (the file's folder) or a folder above it (a project inside the
     repository); or when the name is nowhere (a file the reader makes)."""
-    if "/" not in written or written.startswith(("/", "~")):
-        return None
+    if ("/" not in written and runner == "python") or written.startswith(("/", "~")):
+        return None  # `python x.py` runs where the reader has gone; `./x.sh` names its folder
     above = [own]
     while above[-1]:
         above.append(posixpath.dirname(above[-1]))
@@ -469,8 +469,9 @@ def moved_script(
         return None
     resolved = posixpath.normpath(posixpath.join(folders[0], written))
     shown = ", ".join(elsewhere[:3]) + (", ..." if len(elsewhere) > 3 else "")
+    shown_command = f"python {written}" if runner == "python" else f"./{written}"
     return (
-        f"`python {written}`: {resolved} does not exist; {posixpath.basename(written)} is at "
+        f"`{shown_command}`: {resolved} does not exist; {posixpath.basename(written)} is at "
         f"{shown}",
         "give the script's path as it is now",
     )

@@ -15,7 +15,8 @@ What it does
     a `modal` command in a document's code that the modal CLI does not have (`modal logs`,
     `modal app show`); `python src/x.py` in a document's code or a module's header when
     x.py is not there (from the root, the file's folder or one above it) but elsewhere in
-    the repository; `make TARGET` in a document's code that its Makefile does not define;
+    the repository (and `./x.sh` in a document's code, from any folder the document leads to);
+    `make TARGET` in a document's code that its Makefile does not define;
     and generated blocks (`<!-- fleet:begin NAME -->` ...
     `<!-- fleet:end NAME -->`) whose content is not what the registry gives today, whose
     name is unknown, or that are never closed.
@@ -52,6 +53,7 @@ from tools.drift_check.extract.commands import (
     in_markdown_code,
     make_calls,
     python_runs,
+    script_calls,
     shell_text,
     unknown_cli_calls,
 )
@@ -92,7 +94,7 @@ class Docs:
             text = shell_text(source.text, markdown=True)
             yield from self._deploys(project, source, text)
             yield from self._cli(project, source, text)
-            if "python" in text or "make" in text:
+            if "python" in text or "make" in text or ".sh" in text:
                 yield from self._python_runs(project, source, text)
             yield from self._rows(project, source)
         for source in project.scanned("py"):
@@ -208,6 +210,13 @@ class Docs:
             moved = moved_script(project, where, run.path, own)
             if moved is not None:
                 yield Finding(self.code, source.path, *source.position(run.offset), *moved)
+        for call in script_calls(text) if markdown else []:
+            where = folders.at(call.offset)
+            if where is None or not in_markdown_code(source.text, call.offset):
+                continue
+            moved = moved_script(project, [*where, *folders.visited()], call.path, own, runner="sh")
+            if moved is not None:
+                yield Finding(self.code, source.path, *source.position(call.offset), *moved)
         for make in make_calls(text) if markdown else []:
             where = folders.at(make.offset)
             if where is None or not in_markdown_code(source.text, make.offset):
