@@ -60,6 +60,8 @@ MODES = {
     "tools.drift_check.extract.commands.MAKE": "finditer",
     "tools.drift_check.extract.commands._NAME_OPTION": "search",
     "tools.drift_check.extract.commands._RULE": "finditer",
+    "tools.drift_check.extract.commands._MORE_RULES": "search",
+    "tools.drift_check.extract.commands._PHONY": "finditer",
     "tools.drift_check.rules.fl008_docs._PATH_RUN": "search",
     "tools.drift_check.rules.fl004_unknown_url._BASE": "finditer",
     "tools.drift_check.rules.fl004_unknown_url._JOINED": "finditer",

@@ -19,6 +19,12 @@ def is_folder(path: object) -> bool:
     return path == ROOT or is_inside(path)
 
 
+def folders_up(folder: str) -> list[str]:
+    """`folder` (a repository path; `""` is the root) and each folder above it, the root last."""
+    parts = folder.split("/") if folder else []
+    return ["/".join(parts[:n]) for n in range(len(parts), -1, -1)]
+
+
 def joined(folder: str, name: str) -> str:
     """`name` in `folder`, as a repository path (`app.py` at the root, not `./app.py`)."""
     return name if folder == ROOT else f"{folder}/{name}"

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tools.core.paths import folders_up
 from tools.drift_check.selection import DOCUMENTS, HISTORY_CODES
 
 if TYPE_CHECKING:
@@ -47,7 +48,8 @@ class Kept:
         from tools.drift_check.extract import legacy
         from tools.drift_check.files import TextFiles
 
-        documents = [d for folder in _ancestors(path) for d in self._documents(folder)]
+        here = path.rsplit("/", 1)[0] if "/" in path else ""
+        documents = [d for folder in folders_up(here) for d in self._documents(folder)]
         files = TextFiles(self._root, [path, *documents])
         source = files.get(path)
         if source is not None and (
@@ -71,9 +73,3 @@ class Kept:
                 and entry.is_file(follow_symlinks=False)
             )
         return self._folders[folder]
-
-
-def _ancestors(path: str) -> list[str]:
-    """The folders `path` is in, nearest first, the root (`""`) last."""
-    parts = path.split("/")[:-1]
-    return ["/".join(parts[:n]) for n in range(len(parts), -1, -1)]

@@ -350,11 +350,6 @@ class Project:
         return found[:limit]
 
     @cached_property
-    def file_names(self) -> frozenset[str]:
-        """The name of every file of the repository, without its folder."""
-        return frozenset(p.rsplit("/", 1)[-1] for p in self.files.candidates)
-
-    @cached_property
     def _by_file_name(self) -> dict[str, list[str]]:
         found: dict[str, list[str]] = {}
         for path in self.files.candidates:

@@ -34,3 +34,15 @@ class SourceFile:
     def suffix(self) -> str:
         name = self.path.rsplit("/", 1)[-1]
         return name.rsplit(".", 1)[-1].lower() if "." in name else ""
+
+
+_PATH_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./-")
+
+
+def path_start(text: str, at: int, reach: int = 512) -> int:
+    """Where the path that a name at `at` ends begins: the path characters written before it
+    (`apps/x.py` of `./apps/x.py`), at most `reach` of them."""
+    begin = at
+    while begin > 0 and text[begin - 1] in _PATH_CHARS and at - begin < reach:
+        begin -= 1
+    return begin

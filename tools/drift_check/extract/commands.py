@@ -20,6 +20,10 @@ from dataclasses import dataclass
 # a command's arguments (`modal run app.py --n 3`) do not reach the next line.
 # `deploy`, `run` and `serve` all import the target: a file, `file.py::object`, or `-m module`.
 _FLAG = r"(?:-[dqi]|--(?:detach|quiet|interactive|stream-logs|timestamps))(?![\w-])"
+# A `$ ` prompt, then a runner of a project's environment (`uv run`, `poetry run`) before a
+# command: where the commands read below may start.
+_PROMPT = r"[ \t]*(?:\$[ \t]+)?"
+_RUNNER = r"(?:uv|poetry|pipenv|pdm|hatch|rye)[ \t]+run[ \t]+"
 _SEP = r"(?:[ \t]|\\\r?\n)+"
 DEPLOY = re.compile(
     rf"modal(?<![\w-]modal)\s+(?P<verb>deploy|run|serve)\b"
@@ -80,8 +84,7 @@ CLI = re.compile(
 # `| ` (`a|modal x` in a diagram is no pipe), `(`, a backtick or `$(`; a `$ ` prompt; `uv run`,
 # `poetry run` or `python -m`.
 _COMMAND_START = re.compile(
-    r"(?:^|[;(`]|&&|\|\|?(?=[ \t]))[ \t]*(?:\$[ \t]+)?"
-    r"(?:(?:uv|poetry|pipenv|pdm|hatch|rye)[ \t]+run[ \t]+|uvx[ \t]+|python3?[ \t]+-m[ \t]+)?$",
+    rf"(?:^|[;(`]|&&|\|\|?(?=[ \t])){_PROMPT}(?:{_RUNNER}|uvx[ \t]+|python3?[ \t]+-m[ \t]+)?$",
     re.MULTILINE,
 )
 
@@ -461,7 +464,7 @@ def in_markdown_code(text: str, offset: int) -> bool:
 
 # `python path/x.py` where a command starts (a `$ ` prompt, `uv run` and the like allowed).
 PYTHON_RUN = re.compile(
-    r"(?:^|[;&|(`])[ \t]*(?:\$[ \t]+)?(?:(?:uv|poetry|pipenv|pdm|hatch|rye)[ \t]+run[ \t]+)?"
+    rf"(?:^|[;&|(`]){_PROMPT}(?:{_RUNNER})?"
     r"python(?:3(?:\.[0-9]{1,2})?)?[ \t]+(?:-[uBOq][ \t]+){0,4}(?P<path>[\w./-]{1,256}\.py)"
     r"(?![\w.-])",
     re.MULTILINE,
@@ -482,12 +485,16 @@ def python_runs(text: str) -> list[ScriptCall]:
 # `make TARGET` where a command starts (options before it, but not `-C DIR` or `-f FILE`,
 # which choose another Makefile).
 MAKE = re.compile(
-    r"(?:^|[;(`]|&&|\|\|)[ \t]*(?:\$[ \t]+)?make(?:[ \t]+-(?![Cf])[A-Za-z0-9]{1,8}){0,8}[ \t]+"
+    rf"(?:^|[;(`]|&&|\|\|){_PROMPT}make"
+    r"(?:[ \t]+-(?![Cf])[A-Za-z0-9]{1,8}){0,8}[ \t]+"
     r"(?P<target>[A-Za-z0-9_][\w.-]{0,63})(?![\w./=-])",
     re.MULTILINE,
 )
 # A rule's targets in a Makefile: `deploy test: ...`, `.PHONY: deploy` (not `X := 1`).
 _RULE = re.compile(r"^(?P<targets>[^\s:#=][^:#=\n]{0,512}?)[ \t]*::?(?!=)", re.MULTILINE)
+# What makes a Makefile define more than it shows: an `include`, a pattern rule (`%.o:`).
+_MORE_RULES = re.compile(r"^-?include\b|^[^\s#]{0,512}%[^\n]{0,512}:", re.MULTILINE)
+_PHONY = re.compile(r"^\.PHONY[ \t]*:[ \t]*([^\n]{0,4096})", re.MULTILINE)
 
 
 def make_calls(text: str) -> list[ScriptCall]:
@@ -500,7 +507,7 @@ def make_calls(text: str) -> list[ScriptCall]:
 def make_targets(makefile: str) -> frozenset[str] | None:
     """The targets a Makefile defines; None when it may define more than it shows (an
     `include`, a pattern rule, a target built from a variable)."""
-    if re.search(r"^-?include\b|^[^\s#]*%[^\n]*:", makefile, re.MULTILINE):
+    if _MORE_RULES.search(makefile):
         return None
     found: set[str] = set()
     for match in _RULE.finditer(makefile):
@@ -508,7 +515,7 @@ def make_targets(makefile: str) -> frozenset[str] | None:
         if any("$" in name for name in names):
             return None
         found.update(names)
-    phony = re.findall(r"^\.PHONY[ \t]*:[ \t]*([^\n]*)", makefile, re.MULTILINE)
+    phony = _PHONY.findall(makefile)
     return frozenset(found | {name for line in phony for name in line.split()})
 
 

@@ -14,7 +14,7 @@ import re
 from tools.drift_check.extract import markdown
 from tools.drift_check.extract.python import module_header
 from tools.drift_check.selection import DOCUMENTS
-from tools.drift_check.source import SourceFile
+from tools.drift_check.source import SourceFile, path_start
 
 # What a team writes of a file it keeps but no longer uses. Words that describe a change
 # (removed, replaced, stopped) say what happened to an app, not what the file is.
@@ -33,7 +33,6 @@ PLANNED = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _HEAD_LINES = 30
-_PATH_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./-")
 _MAX_MENTIONS = 256  # per document: bounded work on any text
 
 
@@ -88,8 +87,5 @@ def _names(text: str, at: int, length: int, path: str) -> bool:
     end = at + length
     if end < len(text) and (text[end].isalnum() or text[end] == "_"):
         return False
-    begin = at
-    while begin > 0 and text[begin - 1] in _PATH_CHARS and at - begin < 512:
-        begin -= 1
-    written = text[begin:end].lstrip("./")
+    written = text[path_start(text, at) : end].lstrip("./")
     return written == path or path.endswith(f"/{written}")

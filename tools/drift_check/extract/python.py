@@ -15,6 +15,7 @@ import tokenize
 from collections.abc import Callable, Container, Iterator
 from dataclasses import dataclass, field
 
+from tools.core.paths import folders_up
 from tools.drift_check.extract.base import Entry, Located, MapLiteral, Number, Value
 from tools.drift_check.facts_cache import remembered
 from tools.drift_check.source import SourceFile
@@ -793,9 +794,7 @@ def module_paths(module: str, folder: str) -> list[str]:
             return []
         bases = ["/".join(parts[: len(parts) - (level - 1)])]
     else:  # from the file's folder, a folder above it (a source root), or the root
-        bases = [folder]
-        while bases[-1]:
-            bases.append(bases[-1].rsplit("/", 1)[0] if "/" in bases[-1] else "")
+        bases = folders_up(folder)
     paths = []
     for base in bases:
         stem = "/".join(p for p in (base, name) if p)

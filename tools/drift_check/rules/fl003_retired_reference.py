@@ -58,6 +58,7 @@ from tools.drift_check.extract import markdown
 from tools.drift_check.extract.commands import FENCE
 from tools.drift_check.extract.urls import find_urls
 from tools.drift_check.findings import Finding
+from tools.drift_check.source import path_start
 
 if TYPE_CHECKING:
     from tools.drift_check.index import RegistryIndex, Retired
@@ -100,11 +101,11 @@ _DOCS = frozenset({"md", "mdx", "mdc", "markdown", "rst", "txt"})
 # module path or a variable: it names the app only where Modal's names stand.
 _WORD = re.compile(r"[A-Za-z0-9]+")
 _QUOTES = "\"'`"
-# `modal app logs NAME`, `modal app stop NAME`, `--name NAME`, `-a NAME` right before it.
 # A document named as a record of a change made: `MIGRATION_COMPLETE.md`, `FIX_SUMMARY.md`.
 _RECORD = re.compile(r"migrat|complete|summary|progress", re.IGNORECASE)
 # `environment=` right before a quoted value: the keyword it is given to.
 _KEYWORD_BEFORE = re.compile(r"(\w{1,64})[ \t]{0,8}[=:]$")
+# `modal app logs NAME`, `modal app stop NAME`, `--name NAME`, `-a NAME` right before it.
 _APP_SLOT = re.compile(r"(?:\bmodal[ \t]+app[ \t]+[a-z]+(?:[ \t]+-\S+)*|--name|--app)[ \t=]+$")
 
 
@@ -185,9 +186,6 @@ def _mentions(source: SourceFile, index: RegistryIndex) -> list[tuple[int, Retir
     return sorted(found.items(), key=lambda pair: pair[0])
 
 
-_PATH_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./-")
-
-
 def _names_a_living_file(
     project: Project, source: SourceFile, offset: int, deleted: Retired
 ) -> bool:
@@ -196,9 +194,7 @@ def _names_a_living_file(
     written alone, a file of that name is in the repository (the file moved; the command
     that runs it from its old place is FL007's and FL008's)."""
     text = source.text
-    start = offset
-    while start > 0 and text[start - 1] in _PATH_CHARS and offset - start < 256:
-        start -= 1
+    start = path_start(text, offset, 256)
     written = text[start : offset + len(deleted.text)]
     if start > 0 and text[start - 1] == "$":  # `$ROOT/modal/x.py`: the variable's folder
         written = written.partition("/")[2]

@@ -167,11 +167,8 @@ class UnknownUrl:
             if found is None:
                 continue  # a URL of its own: judged where it is written
             written = use["path"]
-            path = _TEMPLATED.sub("_", written)  # `${id}`: any one segment
             app, web = found
-            if path in STANDARD_PATHS or any(
-                path_matches(pattern, path) for pattern in web.endpoints
-            ):
+            if _serves(web, _TEMPLATED.sub("_", written)):  # `${id}`: any one segment
                 continue
             line, col = source.position(use.start())
             yield Finding(
@@ -248,18 +245,10 @@ class UnknownUrl:
         self, project: Project, url: UrlRef, app: App, web: WebFunction
     ) -> tuple[str, str] | None:
         index = project.index
-        known = (
-            url.path is None
-            or url.path in STANDARD_PATHS
-            or any(path_matches(pattern, url.path) for pattern in web.endpoints)
-            or _base_of(url.path, web)
-        )
+        routed = url.path is not None and any(path_matches(p, url.path) for p in web.endpoints)
+        known = url.path is None or _serves(web, url.path)
         single = _single_function(project, app, web)
-        if (
-            single is not None
-            and url.path not in (None, "/")
-            and not any(path_matches(pattern, url.path or "") for pattern in web.endpoints)
-        ):
+        if single is not None and url.path not in (None, "/") and not routed:
             return (
                 f"{url.text}: {url.path} is not served: {_whom(app, web)} is a @modal.{single} "
                 "function, answered at / only",
@@ -294,10 +283,12 @@ def _served(index: RegistryIndex, label: str) -> str:
     return label.removesuffix("-dev") if label not in index.web_by_label else label
 
 
-def _base_of(path: str, web: WebFunction) -> bool:
-    """Whether `path` is a base URL's path that a client adds an endpoint's rest to: whole
-    segments that begin endpoints the function serves (`/v1` of an OpenAI-style
-    `/v1/chat/completions`)."""
+def _serves(web: WebFunction, path: str) -> bool:
+    """Whether a web function answers `path`: a standard path (`/docs`), one of its endpoints
+    (`{parameters}` match a segment), or a base URL's path a client adds an endpoint's rest
+    to: whole segments that begin its endpoints (`/v1` of `/v1/chat/completions`)."""
+    if path in STANDARD_PATHS or any(path_matches(pattern, path) for pattern in web.endpoints):
+        return True
     stem = path.rstrip("/")
     return bool(stem) and any(p.startswith(f"{stem}/") for p in web.endpoints)
 

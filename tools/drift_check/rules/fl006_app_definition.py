@@ -97,13 +97,9 @@ class AppDefinition:
         path, modal_app = found
         facts = project.python(path)
         name = project.app_name(path, facts, modal_app) if facts is not None else None
-        if (
-            name != app.name
-            and modal_app.name is not None
-            and _fills(modal_app.name.text, app.name)
-        ):
-            return  # `f"{env}-server"`, the registry's `prod-server`: one of its values
-        if name != app.name:
+        # `f"{env}-server"` and the registry's `prod-server`: one of its values
+        template = modal_app.name is not None and _fills(modal_app.name.text, app.name)
+        if name != app.name and not template:
             shown = modal_app.name.text if modal_app.name else "no name"
             yield self._finding(
                 path,

@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from tools.core.globs import GlobSet
+from tools.core.paths import folders_up
 from tools.drift_check.extract.commands import (
     DeployCommand,
     Folders,
@@ -189,7 +190,10 @@ class WorkflowDeploy:
             if where is None:
                 continue
             path = project.resolve(where, call.path)
-            if not project.exists(path) and not _above(project, own, call.path):
+            # Not there from a folder above the script's either: a helper run from its
+            # project's folder (`./scripts/logs.sh` in `ops/scripts/up.sh`, run from `ops/`).
+            above = folders_up(own)[1:] if own and not call.path.startswith("/") else []
+            if not project.exists(path) and not found_from(project, above, call.path):
                 line, col = place(call.offset)
                 yield Finding(
                     self.code,
@@ -458,12 +462,8 @@ def moved_script(
     repository); or when the name is nowhere (a file the reader makes)."""
     if ("/" not in written and runner == "python") or written.startswith(("/", "~")):
         return None  # `python x.py` runs where the reader has gone; `./x.sh` names its folder
-    above = [own]
-    while above[-1]:
-        above.append(posixpath.dirname(above[-1]))
-    for folder in dict.fromkeys([*folders, *above]):
-        if project.exists(posixpath.normpath(posixpath.join(folder, written))):
-            return None
+    if found_from(project, [*folders, *folders_up(own)], written):
+        return None
     elsewhere = project.paths_named(posixpath.basename(written))
     if not elsewhere:
         return None
@@ -477,19 +477,12 @@ def moved_script(
     )
 
 
-def _above(project: Project, own: str, written: str) -> bool:
-    """Whether a script named by a relative path is there from a folder above `own`, the
-    script's folder: a helper run from its project's folder (`./scripts/logs.sh` in
-    `ops/scripts/up.sh`, run from `ops/`)."""
-    if written.startswith("/") or not own:
-        return False
-    folder = posixpath.dirname(own)
-    while True:
-        if project.exists(posixpath.normpath(posixpath.join(folder, written))):
-            return True
-        if not folder:
-            return False
-        folder = posixpath.dirname(folder)
+def found_from(project: Project, folders: list[str], written: str) -> bool:
+    """Whether a relative path names a file of the repository from one of `folders`."""
+    return any(
+        project.exists(posixpath.normpath(posixpath.join(folder, written)))
+        for folder in dict.fromkeys(folders)
+    )
 
 
 _MAKEFILES = ("Makefile", "makefile", "GNUmakefile")

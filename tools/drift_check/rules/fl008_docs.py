@@ -45,6 +45,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from tools.core.errors import FleetError
+from tools.core.paths import folders_up
 from tools.core.render.blocks import BEGIN, arguments, blocks, render_block
 from tools.drift_check.extract.commands import (
     DeployCommand,
@@ -66,6 +67,7 @@ from tools.drift_check.extract.python import (
 from tools.drift_check.findings import Edit, Finding
 from tools.drift_check.rules.fl007_workflow_deploy import (
     TargetProblem,
+    found_from,
     make_problem,
     moved_script,
     target_problem,
@@ -92,10 +94,8 @@ class Docs:
         for source in project.scanned("md", "markdown", "mdx", "mdc", "rst"):
             yield from self._blocks(project, source)
             text = shell_text(source.text, markdown=True)
-            yield from self._deploys(project, source, text)
+            yield from self._commands(project, source, text, scripts=True)
             yield from self._cli(project, source, text)
-            if "python" in text or "make" in text or ".sh" in text:
-                yield from self._python_runs(project, source, text)
             yield from self._rows(project, source)
         for source in project.scanned("py"):
             # A module's header is its docs (`Deploy: modal deploy app.py`); a Modal app
@@ -108,13 +108,10 @@ class Docs:
             if project.retired_app_of(source.path) is None:
                 app_file = defines_modal_app(source.text)
                 prose = python_prose(source) if app_file else module_header(source)
-                if command:
-                    yield from self._deploys(project, source, prose)
-                    messages = python_messages(source)
-                    if _COMMAND.search(messages):
-                        yield from self._deploys(project, source, messages)
-                if runs:
-                    yield from self._python_runs(project, source, prose)
+                yield from self._commands(project, source, prose, scripts=runs)
+                messages = python_messages(source) if command else ""
+                if _COMMAND.search(messages):
+                    yield from self._commands(project, source, messages, scripts=False)
 
     def _blocks(self, project: Project, source: SourceFile) -> Iterator[Finding]:
         if "fleet:begin" not in source.text:
@@ -158,16 +155,29 @@ class Docs:
                     f"{begin['name']} -->`",
                 )
 
-    def _deploys(self, project: Project, source: SourceFile, text: str) -> Iterator[Finding]:
-        """`text`: the document's text as a shell reads it (heredocs blanked), or a Python
-        module's prose alone. A module that says to deploy itself, and is
-        no registry app, is an app outside the fleet (FL006 says whether it should be in it)."""
-        if "modal" not in text:
+    def _commands(
+        self, project: Project, source: SourceFile, text: str, *, scripts: bool
+    ) -> Iterator[Finding]:
+        """The commands of `text` (a document as a shell reads it, heredocs blanked; or a
+        Python module's prose alone), which run from the root or from the file's own folder,
+        moved by `cd`: `modal` commands, and with `scripts` the scripts and targets run."""
+        deploys = "modal" in text
+        scripts = scripts and ("python" in text or "make" in text or ".sh" in text)
+        if not deploys and not scripts:
             return
-        # A document's commands run from the root or from its own folder, moved by `cd`.
         own = posixpath.dirname(source.path)
         folders = Folders(text, ["", own], own, markdown=True)
+        if deploys:
+            yield from self._deploys(project, source, text, folders)
+        if scripts:
+            yield from self._scripts(project, source, text, folders)
 
+    def _deploys(
+        self, project: Project, source: SourceFile, text: str, folders: Folders
+    ) -> Iterator[Finding]:
+        """A module that says to deploy itself, and is no registry app, is an app outside the
+        fleet (FL006 says whether it should be in it)."""
+        own = posixpath.dirname(source.path)
         for command in deploy_commands(text):
             where = folders.at(command.offset)
             if where is None:
@@ -196,13 +206,14 @@ class Docs:
                 ),
             )
 
-    def _python_runs(self, project: Project, source: SourceFile, text: str) -> Iterator[Finding]:
+    def _scripts(
+        self, project: Project, source: SourceFile, text: str, folders: Folders
+    ) -> Iterator[Finding]:
         """`python src/x.py` in a document's code or a module's header, where x.py has moved
-        (an example's too: from no folder above it is the script there); `make TARGET` in a
-        document's code that its Makefile does not define."""
+        (an example's too: from no folder above it is the script there); in a document's code,
+        `./x.sh` where the script moved and `make TARGET` that its Makefile does not define."""
         own = posixpath.dirname(source.path)
         markdown = source.suffix != "py"
-        folders = Folders(text, ["", own], own, markdown=markdown)
         for run in python_runs(text):
             where = folders.at(run.offset)
             if where is None or (markdown and not in_markdown_code(source.text, run.offset)):
@@ -276,15 +287,8 @@ def _lost(
     its own (a deploy of an app outside the fleet is what an example does)."""
     if problem.kind != "missing" or not command.files or "/" not in command.written:
         return False
-    folder = posixpath.dirname(source.path)
-    above = [folder]
-    while above[-1]:
-        above.append(posixpath.dirname(above[-1]))
-    return not any(
-        project.exists(posixpath.normpath(posixpath.join(f, written)))
-        for f in above
-        for written in command.files
-    )
+    above = folders_up(posixpath.dirname(source.path))
+    return not any(found_from(project, above, written) for written in command.files)
 
 
 def _generic(project: Project, command: DeployCommand) -> bool:
@@ -292,7 +296,7 @@ def _generic(project: Project, command: DeployCommand) -> bool:
     no file of the repository has (`script.py`) and the registry does not list as deleted;
     a deleted or moved file of the repository keeps its folder, or its name elsewhere."""
     written = command.written
-    if "/" in written or command.module or written in project.file_names:
+    if "/" in written or command.module or project.paths_named(written):
         return False
     return all(posixpath.basename(f.path) != written for f in project.index.retired_files)
 
