@@ -79,6 +79,7 @@ MODES = {
     "tools.drift_check.rules.fl013_docs_config._NO_GPU": "search",
     "tools.drift_check.extract.markdown._HEADING": "fullmatch",
     "tools.drift_check.extract.commands.CD": "finditer",
+    "tools.drift_check.extract.commands.ASGI_SERVE": "finditer",
     "tools.drift_check.extract.commands.FENCE": "finditer",
     "tools.drift_check.extract.commands.LOOP": "finditer",
     "tools.drift_check.extract.commands._DONE": "search",

@@ -759,6 +759,97 @@ def test_the_real_modal_cli_refuses_what_fleet_says_is_ambiguous(tmp_path: Path)
     }
 
 
+MULTI = (
+    "import modal\n\napp_gpu0 = modal.App('ocr-gpu0')\napp_gpu1 = modal.App('ocr-gpu1')\n\n\n"
+    "@app_gpu0.function()\ndef one():\n    pass\n"
+)
+MINE = "import modal\n\nmy_app = modal.App('mine')\n\n\n@my_app.function()\ndef f():\n    pass\n"
+
+
+def test_modal_deploys_the_app_a_file_names_app(tmp_path: Path) -> None:
+    guide = (
+        "```bash\n"
+        "modal deploy jobs/multi.py\n"  # two Apps, neither named `app`
+        "modal deploy jobs/multi.py::app_gpu1\n"
+        "modal serve jobs/mine.py\n"  # one App, named my_app
+        "modal run jobs/mine.py\n"  # `modal run` finds the function
+        "modal deploy jobs/old.py\n"  # a Stub: written for a Modal before 1.0
+        "```\n"
+    )
+    old = "import modal\n\nmy_stub = modal.Stub('old')\n"
+    files = {
+        "jobs/multi.py": MULTI,
+        "jobs/mine.py": MINE,
+        "jobs/old.py": old,
+        "docs/jobs.md": guide,
+    }
+    root = make_repo(tmp_path, files)
+    assert [f for f in found(root) if "named `app`" in f[3]] == [
+        (
+            "FL008",
+            "docs/jobs.md",
+            2,
+            "`modal deploy jobs/multi.py`: jobs/multi.py has no App named `app` (its Apps: "
+            "app_gpu0, app_gpu1): modal deploy needs FILE::APP",
+        ),
+        (
+            "FL008",
+            "docs/jobs.md",
+            4,
+            "`modal serve jobs/mine.py`: jobs/mine.py has no App named `app` (its Apps: "
+            "my_app): modal serve needs FILE::APP",
+        ),
+    ]
+
+
+@pytest.mark.slow
+def test_the_real_modal_cli_deploys_only_an_app_named_app(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "repo", {"jobs/multi.py": MULTI, "jobs/mine.py": MINE})
+    said = {}
+    for target in ("jobs/multi.py", "jobs/mine.py", "jobs/mine.py::my_app"):
+        output = real_modal(tmp_path, root, "deploy", target)[1]
+        marks = ("has no attribute 'app'", "Token missing")
+        said[target] = next((m for m in marks if m in output), output[-200:])
+    assert said == {
+        "jobs/multi.py": "has no attribute 'app'",
+        "jobs/mine.py": "has no attribute 'app'",
+        "jobs/mine.py::my_app": "Token missing",
+    }
+
+
+def test_uvicorn_serves_an_asgi_app_the_module_defines(tmp_path: Path) -> None:
+    service = "import modal\n\napp = modal.App('inference')\n"  # was a FastAPI app
+    api = "from fastapi import FastAPI\n\napi = FastAPI()\n"
+    readme = (
+        "Run it locally with uvicorn modal_service:app.\n"  # prose, not a command
+        "```bash\n"
+        "uvicorn modal_service:app --reload --port 9000\n"
+        "cd ../server\n"
+        "python -m uvicorn main:api\n"
+        "uvicorn main:app\n"  # main.py defines no `app`
+        "```\n"
+    )
+    files = {
+        "service/modal_service.py": service,
+        "service/README.md": readme,
+        "service/Makefile": "dev:\n\tuvicorn modal_service:app --reload\n",
+        "service/Dockerfile": 'CMD ["uvicorn", "modal_service:app", "--host", "0.0.0.0"]\n',
+        # A container's working folder: the one modal_service.py of the repository.
+        ".devcontainer/compose.yml": "services:\n  api:\n    command: uvicorn modal_service:app\n",
+        "server/main.py": api,
+        "docs/run.md": "```bash\nuvicorn --app-dir server main:api\nuvicorn main:api\n```\n",
+    }
+    root = make_repo(tmp_path, files)
+    served = "service/modal_service.py's `app` is a Modal App, not an ASGI app"
+    assert found(root) == [
+        ("FL014", ".devcontainer/compose.yml", 3, f"`uvicorn modal_service:app`: {served}"),
+        ("FL014", "service/Dockerfile", 1, f"`uvicorn modal_service:app`: {served}"),
+        ("FL014", "service/Makefile", 2, f"`uvicorn modal_service:app`: {served}"),
+        ("FL014", "service/README.md", 3, f"`uvicorn modal_service:app`: {served}"),
+        ("FL014", "service/README.md", 6, "`uvicorn main:app`: server/main.py defines no `app`"),
+    ]
+
+
 def test_a_command_a_script_prints_for_its_reader_is_read_as_docs(tmp_path: Path) -> None:
     script = (
         "import logging\n\n"

@@ -51,6 +51,8 @@ ALWAYS = (
     "python ",  # FL007, FL008: `python src/x.py`
     "python3 ",
     "modal logs",  # FL007, FL008: a command the modal CLI does not have
+    "corn ",  # FL014: uvicorn, gunicorn, hypercorn
+    'corn"',
     *(f"modal {group} " for group, commands in MODAL_CLI.items() if commands),
 )
 

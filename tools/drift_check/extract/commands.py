@@ -242,6 +242,33 @@ class ScriptCall:
     path: str
 
 
+# `uvicorn module:attr` (gunicorn, hypercorn; `python -m uvicorn`; a Dockerfile's JSON form),
+# with `--app-dir DIR` before it: the object an ASGI server imports and serves.
+ASGI_SERVE = re.compile(
+    r"(?P<server>uvicorn|gunicorn|hypercorn)(?<![\w.-]uvicorn)(?<![\w.-]gunicorn)(?<![\w.-]hypercorn)"
+    r"[\"']?(?:[ \t,\"']{1,8}--app-dir[= \t\"',]{1,8}(?P<dir>[\w./-]{1,200}))?"
+    r"[ \t,\"']{1,8}(?P<module>[A-Za-z_][\w.]{0,200}):(?P<attr>[A-Za-z_]\w{0,100})(?![\w(.:/-])"
+)
+
+
+@dataclass(frozen=True)
+class AsgiServe:
+    offset: int
+    written: str  # `uvicorn modal_service:app`
+    module: str  # `modal_service`
+    attr: str  # `app`
+    folder: str  # `--app-dir`'s folder, or ""
+
+
+def asgi_serves(text: str) -> list[AsgiServe]:
+    """Every `uvicorn module:attr` of a text."""
+    found = []
+    for m in ASGI_SERVE.finditer(text):
+        written = f"{m['server']} {m['module']}:{m['attr']}"
+        found.append(AsgiServe(m.start(), written, m["module"], m["attr"], m["dir"] or ""))
+    return found
+
+
 def shell_text(text: str, *, markdown: bool = False) -> str:
     """The text with every heredoc's body (and its closing delimiter line) blanked to spaces,
     newlines kept, so offsets, lines and columns stay those of `text`. A heredoc fed to a

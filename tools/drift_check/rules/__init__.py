@@ -17,6 +17,7 @@ from tools.drift_check.rules.fl010_unused_suppression import UnusedSuppression
 from tools.drift_check.rules.fl011_generated_file import GeneratedFile
 from tools.drift_check.rules.fl012_modal_resources import ModalResources
 from tools.drift_check.rules.fl013_docs_config import DocsConfig
+from tools.drift_check.rules.fl014_serve_target import ServeTarget
 
 CHECKS: tuple[Rule, ...] = (
     ServerTimeout(),
@@ -31,6 +32,7 @@ CHECKS: tuple[Rule, ...] = (
     GeneratedFile(),
     ModalResources(),
     DocsConfig(),
+    ServeTarget(),
 )
 ALL_RULES: tuple[RuleInfo, ...] = tuple(
     sorted((*CHECKS, UnusedSuppression()), key=lambda rule: rule.code)

@@ -238,7 +238,7 @@ class TargetProblem:
     message: str  # `apps/x.py does not exist`
     # unknown: no registry app; options: `modal run` options the function does not take
     # ambiguous: `modal run FILE` of a file with several functions and no local entrypoint,
-    # or a glob that names several files
+    # a glob that names several files, or a deploy of a file with no App named `app`
     kind: Literal["missing", "retired", "unknown", "unflagged", "options", "ambiguous"]
     verb: str
     advice: str = ""  # the hint, where the kind does not say it
@@ -275,7 +275,8 @@ def target_problem(
     if path is None:
         return TargetProblem(f"{found[0]} does not exist", "missing", command.verb)
     return (
-        _file_problem(project, path, command.verb, unknown)
+        _unnamed_problem(project, path, command)
+        or _file_problem(project, path, command.verb, unknown)
         or _renamed_problem(project, path, command)
         or _object_problem(project, path, command)
         or _options_problem(project, path, command)
@@ -351,6 +352,30 @@ def _file_problem(project: Project, path: str, verb: str, unknown: str) -> Targe
     if verb == "deploy":
         return TargetProblem(f"{path} {unknown}", "unknown", verb)
     return None
+
+
+def _unnamed_problem(project: Project, path: str, command: DeployCommand) -> TargetProblem | None:
+    """`modal deploy FILE` (and `serve`) without `::NAME` takes the App the file names `app`
+    and no other ("module has no attribute 'app'"), even when the file has just one App.
+    A file with a `Stub` was written for a Modal before 1.0 and is left alone."""
+    if command.verb == "run" or "::" in command.target or _retired_file(project, path):
+        return None
+    facts = project.python(path) if path.endswith(".py") else None
+    source = project.file(path)
+    if facts is None or not facts.apps or source is None or "Stub(" in source.text:
+        return None
+    variables = [app.variable for app in facts.apps if app.variable]
+    if "app" in variables or "stub" in variables or len(variables) < len(facts.apps):
+        return None
+    if "app" in facts.defined or "app" in facts.imports or "app" in facts.aliases:
+        return None
+    shown = ", ".join(dict.fromkeys(variables[:4]))
+    return TargetProblem(
+        f"{path} has no App named `app` (its Apps: {shown}): modal {command.verb} needs FILE::APP",
+        "ambiguous",
+        command.verb,
+        f"name the App: `modal {command.verb} {path}::{variables[0]}`",
+    )
 
 
 def _renamed_problem(project: Project, path: str, command: DeployCommand) -> TargetProblem | None:
