@@ -195,6 +195,7 @@ def test_a_file_name_for_the_reader_to_fill_in_is_no_missing_file(tmp_path: Path
         "1. Write your app, then `modal deploy your_app.py`.\n"
         "2. `modal deploy modal_apps/your-app.py`, `modal serve YourApp.py`\n"
         "3. `modal run path/to/app.py::main`, `modal deploy xxx.py` (e.g. the flux app)\n"
+        "4. `modal deploy apps/modal-xxx/app.py` (one folder per app)\n"
         "4. `modal deploy apps/yourself.py`, `modal deploy apps/layout.py`\n"  # real: checked
         "5. `modal run script.py`: a guide's name for the reader's file, no file's here\n"
         "6. `modal deploy comfyui_danrisi.py`, a file the registry lists\n"

@@ -97,8 +97,15 @@ def test_an_app_map_missing_an_app(tmp_path: Path) -> None:
         'SPLIT_APPS = {\n    "flux": "ryla--ryla-flux-comfyui-fastapi-app.modal.run",\n'
         '    "instantid": "x",\n}\n'
     )
-    registry_with_three = make_repo(tmp_path, {"bench.py": text})
-    registry = registry_with_three / "registry" / "fleet.yaml"
+    registry_with_three = _with_three_apps(make_repo(tmp_path, {"bench.py": text}))
+    findings = [f for f in run(registry_with_three).findings if f.code == "FL005"]
+    assert [(f.path, f.line, f.col, f.message) for f in findings] == [
+        ("bench.py", 1, 14, "SPLIT_APPS covers 2 of 3 apps; missing ryla-seedvr2"),
+    ]
+
+
+def _with_three_apps(root: Path) -> Path:
+    registry = root / "registry" / "fleet.yaml"
     registry.write_text(
         registry.read_text().replace(
             "  seedvr2:\n",
@@ -110,9 +117,21 @@ def test_an_app_map_missing_an_app(tmp_path: Path) -> None:
             "  seedvr2:\n",
         )
     )
-    findings = [f for f in run(registry_with_three).findings if f.code == "FL005"]
-    assert [(f.path, f.line, f.col, f.message) for f in findings] == [
-        ("bench.py", 1, 14, "SPLIT_APPS covers 2 of 3 apps; missing ryla-seedvr2"),
+    return root
+
+
+def test_a_map_for_another_platform_beside_the_modal_one(tmp_path: Path) -> None:
+    text = (
+        '_MODAL_ENV_VARS = {"flux": "A", "instantid": "B", "seedvr2": "C"}\n'
+        '_RUNPOD_ENV_VARS = {"flux": "D", "instantid": "E"}\n'  # seedvr2 runs on Modal alone
+        'GPUS = {\n    "modal": {"flux": "L4", "instantid": "L4", "seedvr2": "A100"},\n'
+        '    "runpod": {"flux": "ADA_24", "instantid": "ADA_24"},\n}\n'
+        '_STAGING_ENV_VARS = {"flux": "F", "instantid": "G"}\n'  # the fleet's own stage
+    )
+    root = _with_three_apps(make_repo(tmp_path, {"cloud.py": text}))
+    findings = [f for f in run(root).findings if f.code == "FL005"]
+    assert [(f.path, f.line, f.message) for f in findings] == [
+        ("cloud.py", 7, "_STAGING_ENV_VARS covers 2 of 3 apps; missing ryla-seedvr2"),
     ]
 
 

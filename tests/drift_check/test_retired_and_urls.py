@@ -286,6 +286,28 @@ def test_a_placeholder_workspace_in_prose_is_the_reader_s_and_its_label_is_check
     ]
 
 
+def test_a_url_in_an_app_s_own_file_with_a_label_copied_from_elsewhere(tmp_path: Path) -> None:
+    seedvr2 = (DRIFT / "apps" / "seedvr2" / "app.py").read_text() + (
+        "\n\n# Once deployed, call it:\n"
+        "# curl https://your-workspace-name--example-upscaler-serve.modal.run/seedvr2\n"
+        "# or https://ryla--ryla-seedvr2-comfyui-fastapi-app.modal.run/seedvr2\n"
+        "# Other apps of ours: https://someone--example-upscaler-serve.modal.run\n"
+    )
+    guide = "Call https://your-workspace-name--example-upscaler-serve.modal.run/seedvr2\n"
+    files = {"apps/seedvr2/app.py": seedvr2, "docs/call.md": guide}  # a guide's own example
+    root = make_repo(tmp_path, files)
+    assert [(f.code, f.path, f.line, f.message) for f in run(root).findings] == [
+        (
+            "FL004",
+            "apps/seedvr2/app.py",
+            22,
+            "https://your-workspace-name--example-upscaler-serve.modal.run/seedvr2: "
+            "ryla-seedvr2's URL label is 'ryla-seedvr2-comfyui-fastapi-app', not "
+            "'example-upscaler-serve'",
+        )
+    ]
+
+
 def test_a_url_the_code_builds_is_checked_where_it_is_called(tmp_path: Path) -> None:
     code = (
         "import os, requests\n"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.adversarial import budget
-from tests.drift_check.conftest import make_repo, run
+from tests.drift_check.conftest import DRIFT, make_repo, run
 from tools.drift_check.extract.commands import (
     MODAL_CLI,
     Folders,
@@ -847,6 +847,29 @@ def test_uvicorn_serves_an_asgi_app_the_module_defines(tmp_path: Path) -> None:
         ("FL014", "service/Makefile", 2, f"`uvicorn modal_service:app`: {served}"),
         ("FL014", "service/README.md", 3, f"`uvicorn modal_service:app`: {served}"),
         ("FL014", "service/README.md", 6, "`uvicorn main:app`: server/main.py defines no `app`"),
+    ]
+
+
+def test_a_command_after_a_link_to_another_repository_runs_its_files(tmp_path: Path) -> None:
+    flux = (DRIFT / "apps" / "flux" / "app.py").read_text() + (
+        "\n\n# A load test, `load_test.py`, is\n"
+        "# [here](https://github.com/modal-labs/modal-examples/tree/main/06_gpu/openai):\n"
+        "#\n"
+        "# ```bash\n"
+        "# modal run openai/load_test.py\n"
+        "# ```\n"
+        "#\n"
+        "# Ours: modal run tests/load_test.py\n"
+    )
+    root = make_repo(tmp_path, {"apps/flux/app.py": flux})
+    lines = flux.count("\n")
+    assert found(root) == [
+        (
+            "FL008",
+            "apps/flux/app.py",
+            lines,
+            "`modal run tests/load_test.py`: tests/load_test.py does not exist",
+        )
     ]
 
 

@@ -227,8 +227,10 @@ class DeployCommand:
 
 
 # A name a guide writes for the reader to fill in: `your_app.py`, `your-module.py`,
-# `YourApp.py`, `path/to/app.py`, `xxx.py`.
-_READER_S = re.compile(r"(?:^|[/.])(?:[Yy]our(?:[_-]|[A-Z]|\.py$)|path/to/|[Xx]{3,}(?:[./]|$))")
+# `YourApp.py`, `path/to/app.py`, `xxx.py`, `modal-xxx/app.py`.
+_READER_S = re.compile(
+    r"(?:^|[/.])(?:[Yy]our(?:[_-]|[A-Z]|\.py$)|path/to/)|(?:^|[/._-])[Xx]{3,}(?:[./_-]|$)"
+)
 
 
 def _filled_in(target: str) -> bool:

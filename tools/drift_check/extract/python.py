@@ -215,6 +215,7 @@ class _Extractor:
             self._argv(node)
         elif isinstance(node, ast.Dict):
             self._dict(node, names.get(id(node)))
+            names.update(_inner_names(node))
         elif isinstance(node, ast.Assign | ast.AnnAssign):
             target = _assignment_target(node)
             if target is not None and isinstance(node.value, ast.Dict):
@@ -801,6 +802,17 @@ def module_paths(module: str, folder: str) -> list[str]:
         if stem:
             paths += [f"{stem}.py", f"{stem}/__init__.py"]
     return paths
+
+
+def _inner_names(node: ast.Dict) -> dict[int, str]:
+    """The maps inside a map, each named by its key (`"runpod": {...}`), as in TypeScript."""
+    return {
+        id(value): key.value
+        for key, value in zip(node.keys, node.values, strict=True)
+        if isinstance(value, ast.Dict)
+        and isinstance(key, ast.Constant)
+        and isinstance(key.value, str)
+    }
 
 
 def _bound(node: ast.stmt) -> list[str]:

@@ -12,7 +12,8 @@ What it does
     `/v1/chat/completions`, is the client's to extend). A URL of an app outside the fleet is not the
     registry's to judge; in prose (documents, comments), a URL in another workspace is an
     example unless its label is (or was meant to be) a registry app's; a placeholder
-    workspace (`your-workspace--`, `xxxx--`) is the reader's, wherever it is written. A URL
+    workspace (`your-workspace--`, `xxxx--`) is the reader's, wherever it is written, but in
+    the prose of an app's own entry file its label must be the app's (or a fleet app's). A URL
     that Python code builds and calls (from constants, f-strings, `+`, the default of
     `os.getenv`) is checked at the call; in a script or page, a path joined to a constant
     the file assigns a modal.run URL (`${API_BASE}/status/${id}`) is checked as that URL's.
@@ -97,6 +98,8 @@ class UnknownUrl:
                 if shown and foreign and not self._fleet_s(project, url):
                     continue  # an example in prose, of an app of its own
                 problem = self._problem(project, url, shown)
+                if problem is None and shown:
+                    problem = self._own_file_s(project, source, url)
                 if problem is not None:
                     line, col = source.position(url.offset)
                     message, hint = problem
@@ -105,6 +108,30 @@ class UnknownUrl:
                 yield from self._built(project, source)
             elif source.suffix in _SCRIPTED and "${" in source.text and "modal.run" in source.text:
                 yield from self._joined(project, source)
+
+    def _own_file_s(
+        self, project: Project, source: SourceFile, url: UrlRef
+    ) -> tuple[str, str] | None:
+        """A URL in the prose of an app's entry file (`# curl https://your-workspace--...`),
+        in the fleet's workspace or the reader's, whose label no app of the fleet or of the
+        repository serves: the file tells how to call itself, with a label copied from
+        elsewhere. Said when the app has one web function, the one the URL was meant for."""
+        app = project.index.app_by_entry.get(source.path)
+        if app is None or len(app.webs) != 1 or url.label is None or url.source is None:
+            return None
+        if not placeholder(url.source) and not self._ours(project, url):
+            return None
+        index = project.index
+        label = _served(index, url.label)
+        if label in index.web_by_label or index.retired_label(url.label) is not None:
+            return None
+        if index.web_meant_by(label) is not None or project.serves_label(label) is not False:
+            return None
+        web = app.webs[0]
+        return (
+            f"{url.text}: {app.name}'s URL label is {web.url_label!r}, not {url.label!r}",
+            f"use {project.registry.url(app, web=web)}, with your workspace",
+        )
 
     def _beside(
         self,

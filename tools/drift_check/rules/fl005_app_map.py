@@ -80,6 +80,45 @@ def _known_names(project: Project) -> set[str]:
     return {app.name for app in registry.apps.values()} | {a.name for a in registry.retired.apps}
 
 
+_WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+
+
+# Words that name where the fleet itself runs, not another platform: `_DEV_URLS`.
+_STAGES = frozenset({"dev", "local", "main", "preview", "prod", "production", "stage", "staging"})
+
+
+def _words(name: str | None) -> list[str]:
+    """`_RUNPOD_ENV_VARS` -> runpod, env, vars; `modalUrls` -> modal, urls."""
+    return [m.group().lower() for m in _WORD.finditer(name or "")]
+
+
+def _modal_maps(
+    keyed: list[tuple[MapLiteral, list[str]]], aliases: dict[str, App], apps: int
+) -> list[list[str]]:
+    """The words of each map of a file that is named for Modal and keys every app."""
+    found = []
+    for mapping, keys in keyed:
+        words = _words(mapping.name)
+        covered = {aliases[_normal(k)].key for k in keys if _normal(k) in aliases}
+        if "modal" in words and len(covered) == apps:
+            found.append(words)
+    return found
+
+
+def _for_another_platform(mapping: MapLiteral, modal: list[list[str]]) -> bool:
+    """Whether a map is the same map as one named for Modal but for another platform:
+    `_RUNPOD_ENV_VARS` beside a `_MODAL_ENV_VARS` of every app, `"runpod": {...}` beside
+    `"modal": {...}`. Apps that run only on Modal are missing from it by design."""
+    words = _words(mapping.name)
+    for other in modal:
+        if len(other) != len(words) or words == other:
+            continue
+        differ = [(a, b) for a, b in zip(words, other, strict=True) if a != b]
+        if len(differ) == 1 and differ[0][1] == "modal" and differ[0][0] not in _STAGES:
+            return True
+    return False
+
+
 class AppMap:
     code = "FL005"
     name = "app-map"
@@ -97,12 +136,14 @@ class AppMap:
                 yield from self._lookups(project, source)
             forced = source.path in project.config.client_maps
             maps = maps_in(source, project.index.may_hold_maps, as_data=forced)
-            for mapping in maps:
-                keys = [key for key, _ in with_spreads(mapping, maps)]
+            keyed = [(mapping, [key for key, _ in with_spreads(mapping, maps)]) for mapping in maps]
+            modal = _modal_maps(keyed, aliases, len(project.registry.apps))
+            for mapping, keys in keyed:
                 strings = [e for e in mapping.entries if e.value.string is not None]
                 if not strings or len(strings) * 2 < len(mapping.entries):
                     continue
-                yield from self._by_app(project, source, mapping, keys, aliases)
+                if not _for_another_platform(mapping, modal):
+                    yield from self._by_app(project, source, mapping, keys, aliases)
                 yield from self._by_endpoint(project, source, mapping, keys, aliases)
 
     def _app_commands(self, project: Project, source: SourceFile) -> Iterator[Finding]:

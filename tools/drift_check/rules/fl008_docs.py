@@ -80,6 +80,9 @@ if TYPE_CHECKING:
 _PATH_TOKEN = re.compile(r"(?:(?<=^)|(?<=[\s`|,(]))(/[a-z0-9][a-z0-9._-]*)(?=$|[\s`|,).:;])")
 _ROW = re.compile(r"^\s*(?:\||[-*+]\s|\d+\.\s)")
 _COMMAND = re.compile(r"\bmodal (?:deploy|run|serve)\b")
+# A link to a file or folder of a repository on a forge, and the lines a command may follow it.
+_REPOSITORY_LINK = re.compile(r"(?:github|gitlab)\.com/[\w.-]{1,100}/(?P<repo>[\w.-]{1,100})/")
+_LINK_REACH = 6
 # `python src/x.py`: a script run by a path with a folder
 _PATH_RUN = re.compile(r"\bpython3?(?:\.[0-9]{1,2})?[ \t]+(?:-[uBOq][ \t]+){0,4}[\w.-]{1,64}/")
 
@@ -196,6 +199,8 @@ class Docs:
                 continue  # `modal run script.py` in a guide: a name for the reader's file
             if problem.kind == "missing" and document and _created(text, command):
                 continue  # the guide has the reader create it first
+            if problem.kind == "missing" and _elsewhere(project, text, command.offset):
+                continue  # text copied with a link to the repository whose files it runs
             yield Finding(
                 self.code,
                 source.path,
@@ -289,6 +294,19 @@ def _lost(
         return False
     above = folders_up(posixpath.dirname(source.path))
     return not any(found_from(project, above, written) for written in command.files)
+
+
+def _elsewhere(project: Project, text: str, offset: int) -> bool:
+    """Whether a command comes within a few lines after a link to another repository's files
+    (`the load_test.py script [here](https://github.com/modal-labs/modal-examples/...)`): it
+    runs that repository's file, not one of this repository's."""
+    start = offset
+    for _ in range(_LINK_REACH):
+        start = text.rfind("\n", 0, max(start - 1, 0))
+        if start < 0:
+            break
+    before = text[max(start, 0) : offset]
+    return any(link["repo"] != project.root.name for link in _REPOSITORY_LINK.finditer(before))
 
 
 def _generic(project: Project, command: DeployCommand) -> bool:
