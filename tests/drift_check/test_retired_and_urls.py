@@ -308,6 +308,33 @@ def test_a_url_in_an_app_s_own_file_with_a_label_copied_from_elsewhere(tmp_path:
     ]
 
 
+def test_an_openapi_document_s_paths_are_served_by_its_servers(tmp_path: Path) -> None:
+    spec = (
+        "openapi: 3.0.3\n"
+        "servers:\n"
+        "  - url: https://your-org--ryla-flux-comfyui-fastapi-app.modal.run\n"
+        "  - url: http://localhost:8000\n"
+        "paths:\n"
+        "  /flux:\n    post: {summary: an image}\n"
+        "  /docs:\n    get: {summary: the docs}\n"
+        "  /status:\n    get: {summary: not served}\n"
+        "  /seedvr2:\n"  # served by another server of its own
+        "    servers:\n      - url: https://ryla--ryla-seedvr2-comfyui-fastapi-app.modal.run\n"
+        "    post: {summary: upscale}\n"
+    )
+    other = spec.replace("your-org--ryla-flux-comfyui-fastapi-app", "someone--elsewhere")
+    files = {"docs/api/openapi.yaml": spec, "docs/api/other.yaml": other}
+    root = make_repo(tmp_path, files)
+    assert [(f.code, f.path, f.line, f.message) for f in run(root).findings] == [
+        (
+            "FL004",
+            "docs/api/openapi.yaml",
+            10,
+            "OpenAPI path /status is not served by this document's servers (ryla-flux)",
+        )
+    ]
+
+
 def test_a_url_the_code_builds_is_checked_where_it_is_called(tmp_path: Path) -> None:
     code = (
         "import os, requests\n"

@@ -17,6 +17,8 @@ What it does
     that Python code builds and calls (from constants, f-strings, `+`, the default of
     `os.getenv`) is checked at the call; in a script or page, a path joined to a constant
     the file assigns a modal.run URL (`${API_BASE}/status/${id}`) is checked as that URL's.
+    An OpenAPI document whose `servers` are the fleet's URLs describes them: each of its
+    `paths` must be one that some server's web function answers.
 
 Why is this bad?
     Every app has its own host. `/seedvr2` on the flux host is a 404; a typo in a label is a
@@ -37,6 +39,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
+from tools.drift_check.extract.data import located_data
 from tools.drift_check.extract.python import python_facts
 from tools.drift_check.extract.urls import UrlRef, find_urls, placeholder, urls_in
 from tools.drift_check.findings import Finding
@@ -52,6 +55,7 @@ if TYPE_CHECKING:
 
 _BLANK = re.compile(r"\n[ \t\r]*\n")
 # Code that joins a URL in a template literal: `${API_BASE}/status/${id}`.
+_DATA = frozenset({"yaml", "yml", "json"})
 _SCRIPTED = frozenset({"ts", "tsx", "js", "jsx", "mjs", "cjs", "html", "vue", "svelte"})
 _BASE = re.compile(
     r"\b(?:const|let|var)[ \t]+(?P<name>[A-Za-z_$][\w$]{0,63})[ \t]*=[ \t]*"
@@ -104,10 +108,55 @@ class UnknownUrl:
                     line, col = source.position(url.offset)
                     message, hint = problem
                     yield Finding(self.code, source.path, line, col, message, hint)
+            if source.suffix in _DATA and urls and "paths" in source.text:
+                yield from self._openapi(project, source)
             if source.suffix == "py" and "modal.run" in source.text:
                 yield from self._built(project, source)
             elif source.suffix in _SCRIPTED and "${" in source.text and "modal.run" in source.text:
                 yield from self._joined(project, source)
+
+    def _openapi(self, project: Project, source: SourceFile) -> Iterator[Finding]:
+        """An OpenAPI document whose servers are the fleet's URLs: each of its paths must be
+        one that some server's web function answers (the server's own path before it)."""
+        document = located_data(source)
+        data = document.data if document is not None else None
+        if not isinstance(data, dict) or not ({"openapi", "swagger"} & data.keys()):
+            return
+        paths = data.get("paths")
+        for path, item in paths.items() if isinstance(paths, dict) else []:
+            servers = item.get("servers") if isinstance(item, dict) else None
+            webs = self._servers(project, servers or data.get("servers"))
+            if not webs or not isinstance(path, str) or not path.startswith("/"):
+                continue
+            full = [(app, web, f"{base.rstrip('/')}{path}") for app, web, base in webs]
+            if any(_answers(project, app, web, whole) for app, web, whole in full):
+                continue
+            shown = ", ".join(dict.fromkeys(_whom(app, web) for app, web, _ in webs))
+            served = sorted({p for _, web, _ in webs for p in web.endpoints})
+            yield Finding(
+                self.code,
+                source.path,
+                document.line_of(("paths", path)) if document is not None else 1,
+                1,
+                f"OpenAPI path {path} is not served by this document's servers ({shown})",
+                f"they serve {', '.join(served)}",
+            )
+
+    def _servers(self, project: Project, servers: object) -> list[tuple[App, WebFunction, str]]:
+        """The fleet's web functions an OpenAPI `servers` list names, each with the server's
+        path; none unless every server that is a modal.run URL is one of the fleet's."""
+        found = []
+        for server in servers if isinstance(servers, list) else []:
+            url = server.get("url") if isinstance(server, dict) else None
+            refs = urls_in(url) if isinstance(url, str) else []
+            if not refs:
+                continue  # not a Modal URL (a local server)
+            ref = refs[0]
+            web = project.index.web_by_label.get(_served(project.index, ref.label or ""))
+            if web is None:
+                return []  # an app outside the fleet (or a template): not the registry's
+            found.append((*web, ref.path or ""))
+        return found
 
     def _own_file_s(
         self, project: Project, source: SourceFile, url: UrlRef
@@ -318,6 +367,14 @@ def _serves(web: WebFunction, path: str) -> bool:
         return True
     stem = path.rstrip("/")
     return bool(stem) and any(p.startswith(f"{stem}/") for p in web.endpoints)
+
+
+def _answers(project: Project, app: App, web: WebFunction, path: str) -> bool:
+    """Whether a web function answers the whole path of an operation (`{id}` any segment):
+    a standard path or an endpoint; a `fastapi_endpoint` function, `/` alone."""
+    if _single_function(project, app, web) is not None:
+        return path == "/"
+    return path in STANDARD_PATHS or any(path_matches(pattern, path) for pattern in web.endpoints)
 
 
 def _single_function(project: Project, app: App, web: WebFunction) -> str | None:
