@@ -52,6 +52,7 @@ ALWAYS = (
     "python3 ",
     "modal logs",  # FL007, FL008: a command the modal CLI does not have
     "corn ",  # FL014: uvicorn, gunicorn, hypercorn
+    "MODAL_",  # FL015: settings for the fleet
     'corn"',
     *(f"modal {group} " for group, commands in MODAL_CLI.items() if commands),
 )
@@ -136,9 +137,11 @@ def ripgrep() -> str | None:
     return shutil.which("rg")
 
 
-def holding(root: Path, paths: list[str], strings: Iterable[str], rg: str) -> set[str] | None:
-    """The paths whose text holds any of `strings`; None when ripgrep fails (then every
-    file is read)."""
+def holding(
+    root: Path, paths: list[str], strings: Iterable[str], rg: str, *, ignore_case: bool = False
+) -> set[str] | None:
+    """The paths whose text holds any of `strings` (in any case, with `ignore_case`); None
+    when ripgrep fails (then every file is read)."""
     patterns = "\n".join(strings).encode("utf-8", "surrogateescape")
     found: set[str] = set()
     for chunk in _chunks(paths):
@@ -146,6 +149,7 @@ def holding(root: Path, paths: list[str], strings: Iterable[str], rg: str) -> se
             rg,
             "--files-with-matches",
             "--fixed-strings",
+            *(["--ignore-case"] if ignore_case else []),
             "--no-config",
             "--threads=1",
             "--no-messages",

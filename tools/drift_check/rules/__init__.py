@@ -18,6 +18,7 @@ from tools.drift_check.rules.fl011_generated_file import GeneratedFile
 from tools.drift_check.rules.fl012_modal_resources import ModalResources
 from tools.drift_check.rules.fl013_docs_config import DocsConfig
 from tools.drift_check.rules.fl014_serve_target import ServeTarget
+from tools.drift_check.rules.fl015_unread_setting import UnreadSetting
 
 CHECKS: tuple[Rule, ...] = (
     ServerTimeout(),
@@ -33,12 +34,14 @@ CHECKS: tuple[Rule, ...] = (
     ModalResources(),
     DocsConfig(),
     ServeTarget(),
+    UnreadSetting(),
 )
 ALL_RULES: tuple[RuleInfo, ...] = tuple(
     sorted((*CHECKS, UnusedSuppression()), key=lambda rule: rule.code)
 )
 RULES_BY_CODE: dict[str, RuleInfo] = {rule.code: rule for rule in ALL_RULES}
 # Rules whose finding in one file can depend on another (FL012 reads the constants of the
-# modules an app file imports). They check every registry app whatever files are named, so a
+# modules an app file imports; FL015 all the code that may read a setting). They check every
+# registry app, or every file, whatever files are named, so a
 # check of the changed files replaces all their earlier findings.
-ACROSS_FILES: frozenset[str] = frozenset({ModalResources.code})
+ACROSS_FILES: frozenset[str] = frozenset({ModalResources.code, UnreadSetting.code})

@@ -1,0 +1,85 @@
+"""FL015 unread-setting: a setting for the fleet that the reader is told to set and no code reads.
+
+What it does
+    Reads the settings a `.env.example` (`.env.sample`, `app.env.template`, a committed `.env`)
+    sets, and those a document's code sets (`MODAL_FLUX_URL=https://...`,
+    `export MODAL_FLUX_URL=...`), that are about the fleet: the value is a modal.run URL, or
+    the name says MODAL and is not one the Modal client reads itself (`MODAL_TOKEN_ID`,
+    `MODAL_ENVIRONMENT`). Reports each one that no code of the repository reads: no other
+    file (code, a workflow, a compose file, a Makefile) names it as a whole word, in any
+    case (a settings class's field) or after its `env_prefix`, other than to set it
+    (`NAME=`), and none builds it (`f"MODAL_{app}_URL"`).
+
+Why is this bad?
+    A renamed or removed variable lives on in the templates and guides people copy: they set
+    `MODAL_BASE_URL` while the backend reads `MODAL_ENDPOINT_URL`, and the client falls back to
+    a default, or to nothing, without a word.
+
+Example
+    MODAL_WEBRTC_URL=https://ryla--webrtc.modal.run   # the backend stopped reading it
+
+Use instead
+    The names the code reads, and nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from tools.drift_check.extract.commands import in_markdown_code
+from tools.drift_check.extract.settings import (
+    Setting,
+    for_modal,
+    is_settings_template,
+    read_in,
+    settings_set,
+)
+from tools.drift_check.findings import Finding
+from tools.drift_check.selection import DOCUMENTS
+
+if TYPE_CHECKING:
+    from tools.drift_check.project import Project
+    from tools.drift_check.source import SourceFile
+
+
+class UnreadSetting:
+    code = "FL015"
+    name = "unread-setting"
+    summary = "A setting for the fleet that a template or guide sets, and no code reads."
+    documentation = __doc__ or ""
+
+    def check(self, project: Project) -> Iterator[Finding]:
+        found: list[tuple[SourceFile, Setting]] = []
+        # Every file, whatever is named: a finding in a document depends on all the code.
+        for source in project.holding({"modal_", ".modal.run"}):
+            if "=" not in source.text:
+                continue
+            template = is_settings_template(source.path)
+            if not template and source.suffix not in DOCUMENTS:
+                continue
+            for setting in settings_set(source.text):
+                if not for_modal(setting):
+                    continue
+                if template or in_markdown_code(source.text, setting.offset):
+                    found.append((source, setting))
+        if not found:
+            return
+        unread = {setting.name for _, setting in found}
+        # A file may read a name whole, or build it from a beginning (`f"MODAL_{app}_URL"`).
+        words = {n.lower()[: i + 1] for n in unread for i, c in enumerate(n) if c == "_"}
+        for code in project.holding(words | {name.lower() for name in unread}):
+            if code.suffix in DOCUMENTS or is_settings_template(code.path):
+                continue
+            unread -= read_in(code.text, unread)
+            if not unread:
+                return
+        for source, setting in found:
+            if setting.name in unread:
+                yield Finding(
+                    self.code,
+                    source.path,
+                    *source.position(setting.offset),
+                    f"{setting.name} is set here, but no code of the repository reads it",
+                    "set the name the code reads, or drop it",
+                )
