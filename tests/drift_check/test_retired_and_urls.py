@@ -335,6 +335,57 @@ def test_an_openapi_document_s_paths_are_served_by_its_servers(tmp_path: Path) -
     ]
 
 
+def test_a_retired_web_function_of_a_live_app_is_a_reference(tmp_path: Path) -> None:
+    worker = (
+        "// Starts the job: seedvr2_start, then polls seedvr2_check.\n"
+        "const START = 'https://ryla--ryla-seedvr2-seedvr2-start.modal.run';\n"
+        "const HEALTH = BASE.replace(/--.*/, '--flux-health.modal.run');\n"
+        "const LIVE = 'https://ryla--ryla-seedvr2-comfyui-fastapi-app.modal.run/seedvr2';\n"
+        "// start() is a word, not the retired function\n"
+    )
+    root = make_repo(tmp_path, {"worker.js": worker})
+    registry = root / "registry" / "fleet.yaml"
+    registry.write_text(
+        registry.read_text().replace(
+            "retired:\n",
+            "retired:\n  functions:\n"
+            "    - {app: seedvr2, function: seedvr2_start, reason: merged into the app's API,\n"
+            "       replaced_by: ComfyUI.fastapi_app}\n"
+            "    - {app: seedvr2, function: seedvr2_check, reason: merged}\n"
+            "    - {app: flux, function: health, label: flux-health, reason: removed}\n",
+            1,
+        )
+    )
+    use = "use ComfyUI.fastapi_app (https://ryla--ryla-seedvr2-comfyui-fastapi-app.modal.run)"
+    assert [(f.code, f.line, f.message, f.hint) for f in run(root).findings] == [
+        (
+            "FL003",
+            1,
+            "retired web function 'seedvr2_start' of 'ryla-seedvr2': merged into the app's API",
+            use,
+        ),
+        (
+            "FL003",
+            1,
+            "retired web function 'seedvr2_check' of 'ryla-seedvr2': merged",
+            "remove the reference",
+        ),
+        (
+            "FL003",
+            2,
+            "URL label 'ryla-seedvr2-seedvr2-start' of the retired web function "
+            "'seedvr2_start' of 'ryla-seedvr2': merged into the app's API",
+            use,
+        ),
+        (
+            "FL003",
+            3,
+            "URL label 'flux-health' of the retired web function 'health' of 'ryla-flux': removed",
+            "remove the reference",
+        ),
+    ]
+
+
 def test_a_url_the_code_builds_is_checked_where_it_is_called(tmp_path: Path) -> None:
     code = (
         "import os, requests\n"

@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # the rules' catalogue imports this module; the model loads w
         RetiredApp,
         RetiredEndpoint,
         RetiredFile,
+        RetiredFunction,
         WebFunction,
     )
 
@@ -35,7 +36,7 @@ class Retired:
     """One retired thing as it appears in text (what the registry names, or a label of a
     retired app's URL) and what to say of it."""
 
-    kind: str  # "app", "url", "endpoint" or "file"
+    kind: str  # "app", "url", "endpoint", "file"; "function", "web" (its URL label)
     text: str
     reason: str
     hint: str
@@ -196,6 +197,22 @@ class RegistryIndex:
         return labels
 
     @cached_property
+    def retired_function_labels(self) -> dict[str, Retired]:
+        """The URL label of each retired web function of a live app."""
+        found = {}
+        for retired in self.registry.retired.functions:
+            app = self.registry.apps[retired.app]
+            label = retired.url_label(app.name)
+            found[label] = Retired(
+                "web",
+                label,
+                retired.reason,
+                self._function_hint(app, retired),
+                f"{retired.function!r} of {app.name!r}",
+            )
+        return found
+
+    @cached_property
     def _names_by_length(self) -> list[tuple[str, RetiredApp | None]]:
         """Every app name, live (None) and retired (the app), longest first: a label is of the
         longest name it starts."""
@@ -211,6 +228,9 @@ class RegistryIndex:
         live web function's label (nor that and `-dev`) and that no live app's longer name
         starts (`qwen3-tts-voice-clone-06b-health` is the live qwen3-tts-voice-clone-06b's).
         None for any other label."""
+        function = self.retired_function_labels.get(label)
+        if function is not None:
+            return function
         app = self.retired_labels.get(label)
         if app is None and not self._live_label(label):
             app = self._app_of_label(label)
@@ -245,6 +265,14 @@ class RegistryIndex:
             for e in self.registry.retired.endpoints
         ]
         found += [Retired("file", f.path, f.reason, self._file_hint(f)) for f in self.retired_files]
+        found += list(self.retired_function_labels.values())
+        for retired in self.registry.retired.functions:
+            # A name of several words (`lalal_start_http`, `Service.start`) names it; one word
+            # (`predict`) is any function's.
+            if "_" in retired.function.strip("_") or "." in retired.function:
+                app = self.registry.apps[retired.app]
+                hint = self._function_hint(app, retired)
+                found.append(Retired("function", retired.function, retired.reason, hint, app.name))
         return found
 
     @cached_property
@@ -321,6 +349,12 @@ class RegistryIndex:
         names = ", ".join(self.registry.apps[k].name for k in app.replaced_by)
         return f"use the app that serves the endpoint ({names}); `fleet registry urls` lists them"
 
+    def _function_hint(self, app: App, retired: RetiredFunction) -> str:
+        web = next((w for w in app.webs if w.shown == retired.replaced_by), None)
+        if web is None:
+            return "remove the reference"
+        return f"use {web.shown} ({self.registry.url(app, web=web)})"
+
     def _endpoint_hint(self, endpoint: RetiredEndpoint) -> str:
         if endpoint.replaced_by is None:
             return "remove the call"
@@ -391,7 +425,7 @@ def _token(retired: Retired) -> str:
         return f"{text}(?![A-Za-z0-9_-]|\\.[A-Za-z0-9])"
     if retired.kind == "file":
         return f"(?<![A-Za-z0-9_.-]){text}(?![A-Za-z0-9_])"
-    if retired.kind == "url":
+    if retired.kind in ("url", "web"):
         # A label stands after the `--` of a host, or alone.
         return f"(?:(?<=--)|(?<![A-Za-z0-9_-])){text}(?![A-Za-z0-9_-])"
     return f"(?<![A-Za-z0-9_-]){text}(?![A-Za-z0-9_-])"

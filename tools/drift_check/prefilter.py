@@ -112,6 +112,12 @@ def needles(data: dict[str, Any]) -> list[str]:
         found |= {name, url.split("--", 1)[-1].split(".", 1)[0] if "--" in url else ""}
         found.add(modal_names.default_label(name, "comfyui", "fastapi_app") if name else "")
         found |= {_text(path) for path in _sequence(app.get("files"))}
+    apps = _mapping(data.get("apps"))
+    for function in map(_mapping, _sequence(retired.get("functions"))):
+        name, label = _text(function.get("function")), _text(function.get("label"))
+        app_name = _text(_mapping(apps.get(_text(function.get("app")))).get("name"))
+        default = modal_names.default_label(app_name, *name.split(".")) if name else ""
+        found |= {name, label, default}
     for kind in ("endpoints", "files"):
         found |= {_text(_mapping(entry).get("path")) for entry in _sequence(retired.get(kind))}
     return sorted({text.lstrip("/") for text in found if text.strip("/")})

@@ -474,6 +474,30 @@ def test_retired_endpoint_still_served(minimal_registry_text: str) -> None:
     ]
 
 
+def test_a_retired_web_function_is_of_a_registry_app_and_no_longer_live(
+    minimal_registry_text: str,
+) -> None:
+    text = minimal_registry_text + (
+        "retired:\n  functions:\n"
+        "    - {app: flux, function: flux_start, reason: x, replaced_by: ComfyUI.fastapi_app}\n"
+        "    - {app: flux, function: ComfyUI.fastapi_app, reason: x}\n"
+        "    - {app: flux, function: flux_check, reason: x, replaced_by: flux_status}\n"
+        "    - {app: nope, function: f, reason: x}\n"
+    )
+    assert problems(text) == [
+        "registry/fleet.yaml:24: retired.functions[1].function: retired web function "
+        "'ComfyUI.fastapi_app' is still a web function of app 'flux'",
+        "registry/fleet.yaml:25: retired.functions[2].replaced_by: 'flux_status' is not a web "
+        "function of app 'flux' (it has ComfyUI.fastapi_app)",
+        "registry/fleet.yaml:26: retired.functions[3].app: no app 'nope'",
+    ]
+    named = "retired:\n  functions:\n    - {app: flux, function: 'not a name', reason: x}\n"
+    assert problems(minimal_registry_text + named) == [
+        "registry/fleet.yaml:23: retired.functions[0].function: String should match pattern "
+        "'^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?$'",
+    ]
+
+
 def test_every_problem_is_reported_in_line_order(minimal_registry_text: str) -> None:
     text = (
         minimal_registry_text.replace("workspace: ryla", "workspace: Ryla!")

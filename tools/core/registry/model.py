@@ -565,9 +565,25 @@ class RetiredFile(_Model):
     reason: str
 
 
+class RetiredFunction(_Model):
+    """A web function a live app no longer has (merged into another, removed): its name
+    and its URL label must not be referenced."""
+
+    app: AppKey
+    function: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
+    label: str | None = None  # its custom `label=`, if it had one
+    reason: str
+    replaced_by: str | None = None  # the app's web function that took its place
+
+    def url_label(self, app_name: str) -> str:
+        """The label in its URL: `label`, or Modal's `{app}-{function}` (or `-{class}-{method}`)."""
+        return self.label or modal_names.default_label(app_name, *self.function.split("."))
+
+
 class Retired(_Model):
     apps: list[RetiredApp] = Field(default_factory=list)
     endpoints: list[RetiredEndpoint] = Field(default_factory=list)
+    functions: list[RetiredFunction] = Field(default_factory=list)
     files: list[RetiredFile] = Field(default_factory=list)
 
 
@@ -850,6 +866,35 @@ def _smoke_problems(loc: Loc, smoke: Smoke) -> list[tuple[Loc, str]]:
     return problems
 
 
+def _retired_function_problems(registry: Registry) -> list[tuple[Loc, str]]:
+    """A retired web function is of a registry app, is none of its live web functions, and is
+    replaced (if at all) by one of them."""
+    problems: list[tuple[Loc, str]] = []
+    for i, retired in enumerate(registry.retired.functions):
+        app = registry.apps.get(retired.app)
+        if app is None:
+            problems.append((("retired", "functions", i, "app"), f"no app {retired.app!r}"))
+            continue
+        live = {web.shown for web in app.webs}
+        if retired.function in live:
+            problems.append(
+                (
+                    ("retired", "functions", i, "function"),
+                    f"retired web function {retired.function!r} is still a web function of "
+                    f"app {app.key!r}",
+                )
+            )
+        if retired.replaced_by is not None and retired.replaced_by not in live:
+            problems.append(
+                (
+                    ("retired", "functions", i, "replaced_by"),
+                    f"{retired.replaced_by!r} is not a web function of app {app.key!r} "
+                    f"(it has {', '.join(sorted(live)) or 'none'})",
+                )
+            )
+    return problems
+
+
 def _retired_problems(registry: Registry) -> list[tuple[Loc, str]]:
     problems: list[tuple[Loc, str]] = []
     live_names = {app.name: app.key for app in registry.apps.values()}
@@ -867,6 +912,7 @@ def _retired_problems(registry: Registry) -> list[tuple[Loc, str]]:
                 problems.append(
                     (("retired", "apps", i, "replaced_by", j), f"no app {key!r} in the registry")
                 )
+    problems += _retired_function_problems(registry)
     for i, endpoint in enumerate(registry.retired.endpoints):
         owner = registry.app_of(endpoint.path)
         if owner is not None:

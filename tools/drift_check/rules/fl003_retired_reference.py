@@ -6,7 +6,9 @@ What it does
     `https://${workspace}--ryla-comfyui-comfyui-fastapi-app.modal.run`, and the URL of any
     other web function of it (a `*.modal.run` label that is the app's name, or its name and
     `-` and more: `ryla-comfyui-health`, unless that is a live app's label or a live app's
-    longer name starts it); removed endpoints (`/flux-instantid`); deleted deploy files
+    longer name starts it); removed endpoints (`/flux-instantid`); a live app's retired web
+    functions, by their URL label and by a name of several words (`lalal_start_http`);
+    deleted deploy files
     (`comfyui_danrisi.py`; or by their path from the folder of the file that names them,
     `api/router.py` in `backend/README.md`). Tests, scripts, shell scripts, docs, workflows
     and client code are all read, comments included.
@@ -228,6 +230,13 @@ def _relative_mentions(source: SourceFile, index: RegistryIndex) -> list[tuple[i
 def _message(retired: Retired) -> str:
     if retired.kind == "url" and retired.app and retired.app != retired.text:
         return f"URL label {retired.text!r} of the retired app {retired.app!r}: {retired.reason}"
+    if retired.kind == "web":
+        return (
+            f"URL label {retired.text!r} of the retired web function {retired.app}: "
+            f"{retired.reason}"
+        )
+    if retired.kind == "function":
+        return f"retired web function {retired.text!r} of {retired.app!r}: {retired.reason}"
     return f"{_WHAT[retired.kind]} {retired.text!r}: {retired.reason}"
 
 
