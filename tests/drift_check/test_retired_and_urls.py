@@ -342,6 +342,8 @@ def test_a_retired_web_function_of_a_live_app_is_a_reference(tmp_path: Path) -> 
         "const HEALTH = BASE.replace(/--.*/, '--flux-health.modal.run');\n"
         "const LIVE = 'https://ryla--ryla-seedvr2-comfyui-fastapi-app.modal.run/seedvr2';\n"
         "// start() is a word, not the retired function\n"
+        "const CHECK = START.replace('start', 'seedvr2-check');\n"
+        "// The former seedvr2_check is now the app's API\n"
     )
     root = make_repo(tmp_path, {"worker.js": worker})
     registry = root / "registry" / "fleet.yaml"
@@ -381,6 +383,12 @@ def test_a_retired_web_function_of_a_live_app_is_a_reference(tmp_path: Path) -> 
             "FL003",
             3,
             "URL label 'flux-health' of the retired web function 'health' of 'ryla-flux': removed",
+            "remove the reference",
+        ),
+        (
+            "FL003",
+            6,
+            "retired web function 'seedvr2-check' of 'ryla-seedvr2': merged",
             "remove the reference",
         ),
     ]

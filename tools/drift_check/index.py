@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -273,6 +274,10 @@ class RegistryIndex:
                 app = self.registry.apps[retired.app]
                 hint = self._function_hint(app, retired)
                 found.append(Retired("function", retired.function, retired.reason, hint, app.name))
+                # As the end of its URL label: `'lalal-start-http'`, `<base>--lalal-start-http`.
+                kebab = modal_names.default_label(*retired.function.split("."))
+                if kebab != retired.function:
+                    found.append(Retired("function", kebab, retired.reason, hint, app.name))
         return found
 
     @cached_property
@@ -286,10 +291,30 @@ class RegistryIndex:
         return files
 
     @cached_property
-    def retired_regex(self) -> re.Pattern[str]:
-        """One alternation over every retired text, longest first, bounded as tokens."""
+    def _retired_tokens(self) -> list[tuple[Retired, re.Pattern[str]]]:
+        """Each retired text with its pattern as a token, longest text first."""
         parts = sorted(self.retired, key=lambda r: -len(r.text))
-        return re.compile("|".join(f"(?P<r{i}>{_token(r)})" for i, r in enumerate(parts)))
+        return [(r, re.compile(_token(r))) for r in parts]
+
+    def retired_matches(self, text: str) -> Iterator[tuple[int, int, Retired]]:
+        """Each mention of a retired text as a token, left to right, the longest at a place,
+        none inside another: each text found by `str.find` (C speed), then its token's
+        boundaries checked there. One alternation of every token, tried at every position of
+        a large document, took seconds."""
+        found: dict[int, tuple[int, Retired]] = {}
+        for retired, pattern in self._retired_tokens:
+            at = text.find(retired.text)
+            while at >= 0:
+                match = pattern.match(text, at)
+                if match is not None and match.start() not in found:
+                    found[match.start()] = (match.end(), retired)
+                at = text.find(retired.text, at + 1)
+        end = 0
+        for start in sorted(found):
+            stop, retired = found[start]
+            if start >= end:
+                yield start, stop, retired
+                end = stop
 
     @cached_property
     def app_name_regex(self) -> re.Pattern[str]:
@@ -337,11 +362,6 @@ class RegistryIndex:
             )
             cached = source.cache["map_hint"] = not self.map_keys.isdisjoint(tokens)
         return bool(cached)
-
-    @cached_property
-    def retired_by_group(self) -> dict[str, Retired]:
-        parts = sorted(self.retired, key=lambda r: -len(r.text))
-        return {f"r{i}": r for i, r in enumerate(parts)}
 
     def _replacement_hint(self, app: RetiredApp) -> str:
         if not app.replaced_by:
@@ -425,6 +445,9 @@ def _token(retired: Retired) -> str:
         return f"{text}(?![A-Za-z0-9_-]|\\.[A-Za-z0-9])"
     if retired.kind == "file":
         return f"(?<![A-Za-z0-9_.-]){text}(?![A-Za-z0-9_])"
+    if retired.kind == "function" and "-" in retired.text:
+        # The end of a URL label: after `-` or `--` too.
+        return f"(?<![A-Za-z0-9_]){text}(?![A-Za-z0-9_-])"
     if retired.kind in ("url", "web"):
         # A label stands after the `--` of a host, or alone.
         return f"(?:(?<=--)|(?<![A-Za-z0-9_-])){text}(?![A-Za-z0-9_-])"

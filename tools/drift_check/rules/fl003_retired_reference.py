@@ -58,6 +58,7 @@ from typing import TYPE_CHECKING
 
 from tools.drift_check.extract import markdown
 from tools.drift_check.extract.commands import FENCE
+from tools.drift_check.extract.python import python_facts
 from tools.drift_check.extract.urls import find_urls
 from tools.drift_check.findings import Finding
 from tools.drift_check.source import path_start
@@ -71,7 +72,8 @@ if TYPE_CHECKING:
 # reference to it.
 RETIREMENT = re.compile(
     r"\b(?:removed|retired|retiring|deprecated|replaced|renamed|deleted|decommissioned|"
-    r"sunset|obsolete|superseded|discontinued|dropped|cleared out|no longer|formerly|legacy|"
+    r"sunset|obsolete|superseded|discontinued|dropped|cleared out|no longer|former(?:ly)?|legacy|"
+    r"merged|combines|consolidated|redundant|"
     r"stop(?:s|ped|ping)?)\b",
     re.IGNORECASE,
 )
@@ -135,9 +137,9 @@ _COMMENT_STARTS = ("#", "//", "/*", "*", "<!--", "--", ";")
 
 def _documents_retirement(line: str, col: int, document: bool) -> bool:
     """Whether the mention at `col` of `line` documents a retirement: the line stops the app
-    (a `modal app stop` before the mention), or it is prose (a document's line, or a comment)
-    that says the thing is gone. In code, a `LEGACY_URL = ...` still calls what it names, and
-    `stop = True` beside it stops nothing."""
+    (a `modal app stop` before the mention), or it is prose (a document's line, a docstring's,
+    or a comment) that says the thing is gone. In code, a `LEGACY_URL = ...` still calls what
+    it names, and `stop = True` beside it stops nothing."""
     if STOP_COMMAND.search(line, 0, col - 1) is not None:
         return True
     if not document and not line.lstrip().startswith(_COMMENT_STARTS):
@@ -160,6 +162,32 @@ def _retiring_sections(source: SourceFile) -> list[tuple[int, bool]]:
     return found
 
 
+def _sentence(lines: list[str], line: int) -> str:
+    """A line of code's comments or docstrings, with the lines before and after it that carry
+    its sentence on (`# Replaces the former` / `# lalal_http endpoint.`); the line's own text
+    comes first, so that its columns stay as they are."""
+    said = lines[line - 1]
+    before = lines[line - 2].strip() if line > 1 else ""
+    if before and not before.endswith(_SENTENCE_ENDS) and said.lstrip().startswith(_COMMENTS):
+        said += " " + before
+    after = lines[line].strip() if line < len(lines) else ""
+    if after and not said.rstrip().endswith(_SENTENCE_ENDS):
+        said += " " + after
+    return said
+
+
+_SENTENCE_ENDS = (".", "!", "?", ":", '"""')
+_COMMENTS = ("#", "//", "*")
+
+
+def _in_docstring(source: SourceFile, line: int) -> bool:
+    """Whether a line of a Python file is in a docstring: prose, as a comment is."""
+    if source.suffix != "py":
+        return False
+    facts = python_facts(source)
+    return facts is not None and any(a <= line <= b for a, b in facts.docstrings)
+
+
 def _defines_retired_app(project: Project, source: SourceFile) -> bool:
     """Whether `source` is a Python file whose `modal.App(...)` is a retired app's, and not a
     file the registry lists as deleted: the app's own code, kept while the app is stopped."""
@@ -172,15 +200,13 @@ def _mentions(source: SourceFile, index: RegistryIndex) -> list[tuple[int, Retir
     """Each mention of a retired thing in `source`, by offset: what the registry names, and
     the URL labels of a retired app's other web functions (at the label)."""
     found: dict[int, Retired] = {}
-    groups = index.retired_by_group
-    for match in index.retired_regex.finditer(source.text):
-        retired = groups[match.lastgroup or ""]
-        if retired.kind == "endpoint" and not is_url_path(source.text, match.start()):
+    for start, end, retired in index.retired_matches(source.text):
+        if retired.kind == "endpoint" and not is_url_path(source.text, start):
             continue  # part of a file or module path
         one_word = retired.kind == "app" and _WORD.fullmatch(retired.text) is not None
-        if one_word and not _names_an_app(source.text, match.start(), match.end()):
+        if one_word and not _names_an_app(source.text, start, end):
             continue  # `shelf`, `browser`: a word of the text, not the app
-        found[match.start()] = retired
+        found[start] = retired
     for url in find_urls(source):
         retired = index.retired_label(url.label) if url.label is not None else None
         if retired is not None:
@@ -279,7 +305,9 @@ class RetiredReference:
                 ):
                     continue  # a file of that name that is there: moved, not deleted
                 line, col = source.position(offset)
-                if _documents_retirement(source.lines[line - 1], col, source.suffix in _DOCS):
+                document = source.suffix in _DOCS
+                said = source.lines[line - 1] if document else _sentence(source.lines, line)
+                if _documents_retirement(said, col, document or _in_docstring(source, line)):
                     continue
                 under = bisect.bisect(retiring, (line, True)) - 1
                 if under >= 0 and retiring[under][1]:
