@@ -52,7 +52,7 @@ ALWAYS = (
     "python3 ",
     "modal logs",  # FL007, FL008: a command the modal CLI does not have
     "corn ",  # FL014: uvicorn, gunicorn, hypercorn
-    "MODAL_",  # FL015: settings for the fleet
+    "MODAL",  # FL015: settings for the fleet (`.modal.run` is above)
     'corn"',
     *(f"modal {group} " for group, commands in MODAL_CLI.items() if commands),
 )

@@ -484,12 +484,14 @@ class Project:
                 inputs.note_unread(f"{base}/{path}")
         return kept
 
-    def holding(self, words: set[str]) -> Iterator[SourceFile]:
-        """Every file, not only those scanned, whose text may hold one of `words` in any case:
-        in a large repository those a ripgrep pass for them finds, else all of them."""
+    def holding(self, words: set[str], *, ignore_case: bool = False) -> Iterator[SourceFile]:
+        """Every file, not only those scanned, whose text may hold one of `words`: in a large
+        repository those a ripgrep pass for them finds, else all of them."""
         paths = self.files.candidates
         rg = prefilter.ripgrep() if len(paths) >= prefilter.MIN_FILES and words else None
-        found = prefilter.holding(self.root, paths, words, rg, ignore_case=True) if rg else None
+        found = (
+            prefilter.holding(self.root, paths, words, rg, ignore_case=ignore_case) if rg else None
+        )
         return self.files.read(paths if found is None else [p for p in paths if p in found])
 
     def scanned(self, *suffixes: str) -> Iterator[SourceFile]:

@@ -43,6 +43,10 @@ if TYPE_CHECKING:
     from tools.drift_check.source import SourceFile
 
 
+# What a text that sets a setting for the fleet holds (the pre-filter looks for both).
+_SETTINGS = {"MODAL", ".modal.run"}
+
+
 class UnreadSetting:
     code = "FL015"
     name = "unread-setting"
@@ -51,8 +55,10 @@ class UnreadSetting:
 
     def check(self, project: Project) -> Iterator[Finding]:
         found: list[tuple[SourceFile, Setting]] = []
-        # Every file, whatever is named: a finding in a document depends on all the code.
-        for source in project.holding({"modal_", ".modal.run"}):
+        # Every file, whatever is named: a finding in a document depends on all the code. A
+        # whole check's scanned files are all that hold those words (the pre-filter's).
+        every = project.scanned() if project.selected is None else project.holding(_SETTINGS)
+        for source in every:
             if "=" not in source.text:
                 continue
             template = is_settings_template(source.path)
@@ -68,7 +74,7 @@ class UnreadSetting:
         unread = {setting.name for _, setting in found}
         # A file may read a name whole, or build it from a beginning (`f"MODAL_{app}_URL"`).
         words = {n.lower()[: i + 1] for n in unread for i, c in enumerate(n) if c == "_"}
-        for code in project.holding(words | {name.lower() for name in unread}):
+        for code in project.holding(words | {n.lower() for n in unread}, ignore_case=True):
             if code.suffix in DOCUMENTS or is_settings_template(code.path):
                 continue
             unread -= read_in(code.text, unread)
