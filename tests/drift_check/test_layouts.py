@@ -218,6 +218,54 @@ def test_routes_in_an_imported_module_serve_the_app(tmp_path: Path) -> None:
     ]
 
 
+def test_a_route_of_a_module_two_apps_import_is_served_by_either(tmp_path: Path) -> None:
+    routes = FILES["services/handlers/ocr_routes.py"] + (
+        '\n\n@web_app.post("/ocr/fast")\ndef fast(body: dict) -> dict:\n    return body\n'
+    )
+    lite = FILES["services/ocr.py"].replace('"ryla-ocr"', '"ryla-ocr-lite"')
+    root = layouts(
+        tmp_path, **{"services/handlers/ocr_routes.py": routes, "services/ocr_lite.py": lite}
+    )
+    registry = root / "registry" / "fleet.yaml"
+    registry.write_text(
+        registry.read_text()
+        + "  lite:\n    name: ryla-ocr-lite\n    dir: services\n    entry: ocr_lite.py\n"
+        "    gpu: T4\n    timeout_s: 300\n    web: {function: api}\n    endpoints:\n"
+        "      /ocr/fast: {kind: ocr, client_timeout_s: 60}\n"
+    )
+    # /ocr/fast is the lite app's, /ocr and /result/{call_id} the other's: both mount them.
+    assert found(root) == []
+    registry.write_text(registry.read_text().replace("/ocr/fast: {", "/ocr/faster: {"))
+    assert found(root) == [
+        ("FL006", "registry/fleet.yaml", 105, "/ocr/faster: no route in services serves it"),
+        (
+            "FL006",
+            "services/handlers/ocr_routes.py",
+            21,
+            "route /ocr/fast is not an endpoint of ryla-ocr in the registry",
+        ),
+        (
+            "FL006",
+            "services/handlers/ocr_routes.py",
+            21,
+            "route /ocr/fast is not an endpoint of ryla-ocr-lite in the registry",
+        ),
+    ]
+
+
+def test_an_app_defined_in_an_if_or_try_block_at_the_top_of_its_file(tmp_path: Path) -> None:
+    llm = (
+        "try:\n    import modal\nexcept ImportError:\n    modal = None\n\n"
+        "if modal:\n"
+        '    app = modal.App("ryla-llm")\n\n'
+        '    @app.function(gpu="H100", timeout=600)\n'
+        '    @modal.fastapi_endpoint(method="POST")\n'
+        "    def generate(body: dict) -> dict:\n"
+        "        return body\n"
+    )
+    assert found(layouts(tmp_path, **{"services/llm.py": llm})) == []
+
+
 def test_routes_of_a_module_outside_the_app_folder_count_and_are_not_claimed(
     tmp_path: Path,
 ) -> None:

@@ -394,6 +394,17 @@ def test_a_retired_web_function_of_a_live_app_is_a_reference(tmp_path: Path) -> 
     ]
 
 
+def test_a_retired_app_s_name_given_to_a_dataset_names_the_dataset(tmp_path: Path) -> None:
+    code = (
+        "import os\n\n"
+        'DATASET = os.getenv("AXIOM_DATASET", "ryla-comfyui")\n'
+        'upload(bucket="ryla-comfyui")\n'
+        'APP = os.getenv("MODAL_APP", "ryla-comfyui")\n'  # an app: the retired one
+    )
+    root = make_repo(tmp_path, {"scripts/log.py": code})
+    assert [(f.code, f.line) for f in run(root).findings] == [("FL003", 5)]
+
+
 def test_a_url_the_code_builds_is_checked_where_it_is_called(tmp_path: Path) -> None:
     code = (
         "import os, requests\n"

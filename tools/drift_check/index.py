@@ -448,6 +448,9 @@ def _token(retired: Retired) -> str:
     if retired.kind == "function" and "-" in retired.text:
         # The end of a URL label: after `-` or `--` too.
         return f"(?<![A-Za-z0-9_]){text}(?![A-Za-z0-9_-])"
+    if retired.kind in ("url", "web") and "-" not in retired.text:
+        # A label of one word (`loras`) is a word of any text: only after a host's `--`.
+        return f"(?<=--){text}(?![A-Za-z0-9_-])"
     if retired.kind in ("url", "web"):
         # A label stands after the `--` of a host, or alone.
         return f"(?:(?<=--)|(?<![A-Za-z0-9_-])){text}(?![A-Za-z0-9_-])"

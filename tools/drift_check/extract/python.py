@@ -188,7 +188,7 @@ class _Extractor:
             if isinstance(value, ast.Call)
             and (prefix := _string_keyword(value, "prefix", self.constants)) is not None
         }
-        for node in tree.body:
+        for node in _module_statements(tree.body):
             self._app_assignment(node)
             self._import(node)
             self._alias(node)
@@ -802,6 +802,19 @@ def module_paths(module: str, folder: str) -> list[str]:
         if stem:
             paths += [f"{stem}.py", f"{stem}/__init__.py"]
     return paths
+
+
+def _module_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """A module's top-level statements, and those of the `if` and `try` blocks among them
+    (`if modal:` / `app = modal.App(...)`, `try:` / `import modal`): run when it is imported."""
+    for node in body:
+        if isinstance(node, ast.If):
+            yield from _module_statements([*node.body, *node.orelse])
+        elif isinstance(node, ast.Try):
+            handlers = [statement for handler in node.handlers for statement in handler.body]
+            yield from _module_statements([*node.body, *handlers, *node.orelse, *node.finalbody])
+        else:
+            yield node
 
 
 def _inner_names(node: ast.Dict) -> dict[int, str]:

@@ -109,8 +109,42 @@ _QUOTES = "\"'`"
 _RECORD = re.compile(r"migrat|complete|summary|progress", re.IGNORECASE)
 # `environment=` right before a quoted value: the keyword it is given to.
 _KEYWORD_BEFORE = re.compile(r"(\w{1,64})[ \t]{0,8}[=:]$")
+# A setting right before a quoted value: `dataset=`, `bucket:`, `getenv("AXIOM_DATASET", `.
+_SETTING_BEFORE = re.compile(
+    r"(?:(\w{1,64})[ \t]{0,8}[=:]|[\"'](\w{1,64})[\"'][ \t]{0,8},)[ \t]{0,8}$"
+)
+# Kinds of named things that are not Modal apps, though teams name them the same.
+_OTHER_THINGS = frozenset(
+    {
+        "bucket",
+        "channel",
+        "collection",
+        "database",
+        "dataset",
+        "db",
+        "index",
+        "queue",
+        "table",
+        "topic",
+    }
+)
 # `modal app logs NAME`, `modal app stop NAME`, `--name NAME`, `-a NAME` right before it.
 _APP_SLOT = re.compile(r"(?:\bmodal[ \t]+app[ \t]+[a-z]+(?:[ \t]+-\S+)*|--name|--app)[ \t=]+$")
+
+
+def _names_another_thing(text: str, start: int, end: int) -> bool:
+    """Whether an app's name at `start:end`, quoted whole, is the value (or an environment
+    variable's default) of a setting that names another kind of thing: a dataset, a bucket,
+    a table (`os.getenv("AXIOM_DATASET", "hannah-qa-agent")`, `bucket="x"`)."""
+    before = text[start - 1] if start > 0 else ""
+    if not before or before not in _QUOTES or text[end : end + 1] != before:
+        return False
+    line_start = text.rfind("\n", 0, start) + 1
+    setting = _SETTING_BEFORE.search(text[max(line_start, start - 129) : start - 1])
+    if setting is None:
+        return False
+    named = (setting[1] or setting[2]).lower()
+    return any(part in _OTHER_THINGS for part in re.split(r"[_\W]+", named))
 
 
 def _names_an_app(text: str, start: int, end: int) -> bool:
@@ -206,6 +240,8 @@ def _mentions(source: SourceFile, index: RegistryIndex) -> list[tuple[int, Retir
         one_word = retired.kind == "app" and _WORD.fullmatch(retired.text) is not None
         if one_word and not _names_an_app(source.text, start, end):
             continue  # `shelf`, `browser`: a word of the text, not the app
+        if retired.kind == "app" and _names_another_thing(source.text, start, end):
+            continue  # `AXIOM_DATASET` defaults to the app's name: a dataset of that name
         found[start] = retired
     for url in find_urls(source):
         retired = index.retired_label(url.label) if url.label is not None else None

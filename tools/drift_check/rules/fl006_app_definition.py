@@ -166,14 +166,17 @@ class AppDefinition:
         # may serve other apps too.
         served_here = {p: at for p, at in served.items() if _declared_by(app, at[0])}
         for path, (file, line, col) in served_here.items():
-            if not app.serving(path) and path not in STANDARD_PATHS:
-                yield self._finding(
-                    file,
-                    line,
-                    col,
-                    f"route {path} is not an endpoint of {app.name} in the registry",
-                    "add it to the registry (with its timeouts and smoke request) or remove it",
-                )
+            if app.serving(path) or path in STANDARD_PATHS:
+                continue
+            if any(other.serving(path) for other in _sharing(project, app, file)):
+                continue  # a module two apps import: the route is the other app's
+            yield self._finding(
+                file,
+                line,
+                col,
+                f"route {path} is not an endpoint of {app.name} in the registry",
+                "add it to the registry (with its timeouts and smoke request) or remove it",
+            )
         # `/` of an app with several web functions: a `@modal.fastapi_endpoint` has no route.
         several = len(app.webs) > 1
         missing = [
@@ -234,6 +237,15 @@ class AppDefinition:
                     f"Modal app {name!r} is not in the registry: CI will never deploy it",
                     f"add it to {project.registry_path}, or delete the file",
                 )
+
+
+def _sharing(project: Project, app: App, file: str) -> list[App]:
+    """The other registry apps whose code includes `file` (a server module both mount)."""
+    return [
+        other
+        for other in project.registry.apps.values()
+        if other is not app and file in project.app_files(other)
+    ]
 
 
 def _declared_by(app: App, path: str) -> bool:

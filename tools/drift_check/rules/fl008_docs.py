@@ -186,6 +186,10 @@ class Docs:
             if where is None:
                 continue
             problem = target_problem(project, where, command, "is not a registry app")
+            later = list(dict.fromkeys([*where, *folders.visited()]))
+            if problem is not None and problem.kind == "missing" and later != where:
+                # A guide's `cd services` once, and its later blocks run there too.
+                problem = target_problem(project, later, command, "is not a registry app")
             if problem is None:
                 continue
             if project.an_example_s(source.path) and not _lost(project, source, command, problem):
