@@ -873,6 +873,35 @@ def test_a_command_after_a_link_to_another_repository_runs_its_files(tmp_path: P
     ]
 
 
+def test_python_of_a_modal_app_with_no_main_block_runs_nothing(tmp_path: Path) -> None:
+    manager = (
+        '"""Usage:\n\n    python manager.py upload model.bin\n"""\n\n'
+        "import modal\n\napp = modal.App('manager')\n\n\n"
+        "@app.local_entrypoint()\ndef upload(path: str) -> None:\n    pass\n"
+    )
+    tool = manager.replace("manager", "tool") + '\n\nif __name__ == "__main__":\n    upload("x")\n'
+    guide = (
+        "```bash\n"
+        "cd jobs\n"
+        "python manager.py list\n"
+        "python tool.py upload model.bin\n"  # it has a __main__ block
+        "python plain.py\n"  # no Modal app: a script of its own
+        "```\n"
+    )
+    files = {
+        "jobs/manager.py": manager,
+        "jobs/tool.py": tool,
+        "jobs/plain.py": "print('hi')\n",
+        "docs/jobs.md": guide,
+    }
+    root = make_repo(tmp_path, files)
+    inert = "jobs/manager.py is a Modal app with no `__main__` block; python runs nothing of it"
+    assert found(root) == [
+        ("FL008", "docs/jobs.md", 3, f"`python manager.py`: {inert}"),
+        ("FL008", "jobs/manager.py", 3, f"`python manager.py`: {inert}"),
+    ]
+
+
 def test_a_command_a_script_prints_for_its_reader_is_read_as_docs(tmp_path: Path) -> None:
     script = (
         "import logging\n\n"

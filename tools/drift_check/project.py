@@ -442,13 +442,13 @@ class Project:
             posixpath.normpath(posixpath.join(folder, tail)) for tail in tails for folder in folders
         ]
         entries = self.index.app_by_entry
-        for wanted in (entries.__contains__, self.exists, self._folder_exists):
+        for wanted in (entries.__contains__, self.exists, self.folder_exists):
             found = next((p for p in candidates if wanted(p)), None)
             if found is not None:
                 return found
         return candidates[0]
 
-    def _folder_exists(self, path: str) -> bool:
+    def folder_exists(self, path: str) -> bool:
         folder = posixpath.dirname(path)
         if not folder:
             return True

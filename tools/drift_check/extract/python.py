@@ -126,6 +126,8 @@ class PythonFacts:
     # function: `--name` per parameter (`--no-name` too for a bool); None takes anything.
     run_options: dict[str, list[str] | None] = field(default_factory=dict)
     entrypoints: list[str] = field(default_factory=list)  # `@app.local_entrypoint()`s
+    # Whether `python FILE` does anything: a `__main__` block, or a call at the top level.
+    runs: bool = False
     # `["modal", "deploy", "app.py"]` as a subprocess gets it: the command as shell text (a
     # word the code computes is `$ARG`), where the list is written.
     modal_argv: list[tuple[str, Located]] = field(default_factory=list)
@@ -188,6 +190,7 @@ class _Extractor:
             if isinstance(value, ast.Call)
             and (prefix := _string_keyword(value, "prefix", self.constants)) is not None
         }
+        self.facts.runs = any(_runs(node) for node in tree.body)
         for node in _module_statements(tree.body):
             self._app_assignment(node)
             self._import(node)
@@ -802,6 +805,14 @@ def module_paths(module: str, folder: str) -> list[str]:
         if stem:
             paths += [f"{stem}.py", f"{stem}/__init__.py"]
     return paths
+
+
+def _runs(node: ast.stmt) -> bool:
+    """Whether a top-level statement does something when the file is run: `if __name__ ==
+    "__main__":`, or a call (`main()`, `asyncio.run(main())`)."""
+    if isinstance(node, ast.If):
+        return any(isinstance(n, ast.Name) and n.id == "__name__" for n in ast.walk(node.test))
+    return isinstance(node, ast.Expr) and isinstance(node.value, ast.Call | ast.Await)
 
 
 def _module_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:

@@ -12,8 +12,9 @@ What it does
     written without `-m` (`modal deploy src.app`), which Modal 1.x refuses, and a `modal`
     command the CLI does not have (`modal logs`, `modal secret set`), a deploy of a registry
     app's file under a `--name` meant for its own (`mimetic-demo-main` for `mimetic-demo`:
-    a second app), and `python src/x.py`
-    where x.py has moved elsewhere in the repository; `modal run FILE` of a file with no local
+    a second app), `python src/x.py`
+    where x.py has moved elsewhere in the repository, and `python x.py` of a Modal app file
+    with no `__main__` block (python runs nothing of it); `modal run FILE` of a file with no local
     entrypoint and several functions, and a glob the shell expands to several files (Modal
     refuses both); `make TARGET` that the Makefile where it runs does not define. A `modal
     run` or
@@ -221,9 +222,13 @@ class WorkflowDeploy:
             yield Finding(self.code, source.path, *place(cli.offset), message, hint)
         for run in python_runs(text):
             where = folders.at(run.offset)
-            moved = moved_script(project, where, run.path, own) if where is not None else None
-            if moved is not None:
-                yield Finding(self.code, source.path, *place(run.offset), *moved)
+            if where is None:
+                continue
+            problem = moved_script(project, where, run.path, own) or inert_script(
+                project, where, run.path
+            )
+            if problem is not None:
+                yield Finding(self.code, source.path, *place(run.offset), *problem)
         for make in make_calls(text):
             where = folders.at(make.offset)
             problem = make_problem(project, where, make.path) if where is not None else None
@@ -499,6 +504,31 @@ def moved_script(
         f"`{shown_command}`: {resolved} does not exist; {posixpath.basename(written)} is at "
         f"{shown}",
         "give the script's path as it is now",
+    )
+
+
+def inert_script(project: Project, folders: list[str], written: str) -> tuple[str, str] | None:
+    """`python x.py` of a Modal app file, found from one of `folders`, that does nothing when
+    run so: no `if __name__ == "__main__":` block and no call at its top level (its functions
+    run through `modal run`, its local entrypoints take the arguments)."""
+    if not written.endswith(".py") or written.startswith(("/", "~")):
+        return None
+    path = next(
+        (
+            found
+            for folder in dict.fromkeys(folders)
+            if project.exists(found := posixpath.normpath(posixpath.join(folder, written)))
+        ),
+        None,
+    )
+    facts = project.python(path) if path is not None else None
+    if facts is None or facts.runs or not (facts.apps or facts.decorators):
+        return None
+    how = f"`modal run {path}::NAME`" if facts.entrypoints else f"`modal run {path}`"
+    return (
+        f"`python {written}`: {path} is a Modal app with no `__main__` block; python runs "
+        "nothing of it",
+        f"run its functions with {how}",
     )
 
 

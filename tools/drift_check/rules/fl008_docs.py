@@ -15,7 +15,8 @@ What it does
     a `modal` command in a document's code that the modal CLI does not have (`modal logs`,
     `modal app show`); `python src/x.py` in a document's code or a module's header when
     x.py is not there (from the root, the file's folder or one above it) but elsewhere in
-    the repository (and `./x.sh` in a document's code, from any folder the document leads to);
+    the repository (and `./x.sh` in a document's code, from any folder the document leads to),
+    and `python x.py` of a Modal app file with no `__main__` block (python runs nothing of it);
     `make TARGET` in a document's code that its Makefile does not define;
     and generated blocks (`<!-- fleet:begin NAME -->` ...
     `<!-- fleet:end NAME -->`) whose content is not what the registry gives today, whose
@@ -48,6 +49,7 @@ from tools.core.errors import FleetError
 from tools.core.paths import folders_up
 from tools.core.render.blocks import BEGIN, arguments, blocks, render_block
 from tools.drift_check.extract.commands import (
+    FENCE,
     DeployCommand,
     Folders,
     deploy_commands,
@@ -68,6 +70,7 @@ from tools.drift_check.findings import Edit, Finding
 from tools.drift_check.rules.fl007_workflow_deploy import (
     TargetProblem,
     found_from,
+    inert_script,
     make_problem,
     moved_script,
     target_problem,
@@ -83,8 +86,11 @@ _COMMAND = re.compile(r"\bmodal (?:deploy|run|serve)\b")
 # A link to a file or folder of a repository on a forge, and the lines a command may follow it.
 _REPOSITORY_LINK = re.compile(r"(?:github|gitlab)\.com/[\w.-]{1,100}/(?P<repo>[\w.-]{1,100})/")
 _LINK_REACH = 6
-# `python src/x.py`: a script run by a path with a folder
-_PATH_RUN = re.compile(r"\bpython3?(?:\.[0-9]{1,2})?[ \t]+(?:-[uBOq][ \t]+){0,4}[\w.-]{1,64}/")
+_UNKNOWN = "is not a registry app"
+# `python src/x.py`, `python x.py`: a script run by its path
+_PATH_RUN = re.compile(
+    r"\bpython3?(?:\.[0-9]{1,2})?[ \t]+(?:-[uBOq][ \t]+){0,4}[\w.-]{1,64}(?:/|\.py\b)"
+)
 
 
 class Docs:
@@ -185,11 +191,13 @@ class Docs:
             where = folders.at(command.offset)
             if where is None:
                 continue
-            problem = target_problem(project, where, command, "is not a registry app")
-            later = list(dict.fromkeys([*where, *folders.visited()]))
-            if problem is not None and problem.kind == "missing" and later != where:
-                # A guide's `cd services` once, and its later blocks run there too.
-                problem = target_problem(project, later, command, "is not a registry app")
+            problem = target_problem(project, where, command, _UNKNOWN)
+            if problem is not None and problem.kind == "missing" and source.suffix != "py":
+                # A guide's `cd services` once, and its later code blocks run there too.
+                later = _visited(project, source, folders, command.offset)
+                there = target_problem(project, later, command, _UNKNOWN) if later else problem
+                if there is None or there.kind != "missing":
+                    problem = there
             if problem is None:
                 continue
             if project.an_example_s(source.path) and not _lost(project, source, command, problem):
@@ -227,9 +235,12 @@ class Docs:
             where = folders.at(run.offset)
             if where is None or (markdown and not in_markdown_code(source.text, run.offset)):
                 continue
-            moved = moved_script(project, where, run.path, own)
-            if moved is not None:
-                yield Finding(self.code, source.path, *source.position(run.offset), *moved)
+            reached = [*where, *folders.visited(), own] if markdown else [*where, own]
+            problem = moved_script(project, where, run.path, own) or inert_script(
+                project, reached, run.path
+            )
+            if problem is not None:
+                yield Finding(self.code, source.path, *source.position(run.offset), *problem)
         for call in script_calls(text) if markdown else []:
             where = folders.at(call.offset)
             if where is None or not in_markdown_code(source.text, call.offset):
@@ -298,6 +309,16 @@ def _lost(
         return False
     above = folders_up(posixpath.dirname(source.path))
     return not any(found_from(project, above, written) for written in command.files)
+
+
+def _visited(project: Project, source: SourceFile, folders: Folders, offset: int) -> list[str]:
+    """The folders of the repository a guide's `cd`s took the reader to, for a command in a
+    code block (a reader who followed the guide stands there); none for inline code."""
+    fences = sum(1 for _ in FENCE.finditer(source.text, 0, offset))
+    if fences % 2 == 0:
+        return []
+    starts = {"", posixpath.dirname(source.path)}
+    return [f for f in folders.visited() if f not in starts and project.folder_exists(f)]
 
 
 def _elsewhere(project: Project, text: str, offset: int) -> bool:
