@@ -405,6 +405,31 @@ def test_a_retired_app_s_name_given_to_a_dataset_names_the_dataset(tmp_path: Pat
     assert [(f.code, f.line) for f in run(root).findings] == [("FL003", 5)]
 
 
+def test_a_deleted_file_named_alone_is_a_reference(tmp_path: Path) -> None:
+    script = (
+        'run_python() { python "scripts/$1"; }\n'
+        'run_python "old_deploy_all.py"\n'  # the deleted scripts/old_deploy_all.py
+        'run_python "moved_tool.py"\n'  # deleted there, but a file of that name is here
+        'run_python "app.py"\n'  # one word: any folder's
+    )
+    doc = "The new flow replaces `old_deploy_all.py`.\n"
+    files = {"run.sh": script, "tools/moved_tool.py": "", "docs/flow.md": doc}
+    root = make_repo(tmp_path, files)
+    registry = root / "registry" / "fleet.yaml"
+    registry.write_text(
+        registry.read_text().replace(
+            "  files:\n",
+            "  files:\n    - {path: scripts/old_deploy_all.py, reason: deleted}\n"
+            "    - {path: scripts/moved_tool.py, reason: moved}\n"
+            "    - {path: scripts/app.py, reason: deleted}\n",
+            1,
+        )
+    )
+    assert [(f.code, f.path, f.line, f.message) for f in run(root).findings] == [
+        ("FL003", "run.sh", 2, "deleted deploy file 'old_deploy_all.py': deleted"),
+    ]
+
+
 def test_a_url_the_code_builds_is_checked_where_it_is_called(tmp_path: Path) -> None:
     code = (
         "import os, requests\n"

@@ -266,6 +266,15 @@ class RegistryIndex:
             for e in self.registry.retired.endpoints
         ]
         found += [Retired("file", f.path, f.reason, self._file_hint(f)) for f in self.retired_files]
+        # A deleted file by its name alone (`hannah_modal_app.py` for src/hannah_modal_app.py),
+        # when the name is of several words: `app.py` is any folder's.
+        paths = {f.path for f in self.retired_files}
+        for deleted in self.retired_files:
+            name = deleted.path.rsplit("/", 1)[-1]
+            stem = name.rsplit(".", 1)[0]
+            if name not in paths and ("_" in stem.strip("_") or "-" in stem):
+                paths.add(name)
+                found.append(Retired("file", name, deleted.reason, self._file_hint(deleted)))
         found += list(self.retired_function_labels.values())
         for retired in self.registry.retired.functions:
             # A name of several words (`lalal_start_http`, `Service.start`) names it; one word

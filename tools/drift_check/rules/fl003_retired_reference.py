@@ -77,6 +77,9 @@ RETIREMENT = re.compile(
     r"stop(?:s|ped|ping)?)\b",
     re.IGNORECASE,
 )
+# On a line (not a heading over a section), what tells of one thing taking another's place:
+# "services that replace the non-working `x.py`", "the migration from `x.py` to ...".
+REPLACING = re.compile(r"\b(?:replaces?|migration from|migrating from)\b", re.IGNORECASE)
 # `modal app stop` (also as a list of arguments: `["modal", "app", "stop", ...]`): what
 # follows it on its line is the app being stopped.
 STOP_COMMAND = re.compile(r"\bmodal[ \t\"',]+app[ \t\"',]+stop\b")
@@ -178,7 +181,7 @@ def _documents_retirement(line: str, col: int, document: bool) -> bool:
         return True
     if not document and not line.lstrip().startswith(_COMMENT_STARTS):
         return False
-    return RETIREMENT.search(line) is not None
+    return RETIREMENT.search(line) is not None or REPLACING.search(line) is not None
 
 
 def _retiring_sections(source: SourceFile) -> list[tuple[int, bool]]:
