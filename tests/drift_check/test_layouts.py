@@ -266,6 +266,40 @@ def test_an_app_defined_in_an_if_or_try_block_at_the_top_of_its_file(tmp_path: P
     assert found(layouts(tmp_path, **{"services/llm.py": llm})) == []
 
 
+def test_a_module_of_a_src_layout_package_is_found(tmp_path: Path) -> None:
+    training = FILES["training/app.py"].replace(
+        "from training.settings import FIT_GPU", "from fitlib.settings import FIT_GPU"
+    )
+    files = {"training/app.py": training, "src/fitlib/__init__.py": ""}
+    files["src/fitlib/settings.py"] = FILES["training/settings.py"]
+    assert found(layouts(tmp_path, **files)) == []
+
+
+def test_an_app_name_from_the_environment_under_an_aliased_modal(tmp_path: Path) -> None:
+    llm = FILES["services/llm.py"].replace(
+        'import modal\n\napp = modal.App("ryla-llm")',
+        "import os\n\nimport modal\n\ntry:\n    import modal as _modal\n\n"
+        '    NAME = os.getenv("LLM_APP_NAME", "ryla-llm").strip() or "ryla-llm"\n'
+        "    app = _modal.App(NAME)\nexcept ImportError:\n    NAME = ''\n",
+    )
+    # Deployed once more as ryla-llm-en (`LLM_APP_NAME=ryla-llm-en modal deploy ...`): its
+    # function's label after that name is no typo of the registry's.
+    doc = (
+        "- https://ryla--ryla-llm-en-generate.modal.run\n"
+        "- https://ryla--ryla-llm-generat.modal.run\n"
+    )
+    root = layouts(tmp_path, **{"services/llm.py": llm, "docs/llm.md": doc})
+    assert found(root) == [
+        (
+            "FL004",
+            "docs/llm.md",
+            2,
+            "https://ryla--ryla-llm-generat.modal.run: ryla-llm's URL label is "
+            "'ryla-llm-generate', not 'ryla-llm-generat'",
+        )
+    ]
+
+
 def test_routes_of_a_module_outside_the_app_folder_count_and_are_not_claimed(
     tmp_path: Path,
 ) -> None:
@@ -792,6 +826,8 @@ def test_a_second_file_deploying_an_app_s_name_is_reported_wherever_it_is(
     files = {
         "apps/seedvr2/app_new.py": copy,  # beside the app
         "skills/upscale/scripts/app.py": copy,  # outside the fleet: deploying it replaces it too
+        "reference/upstream/apps/seedvr2/app.py": copy,  # kept aside as it was
+        "vendor/seedvr2/app.py": copy,
     }
     root = make_repo(tmp_path, files)
     replaces = "Modal app 'ryla-seedvr2' is apps/seedvr2/app.py's: deploying this file replaces "

@@ -902,6 +902,17 @@ def test_python_of_a_modal_app_with_no_main_block_runs_nothing(tmp_path: Path) -
     ]
 
 
+def test_a_command_in_a_clone_of_another_repository_runs_its_files(tmp_path: Path) -> None:
+    guide = (
+        "```bash\n"
+        "git clone https://github.com/modal-labs/modal-examples\n"
+        "cd modal-examples/06_gpu_and_ml/openai_whisper\n"
+        "modal run fine_tune_asr.py\n"
+        "```\n"
+    )
+    assert found(make_repo(tmp_path, {"docs/train.md": guide})) == []
+
+
 def test_a_command_a_script_prints_for_its_reader_is_read_as_docs(tmp_path: Path) -> None:
     script = (
         "import logging\n\n"

@@ -12,7 +12,8 @@ drift. Its references (FL003, FL004, FL005, FL008, FL009, FL013, FL014, FL015) a
 unless `history = []`. A document is dated by a date in its name or in the name of a folder it
 is in (`docs/specs/2025-03-14-faces.md`, `docs/2026-01-18-qwen-integration/plan.md`), and a
 plan by its name (`SUPABASE_INTEGRATION_PLAN.md`, `RFC_ARCHITECTURE.md`). A record of a run
-(JSON, a log, CSV) named by its time (`results/verify_20260202_020129.json`) is historical too.
+(JSON, a log, CSV) named by its time (`results/verify_20260202_020129.json`), or in a dated
+folder (`records/2026-03-22_baseline/metrics.json`), is historical too.
 """
 
 from __future__ import annotations
@@ -131,10 +132,12 @@ class Selection:
     def historical(self, path: str) -> bool:
         """Whether `path` is a document of the `history` globs, or (by default) a document
         with a date in its file name or in the name of any folder it is in, or a record of a
-        run with a time in its file name."""
+        run with a time in its file name or a date in a folder's."""
         lowered = path.lower()
-        if lowered.endswith(_RECORDS):
-            return self.dated and _STAMPED.search(path.rsplit("/", 1)[-1]) is not None
+        if lowered.endswith(_RECORDS):  # by its time, or the date of a folder it is in
+            folder, _, name = path.rpartition("/")
+            stamped = _STAMPED.search(name) is not None or _DATED.search(folder) is not None
+            return self.dated and stamped
         if not lowered.endswith(_DOCUMENTS):
             return False
         if self.history and _globs(self.history).match(path):

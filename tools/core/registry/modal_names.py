@@ -59,12 +59,15 @@ def default_label(app_name: str, *parts: str) -> str:
 def truncates(label: str, derived: str, source: str) -> bool:
     """Whether `label` is how Modal shortens `derived` under `source` (`workspace[-suffix]`)
     when the host's first part would pass 63 characters: the derived label cut to fit, then
-    `-` and a 6-character hash. The hash is Modal's to compute; only the shape is read."""
+    `-` and a 6-character hash (and `-dev` under `modal serve`). The hash is Modal's to
+    compute; only the shape is read."""
     room = MAX_LABEL_LENGTH - len(source) - len("--")
-    if len(derived) <= room or room <= 7:
+    # `modal serve` adds `-dev` to the label; cut short, the hash comes before it.
+    dev = "-dev" if label.endswith("-dev") else ""
+    if len(derived) + len(dev) <= room or room <= 7 + len(dev):
         return False
-    kept = derived[: room - 7]
-    return re.fullmatch(rf"{re.escape(kept)}-[a-z0-9]{{6}}", label) is not None
+    kept = derived[: room - 7 - len(dev)]
+    return re.fullmatch(rf"{re.escape(kept)}-[a-z0-9]{{6}}{dev}", label) is not None
 
 
 def web_source(workspace: str, web_suffix: str) -> str:

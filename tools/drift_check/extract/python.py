@@ -295,7 +295,11 @@ class _Extractor:
     def _app_assignment(self, node: ast.stmt) -> None:
         if not isinstance(node, ast.Assign) or not isinstance(node.value, ast.Call):
             return
-        if _dotted(node.value.func) not in ("modal.App", "App", "modal.Stub", "Stub"):
+        called = _dotted(node.value.func)
+        head, _, rest = called.partition(".")
+        if rest and self.facts.imports.get(head) == "modal":  # `import modal as _modal`
+            called = f"modal.{rest}"
+        if called not in ("modal.App", "App", "modal.Stub", "Stub"):
             return
         for target in node.targets:
             if isinstance(target, ast.Name):
@@ -619,7 +623,7 @@ def _string_keyword(call: ast.Call, name: str, constants: dict[str, ast.expr]) -
 
 def _module_constants(tree: ast.Module) -> dict[str, ast.expr]:
     constants: dict[str, ast.expr] = {}
-    for node in tree.body:
+    for node in _module_statements(tree.body, fallbacks=False):
         target = _assignment_target(node)
         value = getattr(node, "value", None)
         if target is not None and isinstance(value, ast.expr):
@@ -725,13 +729,16 @@ def string_of(node: ast.expr, constants: dict[str, ast.expr], depth: int = 0) ->
 _ENVIRONMENT_READS = frozenset({"os.getenv", "getenv", "os.environ.get", "environ.get"})
 
 
+_TRIMS = frozenset({"strip", "lstrip", "rstrip", "lower", "upper"})
+
+
 def default_string(node: ast.expr, constants: dict[str, ast.expr], depth: int = 0) -> str | None:
     """The string an expression evaluates to when the environment sets nothing: as
     `string_of`, with `os.getenv(NAME, DEFAULT)` read as DEFAULT and strings joined by `+`."""
     if depth > 20:
         return None
-    if isinstance(node, ast.Call) and _dotted(node.func) in _ENVIRONMENT_READS:
-        return default_string(node.args[1], constants, depth + 1) if len(node.args) > 1 else None
+    if isinstance(node, ast.Call | ast.BoolOp):
+        return _call_or(node, constants, depth)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         left = default_string(node.left, constants, depth + 1)
         right = default_string(node.right, constants, depth + 1)
@@ -742,6 +749,26 @@ def default_string(node: ast.expr, constants: dict[str, ast.expr], depth: int = 
         parts = [_formatted(part, constants, depth + 1, default_string) for part in node.values]
         return None if None in parts else "".join(p for p in parts if p is not None)
     return string_of(node, constants, depth)
+
+
+def _call_or(node: ast.Call | ast.BoolOp, constants: dict[str, ast.expr], depth: int) -> str | None:
+    """`os.getenv("APP", "x")` as its default, `.strip()` of one, and `... or "x"` (the first
+    that is not empty), read as `default_string` reads their parts."""
+    if isinstance(node, ast.Call) and _dotted(node.func) in _ENVIRONMENT_READS:
+        return default_string(node.args[1], constants, depth + 1) if len(node.args) > 1 else None
+    if isinstance(node, ast.BoolOp):
+        if not isinstance(node.op, ast.Or):
+            return None
+        for value in node.values:
+            text = default_string(value, constants, depth + 1)
+            if text is None or text:
+                return text
+        return ""
+    method = node.func.attr if isinstance(node.func, ast.Attribute) else ""
+    if method not in _TRIMS or node.args or not isinstance(node.func, ast.Attribute):
+        return string_of(node, constants, depth)
+    text = default_string(node.func.value, constants, depth + 1)
+    return None if text is None else str(getattr(text, method)())
 
 
 def _formatted(
@@ -797,8 +824,10 @@ def module_paths(module: str, folder: str) -> list[str]:
         if level - 1 > len(parts):
             return []
         bases = ["/".join(parts[: len(parts) - (level - 1)])]
-    else:  # from the file's folder, a folder above it (a source root), or the root
+    else:  # from the file's folder, a folder above it (a source root), or the root; or a
+        # `src/` beside one of them (a src layout put on the path)
         bases = folders_up(folder)
+        bases += [f"{base}/src" if base else "src" for base in bases]
     paths = []
     for base in bases:
         stem = "/".join(p for p in (base, name) if p)
@@ -815,15 +844,17 @@ def _runs(node: ast.stmt) -> bool:
     return isinstance(node, ast.Expr) and isinstance(node.value, ast.Call | ast.Await)
 
 
-def _module_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+def _module_statements(body: list[ast.stmt], *, fallbacks: bool = True) -> Iterator[ast.stmt]:
     """A module's top-level statements, and those of the `if` and `try` blocks among them
-    (`if modal:` / `app = modal.App(...)`, `try:` / `import modal`): run when it is imported."""
+    (`if modal:` / `app = modal.App(...)`, `try:` / `import modal`): run when it is imported.
+    Without `fallbacks`, not an `except` block's (`APP_NAME = ""` when modal is missing)."""
     for node in body:
         if isinstance(node, ast.If):
-            yield from _module_statements([*node.body, *node.orelse])
+            yield from _module_statements([*node.body, *node.orelse], fallbacks=fallbacks)
         elif isinstance(node, ast.Try):
-            handlers = [statement for handler in node.handlers for statement in handler.body]
-            yield from _module_statements([*node.body, *handlers, *node.orelse, *node.finalbody])
+            handlers = [s for h in node.handlers for s in h.body] if fallbacks else []
+            inner = [*node.body, *handlers, *node.orelse, *node.finalbody]
+            yield from _module_statements(inner, fallbacks=fallbacks)
         else:
             yield node
 

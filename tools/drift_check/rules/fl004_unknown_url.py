@@ -39,6 +39,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
+from tools.core.registry import modal_names
 from tools.drift_check.extract.data import located_data
 from tools.drift_check.extract.python import python_facts
 from tools.drift_check.extract.urls import UrlRef, find_urls, placeholder, urls_in
@@ -299,6 +300,8 @@ class UnknownUrl:
             if meant is None:
                 return None  # an app outside the fleet: not the registry's to say
             owner, web = meant
+            if _deployed_as_another(project, owner, web, label) or _cut_short(owner, web, url):
+                return None
             return (
                 f"{url.text}: {_whose(owner, web)} URL label is {web.url_label!r}, "
                 f"not {url.label!r}",
@@ -367,6 +370,36 @@ def _serves(web: WebFunction, path: str) -> bool:
         return True
     stem = path.rstrip("/")
     return bool(stem) and any(p.startswith(f"{stem}/") for p in web.endpoints)
+
+
+def _deployed_as_another(project: Project, app: App, web: WebFunction, label: str) -> bool:
+    """Whether `label` is the web function's under another App name the environment gives the
+    same file (`APP_NAME = os.environ.get("ASR_APP_NAME", "asr")`, deployed once more as
+    `asr-en`): the label ends as the function's does, after another name."""
+    suffix = web.url_label.removeprefix(app.name)
+    if web.label is not None or suffix == web.url_label or not label.endswith(suffix):
+        return False
+    found = project.deployed_app(app)
+    source = project.file(found[0]) if found is not None else None
+    written = found[1].name.text if found is not None and found[1].name is not None else ""
+    if source is None or not written:
+        return False
+    if any(read in written for read in _ENVIRONMENT):
+        return True
+    pattern = rf"^[ \t]*{re.escape(written)}[ \t]*(?::[^=\n]*)?=([^\n]*)"
+    assigned = re.search(pattern, source.text, re.MULTILINE)
+    return assigned is not None and any(read in assigned[1] for read in _ENVIRONMENT)
+
+
+_ENVIRONMENT = ("getenv(", "environ.get(", "environ[")
+
+
+def _cut_short(app: App, web: WebFunction, url: UrlRef) -> bool:
+    """Whether a URL's label is the web function's as Modal cuts a long one short, with a hash
+    (and `-dev` under `modal serve`): its shape is all that can be checked."""
+    parts = (web.function,) if web.function is not None else (web.cls or "", web.method or "")
+    derived = web.label or modal_names.default_label(app.name, *parts)
+    return url.source is not None and modal_names.truncates(url.label or "", derived, url.source)
 
 
 def _answers(project: Project, app: App, web: WebFunction, path: str) -> bool:

@@ -216,6 +216,8 @@ class AppDefinition:
             facts = python_facts(source)
             for modal_app in facts.apps if facts else []:
                 name = modal_app.name.string if modal_app.name else None
+                if name in by_name and _set_aside(source.path):
+                    continue  # `reference/`, `vendor/`: a copy kept as it was, not deployed
                 if name in by_name:  # a second file that deploys a registry app's name
                     yield self._finding(
                         source.path,
@@ -237,6 +239,15 @@ class AppDefinition:
                     f"Modal app {name!r} is not in the registry: CI will never deploy it",
                     f"add it to {project.registry_path}, or delete the file",
                 )
+
+
+# Folders whose code is kept as it was, not deployed from there.
+_ASIDE = frozenset({"reference", "references", "vendor", "vendored", "third_party", "3rdparty"})
+
+
+def _set_aside(path: str) -> bool:
+    """Whether a file is in a folder kept aside by its name (`reference/`, `vendor/`)."""
+    return any(part.lower() in _ASIDE for part in path.split("/")[:-1])
 
 
 def _sharing(project: Project, app: App, file: str) -> list[App]:

@@ -83,8 +83,12 @@ if TYPE_CHECKING:
 _PATH_TOKEN = re.compile(r"(?:(?<=^)|(?<=[\s`|,(]))(/[a-z0-9][a-z0-9._-]*)(?=$|[\s`|,).:;])")
 _ROW = re.compile(r"^\s*(?:\||[-*+]\s|\d+\.\s)")
 _COMMAND = re.compile(r"\bmodal (?:deploy|run|serve)\b")
-# A link to a file or folder of a repository on a forge, and the lines a command may follow it.
-_REPOSITORY_LINK = re.compile(r"(?:github|gitlab)\.com/[\w.-]{1,100}/(?P<repo>[\w.-]{1,100})/")
+# A link to a repository on a forge, or to a file of one (`git clone URL` too), and the lines
+# a command may follow it.
+_REPOSITORY_LINK = re.compile(
+    r"(?:(?P<clone>git[ \t]{1,8}clone[ \t][^\n]{0,200}?)?)"
+    r"(?:github|gitlab)\.com/[\w.-]{1,100}/(?P<repo>[\w.-]{1,100})(?P<path>/)?"
+)
 _LINK_REACH = 6
 _UNKNOWN = "is not a registry app"
 # `python src/x.py`, `python x.py`: a script run by its path
@@ -322,16 +326,24 @@ def _visited(project: Project, source: SourceFile, folders: Folders, offset: int
 
 
 def _elsewhere(project: Project, text: str, offset: int) -> bool:
-    """Whether a command comes within a few lines after a link to another repository's files
-    (`the load_test.py script [here](https://github.com/modal-labs/modal-examples/...)`): it
-    runs that repository's file, not one of this repository's."""
+    """Whether a command comes within a few lines after a link to another repository or its
+    files (`the load_test.py script [here](https://github.com/modal-labs/modal-examples/...)`,
+    `git clone https://github.com/modal-labs/modal-examples`): it runs that repository's file,
+    not one of this repository's."""
     start = offset
     for _ in range(_LINK_REACH):
         start = text.rfind("\n", 0, max(start - 1, 0))
         if start < 0:
             break
     before = text[max(start, 0) : offset]
-    return any(link["repo"] != project.root.name for link in _REPOSITORY_LINK.finditer(before))
+    own = project.root.name.lower()
+    links = _REPOSITORY_LINK.finditer(before)
+    # A link to a file of another repository, or a clone of one (not its home page: `Repo:
+    # https://github.com/org/model` over a file's own deploy command).
+    return any(
+        (link["path"] or link["clone"]) and link["repo"].lower().removesuffix(".git") != own
+        for link in links
+    )
 
 
 def _generic(project: Project, command: DeployCommand) -> bool:
