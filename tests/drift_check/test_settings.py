@@ -50,6 +50,18 @@ def test_a_setting_no_code_reads_is_reported_where_it_is_set(tmp_path: Path) -> 
     ]
 
 
+def test_a_modal_app_s_docstring_tells_its_reader_what_to_set(tmp_path: Path) -> None:
+    app = (
+        '"""Deploy, then point the backend at it:\n\n'
+        "    QWEN_STREAM_URL=https://ryla--ryla-flux-comfyui-fastapi-app.modal.run/flux\n"
+        '"""\n\nimport modal\n\napp = modal.App("other")\n'
+        'URL = "MODAL_LOCAL=1"  # a string of its code, not its docs\n'
+    )
+    root = make_repo(tmp_path, {"svc/app.py": app})
+    findings = [(f.code, f.path, f.line) for f in run(root).findings]
+    assert [f for f in findings if f[0] == "FL015"] == [("FL015", "svc/app.py", 3)]
+
+
 def test_a_workflow_or_script_that_uses_a_setting_reads_it(tmp_path: Path) -> None:
     files = {
         ".env.example": "MODAL_WEBRTC_URL=\nFLUX_URL=https://x--y.modal.run\n",

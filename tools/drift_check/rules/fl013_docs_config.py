@@ -79,9 +79,10 @@ _PROSE_GPU = re.compile(
     rf"|(?P<spec>\b[0-9]{{1,2}}[ \t]?[x\u00d7][ \t]?{_TYPE}(?![\w-])"
     rf"|\b{_TYPE}[ \t]?(?:[x\u00d7][ \t]?|:)[0-9]{{1,2}}\b"
     rf"|\b{_TYPE}(?=[ \t]+GPUs?\b))"
-    rf"|\b(?:on|needs|requires)[ \t]+(?:an?[ \t]+)?(?P<on>{_TYPE})(?![\w-])"
+    rf"|\b(?:on|needs|requires)[ \t]+(?:an?[ \t]+)?(?:Modal(?:'s)?[ \t]+)?(?P<on>{_TYPE})(?![\w-])"
 )
 _ANY_TYPE = re.compile(rf"(?<![\w-]){_TYPE}(?![\w-])")
+# (`on T4`, `on a Modal A10G`.)
 # A line or a section that tells of a change, a choice, a comparison or a problem, not of
 # what runs now: `upgraded from T4`, `### Before the fix`, `OOM on 4x H100`, `4x A10G -> 1x`.
 _CHANGE = re.compile(

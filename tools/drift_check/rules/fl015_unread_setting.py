@@ -2,8 +2,8 @@
 
 What it does
     Reads the settings a `.env.example` (`.env.sample`, `app.env.template`, a committed `.env`)
-    sets, and those a document's code sets (`MODAL_FLUX_URL=https://...`,
-    `export MODAL_FLUX_URL=...`), that are about the fleet: the value is a modal.run URL, or
+    sets, and those a document's code, or a Python module's docstrings and comments, set
+    (`MODAL_FLUX_URL=https://...`, `export MODAL_FLUX_URL=...`), that are about the fleet: the value is a modal.run URL, or
     the name says MODAL and is not one the Modal client reads itself (`MODAL_TOKEN_ID`,
     `MODAL_ENVIRONMENT`). Reports each one that no code of the repository reads: no other
     file (code, a workflow, a compose file, a Makefile) names it as a whole word, in any
@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from tools.drift_check.extract.commands import in_markdown_code
+from tools.drift_check.extract.python import defines_modal_app, module_header, python_prose
 from tools.drift_check.extract.settings import (
     Setting,
     for_modal,
@@ -41,6 +42,23 @@ from tools.drift_check.selection import DOCUMENTS
 if TYPE_CHECKING:
     from tools.drift_check.project import Project
     from tools.drift_check.source import SourceFile
+
+
+def _told(source: SourceFile) -> list[Setting]:
+    """The settings for the fleet a file tells its reader to set: all of a template's, those
+    in a document's code, and those in a Python module's docstrings and comments (a Modal app
+    file's, or another module's header)."""
+    document = source.suffix in DOCUMENTS and not is_settings_template(source.path)
+    if is_settings_template(source.path) or document:
+        text = source.text
+    elif source.suffix == "py" and ("MODAL" in source.text or ".modal.run" in source.text):
+        text = python_prose(source) if defines_modal_app(source.text) else module_header(source)
+    else:
+        return []
+    told = [setting for setting in settings_set(text) if for_modal(setting)]
+    if document:
+        told = [setting for setting in told if in_markdown_code(source.text, setting.offset)]
+    return told
 
 
 # What a text that sets a setting for the fleet holds (the pre-filter looks for both).
@@ -59,16 +77,8 @@ class UnreadSetting:
         # whole check's scanned files are all that hold those words (the pre-filter's).
         every = project.scanned() if project.selected is None else project.holding(_SETTINGS)
         for source in every:
-            if "=" not in source.text:
-                continue
-            template = is_settings_template(source.path)
-            if not template and source.suffix not in DOCUMENTS:
-                continue
-            for setting in settings_set(source.text):
-                if not for_modal(setting):
-                    continue
-                if template or in_markdown_code(source.text, setting.offset):
-                    found.append((source, setting))
+            if "=" in source.text:
+                found += [(source, setting) for setting in _told(source)]
         if not found:
             return
         unread = {setting.name for _, setting in found}
