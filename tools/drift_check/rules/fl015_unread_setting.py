@@ -3,12 +3,12 @@
 What it does
     Reads the settings a `.env.example` (`.env.sample`, `app.env.template`, a committed `.env`)
     sets, and those a document's code, or a Python module's docstrings and comments, set
-    (`MODAL_FLUX_URL=https://...`, `export MODAL_FLUX_URL=...`), that are about the fleet:
-    the value is a modal.run URL, or the name says MODAL and is not one the Modal client
-    reads itself (`MODAL_TOKEN_ID`, `MODAL_ENVIRONMENT`). Reports each one that no code of the repository reads: no other
-    file (code, a workflow, a compose file, a Makefile) names it as a whole word, in any
-    case (a settings class's field) or after its `env_prefix`, other than to set it
-    (`NAME=`), and none builds it (`f"MODAL_{app}_URL"`).
+    (`MODAL_FLUX_URL=https://...`, `export MODAL_FLUX_URL=...`), that are about the fleet: the
+    value is a modal.run URL, or the name says MODAL and is not one the Modal client reads
+    itself (`MODAL_TOKEN_ID`, `MODAL_ENVIRONMENT`). Reports each one that no code of the
+    repository reads: no other file (code, a workflow, a compose file, a Makefile) names it as a
+    whole word, in any case (a settings class's field) or after its `env_prefix`, other than to
+    set it (`NAME=`), and none builds it (`f"MODAL_{app}_URL"`).
 
 Why is this bad?
     A renamed or removed variable lives on in the templates and guides people copy: they set
