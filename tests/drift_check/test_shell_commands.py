@@ -229,12 +229,14 @@ def test_a_module_path_needs_dash_m(tmp_path: Path) -> None:
         "modal deploy -m pkg.mod\n"
         "modal deploy -m apps.flux.app::app\n"
     )
-    doc = "Serve it with `modal serve src.app`.\n"
+    # `legacy`'s App is a stub: written for a Modal before 1.0, which took module paths.
+    doc = "Serve it with `modal serve src.app`, or `modal serve legacy.api`.\n"
     root = make_repo(
         tmp_path,
         {
             "ops.sh": script,
             "docs/dev.md": doc,
+            "legacy/api.py": "from .common import stub\n",
             "src/app.py": "import modal\n",
             "backend/database.py": "import modal\n",
             "pkg/mod/__init__.py": "import modal\n",

@@ -203,6 +203,32 @@ class _Extractor:
         names: dict[int, str] = {}
         for node in walk(tree):
             self._visit(node, names)
+        self._method_functions()
+
+    def _method_functions(self) -> None:
+        """A class none decorates, whose methods are each `@stub.function(...)` (Modal before
+        `@app.cls`: a lifecycle class with `__enter__`): registered as a class, with the first
+        such method's keywords, so `{class, method}` in the registry names it."""
+        decorated = {d.target for d in self.facts.decorators}
+        for name, node in self.classes.items():
+            if name in decorated:
+                continue
+            methods = {
+                m.name for m in node.body if isinstance(m, ast.FunctionDef | ast.AsyncFunctionDef)
+            }
+            inside = [
+                d
+                for d in self.facts.decorators
+                if d.kind == "function"
+                and d.target in methods
+                and node.lineno <= d.at.line <= (node.end_lineno or node.lineno)
+            ]
+            if inside:
+                web, kinds = self._web(node)
+                first = inside[0]
+                self.facts.decorators.append(
+                    ModalDecorator("cls", name, first.keywords, first.at, web, kinds)
+                )
 
     def _visit(self, node: ast.AST, names: dict[int, str]) -> None:
         """One node of the walk; `names`: the variable each dict literal is assigned to."""

@@ -329,6 +329,17 @@ def _glob_problem(
     )
 
 
+def _before_one(project: Project, path: str) -> bool:
+    """Whether a module was written for a Modal before 1.0: its App is a `stub` (its own, or
+    imported), or it makes a `Stub`."""
+    facts = project.python(path) if path.endswith(".py") else None
+    source = project.file(path)
+    if facts is None or source is None:
+        return False
+    stub = "stub" in facts.imports or any(app.variable == "stub" for app in facts.apps)
+    return stub or "Stub(" in source.text
+
+
 def _unflagged_problem(
     project: Project, folders: list[str], command: DeployCommand, module: str | None
 ) -> TargetProblem | None:
@@ -336,6 +347,8 @@ def _unflagged_problem(
     (`module`), else a file that does not exist. One word that names nothing is prose
     (`modal serve for hot reload`), and a file without `.py` that exists is left alone."""
     if module is not None:
+        if _before_one(project, module):
+            return None  # Modal before 1.0 took a module path without -m
         needs = f"a module path needs -m (modal {command.verb} -m {command.target})"
         return TargetProblem(needs, "unflagged", command.verb)
     if not any(c in command.written for c in "./"):
@@ -362,12 +375,11 @@ def _file_problem(project: Project, path: str, verb: str, unknown: str) -> Targe
 def _unnamed_problem(project: Project, path: str, command: DeployCommand) -> TargetProblem | None:
     """`modal deploy FILE` (and `serve`) without `::NAME` takes the App the file names `app`
     and no other ("module has no attribute 'app'"), even when the file has just one App.
-    A file with a `Stub` was written for a Modal before 1.0 and is left alone."""
+    A file written for a Modal before 1.0 (a `stub`) is left alone."""
     if command.verb == "run" or "::" in command.target or _retired_file(project, path):
         return None
     facts = project.python(path) if path.endswith(".py") else None
-    source = project.file(path)
-    if facts is None or not facts.apps or source is None or "Stub(" in source.text:
+    if facts is None or not facts.apps or _before_one(project, path):
         return None
     variables = [app.variable for app in facts.apps if app.variable]
     if "app" in variables or "stub" in variables or len(variables) < len(facts.apps):

@@ -199,9 +199,8 @@ class Docs:
             if problem is not None and problem.kind == "missing" and source.suffix != "py":
                 # A guide's `cd services` once, and its later code blocks run there too.
                 later = _visited(project, source, folders, command.offset)
-                there = target_problem(project, later, command, _UNKNOWN) if later else problem
-                if there is None or there.kind != "missing":
-                    problem = there
+                if later and target_problem(project, later, command, _UNKNOWN) is None:
+                    continue
             if problem is None:
                 continue
             if project.an_example_s(source.path) and not _lost(project, source, command, problem):
