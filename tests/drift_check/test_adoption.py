@@ -276,17 +276,20 @@ def test_a_file_the_repository_keeps_for_reference_holds_retired_references(
         "bench/current.py": CALLS_RETIRED,  # under a heading without a mark
         "bench/own.py": '"""Legacy: the single app\'s benchmark."""\n' + CALLS_RETIRED,
         "bench/run.sh": "#!/bin/sh\n# Deprecated: kept for the record.\ncurl " + CALLS_RETIRED[7:],
+        # A comment after the header's blank line is of the code below it, not of the file.
+        "bench/client.ts": "// Endpoints.\n\n// Legacy map\nconst OLD = 1;\n" + CALLS_RETIRED,
         "other/compare.py": CALLS_RETIRED,  # bench/README.md is not in its folder or above
         "bench/compare.py.bak.py": CALLS_RETIRED,  # another file's name extends it
     }
     assert [path for _, path, _ in codes_at(make_repo(tmp_path / "a", files))] == [
+        "bench/client.ts",
         "bench/compare.py.bak.py",
         "bench/current.py",
         "bench/scripts/run.py",
         "other/compare.py",
     ]
     files["pyproject.toml"] = "[tool.fleet]\nhistory = []\n"
-    assert len(codes_at(make_repo(tmp_path / "b", files))) == 8
+    assert len(codes_at(make_repo(tmp_path / "b", files))) == 9
 
 
 def test_a_bad_table_is_named_in_one_line(tmp_path: Path) -> None:

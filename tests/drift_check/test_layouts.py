@@ -300,6 +300,22 @@ def test_an_app_name_from_the_environment_under_an_aliased_modal(tmp_path: Path)
     ]
 
 
+def test_a_label_of_the_app_s_name_and_a_function_s_is_meant_for_that_function(
+    tmp_path: Path,
+) -> None:
+    doc = "Stream: https://ryla--ryla-audio-stream.modal.run/\n"
+    root = layouts(tmp_path, **{"docs/stream.md": doc})
+    assert found(root) == [
+        (
+            "FL004",
+            "docs/stream.md",
+            1,
+            "https://ryla--ryla-audio-stream.modal.run/: ryla-audio's Upscaler.stream's URL "
+            "label is 'ryla-audio-upscaler-stream', not 'ryla-audio-stream'",
+        )
+    ]
+
+
 def test_routes_of_a_module_outside_the_app_folder_count_and_are_not_claimed(
     tmp_path: Path,
 ) -> None:

@@ -125,7 +125,8 @@ class RegistryIndex:
 
     def web_meant_by(self, label: str) -> tuple[App, WebFunction] | None:
         """The web function an unknown label was meant for: one whose label it misspells (two
-        edits at most), else the first of the app whose name it starts with
+        edits at most), else the one of the app whose name it starts with whose custom label
+        follows that name (`my-app-agent-invoke` for `agent-invoke`), else the first of it
         (`ryla-flux-old-fastapi-app`; the longest such name, so `ryla-flux-dev-...` is
         ryla-flux-dev's); else the first of the one app whose name it cuts short, in two parts
         or more (`music-ai-separator` for `music-ai-separator-zfturbo-complete`). None: an app
@@ -133,7 +134,12 @@ class RegistryIndex:
         for app in self._by_name_length:
             if label == app.name or label.startswith(f"{app.name}-"):
                 near = [w for w in app.webs if within_edits(label, w.url_label, TYPO_EDITS)]
-                return app, (near or app.webs)[0]
+                # the app's name before a custom label: `my-app-agent-invoke`, `agent-invoke`
+                rest = label.removeprefix(f"{app.name}-")
+                named = [w for w in app.webs if w.url_label == rest]
+                named = named or [w for w in app.webs if w.url_label.endswith(f"-{rest}")]
+                named = named or [w for w in app.webs if w.url_label.startswith(f"{rest}-")]
+                return app, (near or named or app.webs)[0]
         misspelt = next(
             (
                 (a, w)

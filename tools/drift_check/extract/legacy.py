@@ -37,16 +37,19 @@ _MAX_MENTIONS = 256  # per document: bounded work on any text
 
 
 def header_says_legacy(source: SourceFile) -> bool:
-    """Whether the file's header (its leading comment lines, a Python module's docstring)
-    calls it legacy."""
+    """Whether the file's header (its first block of comment lines, a Python module's
+    docstring) calls it legacy; `// Legacy endpoints` after a blank line is of what follows."""
     if source.suffix == "py":
         return LEGACY.search(module_header(source).strip()) is not None
-    header = []
+    header: list[str] = []
     for line in source.lines[:64]:
         stripped = line.strip()
+        if not stripped and header:
+            break  # the file's first comment block; a later one describes the code below it
         if stripped and not stripped.startswith(("#", "//", "/*", "*", "<!--", "--", "REM ")):
             break
-        header.append(stripped)
+        if stripped:
+            header.append(stripped)
     return LEGACY.search("\n".join(header)) is not None
 
 
