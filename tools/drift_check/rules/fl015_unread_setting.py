@@ -51,7 +51,8 @@ def _told(source: SourceFile) -> list[Setting]:
     document = source.suffix in DOCUMENTS and not is_settings_template(source.path)
     if is_settings_template(source.path) or document:
         text = source.text
-    elif source.suffix == "py" and ("MODAL" in source.text or ".modal.run" in source.text):
+    elif source.suffix == "py" and any(for_modal(s) for s in settings_set(source.text)):
+        # Parsed only when a line sets one: then, is that line in its docs?
         text = python_prose(source) if defines_modal_app(source.text) else module_header(source)
     else:
         return []
