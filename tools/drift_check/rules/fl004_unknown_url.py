@@ -397,8 +397,7 @@ _ENVIRONMENT = ("getenv(", "environ.get(", "environ[")
 def _cut_short(app: App, web: WebFunction, url: UrlRef) -> bool:
     """Whether a URL's label is the web function's as Modal cuts a long one short, with a hash
     (and `-dev` under `modal serve`): its shape is all that can be checked."""
-    parts = (web.function,) if web.function is not None else (web.cls or "", web.method or "")
-    derived = web.label or modal_names.default_label(app.name, *parts)
+    derived = web.label_for(app.name)
     return url.source is not None and modal_names.truncates(url.label or "", derived, url.source)
 
 
