@@ -915,6 +915,25 @@ def test_a_command_in_a_clone_of_another_repository_runs_its_files(tmp_path: Pat
     assert found(make_repo(tmp_path, {"docs/train.md": guide})) == []
 
 
+def test_python_of_a_script_renamed_with_a_word_more_names_it(tmp_path: Path) -> None:
+    guide = (
+        "```bash\n"
+        "python client.py --prompt hi\n"  # renamed example_client.py
+        "python script.py\n"  # a guide's name for the reader's file
+        "```\n"
+    )
+    files = {"server/example_client.py": "print('hi')\n", "server/README.md": guide}
+    assert found(make_repo(tmp_path, files)) == [
+        (
+            "FL008",
+            "server/README.md",
+            2,
+            "`python client.py`: there is no client.py; server/example_client.py is the "
+            "script by a name like it",
+        )
+    ]
+
+
 def test_a_command_a_script_prints_for_its_reader_is_read_as_docs(tmp_path: Path) -> None:
     script = (
         "import logging\n\n"

@@ -97,6 +97,13 @@ class Project:
     def _sorted(self) -> list[str]:
         return sorted(self.files.candidates)
 
+    def files_in(self, folder: str) -> list[str]:
+        """The paths of the files right in `folder` (`""`: the root), not below it."""
+        prefix = f"{folder.rstrip('/')}/" if folder else ""
+        start = bisect.bisect_left(self._sorted, prefix)
+        end = bisect.bisect_left(self._sorted, f"{prefix}\U0010ffff", start)
+        return [p for p in self._sorted[start:end] if "/" not in p[len(prefix) :]]
+
     def files_under(self, folder: str) -> list[SourceFile]:
         """The text files below `folder`: a range of the sorted paths, found by bisection."""
         prefix = f"{folder.rstrip('/')}/"

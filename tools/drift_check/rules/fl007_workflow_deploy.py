@@ -519,6 +519,32 @@ def moved_script(
     )
 
 
+def near_script(project: Project, folders: list[str], written: str) -> tuple[str, str] | None:
+    """`python client.py` run from `folders`, where no such file is anywhere, but one file
+    there has a name that ends or starts it (`example_client.py`, `client_v2.py`): renamed."""
+    if "/" in written or not written.endswith(".py") or project.paths_named(written):
+        return None
+    stem = written.removesuffix(".py")
+    near = {
+        path
+        for folder in dict.fromkeys(folders)
+        for path in project.files_in(folder)
+        if path.endswith(".py") and _renamed_from(path.rsplit("/", 1)[-1][:-3], stem)
+    }
+    if len(near) != 1:
+        return None
+    (path,) = near
+    return (
+        f"`python {written}`: there is no {written}; {path} is the script by a name like it",
+        f"run `python {path.rsplit('/', 1)[-1]}`",
+    )
+
+
+def _renamed_from(name: str, stem: str) -> bool:
+    """Whether a file's stem is `stem` with a word added (`example_client` for `client`)."""
+    return name != stem and (name.endswith(f"_{stem}") or name.startswith(f"{stem}_"))
+
+
 def inert_script(project: Project, folders: list[str], written: str) -> tuple[str, str] | None:
     """`python x.py` of a Modal app file, found from one of `folders`, that does nothing when
     run so: no `if __name__ == "__main__":` block and no call at its top level (its functions

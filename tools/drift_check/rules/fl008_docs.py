@@ -16,7 +16,8 @@ What it does
     `modal app show`); `python src/x.py` in a document's code or a module's header when
     x.py is not there (from the root, the file's folder or one above it) but elsewhere in
     the repository (and `./x.sh` in a document's code, from any folder the document leads to),
-    and `python x.py` of a Modal app file with no `__main__` block (python runs nothing of it);
+    `python x.py` of a Modal app file with no `__main__` block (python runs nothing of it),
+    and `python client.py` where no such file is and `example_client.py` is;
     `make TARGET` in a document's code that its Makefile does not define;
     and generated blocks (`<!-- fleet:begin NAME -->` ...
     `<!-- fleet:end NAME -->`) whose content is not what the registry gives today, whose
@@ -73,6 +74,7 @@ from tools.drift_check.rules.fl007_workflow_deploy import (
     inert_script,
     make_problem,
     moved_script,
+    near_script,
     target_problem,
 )
 
@@ -122,9 +124,10 @@ class Docs:
                 app_file = defines_modal_app(source.text)
                 prose = python_prose(source) if app_file else module_header(source)
                 yield from self._commands(project, source, prose, scripts=runs)
-                messages = python_messages(source) if command else ""
-                if _COMMAND.search(messages):
-                    yield from self._commands(project, source, messages, scripts=False)
+                messages = python_messages(source) if command or runs else ""
+                said = _COMMAND.search(messages) is not None
+                if said or (runs and _PATH_RUN.search(messages)):
+                    yield from self._commands(project, source, messages, scripts=runs)
 
     def _blocks(self, project: Project, source: SourceFile) -> Iterator[Finding]:
         if "fleet:begin" not in source.text:
@@ -239,8 +242,10 @@ class Docs:
             if where is None or (markdown and not in_markdown_code(source.text, run.offset)):
                 continue
             reached = [*where, *folders.visited(), own] if markdown else [*where, own]
-            problem = moved_script(project, where, run.path, own) or inert_script(
-                project, reached, run.path
+            problem = (
+                moved_script(project, where, run.path, own)
+                or inert_script(project, reached, run.path)
+                or near_script(project, reached, run.path)
             )
             if problem is not None:
                 yield Finding(self.code, source.path, *source.position(run.offset), *problem)
