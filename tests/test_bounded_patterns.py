@@ -84,6 +84,7 @@ MODES = {
     "tools.drift_check.rules.fl008_docs._REPOSITORY_LINK": "finditer",
     "tools.drift_check.rules.fl003_retired_reference._SETTING_BEFORE": "search",
     "tools.drift_check.rules.fl003_retired_reference.REPLACING": "search",
+    "tools.drift_check.rules.fl003_retired_reference._IMAGE_TAG": "match",
     "tools.drift_check.extract.settings.ASSIGNED": "finditer",
     "tools.drift_check.extract.settings.BUILT_NAME": "finditer",
     "tools.drift_check.extract.settings.ENV_PREFIX": "finditer",

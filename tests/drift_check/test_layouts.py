@@ -316,6 +316,15 @@ def test_a_label_of_the_app_s_name_and_a_function_s_is_meant_for_that_function(
     ]
 
 
+def test_a_function_registered_under_a_name_of_its_own(tmp_path: Path) -> None:
+    # `name=` is the function's Modal name; a byte order mark is no code.
+    training = "\ufeff" + FILES["training/app.py"].replace(
+        "@app.function(timeout=600)\ndef prepare()",
+        '@app.function(timeout=600, name="prepare")\ndef prepare_data()',
+    )
+    assert found(layouts(tmp_path, **{"training/app.py": training})) == []
+
+
 def test_routes_of_a_module_outside_the_app_folder_count_and_are_not_claimed(
     tmp_path: Path,
 ) -> None:

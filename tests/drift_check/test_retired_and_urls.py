@@ -430,6 +430,16 @@ def test_a_deleted_file_named_alone_is_a_reference(tmp_path: Path) -> None:
     ]
 
 
+def test_an_image_of_a_retired_app_s_name_is_the_image(tmp_path: Path) -> None:
+    doc = (
+        "| Image | Port |\n|---|---|\n| `ryla-comfyui` | 5001 |\n\n"  # an image's column
+        "| App | Port |\n|---|---|\n| `ryla-comfyui` | 5001 |\n\n"  # an app's: reported
+        "Pull ryla-comfyui:latest or ghcr.io/acme/ryla-comfyui.\n"
+    )
+    root = make_repo(tmp_path, {"docs/images.md": doc})
+    assert [(f.code, f.line) for f in run(root).findings] == [("FL003", 7)]
+
+
 def test_a_url_the_code_builds_is_checked_where_it_is_called(tmp_path: Path) -> None:
     code = (
         "import os, requests\n"

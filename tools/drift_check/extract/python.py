@@ -147,8 +147,12 @@ class PythonFacts:
         return self.apps[0] if self.apps else None
 
     def decorator(self, target: str | None) -> ModalDecorator | None:
-        """The `@app.cls(...)` or `@app.function(...)` on the class or function `target`."""
-        return next((d for d in self.decorators if d.target == target), None)
+        """The `@app.cls(...)` or `@app.function(...)` on the class or function `target`, or
+        on the one registered under that `name=`."""
+        found = next((d for d in self.decorators if d.target == target), None)
+        # `@app.function(name="wan") def generate_wan`: Modal registers it as `wan`
+        named = (d for d in self.decorators if (n := d.keywords.get("name")) and n.string == target)
+        return found or next(named, None)
 
 
 def python_facts(source: SourceFile) -> PythonFacts | None:
@@ -162,7 +166,8 @@ def python_facts(source: SourceFile) -> PythonFacts | None:
 
 def _extract(text: str) -> PythonFacts | None:
     try:
-        tree = ast.parse(text)
+        # A byte order mark (a Windows editor's) is no code: Python reads the file without it.
+        tree = ast.parse(text.removeprefix("\ufeff"))
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     try:

@@ -116,15 +116,21 @@ _KEYWORD_BEFORE = re.compile(r"(\w{1,64})[ \t]{0,8}[=:]$")
 _SETTING_BEFORE = re.compile(
     r"(?:(\w{1,64})[ \t]{0,8}[=:]|[\"'](\w{1,64})[\"'][ \t]{0,8},)[ \t]{0,8}$"
 )
+# What names an app by its name alone: the app, or its URL's label written bare.
+_NAMES = frozenset({"app", "url"})
+# `:latest`, `:v2`, `:1.4.0` right after a name: the tag of a container image of that name.
+_IMAGE_TAG = re.compile(r":[A-Za-z0-9][\w.-]{0,127}(?![\w.:/-])")
 # Kinds of named things that are not Modal apps, though teams name them the same.
 _OTHER_THINGS = frozenset(
     {
         "bucket",
         "channel",
         "collection",
+        "container",
         "database",
         "dataset",
         "db",
+        "image",
         "index",
         "queue",
         "table",
@@ -133,6 +139,37 @@ _OTHER_THINGS = frozenset(
 )
 # `modal app logs NAME`, `modal app stop NAME`, `--name NAME`, `-a NAME` right before it.
 _APP_SLOT = re.compile(r"(?:\bmodal[ \t]+app[ \t]+[a-z]+(?:[ \t]+-\S+)*|--name|--app)[ \t=]+$")
+
+
+def _in_a_path(text: str, start: int) -> bool:
+    """Whether a name ends a path that begins with a host (`ghcr.io/acme/NAME`,
+    `github.com/acme/NAME`): a thing of that host's, not a Modal app."""
+    if start == 0 or text[start - 1] != "/":
+        return False
+    first = text[path_start(text, start, 256) : start].split("/", 1)[0]
+    return "." in first.strip(".") and "modal.run" not in first
+
+
+def _column(source: SourceFile, offset: int) -> list[str]:
+    """The words of the heading of the Markdown table column `offset` is in (`| Image |`);
+    none outside a table."""
+    text = source.text
+    line_start = text.rfind("\n", 0, offset) + 1
+    if not text.startswith("|", line_start) and not text[line_start:offset].lstrip().startswith(
+        "|"
+    ):
+        return []
+    cell = text.count("|", line_start, offset) - 1
+    line, _ = source.position(offset)
+    for number in range(line - 1, max(line - 200, 1), -1):  # up to the row over `|---|`
+        row = source.lines[number - 1].strip()
+        if not row.startswith("|"):
+            return []
+        if set(row) <= set("|-: ") and number > 1:
+            heading = source.lines[number - 2].strip().strip("|").split("|")
+            title = heading[cell].lower() if 0 <= cell < len(heading) else ""
+            return re.findall(r"[a-z]+", title)
+    return []
 
 
 def _names_another_thing(text: str, start: int, end: int) -> bool:
@@ -243,7 +280,13 @@ def _mentions(source: SourceFile, index: RegistryIndex) -> list[tuple[int, Retir
         one_word = retired.kind == "app" and _WORD.fullmatch(retired.text) is not None
         if one_word and not _names_an_app(source.text, start, end):
             continue  # `shelf`, `browser`: a word of the text, not the app
-        if retired.kind == "app" and _names_another_thing(source.text, start, end):
+        if retired.kind in _NAMES and _IMAGE_TAG.match(source.text, end):
+            continue  # `ai-publisher-wan:latest`: a container image of the app's name
+        if retired.kind in _NAMES and _in_a_path(source.text, start):
+            continue  # `ghcr.io/acme/ai-publisher-wan`: a path on another host
+        if retired.kind in _NAMES and _OTHER_THINGS & set(_column(source, start)):
+            continue  # a table's `| Image |` (`| Dataset |`) column: of things named the same
+        if retired.kind in _NAMES and _names_another_thing(source.text, start, end):
             continue  # `AXIOM_DATASET` defaults to the app's name: a dataset of that name
         found[start] = retired
     for url in find_urls(source):
