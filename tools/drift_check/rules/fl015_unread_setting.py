@@ -63,7 +63,7 @@ def _told(source: SourceFile) -> list[Setting]:
 
 
 # What a text that sets a setting for the fleet holds (the pre-filter looks for both).
-_SETTINGS = {"MODAL", ".modal.run"}
+_SETTINGS = {"MODAL_", "_MODAL", ".modal.run"}
 
 
 class UnreadSetting:
