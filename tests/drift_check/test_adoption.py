@@ -212,9 +212,16 @@ def test_a_line_that_documents_a_retirement_is_not_a_reference(tmp_path: Path) -
         "Call `/flux-instantid` for faces.\n"
         "Import './flux-instantid' or apps/flux-instantid/app.py: module paths.\n"
         "curl https://ryla--ryla-flux-comfyui-fastapi-app.modal.run/flux-instantid\n"
+        "The new API replaces `/flux-instantid`; deprecate and de-deploy it.\n"
+        "The faces path was `/flux-instantid`.\n"
     )
-    root = make_repo(tmp_path, {"docs/faces.md": text})
-    assert codes_at(root) == [("FL003", "docs/faces.md", 4), ("FL003", "docs/faces.md", 6)]
+    script = 'echo "ryla-comfyui is deprecated: do not deploy it"\nmodal deploy ryla-comfyui\n'
+    root = make_repo(tmp_path, {"docs/faces.md": text, "ops.sh": script})
+    assert codes_at(root) == [
+        ("FL003", "docs/faces.md", 4),
+        ("FL003", "docs/faces.md", 6),
+        ("FL003", "ops.sh", 2),
+    ]
 
 
 def test_in_code_only_a_comment_documents_a_retirement(tmp_path: Path) -> None:

@@ -325,6 +325,23 @@ def test_a_function_registered_under_a_name_of_its_own(tmp_path: Path) -> None:
     assert found(layouts(tmp_path, **{"training/app.py": training})) == []
 
 
+def test_keywords_a_helper_builds_and_routes_on_a_name_never_bound(tmp_path: Path) -> None:
+    training = FILES["training/app.py"].replace(
+        "@app.function(timeout=600)", "@app.function(**function_kwargs(timeout=600))"
+    )
+    routes = FILES["services/handlers/ocr_routes.py"] + (
+        '\n\n@other_app.get("/stale")\ndef stale() -> dict:\n    return {}\n'  # never bound
+    )
+    files = {"training/app.py": training, "services/handlers/ocr_routes.py": routes}
+    assert found(layouts(tmp_path, **files)) == []
+
+
+def test_a_guide_of_a_project_inside_the_repository_runs_from_its_root(tmp_path: Path) -> None:
+    # services/llm.py, from the project's root above the guide, not services/docs/llm.py
+    guide = "From the services root:\n\n```bash\nmodal deploy llm.py\n```\n"
+    assert found(layouts(tmp_path, **{"services/docs/DEPLOY.md": guide})) == []
+
+
 def test_routes_of_a_module_outside_the_app_folder_count_and_are_not_claimed(
     tmp_path: Path,
 ) -> None:

@@ -344,6 +344,7 @@ def test_a_retired_web_function_of_a_live_app_is_a_reference(tmp_path: Path) -> 
         "// start() is a word, not the retired function\n"
         "const CHECK = START.replace('start', 'seedvr2-check');\n"
         "// The former seedvr2_check is now the app's API\n"
+        "// fastapi_app serves the live apps\n"
     )
     root = make_repo(tmp_path, {"worker.js": worker})
     registry = root / "registry" / "fleet.yaml"
@@ -354,7 +355,9 @@ def test_a_retired_web_function_of_a_live_app_is_a_reference(tmp_path: Path) -> 
             "    - {app: seedvr2, function: seedvr2_start, reason: merged into the app's API,\n"
             "       replaced_by: ComfyUI.fastapi_app}\n"
             "    - {app: seedvr2, function: seedvr2_check, reason: merged}\n"
-            "    - {app: flux, function: health, label: flux-health, reason: removed}\n",
+            "    - {app: flux, function: health, label: flux-health, reason: removed}\n"
+            # a name the live apps' web functions still have: theirs, not the retired one's
+            "    - {app: seedvr2, function: fastapi_app, reason: renamed}\n",
             1,
         )
     )
@@ -633,7 +636,7 @@ def test_a_deleted_file_named_from_the_folder_of_its_document_is_a_reference(
     tmp_path: Path,
 ) -> None:
     readme = (
-        "- `modal/app.py` was the single app\n"  # from apps/: apps/modal/app.py, deleted
+        "- `modal/app.py` holds the single app\n"  # from apps/: apps/modal/app.py, deleted
         "- `app.py` of each app folder\n"  # no folder of its own: any app.py
     )
     root = make_repo(tmp_path, {"apps/README.md": readme})

@@ -282,9 +282,15 @@ class RegistryIndex:
                 paths.add(name)
                 found.append(Retired("file", name, deleted.reason, self._file_hint(deleted)))
         found += list(self.retired_function_labels.values())
+        # A live web function of that name (another app's `fastapi_app`): the name is theirs.
+        live = {
+            name for _, web in self.registry.web_functions() for name in (web.shown, web.callable)
+        }
         for retired in self.registry.retired.functions:
             # A name of several words (`lalal_start_http`, `Service.start`) names it; one word
             # (`predict`) is any function's.
+            if retired.function in live or retired.function.rsplit(".", 1)[-1] in live:
+                continue
             if "_" in retired.function.strip("_") or "." in retired.function:
                 app = self.registry.apps[retired.app]
                 hint = self._function_hint(app, retired)

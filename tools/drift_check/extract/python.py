@@ -477,7 +477,8 @@ class _Extractor:
 
     def _keywords(self, call: ast.Call) -> dict[str, Value]:
         """A call's keywords, with those of `**CONFIG` spread in when CONFIG is a dict of this
-        module (`dict(gpu="L4", timeout=600)` or `{"gpu": "L4"}`); written ones win."""
+        module (`dict(gpu="L4", timeout=600)` or `{"gpu": "L4"}`), and those a helper that builds
+        them is given (`**function_kwargs(timeout=600)`); written ones win."""
         keywords: dict[str, Value] = {}
         for keyword in call.keywords:
             if keyword.arg is not None:
@@ -487,7 +488,9 @@ class _Extractor:
             if isinstance(spread, ast.Name):
                 spread = self.constants.get(spread.id, spread)
             pairs: list[tuple[str, ast.expr]] = []
-            if isinstance(spread, ast.Call) and _dotted(spread.func) == "dict":
+            if isinstance(spread, ast.Call):
+                # `dict(gpu="L4")`, or a helper given what it builds the keywords from
+                # (`**gpu_function_kwargs(timeout=600)`)
                 pairs = [(k.arg, k.value) for k in spread.keywords if k.arg]
             elif isinstance(spread, ast.Dict):
                 pairs = [

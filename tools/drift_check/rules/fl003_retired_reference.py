@@ -77,9 +77,14 @@ RETIREMENT = re.compile(
     r"stop(?:s|ped|ping)?)\b",
     re.IGNORECASE,
 )
-# On a line (not a heading over a section), what tells of one thing taking another's place:
-# "services that replace the non-working `x.py`", "the migration from `x.py` to ...".
-REPLACING = re.compile(r"\b(?:replaces?|migration from|migrating from)\b", re.IGNORECASE)
+# On a line (not a heading over a section), what tells of one thing taking another's place or
+# of its going: "services that replace the non-working `x.py`", "the migration from `x.py`",
+# "deprecate and de-deploy `x`", "absent from CI", "was `x`".
+REPLACING = re.compile(
+    r"\b(?:replaces?|migration from|migrating from|deprecat\w*|delet\w*|de-?deploy\w*|absent"
+    r"|was)\b",
+    re.IGNORECASE,
+)
 # `modal app stop` (also as a list of arguments: `["modal", "app", "stop", ...]`): what
 # follows it on its line is the app being stopped.
 STOP_COMMAND = re.compile(r"\bmodal[ \t\"',]+app[ \t\"',]+stop\b")
@@ -207,6 +212,8 @@ def _names_an_app(text: str, start: int, end: int) -> bool:
 
 
 _COMMENT_STARTS = ("#", "//", "/*", "*", "<!--", "--", ";")
+# A shell line that prints for its reader: prose, as a comment is.
+_PRINTS = ("echo ", "printf ")
 
 
 def _documents_retirement(line: str, col: int, document: bool) -> bool:
@@ -216,7 +223,7 @@ def _documents_retirement(line: str, col: int, document: bool) -> bool:
     it names, and `stop = True` beside it stops nothing."""
     if STOP_COMMAND.search(line, 0, col - 1) is not None:
         return True
-    if not document and not line.lstrip().startswith(_COMMENT_STARTS):
+    if not document and not line.lstrip().startswith((*_COMMENT_STARTS, *_PRINTS)):
         return False
     return RETIREMENT.search(line) is not None or REPLACING.search(line) is not None
 

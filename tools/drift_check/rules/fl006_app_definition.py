@@ -159,7 +159,10 @@ class AppDefinition:
         mounted = project.mounted_routers(files)
         for path in files:
             facts = project.python(path)
+            known = {*facts.defined, *facts.imports} if facts else set()
             for route in facts.routes if facts else []:
+                if route.router and route.router.split(".")[0] not in known:
+                    continue  # declared on a name the module never binds: it serves nothing
                 full = mounted.get((path, route.router), "") + route.path
                 served.setdefault(full.rstrip("/") or "/", (path, route.at.line, route.at.col))
         # A route is reported where the app's own files declare it: another folder's module

@@ -202,6 +202,9 @@ class Docs:
             if problem is not None and problem.kind == "missing" and source.suffix != "py":
                 # A guide's `cd services` once, and its later code blocks run there too.
                 later = _visited(project, source, folders, command.offset)
+                # ...or from a folder above the document: a project's root inside the
+                # repository (`docs/DEPLOY.md` of `backend/`, run from `backend/`).
+                later += folders_up(posixpath.dirname(source.path))[1:-1]
                 if later and target_problem(project, later, command, _UNKNOWN) is None:
                     continue
             if problem is None:
