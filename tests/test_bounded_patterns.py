@@ -82,6 +82,7 @@ MODES = {
     "tools.drift_check.extract.commands.ASGI_SERVE": "finditer",
     "tools.drift_check.rules.fl005_app_map._WORD": "finditer",
     "tools.drift_check.rules.fl008_docs._REPOSITORY_LINK": "finditer",
+    "tools.drift_check.rules.fl008_docs._NOT_THIS": "search",
     "tools.drift_check.rules.fl003_retired_reference._SETTING_BEFORE": "search",
     "tools.drift_check.rules.fl003_retired_reference.REPLACING": "search",
     "tools.drift_check.rules.fl003_retired_reference._IMAGE_TAG": "match",

@@ -243,3 +243,14 @@ def test_a_curl_reads_the_variables_its_script_assigns(tmp_path: Path) -> None:
     assert [(code, path, line) for code, path, line, *_ in found(root)] == [
         ("FL009", "scripts/warm.sh", 4)
     ]
+
+
+def test_a_client_with_a_transport_of_its_own_reaches_no_modal(tmp_path: Path) -> None:
+    code = (
+        "import httpx\n\n"
+        'URL = "https://ryla--ryla-seedvr2-comfyui-fastapi-app.modal.run/seedvr2"\n'
+        "mocked = httpx.Client(transport=httpx.MockTransport(print), timeout=600)\n"
+        "real = httpx.Client(timeout=600)\n"
+    )
+    root = make_repo(tmp_path, {"tests/test_client.py": code})
+    assert [(f.code, f.line) for f in run(root).findings] == [("FL009", 5)]

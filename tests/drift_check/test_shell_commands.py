@@ -934,6 +934,25 @@ def test_python_of_a_script_renamed_with_a_word_more_names_it(tmp_path: Path) ->
     ]
 
 
+def test_a_command_the_text_says_not_to_run_or_a_placeholder_is_no_command(tmp_path: Path) -> None:
+    guide = (
+        "Switch with `modal profile activate`, not `modal workspace activate`.\n"
+        "Or `modal workspace activate`.\n"  # no such command
+        "```bash\n"
+        "uv run python .../spike.py --limit 3\n"  # the reader's path, elided
+        "# API: modal serve (infra/modal/README.md)\n"  # a reference in parentheses
+        "```\n"
+    )
+    assert found(make_repo(tmp_path, {"docs/ops.md": guide})) == [
+        (
+            "FL008",
+            "docs/ops.md",
+            2,
+            "`modal workspace activate`: `modal workspace` has no such command",
+        )
+    ]
+
+
 def test_a_command_a_script_prints_for_its_reader_is_read_as_docs(tmp_path: Path) -> None:
     script = (
         "import logging\n\n"

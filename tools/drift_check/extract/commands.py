@@ -28,7 +28,7 @@ _SEP = r"(?:[ \t]|\\\r?\n)+"
 DEPLOY = re.compile(
     rf"modal(?<![\w-]modal)\s+(?P<verb>deploy|run|serve)\b"
     rf"(?P<options>(?:{_SEP}(?:{_FLAG}|(?!{_FLAG})--?\w[\w-]*(?:[= ](?!-)[^\s;&|]+)?))*?)"
-    rf"{_SEP}(?P<module>(?:-m|--module){_SEP})?['\"]?(?P<target>(?![-\\])[^\s;&|'\"`)]+)"
+    rf"{_SEP}(?P<module>(?:-m|--module){_SEP})?['\"]?(?P<target>(?![-\\(])[^\s;&|'\"`)]+)"
 )
 # `modal app logs|history|rollback|dashboard|stop [-e ENV] NAME`: a command about a deployed
 # app, by its name (or its `ap-...` id).
@@ -235,6 +235,8 @@ _READER_S = re.compile(
 
 def _filled_in(target: str) -> bool:
     """Whether a command's target is filled in when it runs, or by the reader."""
+    if "..." in target:  # `python .../x.py`: the reader's path, elided
+        return True
     return any(c in target for c in "${}<>*") or _READER_S.search(target) is not None
 
 

@@ -93,6 +93,12 @@ _REPOSITORY_LINK = re.compile(
 )
 _LINK_REACH = 6
 _UNKNOWN = "is not a registry app"
+# What tells a reader not to run the command after it.
+_NOT_THIS = re.compile(
+    r"\b(?:not|instead of|rather than|never|avoid)\W{0,4}"
+    r"(?:modal[ \t]{1,4}(?:\w{1,16}[ \t]{1,4})?)?$",
+    re.IGNORECASE,
+)
 # `python src/x.py`, `python x.py`: a script run by its path
 _PATH_RUN = re.compile(
     r"\bpython3?(?:\.[0-9]{1,2})?[ \t]+(?:-[uBOq][ \t]+){0,4}[\w.-]{1,64}(?:/|\.py\b)"
@@ -199,11 +205,12 @@ class Docs:
             if where is None:
                 continue
             problem = target_problem(project, where, command, _UNKNOWN)
-            if problem is not None and problem.kind == "missing" and source.suffix != "py":
-                # A guide's `cd services` once, and its later code blocks run there too.
-                later = _visited(project, source, folders, command.offset)
-                # ...or from a folder above the document: a project's root inside the
-                # repository (`docs/DEPLOY.md` of `backend/`, run from `backend/`).
+            if problem is not None and problem.kind == "missing":
+                # A guide's `cd services` once, and its later code blocks run there too...
+                document = source.suffix != "py"
+                later = _visited(project, source, folders, command.offset) if document else []
+                # ...or from a folder above the file: a project's root inside the repository
+                # (`docs/DEPLOY.md` of `backend/`, run from `backend/`).
                 later += folders_up(posixpath.dirname(source.path))[1:-1]
                 if later and target_problem(project, later, command, _UNKNOWN) is None:
                     continue
@@ -273,6 +280,9 @@ class Docs:
         if not calls or project.an_example_s(source.path):
             return
         for call in calls:
+            line_start = source.text.rfind("\n", 0, call.offset) + 1
+            if _NOT_THIS.search(source.text[max(line_start, call.offset - 40) : call.offset]):
+                continue  # "use `modal profile activate`, not `modal workspace activate`"
             if in_markdown_code(source.text, call.offset):
                 message, hint = call.problem
                 yield Finding(self.code, source.path, *source.position(call.offset), message, hint)
