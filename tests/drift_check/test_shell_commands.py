@@ -953,6 +953,23 @@ def test_a_command_the_text_says_not_to_run_or_a_placeholder_is_no_command(tmp_p
     ]
 
 
+def test_an_option_printed_in_a_string_ends_where_the_string_does(tmp_path: Path) -> None:
+    cli = (
+        "import modal\n\napp = modal.App('cli')\n\n\n"
+        "@app.local_entrypoint()\ndef main(test: bool = False):\n    pass\n"
+    )
+    helper = 'print("  modal run jobs/cli.py --test")\nprint("  modal run jobs/cli.py --nope")\n'
+    root = make_repo(tmp_path, {"jobs/cli.py": cli, "scripts/help.py": helper})
+    assert found(root) == [
+        (
+            "FL008",
+            "scripts/help.py",
+            2,
+            "`modal run jobs/cli.py`: main() takes no --nope (--test, --no-test)",
+        )
+    ]
+
+
 def test_a_command_a_script_prints_for_its_reader_is_read_as_docs(tmp_path: Path) -> None:
     script = (
         "import logging\n\n"

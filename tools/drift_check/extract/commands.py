@@ -193,6 +193,9 @@ _SHELLS = frozenset({"bash", "sh", "zsh", "dash", "ksh"})
 _MAX_FOLDER = 1024  # characters of a folder a `cd` may lead to
 
 
+_OPTION_NAME = re.compile(r"--\w[\w-]{0,63}")
+
+
 @dataclass(frozen=True)
 class DeployCommand:
     """`modal deploy|run|serve TARGET`: Modal imports the target's file to find the app."""
@@ -212,7 +215,9 @@ class DeployCommand:
     def options(self) -> list[str]:
         """The `--options` given to what `modal run` runs (`--n=3` as `--n`)."""
         words = self.arguments.split()
-        return [w.split("=", 1)[0] for w in words if w.startswith("--") and len(w) > 2]
+        # The option's name alone: not `=3`, nor the `")` of a string it is printed in.
+        names = (_OPTION_NAME.match(w) for w in words)
+        return [name[0] for name in names if name is not None]
 
     @property
     def written(self) -> str:
