@@ -97,19 +97,25 @@ class Project:
     def _sorted(self) -> list[str]:
         return sorted(self.files.candidates)
 
-    def files_in(self, folder: str) -> list[str]:
-        """The paths of the files right in `folder` (`""`: the root), not below it."""
+    def _paths_below(self, folder: str) -> list[str]:
+        """The paths below `folder` (`""`: every path): a range of the sorted paths."""
         prefix = f"{folder.rstrip('/')}/" if folder else ""
         start = bisect.bisect_left(self._sorted, prefix)
         end = bisect.bisect_left(self._sorted, f"{prefix}\U0010ffff", start)
-        return [p for p in self._sorted[start:end] if "/" not in p[len(prefix) :]]
+        return self._sorted[start:end]
+
+    def files_in(self, folder: str) -> list[str]:
+        """The paths of the files right in `folder` (`""`: the root), not below it."""
+        skip = len(folder.rstrip("/")) + 1 if folder else 0
+        return [p for p in self._paths_below(folder) if "/" not in p[skip:]]
 
     def files_under(self, folder: str) -> list[SourceFile]:
-        """The text files below `folder`: a range of the sorted paths, found by bisection."""
-        prefix = f"{folder.rstrip('/')}/"
-        start = bisect.bisect_left(self._sorted, prefix)
-        end = bisect.bisect_left(self._sorted, f"{prefix}\U0010ffff", start)
-        return list(self.files.read(self._sorted[start:end]))
+        """The text files below `folder`."""
+        return list(self.files.read(self._paths_below(folder)))
+
+    def has_folder(self, folder: str) -> bool:
+        """Whether `folder` holds a file of the repository (`""`, the root, always does)."""
+        return not folder or bool(self._paths_below(folder))
 
     def file(self, path: str) -> SourceFile | None:
         return self.files.get(path)
@@ -449,19 +455,14 @@ class Project:
             posixpath.normpath(posixpath.join(folder, tail)) for tail in tails for folder in folders
         ]
         entries = self.index.app_by_entry
-        for wanted in (entries.__contains__, self.exists, self.folder_exists):
+        for wanted in (entries.__contains__, self.exists, self._folder_exists):
             found = next((p for p in candidates if wanted(p)), None)
             if found is not None:
                 return found
         return candidates[0]
 
-    def folder_exists(self, path: str) -> bool:
-        folder = posixpath.dirname(path)
-        if not folder:
-            return True
-        prefix = f"{folder}/"
-        at = bisect.bisect_left(self._sorted, prefix)
-        return at < len(self._sorted) and self._sorted[at].startswith(prefix)
+    def _folder_exists(self, path: str) -> bool:
+        return self.has_folder(posixpath.dirname(path))
 
     def exists(self, path: str) -> bool:
         return self.files.get(path) is not None or inputs.is_file(str(self.root / path))

@@ -488,11 +488,15 @@ def app_commands(text: str) -> list[AppCommand]:
     return found
 
 
+def in_fenced_code(text: str, offset: int) -> bool:
+    """Whether `offset` of a Markdown text is in a fenced code block."""
+    return sum(1 for _ in FENCE.finditer(text, 0, offset)) % 2 == 1
+
+
 def in_markdown_code(text: str, offset: int) -> bool:
     """Whether `offset` of a Markdown text is code: in a fenced block, or in an inline code
     span of its line."""
-    fences = sum(1 for _ in FENCE.finditer(text, 0, offset))
-    if fences % 2:
+    if in_fenced_code(text, offset):
         return True
     line_start = text.rfind("\n", 0, offset) + 1
     return text.count("`", line_start, offset) % 2 == 1

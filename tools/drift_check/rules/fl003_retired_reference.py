@@ -146,6 +146,19 @@ _OTHER_THINGS = frozenset(
 _APP_SLOT = re.compile(r"(?:\bmodal[ \t]+app[ \t]+[a-z]+(?:[ \t]+-\S+)*|--name|--app)[ \t=]+$")
 
 
+def _of_another_kind(source: SourceFile, start: int, end: int) -> bool:
+    """Whether an app's name at `start:end` names something else that teams name the same:
+    a container image (`ai-publisher-wan:latest`, `ghcr.io/acme/ai-publisher-wan`, a table's
+    `| Image |` column), a dataset, a bucket or a table (`os.getenv("AXIOM_DATASET", NAME)`)."""
+    text = source.text
+    return (
+        _IMAGE_TAG.match(text, end) is not None
+        or _in_a_path(text, start)
+        or bool(_OTHER_THINGS & set(_column(source, start)))
+        or _names_another_thing(text, start, end)
+    )
+
+
 def _in_a_path(text: str, start: int) -> bool:
     """Whether a name ends a path that begins with a host (`ghcr.io/acme/NAME`,
     `github.com/acme/NAME`): a thing of that host's, not a Modal app."""
@@ -287,14 +300,8 @@ def _mentions(source: SourceFile, index: RegistryIndex) -> list[tuple[int, Retir
         one_word = retired.kind == "app" and _WORD.fullmatch(retired.text) is not None
         if one_word and not _names_an_app(source.text, start, end):
             continue  # `shelf`, `browser`: a word of the text, not the app
-        if retired.kind in _NAMES and _IMAGE_TAG.match(source.text, end):
-            continue  # `ai-publisher-wan:latest`: a container image of the app's name
-        if retired.kind in _NAMES and _in_a_path(source.text, start):
-            continue  # `ghcr.io/acme/ai-publisher-wan`: a path on another host
-        if retired.kind in _NAMES and _OTHER_THINGS & set(_column(source, start)):
-            continue  # a table's `| Image |` (`| Dataset |`) column: of things named the same
-        if retired.kind in _NAMES and _names_another_thing(source.text, start, end):
-            continue  # `AXIOM_DATASET` defaults to the app's name: a dataset of that name
+        if retired.kind in _NAMES and _of_another_kind(source, start, end):
+            continue  # an image, a dataset, a bucket named as the app is
         found[start] = retired
     for url in find_urls(source):
         retired = index.retired_label(url.label) if url.label is not None else None

@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING
 from tools.core.registry import modal_names
 from tools.drift_check.extract.data import located_data
 from tools.drift_check.extract.python import python_facts
+from tools.drift_check.extract.settings import is_settings_template
 from tools.drift_check.extract.urls import UrlRef, find_urls, placeholder, urls_in
 from tools.drift_check.findings import Finding
 from tools.drift_check.index import STANDARD_PATHS, path_matches
@@ -201,7 +202,7 @@ class UnknownUrl:
         blanks = [m.start() for m in _BLANK.finditer(source.text)]
         fleet: set[tuple[int, str]] = set()  # (paragraph, workspace) of the fleet's URLs
         unknown: list[tuple[int, UrlRef, str]] = []
-        template = _template(source.path)
+        template = is_settings_template(source.path)
         for url in urls:
             if url.label is None or url.source is None or index.retired_label(url.label):
                 continue
@@ -348,12 +349,6 @@ class UnknownUrl:
             f"not {_whom(app, web)}",
             f"use {project.registry.endpoint_url(owner, endpoint, env)}",
         )
-
-
-def _template(path: str) -> bool:
-    """Whether a file is settings for the reader to fill in: `.env.example`, `app.env.sample`."""
-    name = path.rsplit("/", 1)[-1]
-    return name.startswith(".env") or name.endswith((".example", ".sample", ".template", ".env"))
 
 
 def _served(index: RegistryIndex, label: str) -> str:

@@ -551,14 +551,7 @@ def inert_script(project: Project, folders: list[str], written: str) -> tuple[st
     run through `modal run`, its local entrypoints take the arguments)."""
     if not written.endswith(".py") or written.startswith(("/", "~")):
         return None
-    path = next(
-        (
-            found
-            for folder in dict.fromkeys(folders)
-            if project.exists(found := posixpath.normpath(posixpath.join(folder, written)))
-        ),
-        None,
-    )
+    path = first_found(project, folders, written)
     facts = project.python(path) if path is not None else None
     if facts is None or facts.runs or not (facts.apps or facts.decorators):
         return None
@@ -572,10 +565,13 @@ def inert_script(project: Project, folders: list[str], written: str) -> tuple[st
 
 def found_from(project: Project, folders: list[str], written: str) -> bool:
     """Whether a relative path names a file of the repository from one of `folders`."""
-    return any(
-        project.exists(posixpath.normpath(posixpath.join(folder, written)))
-        for folder in dict.fromkeys(folders)
-    )
+    return first_found(project, folders, written) is not None
+
+
+def first_found(project: Project, folders: list[str], written: str) -> str | None:
+    """The file a relative path names from the first of `folders` where it is one."""
+    paths = (posixpath.normpath(posixpath.join(f, written)) for f in dict.fromkeys(folders))
+    return next((path for path in paths if project.exists(path)), None)
 
 
 _MAKEFILES = ("Makefile", "makefile", "GNUmakefile")

@@ -50,10 +50,10 @@ from tools.core.errors import FleetError
 from tools.core.paths import folders_up
 from tools.core.render.blocks import BEGIN, arguments, blocks, render_block
 from tools.drift_check.extract.commands import (
-    FENCE,
     DeployCommand,
     Folders,
     deploy_commands,
+    in_fenced_code,
     in_markdown_code,
     make_calls,
     python_runs,
@@ -335,11 +335,10 @@ def _lost(
 def _visited(project: Project, source: SourceFile, folders: Folders, offset: int) -> list[str]:
     """The folders of the repository a guide's `cd`s took the reader to, for a command in a
     code block (a reader who followed the guide stands there); none for inline code."""
-    fences = sum(1 for _ in FENCE.finditer(source.text, 0, offset))
-    if fences % 2 == 0:
+    if not in_fenced_code(source.text, offset):
         return []
     starts = {"", posixpath.dirname(source.path)}
-    return [f for f in folders.visited() if f not in starts and project.folder_exists(f)]
+    return [f for f in folders.visited() if f not in starts and project.has_folder(f)]
 
 
 def _elsewhere(project: Project, text: str, offset: int) -> bool:
