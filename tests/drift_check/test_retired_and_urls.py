@@ -722,3 +722,64 @@ def test_a_label_without_the_app_name_s_first_part_was_meant_for_it(tmp_path: Pa
             "'music-ai-separator-complete-fastapi-app', not 'ai-separator-complete--fastapi-app'",
         )
     ]
+
+
+def test_a_label_that_is_a_web_function_s_own_name_meant_that_function(tmp_path: Path) -> None:
+    # Modal labels `Service.clone` voice-clone-06b-service-clone: `--clone` is the name a
+    # reader guessed from the code, in any workspace; `speak` is served under its own label.
+    guide = (
+        "Call https://your-workspace--clone.modal.run once deployed.\n"
+        "Or https://someone--speak.modal.run.\n"
+        "\nTheirs: https://someone--transcribe.modal.run\n"
+    )
+    client = 'URL = "https://ws--clone.modal.run"\n'
+    files = {"registry/fleet.yaml": VOICE_REGISTRY, "docs/call.md": guide, "client.py": client}
+    root = make_repo(tmp_path, files, apps=False)
+    found = [(f.code, f.path, f.line, f.message) for f in run(root).findings if f.code == "FL004"]
+    assert found == [
+        (
+            "FL004",
+            "client.py",
+            1,
+            "https://ws--clone.modal.run: voice-clone-06b's URL label is "
+            "'voice-clone-06b-service-clone', not 'clone'",
+        ),
+        (
+            "FL004",
+            "docs/call.md",
+            1,
+            "https://your-workspace--clone.modal.run: voice-clone-06b's URL label is "
+            "'voice-clone-06b-service-clone', not 'clone'",
+        ),
+        (
+            "FL004",
+            "docs/call.md",
+            2,
+            "https://someone--speak.modal.run: speech's URL label is 'voice-clone-v2', not 'speak'",
+        ),
+    ]
+
+
+def test_a_function_s_name_that_an_app_of_the_repository_serves_is_that_app_s(
+    tmp_path: Path,
+) -> None:
+    other = (
+        "import modal\n\napp = modal.App('clone')\n\n\n"
+        "@app.function()\n@modal.fastapi_endpoint()\ndef web():\n    return {}\n"
+    )
+    client = 'URL = "https://ws--clone.modal.run"\n'
+    files = {"registry/fleet.yaml": VOICE_REGISTRY, "other/app.py": other, "client.py": client}
+    root = make_repo(tmp_path, files, apps=False)
+    assert [(f.code, f.path) for f in run(root).findings if f.path == "client.py"] == []
+
+
+def test_a_function_s_name_that_a_retired_function_had_is_no_one_s_to_say(tmp_path: Path) -> None:
+    retired = (
+        "  functions:\n"
+        "    - {app: speech, function: clone, label: speech-clone-v1, reason: merged into speak}\n"
+    )
+    registry = VOICE_REGISTRY.replace("apps:\n  clone-06b:", f"{retired}apps:\n  clone-06b:")
+    client = 'URL = "https://ws--clone.modal.run"\n'
+    files = {"registry/fleet.yaml": registry, "client.py": client}
+    root = make_repo(tmp_path, files, apps=False)
+    assert [(f.code, f.path) for f in run(root).findings if f.path == "client.py"] == []

@@ -149,8 +149,11 @@ class RegistryIndex:
             ),
             None,
         )
-        if misspelt is not None or "-" not in label:
+        if misspelt is not None:
             return misspelt
+        named = self.web_named(label)
+        if named is not None or "-" not in label:
+            return named
         cut = [a for a in self._by_name_length if a.name.startswith(f"{label}-")]
         if len(cut) == 1:
             return cut[0], cut[0].webs[0]
@@ -162,6 +165,24 @@ class RegistryIndex:
         tail = "-" + "-".join(parts)
         ends = [(a, w) for a in self._by_name_length for w in a.webs if w.url_label.endswith(tail)]
         return ends[0] if len(ends) == 1 else None
+
+    def web_named(self, label: str) -> tuple[App, WebFunction] | None:
+        """The one web function whose own name the label is (`generate-video` for
+        `generate_video`, `upscale` for `Upscaler.upscale`) where Modal serves it under
+        another label: the label a reader guesses from the code. None when no web function,
+        or more than one, has that name, or a retired one had it too."""
+
+        def kebab(name: str) -> str:
+            return name.rsplit(".", 1)[-1].replace("_", "-").lower()
+
+        named = [
+            (app, web)
+            for app in self._by_name_length
+            for web in app.webs
+            if web.url_label != label and kebab(web.callable) == label
+        ]
+        retired = any(kebab(f.function) == label for f in self.registry.retired.functions)
+        return named[0] if len(named) == 1 and not retired else None
 
     def sources_of(self, app: App) -> dict[str, str]:
         """The hosts' part before `--` an app is served under, by environment."""

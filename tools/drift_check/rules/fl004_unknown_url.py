@@ -297,18 +297,7 @@ class UnknownUrl:
         label = _served(index, url.label)
         found = index.web_by_label.get(label)
         if found is None:
-            meant = index.web_meant_by(label)
-            if meant is None:
-                return None  # an app outside the fleet: not the registry's to say
-            owner, web = meant
-            if _deployed_as_another(project, owner, web, label) or _cut_short(owner, web, url):
-                return None
-            return (
-                f"{url.text}: {_whose(owner, web)} URL label is {web.url_label!r}, "
-                f"not {url.label!r}",
-                f"use {project.registry.url(owner, web=web)}; `fleet registry urls` lists "
-                "every URL",
-            )
+            return _meant_problem(project, url, label)
         app, web = found
         sources = index.sources_of(app)
         # `your-workspace--`, in prose or in a template the reader fills in, is theirs.
@@ -349,6 +338,24 @@ class UnknownUrl:
             f"not {_whom(app, web)}",
             f"use {project.registry.endpoint_url(owner, endpoint, env)}",
         )
+
+
+def _meant_problem(project: Project, url: UrlRef, label: str) -> tuple[str, str] | None:
+    """A label no web function has: what is wrong when it was meant for one of the fleet's;
+    None for an app outside the fleet, which is not the registry's to say."""
+    index = project.index
+    meant = index.web_meant_by(label)
+    if meant is None:
+        return None
+    owner, web = meant
+    if _deployed_as_another(project, owner, web, label) or _cut_short(owner, web, url):
+        return None
+    if meant == index.web_named(label) and project.serves_label(label) is not False:
+        return None  # the function's name may be another App's label
+    return (
+        f"{url.text}: {_whose(owner, web)} URL label is {web.url_label!r}, not {url.label!r}",
+        f"use {project.registry.url(owner, web=web)}; `fleet registry urls` lists every URL",
+    )
 
 
 def _served(index: RegistryIndex, label: str) -> str:
