@@ -1010,6 +1010,17 @@ def test_make_runs_a_target_its_makefile_defines(tmp_path: Path) -> None:
     ]
 
 
+def test_a_guide_beside_its_own_makefile_may_mean_that_one(tmp_path: Path) -> None:
+    root_makefile = "deploy:\n\tfleet deploy --all\n"
+    api_makefile = "run:\n\tgo run ./cmd/api\ntidy:\n\tgo mod tidy\n"
+    guide = "```bash\n# from this directory\nmake run\nmake tidy\nmake deploy\nmake lint\n```\n"
+    files = {"Makefile": root_makefile, "api/Makefile": api_makefile, "api/README.md": guide}
+    root = make_repo(tmp_path, files)
+    assert found(root) == [
+        ("FL008", "api/README.md", 6, "`make lint`: Makefile has no target 'lint'"),
+    ]
+
+
 def test_a_deploy_under_a_name_meant_for_the_registry_s_makes_a_second_app(
     tmp_path: Path,
 ) -> None:

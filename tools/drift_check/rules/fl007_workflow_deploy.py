@@ -578,9 +578,10 @@ _MAKEFILES = ("Makefile", "makefile", "GNUmakefile")
 
 
 def make_problem(project: Project, folders: list[str], target: str) -> tuple[str, str] | None:
-    """`make TARGET` run from `folders`: the message and hint when the first Makefile found
-    there defines no such target. None when it does, when no folder has a Makefile, or when
-    the Makefile may define more than it shows."""
+    """`make TARGET` run from one of `folders` (in the order they are likely): the message and
+    hint when no Makefile found there defines the target, naming the first. None when one does,
+    when no folder has a Makefile, or when a Makefile may define more than it shows."""
+    first = None
     for folder in folders:
         for name in _MAKEFILES:
             path = posixpath.normpath(posixpath.join(folder, name))
@@ -590,11 +591,14 @@ def make_problem(project: Project, folders: list[str], target: str) -> tuple[str
             targets = make_targets(source.text)
             if targets is None or target in targets:
                 return None
-            return (
-                f"`make {target}`: {path} has no target {target!r}",
-                "run a target the Makefile defines (`make -qp` lists them), or add this one",
-            )
-    return None
+            first = first or path
+            break
+    if first is None:
+        return None
+    return (
+        f"`make {target}`: {first} has no target {target!r}",
+        "run a target the Makefile defines (`make -qp` lists them), or add this one",
+    )
 
 
 def _retired_file(project: Project, path: str) -> str | None:

@@ -270,7 +270,8 @@ class Docs:
             where = folders.at(make.offset)
             if where is None or not in_markdown_code(source.text, make.offset):
                 continue
-            problem = make_problem(project, where, make.path)
+            # A guide beside its own Makefile may mean that one (`# from this directory`).
+            problem = make_problem(project, [*where, own], make.path)
             if problem is not None:
                 yield Finding(self.code, source.path, *source.position(make.offset), *problem)
 
