@@ -8,8 +8,10 @@ What it does
     URL its body calls); `curl -m N` over the limit to a modal.run URL
     without `-L`, and a curl without `-m` (or with `-m "$VAR"`) to an endpoint whose
     registry client timeout is over it (a `$VAR` the script assigns is read as assigned, a
-    `${VAR:-default}` as its default); `fetch` with `redirect: "manual"` in a file that
-    calls modal.run; and a web endpoint `label=` longer than 63 characters.
+    `${VAR:-default}` as its default; not an auxiliary route of a CPU container: a health
+    check answers at once there, while on a GPU it waits for the model to load); `fetch`
+    with `redirect: "manual"` in a file that calls modal.run; and a web endpoint `label=`
+    longer than 63 characters.
 
 Why is this bad?
     Modal answers a request still running at 150 s with `303 See Other` to a URL that waits
@@ -170,6 +172,8 @@ class ModalLimits:
                 endpoint = _called(project, command)
                 if endpoint is None or endpoint.client_timeout_s <= limit:
                     continue
+                if endpoint.auxiliary and not endpoint.web.gpus:
+                    continue  # a CPU container's health check answers at once
                 waits = (
                     f"waits for {endpoint.path}, whose calls take up to "
                     f"{endpoint.client_timeout_s} s (its client timeout),"
