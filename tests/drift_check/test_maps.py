@@ -344,6 +344,52 @@ def test_a_deployed_function_looked_up_by_name_exists(tmp_path: Path) -> None:
     ]
 
 
+def test_lookups_in_javascript_guides_and_scripts_and_renamed_functions(tmp_path: Path) -> None:
+    seedvr2 = (DRIFT / "apps" / "seedvr2" / "app.py").read_text() + (
+        '\n\n@app.function(name="warm")\ndef warm_up():\n    return None\n'
+    )
+    client = (
+        'const fn = await modal.functions.fromName("ryla-seedvr2", "warm_up");\n'
+        'const up = await modal.functions.fromName("ryla-seedvr2", "warm");\n'
+        '// modal.functions.fromName("ryla-flx", "ComfyUI"): a comment\n'
+        'const old = await Function_.lookup("ryla-flx", "ComfyUI");\n'
+    )
+    guide = (
+        "Call it from Node:\n\n```ts\n"
+        'const fn = await modal.functions.fromName("ryla", "seedvr2");\n'
+        'const mine = await modal.functions.fromName("my-app", "f");\n'
+        "```\n\n"
+        'In prose, functions.fromName("ryla-flx", "ComfyUI") is no code.\n'
+    )
+    script = "echo \"cls.fromName('ryla-flux', 'Upscaler')\"\n"
+    files = {
+        "apps/seedvr2/app.py": seedvr2,
+        "web/client.ts": client,
+        "docs/node.md": guide,
+        "call.sh": script,
+    }
+    root = make_repo(tmp_path, files)
+    assert [(path, line, message) for _, path, line, _, message in found(root)] == [
+        ("call.sh", 1, "Cls 'Upscaler' is no function or class of ryla-flux"),
+        (
+            "docs/node.md",
+            4,
+            "functions.fromName('ryla', ...): no app of the registry or the repository is named so",
+        ),
+        (
+            "web/client.ts",
+            1,
+            "Function 'warm_up' of ryla-seedvr2 is registered as 'warm' (name=)",
+        ),
+        (
+            "web/client.ts",
+            4,
+            "Function_.lookup('ryla-flx', ...): no app of the registry or the repository is "
+            "named so",
+        ),
+    ]
+
+
 def test_a_brief_probe_of_an_auxiliary_endpoint_is_its_caller_s_choice(tmp_path: Path) -> None:
     code = (
         "import httpx\n"

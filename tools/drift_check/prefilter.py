@@ -55,6 +55,11 @@ ALWAYS = (
     "uvicorn",
     "gunicorn",
     "hypercorn",
+    "from_name(",  # FL005: lookups of deployed functions (`fromName(` in modal-js)
+    "fromName(",
+    "Function.lookup(",
+    "Cls.lookup(",
+    "Function_.lookup(",
     "MODAL_",  # FL015: settings for the fleet (`.modal.run` is above)
     "_MODAL",
     *(f"modal {group} " for group, commands in MODAL_CLI.items() if commands),

@@ -27,7 +27,7 @@ Use instead
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from tools.drift_check.extract.commands import (
@@ -51,11 +51,14 @@ if TYPE_CHECKING:
     from tools.drift_check.source import SourceFile
 
 
-# `modal.Function.from_name("app", "fn")`, `modal.Cls.from_name(...)`, the older `lookup`.
+# `modal.Function.from_name("app", "fn")`, `modal.Cls.from_name(...)`, the older `lookup`;
+# in JavaScript (modal-js) `modal.functions.fromName(...)`, `modal.cls.fromName(...)`, and
+# the older `Function_.lookup(...)`, `Cls.lookup(...)`.
 LOOKUP = re.compile(
-    r"\b(?P<kind>Function|Cls)\.(?P<verb>from_name|lookup)\([ \t]*[\"'](?P<app>[\w.-]{1,64})[\"']"
-    r"[ \t]*,[ \t]*[\"'](?P<object>[\w.]{1,128})[\"']"
+    r"\b(?P<kind>Function_?|Cls|functions|cls)\.(?P<verb>from_name|fromName|lookup)\("
+    r"[ \t]*[\"'](?P<app>[\w.-]{1,64})[\"'][ \t]*,[ \t]*[\"'](?P<object>[\w.]{1,128})[\"']"
 )
+_SCRIPTS = frozenset({"ts", "tsx", "js", "jsx", "mjs", "cjs"})
 _LOOKUP_HINT = "`fleet registry show` lists the apps and their functions"
 _SHELL = frozenset({"sh", "bash", "yml", "yaml", "md", "mdx", "mdc", "markdown"})
 
@@ -119,6 +122,40 @@ def _for_another_platform(mapping: MapLiteral, modal: list[list[str]]) -> bool:
     return False
 
 
+def _lookup_reading(source: SourceFile) -> Callable[[int], bool | None] | None:
+    """How a file's lookups are read: for an offset, None where nothing runs (a comment of
+    code), True where it is shown to a reader (a document's code, a script's lines), False
+    where it runs. None for a file whose lookups are not read."""
+    if source.suffix == "py":
+        prose = None if defines_modal_app(source.text) else prose_test(source)
+        return lambda offset: None if prose is not None and prose(offset) else False
+    if source.suffix in _SCRIPTS:
+        text = source.text
+
+        def code(offset: int) -> bool | None:
+            line = text[text.rfind("\n", 0, offset) + 1 : offset].lstrip()
+            return None if line.startswith(("//", "*", "/*")) else False
+
+        return code
+    if source.suffix in MARKDOWN:
+        return lambda offset: True if in_markdown_code(source.text, offset) else None
+    if source.suffix in ("sh", "bash"):
+        return lambda _: True
+    return None
+
+
+def _unregistered(project: Project, app: App, target: str, kind: str) -> str | None:
+    """What is wrong with looking `target` up in a registry app: no function or class of
+    its code is registered under that name (`@app.function(name="wan")` renames one)."""
+    found = project.decorator(app, target)
+    if found is None:
+        return f"{kind} {target!r} is no function or class of {app.name}"
+    renamed = found[1].keywords.get("name")
+    if found[1].target == target and renamed is not None and renamed.string not in (None, target):
+        return f"{kind} {target!r} of {app.name} is registered as {renamed.string!r} (name=)"
+    return None
+
+
 class AppMap:
     code = "FL005"
     name = "app-map"
@@ -132,7 +169,7 @@ class AppMap:
                 yield from self._loops(project, source, aliases)
             if source.suffix in _SHELL and "modal" in source.text:
                 yield from self._app_commands(project, source)
-            if source.suffix == "py" and ("_name(" in source.text or "lookup(" in source.text):
+            if any(verb in source.text for verb in ("_name(", "fromName(", "lookup(")):
                 yield from self._lookups(project, source)
             forced = source.path in project.config.client_maps
             maps = maps_in(source, project.index.may_hold_maps, as_data=forced)
@@ -173,32 +210,43 @@ class AppMap:
             )
 
     def _lookups(self, project: Project, source: SourceFile) -> Iterator[Finding]:
-        """`modal.Function.from_name("app", "fn")` (`Cls.from_name`, the older `lookup`): the
-        app must be one the registry or the repository names, and a registry app's code must
-        define the function or class. In prose only a Modal app file's count: they say how
-        to call it."""
-        prose = None if defines_modal_app(source.text) else prose_test(source)
+        """`modal.Function.from_name("app", "fn")` (`Cls.from_name`, the older `lookup`, and
+        modal-js's `functions.fromName`): the app must be one the registry or the repository
+        names, and a registry app's code must register the function or class under that name
+        (`name=` renames it). Read in Python and JavaScript code, a Modal app file's prose (it
+        says how to call it), a document's code and a script's lines; in those last two, a
+        name no app has counts only where it looks meant for one (`my-app` is an example)."""
+        written = _lookup_reading(source)
+        if written is None:
+            return
         known = _known_names(project)
         by_name = {app.name: app for app in project.registry.apps.values()}
         for match in LOOKUP.finditer(source.text):
-            if prose is not None and prose(match.start()):
-                continue
+            shown = written(match.start())
+            if shown is None:
+                continue  # a comment of code: not what runs
             name, target = match["app"], match["object"].split(".", 1)[0]
             if name.isupper():
                 continue  # `APP_NAME`: for the reader to fill in
             line, col = source.position(match.start("app"))
             if name in by_name:
-                if project.decorator(by_name[name], target) is None:
-                    message = f"{match['kind']} {target!r} is no function or class of {name}"
-                    yield Finding(self.code, source.path, line, col, message, _LOOKUP_HINT)
+                kind = {"functions": "Function", "Function_": "Function", "cls": "Cls"}.get(
+                    match["kind"], match["kind"]
+                )
+                problem = _unregistered(project, by_name[name], target, kind)
+                if problem is not None:
+                    yield Finding(self.code, source.path, line, col, problem, _LOOKUP_HINT)
                 continue
             defined = project.repository_app_names if name not in known else None
-            if defined is not None and name not in defined:
-                message = (
-                    f"{match['kind']}.{match['verb']}({name!r}, ...): no app of the registry or "
-                    "the repository is named so"
-                )
-                yield Finding(self.code, source.path, line, col, message, _LOOKUP_HINT)
+            if defined is None or name in defined:
+                continue
+            if shown and not any(resembles(name, other) for other in known | defined):
+                continue  # a guide's own name: an example
+            message = (
+                f"{match['kind']}.{match['verb']}({name!r}, ...): no app of the registry or "
+                "the repository is named so"
+            )
+            yield Finding(self.code, source.path, line, col, message, _LOOKUP_HINT)
 
     def _loops(
         self, project: Project, source: SourceFile, aliases: dict[str, App]
