@@ -195,11 +195,14 @@ def test_a_record_of_a_run_named_by_its_time_is_historical(tmp_path: Path) -> No
         "config/endpoints.json": called,  # no time: what the code reads today
         "test/results/verify_2026.json": called,  # a year is not a time
         "records/2026-03-22_baseline/metrics.json": called,  # a dated run's folder
+        "data/quality/pro-20260516T222314Z/p01.json": called,  # a folder stamped by its time
+        "data/v2/p01.json": called,  # no time
         "config/2026-03-22_cutover.py": called,  # code, not a record
     }
     assert codes_at(make_repo(tmp_path, files)) == [
         ("FL003", "config/2026-03-22_cutover.py", 1),
         ("FL003", "config/endpoints.json", 1),
+        ("FL003", "data/v2/p01.json", 1),
         ("FL003", "test/results/verify_2026.json", 1),
     ]
 

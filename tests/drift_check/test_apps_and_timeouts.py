@@ -246,6 +246,15 @@ def test_gpu_fallbacks_from_a_module_constant(
 def test_missing_app_file_and_unregistered_app(tmp_path: Path) -> None:
     files = {k: v for k, v in APP_FILES.items() if k != "apps/seedvr2/app.py"}
     files["apps/legacy/app.py"] = 'import modal\napp = modal.App("ryla-old")\n'
+    files["apps/harness/app.py"] = (  # a harness `modal run` starts: never deployed
+        'import modal\napp = modal.App("ryla-harness")\n\n\n@app.function()\ndef bench():\n'
+        "    pass\n\n\n@app.local_entrypoint()\ndef main():\n    bench.remote()\n"
+    )
+    files["apps/nightly/app.py"] = (  # a schedule runs only once deployed
+        'import modal\napp = modal.App("ryla-nightly")\n\n\n'
+        '@app.function(schedule=modal.Cron("0 3 * * *"))\ndef nightly():\n    pass\n\n\n'
+        "@app.local_entrypoint()\ndef main():\n    nightly.remote()\n"
+    )
     result = run(make_repo(tmp_path, files, apps=False))
     assert [(f.code, f.path, f.line, f.message) for f in result.findings] == [
         (
@@ -253,6 +262,12 @@ def test_missing_app_file_and_unregistered_app(tmp_path: Path) -> None:
             "apps/legacy/app.py",
             2,
             "Modal app 'ryla-old' is not in the registry: CI will never deploy it",
+        ),
+        (
+            "FL006",
+            "apps/nightly/app.py",
+            2,
+            "Modal app 'ryla-nightly' is not in the registry: CI will never deploy it",
         ),
         ("FL006", "registry/fleet.yaml", 39, "apps.seedvr2: apps/seedvr2/app.py does not exist"),
     ]

@@ -104,6 +104,28 @@ def test_an_app_map_missing_an_app(tmp_path: Path) -> None:
     ]
 
 
+def test_a_map_of_the_web_apps_does_not_miss_an_app_without_one(tmp_path: Path) -> None:
+    text = 'WORKERS = {"flux": "ryla-flux", "seedvr2": "ryla-seedvr2"}\n'
+    lists = 'APPS = {"flux": "ryla-flux", "trainer": "ryla-trainer"}\n'
+    trainer = (
+        'import modal\n\napp = modal.App("ryla-trainer")\n\n\n'
+        '@app.function(gpu="A100", timeout=3600)\ndef train():\n    pass\n'
+    )
+    root = make_repo(
+        tmp_path, {"workers.py": text, "apps.py": lists, "apps/trainer/app.py": trainer}
+    )
+    registry = root / "registry" / "fleet.yaml"
+    registry.write_text(
+        registry.read_text()
+        + "  trainer:\n    name: ryla-trainer\n    dir: apps/trainer\n"
+        + "    functions:\n      train: {gpu: A100, timeout_s: 3600}\n"
+    )
+    findings = [f for f in run(root).findings if f.code == "FL005"]
+    assert [(f.path, f.line, f.message) for f in findings] == [
+        ("apps.py", 1, "APPS covers 2 of 3 apps; missing ryla-seedvr2"),
+    ]
+
+
 def _with_three_apps(root: Path) -> Path:
     registry = root / "registry" / "fleet.yaml"
     registry.write_text(

@@ -783,3 +783,37 @@ def test_a_function_s_name_that_a_retired_function_had_is_no_one_s_to_say(tmp_pa
     files = {"registry/fleet.yaml": registry, "client.py": client}
     root = make_repo(tmp_path, files, apps=False)
     assert [(f.code, f.path) for f in run(root).findings if f.path == "client.py"] == []
+
+
+def test_the_hint_for_an_app_s_bare_name_follows_the_function_the_path_names(
+    tmp_path: Path,
+) -> None:
+    registry = VOICE_REGISTRY.replace(
+        "    gpu: A10G\n    timeout_s: 600\n    web: {class: Service, method: clone}\n"
+        "    endpoints:\n"
+        "      /: {kind: audio, client_timeout_s: 300}\n",
+        "    web:\n"
+        "      - function: clone\n        gpu: A10G\n        timeout_s: 600\n"
+        "        endpoints:\n          /: {kind: audio, client_timeout_s: 300}\n"
+        "      - function: health\n        timeout_s: 300\n        endpoints:\n"
+        "          /: {kind: other, method: GET, auxiliary: true, client_timeout_s: 10}\n",
+        1,
+    )
+    client = (
+        'HEALTH = "https://ws--voice-clone-06b.modal.run/health"\n'
+        'CLONE = "https://ws--voice-clone-06b.modal.run"\n'
+    )
+    files = {"registry/fleet.yaml": registry, "client.py": client}
+    root = make_repo(tmp_path, files, apps=False)
+    assert [(f.line, f.hint) for f in run(root).findings if f.path == "client.py"] == [
+        (
+            1,
+            "use https://ws--voice-clone-06b-health.modal.run; `fleet registry urls` "
+            "lists every URL",
+        ),
+        (
+            2,
+            "use https://ws--voice-clone-06b-clone.modal.run; `fleet registry urls` "
+            "lists every URL",
+        ),
+    ]

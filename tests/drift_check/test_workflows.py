@@ -42,6 +42,19 @@ def test_shell_script_paths_resolve_from_the_script(tmp_path: Path) -> None:
     ]
 
 
+def test_a_script_on_another_machine_is_not_the_repository_s(tmp_path: Path) -> None:
+    script = (
+        "#!/bin/bash\n"
+        "# Upload remote/ to /root/remote/, then:\n"
+        "#   chmod +x /root/remote/setup.sh && bash /root/remote/setup.sh\n"
+        "bash ~/bin/tool.sh\n"
+        "./remote/gone.sh\n"
+    )
+    root = make_repo(tmp_path, {"remote/setup.sh": script})
+    found = [(f.code, f.line, f.message) for f in run(root).findings]
+    assert found == [("FL007", 5, "remote/gone.sh: remote/gone.sh does not exist")]
+
+
 def test_commands_run_where_a_shell_would_run_them(tmp_path: Path) -> None:
     script = (
         "#!/bin/sh\n"

@@ -13,7 +13,8 @@ unless `history = []`. A document is dated by a date in its name or in the name 
 is in (`docs/specs/2025-03-14-faces.md`, `docs/2026-01-18-qwen-integration/plan.md`), and a
 plan by its name (`SUPABASE_INTEGRATION_PLAN.md`, `RFC_ARCHITECTURE.md`). A record of a run
 (JSON, a log, CSV) named by its time (`results/verify_20260202_020129.json`), or in a dated
-folder (`records/2026-03-22_baseline/metrics.json`), is historical too.
+folder (`records/2026-03-22_baseline/metrics.json`, `runs/pro-20260516T222314Z/p01.json`), is
+historical too.
 """
 
 from __future__ import annotations
@@ -132,11 +133,11 @@ class Selection:
     def historical(self, path: str) -> bool:
         """Whether `path` is a document of the `history` globs, or (by default) a document
         with a date in its file name or in the name of any folder it is in, or a record of a
-        run with a time in its file name or a date in a folder's."""
+        run with a time in its file name or in a folder's."""
         lowered = path.lower()
         if lowered.endswith(_RECORDS):  # by its time, or the date of a folder it is in
             folder, _, name = path.rpartition("/")
-            stamped = _STAMPED.search(name) is not None or _DATED.search(folder) is not None
+            stamped = _STAMPED.search(name) is not None or _STAMPED.search(folder) is not None
             return self.dated and stamped
         if not lowered.endswith(_DOCUMENTS):
             return False

@@ -352,10 +352,21 @@ def _meant_problem(project: Project, url: UrlRef, label: str) -> tuple[str, str]
         return None
     if meant == index.web_named(label) and project.serves_label(label) is not False:
         return None  # the function's name may be another App's label
+    web = _named_by_path(owner, url.path) or web
     return (
         f"{url.text}: {_whose(owner, web)} URL label is {web.url_label!r}, not {url.label!r}",
         f"use {project.registry.url(owner, web=web)}; `fleet registry urls` lists every URL",
     )
+
+
+def _named_by_path(app: App, path: str | None) -> WebFunction | None:
+    """The web function of an app with several that a URL's path names by its first segment
+    (`/health` on the app's host: its `health` function, served at a host of its own)."""
+    first = (path or "").strip("/").split("/", 1)[0]
+    if len(app.webs) < 2 or not first:
+        return None
+    named = [w for w in app.webs if w.callable.replace("_", "-").lower() == first.lower()]
+    return named[0] if len(named) == 1 else None
 
 
 def _served(index: RegistryIndex, label: str) -> str:

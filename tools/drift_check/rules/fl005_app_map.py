@@ -297,15 +297,18 @@ class AppMap:
     ) -> Iterator[Finding]:
         apps = project.registry.apps
         covered = {aliases[_normal(k)].key for k in keys if _normal(k) in aliases}
+        if all(apps[key].webs for key in covered):  # a map of the web apps (URLs, workers)
+            apps = {key: app for key, app in apps.items() if app.webs}
         if len(covered) < 2 or len(covered) * 2 < len(apps) or len(covered) == len(apps):
             return
         missing = [a.name for a in apps.values() if a.key not in covered]
+        kind = "apps" if len(apps) == len(project.registry.apps) else "web apps"
         yield Finding(
             self.code,
             source.path,
             mapping.at.line,
             mapping.at.col,
-            f"{mapping.name or 'map'} covers {len(covered)} of {len(apps)} apps; missing "
+            f"{mapping.name or 'map'} covers {len(covered)} of {len(apps)} {kind}; missing "
             f"{', '.join(missing)}",
             "add them, or build the map from the registry (`fleet registry show --json`)",
         )

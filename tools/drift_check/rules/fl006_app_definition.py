@@ -8,7 +8,9 @@ What it does
     registry's. A Modal
     app file where the fleet's apps live (a registry app's folder, or a folder such as `apps/`
     whose app folders are mostly registry apps) must be a registry app; Modal apps elsewhere
-    (examples, generated apps, utilities) are outside the fleet, but no file anywhere may
+    (examples, generated apps, utilities) are outside the fleet, and so is an app that
+    `modal run` starts through its local entrypoint (no web endpoint, no schedule), but no
+    file anywhere may
     deploy a registry app's name but its own (deploying the copy replaces the app). A route
     the registry does not list, or a registry endpoint no route serves, is a finding; routes
     are found in the entry file and the repository modules it imports.
@@ -38,6 +40,7 @@ from tools.drift_check.index import STANDARD_PATHS
 
 if TYPE_CHECKING:
     from tools.core.registry.model import App, WebFunction
+    from tools.drift_check.extract.python import PythonFacts
     from tools.drift_check.project import Project
 
 
@@ -235,6 +238,8 @@ class AppDefinition:
                     continue  # retired names are FL003's
                 if not project.in_fleet_area(source.path):
                     continue  # an example, a generated app, a utility: outside the fleet
+                if facts is not None and _run_only(facts):
+                    continue  # started by `modal run` as it is needed, never deployed
                 yield self._finding(
                     source.path,
                     modal_app.at.line,
@@ -242,6 +247,13 @@ class AppDefinition:
                     f"Modal app {name!r} is not in the registry: CI will never deploy it",
                     f"add it to {project.registry_path}, or delete the file",
                 )
+
+
+def _run_only(facts: PythonFacts) -> bool:
+    """Whether a file's app is one `modal run` starts for a while (a harness, a one-off job):
+    it has a local entrypoint, and no web endpoint or schedule that only a deploy serves."""
+    serves = any(d.web or "schedule" in d.keywords for d in facts.decorators)
+    return bool(facts.entrypoints) and not serves
 
 
 # Folders whose code is kept as it was, not deployed from there.

@@ -188,12 +188,12 @@ class WorkflowDeploy:
             yield from self._cli_and_scripts(project, source, place, text, folders, own=own)
         for call in script_calls(text):
             where = folders.at(call.offset)
-            if where is None:
-                continue
+            if where is None or call.path.startswith(("/", "~")):
+                continue  # an absolute path names another machine's files (`/root/x.sh`)
             path = project.resolve(where, call.path)
             # Not there from a folder above the script's either: a helper run from its
             # project's folder (`./scripts/logs.sh` in `ops/scripts/up.sh`, run from `ops/`).
-            above = folders_up(own)[1:] if own and not call.path.startswith("/") else []
+            above = folders_up(own)[1:] if own else []
             if not project.exists(path) and not found_from(project, above, call.path):
                 line, col = place(call.offset)
                 yield Finding(
