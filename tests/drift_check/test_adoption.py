@@ -270,6 +270,7 @@ def test_a_file_the_repository_keeps_for_reference_holds_retired_references(
         "# Benchmarks\n"
         "- `compare.py`: faces against the single app (legacy)\n"
         "- `scripts/run.py`: every endpoint\n"
+        "- `sweep.py`: the old sweep (legacy)\n"
         "## Run the old comparison (kept for reference)\n"
         "python old.py\n"
         "## Run the current one\n"
@@ -290,16 +291,21 @@ def test_a_file_the_repository_keeps_for_reference_holds_retired_references(
         "bench/client.ts": "// Endpoints.\n\n// Legacy map\nconst OLD = 1;\n" + CALLS_RETIRED,
         "other/compare.py": CALLS_RETIRED,  # bench/README.md is not in its folder or above
         "bench/compare.py.bak.py": CALLS_RETIRED,  # another file's name extends it
+        # A bare name names the file beside the document, or the one of that name below it;
+        # not one of several below it.
+        "bench/sub/compare.py": CALLS_RETIRED,
+        "bench/tools/sweep.py": CALLS_RETIRED,
     }
     assert [path for _, path, _ in codes_at(make_repo(tmp_path / "a", files))] == [
         "bench/client.ts",
         "bench/compare.py.bak.py",
         "bench/current.py",
         "bench/scripts/run.py",
+        "bench/sub/compare.py",
         "other/compare.py",
     ]
     files["pyproject.toml"] = "[tool.fleet]\nhistory = []\n"
-    assert len(codes_at(make_repo(tmp_path / "b", files))) == 9
+    assert len(codes_at(make_repo(tmp_path / "b", files))) == 11
 
 
 def test_a_bad_table_is_named_in_one_line(tmp_path: Path) -> None:

@@ -294,3 +294,45 @@ def test_an_app_s_own_prose_states_what_it_runs_on(tmp_path: Path) -> None:
         (1, "documents ryla-seedvr2 with gpu='H100'; the registry gives it A100"),
         (3, "documents ryla-seedvr2 with gpu='B200'; the registry gives it A100"),
     ]
+
+
+def test_a_decorator_s_settings_are_of_the_class_it_decorates(tmp_path: Path) -> None:
+    doc = (
+        "## Orchestrator\n"
+        "The Orchestrator calls the engine below.\n"
+        "```python\n"
+        "@app.cls(\n"
+        '    gpu="A100",\n'  # the engine's, which the section shows
+        "    timeout=600,\n"
+        ")\n"
+        "class IdentityEngine:\n"
+        "    pass\n"
+        "\n"
+        '@app.cls(gpu="L4")\n'  # the orchestrator's own: wrong
+        "class Orchestrator:\n"
+        "    pass\n"
+        "```\n"
+    )
+    files = {"registry/fleet.yaml": VOICE, "apps/voice/app.py": VOICE_APP, "docs/voice.md": doc}
+    root = make_repo(tmp_path, files, apps=False)
+    in_doc = [(f.line, f.message) for f in run(root).findings if f.path == "docs/voice.md"]
+    assert in_doc == [
+        (11, "documents voice-stack's Orchestrator with gpu='L4'; the registry gives it no GPU"),
+    ]
+
+
+def test_a_subsection_s_heading_names_what_it_is_about_not_the_guide(tmp_path: Path) -> None:
+    doc = (
+        "# Smart cache\n"
+        "## Setup\n"
+        "### 1. Redis\n"
+        "```bash\n"
+        "modal secret create cache-redis REDIS_URL=redis://host\n"  # the cache's, not voice's
+        "```\n"
+        "## Usage\n"
+        "### From Python (Orchestrator)\n"
+        "The Orchestrator calls the cache.\n"
+    )
+    files = {"registry/fleet.yaml": VOICE, "apps/voice/app.py": VOICE_APP, "docs/cache.md": doc}
+    root = make_repo(tmp_path, files, apps=False)
+    assert [(f.line, f.message) for f in run(root).findings if f.path == "docs/cache.md"] == []

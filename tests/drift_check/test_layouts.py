@@ -864,16 +864,20 @@ def test_a_web_decorator_chosen_across_modal_versions_is_read(tmp_path: Path) ->
 def test_a_second_file_deploying_an_app_s_name_is_reported_wherever_it_is(
     tmp_path: Path,
 ) -> None:
-    copy = (DRIFT / "apps" / "seedvr2" / "app.py").read_text()
+    same = (DRIFT / "apps" / "seedvr2" / "app.py").read_text()
+    copy = same.replace("TIMEOUT_S = 900", "TIMEOUT_S = 1200")  # a copy that went its own way
     files = {
         "apps/seedvr2/app_new.py": copy,  # beside the app
         "skills/upscale/scripts/app.py": copy,  # outside the fleet: deploying it replaces it too
         "reference/upstream/apps/seedvr2/app.py": copy,  # kept aside as it was
         "vendor/seedvr2/app.py": copy,
+        "aws/lambda/app.py": same,  # the app as it is, bundled for another platform
+        "apps/seedvr2/app_v3.py": same,  # as it is, under a new name: to become another app
     }
     root = make_repo(tmp_path, files)
     replaces = "Modal app 'ryla-seedvr2' is apps/seedvr2/app.py's: deploying this file replaces "
     assert [(f.code, f.path, f.message) for f in run(root).findings] == [
         ("FL006", "apps/seedvr2/app_new.py", f"{replaces}that app"),
+        ("FL006", "apps/seedvr2/app_v3.py", f"{replaces}that app"),
         ("FL006", "skills/upscale/scripts/app.py", f"{replaces}that app"),
     ]

@@ -397,6 +397,43 @@ def test_a_retired_web_function_of_a_live_app_is_a_reference(tmp_path: Path) -> 
     ]
 
 
+def test_a_python_function_of_a_retired_web_function_s_name_is_any_module_s(
+    tmp_path: Path,
+) -> None:
+    code = (
+        "import modal\n"
+        'start = modal.Function.from_name("ryla-seedvr2", "seedvr2_start")\n'
+        "seedvr2_start.remote()\n"
+        "async def seedvr2_start(request):\n"
+        "    return await seedvr2_start(request)\n"
+        "client.seedvr2_start = mock\n"
+        "seedvr2_start = None\n"
+        "generate_image(prompt)\n"
+        "# Run: modal run app.py::generate_image\n"
+    )
+    root = make_repo(tmp_path, {"client.py": code})
+    registry = root / "registry" / "fleet.yaml"
+    registry.write_text(
+        registry.read_text()
+        .replace(
+            "retired:\n",
+            "retired:\n  functions:\n"
+            "    - {app: seedvr2, function: seedvr2_start, reason: merged}\n"
+            # the app's own function now: its name is the live one's
+            "    - {app: flux, function: generate_image, reason: the API serves it}\n",
+            1,
+        )
+        .replace(
+            "    timeout_s: 300\n    web: {class: ComfyUI, method: fastapi_app}\n",
+            "    timeout_s: 300\n    web: {class: ComfyUI, method: fastapi_app}\n"
+            "    functions:\n      generate_image: {gpu: L40S, timeout_s: 300}\n",
+            1,
+        )
+    )
+    found = [(f.code, f.line) for f in run(root).findings if f.path == "client.py"]
+    assert found == [("FL003", 2), ("FL003", 3)]
+
+
 def test_a_retired_app_s_name_given_to_a_dataset_names_the_dataset(tmp_path: Path) -> None:
     code = (
         "import os\n\n"
@@ -577,11 +614,16 @@ def test_a_section_about_what_was_removed_and_an_ignore_file_document_it(tmp_pat
         "- `comfyui_danrisi.py`: merged into apps/flux\n"  # under a heading that says so
         "## Deploying\n"
         "- `comfyui_danrisi.py` deploys the images\n"  # a reference
+        "### Old deployment\n"
+        "- `comfyui_danrisi.py` deployed the images\n"  # under a heading over what was
+        "### Alternative: use the old deploy file\n"
+        "- `comfyui_danrisi.py` deploys the images\n"  # an instruction: a reference
     )
     files = {"docs/structure.md": doc, ".vercelignore": "comfyui_danrisi.py\n"}
     root = make_repo(tmp_path, files)
     assert [(f.code, f.path, f.line) for f in run(root).findings] == [
-        ("FL003", "docs/structure.md", 6)
+        ("FL003", "docs/structure.md", 6),
+        ("FL003", "docs/structure.md", 10),
     ]
 
 

@@ -303,10 +303,12 @@ class RegistryIndex:
                 paths.add(name)
                 found.append(Retired("file", name, deleted.reason, self._file_hint(deleted)))
         found += list(self.retired_function_labels.values())
-        # A live web function of that name (another app's `fastapi_app`): the name is theirs.
+        # A live function of that name (another app's `fastapi_app`, the app's own function
+        # that no longer serves the web): the name is theirs.
         live = {
             name for _, web in self.registry.web_functions() for name in (web.shown, web.callable)
         }
+        live |= {name for app in self.registry.apps.values() for name in app.functions}
         for retired in self.registry.retired.functions:
             # A name of several words (`lalal_start_http`, `Service.start`) names it; one word
             # (`predict`) is any function's.
@@ -487,9 +489,8 @@ def _token(retired: Retired) -> str:
         return f"{text}(?![A-Za-z0-9_-]|\\.[A-Za-z0-9])"
     if retired.kind == "file":
         return f"(?<![A-Za-z0-9_.-]){text}(?![A-Za-z0-9_])"
-    if retired.kind == "function" and "-" in retired.text:
-        # The end of a URL label: after `-` or `--` too.
-        return f"(?<![A-Za-z0-9_]){text}(?![A-Za-z0-9_-])"
+    if retired.kind == "function":
+        return _function_token(text)
     if retired.kind in ("url", "web") and "-" not in retired.text:
         # A label of one word (`loras`) is a word of any text: only after a host's `--`.
         return f"(?<=--){text}(?![A-Za-z0-9_-])"
@@ -497,6 +498,17 @@ def _token(retired: Retired) -> str:
         # A label stands after the `--` of a host, or alone.
         return f"(?:(?<=--)|(?<![A-Za-z0-9_-])){text}(?![A-Za-z0-9_-])"
     return f"(?<![A-Za-z0-9_-]){text}(?![A-Za-z0-9_-])"
+
+
+def _function_token(text: str) -> str:
+    """A retired web function's name as a token: the end of its URL label (`lalal-start-http`,
+    after `-` or `--` too); its Python name where it is looked up (`from_name(app,
+    "start_http")`, `app.py::start_http`, `start_http.remote()`, prose), not where code
+    defines, calls, assigns or reaches a function of that name through a module (`def
+    start_http(`, `start_http(...)`, `x.start_http = ...`): that is any module's."""
+    if "-" in text:
+        return f"(?<![A-Za-z0-9_]){text}(?![A-Za-z0-9_-])"
+    return rf"(?<![A-Za-z0-9_.-])(?<!def ){text}(?![A-Za-z0-9_-])(?![ \t]*\()(?![ \t]*=[^=])"
 
 
 def _keys_before_colons(text: str) -> list[str]:

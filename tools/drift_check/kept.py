@@ -34,6 +34,7 @@ class Kept:
         self._root = root
         self._folders: dict[str, list[str]] = {}
         self._answers: dict[str, bool] = {}
+        self._by_name: dict[str, list[str]] | None = None
 
     def __call__(self, path: str) -> bool:
         """Whether the file's header calls it legacy, or a document in its folder or a folder
@@ -56,7 +57,20 @@ class Kept:
             legacy.header_says_legacy(source) or legacy.header_says_planned(source)
         ):
             return True
-        return any(legacy.names_as_legacy(d, path) for d in files.read(documents))
+        name = path.rsplit("/", 1)[-1]
+        naming = [d for d in files.read(documents) if name in d.text]
+        namesakes = self._namesakes().get(name, []) if naming else []
+        return any(legacy.names_as_legacy(d, path, namesakes) for d in naming)
+
+    def _namesakes(self) -> dict[str, list[str]]:
+        """The repository's files by name, listed once, when a document names one."""
+        if self._by_name is None:
+            from tools.drift_check.files import list_paths
+
+            self._by_name = {}
+            for listed in list_paths(self._root):
+                self._by_name.setdefault(listed.rsplit("/", 1)[-1], []).append(listed)
+        return self._by_name
 
     def _documents(self, folder: str) -> list[str]:
         """The documents in `folder` (relative; `""` is the root), as regular files."""

@@ -9,7 +9,9 @@ A file nothing marks is not guessed: it is a live script with a stale reference.
 
 from __future__ import annotations
 
+import posixpath
 import re
+from collections.abc import Sequence
 
 from tools.drift_check.extract import markdown
 from tools.drift_check.extract.python import module_header
@@ -62,9 +64,10 @@ def header_says_planned(source: SourceFile) -> bool:
     return PLANNED.search(head) is not None
 
 
-def names_as_legacy(document: SourceFile, path: str) -> bool:
+def names_as_legacy(document: SourceFile, path: str, namesakes: Sequence[str] = ()) -> bool:
     """Whether `document` names the file at `path` (by its name, or a path ending in it) on
-    a line, or in a Markdown section whose heading, calls it legacy."""
+    a line, or in a Markdown section whose heading, calls it legacy. `namesakes`: the
+    repository's files of the same name (a bare name names the one below the document)."""
     name = path.rsplit("/", 1)[-1]
     text = document.text
     if name not in text:
@@ -73,7 +76,7 @@ def names_as_legacy(document: SourceFile, path: str) -> bool:
     start, seen = 0, 0
     while (at := text.find(name, start)) >= 0 and seen < _MAX_MENTIONS:
         start, seen = at + len(name), seen + 1
-        if not _names(text, at, len(name), path):
+        if not _names(text, at, len(name), path, document=document.path, namesakes=namesakes):
             continue
         line, _ = document.position(at)
         if LEGACY.search(document.lines[line - 1]) is not None:
@@ -84,11 +87,22 @@ def names_as_legacy(document: SourceFile, path: str) -> bool:
     return False
 
 
-def _names(text: str, at: int, length: int, path: str) -> bool:
-    """Whether the name at `at` is a whole word and, with the path written before it, the end
-    of `path` (`scripts/compare.py` names `test/scripts/compare.py`)."""
+def _names(
+    text: str, at: int, length: int, path: str, *, document: str, namesakes: Sequence[str]
+) -> bool:
+    """Whether the name at `at` is a whole word and, with the path written before it, names
+    `path`: from the root, from the document's folder, or as the end of it when it has a
+    folder (`scripts/compare.py` names `test/scripts/compare.py`). A bare name (`old.py`)
+    names the file beside the document, or the one file of that name below it: where
+    several are (`README.md`), it names none of them."""
     end = at + length
     if end < len(text) and (text[end].isalnum() or text[end] == "_"):
         return False
     written = text[path_start(text, at) : end].lstrip("./")
-    return written == path or path.endswith(f"/{written}")
+    folder = posixpath.dirname(document)
+    if path in (written, posixpath.join(folder, written)):
+        return True
+    if "/" in written:
+        return path.endswith(f"/{written}")
+    below = [p for p in namesakes if not folder or p.startswith(f"{folder}/")]
+    return below == [path]

@@ -77,6 +77,11 @@ RETIREMENT = re.compile(
     r"stop(?:s|ped|ping)?)\b",
     re.IGNORECASE,
 )
+# A heading that begins by saying its section is of what was (`### Old Deployment`, `## 2.
+# Before the split`); not one that tells what to do (`### Use the old endpoints for now`).
+_BYGONE = re.compile(
+    r"^[\W\d_]*(?:old|previous|before|earlier|outdated|historical)\b", re.IGNORECASE
+)
 # On a line (not a heading over a section), what tells of one thing taking another's place or
 # of its going: "services that replace the non-working `x.py`", "the migration from `x.py`",
 # "deprecate and de-deploy `x`", "absent from CI", "was `x`".
@@ -244,13 +249,15 @@ def _documents_retirement(line: str, col: int, document: bool) -> bool:
 def _retiring_sections(source: SourceFile) -> list[tuple[int, bool]]:
     """Each heading's line, and whether its section documents a retirement: its title, or
     an enclosing section's, says the things in it are gone (`## What was removed`,
-    `### Deleted files`)."""
+    `### Deleted files`, `### Old deployment`)."""
     found: list[tuple[int, bool]] = []
     chain: list[tuple[int, bool]] = []  # (depth, retiring) of the headings enclosing the line
     for heading in markdown.headings(source):
         while chain and chain[-1][0] >= heading.depth:
             chain.pop()
-        retiring = RETIREMENT.search(heading.title) is not None or any(r for _, r in chain)
+        title = heading.title
+        retiring = RETIREMENT.search(title) is not None or _BYGONE.search(title) is not None
+        retiring = retiring or any(r for _, r in chain)
         chain.append((heading.depth, retiring))
         found.append((heading.line, retiring))
     return found

@@ -29,6 +29,7 @@ Use instead
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from tools.core.registry.model import App, WebFunction
     from tools.drift_check.extract.python import PythonFacts
     from tools.drift_check.project import Project
+    from tools.drift_check.source import SourceFile
 
 
 class AppDefinition:
@@ -224,6 +226,8 @@ class AppDefinition:
                 name = modal_app.name.string if modal_app.name else None
                 if name in by_name and _set_aside(source.path):
                     continue  # `reference/`, `vendor/`: a copy kept as it was, not deployed
+                if name in by_name and _mirror(project, by_name[name], source):
+                    continue  # a copy as it is (a bundle for another platform): the same app
                 if name in by_name:  # a second file that deploys a registry app's name
                     yield self._finding(
                         source.path,
@@ -247,6 +251,15 @@ class AppDefinition:
                     f"Modal app {name!r} is not in the registry: CI will never deploy it",
                     f"add it to {project.registry_path}, or delete the file",
                 )
+
+
+def _mirror(project: Project, app: App, source: SourceFile) -> bool:
+    """Whether a file is the app's entry file as it is, under the same name elsewhere (a
+    bundle for another platform): deploying it deploys the same app. A copy under another
+    name is a new file on its way to becoming another app."""
+    entry = project.file(app.entry_path)
+    same_name = posixpath.basename(source.path) == posixpath.basename(app.entry_path)
+    return entry is not None and same_name and entry.text == source.text
 
 
 def _run_only(facts: PythonFacts) -> bool:

@@ -63,6 +63,8 @@ _KEYWORD = re.compile(
     r"\b(gpu|timeout)[ \t]*=[ \t]*(?:\"([^\"\n]{1,40})\"|'([^'\n]{1,40})'|(\d{1,6})\b)"
 )
 _DECORATOR = re.compile(r"@\w+\.(?:function|cls)\(")
+# The class or function a decorator is on: `class IdentityEngine:`, `async def run(`.
+_DEFINED = re.compile(r"[ \t]*(?:async[ \t]+)?(?:class|def)[ \t]+(\w+)")
 _SECRET = re.compile(
     r"Secret\.from_name\([ \t]*[\"']([\w.-]{1,64})[\"']"
     r"|\bmodal[ \t]+secret[ \t]+(?:create|set)[ \t]+([\w.-]{1,64})"
@@ -148,12 +150,15 @@ class DocsConfig:
                     yield from self._prose(source, number, line, names, subject)
                 continue
             if stripped.startswith(markdown.FENCES):
+                if block is not None:
+                    yield from block.pending  # decorating nothing shown: the section's
                 block = None if block is not None else _Block()
                 continue
             if block is not None:
-                if block.reads(line, subject) and subject is not None and not narrative:
-                    yield from self._code(source, number, line, subject, loose=loose)
-                _follow_calls(block.calls, line)
+                read = subject if not narrative else None
+                yield from self._block_line(
+                    source, number, line, block, subject=read, names=names, loose=loose
+                )
             elif narrative:
                 continue
             elif _ROW.match(line):
@@ -165,6 +170,32 @@ class DocsConfig:
             else:
                 gpu_column = None
                 yield from self._prose(source, number, line, names, subject)
+
+    def _block_line(
+        self,
+        source: SourceFile,
+        number: int,
+        line: str,
+        block: _Block,
+        *,
+        subject: _Subject | None,
+        names: _Names,
+        loose: bool,
+    ) -> Iterator[Finding]:
+        """A line of a code block about `subject` (None: not read). What a decorator states
+        waits for the class or function it decorates: another's is not the subject's."""
+        if block.reads(line, subject) and subject is not None:
+            found = self._code(source, number, line, subject, loose=loose)
+            if _DECORATOR.search(line) or block.pending or block.calls:
+                block.pending.extend(found)
+            else:
+                yield from found
+        _follow_calls(block.calls, line)
+        decorated = _DEFINED.match(line) if not block.calls else None
+        if decorated is not None and subject is not None:
+            if names.of_another(decorated[1], subject) is None:
+                yield from block.pending
+            block.pending.clear()
 
     def _prose(
         self, source: SourceFile, number: int, line: str, names: _Names, subject: _Subject | None
@@ -334,6 +365,9 @@ class _Block:
 
     calls: list[str] = field(default_factory=list)
     foreign: bool = False
+    # What a decorator's keywords state, kept until the class or function it decorates shows
+    # whose they are (`@app.cls(gpu="A100")` over `class IdentityEngine:`).
+    pending: list[Finding] = field(default_factory=list)
 
     def reads(self, line: str, subject: _Subject | None) -> bool:
         """Whether `line` tells Modal something of `subject`: not in a block that defines
@@ -399,7 +433,11 @@ def _sections_about(headings: list[_Heading], whole: _Subject | None) -> list[_S
                     ),
                     len(headings),
                 )
-                subject = _about(headings, parent, end)
+                # Its sections' own headings, not their subsections' (`### From Python
+                # (Orchestrator)` deep in a guide says nothing of the guide's other sections).
+                depths = [h.depth for h in headings[parent + 1 : end]]
+                children = [h for h in headings[parent + 1 : end] if h.depth == min(depths)]
+                subject = _about(children, 0, len(children)) if children else None
                 blocked = subject is None and (
                     _named(headings, parent, end) > 0 or any(h.other for h in headings[parent:end])
                 )
@@ -514,6 +552,15 @@ class _Names:
     def retired(self, text: str) -> bool:
         """Whether `text` names a retired app, or a file retired with one."""
         return self._retired is not None and self._retired.search(text) is not None
+
+    def of_another(self, name: str, subject: _Subject) -> str | None:
+        """`name` (a decorated class or function) when it is not `subject`'s: another unit of
+        the fleet, or not the unit the subject is. None when it may be the subject's."""
+        unit = subject.key.split(".", 1)[1] if "." in subject.key else None
+        if unit is not None:
+            return None if name == unit else name
+        other = self.by_name.get(name)
+        return name if other is not None and other.app is not subject.app else None
 
     def named(self, text: str) -> list[_Subject]:
         """What `text` names, each once."""
