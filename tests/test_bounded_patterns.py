@@ -109,6 +109,8 @@ MODES = {
     "tools.drift_check.rules.fl002_client_timeout_map.PATH_LIKE": "match",
     "tools.drift_check.rules.fl002_client_timeout_map._CALLED_PATH": "search",
     "tools.drift_check.rules.fl003_retired_reference.RETIREMENT": "search",
+    "tools.drift_check.rules.fl003_retired_reference._BYGONE": "search",
+    "tools.drift_check.rules.fl013_docs_config._DEFINED": "match",
     "tools.drift_check.rules.fl003_retired_reference.STOP_COMMAND": "search",
     "tools.drift_check.selection._DATED": "search",
     "tools.drift_check.selection._STAMPED": "search",

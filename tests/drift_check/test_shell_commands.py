@@ -584,6 +584,30 @@ def test_a_command_the_modal_cli_does_not_have_is_reported(tmp_path: Path) -> No
     ]
 
 
+def test_a_package_s_scripts_are_commands_run_from_its_folder(tmp_path: Path) -> None:
+    package = (
+        "{\n"
+        '  "name": "web",\n'
+        '  "scripts": {\n'
+        '    "modal:deploy": "modal deploy ../apps/flux/app.py",\n'
+        '    "modal:status": "modal app show ryla-flux",\n'
+        '    "modal:old": "cd .. && modal deploy apps/gone/app.py",\n'
+        '    "build": "next build"\n'
+        "  }\n"
+        "}\n"
+    )
+    root = make_repo(tmp_path, {"web/package.json": package})
+    assert found(root) == [
+        ("FL007", "web/package.json", 5, "`modal app show`: `modal app` has no such command"),
+        (
+            "FL007",
+            "web/package.json",
+            6,
+            "modal deploy apps/gone/app.py: apps/gone/app.py does not exist",
+        ),
+    ]
+
+
 def test_fleet_knows_the_commands_of_the_installed_modal_cli() -> None:
     from modal.cli.entry_point import entrypoint_cli
 

@@ -1,8 +1,9 @@
 """FL007 workflow-deploy: a workflow or script deploys a file that is gone or is no registry app.
 
 What it does
-    Reads the `run:` steps of `.github/workflows/*.yml`, every shell script, and the
-    `["modal", "deploy", ...]` lists Python scripts hand to `subprocess`, for `modal deploy
+    Reads the `run:` steps of `.github/workflows/*.yml`, every shell script, the `scripts`
+    of a package.json (run from its folder), and the `["modal", "deploy", ...]` lists
+    Python scripts hand to `subprocess`, for `modal deploy
     TARGET` (a file, `file.py::app`, or `-m module`), `modal run` and `modal serve`, and
     for calls of `*.sh` scripts; resolves them against the step's
     `working-directory` and every `cd` before them (a `cd` in a `$(...)` or `( ... )`
@@ -91,6 +92,30 @@ class WorkflowDeploy:
                 )
             elif source.suffix == "py" and ('"modal"' in source.text or "'modal'" in source.text):
                 yield from self._argv(project, source)  # a list's first word, quoted alone
+            elif source.path.rsplit("/", 1)[-1] == "package.json" and "modal " in source.text:
+                yield from self._package_scripts(project, source)
+
+    def _package_scripts(self, project: Project, source: SourceFile) -> Iterator[Finding]:
+        """`"deploy:gpu": "modal deploy modal/app.py"` in a package.json: npm runs each script
+        with the shell, from the package's folder."""
+        document = located_data(source)
+        scripts = document.data.get("scripts") if document is not None else None
+        if document is None or not isinstance(scripts, dict):
+            return
+        written = [(k, v) for k, v in scripts.items() if isinstance(v, str) and "\n" not in v]
+        text = "".join(f"{command}\n" for _, command in written)
+        starts = [0]
+        for _, command in written:
+            starts.append(starts[-1] + len(command) + 1)
+
+        def place(offset: int) -> tuple[int, int]:
+            index = bisect.bisect_right(starts, offset) - 1
+            line = document.line_of(("scripts", written[index][0]))
+            column = source.lines[line - 1].find(written[index][1][:32]) if line else -1
+            return line, (column + 1 if column >= 0 else 1) + offset - starts[index]
+
+        own = posixpath.dirname(source.path)
+        yield from self._commands(project, source, place, text, starts=[own], own=own)
 
     def _argv(self, project: Project, source: SourceFile) -> Iterator[Finding]:
         """`subprocess.run(["modal", "deploy", "app.py"])`: as a script's command, one a line."""
