@@ -994,6 +994,13 @@ def test_an_option_printed_in_a_string_ends_where_the_string_does(tmp_path: Path
     ]
 
 
+def test_a_word_of_prose_after_modal_run_is_no_target(tmp_path: Path) -> None:
+    flux = (DRIFT / "apps" / "flux" / "app.py").read_text()
+    flux += "\n\n# -- Legacy functions (for modal run / local testing) --\n"
+    files = {"apps/flux/app.py": flux, "docs/a.md": "Kept for modal run / local testing.\n"}
+    assert found(make_repo(tmp_path, files)) == []
+
+
 def test_a_command_a_script_prints_for_its_reader_is_read_as_docs(tmp_path: Path) -> None:
     script = (
         "import logging\n\n"

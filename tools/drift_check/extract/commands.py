@@ -373,9 +373,10 @@ def deploy_commands(text: str) -> list[DeployCommand]:
 
 def _command(match: re.Match[str]) -> DeployCommand | None:
     """The command a match reads, with the files its target may name; None when the target
-    is only punctuation. Prose may end a sentence after a command: `Run modal deploy app.py.`"""
+    is only punctuation (`for modal run / local testing`). Prose may end a sentence after a
+    command: `Run modal deploy app.py.`"""
     target = match["target"].rstrip(".,:!?")
-    if not target:
+    if not any(char.isalnum() for char in target):
         return None
     at, verb, module = match.start("target"), match["verb"], bool(match["module"])
     written = target.split("::", 1)[0]
