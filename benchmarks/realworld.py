@@ -64,7 +64,8 @@ def prepare(source: Path, folder: Path) -> Path:
     (root / "registry").mkdir(exist_ok=True)
     shutil.copy(JUDGED / source.name / "fleet.yaml", root / "registry" / "fleet.yaml")
     environment = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
-    for args in (["init", "-q"], ["add", "-A"]):
+    # `--force`: every file of the commit, those its .gitignore matches too (tracked there).
+    for args in (["init", "-q"], ["add", "-A", "--force"]):
         subprocess.run(["git", *args], cwd=root, check=True, env=environment)
     return root
 

@@ -592,6 +592,9 @@ def test_a_package_s_scripts_are_commands_run_from_its_folder(tmp_path: Path) ->
         '    "modal:deploy": "modal deploy ../apps/flux/app.py",\n'
         '    "modal:status": "modal app show ryla-flux",\n'
         '    "modal:old": "cd .. && modal deploy apps/gone/app.py",\n'
+        # each script runs in a shell of its own, from the package's folder: no `cd ..`
+        '    "modal:again": "modal deploy ../apps/flux/app.py",\n'
+        '    "modal:usage": "echo \'Usage: cd services && modal run gone.py\'",\n'
         '    "build": "next build"\n'
         "  }\n"
         "}\n"

@@ -28,6 +28,10 @@ DEFAULT_EXCLUDE = (
     "**/__pycache__/",
     "*.lock",
     "package-lock.json",
+    # Copies an editor or a person set aside (`Dockerfile.flyio.bak`): nothing runs them.
+    "*.bak",
+    "*.orig",
+    "*~",
 )
 
 

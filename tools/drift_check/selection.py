@@ -10,11 +10,12 @@ proposal or RFC, research notes, a work-session log) records what was true then,
 meant to be: that it names a removed endpoint, a deploy command or a setting of its day is not
 drift. Its references (FL003, FL004, FL005, FL008, FL009, FL013, FL014, FL015) are not reported
 unless `history = []`. A document is dated by a date in its name or in the name of a folder it
-is in (`docs/specs/2025-03-14-faces.md`, `docs/2026-01-18-qwen-integration/plan.md`), and a
-plan by its name (`SUPABASE_INTEGRATION_PLAN.md`, `RFC_ARCHITECTURE.md`). A record of a run
-(JSON, a log, CSV) named by its time (`results/verify_20260202_020129.json`), or in a dated
-folder (`records/2026-03-22_baseline/metrics.json`, `runs/pro-20260516T222314Z/p01.json`), is
-historical too.
+is in (`docs/specs/2025-03-14-faces.md`, `docs/2026-01-18-qwen-integration/plan.md`), a
+plan by its name (`SUPABASE_INTEGRATION_PLAN.md`, `RFC_ARCHITECTURE.md`), and so is the record
+of an investigation (`TIMEOUT_ANALYSIS.md`, `ROOT-CAUSE-FIXED.md`, `DEBUG-SESSION.md`). A
+record of a run (JSON, a log, CSV) named by its time (`results/verify_20260202_020129.json`),
+or in a dated folder (`records/2026-03-22_baseline/metrics.json`,
+`runs/pro-20260516T222314Z/p01.json`), is historical too.
 """
 
 from __future__ import annotations
@@ -68,6 +69,14 @@ _RECORDS = (".json", ".jsonl", ".ndjson", ".log", ".csv", ".tsv")
 # `modal-xgrammar-setup-plan.md`, `RFC_LIFT_ARCHITECTURE.md`, `roadmap.md`).
 _PLANNED = re.compile(
     r"(?:^|[^a-z])(?:plan|plans|proposal|rfc|roadmap|draft)(?:[^a-z]|$)", re.IGNORECASE
+)
+# A document named as the record of an investigation (`ASIA_TIMEOUT_ANALYSIS.md`,
+# `EXECUTION-FAILURE-ROOT-CAUSE-FIXED.md`, `HEALTH-CHECK-DEBUG-SESSION.md`, `BUG_REPORT.md`):
+# what was found then, as a postmortem is.
+_INVESTIGATED = re.compile(
+    r"(?:^|[^a-z])(?:analysis|report|root[-_ ]?cause|forensics?|debug|incident|investigation"
+    r"|postmortem|post[-_]mortem)(?:[^a-z]|$)",
+    re.IGNORECASE,
 )
 # A time in a record's file name: 2026-02-02, or 20260202 as timestamps are written.
 _STAMPED = re.compile(r"(?:^|[^0-9])(?:19|20)[0-9]{2}-?[01][0-9]-?[0-3][0-9](?:[^0-9]|$)")
@@ -144,7 +153,8 @@ class Selection:
         if self.history and _globs(self.history).match(path):
             return True
         name = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-        return self.dated and (_DATED.search(path) is not None or _PLANNED.search(name) is not None)
+        named = _PLANNED.search(name) is not None or _INVESTIGATED.search(name) is not None
+        return self.dated and (_DATED.search(path) is not None or named)
 
     def reports(self, finding: Finding) -> bool:
         if self.codes is not None and finding.code not in self.codes:

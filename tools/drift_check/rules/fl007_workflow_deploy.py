@@ -97,25 +97,25 @@ class WorkflowDeploy:
 
     def _package_scripts(self, project: Project, source: SourceFile) -> Iterator[Finding]:
         """`"deploy:gpu": "modal deploy modal/app.py"` in a package.json: npm runs each script
-        with the shell, from the package's folder."""
+        in a shell of its own, from the package's folder."""
         document = located_data(source)
         scripts = document.data.get("scripts") if document is not None else None
         if document is None or not isinstance(scripts, dict):
             return
-        written = [(k, v) for k, v in scripts.items() if isinstance(v, str) and "\n" not in v]
-        text = "".join(f"{command}\n" for _, command in written)
-        starts = [0]
-        for _, command in written:
-            starts.append(starts[-1] + len(command) + 1)
-
-        def place(offset: int) -> tuple[int, int]:
-            index = bisect.bisect_right(starts, offset) - 1
-            line = document.line_of(("scripts", written[index][0]))
-            column = source.lines[line - 1].find(written[index][1][:32]) if line else -1
-            return line, (column + 1 if column >= 0 else 1) + offset - starts[index]
-
         own = posixpath.dirname(source.path)
-        yield from self._commands(project, source, place, text, starts=[own], own=own)
+        for name, command in scripts.items():
+            if not isinstance(command, str) or "modal" not in command or "\n" in command:
+                continue
+            if command.lstrip().startswith("echo "):
+                continue  # it prints a usage line for the reader: it runs nothing
+            line = document.line_of(("scripts", name))
+            found = source.lines[line - 1].find(command[:32]) if line else -1
+            column = found + 1 if found >= 0 else 1
+
+            def place(offset: int, line: int = line, column: int = column) -> tuple[int, int]:
+                return line, column + offset
+
+            yield from self._commands(project, source, place, f"{command}\n", starts=[own], own=own)
 
     def _argv(self, project: Project, source: SourceFile) -> Iterator[Finding]:
         """`subprocess.run(["modal", "deploy", "app.py"])`: as a script's command, one a line."""
