@@ -336,3 +336,15 @@ def test_a_subsection_s_heading_names_what_it_is_about_not_the_guide(tmp_path: P
     files = {"registry/fleet.yaml": VOICE, "apps/voice/app.py": VOICE_APP, "docs/cache.md": doc}
     root = make_repo(tmp_path, files, apps=False)
     assert [(f.line, f.message) for f in run(root).findings if f.path == "docs/cache.md"] == []
+
+
+def test_a_class_named_by_a_plain_word_is_not_the_common_noun(tmp_path: Path) -> None:
+    block = "```bash\nmodal secret create sentry SENTRY_DSN=x\n```\n"
+    noun = f"# Guide\n## Adding a New Orchestrator\n{block}"  # what any reader adds
+    named = f"# Guide\n## Orchestrator\n{block}"  # the class
+    files = {"registry/fleet.yaml": VOICE, "apps/voice/app.py": VOICE_APP}
+    files |= {"docs/noun.md": noun, "docs/named.md": named}
+    root = make_repo(tmp_path, files, apps=False)
+    assert [(f.path, f.line) for f in run(root).findings if f.path.startswith("docs/")] == [
+        ("docs/named.md", 4)
+    ]

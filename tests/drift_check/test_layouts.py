@@ -881,3 +881,25 @@ def test_a_second_file_deploying_an_app_s_name_is_reported_wherever_it_is(
         ("FL006", "apps/seedvr2/app_v3.py", f"{replaces}that app"),
         ("FL006", "skills/upscale/scripts/app.py", f"{replaces}that app"),
     ]
+
+
+def test_an_app_name_read_from_an_object_is_trusted_beside_the_name_written_out(
+    tmp_path: Path,
+) -> None:
+    serve = SPREAD_FILES["front/serve.py"]
+    config = 'config = Config(name="ryla-front")\napp = modal.App(config.name)\n'
+    unknown = "app = modal.App(settings.app_name)\n"
+    written = serve.replace("app = modal.App(names.FRONT)\n", config)
+    assert found(spread(tmp_path / "a", **{"front/serve.py": written})) == []
+    root = spread(
+        tmp_path / "b",
+        **{"front/serve.py": serve.replace("app = modal.App(names.FRONT)\n", unknown)},
+    )
+    assert found(root) == [
+        (
+            "FL006",
+            "front/serve.py",
+            5,
+            "modal.App(settings.app_name): the registry names this app 'ryla-front'",
+        )
+    ]

@@ -859,3 +859,38 @@ def test_the_hint_for_an_app_s_bare_name_follows_the_function_the_path_names(
             "lists every URL",
         ),
     ]
+
+
+LONG_LABEL_REGISTRY = """\
+version: 1
+workspace: christianblevens
+environments:
+  main: {web_suffix: ""}
+apps:
+  trellis:
+    name: roomdesigner-trellis2
+    dir: apps/trellis
+    gpu: A100
+    timeout_s: 300
+    web:
+      class: Trellis2Inference
+      method: generate
+      label: roomdesigner-trellis2-trellis2inferenc-1a2b3c
+    endpoints:
+      /: {kind: other, client_timeout_s: 300}
+"""
+
+
+def test_a_whole_label_is_right_where_the_workspace_leaves_room_for_it(tmp_path: Path) -> None:
+    whole = "roomdesigner-trellis2-trellis2inference-generate"
+    doc = (
+        f"SHORT=https://ab--{whole}.modal.run\n"  # fits whole under a short workspace
+        f"OURS=https://christianblevens--{whole}.modal.run\n"  # Modal cuts it short here
+        f"TRELLIS_URL=https://your-workspace--{whole}.modal.run\n"  # so it would here too
+    )
+    files = {"registry/fleet.yaml": LONG_LABEL_REGISTRY, "docs/setup.md": doc}
+    root = make_repo(tmp_path, files, apps=False)
+    assert [(f.code, f.line) for f in run(root).findings if f.path == "docs/setup.md"] == [
+        ("FL004", 2),
+        ("FL004", 3),
+    ]

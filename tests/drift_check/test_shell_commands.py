@@ -997,6 +997,26 @@ def test_an_option_printed_in_a_string_ends_where_the_string_does(tmp_path: Path
     ]
 
 
+def test_a_cd_to_the_writer_s_checkout_is_to_the_repository_s_folder(tmp_path: Path) -> None:
+    doc = (
+        "```bash\n"
+        "cd /Users/me/My\\ Project/apps/flux\n"
+        "modal deploy app.py\n"
+        "```\n\n"
+        "```bash\n"
+        "modal deploy app.py\n"  # the reader still stands in apps/flux
+        "```\n\n"
+        "```bash\n"
+        "cd /home/me/checkout/apps/flux && modal deploy gone.py\n"
+        "cd /app && modal deploy anything.py\n"  # a container's folder: not the repository's
+        "```\n"
+    )
+    root = make_repo(tmp_path, {"docs/deploy.md": doc})
+    assert found(root) == [
+        ("FL008", "docs/deploy.md", 11, "`modal deploy gone.py`: apps/flux/gone.py does not exist"),
+    ]
+
+
 def test_a_word_of_prose_after_modal_run_is_no_target(tmp_path: Path) -> None:
     flux = (DRIFT / "apps" / "flux" / "app.py").read_text()
     flux += "\n\n# -- Legacy functions (for modal run / local testing) --\n"

@@ -8,6 +8,7 @@ import bisect
 import itertools
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 # Each pattern starts with its literal word, so that the regex engine looks for the word
@@ -138,8 +139,8 @@ SCRIPT = re.compile(r"(?:^|[\s;&|(])(?P<script>(?:\./|bash\s+|sh\s+)[\w./-]*\.sh
 # told by its first character, so the word is read one way only.
 CD = re.compile(
     r"(?:^|(?P<tick>`)|[;&|(])[ \t]*(?:\$[ \t]+)?cd[ \t]+(?P<dir>`[^`\n]*`"
-    r"(?:\"[^\"\n]*\"|'[^'\n]*'|\$\([^()\n]*\)|\$(?!\()|[^\s;&|()\"'`$])*"
-    r"|(?:\"[^\"\n]*\"|'[^'\n]*'|\$\([^()\n]*\)|\$(?!\()|[^\s;&|()\"'`$])+)",
+    r"(?:\"[^\"\n]*\"|'[^'\n]*'|\$\([^()\n]*\)|\$(?!\()|\\[^\n]|[^\s;&|()\"'`$\\])*"
+    r"|(?:\"[^\"\n]*\"|'[^'\n]*'|\$\([^()\n]*\)|\$(?!\()|\\[^\n]|[^\s;&|()\"'`$\\])+)",
     re.MULTILINE,
 )
 # `git clone ...` to the end of its command.
@@ -611,9 +612,18 @@ class Folders:
     text cannot tell (`cd $DIR`, `cd ~`, an absolute or a Windows path) leaves the command's
     folder unknown; `cd "$(dirname "$0")/.."` is relative to the script's own folder, `own`."""
 
-    def __init__(self, text: str, starts: list[str], own: str, *, markdown: bool = False) -> None:
+    def __init__(
+        self,
+        text: str,
+        starts: list[str],
+        own: str,
+        *,
+        markdown: bool = False,
+        known: Callable[[str], bool] | None = None,
+    ) -> None:
         self._starts = list(dict.fromkeys(starts))
         self._own = own
+        self._known = known
         fences = [m.start() for m in FENCE.finditer(text)] if markdown else []
         cds = list(CD.finditer(text)) if "cd" in text else []
         closing = _closing_parens(text, [m.start("dir") for m in cds], fences)
@@ -701,6 +711,10 @@ class Folders:
         if script is not None:
             moved = posixpath.normpath(posixpath.join(self._own, script))
             return None if moved.startswith("..") else [("" if moved == "." else moved)]
+        if _absolute(target) and self._known is not None:
+            inside = _inside(target, self._known)
+            if inside is not None:
+                return [inside]
         if any(c in target for c in "$~`\\") or target == "-" or _absolute(target):
             return None  # a variable, home, or a path outside what the repository can tell
         # From where the text has moved to; then, as a line written to be run alone
@@ -711,6 +725,22 @@ class Folders:
         kept = [("" if f == "." else f) for f in moved if not f.startswith("..")]
         # No repository has a folder this deep: `cd a` a thousand times is not a path to follow.
         return kept if kept and all(len(f) <= _MAX_FOLDER for f in kept) else None
+
+
+def _inside(target: str, known: Callable[[str], bool]) -> str | None:
+    """The repository folder an absolute path on the writer's machine ends in
+    (`/Users/me/Project\\ Beacon/Website/api` -> `Website/api`): the longest end of two parts
+    or more that is a folder of the repository; one part will do under a home folder. None
+    for any other path (`/app` in a container is no folder of the repository's)."""
+    if any(c in target for c in "$`"):
+        return None
+    parts = [p for p in target.replace("\\ ", " ").split("/") if p]
+    home = bool(parts) and parts[0] in ("Users", "home")
+    for cut in range(1, len(parts)):
+        tail = parts[cut:]
+        if (len(tail) >= 2 or home) and known("/".join(tail)):
+            return "/".join(tail)
+    return None
 
 
 def _script_relative(target: str) -> str | None:

@@ -350,6 +350,8 @@ def _meant_problem(project: Project, url: UrlRef, label: str) -> tuple[str, str]
     owner, web = meant
     if _deployed_as_another(project, owner, web, label) or _cut_short(owner, web, url):
         return None
+    if _whole_elsewhere(project, owner, web, url):
+        return None
     if meant == index.web_named(label) and project.serves_label(label) is not False:
         return None  # the function's name may be another App's label
     web = _named_by_path(owner, url.path) or web
@@ -412,6 +414,25 @@ def _cut_short(app: App, web: WebFunction, url: UrlRef) -> bool:
     (and `-dev` under `modal serve`): its shape is all that can be checked."""
     derived = web.label_for(app.name)
     return url.source is not None and modal_names.truncates(url.label or "", derived, url.source)
+
+
+def _whole_elsewhere(project: Project, app: App, web: WebFunction, url: UrlRef) -> bool:
+    """Whether a URL's label is the web function's whole, in a workspace where it fits (a
+    placeholder's as written), while the registry writes it as Modal cuts it short under the
+    fleet's own (`label: x-1a2b3c`): the length of a host's workspace decides the cut, so
+    both are right."""
+    if web.function is not None:
+        whole = modal_names.default_label(app.name, web.function)
+    else:
+        whole = modal_names.default_label(app.name, web.cls or "", web.method or "")
+    source = url.source
+    fleet = modal_names.web_source(project.registry.workspace, "")
+    return (
+        source is not None
+        and url.label == whole
+        and len(f"{source}--{whole}") <= modal_names.MAX_LABEL_LENGTH
+        and modal_names.truncates(web.url_label, whole, fleet)
+    )
 
 
 def _answers(project: Project, app: App, web: WebFunction, path: str) -> bool:

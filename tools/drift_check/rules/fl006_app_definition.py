@@ -104,7 +104,10 @@ class AppDefinition:
         name = project.app_name(path, facts, modal_app) if facts is not None else None
         # `f"{env}-server"` and the registry's `prod-server`: one of its values
         template = modal_app.name is not None and _fills(modal_app.name.text, app.name)
-        if name != app.name and not template:
+        # `modal.App(config.name)` after `Config(name="runner")`: an expression this reading
+        # cannot follow, beside the registry's name written out.
+        written = modal_app.name is not None and name is None and _quoted(project, path, app.name)
+        if name != app.name and not template and not written:
             shown = modal_app.name.text if modal_app.name else "no name"
             yield self._finding(
                 path,
@@ -260,6 +263,12 @@ def _mirror(project: Project, app: App, source: SourceFile) -> bool:
     entry = project.file(app.entry_path)
     same_name = posixpath.basename(source.path) == posixpath.basename(app.entry_path)
     return entry is not None and same_name and entry.text == source.text
+
+
+def _quoted(project: Project, path: str, name: str) -> bool:
+    """Whether the file at `path` writes `name` as a string literal."""
+    source = project.file(path)
+    return source is not None and (f'"{name}"' in source.text or f"'{name}'" in source.text)
 
 
 def _run_only(facts: PythonFacts) -> bool:

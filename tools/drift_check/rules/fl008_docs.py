@@ -188,7 +188,7 @@ class Docs:
         if not deploys and not scripts:
             return
         own = posixpath.dirname(source.path)
-        folders = Folders(text, ["", own], own, markdown=True)
+        folders = Folders(text, ["", own], own, markdown=True, known=project.has_folder)
         if deploys:
             yield from self._deploys(project, source, text, folders)
         if scripts:

@@ -563,12 +563,27 @@ class _Names:
         return name if other is not None and other.app is not subject.app else None
 
     def named(self, text: str) -> list[_Subject]:
-        """What `text` names, each once."""
+        """What `text` names, each once. A class named by one plain word (`Model`) after a
+        determiner (`a New Model`, `each Model`) is the common noun, not the class."""
         found: dict[str, _Subject] = {}
-        for name in self._pattern.findall(text):
+        for match in self._pattern.finditer(text):
+            name = match[0]
+            before = text[max(0, match.start() - 48) : match.start()]
+            if _PLAIN_WORD.fullmatch(name) and _DETERMINED.search(before):
+                continue
             subject = self.by_name[name]
             found[subject.key] = subject
         return list(found.values())
+
+
+# A class name that is one plain word (`Model`, `Server`), and what makes such a word a common
+# noun where it stands: a determiner, maybe an adjective, right before it (`Adding a New`).
+_PLAIN_WORD = re.compile(r"[A-Z][a-z]+")
+_DETERMINED = re.compile(
+    r"\b(?:a|an|the|each|every|any|another|your|our|this|that|new|custom|existing)"
+    r"(?:[ \t]+[A-Za-z]+)?[ \t]+$",
+    re.IGNORECASE,
+)
 
 
 def _any_of(names: Iterable[str]) -> re.Pattern[str]:
