@@ -274,3 +274,11 @@ def test_a_client_with_a_transport_of_its_own_reaches_no_modal(tmp_path: Path) -
     )
     root = make_repo(tmp_path, {"tests/test_client.py": code})
     assert [(f.code, f.line) for f in run(root).findings] == [("FL009", 5)]
+
+
+def test_a_docstring_that_shows_the_app_s_url_calls_nothing(tmp_path: Path) -> None:
+    shown = f'"""Deployed at {SEEDVR2}."""\nimport httpx\n\nclient = httpx.Client()\n'
+    called = f'import httpx\n\nURL = "{SEEDVR2}"\nclient = httpx.Client()\n'
+    root = make_repo(tmp_path, {"services/shown.py": shown, "services/called.py": called})
+    limits = [(f.path, f.line) for f in run(root).findings if f.code == "FL009"]
+    assert limits == [("services/called.py", 4)]

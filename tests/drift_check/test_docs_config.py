@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.drift_check.conftest import make_repo, run
+from tests.drift_check.conftest import DRIFT, make_repo, run
 
 
 def found(root: Path) -> list[tuple[int, str]]:
@@ -348,3 +348,21 @@ def test_a_class_named_by_a_plain_word_is_not_the_common_noun(tmp_path: Path) ->
     assert [(f.path, f.line) for f in run(root).findings if f.path.startswith("docs/")] == [
         ("docs/named.md", 4)
     ]
+
+
+def test_a_module_two_apps_deploy_states_the_gpu_of_either(tmp_path: Path) -> None:
+    flux = (DRIFT / "apps" / "flux" / "app.py").read_text()
+    flux += '\nVARIANTS = {"main": {"gpu": "L40S"}, "local": {"gpu": "L4"}}\n'
+    local = "import os\n\nos.environ['VARIANT'] = 'local'\nfrom app import app  # noqa: E402\n"
+    entry = {"apps/flux/app.py": flux}
+    alone = make_repo(tmp_path / "alone", entry)
+    assert [(f.path, f.line) for f in run(alone).findings] == [("apps/flux/app.py", 24)]
+    shared = make_repo(tmp_path / "shared", {**entry, "apps/flux/local.py": local})
+    registry = shared / "registry" / "fleet.yaml"
+    registry.write_text(
+        registry.read_text()
+        + "  flux-local:\n    name: ryla-flux-local\n    dir: apps/flux\n    entry: local.py\n"
+        + "    gpu: L4\n    timeout_s: 300\n    web: {class: ComfyUI, method: fastapi_app}\n"
+        + "    endpoints:\n      /flux-local: {kind: text-to-image, client_timeout_s: 180}\n"
+    )
+    assert [f for f in run(shared).findings if f.code == "FL013"] == []

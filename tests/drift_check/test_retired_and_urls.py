@@ -894,3 +894,18 @@ def test_a_whole_label_is_right_where_the_workspace_leaves_room_for_it(tmp_path:
         ("FL004", 2),
         ("FL004", 3),
     ]
+
+
+def test_a_test_s_own_workspace_is_its_fixture(tmp_path: Path) -> None:
+    flux = "ryla-flux-comfyui-fastapi-app.modal.run"
+    test = (
+        f'assert urls.flux == "https://foo--{flux}"\n'  # built from a base the test chose
+        f'assert urls.prod == "https://ryla-prod--{flux}"\n'  # an environment of the fleet's
+    )
+    client = f'URL = "https://foo--{flux}"\n'  # outside a test: a workspace nobody has
+    files = {"tests/unit/test_urls.py": test, "web/client.py": client}
+    root = make_repo(tmp_path, files)
+    assert [(f.path, f.line) for f in run(root).findings] == [
+        ("tests/unit/test_urls.py", 2),
+        ("web/client.py", 1),
+    ]

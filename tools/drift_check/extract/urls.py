@@ -104,10 +104,19 @@ def _find(text: str) -> list[UrlRef]:
 
 
 def modal_in_code(source: SourceFile) -> bool:
-    """Whether the file names a modal.run URL outside a comment."""
+    """Whether the file names a modal.run URL outside a comment, and in Python outside a
+    docstring: a module's docstring that shows its own app's URL calls nothing."""
+    docstrings: list[tuple[int, int]] = []
+    if source.suffix == "py":
+        from tools.drift_check.extract.python import python_facts  # for Python files alone
+
+        facts = python_facts(source)
+        docstrings = facts.docstrings if facts is not None else []
     for url in find_urls(source):
         line, col = source.position(url.offset)
-        if "#" not in source.lines[line - 1][: col - 1]:
+        if "#" in source.lines[line - 1][: col - 1]:
+            continue
+        if not any(start <= line <= end for start, end in docstrings):
             return True
     return False
 

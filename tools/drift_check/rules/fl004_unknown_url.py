@@ -103,7 +103,7 @@ class UnknownUrl:
                 foreign = not self._ours(project, url) and not placeholder(url.source or "")
                 if shown and foreign and not self._fleet_s(project, url):
                     continue  # an example in prose, of an app of its own
-                problem = self._problem(project, url, shown)
+                problem = self._problem(project, url, shown, fixture=_a_test(source.path))
                 if problem is None and shown:
                     problem = self._own_file_s(project, source, url)
                 if problem is not None:
@@ -288,9 +288,11 @@ class UnknownUrl:
         """Whether a URL is in a workspace of the fleet's (or cannot tell: a template)."""
         return url.source is None or url.source in project.index.fleet_sources
 
-    def _problem(self, project: Project, url: UrlRef, shown: bool) -> tuple[str, str] | None:
+    def _problem(
+        self, project: Project, url: UrlRef, shown: bool, *, fixture: bool = False
+    ) -> tuple[str, str] | None:
         """What is wrong with a URL (`shown`: in prose, where a placeholder workspace is the
-        reader's), or None."""
+        reader's; `fixture`: in a test, where a workspace of its own is the test's), or None."""
         index = project.index
         if url.label is None or index.retired_label(url.label) is not None:
             return None  # templated (cannot be checked) or retired (FL003 reports it)
@@ -301,7 +303,12 @@ class UnknownUrl:
         app, web = found
         sources = index.sources_of(app)
         # `your-workspace--`, in prose or in a template the reader fills in, is theirs.
-        filled_in = placeholder(url.source or "")
+        # In a test, a workspace of the test's own (`foo--`) is a fixture's; one that names
+        # an environment of the fleet's workspace (`ryla-prod--`) is still the fleet's.
+        workspace = project.registry.workspace
+        source = url.source or ""
+        own = fixture and source != workspace and not source.startswith(f"{workspace}-")
+        filled_in = placeholder(url.source or "") or own
         if url.source is not None and url.source not in sources and not filled_in:
             known = ", ".join(sorted(sources))
             return (
@@ -369,6 +376,15 @@ def _named_by_path(app: App, path: str | None) -> WebFunction | None:
         return None
     named = [w for w in app.webs if w.callable.replace("_", "-").lower() == first.lower()]
     return named[0] if len(named) == 1 else None
+
+
+def _a_test(path: str) -> bool:
+    """Whether a file is a test's (`tests/`, `test_x.py`, `x.test.ts`): the URLs it builds and
+    asserts use a workspace of its choosing (`https://foo--app-web.modal.run`)."""
+    folders, _, name = path.rpartition("/")
+    in_tests = any(part in ("test", "tests", "__tests__") for part in folders.split("/"))
+    stem = name.split(".", 1)[0]
+    return in_tests or stem.startswith("test_") or stem.endswith("_test") or ".test." in name
 
 
 def _served(index: RegistryIndex, label: str) -> str:

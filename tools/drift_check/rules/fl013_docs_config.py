@@ -222,10 +222,16 @@ class DocsConfig:
 
     def _entries(self, project: Project, names: _Names) -> Iterator[Finding]:
         """What an app's own entry file says it runs on: `GPU:` lines and GPU statements of its
-        docstrings and comments, `"gpu": "..."` in what it answers."""
-        for app in project.registry.apps.values():
+        docstrings and comments, `"gpu": "..."` in what it answers. Not a file another
+        registry app's code includes (a module that builds one app or another from a
+        setting): what it states may be of either."""
+        apps = project.registry.apps.values()
+        shared = {f for app in apps for f in project.app_files(app) if f != app.entry_path}
+        for app in apps:
             source = project.file(app.entry_path)
             if source is None or ("GPU" not in source.text and "gpu" not in source.text):
+                continue
+            if app.entry_path in shared:
                 continue
             whole = names.subject(app)
             # Its comments and docstrings, where they may state one (`A100 GPU`, `4x H100`,
