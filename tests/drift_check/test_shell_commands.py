@@ -571,7 +571,10 @@ modal secret set hf HF_TOKEN=x
 
 Tail them with `modal function logs`, or `modal container list`.
 """
-CLI_SCRIPT = "#!/bin/sh\nset -e\nmodal volume list && modal volume show models\n"
+CLI_SCRIPT = (
+    "#!/bin/sh\nset -e\nmodal volume list && modal volume show models\n"
+    "if ! modal token verify; then exit 1; fi\n"  # run by `if`: the script stops here
+)
 
 
 def test_a_command_the_modal_cli_does_not_have_is_reported(tmp_path: Path) -> None:
@@ -581,6 +584,7 @@ def test_a_command_the_modal_cli_does_not_have_is_reported(tmp_path: Path) -> No
         ("FL008", "docs/ops.md", 8, "`modal app show`: `modal app` has no such command"),
         ("FL008", "docs/ops.md", 11, "`modal secret set`: `modal secret` has no such command"),
         ("FL007", "ops.sh", 3, "`modal volume show`: `modal volume` has no such command"),
+        ("FL007", "ops.sh", 4, "`modal token verify`: `modal token` has no such command"),
     ]
 
 

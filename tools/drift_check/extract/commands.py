@@ -82,10 +82,13 @@ CLI = re.compile(
     r"(?:[ \t]+(?P<sub>[a-z][a-z-]{0,31}))?(?![\w-])"
 )
 # What stands before `modal` on its line when it starts a command: nothing, `;`, `&&`, `||`,
-# `| ` (`a|modal x` in a diagram is no pipe), `(`, a backtick or `$(`; a `$ ` prompt; `uv run`,
-# `poetry run` or `python -m`.
+# `| ` (`a|modal x` in a diagram is no pipe), `(`, a backtick or `$(`; a `$ ` prompt; a shell
+# keyword that runs the command (`if ! modal token verify`, `then`, `do`); `uv run`, `poetry
+# run` or `python -m`.
 _COMMAND_START = re.compile(
-    rf"(?:^|[;(`]|&&|\|\|?(?=[ \t])){_PROMPT}(?:{_RUNNER}|uvx[ \t]+|python3?[ \t]+-m[ \t]+)?$",
+    rf"(?:^|[;(`]|&&|\|\|?(?=[ \t])){_PROMPT}"
+    r"(?:(?:if|elif|then|else|do|while|until|time|exec|!)[ \t]+){0,3}"
+    rf"(?:{_RUNNER}|uvx[ \t]+|python3?[ \t]+-m[ \t]+)?$",
     re.MULTILINE,
 )
 
