@@ -112,6 +112,7 @@ MODES = {
     "tools.drift_check.rules.fl003_retired_reference.RETIREMENT": "search",
     "tools.drift_check.rules.fl003_retired_reference._BYGONE": "search",
     "tools.drift_check.rules.fl013_docs_config._DEFINED": "match",
+    "tools.drift_check.rules.fl008_docs._MACHINE_PATH": "finditer",
     "tools.drift_check.rules.fl013_docs_config._PLAIN_WORD": "fullmatch",
     "tools.drift_check.rules.fl013_docs_config._DETERMINED": "search",
     "tools.drift_check.rules.fl003_retired_reference.STOP_COMMAND": "search",

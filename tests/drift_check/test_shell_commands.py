@@ -156,7 +156,9 @@ def test_an_inline_cd_moves_its_paragraph(tmp_path: Path) -> None:
         "\n"
         "Then `modal deploy app.py`.\n"
     )
-    root = make_repo(tmp_path, {"docs/deploy.md": doc})
+    # a file of that name here too: the command would be read as this repository's
+    files = {"docs/deploy.md": doc, "tools/deploy_groq.py": "print()\n"}
+    root = make_repo(tmp_path, files)
     assert found(root) == [
         (
             "FL008",
@@ -1015,7 +1017,9 @@ def test_a_cd_to_the_writer_s_checkout_is_to_the_repository_s_folder(tmp_path: P
         "cd /app && modal deploy anything.py\n"  # a container's folder: not the repository's
         "```\n"
     )
-    root = make_repo(tmp_path, {"docs/deploy.md": doc})
+    # a file of that name here too: the command would be read as this repository's
+    files = {"docs/deploy.md": doc, "tools/deploy_groq.py": "print()\n"}
+    root = make_repo(tmp_path, files)
     assert found(root) == [
         ("FL008", "docs/deploy.md", 11, "`modal deploy gone.py`: apps/flux/gone.py does not exist"),
     ]
@@ -1135,5 +1139,27 @@ def test_a_document_runs_a_script_that_moved(tmp_path: Path) -> None:
             "docs/guide.md",
             11,
             "`./start.sh`: start.sh does not exist; start.sh is at ops/setup/start.sh",
+        )
+    ]
+
+
+def test_a_block_run_in_another_checkout_runs_its_files(tmp_path: Path) -> None:
+    doc = (
+        "## Fast brain\n\n"
+        "**Deployment from `D:\\APP_CENTRAL\\fast_brain`:**\n\n"
+        "```powershell\nmodal deploy deploy_groq.py\n```\n\n"
+        "## Ours\n\n"
+        "Deployment from `/Users/me/checkout/apps/flux`:\n\n"  # this repository's folder
+        "```bash\nmodal deploy apps/flux/gone.py\n```\n"
+    )
+    # a file of that name here too: the command would be read as this repository's
+    files = {"docs/deploy.md": doc, "tools/deploy_groq.py": "print()\n"}
+    root = make_repo(tmp_path, files)
+    assert found(root) == [
+        (
+            "FL008",
+            "docs/deploy.md",
+            14,
+            "`modal deploy apps/flux/gone.py`: apps/flux/gone.py does not exist",
         )
     ]

@@ -715,7 +715,7 @@ class Folders:
             moved = posixpath.normpath(posixpath.join(self._own, script))
             return None if moved.startswith("..") else [("" if moved == "." else moved)]
         if _absolute(target) and self._known is not None:
-            inside = _inside(target, self._known)
+            inside = folder_inside(target, self._known)
             if inside is not None:
                 return [inside]
         if any(c in target for c in "$~`\\") or target == "-" or _absolute(target):
@@ -730,7 +730,7 @@ class Folders:
         return kept if kept and all(len(f) <= _MAX_FOLDER for f in kept) else None
 
 
-def _inside(target: str, known: Callable[[str], bool]) -> str | None:
+def folder_inside(target: str, known: Callable[[str], bool]) -> str | None:
     """The repository folder an absolute path on the writer's machine ends in
     (`/Users/me/Project\\ Beacon/Website/api` -> `Website/api`): the longest end of two parts
     or more that is a folder of the repository; one part will do under a home folder. None

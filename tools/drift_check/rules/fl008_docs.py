@@ -53,6 +53,7 @@ from tools.drift_check.extract.commands import (
     DeployCommand,
     Folders,
     deploy_commands,
+    folder_inside,
     in_fenced_code,
     in_markdown_code,
     make_calls,
@@ -92,6 +93,10 @@ _REPOSITORY_LINK = re.compile(
     r"(?:github|gitlab)\.com/[\w.-]{1,100}/(?P<repo>[\w.-]{1,100})(?P<path>/)?"
 )
 _LINK_REACH = 6
+# A folder on the writer's machine: a Windows drive's, or one under a home folder.
+_MACHINE_PATH = re.compile(
+    r"(?<![\w/])(?:[A-Za-z]:\\[^\s`'\"]{1,200}|/(?:Users|home)/[^\s`'\"]{1,200})"
+)
 _UNKNOWN = "is not a registry app"
 # What tells a reader not to run the command after it.
 _NOT_THIS = re.compile(
@@ -345,14 +350,23 @@ def _visited(project: Project, source: SourceFile, folders: Folders, offset: int
 def _elsewhere(project: Project, text: str, offset: int) -> bool:
     """Whether a command comes within a few lines after a link to another repository or its
     files (`the load_test.py script [here](https://github.com/modal-labs/modal-examples/...)`,
-    `git clone https://github.com/modal-labs/modal-examples`): it runs that repository's file,
-    not one of this repository's."""
+    `git clone https://github.com/modal-labs/modal-examples`), or after a folder on the
+    writer's machine that is not this repository's (`Deployment from D:\\APP\\fast_brain`): it
+    runs that repository's file, not one of this repository's."""
     start = offset
     for _ in range(_LINK_REACH):
         start = text.rfind("\n", 0, max(start - 1, 0))
         if start < 0:
             break
     before = text[max(start, 0) : offset]
+    # `Deployment from D:\\APP\\fast_brain:` over the block: another checkout's files (a
+    # `cd` there is the folders' to follow).
+    for line in before.splitlines():
+        if line.strip().removeprefix("$").strip().startswith("cd "):
+            continue
+        for path in _MACHINE_PATH.findall(line):
+            if folder_inside(path.replace("\\", "/"), project.has_folder) is None:
+                return True
     own = project.root.name.lower()
     links = _REPOSITORY_LINK.finditer(before)
     # A link to a file of another repository, or a clone of one (not its home page: `Repo:
