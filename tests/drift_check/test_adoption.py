@@ -218,7 +218,10 @@ def test_a_line_that_documents_a_retirement_is_not_a_reference(tmp_path: Path) -
         "The new API replaces `/flux-instantid`; deprecate and de-deploy it.\n"
         "The faces path was `/flux-instantid`.\n"
     )
-    script = 'echo "ryla-comfyui is deprecated: do not deploy it"\nmodal deploy ryla-comfyui\n'
+    script = (
+        'echo "ryla-comfyui is deprecated: do not deploy it"\nmodal deploy ryla-comfyui\n'
+        'echo "WARN: the ryla-comfyui secret still exists: retire it after the smoke test"\n'
+    )
     root = make_repo(tmp_path, {"docs/faces.md": text, "ops.sh": script})
     assert codes_at(root) == [
         ("FL003", "docs/faces.md", 4),

@@ -901,6 +901,7 @@ def test_a_test_s_own_workspace_is_its_fixture(tmp_path: Path) -> None:
     test = (
         f'assert urls.flux == "https://foo--{flux}"\n'  # built from a base the test chose
         f'assert urls.prod == "https://ryla-prod--{flux}"\n'  # an environment of the fleet's
+        'BAD = "https://fontface--ryla-flux-comfyui-fastapi-ap.modal.run"  # refused by a guard\n'
     )
     client = f'URL = "https://foo--{flux}"\n'  # outside a test: a workspace nobody has
     files = {"tests/unit/test_urls.py": test, "web/client.py": client}

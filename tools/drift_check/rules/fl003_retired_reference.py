@@ -71,7 +71,7 @@ if TYPE_CHECKING:
 # A line that says a thing is gone (or stopped) documents its retirement; it is not a
 # reference to it.
 RETIREMENT = re.compile(
-    r"\b(?:removed|retired|retiring|deprecated|replaced|renamed|deleted|decommissioned|"
+    r"\b(?:removed|retire[ds]?|retiring|deprecated|replaced|renamed|deleted|decommissioned|"
     r"sunset|obsolete|superseded|discontinued|dropped|cleared out|no longer|former(?:ly)?|legacy|"
     r"merged|combines|consolidated|redundant|"
     r"stop(?:s|ped|ping)?)\b",

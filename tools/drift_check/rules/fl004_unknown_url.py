@@ -103,7 +103,10 @@ class UnknownUrl:
                 foreign = not self._ours(project, url) and not placeholder(url.source or "")
                 if shown and foreign and not self._fleet_s(project, url):
                     continue  # an example in prose, of an app of its own
-                problem = self._problem(project, url, shown, fixture=_a_test(source.path))
+                fixture = _a_test(source.path)
+                if fixture and foreign and not _of_workspace(project, url.source or ""):
+                    continue  # a test's own URL: what it builds, asserts or refuses
+                problem = self._problem(project, url, shown, fixture=fixture)
                 if problem is None and shown:
                     problem = self._own_file_s(project, source, url)
                 if problem is not None:
@@ -305,9 +308,7 @@ class UnknownUrl:
         # `your-workspace--`, in prose or in a template the reader fills in, is theirs.
         # In a test, a workspace of the test's own (`foo--`) is a fixture's; one that names
         # an environment of the fleet's workspace (`ryla-prod--`) is still the fleet's.
-        workspace = project.registry.workspace
-        source = url.source or ""
-        own = fixture and source != workspace and not source.startswith(f"{workspace}-")
+        own = fixture and not _of_workspace(project, url.source or "")
         filled_in = placeholder(url.source or "") or own
         if url.source is not None and url.source not in sources and not filled_in:
             known = ", ".join(sorted(sources))
@@ -376,6 +377,13 @@ def _named_by_path(app: App, path: str | None) -> WebFunction | None:
         return None
     named = [w for w in app.webs if w.callable.replace("_", "-").lower() == first.lower()]
     return named[0] if len(named) == 1 else None
+
+
+def _of_workspace(project: Project, source: str) -> bool:
+    """Whether a host's part before `--` is the fleet's workspace or names an environment of
+    it (`ryla`, `ryla-prod`)."""
+    workspace = project.registry.workspace
+    return source == workspace or source.startswith(f"{workspace}-")
 
 
 def _a_test(path: str) -> bool:
