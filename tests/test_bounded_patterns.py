@@ -45,6 +45,7 @@ MODES = {
     "tools.drift_check.rules.fl008_docs._CREATES": "search",
     "tools.drift_check.selection._PLANNED": "search",
     "tools.drift_check.selection._INVESTIGATED": "search",
+    "tools.drift_check.selection._ARCHIVED": "search",
     "tools.drift_check.rules.fl003_retired_reference._APP_SLOT": "search",
     "tools.drift_check.rules.fl003_retired_reference._WORD": "fullmatch",
     "tools.drift_check.rules.fl003_retired_reference._KEYWORD_BEFORE": "search",

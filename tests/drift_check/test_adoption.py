@@ -345,8 +345,11 @@ def test_plans_proposals_and_session_logs_are_historical(tmp_path: Path) -> None
         "docs/reporting.md": RETIRED,  # a word that starts with "report": checked
         "Dockerfile.flyio.bak": "CMD uvicorn hybrid:app\n",  # set aside: not read
         "hybrid/__init__.py": "x = 1\n",  # no `app`: what FL014 reports of a live Dockerfile
+        "archive/2025-06/scripts/old_test.py": 'X = "/flux-instantid"\n',  # kept for the record
+        "archives_index.py": 'X = "/flux-instantid"\n',  # a name, not an archive folder
     }
     assert [path for _, path, _ in codes_at(make_repo(tmp_path, files))] == [
+        "archives_index.py",
         "docs/explanation.md",
         "docs/planner.md",
         "docs/reporting.md",

@@ -15,7 +15,8 @@ plan by its name (`SUPABASE_INTEGRATION_PLAN.md`, `RFC_ARCHITECTURE.md`), and so
 of an investigation (`TIMEOUT_ANALYSIS.md`, `ROOT-CAUSE-FIXED.md`, `DEBUG-SESSION.md`). A
 record of a run (JSON, a log, CSV) named by its time (`results/verify_20260202_020129.json`),
 or in a dated folder (`records/2026-03-22_baseline/metrics.json`,
-`runs/pro-20260516T222314Z/p01.json`), is historical too.
+`runs/pro-20260516T222314Z/p01.json`), is historical too, and so is every file of a folder
+named `archive/` (code kept for the record beside the documents).
 """
 
 from __future__ import annotations
@@ -78,6 +79,8 @@ _INVESTIGATED = re.compile(
     r"|postmortem|post[-_]mortem)(?:[^a-z]|$)",
     re.IGNORECASE,
 )
+# A folder that says it keeps what it holds for the record, code and all.
+_ARCHIVED = re.compile(r"/(?:archive|archived|archives)/")
 # A time in a record's file name: 2026-02-02, or 20260202 as timestamps are written.
 _STAMPED = re.compile(r"(?:^|[^0-9])(?:19|20)[0-9]{2}-?[01][0-9]-?[0-3][0-9](?:[^0-9]|$)")
 
@@ -144,6 +147,8 @@ class Selection:
         with a date in its file name or in the name of any folder it is in, or a record of a
         run with a time in its file name or in a folder's."""
         lowered = path.lower()
+        if self.dated and _ARCHIVED.search(f"/{lowered}"):
+            return True  # a folder kept for the record: its code too (`archive/2025-06/x.py`)
         if lowered.endswith(_RECORDS):  # by its time, or the date of a folder it is in
             folder, _, name = path.rpartition("/")
             stamped = _STAMPED.search(name) is not None or _STAMPED.search(folder) is not None
