@@ -46,6 +46,7 @@ MODES = {
     "tools.drift_check.selection._PLANNED": "search",
     "tools.drift_check.selection._INVESTIGATED": "search",
     "tools.drift_check.selection._ARCHIVED": "search",
+    "tools.drift_check.rules.fl009_modal_limits._MODAL_WORD": "search",
     "tools.drift_check.rules.fl003_retired_reference._APP_SLOT": "search",
     "tools.drift_check.rules.fl003_retired_reference._WORD": "fullmatch",
     "tools.drift_check.rules.fl003_retired_reference._KEYWORD_BEFORE": "search",

@@ -282,3 +282,14 @@ def test_a_docstring_that_shows_the_app_s_url_calls_nothing(tmp_path: Path) -> N
     root = make_repo(tmp_path, {"services/shown.py": shown, "services/called.py": called})
     limits = [(f.path, f.line) for f in run(root).findings if f.code == "FL009"]
     assert limits == [("services/called.py", 4)]
+
+
+def test_a_long_call_to_a_host_the_code_cannot_tell_is_judged_where_modal_is_spoken_of(
+    tmp_path: Path,
+) -> None:
+    call = "import httpx\n\nclient = httpx.Client(base_url=settings.url, timeout=600)\n"
+    ollama = "# Ollama on the box beside us: modality=text\n" + call
+    modal = "# The embedding app on Modal: cold starts take minutes\n" + call
+    root = make_repo(tmp_path, {"providers/ollama.py": ollama, "providers/embed.py": modal})
+    limits = [(f.path, f.line) for f in run(root).findings if f.code == "FL009"]
+    assert limits == [("providers/embed.py", 4)]

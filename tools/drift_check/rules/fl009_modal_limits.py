@@ -82,6 +82,10 @@ def _called(project: Project, command: str) -> Endpoint | None:
     return None
 
 
+# Modal named as a word (`ModalEmbeddingAdapter`, `# cold Modal container`), not `modality`.
+_MODAL_WORD = re.compile(r"(?i:modal)(?![a-z])")
+
+
 class ModalLimits:
     code = "FL009"
     name = "modal-limits"
@@ -133,6 +137,8 @@ class ModalLimits:
                 continue  # not a Modal endpoint: its redirects are not Modal's
             timeout = call.keywords.get("timeout")
             seconds = timeout.number if timeout is not None else None
+            if host == "" and not calls_modal and _MODAL_WORD.search(source.text) is None:
+                continue  # a host the code cannot tell, in a file that never speaks of Modal
             if seconds is not None and seconds > limit and timeout is not None:
                 reason = f"timeout={timeout.text} is over Modal's {limit} s web limit"
             elif seconds is not None:
