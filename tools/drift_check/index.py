@@ -172,16 +172,16 @@ class RegistryIndex:
         another label: the label a reader guesses from the code. None when no web function,
         or more than one, has that name, or a retired one had it too."""
 
-        def kebab(name: str) -> str:
-            return name.rsplit(".", 1)[-1].replace("_", "-").lower()
+        def own(name: str) -> str:  # `Upscaler.upscale` -> `upscale`, as Modal writes it
+            return modal_names.default_label(name.rsplit(".", 1)[-1])
 
         named = [
             (app, web)
             for app in self._by_name_length
             for web in app.webs
-            if web.url_label != label and kebab(web.callable) == label
+            if web.url_label != label and own(web.callable) == label
         ]
-        retired = any(kebab(f.function) == label for f in self.registry.retired.functions)
+        retired = any(own(f.function) == label for f in self.registry.retired.functions)
         return named[0] if len(named) == 1 and not retired else None
 
     def sources_of(self, app: App) -> dict[str, str]:

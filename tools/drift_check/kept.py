@@ -9,7 +9,7 @@ replays or updates a kept result stays equal to one from scratch whatever was ed
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,18 +20,22 @@ if TYPE_CHECKING:
     from tools.drift_check.findings import Finding
 
 
-def unkept(root: Path, findings: Iterable[Finding]) -> list[Finding]:
-    """The findings, less references to retired or unknown things in kept files."""
+def unkept(
+    root: Path, findings: Iterable[Finding], paths: Callable[[], list[str]]
+) -> list[Finding]:
+    """The findings, less references to retired or unknown things in kept files. `paths`:
+    the repository's files, as the check listed them."""
     findings = list(findings)
     if not any(f.code in HISTORY_CODES for f in findings):
         return findings
-    kept = Kept(root)
+    kept = Kept(root, paths)
     return [f for f in findings if f.code not in HISTORY_CODES or not kept(f.path)]
 
 
 class Kept:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, paths: Callable[[], list[str]]) -> None:
         self._root = root
+        self._paths = paths
         self._folders: dict[str, list[str]] = {}
         self._answers: dict[str, bool] = {}
         self._by_name: dict[str, list[str]] | None = None
@@ -63,12 +67,10 @@ class Kept:
         return any(legacy.names_as_legacy(d, path, namesakes) for d in naming)
 
     def _namesakes(self) -> dict[str, list[str]]:
-        """The repository's files by name, listed once, when a document names one."""
+        """The repository's files by name, indexed once, when a document names one."""
         if self._by_name is None:
-            from tools.drift_check.files import list_paths
-
             self._by_name = {}
-            for listed in list_paths(self._root):
+            for listed in self._paths():
                 self._by_name.setdefault(listed.rsplit("/", 1)[-1], []).append(listed)
         return self._by_name
 

@@ -29,10 +29,11 @@ def check(
 ) -> CheckResult:
     """The findings `[tool.fleet]` selects (or `select` and `ignore`, when given)."""
     selection = Selection.from_config(repo.config, select, ignore)
-    result = _check(repo, selected)
+    listing = Listing(repo.root)  # git lists the files while the kept result is verified
+    result = _check(repo, selected, listing)
     findings = result.findings
     if repo.config.history != ():  # `history = []` reports them in every file
-        findings = kept.unkept(repo.root, findings)
+        findings = kept.unkept(repo.root, findings, lambda: listing.paths)
     if selection is not None:
         findings = selection.apply(findings)
     if findings == result.findings:
@@ -40,9 +41,8 @@ def check(
     return dataclasses.replace(result, findings=findings)
 
 
-def _check(repo: Repository, selected: list[str] | None) -> CheckResult:
+def _check(repo: Repository, selected: list[str] | None, listing: Listing) -> CheckResult:
     root = repo.root
-    listing = Listing(root)  # git lists the files while the kept result is verified
 
     from_cache = cache.folder() is not None
     key = result_cache.key(root, repo.registry_path, selected)

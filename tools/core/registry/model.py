@@ -363,8 +363,10 @@ class WebFunction(_Model):
         return self.function or f"{self.cls}.{self.method}"
 
     def label_for(self, app_name: str) -> str:
-        if self.label is not None:
-            return self.label
+        return self.label if self.label is not None else self.derived_label(app_name)
+
+    def derived_label(self, app_name: str) -> str:
+        """The label Modal derives from the names, whatever `label` says."""
         if self.function is not None:
             return modal_names.default_label(app_name, self.function)
         assert self.cls is not None

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from tools.drift_check.extract.base import Value
+from tools.drift_check.extract.python import python_facts
 from tools.drift_check.source import SourceFile
 
 _PIECE = r"(?:[A-Za-z0-9_-]|\$?\{[^{}\s]{0,80}\}|%(?:\([A-Za-z_]\w*\))?s)"
@@ -106,12 +107,8 @@ def _find(text: str) -> list[UrlRef]:
 def modal_in_code(source: SourceFile) -> bool:
     """Whether the file names a modal.run URL outside a comment, and in Python outside a
     docstring: a module's docstring that shows its own app's URL calls nothing."""
-    docstrings: list[tuple[int, int]] = []
-    if source.suffix == "py":
-        from tools.drift_check.extract.python import python_facts  # for Python files alone
-
-        facts = python_facts(source)
-        docstrings = facts.docstrings if facts is not None else []
+    facts = python_facts(source) if source.suffix == "py" else None
+    docstrings = facts.docstrings if facts is not None else []
     for url in find_urls(source):
         line, col = source.position(url.offset)
         if "#" in source.lines[line - 1][: col - 1]:

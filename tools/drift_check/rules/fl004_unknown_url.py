@@ -103,10 +103,11 @@ class UnknownUrl:
                 foreign = not self._ours(project, url) and not placeholder(url.source or "")
                 if shown and foreign and not self._fleet_s(project, url):
                     continue  # an example in prose, of an app of its own
-                fixture = _a_test(source.path)
-                if fixture and foreign and not _of_workspace(project, url.source or ""):
-                    continue  # a test's own URL: what it builds, asserts or refuses
-                problem = self._problem(project, url, shown, fixture=fixture)
+                # A test's URL in a workspace of its own (`foo--`) is what it builds, asserts or
+                # refuses; one in an environment of the fleet's (`ryla-prod--`) is the fleet's.
+                if foreign and _a_test(source.path) and not _of_workspace(project, url.source):
+                    continue
+                problem = self._problem(project, url, shown)
                 if problem is None and shown:
                     problem = self._own_file_s(project, source, url)
                 if problem is not None:
@@ -291,11 +292,9 @@ class UnknownUrl:
         """Whether a URL is in a workspace of the fleet's (or cannot tell: a template)."""
         return url.source is None or url.source in project.index.fleet_sources
 
-    def _problem(
-        self, project: Project, url: UrlRef, shown: bool, *, fixture: bool = False
-    ) -> tuple[str, str] | None:
+    def _problem(self, project: Project, url: UrlRef, shown: bool) -> tuple[str, str] | None:
         """What is wrong with a URL (`shown`: in prose, where a placeholder workspace is the
-        reader's; `fixture`: in a test, where a workspace of its own is the test's), or None."""
+        reader's), or None."""
         index = project.index
         if url.label is None or index.retired_label(url.label) is not None:
             return None  # templated (cannot be checked) or retired (FL003 reports it)
@@ -306,10 +305,7 @@ class UnknownUrl:
         app, web = found
         sources = index.sources_of(app)
         # `your-workspace--`, in prose or in a template the reader fills in, is theirs.
-        # In a test, a workspace of the test's own (`foo--`) is a fixture's; one that names
-        # an environment of the fleet's workspace (`ryla-prod--`) is still the fleet's.
-        own = fixture and not _of_workspace(project, url.source or "")
-        filled_in = placeholder(url.source or "") or own
+        filled_in = placeholder(url.source or "")
         if url.source is not None and url.source not in sources and not filled_in:
             known = ", ".join(sorted(sources))
             return (
@@ -375,15 +371,15 @@ def _named_by_path(app: App, path: str | None) -> WebFunction | None:
     first = (path or "").strip("/").split("/", 1)[0]
     if len(app.webs) < 2 or not first:
         return None
-    named = [w for w in app.webs if w.callable.replace("_", "-").lower() == first.lower()]
+    named = [w for w in app.webs if modal_names.default_label(w.callable) == first.lower()]
     return named[0] if len(named) == 1 else None
 
 
-def _of_workspace(project: Project, source: str) -> bool:
+def _of_workspace(project: Project, source: str | None) -> bool:
     """Whether a host's part before `--` is the fleet's workspace or names an environment of
     it (`ryla`, `ryla-prod`)."""
     workspace = project.registry.workspace
-    return source == workspace or source.startswith(f"{workspace}-")
+    return source is not None and (source == workspace or source.startswith(f"{workspace}-"))
 
 
 def _a_test(path: str) -> bool:
@@ -445,10 +441,7 @@ def _whole_elsewhere(project: Project, app: App, web: WebFunction, url: UrlRef) 
     placeholder's as written), while the registry writes it as Modal cuts it short under the
     fleet's own (`label: x-1a2b3c`): the length of a host's workspace decides the cut, so
     both are right."""
-    if web.function is not None:
-        whole = modal_names.default_label(app.name, web.function)
-    else:
-        whole = modal_names.default_label(app.name, web.cls or "", web.method or "")
+    whole = web.derived_label(app.name)
     source = url.source
     fleet = modal_names.web_source(project.registry.workspace, "")
     return (

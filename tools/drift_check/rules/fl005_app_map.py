@@ -151,10 +151,12 @@ def _unregistered(project: Project, app: App, target: str, kind: str) -> str | N
     retired = {
         f.function.split(".", 1)[0] for f in project.registry.retired.functions if f.app == app.key
     }
-    if found is None and target not in retired:  # a retired one is FL003's
-        return f"{kind} {target!r} is no function or class of {app.name}"
-    if found is None:
-        return None
+    if found is None:  # a retired one is FL003's
+        return (
+            None
+            if target in retired
+            else f"{kind} {target!r} is no function or class of {app.name}"
+        )
     renamed = found[1].keywords.get("name")
     if found[1].target == target and renamed is not None and renamed.string not in (None, target):
         return f"{kind} {target!r} of {app.name} is registered as {renamed.string!r} (name=)"
