@@ -210,6 +210,26 @@ def test_an_inline_command_s_cd_resolves_its_deploy(tmp_path: Path) -> None:
     ]
 
 
+def test_a_guide_s_command_run_from_its_project_s_root_says_what_is_wrong_there(
+    tmp_path: Path,
+) -> None:
+    """`models/download.py` from the guide in backend/models/ is backend/models/download.py:
+    it exists, and what is wrong is that it has no Modal App, not that it is missing."""
+    doc = "Download the weights:\n\n```bash\nmodal run models/download.py\n```\n"
+    script = "import os\nfrom pathlib import Path\n\nprint(Path(os.getcwd()))\n"
+    files = {"backend/models/GUIDE.md": doc, "backend/models/download.py": script}
+    root = make_repo(tmp_path, files)
+    assert found(root) == [
+        (
+            "FL008",
+            "backend/models/GUIDE.md",
+            4,
+            11,
+            "`modal run models/download.py`: backend/models/download.py defines no Modal App",
+        )
+    ]
+
+
 def test_a_file_name_for_the_reader_to_fill_in_is_no_missing_file(tmp_path: Path) -> None:
     doc = (
         "1. Write your app, then `modal deploy your_app.py`.\n"

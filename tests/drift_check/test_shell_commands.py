@@ -483,17 +483,24 @@ def test_what_modal_run_names_must_be_a_modal_app_or_function(tmp_path: Path) ->
     image = "import modal\n\nimage = modal.Image.debian_slim()\n\n\ndef test_image():\n    pass\n"
     job = APP + "\n\n@app.function()\ndef work(): ...\n\n\ndef helper(): ...\n"
     imported = "from .common import app\n\n\ndef plain(): ...\n"  # its App may be imported
+    # Names from a module that builds Modal objects, or from a library: which may be an App
+    helpers = "from jobs.job import work\n"
+    library = "import os\nfrom pathlib import Path\n\nprint(Path(os.getcwd()))\n"
     script = (
         "modal run infra/image.py::test_image\n"
         "modal run jobs/job.py::work\n"
         "modal run jobs/job.py::helper\n"
         "modal run jobs/job.py::app\n"
         "modal deploy jobs/other.py\n"
+        "modal run jobs/helpers.py\n"
+        "modal run jobs/download.py\n"
     )
     files = {
         "infra/image.py": image,
         "jobs/job.py": job,
         "jobs/other.py": imported,
+        "jobs/helpers.py": helpers,
+        "jobs/download.py": library,
         "ops.sh": script,
     }
     assert [f for f in found(make_repo(tmp_path, files)) if f[1] == "ops.sh"] == [
@@ -516,6 +523,7 @@ def test_what_modal_run_names_must_be_a_modal_app_or_function(tmp_path: Path) ->
             5,
             "modal deploy jobs/other.py: jobs/other.py is not the entry file of a registry app",
         ),
+        ("FL007", "ops.sh", 7, "modal run jobs/download.py: jobs/download.py defines no Modal App"),
     ]
 
 

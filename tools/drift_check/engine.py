@@ -12,9 +12,9 @@ from tools.core.globs import GlobSet
 from tools.core.registry.load import load_registry_located
 from tools.core.registry.model import Registry
 from tools.core.repository import Repository
-from tools.drift_check import index
+from tools.drift_check import index, modal_api
 from tools.drift_check import source as source_module
-from tools.drift_check.extract import base, data, python, typescript
+from tools.drift_check.extract import base, data, python, sdk_uses, typescript
 from tools.drift_check.facts_cache import facts_store
 from tools.drift_check.files import DEFAULT_EXCLUDE, TextFiles, candidates, list_paths
 from tools.drift_check.findings import CheckResult, Finding
@@ -27,6 +27,8 @@ from tools.drift_check.suppress import apply_suppressions
 # The code that derives the facts kept between checks: a change to it discards them.
 FACTS_VERSION = code_version(
     python.__file__,
+    sdk_uses.__file__,
+    modal_api.__file__,
     typescript.__file__,
     data.__file__,
     base.__file__,

@@ -29,6 +29,7 @@ from typing import Any
 from tools.core.errors import FleetError
 from tools.core.registry import modal_names
 from tools.core.registry.parse import read_registry_text, registry_data
+from tools.drift_check import modal_api
 from tools.drift_check.extract.commands import MODAL_CLI
 
 MIN_FILES = 1000
@@ -63,6 +64,7 @@ ALWAYS = (
     "MODAL_",  # FL015: settings for the fleet (`.modal.run` is above)
     "_MODAL",
     *(f"modal {group} " for group, commands in MODAL_CLI.items() if commands),
+    *modal_api.WORDS,  # FL016: names and arguments modal no longer has
 )
 
 

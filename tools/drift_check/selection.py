@@ -32,7 +32,9 @@ from tools.core.globs import GlobSet
 from tools.drift_check.findings import Finding
 
 # The references a historical document may hold of its day.
-HISTORY_CODES = frozenset({"FL003", "FL004", "FL005", "FL008", "FL009", "FL013", "FL014", "FL015"})
+HISTORY_CODES = frozenset(
+    {"FL003", "FL004", "FL005", "FL008", "FL009", "FL013", "FL014", "FL015", "FL016"}
+)
 DEFAULT_HISTORY = (
     "CHANGELOG*",
     "CHANGES*",

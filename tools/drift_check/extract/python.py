@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from tools.core.paths import folders_up
 from tools.drift_check.extract.base import Entry, Located, MapLiteral, Number, Value
+from tools.drift_check.extract.sdk_uses import SdkUse, SdkUses
 from tools.drift_check.facts_cache import remembered
 from tools.drift_check.source import SourceFile
 
@@ -136,6 +137,8 @@ class PythonFacts:
     # The module's classes with web methods, as a decorator would show them (kind "class"):
     # what `app.cls(...)(Class)` in a module that imports one registers.
     web_classes: list[ModalDecorator] = field(default_factory=list)
+    # Modal SDK names and keyword arguments that modal 1.6 does not take (`modal_api`).
+    sdk_uses: list[SdkUse] = field(default_factory=list)
 
     def deployed_app(self) -> ModalApp | None:
         """The app `modal deploy FILE` deploys: the one named `app`, else `stub`, else the
@@ -181,6 +184,7 @@ class _Extractor:
         self.lines = text.splitlines()
         self.constants = _module_constants(tree)
         self.facts = PythonFacts()
+        self.sdk = SdkUses() if "modal" in text else None
         self.app_variables: set[str] = set()
         # The nodes of a conditional expression's branches, met before the walk reaches them.
         self.conditional: set[int] = set()
@@ -208,7 +212,11 @@ class _Extractor:
         names: dict[int, str] = {}
         for node in walk(tree):
             self._visit(node, names)
+            if self.sdk is not None:
+                self.sdk.visit(node)
         self._method_functions()
+        if self.sdk is not None:
+            self.facts.sdk_uses = self.sdk.found
 
     def _method_functions(self) -> None:
         """A class none decorates, whose methods are each `@stub.function(...)` (Modal before
@@ -372,6 +380,8 @@ class _Extractor:
                 and func.attr in ("cls", "function")
             ):
                 keywords = self._keywords(decorator)
+                if self.sdk is not None:
+                    self.sdk.arguments(f"App.{func.attr}", decorator)
                 self.facts.decorators.append(
                     ModalDecorator(func.attr, node.name, keywords, _at(decorator), *self._web(node))
                 )

@@ -19,6 +19,7 @@ from tools.drift_check.rules.fl012_modal_resources import ModalResources
 from tools.drift_check.rules.fl013_docs_config import DocsConfig
 from tools.drift_check.rules.fl014_serve_target import ServeTarget
 from tools.drift_check.rules.fl015_unread_setting import UnreadSetting
+from tools.drift_check.rules.fl016_modal_api import ModalApi
 
 CHECKS: tuple[Rule, ...] = (
     ServerTimeout(),
@@ -35,6 +36,7 @@ CHECKS: tuple[Rule, ...] = (
     DocsConfig(),
     ServeTarget(),
     UnreadSetting(),
+    ModalApi(),
 )
 ALL_RULES: tuple[RuleInfo, ...] = tuple(
     sorted((*CHECKS, UnusedSuppression()), key=lambda rule: rule.code)

@@ -444,9 +444,8 @@ def _object_problem(project: Project, path: str, command: DeployCommand) -> Targ
     facts = project.python(path) if path.endswith(".py") else None
     if facts is None:
         return None
-    # A file that imports names may take its App from them (`from .common import app`).
     bare = not (facts.apps or facts.decorators or facts.entrypoints)
-    if bare and not (facts.imports or facts.aliases):
+    if bare and not _may_take_app(project, path, facts):
         return TargetProblem(f"{path} defines no Modal App", "missing", command.verb)
     _, _, named = command.target.partition("::")
     name = named.split(".", 1)[0]
@@ -463,6 +462,17 @@ def _object_problem(project: Project, path: str, command: DeployCommand) -> Targ
         "missing",
         command.verb,
     )
+
+
+def _may_take_app(project: Project, path: str, facts: PythonFacts) -> bool:
+    """Whether a module that defines no Modal object may still hold one: it imports a name
+    that may be an App (`from .common import app`), or a module of the repository that
+    speaks of modal (and may build it)."""
+    names = [*facts.imports, *facts.aliases]
+    if any("app" in name.lower() or "stub" in name.lower() for name in names):
+        return True
+    imported = (project.file(p) for p in project.imported_files(path))
+    return any(source is not None and "modal" in source.text for source in imported)
 
 
 def _runnable_problem(

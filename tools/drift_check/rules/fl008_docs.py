@@ -217,8 +217,12 @@ class Docs:
                 # ...or from a folder above the file: a project's root inside the repository
                 # (`docs/DEPLOY.md` of `backend/`, run from `backend/`).
                 later += folders_up(posixpath.dirname(source.path))[1:-1]
-                if later and target_problem(project, later, command, _UNKNOWN) is None:
-                    continue
+                if later:
+                    again = target_problem(project, later, command, _UNKNOWN)
+                    if again is None:
+                        continue
+                    if any(project.exists(project.resolve(later, f)) for f in command.files):
+                        problem = again  # the file is there: what is wrong with it is news
             if problem is None:
                 continue
             if project.an_example_s(source.path) and not _lost(project, source, command, problem):
