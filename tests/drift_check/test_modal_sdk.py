@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.drift_check.conftest import DRIFT, make_repo, run
+from tools.drift_check.fix import plan_fixes
 
 OLD_APP = (
     "import modal\n"  # 1
@@ -64,7 +65,13 @@ def test_each_removed_name_and_argument_is_reported_where_it_is_written(tmp_path
         (path, 13, 8, f"modal.web_endpoint {gone}", "use @modal.fastapi_endpoint"),
         (path, 15, 27, f"modal.Function.lookup {gone}", "use modal.Function.from_name"),
         (path, 18, 11, f"@app.cls takes no concurrency_limit= {typed}", "use max_containers="),
-        (path, 20, 19, f"@modal.method takes no keep_warm= {typed}", "use min_containers="),
+        (
+            path,
+            20,
+            19,
+            f"@modal.method takes no keep_warm= {typed}",
+            "remove it: min_containers= is set on @app.function or @app.cls",
+        ),
     ]
 
 
@@ -104,3 +111,18 @@ def test_a_copy_of_a_fleet_file_is_fixed_in_the_fleet_s_copy(tmp_path: Path) -> 
         ("apps/flux/app.py", message),
         ("other/app.py", message),
     ]
+
+
+def test_fix_renames_what_is_the_same_thing_under_a_new_name(tmp_path: Path) -> None:
+    root = make_repo(tmp_path, {"tools/old.py": OLD_APP})
+    fixed = {f.path: f.after for f in plan_fixes(root, run(root).findings)}
+    after = fixed["tools/old.py"].splitlines()
+    before = OLD_APP.splitlines()
+    changed = {n + 1: line for n, line in enumerate(after) if line != before[n]}
+    assert changed == {
+        5: 'stub = modal.App("old")',
+        12: "@stub.function(gpu=modal.gpu.A100(count=2), min_containers=1, timout=5, **EXTRA)",
+        13: "@modal.fastapi_endpoint()",
+        15: '    return modal.Function.from_name("a", "b")',
+        18: "@stub.cls(max_containers=2, min_containers=1)",
+    }

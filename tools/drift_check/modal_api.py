@@ -95,6 +95,18 @@ REMOVED: dict[str, str] = {
     "Image.conda": "Image.micromamba",
 }
 
+# The removed names and arguments that are the same thing under a new name (modal's 1.0
+# migration guide: "a simple name change"), as written where they stand: `--fix` renames them.
+RENAMED: dict[str, str] = {
+    "keep_warm": "min_containers",
+    "container_idle_timeout": "scaledown_window",
+    "concurrency_limit": "max_containers",
+    "Stub": "App",
+    "web_endpoint": "fastapi_endpoint",
+    "Function.lookup": "from_name",
+    "Cls.lookup": "from_name",
+}
+
 # Words a file holds before it can use one of the names above (the pre-filter's strings).
 WORDS: tuple[str, ...] = (
     *REPLACED_ARGUMENTS,

@@ -18,6 +18,9 @@ class SdkUse:
     name: str  # as under `modal`: "Stub", "Function.lookup", "Image.copy_local_dir", "App.cls"
     argument: str  # the keyword it is given that it does not take, or "" for a removed name
     at: Located
+    # The word at `at` is the use itself (an attribute, a keyword): renaming it renames the use.
+    # Not so for a name imported from modal: the code below uses it by that name.
+    renamable: bool = True
 
 
 class SdkUses:
@@ -51,7 +54,7 @@ class SdkUses:
             if node.module == "modal" and not node.level:
                 for alias in node.names:
                     self.names[alias.asname or alias.name] = alias.name
-                    self._removed(alias.name, alias)
+                    self._removed(alias.name, alias, renamable=False)
         elif (
             len(node.targets) == 1
             and isinstance(node.targets[0], ast.Name)
@@ -83,7 +86,9 @@ class SdkUses:
                 at = Located(keyword.lineno, keyword.col_offset + 1)
                 self.found.append(SdkUse(name, keyword.arg, at))
 
-    def _removed(self, name: str, node: ast.Attribute | ast.alias) -> None:
+    def _removed(
+        self, name: str, node: ast.Attribute | ast.alias, *, renamable: bool = True
+    ) -> None:
         if name not in modal_api.REMOVED:
             return
         if isinstance(node, ast.Attribute) and node.end_lineno and node.end_col_offset:
@@ -91,7 +96,7 @@ class SdkUses:
             at = Located(node.end_lineno, node.end_col_offset - len(node.attr) + 1)
         else:
             at = Located(node.lineno, node.col_offset + 1)
-        self.found.append(SdkUse(name, "", at))
+        self.found.append(SdkUse(name, "", at, renamable))
 
     def _under_modal(self, node: ast.expr) -> list[str]:
         """The attributes named after `modal` in `modal.Image.debian_slim().pip_install`

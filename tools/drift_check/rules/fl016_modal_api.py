@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 
 from tools.drift_check import modal_api
 from tools.drift_check.extract.python import python_facts
-from tools.drift_check.findings import Finding
+from tools.drift_check.findings import Edit, Finding
 
 if TYPE_CHECKING:
     from tools.drift_check.extract.sdk_uses import SdkUse
@@ -93,7 +93,10 @@ class ModalApi:
                 continue  # reported in the fleet's own copy
             for use in uses:
                 message, hint = _said(use)
-                yield Finding(self.code, source.path, use.at.line, use.at.col, message, hint)
+                at = use.at
+                yield Finding(
+                    self.code, source.path, at.line, at.col, message, hint, _fix(use, source)
+                )
 
 
 def _copy_of_fleet_file(project: Project, source: SourceFile) -> bool:
@@ -108,6 +111,21 @@ def _copy_of_fleet_file(project: Project, source: SourceFile) -> bool:
     return False
 
 
+def _fix(use: SdkUse, source: SourceFile) -> Edit | None:
+    """The rename of a name or argument that is the same thing under a new name."""
+    key = use.argument or use.name
+    new = modal_api.RENAMED.get(key)
+    if new is None or not use.renamable:
+        return None
+    if use.argument and new not in modal_api.ARGUMENTS[use.name]:
+        return None  # `@modal.method(keep_warm=1)`: the new name is not this call's either
+    old = key.rsplit(".", 1)[-1]  # the word written there: `lookup` of `Function.lookup`
+    line = source.lines[use.at.line - 1]
+    if line[use.at.col - 1 : use.at.col - 1 + len(old)] != old:
+        return None  # not written as read (a tab, an odd encoding): leave it to a person
+    return Edit(source.path, use.at.line, use.at.col, old, new)
+
+
 def _said(use: SdkUse) -> tuple[str, str]:
     version = ".".join(map(str, modal_api.VERSION))
     if not use.argument:
@@ -119,6 +137,10 @@ def _said(use: SdkUse) -> tuple[str, str]:
     call = _SHOWN.get(use.name, f"modal.{use.name}")
     message = f"{call} takes no {use.argument}= in modal {version}: this call raises TypeError"
     replaced = modal_api.REPLACED_ARGUMENTS.get(use.argument)
+    if replaced is not None and replaced.removesuffix("=") in modal_api.ARGUMENTS[use.name]:
+        return message, f"use {replaced}"
+    if replaced is not None and replaced.endswith("="):
+        return message, f"remove it: {replaced} is set on @app.function or @app.cls"
     if replaced is not None:
         return message, f"use {replaced}"
     close = difflib.get_close_matches(use.argument, modal_api.ARGUMENTS[use.name], n=1)
