@@ -111,6 +111,8 @@ def main() -> None:
         )
         for finding in unjudged:
             print(f"  not judged: {finding}")
+        for finding in sorted(reported & false):
+            print(f"  judged false: {finding}")
         for finding in sorted(real - reported):
             print(f"  judged real, not reported: {finding}")
         counts = (1, len(reported), len(hits), len(reported & false), len(real), len(missed))

@@ -84,6 +84,7 @@ MODES = {
     "tools.drift_check.extract.commands.CD": "finditer",
     "tools.drift_check.extract.commands.ASGI_SERVE": "finditer",
     "tools.drift_check.extract.commands._OPTION_NAME": "match",
+    "tools.drift_check.rules.fl005_app_map._LABEL": "fullmatch",
     "tools.drift_check.rules.fl005_app_map._WORD": "finditer",
     "tools.drift_check.rules.fl008_docs._REPOSITORY_LINK": "finditer",
     "tools.drift_check.rules.fl008_docs._NOT_THIS": "search",

@@ -428,3 +428,92 @@ def test_a_brief_probe_of_an_auxiliary_endpoint_is_its_caller_s_choice(tmp_path:
     assert [(code, line) for code, _, line, _, _ in found(root)] == []
     fleet.write_text(text)
     assert [(code, line) for code, _, line, _, _ in found(root)] == [("FL002", 3)]
+
+
+SERVICES_TS = """\
+// The Modal apps the web calls, by service.
+const SERVICES: Record<string, { app: string; endpoint: string }> = {
+  flux: { app: "ryla-flux", endpoint: "comfyui-fastapi-app" },
+  upscale: { app: "ryla-seedvr", endpoint: "comfyui-fastapi-app" },
+  seedvr2: { app: "ryla-seedvr2", endpoint: "comfyui-generate" },
+};
+"""
+
+
+def test_a_map_of_objects_naming_apps_and_their_web_functions(tmp_path: Path) -> None:
+    python = (
+        "# Modal services\n"
+        'SERVICES = {"flux": {"app_name": "ryla-flux", "function": "fastapi_app"},\n'
+        '            "seedvr2": {"app_name": "ryla-seedvr2",\n'
+        '                        "label": "ryla-seedvr2-comfyui-fastapi-app"},\n'
+        '            "fluxx": {"app_name": "ryla-flx"}}\n'
+    )
+    other = SERVICES_TS.replace("The Modal apps", "The apps")  # a file that speaks of no Modal
+    root = make_repo(
+        tmp_path,
+        {"web/services.ts": SERVICES_TS, "web/other.ts": other, "tools/services.py": python},
+    )
+    findings = [f for f in run(root).findings if f.code == "FL005"]
+    assert [(f.path, f.line, f.col, f.message, f.hint) for f in findings] == [
+        (
+            "tools/services.py",
+            5,
+            35,
+            "SERVICES['fluxx'] names app 'ryla-flx', which is no app in the registry",
+            "did you mean 'ryla-flux'?",
+        ),
+        (
+            "web/services.ts",
+            4,
+            19,
+            "SERVICES['upscale'] names app 'ryla-seedvr', which is no app in the registry",
+            "did you mean 'ryla-seedvr2'?",
+        ),
+        (
+            "web/services.ts",
+            5,
+            45,
+            "SERVICES['seedvr2'] names web function 'comfyui-generate' of ryla-seedvr2, which "
+            "serves ryla-seedvr2-comfyui-fastapi-app",
+            "`fleet registry show` lists each app's web functions",
+        ),
+    ]
+
+
+def test_deploy_commands_that_deploy_most_of_the_fleet_but_not_all(tmp_path: Path) -> None:
+    script = (
+        "#!/bin/sh\n"
+        "# Deploy all Modal services\n"
+        "cd apps\n"
+        "modal deploy flux/app.py\n"  # 4
+        "modal deploy seedvr2/app.py\n"
+    )
+    guide = (
+        "# Deploying\n\n"
+        "## Flux\n\n```sh\nmodal deploy apps/flux/app.py\n```\n\n"  # one app a section
+        "## SeedVR2\n\n```sh\nmodal deploy apps/seedvr2/app.py\n```\n\n"
+        "## Everything\n\n```sh\n"  # 15
+        "# Deploy both\n"  # a comment in code, not a heading
+        "modal deploy apps/flux/app.py\n"  # 19
+        "modal deploy apps/flux/app.py\n"
+        "modal deploy apps/seedvr2/app.py\n```\n"
+    )
+    root = _with_three_apps(
+        make_repo(tmp_path, {"scripts/deploy.sh": script, "docs/DEPLOY.md": guide})
+    )
+    (root / "apps" / "instantid").mkdir()
+    (root / "apps" / "instantid" / "app.py").write_text((root / "apps/flux/app.py").read_text())
+    assert [f for f in run(root).findings if f.code == "FL005"] == []  # nothing calls instantid
+    (root / "web").mkdir()
+    (root / "web" / "faces.ts").write_text(
+        'const FACES = "https://ryla--ryla-instantid-comfyui-fastapi-app.modal.run";\n'
+    )
+    findings = [f for f in run(root).findings if f.code == "FL005"]
+    message = (
+        "these `modal deploy` commands deploy 2 of 3 apps; missing ryla-instantid",
+        "deploy them too, or use `fleet deploy --all`",
+    )
+    assert [(f.path, f.line, f.col, f.message, f.hint) for f in findings] == [
+        ("docs/DEPLOY.md", 19, 14, *message),
+        ("scripts/deploy.sh", 4, 14, *message),
+    ]

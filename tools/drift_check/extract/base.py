@@ -27,6 +27,7 @@ class Value:
     at: Located
     is_literal: bool  # a plain number literal: safe to rewrite
     items: tuple[Value, ...] | None = None  # a list or tuple literal's elements
+    fields: tuple[Entry, ...] | None = None  # an object or dict literal's string-keyed entries
 
 
 @dataclass(frozen=True)

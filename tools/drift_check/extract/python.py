@@ -321,7 +321,16 @@ class _Extractor:
             if isinstance(listed, ast.List | ast.Tuple) and depth < 4  # `A = [A]` ends here
             else None
         )
-        return Value(number, string, self.source(node), _at(node), literal, items)
+        fields = (
+            tuple(
+                Entry(key.value, _at(key), self.value(value, depth + 1))
+                for key, value in zip(node.keys[:64], node.values[:64], strict=True)
+                if isinstance(key, ast.Constant) and isinstance(key.value, str)
+            )
+            if isinstance(node, ast.Dict) and depth < 4
+            else None
+        )
+        return Value(number, string, self.source(node), _at(node), literal, items, fields)
 
     def source(self, node: ast.expr) -> str:
         """The expression as written: sliced from the text, far cheaper than `ast.unparse`."""

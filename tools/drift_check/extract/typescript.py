@@ -22,7 +22,8 @@ from tools.drift_check.facts_cache import remembered
 from tools.drift_check.source import SourceFile
 
 _ASSIGNMENT = re.compile(
-    r"(?:^|[;\s])(?:export\s+)?(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::[^=;{]{0,200})?=\s*"
+    r"(?:^|[;\s])(?:export\s+)?(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*"
+    r"(?::(?:[^=;{}]|\{[^{}=]{0,200}\}){0,200})?=\s*"  # a type, `{ app: string }` in it too
 )
 # A backslash is read one way only (an escape, never a character of its own): `\\.|.` read
 # a string of backslashes both ways, in exponential time.
@@ -132,7 +133,7 @@ def _after_string(text: str, start: int) -> int:
 
 
 def _entries(
-    source: SourceFile, start: int, end: int, constants: dict[str, ast.expr]
+    source: SourceFile, start: int, end: int, constants: dict[str, ast.expr], depth: int = 0
 ) -> tuple[list[Entry], list[str]]:
     from tools.drift_check.extract.python import number_of
 
@@ -160,7 +161,14 @@ def _entries(
         value_line, value_col = source.position(value_offset + leading)
         number = number_of(expression, constants) if expression is not None else None
         literal = _INTEGER_LITERAL.fullmatch(value_text) is not None
-        value = Value(number, string, value_text, Located(value_line, value_col), literal)
+        fields = None
+        if value_text.startswith("{") and depth < 4:  # `{ app: "flux", endpoint: "gen" }`
+            opening = value_offset + leading
+            closing = _closing(source.text, opening)
+            if closing is not None and closing <= item_end:
+                fields = tuple(_entries(source, opening + 1, closing, constants, depth + 1)[0])
+        at = Located(value_line, value_col)
+        value = Value(number, string, value_text, at, literal, fields=fields)
         entries.append(Entry(name, Located(key_line, key_col), value))
     return entries, spreads
 

@@ -6,7 +6,12 @@ What it does
     it, the apps it misses are reported. Finds maps from endpoint paths to app names (an
     `ENDPOINT_APP_MAP`, keyed with or without the leading slash): a path mapped to an app
     that does not serve it, or to a name that is no app in the registry, is reported, and so
-    are endpoints missing from a map that covers at least half of them. Reads shell loops
+    are endpoints missing from a map that covers at least half of them. Finds maps of objects
+    that name an app and its web function (`{safety: {app: "x-safety", endpoint: "check"}}`):
+    an app the registry does not have, or a web function the app does not serve, is reported.
+    A script, or a document's section, whose `modal deploy` commands deploy at least two apps
+    and half of the fleet is a list of apps too: a live app it leaves out that something
+    calls (a client, a setting or a script names it) is reported. Reads shell loops
     over app names (`for app in flux seedvr2; do ...`), and `modal app logs|history|
     rollback|dashboard|stop NAME` in scripts, workflows and docs: a NAME that is no app of the
     registry (live or retired) and no App the repository's code defines is reported (in a
@@ -26,19 +31,24 @@ Use instead
 
 from __future__ import annotations
 
+import bisect
+import difflib
+import posixpath
 import re
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from tools.drift_check.extract.commands import (
+    Folders,
     app_commands,
+    deploy_commands,
     in_markdown_code,
     loop_deploys,
     loop_words,
     shell_text,
 )
 from tools.drift_check.extract.maps import maps_in, with_spreads
-from tools.drift_check.extract.markdown import MARKDOWN
+from tools.drift_check.extract.markdown import MARKDOWN, headings
 from tools.drift_check.extract.python import defines_modal_app
 from tools.drift_check.findings import Finding
 from tools.drift_check.index import resembles
@@ -46,7 +56,7 @@ from tools.drift_check.rules.base import prose_test
 
 if TYPE_CHECKING:
     from tools.core.registry.model import App
-    from tools.drift_check.extract.base import MapLiteral
+    from tools.drift_check.extract.base import Entry, MapLiteral
     from tools.drift_check.project import Project
     from tools.drift_check.source import SourceFile
 
@@ -61,10 +71,42 @@ LOOKUP = re.compile(
 _SCRIPTS = frozenset({"ts", "tsx", "js", "jsx", "mjs", "cjs"})
 _LOOKUP_HINT = "`fleet registry show` lists the apps and their functions"
 _SHELL = frozenset({"sh", "bash", "yml", "yaml", "md", "mdx", "mdc", "markdown"})
+_DEPLOY_LISTS = frozenset({"sh", "bash", *MARKDOWN})
+_DOCUMENTS = frozenset({*MARKDOWN, "rst", "txt", "adoc", "ipynb"})
 
 
 def _normal(text: str) -> str:
     return text.strip().lower().replace("_", "-")
+
+
+# The fields of an object that name a Modal app, and a web function of it, as keys are
+# written: `app`, `appName`, `modal_app`; `endpoint`, `function`, `label`.
+_APP_FIELDS = frozenset({"app", "appname", "modalapp", "modalappname"})
+_FUNCTION_FIELDS = frozenset({"endpoint", "endpointname", "function", "functionname", "label"})
+_LABEL = re.compile(r"[a-z0-9][a-z0-9_-]{0,62}")  # fullmatch: a label or function name
+
+
+def _field(entry: Entry, names: frozenset[str]) -> Entry | None:
+    """The string field of an object value whose key is one of `names` (any case, any `_`)."""
+    for field in entry.value.fields or ():
+        if field.key.lower().replace("_", "") in names and field.value.string:
+            return field
+    return None
+
+
+def _called(project: Project) -> frozenset[str]:
+    """The apps a file outside their own folder names by Modal name or URL label, other than
+    a document: a client, a setting or a script that calls them."""
+    apps = project.registry.apps.values()
+    words = {app.name: app for app in apps} | {w.url_label: app for app in apps for w in app.webs}
+    called = set()
+    for source in project.holding(set(words)):
+        if source.suffix in _DOCUMENTS or source.path == project.registry_path:
+            continue
+        for word, app in words.items():
+            if app.key not in called and word in source.text and not app.owns(source.path):
+                called.add(app.key)
+    return frozenset(called)
 
 
 def app_aliases(project: Project) -> dict[str, App]:
@@ -171,11 +213,14 @@ class AppMap:
 
     def check(self, project: Project) -> Iterator[Finding]:
         aliases = app_aliases(project)
+        called: list[frozenset[str]] = []  # `_called`, once a deploy list needs it
         for source in project.scanned():
             if source.suffix in _SHELL and "for" in source.text:
                 yield from self._loops(project, source, aliases)
             if source.suffix in _SHELL and "modal" in source.text:
                 yield from self._app_commands(project, source)
+            if source.suffix in _DEPLOY_LISTS and "deploy" in source.text:
+                yield from self._deploy_lists(project, source, called)
             if any(verb in source.text for verb in ("_name(", "fromName(", "lookup(")):
                 yield from self._lookups(project, source)
             forced = source.path in project.config.client_maps
@@ -183,12 +228,62 @@ class AppMap:
             keyed = [(mapping, [key for key, _ in with_spreads(mapping, maps)]) for mapping in maps]
             modal = _modal_maps(keyed, aliases, len(project.registry.apps))
             for mapping, keys in keyed:
+                if "modal" in source.text.lower():
+                    yield from self._objects(project, source, mapping, aliases)
                 strings = [e for e in mapping.entries if e.value.string is not None]
                 if not strings or len(strings) * 2 < len(mapping.entries):
                     continue
                 if not _for_another_platform(mapping, modal):
                     yield from self._by_app(project, source, mapping, keys, aliases)
                 yield from self._by_endpoint(project, source, mapping, keys, aliases)
+
+    def _deploy_lists(
+        self, project: Project, source: SourceFile, called: list[frozenset[str]]
+    ) -> Iterator[Finding]:
+        """`modal deploy` of the fleet's apps one after another, in a script or in one
+        section of a document: a list of apps written by hand, like a loop's. An app that
+        nothing calls may be left out (a standalone health check, an experiment)."""
+        markdown = source.suffix in MARKDOWN
+        text = shell_text(source.text, markdown=markdown)
+        own = posixpath.dirname(source.path)
+        folders = Folders(text, ["", own], own, markdown=markdown, known=project.has_folder)
+        starts = [h.line for h in headings(source)] if markdown else []
+        lists: dict[int, dict[str, tuple[int, App]]] = {}
+        for command in deploy_commands(text):
+            where = folders.at(command.offset)
+            if command.verb != "deploy" or command.templated or where is None:
+                continue
+            paths = (project.resolve(where, f) for f in command.files)
+            app = next(
+                (project.index.app_by_entry[p] for p in paths if p in project.index.app_by_entry),
+                None,
+            )
+            if app is None:
+                continue
+            line = source.position(command.offset)[0]
+            section = lists.setdefault(bisect.bisect_right(starts, line), {})
+            section.setdefault(app.key, (command.offset, app))
+        if not any(len(deployed) >= 2 for deployed in lists.values()):
+            return
+        if not called:
+            called.append(_called(project))
+        apps = [a for a in project.registry.apps.values() if not a.legacy]
+        for deployed in lists.values():
+            covered = [app for _, app in deployed.values()]
+            wanted = [a for a in apps if a.webs] if all(a.webs for a in covered) else apps
+            missing = [a.name for a in wanted if a.key not in deployed and a.key in called[0]]
+            if len(covered) < 2 or not missing or len(covered) * 2 < len(wanted):
+                continue
+            first = min(offset for offset, _ in deployed.values())
+            kind = "apps" if len(wanted) == len(apps) else "web apps"
+            yield Finding(
+                self.code,
+                source.path,
+                *source.position(first),
+                f"these `modal deploy` commands deploy {len(covered)} of {len(wanted)} {kind}; "
+                f"missing {', '.join(missing)}",
+                "deploy them too, or use `fleet deploy --all`",
+            )
 
     def _app_commands(self, project: Project, source: SourceFile) -> Iterator[Finding]:
         """`modal app logs NAME`: NAME must be an app of the registry (live or retired) or
@@ -319,6 +414,64 @@ class AppMap:
             f"{', '.join(missing)}",
             "add them, or build the map from the registry (`fleet registry show --json`)",
         )
+
+    def _objects(
+        self, project: Project, source: SourceFile, mapping: MapLiteral, aliases: dict[str, App]
+    ) -> Iterator[Finding]:
+        """`{safety: {app: "pixium-safety", endpoint: "check-web"}, ...}`: a map whose entries
+        name an app (and a web function of it) in fields. Read when most of its entries are
+        the fleet's (by key or by app), in a file that speaks of Modal."""
+        named = [(entry, _field(entry, _APP_FIELDS)) for entry in mapping.entries]
+        objects = [(entry, field) for entry, field in named if field is not None]
+        by_name = {app.name: app for app in project.registry.apps.values()}
+        ours = [
+            entry
+            for entry, field in objects
+            if _normal(entry.key) in aliases or field.value.string in by_name
+        ]
+        if len(objects) < 2 or len(ours) * 2 < len(objects):
+            return
+        retired = _known_names(project) - set(by_name)
+        defined = project.repository_app_names or frozenset()
+        for entry, field in objects:
+            name = field.value.string or ""
+            at = field.value.at
+            app = by_name.get(name)
+            if app is None:
+                if name in retired or name in defined or _normal(name) in aliases:
+                    continue  # a retired app is FL003's; a short name is another key
+                keyed = aliases.get(_normal(entry.key))
+                close = difflib.get_close_matches(name, list(by_name), n=1, cutoff=0.6)
+                meant = close[0] if close else keyed.name if keyed else None
+                yield Finding(
+                    self.code,
+                    source.path,
+                    at.line,
+                    at.col,
+                    f"{mapping.name or 'map'}[{entry.key!r}] names app {name!r}, which is no "
+                    "app in the registry",
+                    f"did you mean {meant!r}?" if meant else "`fleet registry show` lists the apps",
+                )
+                continue
+            function = _field(entry, _FUNCTION_FIELDS)
+            wanted = function.value.string if function is not None else None
+            if wanted is None or not _LABEL.fullmatch(wanted):
+                continue
+            labels = [w.url_label for w in app.webs]
+            names = [_normal(w.function or w.method or "") for w in app.webs]
+            if wanted in labels or f"{app.name}-{wanted}" in labels or _normal(wanted) in names:
+                continue
+            at = function.value.at
+            served = ", ".join(labels) if labels else "no web endpoint"
+            yield Finding(
+                self.code,
+                source.path,
+                at.line,
+                at.col,
+                f"{mapping.name or 'map'}[{entry.key!r}] names web function {wanted!r} of "
+                f"{app.name}, which serves {served}",
+                "`fleet registry show` lists each app's web functions",
+            )
 
     def _by_endpoint(
         self,
