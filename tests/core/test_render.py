@@ -109,3 +109,35 @@ def test_strict_typescript_rejects_an_unknown_endpoint(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "is not assignable to parameter of type" in result.stdout
+
+
+def test_a_team_s_own_file_at_a_generated_path_is_left_alone(tmp_path: Path) -> None:
+    (tmp_path / "registry").mkdir()
+    shutil.copy(REPO / "registry" / "fleet.yaml", tmp_path / "registry" / "fleet.yaml")
+    (tmp_path / "docs").mkdir()
+    guide = "# Endpoints\n\nOur curl examples and troubleshooting, written by hand.\n"
+    (tmp_path / "docs" / "ENDPOINTS.md").write_text(guide)
+    stale = run_fleet("render", "--check", cwd=tmp_path)
+    assert (stale.returncode, stale.stdout) == (
+        1,
+        "docs/ENDPOINTS.md: not written by `fleet render`; left alone\n"
+        "clients/typescript/endpoints.ts: stale; run `fleet render`\n"
+        "registry/endpoints.json: stale; run `fleet render`\n",
+    )
+    assert run_fleet("render", cwd=tmp_path).returncode == 0
+    assert (tmp_path / "docs" / "ENDPOINTS.md").read_text() == guide
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=tmp_path, check=True)
+    checked = run_fleet("check", "--select", "FL011", cwd=tmp_path)
+    assert (checked.returncode, checked.stdout.splitlines()[-1]) == (
+        0,
+        "No problems found: 3 files checked.",
+    )
+    (tmp_path / "docs" / "ENDPOINTS.md").write_text(
+        (REPO / "docs" / "ENDPOINTS.md").read_text() + "one more line\n"
+    )
+    checked = run_fleet("check", "--select", "FL011", cwd=tmp_path)
+    assert (checked.returncode, checked.stdout.splitlines()[0]) == (
+        1,
+        "docs/ENDPOINTS.md:1:1: FL011 docs/ENDPOINTS.md is not what the registry gives",
+    )

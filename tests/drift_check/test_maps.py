@@ -167,9 +167,10 @@ def test_a_map_of_endpoints_to_other_numbers_is_not_a_timeout_map(tmp_path: Path
     unnamed = "print({'/flux': 1374878599, '/flux-dev': 240, '/seedvr2': 600})\n"
     sizes = "IMAGE_SIZE = {'/flux': 1024, '/flux-dev': 1024, '/seedvr2': 600}\n"
     waits = "WAIT = {'/flux': 1374878599, '/flux-dev': 240, '/seedvr2': 600}\n"
-    root = make_repo(
-        tmp_path, {"seeds.py": seeds, "unnamed.py": unnamed, "sizes.py": sizes, "waits.py": waits}
-    )
+    # How long a response is cached is a duration, not a wait for the endpoint.
+    cached = "CACHE_TTL = {'flux': 600, 'flux-dev': 900, 'seedvr2': 600}\n"
+    files = {"seeds.py": seeds, "unnamed.py": unnamed, "sizes.py": sizes, "waits.py": waits}
+    root = make_repo(tmp_path, {**files, "cached.py": cached})
     # Named a wait, the map is read whatever its values: 1374878599 s is drift.
     assert [(code, path, line) for code, path, line, _, _ in found(root)] == [
         ("FL002", "waits.py", 1)

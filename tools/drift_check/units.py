@@ -31,9 +31,10 @@ def unit_of(
 # A map's name that says its values are something else than a wait.
 _NOT_A_WAIT = re.compile(
     r"(?i)(?:seed|count|steps|size|width|height|weight|version|port|priority|order|index|"
-    r"tokens|frames|fps|price|cost|limit_n|retries|attempts|concurrency|replicas|scale|ratio)"
+    r"tokens|frames|fps|price|cost|limit_n|retries|attempts|concurrency|replicas|scale|ratio|"
+    r"ttl|cache|max_?age|stale)"  # how long a response is kept, not how long a call waits
 )
-_A_WAIT = re.compile(r"(?i)(?:timeout|deadline|wait|ttl|duration|latency|budget|expir)")
+_A_WAIT = re.compile(r"(?i)(?:timeout|deadline|wait|duration|latency|budget)")
 # The longest wait Modal allows, in seconds and in milliseconds.
 _MAX_S = 86_400
 

@@ -148,6 +148,12 @@ def registry_json(registry: Registry) -> str:
     return json.dumps(document, indent=2) + "\n"
 
 
+def written_by_fleet(text: str | None) -> bool:
+    """Whether a file at a generated file's path is fleet's: absent, or naming the command
+    that writes it in its header. A team's own `docs/ENDPOINTS.md` is theirs to keep."""
+    return text is None or COMMAND in text[:1024]
+
+
 GENERATED: tuple[GeneratedFile, ...] = (
     GeneratedFile("docs/ENDPOINTS.md", endpoints_markdown),
     GeneratedFile("clients/typescript/endpoints.ts", typescript_module),

@@ -3,7 +3,8 @@
 What it does
     Renders `docs/ENDPOINTS.md`, `clients/typescript/endpoints.ts` and
     `registry/endpoints.json` from the registry and compares them with the files in the
-    repository, where they exist.
+    repository, where they exist and `fleet render` wrote them (its header names it): a
+    team's own file at one of those paths is theirs.
 
 Why is this bad?
     Generated clients and docs are how other languages and people read the registry. Edited
@@ -21,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from tools.core.render.files import GENERATED
+from tools.core.render.files import GENERATED, written_by_fleet
 from tools.drift_check.findings import Edit, Finding
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ class GeneratedFile:
     def check(self, project: Project) -> Iterator[Finding]:
         for generated in GENERATED:
             source = project.file(generated.path)
-            if source is None:
+            if source is None or not written_by_fleet(source.text):
                 continue
             wanted = generated.render(project.registry)
             if source.text != wanted:

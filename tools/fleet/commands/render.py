@@ -19,14 +19,18 @@ def render(
 ) -> None:
     """Write docs/ENDPOINTS.md, clients/typescript/endpoints.ts and registry/endpoints.json."""
     from tools.core.fs import read_in_repository, rewrite_in_repository
-    from tools.core.render.files import GENERATED
+    from tools.core.render.files import GENERATED, written_by_fleet
 
     repo = repository(root, registry)
     loaded = repo.registry
     stale = []
     for generated in GENERATED:
         wanted = generated.render(loaded)
-        if read_in_repository(repo.root, generated.path) == wanted:
+        present = read_in_repository(repo.root, generated.path)
+        if present == wanted:
+            continue
+        if not written_by_fleet(present):
+            typer.echo(f"{generated.path}: not written by `fleet render`; left alone")
             continue
         stale.append(generated.path)
         if not check:
