@@ -217,6 +217,12 @@ def test_a_line_that_documents_a_retirement_is_not_a_reference(tmp_path: Path) -
         "curl https://ryla--ryla-flux-comfyui-fastapi-app.modal.run/flux-instantid\n"
         "The new API replaces `/flux-instantid`; deprecate and de-deploy it.\n"
         "The faces path was `/flux-instantid`.\n"
+        "Faces go to **`/flux`** (not `/flux-instantid`).\n"
+        "The router has no `/flux-instantid` branch.\n"
+        "This release deprecates and de-deploys\n"
+        "**`/flux-instantid`**.\n"
+        "Send faces to\n"
+        "`/flux-instantid` first.\n"  # 14: the sentence says nothing is gone
     )
     script = (
         'echo "ryla-comfyui is deprecated: do not deploy it"\nmodal deploy ryla-comfyui\n'
@@ -226,6 +232,7 @@ def test_a_line_that_documents_a_retirement_is_not_a_reference(tmp_path: Path) -
     assert codes_at(root) == [
         ("FL003", "docs/faces.md", 4),
         ("FL003", "docs/faces.md", 6),
+        ("FL003", "docs/faces.md", 14),
         ("FL003", "ops.sh", 2),
     ]
 

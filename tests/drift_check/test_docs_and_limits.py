@@ -147,9 +147,20 @@ def test_only_calls_that_reach_modal_are_held_to_modal_s_303(tmp_path: Path) -> 
     typescript = (
         f'const URL = "{FLUX}";\nawait fetch(URL, {{ method: "POST", redirect: "manual" }});\n'
     )
+    # A client that follows Modal's 303 itself, to send its headers again on each hop.
+    polls = typescript + (
+        "let resp = await fetch(URL);\n"
+        'while (resp.status === 303) resp = await fetch(resp.headers.get("location")!);\n'
+    )
     root = make_repo(
         tmp_path,
-        {"client.py": python, "call.sh": shell, "docs/curl.md": shell, "web.ts": typescript},
+        {
+            "client.py": python,
+            "call.sh": shell,
+            "docs/curl.md": shell,
+            "web.ts": typescript,
+            "poll.ts": polls,
+        },
     )
     assert [(f.code, f.path, f.line) for f in run(root).findings] == [
         ("FL009", "call.sh", 1),

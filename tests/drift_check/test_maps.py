@@ -518,3 +518,10 @@ def test_deploy_commands_that_deploy_most_of_the_fleet_but_not_all(tmp_path: Pat
         ("docs/DEPLOY.md", 19, 14, *message),
         ("scripts/deploy.sh", 4, 14, *message),
     ]
+
+
+def test_a_map_of_texts_keyed_like_apps_is_no_app_map(tmp_path: Path) -> None:
+    # Keys that happen to be app names (modalities, say), values that are prompts.
+    text = 'PROMPTS = {\n    "flux": "Draw the scene.",\n    "instantid": "Keep the face."\n}\n'
+    root = _with_three_apps(make_repo(tmp_path, {"prompts.py": text}))
+    assert [f for f in run(root).findings if f.code == "FL005"] == []

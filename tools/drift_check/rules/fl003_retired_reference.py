@@ -90,6 +90,12 @@ REPLACING = re.compile(
     r"|was)\b",
     re.IGNORECASE,
 )
+# What stands right before a mention to say it is not the thing: "(not `x`)", "no `x` branch",
+# "instead of `x`".
+NEGATED = re.compile(
+    r"\b(?:not|no|never|instead of|rather than|in place of|without)[ \t*_`'\"(]{0,4}$",
+    re.IGNORECASE,
+)
 # `modal app stop` (also as a list of arguments: `["modal", "app", "stop", ...]`): what
 # follows it on its line is the app being stopped.
 STOP_COMMAND = re.compile(r"\bmodal[ \t\"',]+app[ \t\"',]+stop\b")
@@ -243,6 +249,8 @@ def _documents_retirement(line: str, col: int, document: bool) -> bool:
         return True
     if not document and not line.lstrip().startswith((*_COMMENT_STARTS, *_PRINTS)):
         return False
+    if NEGATED.search(line[max(0, col - 1 - 24) : col - 1]) is not None:
+        return True  # "the backend is `llm` (not `ollama`)", "no `ollama` branch"
     return RETIREMENT.search(line) is not None or REPLACING.search(line) is not None
 
 
@@ -261,6 +269,23 @@ def _retiring_sections(source: SourceFile) -> list[tuple[int, bool]]:
         chain.append((heading.depth, retiring))
         found.append((heading.line, retiring))
     return found
+
+
+def _prose(lines: list[str], line: int) -> str:
+    """A document's line, with the line before it where that one carries its sentence on
+    (`... Deprecates and de-deploys` / `**vecinita-ollama**.`); the line's own text first."""
+    said = lines[line - 1]
+    before = lines[line - 2].strip() if line > 1 else ""
+    starts = said.lstrip()
+    if (
+        before
+        and not before.endswith(_SENTENCE_ENDS)
+        and not before.startswith(("#", "|"))
+        and not starts.startswith(("- ", "* ", "+ ", "|", "#", ">"))
+        and not starts[:1].isdigit()
+    ):
+        said += " " + before
+    return said
 
 
 def _sentence(lines: list[str], line: int) -> str:
@@ -409,7 +434,7 @@ class RetiredReference:
                     continue  # a file of that name that is there: moved, not deleted
                 line, col = source.position(offset)
                 document = source.suffix in _DOCS
-                said = source.lines[line - 1] if document else _sentence(source.lines, line)
+                said = _prose(source.lines, line) if document else _sentence(source.lines, line)
                 if _documents_retirement(said, col, document or _in_docstring(source, line)):
                     continue
                 under = bisect.bisect(retiring, (line, True)) - 1

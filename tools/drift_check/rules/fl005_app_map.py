@@ -397,6 +397,9 @@ class AppMap:
         keys: list[str],
         aliases: dict[str, App],
     ) -> Iterator[Finding]:
+        named = [e for e in mapping.entries if e.value.string and len(e.value.string.split()) == 1]
+        if len(named) * 2 < len(mapping.entries):
+            return  # values that are texts (prompts, messages), not URLs, hosts or names
         apps = project.registry.apps
         covered = {aliases[_normal(k)].key for k in keys if _normal(k) in aliases}
         if all(apps[key].webs for key in covered):  # a map of the web apps (URLs, workers)

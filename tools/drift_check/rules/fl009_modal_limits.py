@@ -10,7 +10,8 @@ What it does
     registry client timeout is over it (a `$VAR` the script assigns is read as assigned, a
     `${VAR:-default}` as its default; not an auxiliary route of a CPU container: a health
     check answers at once there, while on a GPU it waits for the model to load); `fetch`
-    with `redirect: "manual"` in a file that calls modal.run; and a web endpoint `label=`
+    with `redirect: "manual"` in a file that calls modal.run (and never reads a `Location`
+    header: a loop that follows the 303 itself is fine); and a web endpoint `label=`
     longer than 63 characters.
 
 Why is this bad?
@@ -57,6 +58,8 @@ ASSIGNMENT = re.compile(
 DEFAULT = re.compile(r"\$\{[A-Za-z_]\w{0,63}:?-(?P<default>[^{}\n]{0,512})\}")
 REFERENCE = re.compile(r"\$(?:\{(?P<braced>[A-Za-z_]\w{0,63})\}|(?P<name>[A-Za-z_]\w{0,63}))")
 MANUAL_REDIRECT = re.compile(r"redirect\s*:\s*['\"`]manual['\"`]")
+# A client that reads the Location header follows the redirect itself (a polling loop).
+READS_LOCATION = re.compile(r"(?i)headers\s*\.\s*get\s*\(\s*['\"`]location['\"`]")
 
 
 def _shell_variables(text: str) -> dict[str, str]:
@@ -198,7 +201,7 @@ class ModalLimits:
 
     def _fetch(self, source: SourceFile) -> Iterator[Finding]:
         """`fetch(url, {redirect: "manual"})` in a file that calls modal.run endpoints."""
-        if "manual" not in source.text:
+        if "manual" not in source.text or READS_LOCATION.search(source.text):
             return
         for match in MANUAL_REDIRECT.finditer(source.text):
             line, col = source.position(match.start())
