@@ -32,6 +32,7 @@ MODES = {
     "tools.core.registry.modal_names._ENVIRONMENT": "match",
     "tools.core.registry.modal_names._WORKSPACE": "match",
     "tools.core.registry.model._ENDPOINT_PATH": "match",
+    "tools.core.registry.model._VARIABLE": "fullmatch",
     "tools.core.registry.parse._AT_LINE": "search",
     "tools.core.render.blocks.BEGIN": "finditer",
     "tools.core.render.blocks._MARKER": "finditer",

@@ -905,3 +905,65 @@ def test_an_app_name_read_from_an_object_is_trusted_beside_the_name_written_out(
             "modal.App(settings.app_name): the registry names this app 'ryla-front'",
         )
     ]
+
+
+MULTI_APPS = """\
+  gpu0:
+    name: ryla-ocr-gpu0
+    dir: multi
+    entry: ocr_multi.py::app_gpu0
+    functions:
+      OcrGpu0: {gpu: H100, timeout_s: 600}
+  gpu1:
+    name: ryla-ocr-gpu1
+    dir: multi
+    entry: ocr_multi.py::app_gpu1
+    functions:
+      OcrGpu1: {gpu: H100, timeout_s: 600}
+"""
+
+OCR_MULTI = """\
+import modal
+
+app_gpu0 = modal.App("ryla-ocr-gpu0")
+app_gpu1 = modal.App("ryla-ocr-gpux")
+app_gpu2 = modal.App("ryla-ocr-gpu2")
+
+
+@app_gpu0.cls(gpu="H100", timeout=300)
+class OcrGpu0: ...
+
+
+@app_gpu1.cls(gpu="H100", timeout=600)
+class OcrGpu1: ...
+
+
+@app_gpu2.cls(gpu="H100", timeout=600)
+class OcrGpu2: ...
+"""
+
+
+def test_each_app_of_a_file_of_several_is_checked_by_its_variable(tmp_path: Path) -> None:
+    root = layouts(tmp_path, **{"multi/ocr_multi.py": OCR_MULTI})
+    registry = root / "registry" / "fleet.yaml"
+    registry.write_text(registry.read_text() + MULTI_APPS)
+    assert found(root) == [
+        (
+            "FL006",
+            "multi/ocr_multi.py",
+            4,
+            "modal.App(\"ryla-ocr-gpux\"): the registry names this app 'ryla-ocr-gpu1'",
+        ),
+        (
+            "FL006",
+            "multi/ocr_multi.py",
+            5,
+            "Modal app 'ryla-ocr-gpu2' is not in the registry: CI will never deploy it",
+        ),
+        (
+            "FL001",
+            "multi/ocr_multi.py",
+            8,
+            "ryla-ocr-gpu0.OcrGpu0: timeout=300 but the registry says 600 s",
+        ),
+    ]

@@ -511,7 +511,8 @@ def test_deploy_commands_that_deploy_most_of_the_fleet_but_not_all(tmp_path: Pat
     )
     findings = [f for f in run(root).findings if f.code == "FL005"]
     message = (
-        "these `modal deploy` commands deploy 2 of 3 apps; missing ryla-instantid",
+        "these `modal deploy` commands deploy 2 of the 3 apps that something calls or they "
+        "deploy; missing ryla-instantid",
         "deploy them too, or use `fleet deploy --all`",
     )
     assert [(f.path, f.line, f.col, f.message, f.hint) for f in findings] == [

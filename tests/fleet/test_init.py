@@ -592,3 +592,23 @@ def test_an_app_spread_over_modules_is_drafted_from_the_file_that_deploys_it(
     ] == [(None, None, "web", None, 300), ("Moshi", "web", None, "A10G", 600)]
     assert list(speech["web"][1]["endpoints"]) == ["/ws"]
     assert speech["web"][1]["endpoints"]["/ws"]["method"] == "WEBSOCKET"
+
+
+def test_each_app_of_a_file_of_several_is_drafted_with_its_variable(tmp_path: Path) -> None:
+    (tmp_path / "ocr.py").write_text(
+        "import modal\n\n"
+        'app_gpu0 = modal.App("ocr-gpu0")\napp_gpu1 = modal.App("ocr-gpu1")\n'
+        'unused = modal.App("nothing-on-it")\n\n\n'
+        '@app_gpu0.function(gpu="H100", timeout=600)\ndef run0() -> None: ...\n\n\n'
+        '@app_gpu1.function(gpu="H100", timeout=600)\ndef run1() -> None: ...\n'
+    )
+    code, out, _ = run_main(tmp_path, ["init", "--workspace", "acme", "-o", "-"])
+    apps = yaml.safe_load(out)["apps"]
+    assert (code, {key: (a["name"], a["entry"]) for key, a in apps.items()}) == (
+        0,
+        {
+            "ocr-gpu0": ("ocr-gpu0", "ocr.py::app_gpu0"),
+            "ocr-gpu1": ("ocr-gpu1", "ocr.py::app_gpu1"),
+        },
+    )
+    parse_registry(out, "fleet.yaml")

@@ -8,8 +8,9 @@ from collections import Counter
 import pytest
 
 from tools.core.registry.load import parse_registry
+from tools.core.registry.outline import AppOutline
 from tools.release import dependencies
-from tools.release.dependencies import DependencyIndex
+from tools.release.dependencies import DependencyIndex, Owners
 
 REGISTRY = """\
 version: 1
@@ -153,3 +154,15 @@ def test_a_relative_import_in_a_shared_package_is_followed() -> None:
     assert DependencyIndex(tree).reaching(registry.apps.values(), ["lib/core/tables.py"]) == {
         "epsilon": ["imports lib.core.tables (lib/core/tables.py changed)"]
     }
+
+
+def test_a_file_of_several_apps_is_each_of_theirs() -> None:
+    apps = [
+        AppOutline("gpu0", "ocr-gpu0", "services", "multi.py::app_gpu0", {}),
+        AppOutline("gpu1", "ocr-gpu1", "services", "multi.py::app_gpu1", {}),
+        AppOutline("llm", "llm", "services", "llm.py", {}),
+    ]
+    owners = Owners(apps)
+    assert owners.of("services/multi.py") == ["gpu0", "gpu1"]
+    assert owners.of("services/llm.py") == ["llm"]
+    assert owners.of("services/shared.py") == ["gpu0", "gpu1", "llm"]

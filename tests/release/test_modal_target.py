@@ -305,3 +305,48 @@ def test_output_that_is_not_utf8_is_read_not_a_crash(
     with pytest.raises(FleetError) as refused:
         cli.json(["app", "list"])
     assert str(refused.value) == "modal app list: \ufffd"
+
+
+PROBES = """\
+import modal
+
+app_a = modal.App("ryla-probe-a")
+app_b = modal.App("ryla-probe-b")
+
+
+@app_a.function(timeout=60)
+def ping_a() -> str:
+    return "a"
+
+
+@app_b.function(timeout=60)
+def ping_b() -> str:
+    return "b"
+"""
+
+
+def test_one_of_several_apps_in_a_file_is_deployed_by_its_variable(
+    modal: ModalTarget, emulator: Emulator, fleet: Repo
+) -> None:
+    text = (fleet.root / "registry/fleet.yaml").read_text()
+    probes = "".join(
+        f"  probe-{x}:\n    name: ryla-probe-{x}\n    dir: apps/probe\n"
+        f"    entry: probes.py::app_{x}\n    functions:\n      ping_{x}: {{timeout_s: 60}}\n"
+        for x in "ab"
+    )
+    fleet.commit(
+        "probes",
+        {
+            "apps/probe/probes.py": PROBES,
+            "registry/fleet.yaml": text.replace("\napps:\n", f"\napps:\n{probes}", 1),
+        },
+    )
+    loaded = registry(fleet)
+    head = fleet.git("rev-parse", "HEAD")
+    result = modal.deploy(loaded, loaded.apps["probe-b"], commit=head, tag="b1", log=print)
+    assert (result.app, result.outcome, result.version) == ("ryla-probe-b", "deployed", "v1")
+    assert [v["tag"] for v in emulator.history("ryla-probe-b")] == ["b1"]
+    assert [a.name for a in modal.live(loaded) if a.name.startswith("ryla-probe")] == [
+        "ryla-probe-b"
+    ]
+    fleet.commit("registry", {"registry/fleet.yaml": text})

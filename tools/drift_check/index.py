@@ -67,6 +67,11 @@ class RegistryIndex:
         return {app.entry_path: app for app in self.registry.apps.values()}
 
     @cached_property
+    def app_by_target(self) -> dict[str, App]:
+        """Each app by what `modal deploy` takes for it: `file.py`, or `file.py::app_x`."""
+        return {app.deploy_target: app for app in self.registry.apps.values()}
+
+    @cached_property
     def app_by_path(self) -> dict[str, App]:
         """The app of each path clients name endpoints by (`Endpoint.keyed`)."""
         return {path: app for app, path, e in self.registry.endpoints() if e.keyed}

@@ -141,6 +141,8 @@ class Project:
         facts = self.python(app.entry_path)
         if facts is None:
             return None
+        if app.entry_variable is not None:  # `file.py::app_gpu0`: one of the file's Apps
+            return self._app_variable(app.entry_path, facts, app.entry_variable, 0)
         own = facts.deployed_app()
         if own is not None:
             return app.entry_path, own

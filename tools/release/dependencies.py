@@ -202,17 +202,17 @@ class Owners:
 
     def __init__(self, apps: Iterable[AppFolder]) -> None:
         self.by_folder: dict[str, list[str]] = {}
-        self.by_entry: dict[str, str] = {}
+        self.by_entry: dict[str, list[str]] = {}  # several where a file defines several Apps
         for app in apps:
             if app.dir != ROOT:
                 self.by_folder.setdefault(app.dir, []).append(app.key)
-            self.by_entry[app.entry_path] = app.key
+            self.by_entry.setdefault(app.entry_path, []).append(app.key)
 
     def of(self, path: str) -> list[str]:
         """A lookup per parent folder, not a scan of the apps."""
         folder = path.rsplit("/", 1)[0] if "/" in path else ROOT
         if path in self.by_entry and len(self.by_folder.get(folder, ())) != 1:
-            return [self.by_entry[path]]
+            return self.by_entry[path]
         parts = path.split("/")
         for depth in range(len(parts) - 1, 0, -1):
             owners = self.by_folder.get("/".join(parts[:depth]))

@@ -390,6 +390,20 @@ def test_an_app_with_several_web_functions_has_a_url_for_each(minimal_registry_t
     assert registry.endpoint("/flux") is flux.webs[0].endpoints["/flux"]
 
 
+def test_apps_of_one_file_each_name_their_app_s_variable(minimal_registry_text: str) -> None:
+    text = minimal_registry_text + REAL_LAYOUTS
+    text = text.replace("    entry: ocr.py\n", "    entry: llm.py::ocr_app\n")
+    text = text.replace("    entry: llm.py\n", "    entry: llm.py::app\n")
+    apps = parse_registry(text, SOURCE).apps
+    assert [
+        (a.entry_path, a.entry_variable, a.deploy_target) for a in (apps["llm"], apps["ocr"])
+    ] == [
+        ("apps/endpoints/llm.py", "app", "apps/endpoints/llm.py::app"),
+        ("apps/endpoints/llm.py", "ocr_app", "apps/endpoints/llm.py::ocr_app"),
+    ]
+    assert apps["audio"].deploy_target == apps["audio"].entry_path
+
+
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
@@ -398,6 +412,18 @@ def test_an_app_with_several_web_functions_has_a_url_for_each(minimal_registry_t
             "    entry: llm.py\n",
             "registry/fleet.yaml:36: apps.ocr.entry: app entry file 'apps/endpoints/llm.py' is "
             "already used by app 'llm'",
+        ),
+        (
+            "    entry: ocr.py\n",
+            "    entry: llm.py::ocr_app\n",
+            "registry/fleet.yaml:24: apps.llm.entry: entry file 'apps/endpoints/llm.py' is also "
+            "app 'ocr''s: name this app's App variable in it (`entry: llm.py::VARIABLE`)",
+        ),
+        (
+            "    entry: ocr.py\n",
+            "    entry: ocr.py::2app\n",
+            "registry/fleet.yaml:36: apps.ocr.entry: '2app' after `::` must be the "
+            "Python name of the file's App",
         ),
         (
             "    functions:\n",

@@ -26,6 +26,13 @@ _ENVIRONMENT = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_-]*$")
 _WORKSPACE = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
 
 
+def split_target(target: str) -> tuple[str, str | None]:
+    """`app.py::app_gpu0` (what `modal deploy` takes: a file, and the App's variable in it
+    when the file defines several) as the file and the variable."""
+    file, _, variable = target.partition("::")
+    return file, variable or None
+
+
 def is_valid_app_name(name: str) -> bool:
     return (
         len(name) <= MAX_OBJECT_NAME_LENGTH

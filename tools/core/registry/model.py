@@ -93,10 +93,16 @@ def _app_dir(path: str) -> str:
     return path
 
 
-def _entry(path: str) -> str:
+_VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # fullmatch: a Python name
+
+
+def _entry(target: str) -> str:
+    path, variable = modal_names.split_target(target)
     if not is_inside(path) or not path.endswith(".py"):
         raise ValueError(f"{path!r} must be a Python file inside the app's folder")
-    return path
+    if variable is not None and not _VARIABLE.fullmatch(variable):
+        raise ValueError(f"{variable!r} after `::` must be the Python name of the file's App")
+    return target
 
 
 def _environment_name(name: str) -> str:
@@ -393,7 +399,9 @@ class App(_Model):
         "where the app owns only its files); apps may share one when their entry files differ."
     )
     entry: Annotated[str, AfterValidator(_entry)] = Field(
-        default="app.py", description="The file `modal deploy` takes, in dir."
+        default="app.py",
+        description="The file `modal deploy` takes, in dir; `file.py::app_x` names the App's "
+        "variable where the file defines several (one registry app each).",
     )
     description: str = ""
     workspace: Annotated[str, AfterValidator(_workspace)] | None = Field(
@@ -513,7 +521,19 @@ class App(_Model):
 
     @property
     def entry_path(self) -> str:
-        return joined(self.dir, self.entry)
+        """The entry file, from the repository's root."""
+        return joined(self.dir, modal_names.split_target(self.entry)[0])
+
+    @property
+    def entry_variable(self) -> str | None:
+        """The variable of its App in the entry file, where the file defines several."""
+        return modal_names.split_target(self.entry)[1]
+
+    @property
+    def deploy_target(self) -> str:
+        """What `modal deploy` takes: the entry file, `::variable` when one is named."""
+        variable = self.entry_variable
+        return self.entry_path if variable is None else f"{self.entry_path}::{variable}"
 
     @property
     def at_root(self) -> bool:
@@ -736,20 +756,35 @@ def _shared_class_problems(app: App) -> list[tuple[Loc, str]]:
 
 def _duplicate_app_fields(registry: Registry) -> list[tuple[Loc, str]]:
     problems: list[tuple[Loc, str]] = []
-    for field in ("name", "entry_path"):
+    for field in ("name", "deploy_target"):
         seen: dict[str, str] = {}
         for app in registry.apps.values():
             value = getattr(app, field)
             if value in seen:
-                what = "entry file" if field == "entry_path" else field
+                what = "entry file" if field == "deploy_target" else field
                 problems.append(
                     (
-                        ("apps", app.key, "entry" if field == "entry_path" else field),
+                        ("apps", app.key, "entry" if field == "deploy_target" else field),
                         f"app {what} {value!r} is already used by app {seen[value]!r}",
                     )
                 )
             else:
                 seen[value] = app.key
+    sharing: dict[str, list[App]] = {}
+    for app in registry.apps.values():
+        sharing.setdefault(app.entry_path, []).append(app)
+    for path, apps in sharing.items():
+        # Where none names its variable, the duplicate entry file above says it all.
+        for app in apps if any(a.entry_variable for a in apps) else ():
+            if app.entry_variable is None:
+                others = ", ".join(repr(a.key) for a in apps if a is not app)
+                problems.append(
+                    (
+                        ("apps", app.key, "entry"),
+                        f"entry file {path!r} is also app {others}'s: name this app's App "
+                        f"variable in it (`entry: {app.entry}::VARIABLE`)",
+                    )
+                )
     return problems
 
 

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 from tools.core import cache, serial
 from tools.core.errors import FleetError, Problem
 from tools.core.paths import is_folder, is_inside, joined
+from tools.core.registry import modal_names
 from tools.core.registry.parse import registry_data
 
 DEFAULT_ENTRY = "app.py"
@@ -33,7 +34,7 @@ class AppOutline(NamedTuple):
 
     @property
     def entry_path(self) -> str:
-        return joined(self.dir, self.entry)
+        return joined(self.dir, modal_names.split_target(self.entry)[0])
 
 
 class RegistryOutline(NamedTuple):
@@ -78,7 +79,8 @@ def _outline(text: str, source: str) -> RegistryOutline:
             problems.append(
                 ((*where, "dir"), "must be a relative path inside the repository, or `.`")
             )
-        if not is_inside(entry) or not str(entry).endswith(".py"):
+        file = modal_names.split_target(str(entry))[0]
+        if not is_inside(file) or not file.endswith(".py"):
             problems.append(((*where, "entry"), "must be a Python file inside the app's folder"))
         legacy = app.get("legacy", False)
         if not isinstance(legacy, bool):

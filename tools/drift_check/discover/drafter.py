@@ -107,10 +107,25 @@ class _Drafter:
                 (d for name in ("app", "stub") for d in definitions if d.variable == name),
                 definitions[0],
             )
-            own = (module, included_apps(module.tree, chosen.variable, variables))
-            entry, parts = self._entry(own, attached.get((path, chosen.variable), []))
-            absorbed |= {part.path for part, _ in parts}
-            drafted.append(self._app(entry, (module, chosen), parts))
+            # The App `modal deploy FILE` takes, then each other App of the file with
+            # functions of its own (`modal deploy FILE::app_gpu1`), with those it includes.
+            here: list[tuple[DraftApp, str]] = []
+            covered: set[str] = set()
+            for definition in [chosen, *(d for d in definitions if d is not chosen)]:
+                if definition.variable in covered:
+                    continue
+                group = included_apps(module.tree, definition.variable, variables)
+                covered |= group
+                if definition is not chosen and not modal_sites(module.tree, group):
+                    continue  # an App with nothing on it
+                own = (module, group)
+                entry, parts = self._entry(own, attached.get((path, definition.variable), []))
+                absorbed |= {part.path for part, _ in parts}
+                app = self._app(entry, (module, definition), parts)
+                here.append((app, definition.variable if entry is module else ""))
+            for app, variable in here if len(here) > 1 else ():
+                app.entry += f"::{variable}" if variable else ""
+            drafted += [app for app, _ in here]
         _name_keys(drafted)
         return drafted
 

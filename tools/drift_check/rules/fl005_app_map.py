@@ -253,11 +253,13 @@ class AppMap:
             where = folders.at(command.offset)
             if command.verb != "deploy" or command.templated or where is None:
                 continue
-            paths = (project.resolve(where, f) for f in command.files)
-            app = next(
-                (project.index.app_by_entry[p] for p in paths if p in project.index.app_by_entry),
-                None,
+            variable = command.target.partition("::")[2]
+            targets = (
+                f"{project.resolve(where, f)}{'::' if variable else ''}{variable}"
+                for f in command.files
             )
+            by_target = project.index.app_by_target
+            app = next((by_target[t] for t in targets if t in by_target), None)
             if app is None:
                 continue
             line = source.position(command.offset)[0]
@@ -267,21 +269,24 @@ class AppMap:
             return
         if not called:
             called.append(_called(project))
-        apps = [a for a in project.registry.apps.values() if not a.legacy]
+        live = [a for a in project.registry.apps.values() if not a.legacy]
         for deployed in lists.values():
             covered = [app for _, app in deployed.values()]
-            wanted = [a for a in apps if a.webs] if all(a.webs for a in covered) else apps
-            missing = [a.name for a in wanted if a.key not in deployed and a.key in called[0]]
+            # The apps it should deploy: those something calls (of the web apps, when it
+            # deploys web apps alone), and those it deploys.
+            apps = [a for a in live if a.webs] if all(a.webs for a in covered) else live
+            wanted = [a for a in apps if a.key in called[0] or a.key in deployed]
+            missing = [a.name for a in wanted if a.key not in deployed]
             if len(covered) < 2 or not missing or len(covered) * 2 < len(wanted):
                 continue
             first = min(offset for offset, _ in deployed.values())
-            kind = "apps" if len(wanted) == len(apps) else "web apps"
+            kind = "apps" if len(apps) == len(live) else "web apps"
             yield Finding(
                 self.code,
                 source.path,
                 *source.position(first),
-                f"these `modal deploy` commands deploy {len(covered)} of {len(wanted)} {kind}; "
-                f"missing {', '.join(missing)}",
+                f"these `modal deploy` commands deploy {len(covered)} of the {len(wanted)} "
+                f"{kind} that something calls or they deploy; missing {', '.join(missing)}",
                 "deploy them too, or use `fleet deploy --all`",
             )
 

@@ -96,7 +96,8 @@ class AppDefinition:
                 app.entry_path,
                 1,
                 1,
-                f"no modal.App(...) in {app.entry_path}, nor imported by it as app",
+                f"no modal.App(...) in {app.entry_path}, nor imported by it as "
+                f"{app.entry_variable or 'app'}",
             )
             return
         path, modal_app = found
@@ -216,8 +217,14 @@ class AppDefinition:
             if (found := project.deployed_app(app)) is not None
         }
         by_name = project.index.app_by_name
+        # A file of several Apps, each a registry app's by its variable (`file.py::app_a`):
+        # the variables claimed; its other Apps are outside the registry.
+        claimed: dict[str, set[str]] = {}
+        for app in project.registry.apps.values():
+            claimed.setdefault(app.entry_path, set()).add(app.entry_variable or "")
+        claimed = {path: names for path, names in claimed.items() if "" not in names}
         for source in project.scanned("py"):
-            if "App(" not in source.text or source.path in entries:
+            if "App(" not in source.text or (source.path in entries and source.path not in claimed):
                 continue
             # Parsed only where it can matter: the fleet's folders, or a file that names a
             # registry app (a copy that deploys its name).
@@ -225,7 +232,8 @@ class AppDefinition:
             if not named and not project.in_fleet_area(source.path):
                 continue
             facts = python_facts(source)
-            for modal_app in facts.apps if facts else []:
+            mine = claimed.get(source.path, set())  # the registry apps', checked as entries
+            for modal_app in [a for a in facts.apps if a.variable not in mine] if facts else []:
                 name = modal_app.name.string if modal_app.name else None
                 if name in by_name and _set_aside(source.path):
                     continue  # `reference/`, `vendor/`: a copy kept as it was, not deployed

@@ -95,7 +95,7 @@ def deploy(
     typer.echo(f"deploying {len(chosen)} app(s) at {commit[:12]} to {where} as {deploy_tag}")
     if dry_run or not chosen:
         for app in chosen:
-            typer.echo(f"  would deploy {app.name} ({app.entry_path})")
+            typer.echo(f"  would deploy {app.name} ({app.deploy_target})")
         return
     before = _live_before(runner, desired.registry, chosen) if verify else {}
     run = deploy_apps(

@@ -79,7 +79,7 @@ class ModalTarget:
     def deploy(
         self, registry: Registry, app: App, *, commit: str, tag: str, log: Log
     ) -> DeployResult:
-        command = ["deploy", app.entry_path, "-e", self.env, "--tag", tag]
+        command = ["deploy", app.deploy_target, "-e", self.env, "--tag", tag]
         with self._checkout(commit, log) as folder:
             done = self.cli.stream(
                 [*command, "--strategy", "rolling"], log, timeout=DEPLOY_TIMEOUT_S, cwd=folder
