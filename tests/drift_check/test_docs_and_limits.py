@@ -177,21 +177,27 @@ def test_only_calls_that_reach_modal_are_held_to_modal_s_303(tmp_path: Path) -> 
 def test_a_curl_to_an_auxiliary_route_is_a_brief_probe(tmp_path: Path) -> None:
     # An auxiliary route (a health check, a listing) of a CPU container answers at once: its
     # client timeout caps a probe. On a GPU (seedvr2's A100) it waits for the model to load.
-    ready = "      /ready: {kind: other, method: GET, auxiliary: true, client_timeout_s: 600}\n"
+    ready = (
+        "      /ready: {kind: other, method: GET, auxiliary: true, client_timeout_s: 600}\n"
+        # A data read (GET, no media) answers at once too; a POST of it may run long.
+        "      /scan: {kind: other, method: GET, client_timeout_s: 600}\n"
+        "      /scan/run: {kind: other, client_timeout_s: 600}\n"
+    )
     smoke = (
         "        smoke: {request: {width: 64, height: 64}, fixtures: {image: image}, "
         "expect: image}\n"
     )
     registry = (DRIFT / "registry" / "fleet.yaml").read_text().replace(smoke, smoke + ready)
     base = SEEDVR2.removesuffix("/seedvr2")
-    guide = f"```sh\ncurl {base}/ready\ncurl {SEEDVR2}\n```\n"
+    curls = [f"{base}/ready", SEEDVR2, f"{base}/scan", f"-X POST {base}/scan/run"]
+    guide = "```sh\n" + "".join(f"curl {c}\n" for c in curls) + "```\n"
     files = {"registry/fleet.yaml": registry, "docs/ops.md": guide}
     gpu = [(f.path, f.line) for f in run(make_repo(tmp_path / "gpu", files)).findings]
     cpu = registry.replace("    gpu: A100\n", "")
     files = {"registry/fleet.yaml": cpu, "docs/ops.md": guide}
     no_gpu = [(f.path, f.line) for f in run(make_repo(tmp_path / "cpu", files)).findings]
-    assert [p for p in gpu if p[0] == "docs/ops.md"] == [("docs/ops.md", 2), ("docs/ops.md", 3)]
-    assert [p for p in no_gpu if p[0] == "docs/ops.md"] == [("docs/ops.md", 3)]
+    assert [p for p in gpu if p[0] == "docs/ops.md"] == [("docs/ops.md", n) for n in (2, 3, 4, 5)]
+    assert [p for p in no_gpu if p[0] == "docs/ops.md"] == [("docs/ops.md", 3), ("docs/ops.md", 5)]
 
 
 def test_an_inline_command_s_cd_resolves_its_deploy(tmp_path: Path) -> None:

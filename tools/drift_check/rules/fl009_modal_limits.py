@@ -8,8 +8,9 @@ What it does
     URL its body calls); `curl -m N` over the limit to a modal.run URL
     without `-L`, and a curl without `-m` (or with `-m "$VAR"`) to an endpoint whose
     registry client timeout is over it (a `$VAR` the script assigns is read as assigned, a
-    `${VAR:-default}` as its default; not an auxiliary route of a CPU container: a health
-    check answers at once there, while on a GPU it waits for the model to load); `fetch`
+    `${VAR:-default}` as its default; not an auxiliary route, nor a GET of kind `other` (a
+    data read), of a CPU container: those answer at once there, while on a GPU they wait for
+    the model to load); `fetch`
     with `redirect: "manual"` in a file that calls modal.run (and never reads a `Location`
     header: a loop that follows the 303 itself is fine); and a web endpoint `label=`
     longer than 63 characters.
@@ -181,8 +182,10 @@ class ModalLimits:
                 endpoint = _called(project, command)
                 if endpoint is None or endpoint.client_timeout_s <= limit:
                     continue
-                if endpoint.auxiliary and not endpoint.web.gpus:
-                    continue  # a CPU container's health check answers at once
+                if not endpoint.web.gpus and (
+                    endpoint.auxiliary or (endpoint.method == "GET" and endpoint.kind == "other")
+                ):
+                    continue  # a CPU container's health check or data read answers at once
                 waits = (
                     f"waits for {endpoint.path}, whose calls take up to "
                     f"{endpoint.client_timeout_s} s (its client timeout),"
