@@ -43,6 +43,7 @@ MODES = {
     "tools.drift_check.extract.commands._REST": "match",
     "tools.drift_check.extract.legacy.LEGACY": "search",
     "tools.drift_check.extract.legacy.PLANNED": "search",
+    "tools.drift_check.extract.legacy.DATED": "match",
     "tools.drift_check.rules.fl008_docs._CREATES": "search",
     "tools.drift_check.selection._PLANNED": "search",
     "tools.drift_check.selection._INVESTIGATED": "search",

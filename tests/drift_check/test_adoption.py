@@ -187,6 +187,21 @@ def test_a_document_in_a_dated_folder_is_historical(tmp_path: Path) -> None:
     ]
 
 
+def test_a_dated_entry_of_a_log_is_historical(tmp_path: Path) -> None:
+    log = (
+        "# Deploy workbook\n\n"
+        "## How to deploy\n\nNever call `/flux-instantid`.\n\n"  # 5: what to do now
+        "## Changelog\n\n"
+        "### 2026-04-11 — faces deploy\n\nCalled `/flux-instantid`: it answered.\n\n"
+        "### March 3, 2026\n\n- moved `/flux-instantid` to flux\n\n"
+        "### Next\n\nCall `/flux-instantid` for faces.\n"  # 19: under no date
+    )
+    assert codes_at(make_repo(tmp_path, {"docs/workbook.md": log})) == [
+        ("FL003", "docs/workbook.md", 5),
+        ("FL003", "docs/workbook.md", 19),
+    ]
+
+
 def test_a_record_of_a_run_named_by_its_time_is_historical(tmp_path: Path) -> None:
     called = '{"url": "https://ryla--ryla-flux-comfyui-fastapi-app.modal.run/flux-instantid"}\n'
     files = {

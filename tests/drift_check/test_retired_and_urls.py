@@ -886,14 +886,13 @@ def test_a_whole_label_is_right_where_the_workspace_leaves_room_for_it(tmp_path:
     doc = (
         f"SHORT=https://ab--{whole}.modal.run\n"  # fits whole under a short workspace
         f"OURS=https://christianblevens--{whole}.modal.run\n"  # Modal cuts it short here
-        # The reader's own workspace, of a length nobody knows: the whole label is all a
-        # template can say (the hash Modal adds when it cuts a label short is per workspace).
-        f"TRELLIS_URL=https://your-workspace--{whole}.modal.run\n"
+        f"TRELLIS_URL=https://your-workspace--{whole}.modal.run\n"  # so it would here too
     )
     files = {"registry/fleet.yaml": LONG_LABEL_REGISTRY, "docs/setup.md": doc}
     root = make_repo(tmp_path, files, apps=False)
     assert [(f.code, f.line) for f in run(root).findings if f.path == "docs/setup.md"] == [
         ("FL004", 2),
+        ("FL004", 3),
     ]
 
 

@@ -14,10 +14,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tools.core.paths import folders_up
+from tools.drift_check.extract.markdown import MARKDOWN
 from tools.drift_check.selection import DOCUMENTS, HISTORY_CODES
 
 if TYPE_CHECKING:
     from tools.drift_check.findings import Finding
+    from tools.drift_check.source import SourceFile
 
 
 def unkept(
@@ -29,7 +31,11 @@ def unkept(
     if not any(f.code in HISTORY_CODES for f in findings):
         return findings
     kept = Kept(root, paths)
-    return [f for f in findings if f.code not in HISTORY_CODES or not kept(f.path)]
+    return [
+        f
+        for f in findings
+        if f.code not in HISTORY_CODES or not (kept(f.path) or kept.dated(f.path, f.line))
+    ]
 
 
 class Kept:
@@ -39,6 +45,7 @@ class Kept:
         self._folders: dict[str, list[str]] = {}
         self._answers: dict[str, bool] = {}
         self._by_name: dict[str, list[str]] | None = None
+        self._read: dict[str, SourceFile | None] = {}  # documents a finding's line is read in
 
     def __call__(self, path: str) -> bool:
         """Whether the file's header calls it legacy, or a document in its folder or a folder
@@ -46,6 +53,18 @@ class Kept:
         if path not in self._answers:
             self._answers[path] = self._kept(path)
         return self._answers[path]
+
+    def dated(self, path: str, line: int) -> bool:
+        """Whether a document's line is in a dated entry of a log (`### 2026-04-11 — ...`)."""
+        if path.rsplit(".", 1)[-1].lower() not in MARKDOWN:
+            return False
+        from tools.drift_check.extract import legacy
+        from tools.drift_check.files import TextFiles
+
+        if path not in self._read:
+            self._read[path] = TextFiles(self._root, [path]).get(path)
+        source = self._read[path]
+        return source is not None and legacy.under_a_dated_heading(source, line)
 
     def _kept(self, path: str) -> bool:
         # Read only for a finding to judge: a check that replays its kept result, and finds

@@ -1,5 +1,6 @@
 """Whether a repository says a file is kept only for reference (legacy): in the file's own
-header, or in a document that names it; and whether a document says it is a plan.
+header, or in a document that names it; whether a document says it is a plan; and whether a
+line is in a dated entry of a log.
 
 A script that benchmarks a stopped variant, kept beside the live ones, calls what the registry
 retired on purpose, and says so: `Legacy: kept for reference` in its docstring, or a README
@@ -36,6 +37,21 @@ PLANNED = re.compile(
 )
 _HEAD_LINES = 30
 _MAX_MENTIONS = 256  # per document: bounded work on any text
+
+
+# A heading that begins with a date (`### 2026-04-11 — Lab report deploy`, `## March 3, 2026`):
+# an entry of a log or changelog, which records what was so that day.
+DATED = re.compile(
+    r"[\W_]{0,8}(?:\d{4}[-/.]\d{2}[-/.]\d{2}|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+    r"[a-z]{0,6}\.? \d{1,2},? \d{4}|\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+    r"[a-z]{0,6}\.? \d{4})(?!\d)"
+)
+
+
+def under_a_dated_heading(source: SourceFile, line: int) -> bool:
+    """Whether a document's line is in a section whose heading begins with a date."""
+    found = [h for h in markdown.headings(source) if h.line <= line]
+    return bool(found) and DATED.match(found[-1].title) is not None
 
 
 def header_says_legacy(source: SourceFile) -> bool:

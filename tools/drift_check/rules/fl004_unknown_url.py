@@ -437,18 +437,17 @@ def _cut_short(app: App, web: WebFunction, url: UrlRef) -> bool:
 
 
 def _whole_elsewhere(project: Project, app: App, web: WebFunction, url: UrlRef) -> bool:
-    """Whether a URL's label is the web function's whole, in a workspace where it fits, or
-    in a placeholder's (`your-workspace--`: the reader's own, of a length nobody knows),
-    while the registry writes it as Modal cuts it short under the fleet's own (`label:
-    x-1a2b3c`): the length of a host's workspace decides the cut, so both are right."""
+    """Whether a URL's label is the web function's whole, in a workspace where it fits (a
+    placeholder's as written), while the registry writes it as Modal cuts it short under the
+    fleet's own (`label: x-1a2b3c`): the length of a host's workspace decides the cut, so
+    both are right."""
     whole = web.derived_label(app.name)
     source = url.source
     fleet = modal_names.web_source(project.registry.workspace, "")
-    fits = source is not None and len(f"{source}--{whole}") <= modal_names.MAX_LABEL_LENGTH
     return (
         source is not None
         and url.label == whole
-        and (fits or placeholder(source))
+        and len(f"{source}--{whole}") <= modal_names.MAX_LABEL_LENGTH
         and modal_names.truncates(web.url_label, whole, fleet)
     )
 
