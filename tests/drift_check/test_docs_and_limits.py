@@ -327,6 +327,9 @@ def test_a_long_call_to_a_host_the_code_cannot_tell_is_judged_where_modal_is_spo
     call = "import httpx\n\nclient = httpx.Client(base_url=settings.url, timeout=600)\n"
     ollama = "# Ollama on the box beside us: modality=text\n" + call
     modal = "# The embedding app on Modal: cold starts take minutes\n" + call
-    root = make_repo(tmp_path, {"providers/ollama.py": ollama, "providers/embed.py": modal})
+    # Modal named only as what the file's host replaces.
+    runpod = '"""RunPod worker: an alternative to Modal.com, replaces Modal on AWS."""\n' + call
+    files = {"providers/ollama.py": ollama, "providers/embed.py": modal, "workers/pod.py": runpod}
+    root = make_repo(tmp_path, files)
     limits = [(f.path, f.line) for f in run(root).findings if f.code == "FL009"]
     assert limits == [("providers/embed.py", 4)]

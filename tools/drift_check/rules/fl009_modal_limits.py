@@ -30,6 +30,7 @@ Use instead
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -88,6 +89,19 @@ def _called(project: Project, command: str) -> Endpoint | None:
 
 # Modal named as a word (`ModalEmbeddingAdapter`, `# cold Modal container`), not `modality`.
 _MODAL_WORD = re.compile(r"(?i:modal)(?![a-z])")
+# What, right before it, says the file's host is another: "an alternative to Modal.com",
+# "replaces Modal when running on AWS", "instead of Modal".
+_OTHER_THAN = re.compile(
+    r"(?i:alternative to|replac(?:es|ing)|instead of|rather than|away from)[ \t]+(?:the[ \t]+)?$"
+)
+
+
+def _speaks_of_modal(text: str) -> bool:
+    """Whether a text names Modal as a word, other than as what it is an alternative to."""
+    return any(
+        _OTHER_THAN.search(text[max(0, m.start() - 32) : m.start()]) is None
+        for m in itertools.islice(_MODAL_WORD.finditer(text), 256)
+    )
 
 
 class ModalLimits:
@@ -141,7 +155,7 @@ class ModalLimits:
                 continue  # not a Modal endpoint: its redirects are not Modal's
             timeout = call.keywords.get("timeout")
             seconds = timeout.number if timeout is not None else None
-            if host == "" and not calls_modal and _MODAL_WORD.search(source.text) is None:
+            if host == "" and not calls_modal and not _speaks_of_modal(source.text):
                 continue  # a host the code cannot tell, in a file that never speaks of Modal
             if seconds is not None and seconds > limit and timeout is not None:
                 reason = f"timeout={timeout.text} is over Modal's {limit} s web limit"
