@@ -967,3 +967,14 @@ def test_each_app_of_a_file_of_several_is_checked_by_its_variable(tmp_path: Path
             "ryla-ocr-gpu0.OcrGpu0: timeout=300 but the registry says 600 s",
         ),
     ]
+
+
+def test_a_fastapi_endpoint_answers_at_its_root_beside_an_imported_fastapi_app(
+    tmp_path: Path,
+) -> None:
+    # The llm app's code imports a module that serves routes of another app's FastAPI: its
+    # own `@modal.fastapi_endpoint` still answers at `/`.
+    llm = FILES["services/llm.py"].replace(
+        "import modal\n", "import modal\n\nfrom services.handlers import ocr_routes  # noqa: F401\n"
+    )
+    assert found(layouts(tmp_path, **{"services/llm.py": llm})) == []

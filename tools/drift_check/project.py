@@ -252,6 +252,13 @@ class Project:
                 return path, found
         return None
 
+    def endpoint_function(self, app: App, web: WebFunction) -> str | None:
+        """The decorator of a web function that answers at `/` alone (`fastapi_endpoint`,
+        `web_endpoint`: one function, no routes, no `/health`), as the app's code has it."""
+        found = self.decorator(app, web.target)
+        kind = found[1].web_kinds.get(web.callable) if found is not None else None
+        return kind if kind in ("fastapi_endpoint", "web_endpoint") else None
+
     def _web_class(self, app: App, registered: ModalDecorator) -> ModalDecorator:
         """A class registered by `app.cls(...)(Class)`, with the web methods of its definition
         in a module of the app's code."""

@@ -320,7 +320,7 @@ class UnknownUrl:
         index = project.index
         routed = url.path is not None and any(path_matches(p, url.path) for p in web.endpoints)
         known = url.path is None or _serves(web, url.path)
-        single = _single_function(project, app, web)
+        single = project.endpoint_function(app, web)
         if single is not None and url.path not in (None, "/") and not routed:
             return (
                 f"{url.text}: {url.path} is not served: {_whom(app, web)} is a @modal.{single} "
@@ -455,17 +455,9 @@ def _whole_elsewhere(project: Project, app: App, web: WebFunction, url: UrlRef) 
 def _answers(project: Project, app: App, web: WebFunction, path: str) -> bool:
     """Whether a web function answers the whole path of an operation (`{id}` any segment):
     a standard path or an endpoint; a `fastapi_endpoint` function, `/` alone."""
-    if _single_function(project, app, web) is not None:
+    if project.endpoint_function(app, web) is not None:
         return path == "/"
     return path in STANDARD_PATHS or any(path_matches(pattern, path) for pattern in web.endpoints)
-
-
-def _single_function(project: Project, app: App, web: WebFunction) -> str | None:
-    """The decorator of a web function that answers at `/` alone (`fastapi_endpoint`,
-    `web_endpoint`: one function, no routes, no `/health`), as the app's code has it."""
-    found = project.decorator(app, web.target)
-    kind = found[1].web_kinds.get(web.callable) if found is not None else None
-    return kind if kind in ("fastapi_endpoint", "web_endpoint") else None
 
 
 def _whom(app: App, web: WebFunction) -> str:

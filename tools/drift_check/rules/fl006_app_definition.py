@@ -189,10 +189,14 @@ class AppDefinition:
                 f"route {path} is not an endpoint of {app.name} in the registry",
                 "add it to the registry (with its timeouts and smoke request) or remove it",
             )
-        # `/` of an app with several web functions: a `@modal.fastapi_endpoint` has no route.
+        # `/` of an app with several web functions, or of a `@modal.fastapi_endpoint`: such a
+        # function has no route (the FastAPI apps of modules it imports serve others).
         several = len(app.webs) > 1
         missing = [
-            e for e in app.served if e.path not in served and not (several and e.path == "/")
+            e
+            for e in app.served
+            if e.path not in served
+            and not (e.path == "/" and (several or project.endpoint_function(app, e.web)))
         ]
         if served and missing:
             paths = ", ".join(dict.fromkeys(e.path for e in missing))
