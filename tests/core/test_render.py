@@ -51,9 +51,15 @@ def test_a_registry_edit_changes_exactly_the_affected_lines() -> None:
     ]
 
 
+def _with_the_registry(root: Path) -> Path:
+    """A folder holding this repository's registry and nothing generated from it."""
+    (root / "registry").mkdir()
+    shutil.copy(REPO / "registry" / "fleet.yaml", root / "registry" / "fleet.yaml")
+    return root
+
+
 def test_render_writes_and_checks(tmp_path: Path) -> None:
-    (tmp_path / "registry").mkdir()
-    shutil.copy(REPO / "registry" / "fleet.yaml", tmp_path / "registry" / "fleet.yaml")
+    _with_the_registry(tmp_path)
     stale = run_fleet("render", "--check", cwd=tmp_path)
     assert (stale.returncode, stale.stdout) == (
         1,
@@ -112,8 +118,7 @@ def test_strict_typescript_rejects_an_unknown_endpoint(tmp_path: Path) -> None:
 
 
 def test_a_team_s_own_file_at_a_generated_path_is_left_alone(tmp_path: Path) -> None:
-    (tmp_path / "registry").mkdir()
-    shutil.copy(REPO / "registry" / "fleet.yaml", tmp_path / "registry" / "fleet.yaml")
+    _with_the_registry(tmp_path)
     (tmp_path / "docs").mkdir()
     guide = "# Endpoints\n\nOur curl examples and troubleshooting, written by hand.\n"
     (tmp_path / "docs" / "ENDPOINTS.md").write_text(guide)

@@ -41,10 +41,10 @@ _MAX_MENTIONS = 256  # per document: bounded work on any text
 
 # A heading that begins with a date (`### 2026-04-11 — Lab report deploy`, `## March 3, 2026`):
 # an entry of a log or changelog, which records what was so that day.
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]{0,6}\.?"
 DATED = re.compile(
-    r"[\W_]{0,8}(?:\d{4}[-/.]\d{2}[-/.]\d{2}|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
-    r"[a-z]{0,6}\.? \d{1,2},? \d{4}|\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
-    r"[a-z]{0,6}\.? \d{4})(?!\d)"
+    rf"[\W_]{{0,8}}(?:\d{{4}}[-/.]\d{{2}}[-/.]\d{{2}}|{_MONTH} \d{{1,2}},? \d{{4}}"
+    rf"|\d{{1,2}} {_MONTH} \d{{4}})(?!\d)"
 )
 
 

@@ -53,6 +53,7 @@ from tools.drift_check.extract.python import defines_modal_app
 from tools.drift_check.findings import Finding
 from tools.drift_check.index import resembles
 from tools.drift_check.rules.base import prose_test
+from tools.drift_check.selection import DOCUMENTS
 
 if TYPE_CHECKING:
     from tools.core.registry.model import App
@@ -72,7 +73,7 @@ _SCRIPTS = frozenset({"ts", "tsx", "js", "jsx", "mjs", "cjs"})
 _LOOKUP_HINT = "`fleet registry show` lists the apps and their functions"
 _SHELL = frozenset({"sh", "bash", "yml", "yaml", "md", "mdx", "mdc", "markdown"})
 _DEPLOY_LISTS = frozenset({"sh", "bash", *MARKDOWN})
-_DOCUMENTS = frozenset({*MARKDOWN, "rst", "txt", "adoc", "ipynb"})
+_DOCUMENTS = DOCUMENTS | {"ipynb"}  # files that call no app
 
 
 def _normal(text: str) -> str:
@@ -227,8 +228,9 @@ class AppMap:
             maps = maps_in(source, project.index.may_hold_maps, as_data=forced)
             keyed = [(mapping, [key for key, _ in with_spreads(mapping, maps)]) for mapping in maps]
             modal = _modal_maps(keyed, aliases, len(project.registry.apps))
+            speaks = bool(keyed) and "modal" in source.text.lower()
             for mapping, keys in keyed:
-                if "modal" in source.text.lower():
+                if speaks:
                     yield from self._objects(project, source, mapping, aliases)
                 strings = [e for e in mapping.entries if e.value.string is not None]
                 if not strings or len(strings) * 2 < len(mapping.entries):
@@ -431,7 +433,7 @@ class AppMap:
         the fleet's (by key or by app), in a file that speaks of Modal."""
         named = [(entry, _field(entry, _APP_FIELDS)) for entry in mapping.entries]
         objects = [(entry, field) for entry, field in named if field is not None]
-        by_name = {app.name: app for app in project.registry.apps.values()}
+        by_name = project.index.app_by_name
         ours = [
             entry
             for entry, field in objects

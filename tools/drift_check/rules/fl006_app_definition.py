@@ -221,12 +221,13 @@ class AppDefinition:
             if (found := project.deployed_app(app)) is not None
         }
         by_name = project.index.app_by_name
-        # A file of several Apps, each a registry app's by its variable (`file.py::app_a`):
-        # the variables claimed; its other Apps are outside the registry.
+        # A file of several Apps, each a registry app's by its variable (`file.py::app_a`;
+        # validation has every app of such a file name one): the variables claimed; its other
+        # Apps are outside the registry.
         claimed: dict[str, set[str]] = {}
         for app in project.registry.apps.values():
-            claimed.setdefault(app.entry_path, set()).add(app.entry_variable or "")
-        claimed = {path: names for path, names in claimed.items() if "" not in names}
+            if app.entry_variable is not None:
+                claimed.setdefault(app.entry_path, set()).add(app.entry_variable)
         for source in project.scanned("py"):
             if "App(" not in source.text or (source.path in entries and source.path not in claimed):
                 continue

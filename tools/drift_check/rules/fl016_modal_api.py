@@ -137,11 +137,10 @@ def _said(use: SdkUse) -> tuple[str, str]:
     call = _SHOWN.get(use.name, f"modal.{use.name}")
     message = f"{call} takes no {use.argument}= in modal {version}: this call raises TypeError"
     replaced = modal_api.REPLACED_ARGUMENTS.get(use.argument)
-    if replaced is not None and replaced.removesuffix("=") in modal_api.ARGUMENTS[use.name]:
-        return message, f"use {replaced}"
-    if replaced is not None and replaced.endswith("="):
-        return message, f"remove it: {replaced} is set on @app.function or @app.cls"
     if replaced is not None:
+        elsewhere = replaced.removesuffix("=") not in modal_api.ARGUMENTS[use.name]
+        if replaced.endswith("=") and elsewhere:  # `@modal.method(keep_warm=1)`
+            return message, f"remove it: {replaced} is set on @app.function or @app.cls"
         return message, f"use {replaced}"
     close = difflib.get_close_matches(use.argument, modal_api.ARGUMENTS[use.name], n=1)
     return message, f"did you mean {close[0]}=?" if close else "remove it"
