@@ -45,11 +45,13 @@ HEALTH_TIMEOUT_S = 180.0
 # every app on one machine, and torch's default (a thread per core in each server) makes them
 # spin against each other; with one each, all 21 endpoints answer a third sooner.
 SERVER_THREADS = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+# The server serves on a socket this process bound and hands over (its descriptor, argv[2]):
+# no other process can take the port between choosing it and listening on it.
 SERVER = (
-    "import sys, uvicorn\n"
+    "import socket, sys, uvicorn\n"
     "from apps._shared.local import create_local_app\n"
-    "uvicorn.run(create_local_app(sys.argv[1], 'tiny'), host='127.0.0.1',"
-    " port=int(sys.argv[2]), log_level='warning')\n"
+    "config = uvicorn.Config(create_local_app(sys.argv[1], 'tiny'), log_level='warning')\n"
+    "uvicorn.Server(config).run(sockets=[socket.socket(fileno=int(sys.argv[2]))])\n"
 )
 
 
@@ -237,17 +239,18 @@ class LocalTarget:
         and start time, saved at once) before the wait; if the wait ends any other way than
         healthy (a failure, an interrupt), the server is stopped."""
         folder = Path(version.folder)
-        version.port = _free_port()
-        with (folder / "server.log").open("ab") as output:
+        with _listening() as listener, (folder / "server.log").open("ab") as output:
+            version.port = int(listener.getsockname()[1])
             process = subprocess.Popen(
                 [
                     sys.executable,
                     "-c",
                     SERVER,
                     app.dir,
-                    str(version.port),
+                    str(listener.fileno()),
                     processes.MARK + str(folder),
                 ],
+                pass_fds=(listener.fileno(),),
                 cwd=folder / "src",
                 env={
                     **SERVER_THREADS,
@@ -429,10 +432,12 @@ def _previous(state: AppState) -> Version | None:
     return earlier[-1] if earlier else None
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+def _listening() -> socket.socket:
+    """A socket listening on a free port of 127.0.0.1, for a server to serve on."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(128)
+    return listener
 
 
 def _wait_healthy(
