@@ -333,7 +333,12 @@ def test_a_subsection_s_heading_names_what_it_is_about_not_the_guide(tmp_path: P
         "### From Python (Orchestrator)\n"
         "The Orchestrator calls the cache.\n"
     )
-    files = {"registry/fleet.yaml": VOICE, "apps/voice/app.py": VOICE_APP, "docs/cache.md": doc}
+    files = {
+        "registry/fleet.yaml": VOICE,
+        "apps/voice/app.py": VOICE_APP,
+        "docs/cache.md": doc,
+        "cache/redis.py": 'import modal\n\nSECRET = modal.Secret.from_name("cache-redis")\n',
+    }
     root = make_repo(tmp_path, files, apps=False)
     assert [(f.line, f.message) for f in run(root).findings if f.path == "docs/cache.md"] == []
 
@@ -344,6 +349,9 @@ def test_a_class_named_by_a_plain_word_is_not_the_common_noun(tmp_path: Path) ->
     named = f"# Guide\n## Orchestrator\n{block}"  # the class
     files = {"registry/fleet.yaml": VOICE, "apps/voice/app.py": VOICE_APP}
     files |= {"docs/noun.md": noun, "docs/named.md": named}
+    files["tools/alerts.py"] = (
+        'import modal\n\nSENTRY = modal.Secret.from_name("sentry")\n'  # its own
+    )
     root = make_repo(tmp_path, files, apps=False)
     assert [(f.path, f.line) for f in run(root).findings if f.path.startswith("docs/")] == [
         ("docs/named.md", 4)

@@ -82,6 +82,10 @@ FILE_EDITS = {
         _replace(WORKFLOW, "modal deploy comfyui_danrisi.py", "modal deploy apps/flux/app.py"),
         [WORKFLOW],
     ),
+    "a secret created that no code looks up": (
+        _append(DOC, "\n```bash\nmodal secret create cache-redis REDIS_URL=x\n```\n"),
+        [DOC],
+    ),
     "two files at once": (
         lambda root: (
             _append(DOC, "`modal deploy apps/modal/apps/flux/app.py`\n")(root),
@@ -190,6 +194,8 @@ LINES = [
     'URL = "https://ryla--ryla-flux-comfyui-fastapi-app.modal.run/seedvr2"\n',
     'TIMEOUTS_S = {"/flux": 30, "/flux-instantid": 60}\n',
     "export const T_MS = { '/flux': 300_000 } as const;\n",
+    "modal secret create cache-redis REDIS_URL=redis://cache\n",
+    'REDIS = modal.Secret.from_name("cache-redis")\n',
     "# fleet: ignore[FL003]\n",
     "<!-- fleet: ignore[FL004] -->\n",
     "plain text\n",

@@ -35,6 +35,10 @@ from tools.drift_check.source import SourceFile
 
 # A custom URL label in a decorator: `@modal.fastapi_endpoint(label="health")`.
 _LABEL = re.compile(r"\blabel[ \t]*=[ \t]*[\"']([a-z0-9-]{1,63})[\"']")
+# A secret looked up in modal-js: `Secret.fromName("x")`, `modal.secrets.fromName("x")`; a
+# name not written out (`fromName(name)`) is None.
+_JS_SECRET = re.compile(r"\b(?:Secret|secrets)\.fromName\([ \t]*(?:[\"'`]([\w.-]{1,64})[\"'`])?")
+_SCRIPTS = frozenset({"js", "jsx", "mjs", "cjs", "ts", "tsx", "mts", "cts"})
 
 
 @dataclass
@@ -203,6 +207,34 @@ class Project:
                 if name is None:
                     return None
                 names.add(name)
+        return frozenset(names)
+
+    @cached_property
+    def repository_secrets(self) -> frozenset[str] | None:
+        """The name of every Modal secret the repository's code looks up, registry apps or
+        not: `modal.Secret.from_name(...)` in Python (constants resolved), `Secret.fromName`
+        and `secrets.fromName` in JavaScript and TypeScript. None when one is not written
+        out. Each file that looks one up is noted as read by all."""
+        names: set[str] = set()
+        for source in self.holding({"Secret.from_name", "Secret.fromName", "secrets.fromName"}):
+            if source.suffix == "py":
+                facts = python_facts(source)
+                if facts is None:
+                    continue
+                found = [
+                    n.name.string or self.string(source.path, facts, n.name.text)
+                    for n in facts.named_objects
+                    if n.kind == "Secret"
+                ]
+            elif source.suffix in _SCRIPTS:
+                found = [m[1] for m in _JS_SECRET.finditer(source.text)]
+            else:
+                continue
+            if found:
+                inputs.note_wide(str(self.root / source.path))
+            if None in found:
+                return None
+            names.update(name for name in found if name is not None)
         return frozenset(names)
 
     @cached_property

@@ -8,7 +8,7 @@ to the findings last. A selector is a code (`FL008`), a prefix of codes (`FL00`)
 A historical document (a changelog, release notes, an ADR, an archive, a dated spec, a plan,
 proposal or RFC, research notes, a work-session log) records what was true then, or what was
 meant to be: that it names a removed endpoint, a deploy command or a setting of its day is not
-drift. Its references (FL003, FL004, FL005, FL008, FL009, FL013, FL014, FL015) are not reported
+drift. Its references (FL003, FL004, FL005, FL008, FL009, FL013 to FL017) are not reported
 unless `history = []`. A document is dated by a date in its name or in the name of a folder it
 is in (`docs/specs/2025-03-14-faces.md`, `docs/2026-01-18-qwen-integration/plan.md`), a
 plan by its name (`SUPABASE_INTEGRATION_PLAN.md`, `RFC_ARCHITECTURE.md`), and so is the record
@@ -33,7 +33,7 @@ from tools.drift_check.findings import Finding
 
 # The references a historical document may hold of its day.
 HISTORY_CODES = frozenset(
-    {"FL003", "FL004", "FL005", "FL008", "FL009", "FL013", "FL014", "FL015", "FL016"}
+    {"FL003", "FL004", "FL005", "FL008", "FL009", "FL013", "FL014", "FL015", "FL016", "FL017"}
 )
 DEFAULT_HISTORY = (
     "CHANGELOG*",

@@ -20,6 +20,7 @@ from tools.drift_check.rules.fl013_docs_config import DocsConfig
 from tools.drift_check.rules.fl014_serve_target import ServeTarget
 from tools.drift_check.rules.fl015_unread_setting import UnreadSetting
 from tools.drift_check.rules.fl016_modal_api import ModalApi
+from tools.drift_check.rules.fl017_unused_secret import UnusedSecret
 
 CHECKS: tuple[Rule, ...] = (
     ServerTimeout(),
@@ -37,13 +38,17 @@ CHECKS: tuple[Rule, ...] = (
     ServeTarget(),
     UnreadSetting(),
     ModalApi(),
+    UnusedSecret(),
 )
 ALL_RULES: tuple[RuleInfo, ...] = tuple(
     sorted((*CHECKS, UnusedSuppression()), key=lambda rule: rule.code)
 )
 RULES_BY_CODE: dict[str, RuleInfo] = {rule.code: rule for rule in ALL_RULES}
 # Rules whose finding in one file can depend on another (FL012 reads the constants of the
-# modules an app file imports; FL015 all the code that may read a setting). They check every
+# modules an app file imports; FL015 all the code that may read a setting, FL017 all the code
+# that may look a secret up). They check every
 # registry app, or every file, whatever files are named, so a
 # check of the changed files replaces all their earlier findings.
-ACROSS_FILES: frozenset[str] = frozenset({ModalResources.code, UnreadSetting.code})
+ACROSS_FILES: frozenset[str] = frozenset(
+    {ModalResources.code, UnreadSetting.code, UnusedSecret.code}
+)

@@ -18,7 +18,7 @@ What it does
     and `"gpu": "..."` in what it answers. A GPU type the app does not use (or a GPU for a
     CPU app), a GPU count none of its functions asks for, a timeout none of its functions
     has, or a secret it does not use is reported. Historical documents are not read
-    (`history` in `[tool.fleet]`).
+    (`history` in `[tool.fleet]`). FL017 reports a secret that no app uses at all.
 
 Why is this bad?
     A deploy guide is where people copy settings from: a guide that still says `timeout=600`
@@ -124,10 +124,20 @@ class DocsConfig:
             text = source.text
             if not any(word in text for word in _STATED):
                 continue  # it states no GPU, timeout or secret
-            named = any(name in text for name in names.by_name)
-            if named or "gpu" in text or "GPU" in text:
-                yield from self._document(project, source, names, named=named)
+            yield from self.document(project, source, names)
         yield from self._entries(project, names)
+
+    def document(
+        self, project: Project, source: SourceFile, names: _Names | None = None
+    ) -> Iterator[Finding]:
+        """The findings in one Markdown document (FL017 asks which lines state a secret)."""
+        names = _Names(project) if names is None else names
+        if not names.by_name:
+            return
+        text = source.text
+        named = any(name in text for name in names.by_name)
+        if named or "gpu" in text or "GPU" in text:
+            yield from self._document(project, source, names, named=named)
 
     def _document(
         self, project: Project, source: SourceFile, names: _Names, *, named: bool
