@@ -222,7 +222,7 @@ class Policy(_Model):
         default=None, description="The longest server timeout an app may set."
     )
     deployers: list[str] = Field(
-        default_factory=list,
+        default=[],
         description="Who may deploy (Modal's deployed_by, e.g. the CI identity); a live "
         "version deployed by anyone else is drift. Anyone, when empty.",
     )
@@ -428,10 +428,10 @@ class App(_Model):
         default_factory=dict, description="Its other Modal functions and classes, by name."
     )
     secrets: list[ModalObjectName] = Field(
-        default_factory=list, description="Modal secrets the app uses: they must exist first."
+        default=[], description="Modal secrets the app uses: they must exist first."
     )
     volumes: list[ModalObjectName] = Field(
-        default_factory=list, description="Modal volumes the app mounts: they must exist first."
+        default=[], description="Modal volumes the app mounts: they must exist first."
     )
     endpoints: dict[EndpointPath, Endpoint] = Field(default_factory=dict)
 
@@ -571,9 +571,9 @@ def gpu_list(gpu: str | list[str] | None) -> list[str]:
 class RetiredApp(_Model):
     name: AppName
     url: str | None = None
-    files: list[str] = Field(default_factory=list)
+    files: list[str] = Field(default=[])
     reason: str
-    replaced_by: list[AppKey] = Field(default_factory=list)
+    replaced_by: list[AppKey] = Field(default=[])
 
 
 class RetiredEndpoint(_Model):
@@ -603,10 +603,10 @@ class RetiredFunction(_Model):
 
 
 class Retired(_Model):
-    apps: list[RetiredApp] = Field(default_factory=list)
-    endpoints: list[RetiredEndpoint] = Field(default_factory=list)
-    functions: list[RetiredFunction] = Field(default_factory=list)
-    files: list[RetiredFile] = Field(default_factory=list)
+    apps: list[RetiredApp] = Field(default=[])
+    endpoints: list[RetiredEndpoint] = Field(default=[])
+    functions: list[RetiredFunction] = Field(default=[])
+    files: list[RetiredFile] = Field(default=[])
 
 
 class Registry(_Model):
@@ -618,7 +618,7 @@ class Registry(_Model):
     environments: dict[EnvironmentName, Environment] = Field(min_length=1)
     policy: Policy = Field(default_factory=Policy)
     triggers: list[str] = Field(
-        default_factory=list,
+        default=[],
         description="Globs whose change redeploys every app, e.g. apps/_shared/**.",
     )
     retired: Retired = Field(default_factory=Retired)
