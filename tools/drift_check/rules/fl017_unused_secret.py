@@ -65,7 +65,7 @@ class UnusedSecret:
         created = [
             (source, name, at)
             for source in every
-            if source.path != project.registry_path
+            if "secret" in source.text and source.path != project.registry_path
             for match in _CREATE.finditer(source.text)
             for name, at in [_created(match)]
             if name is not None
