@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -38,3 +39,36 @@ def test_start_up_imports_no_heavy_library(args: list[str]) -> None:
         check=True,
     )
     assert json.loads(result.stderr.splitlines()[-1]) == []
+
+
+PLUGINS = """
+import os, sys
+sys.argv = ["fleet", "registry", "validate"]
+from tools.fleet.cli import main
+import pydantic.plugin._loader as loader
+looked = []
+loader.entry_points = lambda **kw: looked.append(kw) or []
+try:
+    main()
+except SystemExit:
+    pass
+print(os.environ.get("PYDANTIC_DISABLE_PLUGINS"), len(looked), file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize(
+    ("user", "expected"), [(None, "__all__ 0"), ("__all__", "__all__ 0"), ("x", "x 1")]
+)
+def test_the_registry_is_read_without_pydantic_plugins_unless_asked(
+    user: str | None, expected: str
+) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    result = subprocess.run(
+        [sys.executable, "-c", PLUGINS],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env if user is None else {**env, "PYDANTIC_DISABLE_PLUGINS": user},
+    )
+    assert result.stderr.splitlines()[-1] == expected

@@ -115,6 +115,7 @@ def main() -> None:
     """The one error handler: known errors are one line each and exit 2; anything unexpected
     is one line naming the log file that holds its traceback, and exit 3."""
     cache.use(environment.cache_folder())
+    environment.without_pydantic_plugins()
     _mask_secrets()
     signal.signal(signal.SIGTERM, _terminate)
     try:

@@ -6,6 +6,7 @@ FLEET_REGISTRY       the registry file (the --registry option)
 NO_COLOR             no colour in text reports
 GITHUB_STEP_SUMMARY  where reports append their Markdown
 GITHUB_OUTPUT        where `fleet changed --github-output` writes
+PYDANTIC_DISABLE_PLUGINS  set to `__all__` when unset (`without_pydantic_plugins`)
 """
 
 from __future__ import annotations
@@ -30,6 +31,13 @@ def fleet_folder() -> Path:
 
 def cache_folder() -> Path | None:
     return None if os.environ.get("FLEET_NO_CACHE") else fleet_folder()
+
+
+def without_pydantic_plugins() -> None:
+    """Pydantic's plugins (observability hooks) have no part in reading the registry, and
+    finding them reads every installed package's entry points when its schema is first built:
+    a few milliseconds of every start. A value the user set stands."""
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 
 def colour(stream: TextIO) -> bool:

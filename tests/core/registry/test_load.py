@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from tools.core.errors import FleetError
 from tools.core.registry.load import dotted, parse_registry
 from tools.core.registry.modal_names import GPU_MAX_COUNT
-from tools.core.registry.model import Registry
 
 SOURCE = "registry/fleet.yaml"
 
@@ -573,24 +570,3 @@ def test_registry_defaults_are_each_registry_s_own(minimal_registry_text: str) -
     app = next(iter(first.apps.values()))
     app.secrets.append("x")
     assert next(iter(second.apps.values())).secrets == []
-
-
-@pytest.mark.parametrize("set_before", [None, "my-plugin"])
-def test_validation_leaves_the_plugin_setting_as_it_found_it(
-    minimal_registry_text: str, monkeypatch: pytest.MonkeyPatch, set_before: str | None
-) -> None:
-    seen: list[str | None] = []
-    real = Registry.model_validate
-
-    def validating(data: object) -> Registry:
-        seen.append(os.environ.get("PYDANTIC_DISABLE_PLUGINS"))
-        return real(data)
-
-    monkeypatch.setattr(Registry, "model_validate", validating)
-    if set_before is None:
-        monkeypatch.delenv("PYDANTIC_DISABLE_PLUGINS", raising=False)
-    else:
-        monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", set_before)
-    parse_registry(minimal_registry_text, "fleet.yaml")
-    assert seen == [set_before or "__all__"]
-    assert os.environ.get("PYDANTIC_DISABLE_PLUGINS") == set_before

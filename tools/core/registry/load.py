@@ -6,10 +6,7 @@ only when a message needs one.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +20,6 @@ from tools.core.repository import display_path
 from tools.core.yaml_lines import LocatedYaml, load_yaml
 
 _PLAIN_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
-_DISABLE_PLUGINS = "PYDANTIC_DISABLE_PLUGINS"
 
 
 def load_registry(path: Path) -> Registry:
@@ -44,8 +40,7 @@ def parse_registry(text: str, source: str) -> Registry:
 def validate(data: dict[str, Any], text: str, source: str) -> Registry:
     """The validated registry, or every problem with the line of `text` it is at."""
     try:
-        with _no_pydantic_plugins():
-            registry = Registry.model_validate(data)
+        registry = Registry.model_validate(data)
     except ValidationError as error:
         located = load_yaml(text, source)
         problems = [_located(e, located, source) for e in error.errors(include_url=False)]
@@ -59,21 +54,6 @@ def validate(data: dict[str, Any], text: str, source: str) -> Registry:
         ]
         raise FleetError(*sorted(problems, key=_line))
     return registry
-
-
-@contextlib.contextmanager
-def _no_pydantic_plugins() -> Iterator[None]:
-    """Without pydantic's plugins (observability hooks, which have no part in reading the
-    registry): looking for them reads every installed package's entry points, a few
-    milliseconds of every start, when the schema is built at the first validation."""
-    if _DISABLE_PLUGINS in os.environ:
-        yield
-        return
-    os.environ[_DISABLE_PLUGINS] = "__all__"
-    try:
-        yield
-    finally:
-        os.environ.pop(_DISABLE_PLUGINS, None)
 
 
 def _line(problem: Problem) -> int:
