@@ -31,14 +31,8 @@ print(json.dumps(loaded), file=sys.stderr)
     [["--help"], ["registry", "validate"], ["registry", "show", "--json"], ["check"]],
 )
 def test_start_up_imports_no_heavy_library(args: list[str]) -> None:
-    result = subprocess.run(
-        [sys.executable, "-c", PROBE.format(heavy=list(HEAVY)), json.dumps(args)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert json.loads(result.stderr.splitlines()[-1]) == []
+    said = _probe([PROBE.format(heavy=list(HEAVY)), json.dumps(args)], dict(os.environ))
+    assert json.loads(said) == []
 
 
 PLUGINS = """
@@ -63,12 +57,18 @@ def test_the_registry_is_read_without_pydantic_plugins_unless_asked(
     user: str | None, expected: str
 ) -> None:
     env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    said = _probe([PLUGINS], env if user is None else {**env, "PYDANTIC_DISABLE_PLUGINS": user})
+    assert said == expected
+
+
+def _probe(arguments: list[str], env: dict[str, str]) -> str:
+    """The last line a Python program started in the repository writes to stderr."""
     result = subprocess.run(
-        [sys.executable, "-c", PLUGINS],
+        [sys.executable, "-c", *arguments],
         cwd=REPO,
         capture_output=True,
         text=True,
         check=True,
-        env=env if user is None else {**env, "PYDANTIC_DISABLE_PLUGINS": user},
+        env=env,
     )
-    assert result.stderr.splitlines()[-1] == expected
+    return result.stderr.splitlines()[-1]
