@@ -46,9 +46,8 @@ ALL_RULES: tuple[RuleInfo, ...] = tuple(
 RULES_BY_CODE: dict[str, RuleInfo] = {rule.code: rule for rule in ALL_RULES}
 # Rules whose finding in one file can depend on another (FL012 reads the constants of the
 # modules an app file imports; FL015 all the code that may read a setting, FL017 all the code
-# that may look a secret up). They check every
-# registry app, or every file, whatever files are named, so a
-# check of the changed files replaces all their earlier findings.
+# that may look a secret up). They check every registry app, or every file, whatever files are
+# named, so a check of the changed files replaces all their earlier findings.
 ACROSS_FILES: frozenset[str] = frozenset(
     {ModalResources.code, UnreadSetting.code, UnusedSecret.code}
 )

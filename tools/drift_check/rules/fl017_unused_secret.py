@@ -73,11 +73,15 @@ class UnusedSecret:
         if not created or (looked_up := project.repository_secrets) is None:
             return  # none created, or some code's secret is named when it runs
         listed = sorted({s for app in project.registry.apps.values() for s in app.secrets})
-        unused = [(s, name, at) for s, name, at in created if name not in looked_up | {*listed}]
-        stated: dict[str, set[int]] = {}
-        for source, name, at in unused:
+        known = looked_up | set(listed)
+        stated: dict[str, set[int]] = {}  # by document, read once each
+        for source, name, at in created:
+            if name in known:
+                continue
             line, column = source.position(at)
-            if line in stated.setdefault(source.path, _stated(project, source)):
+            if source.path not in stated:
+                stated[source.path] = _stated(project, source)
+            if line in stated[source.path]:
                 continue
             yield Finding(
                 self.code,
