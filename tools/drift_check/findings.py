@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Edit:
+class Edit(NamedTuple):
     """Replace `old` with `new` where `old` starts, at `line`:`col` (1-based) of `path`."""
 
     path: str
@@ -18,8 +18,7 @@ class Edit:
     new: str
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     """Drift: every finding is an error, and any finding fails the check."""
 
     code: str

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from tools.core.registry import modal_names
 from tools.drift_check.facts_cache import remembered
@@ -32,8 +32,7 @@ _KEY_BEFORE_COLON = re.compile(r"""[ \t]*["'`]?([A-Za-z0-9_./-]+)""")
 STANDARD_PATHS = frozenset({"/", "/health", "/docs", "/openapi.json", "/redoc"})
 
 
-@dataclass(frozen=True)
-class Retired:
+class Retired(NamedTuple):
     """One retired thing as it appears in text (what the registry names, or a label of a
     retired app's URL) and what to say of it."""
 

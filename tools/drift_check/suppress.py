@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from tools.drift_check.findings import Finding
 from tools.drift_check.source import SourceFile
@@ -18,8 +18,7 @@ UNUSED_CODE = "FL010"
 _SUPPRESSION = re.compile(r"fleet:\s*ignore\[(FL\d{3}(?:\s*,\s*FL\d{3})*)\]")
 
 
-@dataclass(frozen=True)
-class Suppression:
+class Suppression(NamedTuple):
     path: str
     line: int
     col: int

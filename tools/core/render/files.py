@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tools.core.render.blocks import render_block
 
@@ -20,8 +19,7 @@ SOURCE = "the fleet registry"
 COMMAND = "fleet render"
 
 
-@dataclass(frozen=True)
-class GeneratedFile:
+class GeneratedFile(NamedTuple):
     path: str  # relative to the repository root
     render: Callable[[Registry], str]
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 if TYPE_CHECKING:
     from tools.drift_check.source import SourceFile
@@ -11,14 +10,12 @@ if TYPE_CHECKING:
 Number = int | float
 
 
-@dataclass(frozen=True)
-class Located:
+class Located(NamedTuple):
     line: int
     col: int  # 1-based
 
 
-@dataclass(frozen=True)
-class Value:
+class Value(NamedTuple):
     """A value expression: its resolved number or string (None if unresolvable), and its text."""
 
     number: Number | None
@@ -30,15 +27,13 @@ class Value:
     fields: tuple[Entry, ...] | None = None  # an object or dict literal's string-keyed entries
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     key: str
     key_at: Located
     value: Value
 
 
-@dataclass(frozen=True)
-class MapLiteral:
+class MapLiteral(NamedTuple):
     """A dict, object literal or data mapping with string keys, as written in one file."""
 
     name: str | None  # the variable or key it is assigned to, if any

@@ -9,7 +9,7 @@ import itertools
 import posixpath
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Each pattern starts with its literal word, so that the regex engine looks for the word
 # first; the boundary before it is a lookbehind after it (`modal(?<![\w-]modal)`).
@@ -93,8 +93,7 @@ _COMMAND_START = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class CliCall:
+class CliCall(NamedTuple):
     """`modal logs x`: a `modal` command the CLI does not have."""
 
     offset: int  # of the unknown word
@@ -200,8 +199,7 @@ _MAX_FOLDER = 1024  # characters of a folder a `cd` may lead to
 _OPTION_NAME = re.compile(r"--\w[\w-]{0,63}")
 
 
-@dataclass(frozen=True)
-class DeployCommand:
+class DeployCommand(NamedTuple):
     """`modal deploy|run|serve TARGET`: Modal imports the target's file to find the app."""
 
     offset: int  # of the target in the text
@@ -249,8 +247,7 @@ def _filled_in(target: str) -> bool:
     return any(c in target for c in "${}<>*") or _READER_S.search(target) is not None
 
 
-@dataclass(frozen=True)
-class ScriptCall:
+class ScriptCall(NamedTuple):
     offset: int
     path: str
 
@@ -264,8 +261,7 @@ ASGI_SERVE = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class AsgiServe:
+class AsgiServe(NamedTuple):
     offset: int
     written: str  # `uvicorn modal_service:app`
     module: str  # `modal_service`
@@ -407,8 +403,7 @@ def _module_files(module: str) -> tuple[str, ...]:
     return (f"{base}.py", f"{base}/__init__.py")
 
 
-@dataclass(frozen=True)
-class LoopDeploy:
+class LoopDeploy(NamedTuple):
     """`for VAR in WORDS; do modal deploy ...$VAR...; done`: the paths it deploys, as
     written (globs unexpanded)."""
 
@@ -446,8 +441,7 @@ def loop_deploys(text: str) -> list[LoopDeploy]:
     return found
 
 
-@dataclass(frozen=True)
-class LoopWords:
+class LoopWords(NamedTuple):
     """`for VAR in WORDS`: the words as written, each with its offset."""
 
     words: tuple[tuple[str, int], ...]
@@ -470,8 +464,7 @@ def loop_words(text: str) -> list[LoopWords]:
     return found
 
 
-@dataclass(frozen=True)
-class AppCommand:
+class AppCommand(NamedTuple):
     """`modal app logs NAME`: a command about the deployed app NAME."""
 
     offset: int  # of the name
@@ -575,8 +568,7 @@ def script_calls(text: str) -> list[ScriptCall]:
     return found
 
 
-@dataclass(frozen=True)
-class _Cd:
+class _Cd(NamedTuple):
     """What moves the folders of a text's later commands: a `cd`, or a Markdown fence."""
 
     start: int

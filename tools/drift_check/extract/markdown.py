@@ -4,7 +4,7 @@ blocks."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from tools.drift_check.source import SourceFile
 
@@ -14,8 +14,7 @@ _HEADING = re.compile(r"(#{1,6})[ \t]+(.*)")
 MAX_HEADINGS = 4096  # per document: bounded work on any text
 
 
-@dataclass(frozen=True)
-class Heading:
+class Heading(NamedTuple):
     line: int
     depth: int  # 1 for `#`, 6 for `######`
     title: str

@@ -14,6 +14,7 @@ import operator
 import tokenize
 from collections.abc import Callable, Container, Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from tools.core.paths import folders_up
 from tools.drift_check.extract.base import Entry, Located, MapLiteral, Number, Value
@@ -64,31 +65,27 @@ class ModalDecorator:
     web_kinds: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class ModalApp:
+class ModalApp(NamedTuple):
     name: Value | None
     at: Located
     variable: str = ""  # the name it is assigned to: `modal deploy` takes `app`, else `stub`
 
 
-@dataclass(frozen=True)
-class Route:
+class Route(NamedTuple):
     method: str
     path: str  # as served: the prefix of the router that declares it included
     at: Located
     router: str = ""  # the variable of the app or router the route is declared on
 
 
-@dataclass(frozen=True)
-class ClientCall:
+class ClientCall(NamedTuple):
     function: str
     at: Located
     keywords: dict[str, Value]
     target: Value | None = None  # the URL it calls (a client's base_url), when written
 
 
-@dataclass(frozen=True)
-class NamedObject:
+class NamedObject(NamedTuple):
     """`modal.Secret.from_name(NAME)` or `modal.Volume.from_name(NAME)`."""
 
     kind: str  # "Secret" or "Volume"

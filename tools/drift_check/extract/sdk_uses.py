@@ -5,7 +5,7 @@ keyword argument a call no longer takes (`@app.function(keep_warm=1)`)."""
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from tools.drift_check import modal_api
 from tools.drift_check.extract.base import Located
@@ -13,8 +13,7 @@ from tools.drift_check.extract.base import Located
 _MAX_CHAIN = 64
 
 
-@dataclass(frozen=True)
-class SdkUse:
+class SdkUse(NamedTuple):
     name: str  # as under `modal`: "Stub", "Function.lookup", "Image.copy_local_dir", "App.cls"
     argument: str  # the keyword it is given that it does not take, or "" for a removed name
     at: Located

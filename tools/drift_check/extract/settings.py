@@ -6,7 +6,7 @@ settings class's `modal_flux_url` field)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # `NAME=value` or `export NAME=value` at a line's start, as a shell or a dotenv file sets it.
 ASSIGNED = re.compile(
@@ -88,8 +88,7 @@ MODAL_OWN = frozenset(
 _TEMPLATE_MARKS = (".example", ".sample", ".template", ".env")
 
 
-@dataclass(frozen=True)
-class Setting:
+class Setting(NamedTuple):
     offset: int
     name: str
     value: str

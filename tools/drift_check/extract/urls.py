@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from tools.drift_check.extract.base import Value
 from tools.drift_check.extract.python import python_facts
@@ -20,8 +20,7 @@ URL = re.compile(
 _TEMPLATE = re.compile(r"[{}$%]")
 
 
-@dataclass(frozen=True)
-class UrlRef:
+class UrlRef(NamedTuple):
     offset: int
     text: str
     source: str | None  # the workspace[-suffix] before `--`; None when templated

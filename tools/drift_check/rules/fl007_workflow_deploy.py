@@ -39,8 +39,7 @@ from __future__ import annotations
 import bisect
 import posixpath
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from tools.core.globs import GlobSet
 from tools.core.paths import folders_up
@@ -261,8 +260,7 @@ class WorkflowDeploy:
                 yield Finding(self.code, source.path, *place(make.offset), *problem)
 
 
-@dataclass(frozen=True)
-class TargetProblem:
+class TargetProblem(NamedTuple):
     """What is wrong with a `modal deploy|run|serve` target, and of which kind."""
 
     message: str  # `apps/x.py does not exist`

@@ -43,7 +43,7 @@ import posixpath
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from tools.core.registry.modal_names import GPU_MAX_COUNT, parse_gpu
 from tools.drift_check.extract import markdown
@@ -343,8 +343,7 @@ def _sections(
     return (headings, None, about, True) if named or any(about) else None
 
 
-@dataclass(frozen=True)
-class _Subject:
+class _Subject(NamedTuple):
     """What a section or a line is about: an app, or one class or function of it."""
 
     app: App
@@ -399,8 +398,7 @@ class _Block:
         return not self.foreign and (not inside or inside.endswith((".function", ".cls")))
 
 
-@dataclass(frozen=True)
-class _Heading:
+class _Heading(NamedTuple):
     line: int
     depth: int
     subjects: tuple[_Subject, ...]  # the registry apps, classes and functions it names
