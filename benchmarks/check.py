@@ -63,14 +63,17 @@ def measure(
 
 
 def paired(
-    baseline: tuple[list[str], Path], command: tuple[list[str], Path], runs: int
+    baseline: tuple[list[str], Path],
+    command: tuple[list[str], Path],
+    runs: int,
+    env: dict[str, str] | None = None,
 ) -> tuple[float, float, float]:
-    """The baseline and the command run by turns, so that the machine's drift falls on both:
-    the median of each (seconds) and the median of the ratios of each pair."""
+    """The baseline and the command (with `env`) run by turns, so that the machine's drift
+    falls on both: the median of each (seconds) and the median of the ratios of each pair."""
     base, timed, ratios = [], [], []
     for _ in range(runs):
         base.append(measure(*baseline, 1)[0])
-        timed.append(measure(*command, 1)[0])
+        timed.append(measure(*command, 1, env)[0])
         ratios.append(timed[-1] / base[-1])
     return statistics.median(base), statistics.median(timed), statistics.median(ratios)
 
