@@ -134,9 +134,11 @@ class Project:
 
     def app_files(self, app: App) -> list[str]:
         """The entry file, then the repository modules it imports (transitively)."""
-        if app.key not in self._app_files:
-            self._app_files[app.key] = [app.entry_path, *self.imported_files(app.entry_path)]
-        return self._app_files[app.key]
+        # By Modal name, a plain field (`key` is a private attribute: pydantic reads it through
+        # `__getattr__`, and this runs for every file and app).
+        if app.name not in self._app_files:
+            self._app_files[app.name] = [app.entry_path, *self.imported_files(app.entry_path)]
+        return self._app_files[app.name]
 
     def deployed_app(self, app: App) -> tuple[str, ModalApp] | None:
         """The `modal.App(...)` that deploying the entry file deploys, and the file that
