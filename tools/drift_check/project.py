@@ -17,6 +17,7 @@ from tools.core.config import ProjectConfig
 from tools.core.registry.model import App, Registry, RetiredApp, WebFunction
 from tools.core.yaml_lines import LocatedYaml
 from tools.drift_check import prefilter
+from tools.drift_check.extract import typescript
 from tools.drift_check.extract.python import (
     ModalApp,
     ModalDecorator,
@@ -38,7 +39,6 @@ _LABEL = re.compile(r"\blabel[ \t]*=[ \t]*[\"']([a-z0-9-]{1,63})[\"']")
 # A secret looked up in modal-js: `Secret.fromName("x")`, `modal.secrets.fromName("x")`; a
 # name not written out (`fromName(name)`) is None.
 _JS_SECRET = re.compile(r"\b(?:Secret|secrets)\.fromName\([ \t]*(?:[\"'`]([\w.-]{1,64})[\"'`])?")
-_SCRIPTS = frozenset({"js", "jsx", "mjs", "cjs", "ts", "tsx", "mts", "cts"})
 
 
 @dataclass
@@ -228,7 +228,7 @@ class Project:
                     for n in facts.named_objects
                     if n.kind == "Secret"
                 ]
-            elif source.suffix in _SCRIPTS:
+            elif source.suffix in typescript.SUFFIXES:
                 found = [m[1] for m in _JS_SECRET.finditer(source.text)]
             else:
                 continue

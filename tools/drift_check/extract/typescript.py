@@ -38,8 +38,12 @@ _INTEGER_LITERAL = re.compile(r"\d[\d_]*(?:\.\d+)?")
 _MAX_OBJECT = 200_000
 
 
+# The suffixes of JavaScript and TypeScript files.
+SUFFIXES = frozenset({"ts", "tsx", "js", "jsx", "mjs", "cjs", "mts", "cts"})
+
+
 class TypeScriptMaps:
-    suffixes = frozenset({"ts", "tsx", "js", "jsx", "mjs", "cjs", "mts", "cts"})
+    suffixes = SUFFIXES
 
     def maps(self, source: SourceFile) -> list[MapLiteral]:
         if "maps" not in source.cache:

@@ -124,16 +124,24 @@ class DocsConfig:
             text = source.text
             if not any(word in text for word in _STATED):
                 continue  # it states no GPU, timeout or secret
-            yield from self.document(project, source, names)
+            yield from self._read(project, source, names)
         yield from self._entries(project, names)
 
-    def document(
-        self, project: Project, source: SourceFile, names: _Names | None = None
-    ) -> Iterator[Finding]:
-        """The findings in one Markdown document (FL017 asks which lines state a secret)."""
-        names = _Names(project) if names is None else names
+    def stated_lines(
+        self, project: Project, documents: Iterable[SourceFile]
+    ) -> set[tuple[str, int]]:
+        """The lines (path and line) of Markdown documents that state a setting this rule
+        judges against one app: FL017 leaves a secret created there to it."""
+        names = _Names(project)
         if not names.by_name:
-            return
+            return set()
+        return {
+            (finding.path, finding.line)
+            for source in documents
+            for finding in self._read(project, source, names)
+        }
+
+    def _read(self, project: Project, source: SourceFile, names: _Names) -> Iterator[Finding]:
         text = source.text
         named = any(name in text for name in names.by_name)
         if named or "gpu" in text or "GPU" in text:

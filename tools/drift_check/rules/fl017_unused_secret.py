@@ -38,7 +38,6 @@ from tools.drift_check.rules.fl013_docs_config import DocsConfig
 
 if TYPE_CHECKING:
     from tools.drift_check.project import Project
-    from tools.drift_check.source import SourceFile
 
 # `modal secret create [OPTIONS] NAME [KEY=VALUE]...`: the rest of the line, read as words.
 _CREATE = re.compile(r"\bmodal[ \t]+secret[ \t]+create\b([^\n]{0,400})")
@@ -74,14 +73,12 @@ class UnusedSecret:
             return  # none created, or some code's secret is named when it runs
         listed = sorted({s for app in project.registry.apps.values() for s in app.secrets})
         known = looked_up | set(listed)
-        stated: dict[str, set[int]] = {}  # by document, read once each
-        for source, name, at in created:
-            if name in known:
-                continue
+        unused = [(source, name, at) for source, name, at in created if name not in known]
+        documents = {s.path: s for s, _, _ in unused if s.suffix in markdown.MARKDOWN}
+        stated = DocsConfig().stated_lines(project, documents.values()) if documents else set()
+        for source, name, at in unused:
             line, column = source.position(at)
-            if source.path not in stated:
-                stated[source.path] = _stated(project, source)
-            if line in stated[source.path]:
+            if (source.path, line) in stated:
                 continue
             yield Finding(
                 self.code,
@@ -93,13 +90,6 @@ class UnusedSecret:
                 "create the secrets the apps use (`fleet registry show` lists them), or remove "
                 "the step",
             )
-
-
-def _stated(project: Project, source: SourceFile) -> set[int]:
-    """The lines of a document where FL013 judges what it states against one app."""
-    if source.suffix not in markdown.MARKDOWN:
-        return set()
-    return {finding.line for finding in DocsConfig().document(project, source)}
 
 
 def _created(match: re.Match[str]) -> tuple[str | None, int]:
