@@ -1171,3 +1171,73 @@ def test_a_block_run_in_another_checkout_runs_its_files(tmp_path: Path) -> None:
             "`modal deploy apps/flux/gone.py`: apps/flux/gone.py does not exist",
         )
     ]
+
+
+def test_a_section_that_names_another_checkout_runs_its_files(tmp_path: Path) -> None:
+    steps = "".join(f"{n}. Step {n}\n" for n in range(1, 9))
+    doc = (
+        "## Fast brain\n\n"
+        "**Deployment Location:** `D:\\APP_CENTRAL\\fast_brain`\n\n"
+        f"{steps}\n"  # further than a few lines: the section's heading still holds it
+        "```powershell\nmodal deploy deploy_groq.py\n```\n\n"
+        "## Ours\n\n"
+        f"{steps}\n"
+        "```bash\nmodal deploy deploy_groq.py\n```\n"  # after the next heading: ours
+    )
+    files = {"docs/deploy.md": doc, "tools/deploy_groq.py": "print()\n"}
+    root = make_repo(tmp_path, files)
+    assert found(root) == [
+        (
+            "FL008",
+            "docs/deploy.md",
+            30,
+            "`modal deploy deploy_groq.py`: deploy_groq.py does not exist",
+        )
+    ]
+
+
+SAMPLE = '```python\n# modal_app.py\nimport modal\n\napp = modal.App("{name}")\n```\n\n'
+
+
+def test_a_guide_s_sample_app_is_the_file_it_deploys(tmp_path: Path) -> None:
+    doc = (
+        "## Option 3: Modal\n\n"
+        + SAMPLE.format(name="sdxl-turbo")  # a sample: the reader saves it as modal_app.py
+        + "Deploy: `modal deploy modal_app.py`\n\n"
+        "## Flux\n\n"
+        + SAMPLE.format(name="ryla-flux")  # an excerpt of the fleet's app: judged
+        + "Deploy: `modal deploy modal_app.py`\n\n"
+        "## Later\n\n"
+        "Deploy: `modal deploy modal_app.py`\n"  # no sample in this section
+    )
+    files = {"docs/options.md": doc, "tools/modal_app.py": "print()\n"}
+    root = make_repo(tmp_path, files)
+    missing = "`modal deploy modal_app.py`: modal_app.py does not exist"
+    assert found(root) == [
+        ("FL008", "docs/options.md", 21, missing),
+        ("FL008", "docs/options.md", 25, missing),
+    ]
+
+
+def test_a_sample_of_a_fleet_app_deployed_by_its_entry_file_s_name(tmp_path: Path) -> None:
+    doc = (
+        "## Flux\n\n```python\nimport modal\n\n"
+        'app = modal.App("ryla-flux")\n\n'
+        "# deploy from its folder:\n# modal deploy app.py\n```\n"
+    )
+    root = make_repo(tmp_path, {"docs/flux.md": doc, "apps/other/app.py": "print()\n"})
+    assert found(root) == []
+
+
+def test_a_cd_into_the_checkout_s_own_folder_starts_above_it(tmp_path: Path) -> None:
+    root = tmp_path / "studio"
+    guide = "```bash\ncd studio/apps/flux\nmodal deploy app.py\nmodal deploy gone.py\n```\n"
+    make_repo(root, {"apps/flux/README.md": guide})
+    assert found(root) == [
+        (
+            "FL008",
+            "apps/flux/README.md",
+            4,
+            "`modal deploy gone.py`: apps/flux/gone.py does not exist",
+        )
+    ]

@@ -605,7 +605,9 @@ class Folders:
     a backtick only the rest of that substitution. In Markdown, a `cd` in inline code is typed
     from the starting folders, and moves the rest of its paragraph. A `cd` to a folder the
     text cannot tell (`cd $DIR`, `cd ~`, an absolute or a Windows path) leaves the command's
-    folder unknown; `cd "$(dirname "$0")/.."` is relative to the script's own folder, `own`."""
+    folder unknown; `cd "$(dirname "$0")/.."` is relative to the script's own folder, `own`.
+    `cd CHECKOUT/x`, where `checkout` is the name of the repository's own folder and no folder
+    of it, is typed from above the checkout, as after `git clone`: into `x`."""
 
     def __init__(
         self,
@@ -615,6 +617,7 @@ class Folders:
         *,
         markdown: bool = False,
         known: Callable[[str], bool] | None = None,
+        checkout: str = "",
     ) -> None:
         self._starts = list(dict.fromkeys(starts))
         self._own = own
@@ -626,6 +629,8 @@ class Folders:
         events = [_Cd(f, None) for f in fences]
         # `git clone URL [DIR]` then `cd DIR`: the clone is the repository, at its root.
         clones = cloned_folders(text)
+        if checkout and known is not None and not known(checkout):
+            clones.setdefault(checkout, -1)  # the checkout's own folder, from above it
         for match in cds:
             end = closing.get(match.start("dir"))
             if match["tick"]:

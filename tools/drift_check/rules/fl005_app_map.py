@@ -248,7 +248,14 @@ class AppMap:
         markdown = source.suffix in MARKDOWN
         text = shell_text(source.text, markdown=markdown)
         own = posixpath.dirname(source.path)
-        folders = Folders(text, ["", own], own, markdown=markdown, known=project.has_folder)
+        folders = Folders(
+            text,
+            ["", own],
+            own,
+            markdown=markdown,
+            known=project.has_folder,
+            checkout=project.root.name,
+        )
         starts = [h.line for h in headings(source)] if markdown else []
         lists: dict[int, dict[str, tuple[int, App]]] = {}
         for command in deploy_commands(text):

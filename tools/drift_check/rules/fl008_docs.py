@@ -41,6 +41,7 @@ Use instead
 
 from __future__ import annotations
 
+import itertools
 import posixpath
 import re
 from collections.abc import Iterator
@@ -49,7 +50,9 @@ from typing import TYPE_CHECKING
 from tools.core.errors import FleetError
 from tools.core.paths import folders_up
 from tools.core.render.blocks import BEGIN, arguments, blocks, render_block
+from tools.drift_check.extract import markdown
 from tools.drift_check.extract.commands import (
+    FENCE,
     DeployCommand,
     Folders,
     deploy_commands,
@@ -193,7 +196,14 @@ class Docs:
         if not deploys and not scripts:
             return
         own = posixpath.dirname(source.path)
-        folders = Folders(text, ["", own], own, markdown=True, known=project.has_folder)
+        folders = Folders(
+            text,
+            ["", own],
+            own,
+            markdown=True,
+            known=project.has_folder,
+            checkout=project.root.name,
+        )
         if deploys:
             yield from self._deploys(project, source, text, folders)
         if scripts:
@@ -231,13 +241,8 @@ class Docs:
             if problem.kind == "unknown" and itself:
                 continue
             moved = where != ["", own]  # a `cd` before it: run in a folder of the repository
-            document = source.suffix != "py"  # a Modal app file names its own files
-            if problem.kind == "missing" and document and not moved and _generic(project, command):
-                continue  # `modal run script.py` in a guide: a name for the reader's file
-            if problem.kind == "missing" and document and _created(text, command):
-                continue  # the guide has the reader create it first
-            if problem.kind == "missing" and _elsewhere(project, text, command.offset):
-                continue  # text copied with a link to the repository whose files it runs
+            if problem.kind == "missing" and _not_ours(project, source, text, command, moved=moved):
+                continue
             yield Finding(
                 self.code,
                 source.path,
@@ -351,21 +356,23 @@ def _visited(project: Project, source: SourceFile, folders: Folders, offset: int
     return [f for f in folders.visited() if f not in starts and project.has_folder(f)]
 
 
-def _elsewhere(project: Project, text: str, offset: int) -> bool:
+def _elsewhere(project: Project, text: str, offset: int, section: int | None = None) -> bool:
     """Whether a command comes within a few lines after a link to another repository or its
     files (`the load_test.py script [here](https://github.com/modal-labs/modal-examples/...)`,
     `git clone https://github.com/modal-labs/modal-examples`), or after a folder on the
-    writer's machine that is not this repository's (`Deployment from D:\\APP\\fast_brain`): it
-    runs that repository's file, not one of this repository's."""
+    writer's machine that is not this repository's (`Deployment from D:\\APP\\fast_brain`),
+    within those lines or since the heading of its `section`: it runs that repository's file,
+    not one of this repository's."""
     start = offset
     for _ in range(_LINK_REACH):
         start = text.rfind("\n", 0, max(start - 1, 0))
         if start < 0:
             break
     before = text[max(start, 0) : offset]
-    # `Deployment from D:\\APP\\fast_brain:` over the block: another checkout's files (a
-    # `cd` there is the folders' to follow).
-    for line in before.splitlines():
+    # `Deployment from D:\\APP\\fast_brain:` over the block or at the top of its section:
+    # another checkout's files (a `cd` there is the folders' to follow).
+    since = before if section is None else text[min(section, max(start, 0)) : offset]
+    for line in since.splitlines():
         if line.strip().removeprefix("$").strip().startswith("cd "):
             continue
         for path in _MACHINE_PATH.findall(line):
@@ -395,6 +402,57 @@ def _generic(project: Project, command: DeployCommand) -> bool:
 _CREATES = re.compile(
     r"\b(?:creates?|copy|cp|mv|touch|new file|write)\b|\b(?:cat|echo|tee)\b[^\n]*>", re.IGNORECASE
 )
+
+
+def _not_ours(
+    project: Project, source: SourceFile, text: str, command: DeployCommand, *, moved: bool
+) -> bool:
+    """Whether a missing file is not the repository's to have: a guide's name for the
+    reader's file, one it has the reader create or shows as a sample, or a file of another
+    repository or checkout the text points to. A Modal app file names its own files."""
+    if source.suffix == "py":
+        return _elsewhere(project, text, command.offset)
+    return (
+        (not moved and _generic(project, command))  # `modal run script.py`
+        or _created(text, command)
+        or _sample(project, source, command)
+        or _elsewhere(project, text, command.offset, _section_start(source, command.offset))
+    )
+
+
+def _section_start(source: SourceFile, offset: int) -> int:
+    """Where the section of a Markdown document that holds `offset` starts: its heading."""
+    line = source.position(offset)[0]
+    above = [h.line for h in markdown.headings(source) if h.line <= line]
+    return source.offset(above[-1], 1) if above else 0
+
+
+# The name a sample gives its app: `modal.App("vllm-70b-awq")`, `modal.Stub(name="x")`.
+_SAMPLE_APP = re.compile(r"\b(?:App|Stub)\([ \t]*(?:name[ \t]*=[ \t]*)?[\"']([\w.-]{1,64})[\"']")
+
+
+def _sample(project: Project, source: SourceFile, command: DeployCommand) -> bool:
+    """Whether the command's section of a document shows the file it runs: a code block
+    that defines a Modal app starts in the section before the command (or holds it, as a
+    comment at the sample's end). An app none of the registry's is the guide's sample, which
+    the reader saves under the command's name; a fleet app's excerpt is judged, unless the
+    command names its entry file alone (`modal deploy app.py`, run in the app's folder)."""
+    fences = [
+        m.start() for m in FENCE.finditer(source.text, _section_start(source, command.offset))
+    ]
+    for opening, closing in itertools.zip_longest(fences[::2], fences[1::2]):
+        if opening > command.offset:
+            break
+        body = source.text[opening:closing]
+        if defines_modal_app(body):
+            named = _SAMPLE_APP.findall(body)
+            apps = [project.index.app_by_name.get(name) for name in named]
+            retired = {r.name for r in project.registry.retired.apps}.intersection(named)
+            if not retired and all(
+                app is None or posixpath.basename(app.entry_path) == command.written for app in apps
+            ):
+                return True
+    return False
 
 
 def _created(text: str, command: DeployCommand) -> bool:
