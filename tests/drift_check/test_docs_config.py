@@ -360,7 +360,7 @@ def test_a_class_named_by_a_plain_word_is_not_the_common_noun(tmp_path: Path) ->
 
 def test_a_module_two_apps_deploy_states_the_gpu_of_either(tmp_path: Path) -> None:
     flux = (DRIFT / "apps" / "flux" / "app.py").read_text()
-    flux += '\nVARIANTS = {"main": {"gpu": "L40S"}, "local": {"gpu": "L4"}}\n'
+    flux += '\nVARIANT = {"name": "local", "gpu": "L4"}\n'
     local = "import os\n\nos.environ['VARIANT'] = 'local'\nfrom app import app  # noqa: E402\n"
     entry = {"apps/flux/app.py": flux}
     alone = make_repo(tmp_path / "alone", entry)
@@ -374,3 +374,17 @@ def test_a_module_two_apps_deploy_states_the_gpu_of_either(tmp_path: Path) -> No
         + "    endpoints:\n      /flux-local: {kind: text-to-image, client_timeout_s: 180}\n"
     )
     assert [f for f in run(shared).findings if f.code == "FL013"] == []
+
+
+def test_a_catalog_of_items_each_with_its_gpu_states_no_gpu_of_the_app(tmp_path: Path) -> None:
+    flux = (DRIFT / "apps" / "flux" / "app.py").read_text()
+    catalog = (
+        '\nMODELS = {\n    "small": {"gpu": "T4", "memory_gb": 8},\n'
+        '    "large": {"gpu": "L40S", "memory_gb": 48},\n}\n'
+    )
+    root = make_repo(tmp_path / "catalog", {"apps/flux/app.py": flux + catalog})
+    assert run(root).findings == []
+    # one type, in what two functions answer: a claim, the count too
+    one = '\nHEALTH = {"gpu": "L40S x2"}\nWARM = {"gpu": "l40s x1"}\n'
+    root = make_repo(tmp_path / "one", {"apps/flux/app.py": flux + one})
+    assert [(f.path, f.line) for f in run(root).findings] == [("apps/flux/app.py", 24)]

@@ -15,9 +15,10 @@ What it does
     of one app (`### STTService`) is about that class's GPU and timeout; a section whose
     headings name nothing, but whose own URLs and commands reach one app, is about it. The
     app's own entry file is read the same way: `GPU:` lines of its docstrings and comments,
-    and `"gpu": "..."` in what it answers. A GPU type the app does not use (or a GPU for a
-    CPU app), a GPU count none of its functions asks for, a timeout none of its functions
-    has, or a secret it does not use is reported. Historical documents are not read
+    and `"gpu": "..."` in what it answers (not in a catalog of items, each with its own). A
+    GPU type the app does not use (or a GPU for a CPU app), a GPU count none of its
+    functions asks for, a timeout none of its functions has, or a secret it does not use is
+    reported. Historical documents are not read
     (`history` in `[tool.fleet]`). FL017 reports a secret that no app uses at all.
 
 Why is this bad?
@@ -256,10 +257,13 @@ class DocsConfig:
             # `on T4`): tokenizing a large file costs more than this search.
             stated = any(m["spec"] or m["on"] for m in _PROSE_GPU.finditer(source.text))
             prose = python_prose(source).split("\n") if stated else []
+            # `"gpu"` of several types: a catalog's per-item setting (a map of models, each
+            # with its GPU), not what the app says it runs on; several counts of one type are.
+            catalog = len({_stated_type(m[1]) for m in _JSON_GPU.finditer(source.text)}) > 1
             for number, line in enumerate(source.lines, start=1):
                 field = _CODE_FIELD.match(line)
                 matches = [(field, "field")] if field is not None else []
-                matches += [(m, 1) for m in _JSON_GPU.finditer(line)]
+                matches += [] if catalog else [(m, 1) for m in _JSON_GPU.finditer(line)]
                 for match, group in matches:
                     problem = _gpu_problem(whole, match[group])
                     if problem is not None:
