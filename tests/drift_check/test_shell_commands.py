@@ -1241,3 +1241,21 @@ def test_a_cd_into_the_checkout_s_own_folder_starts_above_it(tmp_path: Path) -> 
             "`modal deploy gone.py`: apps/flux/gone.py does not exist",
         )
     ]
+
+
+def test_a_printed_usage_line_runs_python_on_a_modal_app(tmp_path: Path) -> None:
+    train = (
+        "import modal\n\napp = modal.App('train')\n\n\n"
+        "@app.local_entrypoint()\ndef main(style: str = '') -> None:\n"
+        "    if not style:\n"
+        '        print("Usage:")\n'
+        '        print("  python jobs/train.py --style noir --epochs 10")\n'
+        "        print('  python jobs/train.py --style glow')\n"
+        '        print("  see python docs for jobs/train.py")\n'  # prose, not a command
+    )
+    root = make_repo(tmp_path, {"jobs/train.py": train})
+    inert = "jobs/train.py is a Modal app with no `__main__` block; python runs nothing of it"
+    assert found(root) == [
+        ("FL008", "jobs/train.py", 10, f"`python jobs/train.py`: {inert}"),
+        ("FL008", "jobs/train.py", 11, f"`python jobs/train.py`: {inert}"),
+    ]

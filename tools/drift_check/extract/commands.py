@@ -500,9 +500,10 @@ def in_markdown_code(text: str, offset: int) -> bool:
     return text.count("`", line_start, offset) % 2 == 1
 
 
-# `python path/x.py` where a command starts (a `$ ` prompt, `uv run` and the like allowed).
+# `python path/x.py` where a command starts (a `$ ` prompt, `uv run` and the like allowed), or a
+# quoted string does (`print("  python x.py --style a")`, `bash -c "python x.py"`).
 PYTHON_RUN = re.compile(
-    rf"(?:^|[;&|(`]){_PROMPT}(?:{_RUNNER})?"
+    rf"(?:^|[;&|(`\"']){_PROMPT}(?:{_RUNNER})?"
     r"python(?:3(?:\.[0-9]{1,2})?)?[ \t]+(?:-[uBOq][ \t]+){0,4}(?P<path>[\w./-]{1,256}\.py)"
     r"(?![\w.-])",
     re.MULTILINE,
