@@ -79,7 +79,7 @@ MODES = {
     "tools.drift_check.rules.fl017_unused_secret._NAME": "fullmatch",
     "tools.drift_check.rules.fl006_app_definition._FIELD": "finditer",
     "tools.drift_check.rules.fl013_docs_config._JSON_GPU": "finditer",
-    "tools.drift_check.rules.fl013_docs_config._DECLARED": "search",
+    "tools.drift_check.extract.python.DECLARED_APP": "search",
     "tools.drift_check.rules.fl013_docs_config._COUNT": "search",
     "tools.drift_check.rules.fl013_docs_config._STAMPED": "search",
     "tools.drift_check.rules.fl013_docs_config._KEYWORD": "finditer",

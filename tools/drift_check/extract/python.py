@@ -11,6 +11,7 @@ import ast
 import copy
 import io
 import operator
+import re
 import tokenize
 from collections.abc import Callable, Container, Iterator
 from dataclasses import dataclass, field
@@ -1010,6 +1011,10 @@ def _kept_lines(source: SourceFile, spans: list[tuple[int, int]]) -> list[str]:
         for number in range(start, min(end, len(lines)) + 1):
             kept[number - 1] = lines[number - 1]
     return kept
+
+
+# An App declared with its name written out: `modal.App("lift-sys")`, `Stub(name="x")`.
+DECLARED_APP = re.compile(r"\b(?:App|Stub)\([ \t]*(?:name[ \t]*=[ \t]*)?[\"']([\w.-]{1,64})[\"']")
 
 
 def defines_modal_app(text: str) -> bool:

@@ -66,6 +66,7 @@ from tools.drift_check.extract.commands import (
     unknown_cli_calls,
 )
 from tools.drift_check.extract.python import (
+    DECLARED_APP,
     defines_modal_app,
     module_header,
     python_messages,
@@ -427,10 +428,6 @@ def _section_start(source: SourceFile, offset: int) -> int:
     return source.offset(above[-1], 1) if above else 0
 
 
-# The name a sample gives its app: `modal.App("vllm-70b-awq")`, `modal.Stub(name="x")`.
-_SAMPLE_APP = re.compile(r"\b(?:App|Stub)\([ \t]*(?:name[ \t]*=[ \t]*)?[\"']([\w.-]{1,64})[\"']")
-
-
 def _sample(project: Project, source: SourceFile, command: DeployCommand) -> bool:
     """Whether the command's section of a document shows the file it runs: a code block
     that defines a Modal app starts in the section before the command (or holds it, as a
@@ -445,7 +442,7 @@ def _sample(project: Project, source: SourceFile, command: DeployCommand) -> boo
             break
         body = source.text[opening:closing]
         if defines_modal_app(body):
-            named = _SAMPLE_APP.findall(body)
+            named = DECLARED_APP.findall(body)
             apps = [project.index.app_by_name.get(name) for name in named]
             retired = {r.name for r in project.registry.retired.apps}.intersection(named)
             if not retired and all(

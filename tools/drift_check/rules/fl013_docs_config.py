@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from tools.core.registry.modal_names import GPU_MAX_COUNT, parse_gpu
 from tools.drift_check.extract import markdown
 from tools.drift_check.extract.commands import deploy_commands
-from tools.drift_check.extract.python import python_prose
+from tools.drift_check.extract.python import DECLARED_APP, python_prose
 from tools.drift_check.extract.urls import urls_in
 from tools.drift_check.findings import Finding
 
@@ -98,8 +98,6 @@ _CHANGE = re.compile(
 _CODE_FIELD = re.compile(
     r"[ \t]*(?:#[ \t]*)?(?:[-*+][ \t]*)?GPU[ \t]*:[ \t]*(?P<field>[^\n=]{1,60})"
 )
-# A block that defines an App: `modal.App("lift-sys")`, `App(name="x")`.
-_DECLARED = re.compile(r"\b(?:App|Stub)\([ \t]*(?:name[ \t]*=[ \t]*)?[\"']([\w.-]{1,64})[\"']")
 # A record of a run in a code block: a time it was taken at.
 _STAMPED = re.compile(
     r"[\"'](?:timestamp|date|time|created_at|started_at)[\"'][ \t]*:[ \t]*[\"'](?:19|20)[0-9]{2}-"
@@ -400,7 +398,7 @@ class _Block:
         """Whether `line` tells Modal something of `subject`: not in a block that defines
         another App (`modal.App("lift-sys")`), and a keyword line only in a decorator's call or
         a listing of its own, not in a client's call (`httpx.AsyncClient(\n  timeout=600.0,`)."""
-        declared = _DECLARED.search(line)
+        declared = DECLARED_APP.search(line)
         if declared is not None and (subject is None or declared[1] != subject.app.name):
             self.foreign = True
         if _STAMPED.search(line) or line.startswith("$ "):
