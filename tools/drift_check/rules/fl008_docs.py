@@ -11,7 +11,10 @@ What it does
     all comments and docstrings of a Modal app file, and the strings any Python file prints
     for its reader (`print("Deploy: modal deploy app.py")`), except in the file of a retired app
     (an example's instructions are its own, unless they name a file by a folder from which
-    it is nowhere: not from the root, the example's folder or one above it);
+    it is nowhere: not from the root, the example's folder or one above it); a missing file
+    is not judged where the guide has the reader create it, shows it as a sample app in the
+    command's section, or runs another repository's or checkout's files (a link to it, or a
+    folder on the writer's machine, just above or under the section's heading);
     a `modal` command in a document's code that the modal CLI does not have (`modal logs`,
     `modal app show`); `python src/x.py` in a document's code or a module's header when
     x.py is not there (from the root, the file's folder or one above it) but elsewhere in
