@@ -385,6 +385,6 @@ def test_a_catalog_of_items_each_with_its_gpu_states_no_gpu_of_the_app(tmp_path:
     root = make_repo(tmp_path / "catalog", {"apps/flux/app.py": flux + catalog})
     assert run(root).findings == []
     # one type, in what two functions answer: a claim, the count too
-    one = '\nHEALTH = {"gpu": "L40S x2"}\nWARM = {"gpu": "l40s x1"}\n'
+    one = '\nHEALTH = {"gpu": "L40S x2"}\nWARM = {"gpu": "l40s x1", "torch": {"gpu": "cuda"}}\n'
     root = make_repo(tmp_path / "one", {"apps/flux/app.py": flux + one})
     assert [(f.path, f.line) for f in run(root).findings] == [("apps/flux/app.py", 24)]

@@ -257,7 +257,8 @@ class DocsConfig:
             prose = python_prose(source).split("\n") if stated else []
             # `"gpu"` of several types: a catalog's per-item setting (a map of models, each
             # with its GPU), not what the app says it runs on; several counts of one type are.
-            catalog = len({_stated_type(m[1]) for m in _JSON_GPU.finditer(source.text)}) > 1
+            types = {_stated_type(m[1]) for m in _JSON_GPU.finditer(source.text)} - {None}
+            catalog = len(types) > 1
             for number, line in enumerate(source.lines, start=1):
                 field = _CODE_FIELD.match(line)
                 matches = [(field, "field")] if field is not None else []
