@@ -366,6 +366,9 @@ def test_plans_proposals_and_session_logs_are_historical(tmp_path: Path) -> None
         "HEALTH-CHECK-DEBUG-SESSION.md": RETIRED,
         "docs/reporting.md": RETIRED,  # a word that starts with "report": checked
         "Dockerfile.flyio.bak": "CMD uvicorn hybrid:app\n",  # set aside: not read
+        "docs/README (1).md": RETIRED,  # a downloaded second copy: not read
+        "docs/notes (12).md": RETIRED,
+        "docs/setup (linux).md": RETIRED,  # a name in brackets, not a copy's number: read
         "hybrid/__init__.py": "x = 1\n",  # no `app`: what FL014 reports of a live Dockerfile
         "archive/2025-06/scripts/old_test.py": 'X = "/flux-instantid"\n',  # kept for the record
         "archives_index.py": 'X = "/flux-instantid"\n',  # a name, not an archive folder
@@ -375,6 +378,7 @@ def test_plans_proposals_and_session_logs_are_historical(tmp_path: Path) -> None
         "docs/explanation.md",
         "docs/planner.md",
         "docs/reporting.md",
+        "docs/setup (linux).md",
         "scripts/plan.py",
     ]
 

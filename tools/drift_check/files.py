@@ -32,6 +32,9 @@ DEFAULT_EXCLUDE = (
     "*.bak",
     "*.orig",
     "*~",
+    # A second copy a browser or a file manager made (`README (1).md`).
+    "* (?).*",
+    "* (??).*",
 )
 
 
