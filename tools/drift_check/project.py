@@ -18,6 +18,7 @@ from tools.core.registry.model import App, Registry, RetiredApp, WebFunction
 from tools.core.yaml_lines import LocatedYaml
 from tools.drift_check import prefilter
 from tools.drift_check.extract import typescript
+from tools.drift_check.extract.commands import Folders
 from tools.drift_check.extract.python import (
     ModalApp,
     ModalDecorator,
@@ -120,6 +121,12 @@ class Project:
     def has_folder(self, folder: str) -> bool:
         """Whether `folder` holds a file of the repository (`""`, the root, always does)."""
         return not folder or bool(self._paths_below(folder))
+
+    def folders(self, text: str, starts: list[str], own: str, *, markdown: bool = False) -> Folders:
+        """Where each command of a text runs, from `starts`, in this repository's folders."""
+        return Folders(
+            text, starts, own, markdown=markdown, known=self.has_folder, checkout=self.root.name
+        )
 
     def file(self, path: str) -> SourceFile | None:
         return self.files.get(path)

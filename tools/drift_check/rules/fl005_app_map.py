@@ -39,7 +39,6 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from tools.drift_check.extract.commands import (
-    Folders,
     app_commands,
     deploy_commands,
     in_markdown_code,
@@ -248,14 +247,7 @@ class AppMap:
         markdown = source.suffix in MARKDOWN
         text = shell_text(source.text, markdown=markdown)
         own = posixpath.dirname(source.path)
-        folders = Folders(
-            text,
-            ["", own],
-            own,
-            markdown=markdown,
-            known=project.has_folder,
-            checkout=project.root.name,
-        )
+        folders = project.folders(text, ["", own], own, markdown=markdown)
         starts = [h.line for h in headings(source)] if markdown else []
         lists: dict[int, dict[str, tuple[int, App]]] = {}
         for command in deploy_commands(text):

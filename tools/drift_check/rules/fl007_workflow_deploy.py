@@ -172,7 +172,7 @@ class WorkflowDeploy:
         """The findings of the commands of a script's or a step's text, run from `starts`
         (`own` is the script's folder); a heredoc's body is no command."""
         text = shell_text(written)
-        folders = Folders(text, starts, own, known=project.has_folder, checkout=project.root.name)
+        folders = project.folders(text, starts, own)
         entries = project.index.app_by_entry
         example = project.an_example_s(source.path)  # an example's script outside the fleet
         for command in deploy_commands(text):

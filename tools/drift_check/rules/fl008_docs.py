@@ -200,14 +200,7 @@ class Docs:
         if not deploys and not scripts:
             return
         own = posixpath.dirname(source.path)
-        folders = Folders(
-            text,
-            ["", own],
-            own,
-            markdown=True,
-            known=project.has_folder,
-            checkout=project.root.name,
-        )
+        folders = project.folders(text, ["", own], own, markdown=True)
         if deploys:
             yield from self._deploys(project, source, text, folders)
         if scripts:
