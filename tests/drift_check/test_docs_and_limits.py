@@ -329,7 +329,16 @@ def test_a_long_call_to_a_host_the_code_cannot_tell_is_judged_where_modal_is_spo
     modal = "# The embedding app on Modal: cold starts take minutes\n" + call
     # Modal named only as what the file's host replaces.
     runpod = '"""RunPod worker: an alternative to Modal.com, replaces Modal on AWS."""\n' + call
-    files = {"providers/ollama.py": ollama, "providers/embed.py": modal, "workers/pod.py": runpod}
+    # "modal" as the end of an adjective: no word about Modal.
+    vision = '"""Multimodal and cross-modal prompts for the vision providers."""\n' + call
+    adapter = "from .adapters import ModalEmbeddingAdapter\n" + call  # a name that says Modal
+    files = {
+        "providers/ollama.py": ollama,
+        "providers/embed.py": modal,
+        "workers/pod.py": runpod,
+        "providers/vision.py": vision,
+        "providers/adapter.py": adapter,
+    }
     root = make_repo(tmp_path, files)
     limits = [(f.path, f.line) for f in run(root).findings if f.code == "FL009"]
-    assert limits == [("providers/embed.py", 4)]
+    assert limits == [("providers/adapter.py", 4), ("providers/embed.py", 4)]

@@ -87,8 +87,9 @@ def _called(project: Project, command: str) -> Endpoint | None:
     return None
 
 
-# Modal named as a word (`ModalEmbeddingAdapter`, `# cold Modal container`), not `modality`.
-_MODAL_WORD = re.compile(r"(?i:modal)(?![a-z])")
+# Modal named as a word (`ModalEmbeddingAdapter`, `# cold Modal container`), not `modality`,
+# nor the end of an adjective (`multimodal`, `cross-modal`).
+_MODAL_WORD = re.compile(r"(?<![a-z])(?<![a-z]-)(?i:modal)(?![a-z])")
 # What, right before it, says the file's host is another: "an alternative to Modal.com",
 # "replaces Modal when running on AWS", "instead of Modal".
 _OTHER_THAN = re.compile(
