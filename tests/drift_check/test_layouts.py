@@ -200,6 +200,14 @@ def test_a_listed_function_that_is_gone_is_reported(tmp_path: Path) -> None:
             "no @app.function or @app.cls 'prepare': the registry lists it in apps.train.functions",
         )
     ]
+    # Made by a factory that applies app.function itself: no decorator shows it.
+    made = text + "\n\nprepare = make_step(app, 'prepare', timeout=600)\n"
+    assert found(layouts(tmp_path / "made", **{"training/app.py": made})) == []
+    # A name bound to a plain value is no function either.
+    plain = text + "\n\nprepare = 'prepare'\n"
+    assert [f[0] for f in found(layouts(tmp_path / "plain", **{"training/app.py": plain}))] == [
+        "FL006"
+    ]
 
 
 def test_routes_in_an_imported_module_serve_the_app(tmp_path: Path) -> None:

@@ -13,7 +13,9 @@ What it does
     file anywhere may
     deploy a registry app's name but its own (deploying the copy replaces the app). A route
     the registry does not list, or a registry endpoint no route serves, is a finding; routes
-    are found in the entry file and the repository modules it imports.
+    are found in the entry file and the repository modules it imports. A function the
+    registry lists must be decorated there, unless one of those files binds its name to
+    what a call returns (a factory that applies `app.cls` itself).
 
 Why is this bad?
     The registry promises URLs; the app file decides them. A renamed class changes the label
@@ -80,7 +82,7 @@ class AppDefinition:
         if app.webs:
             yield from self._routes(project, app)
         for name in app.functions:
-            if project.decorator(app, name) is None:
+            if project.decorator(app, name) is None and not _made(project, app, name):
                 yield self._finding(
                     app.entry_path,
                     1,
@@ -338,3 +340,14 @@ def _fills(written: str, name: str) -> bool:
         return False
     pattern = "(?:.+)".join(re.escape(part) for part in parts)
     return re.fullmatch(pattern, name) is not None
+
+
+def _made(project: Project, app: App, name: str) -> bool:
+    """Whether one of the app's files binds `name` at its top level to what a call returns
+    (`VllmContainer_Phi2 = _make_container(...)`, a factory that applies `app.cls` itself):
+    a function or class no decorator shows, which the check cannot tell is missing."""
+    for path in project.app_files(app):
+        facts = project.python(path)
+        if facts is not None and name in facts.calls:
+            return True
+    return False
