@@ -21,7 +21,14 @@ class Heading(NamedTuple):
 
 
 def headings(source: SourceFile) -> list[Heading]:
-    """The headings of a Markdown document outside its code blocks, at most `MAX_HEADINGS`."""
+    """The headings of a Markdown document outside its code blocks, at most `MAX_HEADINGS`;
+    found once per file for every rule that reads them (the list is shared: not to change)."""
+    if "headings" not in source.cache:
+        source.cache["headings"] = _headings(source)
+    return source.cache["headings"]  # type: ignore[return-value]
+
+
+def _headings(source: SourceFile) -> list[Heading]:
     found, fenced = [], False
     for number, line in enumerate(source.lines, start=1):
         stripped = line.strip()

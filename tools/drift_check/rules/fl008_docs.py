@@ -409,11 +409,11 @@ def _not_ours(
     repository or checkout the text points to. A Modal app file names its own files."""
     if source.suffix == "py":
         return _elsewhere(project, text, command.offset)
-    return (
-        (not moved and _generic(project, command))  # `modal run script.py`
-        or _created(text, command)
-        or _sample(project, source, command)
-        or _elsewhere(project, text, command.offset, _section_start(source, command.offset))
+    if (not moved and _generic(project, command)) or _created(text, command):
+        return True  # `modal run script.py`; `Create `x.py`` first
+    section = _section_start(source, command.offset)
+    return _sample(project, source, command, section) or _elsewhere(
+        project, text, command.offset, section
     )
 
 
@@ -424,27 +424,26 @@ def _section_start(source: SourceFile, offset: int) -> int:
     return source.offset(above[-1], 1) if above else 0
 
 
-def _sample(project: Project, source: SourceFile, command: DeployCommand) -> bool:
+def _sample(project: Project, source: SourceFile, command: DeployCommand, section: int) -> bool:
     """Whether the command's section of a document shows the file it runs: a code block
     that defines a Modal app starts in the section before the command (or holds it, as a
     comment at the sample's end). An app none of the registry's is the guide's sample, which
     the reader saves under the command's name; a fleet app's excerpt is judged, unless the
     command names its entry file alone (`modal deploy app.py`, run in the app's folder)."""
-    fences = [
-        m.start() for m in FENCE.finditer(source.text, _section_start(source, command.offset))
-    ]
+    fences = [m.start() for m in FENCE.finditer(source.text, section)]
+    retired = {r.name for r in project.registry.retired.apps}
     for opening, closing in itertools.zip_longest(fences[::2], fences[1::2]):
         if opening > command.offset:
             break
         body = source.text[opening:closing]
-        if defines_modal_app(body):
-            named = DECLARED_APP.findall(body)
-            apps = [project.index.app_by_name.get(name) for name in named]
-            retired = {r.name for r in project.registry.retired.apps}.intersection(named)
-            if not retired and all(
-                app is None or posixpath.basename(app.entry_path) == command.written for app in apps
-            ):
-                return True
+        if not defines_modal_app(body):
+            continue
+        named = DECLARED_APP.findall(body)
+        apps = [project.index.app_by_name.get(name) for name in named]
+        if retired.isdisjoint(named) and all(
+            app is None or posixpath.basename(app.entry_path) == command.written for app in apps
+        ):
+            return True
     return False
 
 
