@@ -302,6 +302,26 @@ def test_a_curl_reads_the_variables_its_script_assigns(tmp_path: Path) -> None:
     ]
 
 
+def test_a_curl_goes_on_where_a_backslash_ends_its_line(tmp_path: Path) -> None:
+    guide = (
+        "```sh\n"
+        'URL="https://ryla--ryla-flux-comfyui-fastapi-app.modal.run"\n'
+        "curl -sS -m 300 -H 'Content-Type: application/json' \\\n"  # the URL two lines down
+        '  -d \'{"prompt": "a cat"}\' \\\r\n'
+        '  "$URL/flux"\n'
+        'curl -m 300 "$URL/flux" -o out.png \\\n'  # -L on the next line: it follows the 303
+        "  -L\n"
+        "curl -m 300 -d @body.json \\\n"  # the command ends here: the next line is its own
+        "\n"
+        '  echo "$URL/flux"\n'
+        "```\n"
+    )
+    root = make_repo(tmp_path, {"docs/calls.md": guide})
+    assert [(f.path, f.line) for f in run(root).findings if f.code == "FL009"] == [
+        ("docs/calls.md", 3)
+    ]
+
+
 def test_a_client_with_a_transport_of_its_own_reaches_no_modal(tmp_path: Path) -> None:
     code = (
         "import httpx\n\n"

@@ -47,8 +47,9 @@ if TYPE_CHECKING:
 
 
 _SCRIPTS = frozenset({"ts", "tsx", "js", "jsx", "mjs", "cjs"})
-# A curl command to the end of its line (continued lines are read one by one).
-CURL = re.compile(r"curl(?<![\w-]curl)\s[^\n]*")  # the word first: found fast
+# A curl command to the end of its line, and of the lines a `\` at a line's end continues
+# it on, as a shell reads it (`curl -m 300 -H ... \` with the URL two lines down).
+CURL = re.compile(r"curl(?<![\w-]curl)\s(?:[^\n\\]|\\\r?\n|\\.)*")  # the word first: found fast
 LOCATION = re.compile(r"(?:^|\s)(?:-L|--location(?:-trusted)?|-[a-zA-Z]*L[a-zA-Z]*)(?=\s|$)")
 MAX_TIME = re.compile(r"(?:-m|--max-time)[\s=]+(?P<seconds>[0-9]{1,9}(?:\.[0-9]{1,6})?)\b")
 # A shell assignment at the start of a line: `TIMEOUT=600`, `export URL="${X:-https://...}"`.
