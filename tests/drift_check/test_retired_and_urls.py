@@ -434,6 +434,58 @@ def test_a_python_function_of_a_retired_web_function_s_name_is_any_module_s(
     assert found == [("FL003", 2), ("FL003", 3)]
 
 
+def test_a_retired_class_or_function_that_served_no_url_is_referenced_by_name(
+    tmp_path: Path,
+) -> None:
+    code = (
+        "import modal\n"
+        "from apps.flux.app import FluxSDK\n"
+        'stt = modal.Cls.from_name("ryla-flux", "FluxSDK")\n'
+        "warm_cache.remote()\n"
+        "class FluxSDK:  # a class of this module's own, of the same name\n"
+        "    pass\n"
+        "Model.remote()\n"  # one word: any module's class
+        "FluxSDKv2.remote()\n"
+    )
+    doc = "# Flux\n\nClass: `FluxSDK` (method `generate`); warm it with `warm_cache`.\n"
+    root = make_repo(tmp_path, {"client.py": code, "docs/flux.md": doc})
+    registry = root / "registry" / "fleet.yaml"
+    registry.write_text(
+        registry.read_text().replace(
+            "retired:\n",
+            "retired:\n  functions:\n"
+            "    - {app: flux, function: FluxSDK, web: false, reason: the API serves it,\n"
+            "       replaced_by: ComfyUI.fastapi_app}\n"
+            "    - {app: flux, function: warm_cache, web: false, reason: removed}\n"
+            "    - {app: flux, function: Model, web: false, reason: removed}\n",
+            1,
+        )
+    )
+    found = [
+        (f.path, f.line, f.message, f.hint)
+        for f in run(root).findings
+        if f.path in ("client.py", "docs/flux.md")
+    ]
+    use = "use ComfyUI.fastapi_app (https://ryla--ryla-flux-comfyui-fastapi-app.modal.run)"
+    assert found == [
+        ("client.py", 2, "retired Modal class 'FluxSDK' of 'ryla-flux': the API serves it", use),
+        ("client.py", 3, "retired Modal class 'FluxSDK' of 'ryla-flux': the API serves it", use),
+        (
+            "client.py",
+            4,
+            "retired Modal function 'warm_cache' of 'ryla-flux': removed",
+            "remove the reference",
+        ),
+        ("docs/flux.md", 3, "retired Modal class 'FluxSDK' of 'ryla-flux': the API serves it", use),
+        (
+            "docs/flux.md",
+            3,
+            "retired Modal function 'warm_cache' of 'ryla-flux': removed",
+            "remove the reference",
+        ),
+    ]
+
+
 def test_a_retired_app_s_name_given_to_a_dataset_names_the_dataset(tmp_path: Path) -> None:
     code = (
         "import os\n\n"

@@ -26,6 +26,8 @@ if TYPE_CHECKING:  # the rules' catalogue imports this module; the model loads w
 
 # What stands before a colon, read backwards from it: blanks, a closing quote, the key. Matched
 # only at colons, in the reversed text, so no position but a colon's is ever tried.
+# A name of several words: `start_http`, `Service.start`, `WhisperSTT`, `LLMService`.
+_SEVERAL_WORDS = re.compile(r"[_.]|[a-z0-9][A-Z]|[A-Z]{2}[a-z]")
 _KEY_BEFORE_COLON = re.compile(r"""[ \t]*["'`]?([A-Za-z0-9_./-]+)""")
 
 # Paths every web app answers besides its endpoints (FastAPI's own and the shared /health).
@@ -36,7 +38,9 @@ class Retired(NamedTuple):
     """One retired thing as it appears in text (what the registry names, or a label of a
     retired app's URL) and what to say of it."""
 
-    kind: str  # "app", "url", "endpoint", "file"; "function", "web" (its URL label)
+    # "app", "url", "endpoint", "file"; "function", "web" (its URL label); "object" (a
+    # function or class that served no URL)
+    kind: str
     text: str
     reason: str
     hint: str
@@ -233,6 +237,8 @@ class RegistryIndex:
         """The URL label of each retired web function of a live app."""
         found = {}
         for retired in self.registry.retired.functions:
+            if not retired.web:
+                continue
             app = self.registry.apps[retired.app]
             label = retired.url_label(app.name)
             found[label] = Retired(
@@ -314,17 +320,18 @@ class RegistryIndex:
         }
         live |= {name for app in self.registry.apps.values() for name in app.functions}
         for retired in self.registry.retired.functions:
-            # A name of several words (`lalal_start_http`, `Service.start`) names it; one word
-            # (`predict`) is any function's.
+            # A name of several words (`lalal_start_http`, `Service.start`, `WhisperSTT`)
+            # names it; one word (`predict`, `Model`) is any function's or class's.
             if retired.function in live or retired.function.rsplit(".", 1)[-1] in live:
                 continue
-            if "_" in retired.function.strip("_") or "." in retired.function:
+            if _SEVERAL_WORDS.search(retired.function.strip("_")):
                 app = self.registry.apps[retired.app]
                 hint = self._function_hint(app, retired)
-                found.append(Retired("function", retired.function, retired.reason, hint, app.name))
+                kind = "function" if retired.web else "object"
+                found.append(Retired(kind, retired.function, retired.reason, hint, app.name))
                 # As the end of its URL label: `'lalal-start-http'`, `<base>--lalal-start-http`.
                 kebab = modal_names.default_label(*retired.function.split("."))
-                if kebab != retired.function:
+                if retired.web and kebab != retired.function:
                     found.append(Retired("function", kebab, retired.reason, hint, app.name))
         return found
 
@@ -419,9 +426,11 @@ class RegistryIndex:
 
     def _function_hint(self, app: App, retired: RetiredFunction) -> str:
         web = next((w for w in app.webs if w.shown == retired.replaced_by), None)
-        if web is None:
-            return "remove the reference"
-        return f"use {web.shown} ({self.registry.url(app, web=web)})"
+        if web is not None:
+            return f"use {web.shown} ({self.registry.url(app, web=web)})"
+        if retired.replaced_by is not None:
+            return f"use {retired.replaced_by} of {app.name}"
+        return "remove the reference"
 
     def _endpoint_hint(self, endpoint: RetiredEndpoint) -> str:
         if endpoint.replaced_by is None:
@@ -493,7 +502,7 @@ def _token(retired: Retired) -> str:
         return f"{text}(?![A-Za-z0-9_-]|\\.[A-Za-z0-9])"
     if retired.kind == "file":
         return f"(?<![A-Za-z0-9_.-]){text}(?![A-Za-z0-9_])"
-    if retired.kind == "function":
+    if retired.kind in ("function", "object"):
         return _function_token(text)
     if retired.kind in ("url", "web") and "-" not in retired.text:
         # A label of one word (`loras`) is a word of any text: only after a host's `--`.
@@ -512,7 +521,10 @@ def _function_token(text: str) -> str:
     start_http(`, `start_http(...)`, `x.start_http = ...`): that is any module's."""
     if "-" in text:
         return f"(?<![A-Za-z0-9_]){text}(?![A-Za-z0-9_-])"
-    return rf"(?<![A-Za-z0-9_.-])(?<!def ){text}(?![A-Za-z0-9_-])(?![ \t]*\()(?![ \t]*=[^=])"
+    return (
+        rf"(?<![A-Za-z0-9_.-])(?<!def )(?<!class ){text}"
+        r"(?![A-Za-z0-9_-])(?![ \t]*\()(?![ \t]*=[^=])"
+    )
 
 
 def _keys_before_colons(text: str) -> list[str]:

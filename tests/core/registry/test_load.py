@@ -524,6 +524,31 @@ def test_a_retired_web_function_is_of_a_registry_app_and_no_longer_live(
     ]
 
 
+def test_a_retired_function_that_served_no_url_is_no_live_function_and_has_no_label(
+    minimal_registry_text: str,
+) -> None:
+    text = minimal_registry_text.replace(
+        "    web: {class: ComfyUI, method: fastapi_app}\n",
+        "    web: {class: ComfyUI, method: fastapi_app}\n"
+        "    functions:\n      train: {timeout_s: 600}\n",
+    ) + (
+        "retired:\n  functions:\n"
+        "    - {app: flux, function: FluxSDK, web: false, reason: x, replaced_by: train}\n"
+        "    - {app: flux, function: train, web: false, reason: x}\n"
+        "    - {app: flux, function: warm_up, web: false, label: w, reason: x}\n"
+        # a web function retired may live on as a plain function: its URL alone is gone
+        "    - {app: flux, function: train, reason: x, replaced_by: train}\n"
+    )
+    assert problems(text) == [
+        "registry/fleet.yaml:26: retired.functions[1].function: retired function 'train' is "
+        "still a function of app 'flux'",
+        "registry/fleet.yaml:27: retired.functions[2].label: a function with web: false had "
+        "no URL, so no label",
+        "registry/fleet.yaml:28: retired.functions[3].replaced_by: 'train' is not a web "
+        "function of app 'flux' (it has ComfyUI.fastapi_app)",
+    ]
+
+
 def test_every_problem_is_reported_in_line_order(minimal_registry_text: str) -> None:
     text = (
         minimal_registry_text.replace("workspace: ryla", "workspace: Ryla!")

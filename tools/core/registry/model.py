@@ -588,14 +588,21 @@ class RetiredFile(_Model):
 
 
 class RetiredFunction(_Model):
-    """A web function a live app no longer has (merged into another, removed): its name
-    and its URL label must not be referenced."""
+    """A function or class a live app no longer has: a web function (merged into another,
+    removed), whose name and URL label must not be referenced, or one that served no URL of
+    its own (`web: false`: a batch function, a class called through the SDK), whose name
+    must not."""
 
     app: AppKey
     function: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
+    web: bool = Field(
+        default=True,
+        description="Whether it served the web at a URL of its own; false for a function or "
+        "class reached through the SDK (Function.from_name, Cls.from_name) or by others.",
+    )
     label: str | None = None  # its custom `label=`, if it had one
     reason: str
-    replaced_by: str | None = None  # the app's web function that took its place
+    replaced_by: str | None = None  # the app's function that took its place
 
     def url_label(self, app_name: str) -> str:
         """The label in its URL: `label`, or Modal's `{app}-{function}` (or `-{class}-{method}`)."""
@@ -904,20 +911,25 @@ def _smoke_problems(loc: Loc, smoke: Smoke) -> list[tuple[Loc, str]]:
 
 
 def _retired_function_problems(registry: Registry) -> list[tuple[Loc, str]]:
-    """A retired web function is of a registry app, is none of its live web functions, and is
-    replaced (if at all) by one of them."""
+    """A retired function is of a registry app and is none of its live functions; a web one
+    is replaced (if at all) by one of its web functions, another by any of its functions; only
+    a web function had a label."""
     problems: list[tuple[Loc, str]] = []
     for i, retired in enumerate(registry.retired.functions):
         app = registry.apps.get(retired.app)
         if app is None:
             problems.append((("retired", "functions", i, "app"), f"no app {retired.app!r}"))
             continue
-        live = {web.shown for web in app.webs}
+        webs = {web.shown for web in app.webs}
+        live = webs if retired.web else webs | set(app.functions)
+        what = "web function" if retired.web else "function"
+        # A web function retired may live on as a plain function (its URL alone is gone).
         if retired.function in live:
             problems.append(
                 (
                     ("retired", "functions", i, "function"),
-                    f"retired web function {retired.function!r} is still a web function of "
+                    f"retired {what} {retired.function!r} is still a "
+                    f"{'web function' if retired.function in webs else 'function'} of "
                     f"app {app.key!r}",
                 )
             )
@@ -925,8 +937,15 @@ def _retired_function_problems(registry: Registry) -> list[tuple[Loc, str]]:
             problems.append(
                 (
                     ("retired", "functions", i, "replaced_by"),
-                    f"{retired.replaced_by!r} is not a web function of app {app.key!r} "
+                    f"{retired.replaced_by!r} is not a {what} of app {app.key!r} "
                     f"(it has {', '.join(sorted(live)) or 'none'})",
+                )
+            )
+        if not retired.web and retired.label is not None:
+            problems.append(
+                (
+                    ("retired", "functions", i, "label"),
+                    "a function with web: false had no URL, so no label",
                 )
             )
     return problems

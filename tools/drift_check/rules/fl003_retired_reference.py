@@ -391,6 +391,15 @@ def _message(retired: Retired) -> str:
         )
     if retired.kind == "function":
         return f"retired web function {retired.text!r} of {retired.app!r}: {retired.reason}"
+    if retired.kind == "object":
+        what = (
+            "method"
+            if "." in retired.text
+            else "class"
+            if retired.text[0].isupper()
+            else "function"
+        )
+        return f"retired Modal {what} {retired.text!r} of {retired.app!r}: {retired.reason}"
     return f"{_WHAT[retired.kind]} {retired.text!r}: {retired.reason}"
 
 
