@@ -118,6 +118,7 @@ MODES = {
     "tools.drift_check.extract.urls._TEMPLATE": "search",
     "tools.drift_check.index._KEY_BEFORE_COLON": "match",
     "tools.drift_check.index._SEVERAL_WORDS": "search",
+    "tools.drift_check.rules.fl003_retired_reference._SECRET_COMMAND": "search",
     "tools.drift_check.rules.fl002_client_timeout_map.PATH_LIKE": "match",
     "tools.drift_check.rules.fl002_client_timeout_map._CALLED_PATH": "search",
     "tools.drift_check.rules.fl003_retired_reference.RETIREMENT": "search",

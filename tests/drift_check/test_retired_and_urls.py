@@ -486,6 +486,69 @@ def test_a_retired_class_or_function_that_served_no_url_is_referenced_by_name(
     ]
 
 
+def test_a_retired_secret_is_referenced_by_its_name(tmp_path: Path) -> None:
+    guide = (
+        "# Setup\n\n"
+        "```sh\n"
+        "modal secret create flux-hf-secret HF_TOKEN=...\n"  # FL003's, not FL017's too
+        "modal secret create hf HF_TOKEN=...\n"
+        "```\n\n"
+        'In code: `modal.Secret.from_name("hf")`.\n'  # quoted whole, where secrets are spoken of
+        "The hf model card explains the license.\n"  # one word, no secret on the line
+        "Keep flux-hf-secret-backup as it is.\n"  # another name that begins with it
+    )
+    root = make_repo(tmp_path, {"docs/setup.md": guide})
+    app = root / "apps" / "flux" / "app.py"
+    lines = app.read_text().count("\n")
+    # FL003's, not FL012's too
+    app.write_text(app.read_text() + 'hf = modal.Secret.from_name("flux-hf-secret")\n')
+    registry = root / "registry" / "fleet.yaml"
+    registry.write_text(
+        registry.read_text().replace(
+            "retired:\n",
+            "retired:\n  secrets:\n"
+            "    - {name: flux-hf-secret, reason: renamed}\n"
+            "    - {name: hf, reason: moved to Vault}\n",
+            1,
+        )
+    )
+    found = [
+        (f.code, f.path, f.line, f.message, f.hint)
+        for f in run(root).findings
+        if f.path in ("apps/flux/app.py", "docs/setup.md")
+    ]
+    assert found == [
+        (
+            "FL003",
+            "apps/flux/app.py",
+            lines + 1,
+            "retired Modal secret 'flux-hf-secret': renamed",
+            "remove the reference",
+        ),
+        (
+            "FL003",
+            "docs/setup.md",
+            4,
+            "retired Modal secret 'flux-hf-secret': renamed",
+            "remove the reference",
+        ),
+        (
+            "FL003",
+            "docs/setup.md",
+            5,
+            "retired Modal secret 'hf': moved to Vault",
+            "remove the reference",
+        ),
+        (
+            "FL003",
+            "docs/setup.md",
+            8,
+            "retired Modal secret 'hf': moved to Vault",
+            "remove the reference",
+        ),
+    ]
+
+
 def test_a_retired_app_s_name_given_to_a_dataset_names_the_dataset(tmp_path: Path) -> None:
     code = (
         "import os\n\n"

@@ -21,13 +21,14 @@ if TYPE_CHECKING:  # the rules' catalogue imports this module; the model loads w
         RetiredEndpoint,
         RetiredFile,
         RetiredFunction,
+        RetiredSecret,
         WebFunction,
     )
 
-# What stands before a colon, read backwards from it: blanks, a closing quote, the key. Matched
-# only at colons, in the reversed text, so no position but a colon's is ever tried.
 # A name of several words: `start_http`, `Service.start`, `WhisperSTT`, `LLMService`.
 _SEVERAL_WORDS = re.compile(r"[_.]|[a-z0-9][A-Z]|[A-Z]{2}[a-z]")
+# What stands before a colon, read backwards from it: blanks, a closing quote, the key. Matched
+# only at colons, in the reversed text, so no position but a colon's is ever tried.
 _KEY_BEFORE_COLON = re.compile(r"""[ \t]*["'`]?([A-Za-z0-9_./-]+)""")
 
 # Paths every web app answers besides its endpoints (FastAPI's own and the shared /health).
@@ -38,8 +39,8 @@ class Retired(NamedTuple):
     """One retired thing as it appears in text (what the registry names, or a label of a
     retired app's URL) and what to say of it."""
 
-    # "app", "url", "endpoint", "file"; "function", "web" (its URL label); "object" (a
-    # function or class that served no URL)
+    # "app", "url", "endpoint", "file", "secret"; "function", "web" (its URL label);
+    # "object" (a function or class that served no URL)
     kind: str
     text: str
     reason: str
@@ -303,6 +304,10 @@ class RegistryIndex:
             for e in self.registry.retired.endpoints
         ]
         found += [Retired("file", f.path, f.reason, self._file_hint(f)) for f in self.retired_files]
+        found += [
+            Retired("secret", secret.name, secret.reason, _secret_hint(secret))
+            for secret in self.registry.retired.secrets
+        ]
         # A deleted file by its name alone (`hannah_modal_app.py` for src/hannah_modal_app.py),
         # when the name is of several words: `app.py` is any folder's.
         paths = {f.path for f in self.retired_files}
@@ -441,6 +446,12 @@ class RegistryIndex:
 
     def _file_hint(self, retired: RetiredFile) -> str:
         return "deploy with `fleet deploy APP`; the registry lists the apps and their files"
+
+
+def _secret_hint(secret: RetiredSecret) -> str:
+    if secret.replaced_by is None:
+        return "remove the reference"
+    return f"use the secret {secret.replaced_by!r}"
 
 
 TYPO_EDITS = 2

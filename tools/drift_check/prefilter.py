@@ -130,6 +130,7 @@ def needles(data: dict[str, Any]) -> list[str]:
         found |= {name, label, default}
     for kind in ("endpoints", "files"):
         found |= {_text(_mapping(entry).get("path")) for entry in _sequence(retired.get(kind))}
+    found |= {_text(_mapping(entry).get("name")) for entry in _sequence(retired.get("secrets"))}
     named = sorted({text.lstrip("/") for text in found if text.strip("/")} - set(ALWAYS))
     # The registry's strings, then the fixed ones as written: ripgrep took twice as long over
     # the same strings sorted together (`MODAL_` and `_MODAL` among the names).

@@ -549,6 +549,24 @@ def test_a_retired_function_that_served_no_url_is_no_live_function_and_has_no_la
     ]
 
 
+def test_a_retired_secret_is_no_app_s_and_is_replaced_by_an_app_s(
+    minimal_registry_text: str,
+) -> None:
+    text = minimal_registry_text.replace(
+        "    gpu: L40S\n", "    gpu: L40S\n    secrets: [hf-token]\n"
+    ) + (
+        "retired:\n  secrets:\n"
+        "    - {name: hf-secret, reason: renamed, replaced_by: hf-token}\n"
+        "    - {name: hf-token, reason: x}\n"
+        "    - {name: old, reason: x, replaced_by: nobody-s}\n"
+    )
+    assert problems(text) == [
+        "registry/fleet.yaml:25: retired.secrets[1].name: retired secret 'hf-token' is still a "
+        "secret of app 'flux'",
+        "registry/fleet.yaml:26: retired.secrets[2].replaced_by: 'nobody-s' is no app's secret",
+    ]
+
+
 def test_every_problem_is_reported_in_line_order(minimal_registry_text: str) -> None:
     text = (
         minimal_registry_text.replace("workspace: ryla", "workspace: Ryla!")

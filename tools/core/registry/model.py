@@ -609,11 +609,21 @@ class RetiredFunction(_Model):
         return self.label or modal_names.default_label(app_name, *self.function.split("."))
 
 
+class RetiredSecret(_Model):
+    """A Modal secret no app uses any more (renamed, moved to another store): its name must not
+    be referenced, in code, setup guides or templates."""
+
+    name: ModalObjectName
+    reason: str
+    replaced_by: ModalObjectName | None = None  # the secret an app uses in its place
+
+
 class Retired(_Model):
     apps: list[RetiredApp] = Field(default=[])
     endpoints: list[RetiredEndpoint] = Field(default=[])
     functions: list[RetiredFunction] = Field(default=[])
     files: list[RetiredFile] = Field(default=[])
+    secrets: list[RetiredSecret] = Field(default=[])
 
 
 class Registry(_Model):
@@ -951,6 +961,32 @@ def _retired_function_problems(registry: Registry) -> list[tuple[Loc, str]]:
     return problems
 
 
+def _retired_secret_problems(registry: Registry) -> list[tuple[Loc, str]]:
+    """A retired secret is no app's; the one that replaced it is some app's."""
+    problems: list[tuple[Loc, str]] = []
+    users: dict[str, str] = {}
+    for app in registry.apps.values():
+        for name in app.secrets:
+            users.setdefault(name, app.key)
+    for i, retired in enumerate(registry.retired.secrets):
+        if retired.name in users:
+            problems.append(
+                (
+                    ("retired", "secrets", i, "name"),
+                    f"retired secret {retired.name!r} is still a secret of app "
+                    f"{users[retired.name]!r}",
+                )
+            )
+        if retired.replaced_by is not None and retired.replaced_by not in users:
+            problems.append(
+                (
+                    ("retired", "secrets", i, "replaced_by"),
+                    f"{retired.replaced_by!r} is no app's secret",
+                )
+            )
+    return problems
+
+
 def _retired_problems(registry: Registry) -> list[tuple[Loc, str]]:
     problems: list[tuple[Loc, str]] = []
     live_names = {app.name: app.key for app in registry.apps.values()}
@@ -969,6 +1005,7 @@ def _retired_problems(registry: Registry) -> list[tuple[Loc, str]]:
                     (("retired", "apps", i, "replaced_by", j), f"no app {key!r} in the registry")
                 )
     problems += _retired_function_problems(registry)
+    problems += _retired_secret_problems(registry)
     for i, endpoint in enumerate(registry.retired.endpoints):
         owner = registry.app_of(endpoint.path)
         if owner is not None:

@@ -132,6 +132,8 @@ _KEYWORD_BEFORE = re.compile(r"(\w{1,64})[ \t]{0,8}[=:]$")
 _SETTING_BEFORE = re.compile(
     r"(?:(\w{1,64})[ \t]{0,8}[=:]|[\"'](\w{1,64})[\"'][ \t]{0,8},)[ \t]{0,8}$"
 )
+# `modal secret create ` right before a name (`delete` and `--force` too).
+_SECRET_COMMAND = re.compile(r"secret[ \t]+(?:create|delete)[ \t]+(?:-[^\s]*[ \t]+)*$")
 # What names an app by its name alone: the app, or its URL's label written bare.
 _NAMES = frozenset({"app", "url"})
 # `:latest`, `:v2`, `:1.4.0` right after a name: the tag of a container image of that name.
@@ -214,6 +216,20 @@ def _names_another_thing(text: str, start: int, end: int) -> bool:
         return False
     named = (setting[1] or setting[2]).lower()
     return any(part in _OTHER_THINGS for part in re.split(r"[_\W]+", named))
+
+
+def _names_a_secret(text: str, start: int, end: int) -> bool:
+    """Whether a one-word secret name at `start:end` stands where a secret's name does: quoted
+    whole on a line that speaks of secrets (`Secret.from_name("hf")`), or after a `modal
+    secret` command (`modal secret create hf`)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start : line_end if line_end != -1 else len(text)].lower()
+    before = text[start - 1] if start > 0 else ""
+    after = text[end] if end < len(text) else ""
+    if before and before in _QUOTES and after == before and "secret" in line:
+        return True
+    return _SECRET_COMMAND.search(text[max(line_start, start - 32) : start]) is not None
 
 
 def _names_an_app(text: str, start: int, end: int) -> bool:
@@ -329,9 +345,11 @@ def _mentions(source: SourceFile, index: RegistryIndex) -> list[tuple[int, Retir
     for start, end, retired in index.retired_matches(source.text):
         if retired.kind == "endpoint" and not is_url_path(source.text, start):
             continue  # part of a file or module path
-        one_word = retired.kind == "app" and _WORD.fullmatch(retired.text) is not None
-        if one_word and not _names_an_app(source.text, start, end):
+        one_word = _WORD.fullmatch(retired.text) is not None
+        if one_word and retired.kind == "app" and not _names_an_app(source.text, start, end):
             continue  # `shelf`, `browser`: a word of the text, not the app
+        if one_word and retired.kind == "secret" and not _names_a_secret(source.text, start, end):
+            continue  # `hf`: a word of the text, a variable
         if retired.kind in _NAMES and _of_another_kind(source, start, end):
             continue  # an image, a dataset, a bucket named as the app is
         found[start] = retired
@@ -407,6 +425,7 @@ _WHAT = {
     "url": "URL of the retired app",
     "app": "retired app",
     "endpoint": "removed endpoint",
+    "secret": "retired Modal secret",
     "file": "deleted deploy file",
 }
 

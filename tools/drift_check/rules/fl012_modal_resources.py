@@ -142,6 +142,7 @@ class ModalResources:
 
     def _named(self, project: Project, app: App) -> Iterator[Finding]:
         objects = list(project.named_objects(app))
+        retired = {secret.name for secret in project.registry.retired.secrets}  # FL003's
         for kind, listed in (("Secret", app.secrets), ("Volume", app.volumes)):
             field = f"{kind.lower()}s"
             used: set[str] | None = set()
@@ -153,7 +154,7 @@ class ModalResources:
                     continue
                 if used is not None:
                     used.add(name)
-                if name not in listed and not named.conditional:
+                if name not in listed and not named.conditional and name not in retired:
                     yield self._at(
                         path,
                         at,
