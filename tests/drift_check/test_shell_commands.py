@@ -1011,6 +1011,28 @@ def test_an_option_printed_in_a_string_ends_where_the_string_does(tmp_path: Path
     ]
 
 
+def test_a_command_s_options_go_on_where_a_backslash_ends_its_line(tmp_path: Path) -> None:
+    register = (
+        "\n\n@app.function()\ndef register(audio_bytes: bytes, preset_id: str):\n    pass\n\n\n"
+        "# Usage:\n"
+        "#   modal run apps/flux/app.py::register \\\n"  # in a comment: the next line's `#` too
+        "#       --audio-path /tmp/a.wav --preset-id Aiko\n"
+        "#\n"
+        "#   modal run apps/flux/app.py::register --preset-id Aiko \\\n"
+        "#       --audio-bytes x\n"
+    )
+    guide = "```sh\nmodal run apps/flux/app.py::register \\\n  --preset-id Aiko --nope 1\n```\n"
+    root = make_repo(tmp_path, {"docs/cli.md": guide})
+    app = root / "apps" / "flux" / "app.py"
+    usage = app.read_text().count("\n") + 9
+    app.write_text(app.read_text() + register)
+    command = "`modal run apps/flux/app.py::register`: register() takes no {} (--audio-bytes, "
+    assert [(f.path, f.line, f.message) for f in run(root).findings if f.code == "FL008"] == [
+        ("apps/flux/app.py", usage, command.format("--audio-path") + "--preset-id)"),
+        ("docs/cli.md", 2, command.format("--nope") + "--preset-id)"),
+    ]
+
+
 def test_a_cd_to_the_writer_s_checkout_is_to_the_repository_s_folder(tmp_path: Path) -> None:
     doc = (
         "```bash\n"
