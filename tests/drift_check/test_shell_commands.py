@@ -1033,6 +1033,53 @@ def test_a_command_s_options_go_on_where_a_backslash_ends_its_line(tmp_path: Pat
     ]
 
 
+def test_modal_run_takes_no_word_that_is_no_option(tmp_path: Path) -> None:
+    cli = (
+        "import modal\n\napp = modal.App('cli')\n\n\n"
+        "@app.local_entrypoint()\ndef main(prompt: str, n: int = 1, dry_run: bool = False):\n"
+        "    pass\n"
+    )
+    raw = (
+        "import sys\n\nimport modal\n\napp = modal.App('raw')\n\n\n"
+        "@app.local_entrypoint()\ndef main(*arglist):\n    pass\n"
+    )
+    helper = (
+        "print(\"  modal run jobs/cli.py --prompt 'a fox' --n 2\")\n"
+        'print("  modal run jobs/cli.py <image_path> [x1,y1 ...]")\n'
+    )
+    guide = (
+        "```sh\n"
+        "modal run jobs/cli.py --prompt 'a fox' --dry-run --n 3 > out.txt\n"
+        'modal run jobs/cli.py --prompt="a fox" --no-dry-run "$EXTRA"\n'
+        "modal run jobs/cli.py assets/fox.png\n"  # Modal makes options only: refused
+        "modal run jobs/raw.py assets/fox.png --anything\n"  # *arglist takes every word
+        "```\n"
+    )
+    files = {
+        "jobs/cli.py": cli,
+        "jobs/raw.py": raw,
+        "scripts/help.py": helper,
+        "docs/run.md": guide,
+    }
+    takes = (
+        "modal run passes only options, one per parameter (--prompt, --n, --dry-run, --no-dry-run)"
+    )
+    assert found(make_repo(tmp_path, files)) == [
+        (
+            "FL008",
+            "docs/run.md",
+            4,
+            f"`modal run jobs/cli.py`: main() takes no argument assets/fox.png: {takes}",
+        ),
+        (
+            "FL008",
+            "scripts/help.py",
+            2,
+            f"`modal run jobs/cli.py`: main() takes no argument <image_path>: {takes}",
+        ),
+    ]
+
+
 def test_a_cd_to_the_writer_s_checkout_is_to_the_repository_s_folder(tmp_path: Path) -> None:
     doc = (
         "```bash\n"

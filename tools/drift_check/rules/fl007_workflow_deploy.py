@@ -17,9 +17,11 @@ What it does
     where x.py has moved elsewhere in the repository, and `python x.py` of a Modal app file
     with no `__main__` block (python runs nothing of it); `modal run FILE` of a file with no local
     entrypoint and several functions, and a glob the shell expands to several files (Modal
-    refuses both); `make TARGET` that the Makefile where it runs does not define. A `modal
-    run` or
-    `modal serve` of another existing file is a one-off, not reported. The body of a heredoc
+    refuses both); `modal run` given an option that what it runs has no parameter for, or a
+    word that is no option (`modal run app.py image.png`: Modal makes only options of a
+    function's parameters, unless it takes `*args`); `make TARGET` that the Makefile where it
+    runs does not define. A `modal run` or `modal serve` of another existing file is a
+    one-off, not reported. The body of a heredoc
     (`cat <<EOF`) is text, not commands.
 
 Why is this bad?
@@ -38,6 +40,8 @@ from __future__ import annotations
 
 import bisect
 import posixpath
+import re
+import shlex
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
@@ -505,9 +509,12 @@ def _runnable_problem(
 def _options_problem(project: Project, path: str, command: DeployCommand) -> TargetProblem | None:
     """`modal run file.py --client X`: Modal makes an option of each parameter of what it
     runs (`file.py::name`, else the file's one local entrypoint) and refuses any other
-    ("No such option"); an entrypoint that parses `sys.argv` itself never sees them."""
-    given = [o for o in command.options if o != "--help"] if command.verb == "run" else []
-    facts = project.python(path) if given else None
+    ("No such option"), and any word that is no option's value (`modal run file.py
+    image.png`: "Got unexpected extra argument") unless the function takes `*args`; an
+    entrypoint that parses `sys.argv` itself never sees them."""
+    run = command.verb == "run"
+    given = [o for o in command.options if o != "--help"] if run else []
+    facts = project.python(path) if run and command.arguments.strip() else None
     if facts is None:
         return None
     named = command.target.partition("::")[2]
@@ -519,12 +526,62 @@ def _options_problem(project: Project, path: str, command: DeployCommand) -> Tar
         runnable = [d.target for d in facts.decorators] if not facts.entrypoints else []
         function = runnable[0] if len(runnable) == 1 else None
     accepted = facts.run_options.get(function) if function is not None else None
-    unknown = [o for o in given if o not in accepted] if accepted is not None else []
-    if not unknown:
+    if accepted is None:  # `*args` takes anything; or nothing to compare with
         return None
+    unknown = [o for o in given if o not in accepted]
     takes = ", ".join(accepted) if accepted else "no options"
-    message = f"{function}() takes no {unknown[0]} ({takes})"
-    return TargetProblem(message, "options", command.verb)
+    if unknown:
+        return TargetProblem(f"{function}() takes no {unknown[0]} ({takes})", "options", "run")
+    extra = _positional(command.arguments, accepted)
+    if not extra:
+        return None
+    message = (
+        f"{function}() takes no argument {extra[0]}: modal run passes only options, one per "
+        f"parameter ({takes})"
+    )
+    return TargetProblem(message, "options", "run")
+
+
+# Where a command's words end: a redirection (`> out.txt`, `2>&1`, `< in.txt`).
+_REDIRECT = re.compile(r"[0-9]?[<>]")
+# The quote that ends a string a command is printed in, and what closes after it: `")`.
+_STRING_END = re.compile(r"[\"'][)\],;]{0,4}[ \t]*$")
+# A `\` that ends a line, and the `#` that goes on a comment's next line.
+_CONTINUED = re.compile(r"\\{1,2}\r?\n[ \t]*#?")
+
+
+def _shell_words(text: str) -> list[str] | None:
+    try:
+        return shlex.split(text)
+    except ValueError:  # a quote never closed
+        return None
+
+
+def _positional(arguments: str, accepted: list[str]) -> list[str]:
+    """The words after `modal run`'s target that are no option and no option's value: Modal
+    makes only options of a function's parameters, and refuses any other word."""
+    # As a shell splits them, quoted values whole; the lines a `\` continues, joined; in a
+    # string that prints the command, without the quote that ends the string.
+    text = _CONTINUED.sub(" ", arguments)
+    words = _shell_words(text)
+    words = _shell_words(_STRING_END.sub("", text)) if words is None else words
+    extra: list[str] = []
+    taking = False  # the last word was an option that takes a value
+    for word in words or []:
+        bare = word.strip("\"')],;")
+        if (_REDIRECT.match(word) and not word.startswith("<")) or word in ("<", "<<"):
+            break
+        if taking:  # an option's value
+            taking = False
+        elif not any(c.isalnum() for c in bare) or "$" in word:
+            continue  # the `")` of a string it is printed in, a rule (`───`); a computed word
+        elif word.startswith("-"):
+            name = word.split("=", 1)[0]
+            flag = name.startswith("--no-") or f"--no-{name[2:]}" in accepted
+            taking = "=" not in word and not flag
+        else:
+            extra.append(word)
+    return extra
 
 
 def moved_script(
