@@ -1080,6 +1080,43 @@ def test_modal_run_takes_no_word_that_is_no_option(tmp_path: Path) -> None:
     ]
 
 
+def test_a_command_runs_where_the_image_s_local_files_are(tmp_path: Path) -> None:
+    app = (
+        "import modal\n\n"
+        "image = (\n"
+        "    modal.Image.debian_slim()\n"
+        '    .add_local_file("../pyproject.toml", "/root/pyproject.toml")\n'  # from services/
+        '    .add_local_dir("assets", remote_path="/assets")\n'
+        '    # .add_local_file("../old.toml", "/root/old.toml")\n'  # a comment
+        '    .add_local_dir("build", "/build")\n'  # made when the app is built: nowhere yet
+        ")\n"
+        "app = modal.App('tool', image=image)\n\n\n"
+        "@app.function()\ndef main():\n    pass\n"
+    )
+    guide = (
+        "```sh\n"
+        "modal run services/tool.py\n"  # from the root: ../pyproject.toml is outside
+        "cd services && modal run tool.py\n"
+        "```\n"
+    )
+    files = {
+        "pyproject.toml": "[project]\nname = 'x'\n",
+        "services/tool.py": app,
+        "services/assets/logo.png": "png",
+        "README.md": guide,
+    }
+    assert found(make_repo(tmp_path, files)) == [
+        (
+            "FL008",
+            "README.md",
+            2,
+            "`modal run services/tool.py`: run from the repository root, the image's "
+            "add_local_file('../pyproject.toml') names no file there: Modal reads an image's "
+            "relative local paths from the folder the command runs in",
+        )
+    ]
+
+
 def test_a_cd_to_the_writer_s_checkout_is_to_the_repository_s_folder(tmp_path: Path) -> None:
     doc = (
         "```bash\n"

@@ -19,10 +19,12 @@ What it does
     entrypoint and several functions, and a glob the shell expands to several files (Modal
     refuses both); `modal run` given an option that what it runs has no parameter for, or a
     word that is no option (`modal run app.py image.png`: Modal makes only options of a
-    function's parameters, unless it takes `*args`); `make TARGET` that the Makefile where it
-    runs does not define. A `modal run` or `modal serve` of another existing file is a
-    one-off, not reported. The body of a heredoc
-    (`cat <<EOF`) is text, not commands.
+    function's parameters, unless it takes `*args`); a command run from a folder where the
+    app's image names a relative local file that is not there (`add_local_file("../x.toml")`:
+    Modal reads it from the folder the command runs in, not the app file's); `make TARGET`
+    that the Makefile where it runs does not define. A `modal run` or `modal serve` of another
+    existing file is a one-off, not reported. The body of a heredoc (`cat <<EOF`) is text, not
+    commands.
 
 Why is this bad?
     A deploy step that names a deleted file fails on the next merge to main, or worse, keeps
@@ -271,7 +273,8 @@ class TargetProblem(NamedTuple):
     # unknown: no registry app; options: `modal run` options the function does not take
     # ambiguous: `modal run FILE` of a file with several functions and no local entrypoint,
     # a glob that names several files, or a deploy of a file with no App named `app`
-    kind: Literal["missing", "retired", "unknown", "unflagged", "options", "ambiguous"]
+    # folder: run from a folder where the image's local files are not
+    kind: Literal["missing", "retired", "unknown", "unflagged", "options", "ambiguous", "folder"]
     verb: str
     advice: str = ""  # the hint, where the kind does not say it
 
@@ -312,6 +315,7 @@ def target_problem(
         or _renamed_problem(project, path, command)
         or _object_problem(project, path, command)
         or _options_problem(project, path, command)
+        or _folder_problem(project, folders, path, command)
     )
 
 
@@ -540,6 +544,68 @@ def _options_problem(project: Project, path: str, command: DeployCommand) -> Tar
         f"parameter ({takes})"
     )
     return TargetProblem(message, "options", "run")
+
+
+# A local file or folder an image adds by a literal path: Modal reads a relative one from
+# the folder the command runs in (`Path(local_path)`), not from the app file's.
+_LOCAL_PATH = re.compile(
+    r"\.(?P<call>add_local_file|add_local_dir|copy_local_file|copy_local_dir|from_dockerfile"
+    r"|from_local_dir|from_local_file)\([ \t\n]*(?:(?:local_path|path)[ \t]*=[ \t]*)?"
+    r"(?P<quote>[\"'])(?P<path>[^\"'\n{}]{1,256})(?P=quote)"
+)
+
+
+def _folder_problem(
+    project: Project, folders: list[str], path: str, command: DeployCommand
+) -> TargetProblem | None:
+    """`modal deploy services/app.py` run from the root, where the image's
+    `add_local_file("../pyproject.toml")` names no file: Modal reads an image's relative local
+    paths from the folder the command runs in. Reported where the path names a file or folder
+    from the app file's own folder, or from the root, and not from the command's."""
+    source = project.file(path) if path.endswith(".py") else None
+    if source is None or ("local_" not in source.text and "dockerfile" not in source.text):
+        return None
+    written = command.written.removeprefix(f"{project.root.name}/")
+    here = next(
+        (
+            f
+            for f in dict.fromkeys(folders)
+            if posixpath.normpath(posixpath.join(f, written)) == path
+        ),
+        None,
+    )
+    if here is None:
+        return None
+    here = posixpath.normpath(here or ".")
+    for match in _LOCAL_PATH.finditer(source.text):
+        local = match["path"]
+        line_start = source.text.rfind("\n", 0, match.start()) + 1
+        if local.startswith(("/", "~", "$")) or "#" in source.text[line_start : match.start()]:
+            continue  # absolute, or in a comment
+        if _there(project, posixpath.join(here, local)):
+            continue
+        own = posixpath.dirname(path) or "."
+        base = next(
+            (b for b in (own, ".") if b != here and _there(project, posixpath.join(b, local))), None
+        )
+        if base is None:
+            continue  # made when the app is built, or nowhere: not the folder's doing
+        shown = "the repository root" if here == "." else f"{here}/"
+        return TargetProblem(
+            f"run from {shown}, the image's {match['call']}({local!r}) names no file there: "
+            "Modal reads an image's relative local paths from the folder the command runs in",
+            "folder",
+            command.verb,
+            f"run it from {'the repository root' if base == '.' else base + '/'}, or build the "
+            "path from __file__",
+        )
+    return None
+
+
+def _there(project: Project, path: str) -> bool:
+    """Whether a path names a file or folder of the repository."""
+    normal = posixpath.normpath(path)
+    return not normal.startswith("../") and (project.exists(normal) or project.has_folder(normal))
 
 
 # Where a command's words end: a redirection (`> out.txt`, `2>&1`, `< in.txt`).

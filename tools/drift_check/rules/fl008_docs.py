@@ -21,6 +21,8 @@ What it does
     the repository (and `./x.sh` in a document's code, from any folder the document leads to),
     `python x.py` of a Modal app file with no `__main__` block (python runs nothing of it),
     and `python client.py` where no such file is and `example_client.py` is;
+    a `modal run` of an option or word the function does not take, and a command run from a
+    folder where the image's relative local files are not (as FL007 reads them);
     `make TARGET` in a document's code that its Makefile does not define;
     and generated blocks (`<!-- fleet:begin NAME -->` ...
     `<!-- fleet:end NAME -->`) whose content is not what the registry gives today, whose
