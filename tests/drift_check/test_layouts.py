@@ -210,6 +210,32 @@ def test_a_listed_function_that_is_gone_is_reported(tmp_path: Path) -> None:
     ]
 
 
+def test_fleet_deploys_from_the_root_where_the_image_s_local_files_must_be(
+    tmp_path: Path,
+) -> None:
+    image = (
+        'app = modal.App("ryla-train")\n'
+        "image = (\n"
+        "    modal.Image.debian_slim()\n"
+        '    .add_local_file("training/settings.py", "/root/settings.py")\n'  # from the root
+        '    .add_local_dir("data", "/data")\n'  # beside the entry file: not from the root
+        '    .add_local_file("weights.bin", "/weights.bin")\n'  # made later: nowhere yet
+        ")\n"
+    )
+    text = FILES["training/app.py"].replace('app = modal.App("ryla-train")\n', image)
+    files = {"training/app.py": text, "training/data/rows.csv": "a,b\n"}
+    assert found(layouts(tmp_path, **files)) == [
+        (
+            "FL006",
+            "training/app.py",
+            9,
+            "fleet deploys ryla-train from the repository root (modal deploy training/app.py), "
+            "where the image's add_local_dir('data') names no file: Modal reads an image's "
+            "relative local paths from the folder it runs in",
+        )
+    ]
+
+
 def test_routes_in_an_imported_module_serve_the_app(tmp_path: Path) -> None:
     routes = FILES["services/handlers/ocr_routes.py"]
     root = layouts(

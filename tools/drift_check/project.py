@@ -20,12 +20,14 @@ from tools.drift_check import prefilter
 from tools.drift_check.extract import typescript
 from tools.drift_check.extract.commands import Folders
 from tools.drift_check.extract.python import (
+    LocalPath,
     ModalApp,
     ModalDecorator,
     NamedObject,
     PythonFacts,
     defines_modal_app,
     flattened,
+    local_paths,
     module_paths,
     number_of,
     python_facts,
@@ -513,6 +515,28 @@ class Project:
 
     def _folder_exists(self, path: str) -> bool:
         return self.has_folder(posixpath.dirname(path))
+
+    def misplaced(self, path: str, folder: str) -> tuple[LocalPath, str] | None:
+        """The first local file or folder the images of Python file `path` add by a relative
+        path that names nothing from `folder`, where `modal` runs (modal reads it from there),
+        but does from the file's own folder or the root: with that folder (`.`, the root)."""
+        source = self.file(path) if path.endswith(".py") else None
+        if source is None or ("local_" not in source.text and "dockerfile" not in source.text):
+            return None
+        here = posixpath.normpath(folder or ".")
+        own = posixpath.dirname(path) or "."
+        for local in local_paths(source.text):
+            if self._there(posixpath.join(here, local.path)):
+                continue
+            for base in (own, "."):
+                if base != here and self._there(posixpath.join(base, local.path)):
+                    return local, base
+        return None
+
+    def _there(self, path: str) -> bool:
+        """Whether a path names a file or folder of the repository."""
+        normal = posixpath.normpath(path)
+        return not normal.startswith("../") and (self.exists(normal) or self.has_folder(normal))
 
     def exists(self, path: str) -> bool:
         return self.files.get(path) is not None or inputs.is_file(str(self.root / path))

@@ -79,6 +79,35 @@ class Route(NamedTuple):
     router: str = ""  # the variable of the app or router the route is declared on
 
 
+class LocalPath(NamedTuple):
+    """A local file or folder an image adds by a relative path: `add_local_file("lib.py")`."""
+
+    call: str  # `add_local_file`, `add_local_dir`, `from_dockerfile`, ...
+    path: str  # as written
+    offset: int  # of the call's name in the text
+
+
+# A local file or folder an image adds by a literal path (modal reads a relative one from the
+# folder `modal` runs in: `Path(local_path)`, not from the app file's).
+_LOCAL_PATH = re.compile(
+    r"\.(?P<call>add_local_file|add_local_dir|copy_local_file|copy_local_dir|from_dockerfile"
+    r"|from_local_dir|from_local_file)\([ \t\n]*(?:(?:local_path|path)[ \t]*=[ \t]*)?"
+    r"(?P<quote>[\"'])(?P<path>[^\"'\n{}]{1,256})(?P=quote)"
+)
+
+
+def local_paths(text: str) -> list[LocalPath]:
+    """The relative local paths a Python file's images add, outside comments: not an
+    absolute one, nor one under `~` or an environment variable."""
+    found = []
+    for match in _LOCAL_PATH.finditer(text):
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        if match["path"].startswith(("/", "~", "$")) or "#" in text[line_start : match.start()]:
+            continue
+        found.append(LocalPath(match["call"], match["path"], match.start("call")))
+    return found
+
+
 class ClientCall(NamedTuple):
     function: str
     at: Located

@@ -15,7 +15,9 @@ What it does
     the registry does not list, or a registry endpoint no route serves, is a finding; routes
     are found in the entry file and the repository modules it imports. A function the
     registry lists must be decorated there, unless one of those files binds its name to
-    what a call returns (a factory that applies `app.cls` itself).
+    what a call returns (a factory that applies `app.cls` itself). fleet deploys an app from
+    the repository root: its image may not add a local file by a path relative to another
+    folder (`add_local_file("lib.py")` beside the entry file), which Modal reads from there.
 
 Why is this bad?
     The registry promises URLs; the app file decides them. A renamed class changes the label
@@ -77,6 +79,18 @@ class AppDefinition:
             )
             return
         yield from self._app_name(project, app)
+        misplaced = project.misplaced(app.entry_path, ".")
+        if misplaced is not None:
+            local, base = misplaced
+            yield self._finding(
+                app.entry_path,
+                *source.position(local.offset),
+                f"fleet deploys {app.name} from the repository root (modal deploy "
+                f"{app.deploy_target}), where the image's {local.call}({local.path!r}) names no "
+                "file: Modal reads an image's relative local paths from the folder it runs in",
+                f"build the path from __file__ (it is {posixpath.join(base, local.path)} from "
+                f"{base}/)",
+            )
         for web in app.webs:
             yield from self._web_function(project, app, web)
         if app.webs:

@@ -546,15 +546,6 @@ def _options_problem(project: Project, path: str, command: DeployCommand) -> Tar
     return TargetProblem(message, "options", "run")
 
 
-# A local file or folder an image adds by a literal path: Modal reads a relative one from
-# the folder the command runs in (`Path(local_path)`), not from the app file's.
-_LOCAL_PATH = re.compile(
-    r"\.(?P<call>add_local_file|add_local_dir|copy_local_file|copy_local_dir|from_dockerfile"
-    r"|from_local_dir|from_local_file)\([ \t\n]*(?:(?:local_path|path)[ \t]*=[ \t]*)?"
-    r"(?P<quote>[\"'])(?P<path>[^\"'\n{}]{1,256})(?P=quote)"
-)
-
-
 def _folder_problem(
     project: Project, folders: list[str], path: str, command: DeployCommand
 ) -> TargetProblem | None:
@@ -562,9 +553,6 @@ def _folder_problem(
     `add_local_file("../pyproject.toml")` names no file: Modal reads an image's relative local
     paths from the folder the command runs in. Reported where the path names a file or folder
     from the app file's own folder, or from the root, and not from the command's."""
-    source = project.file(path) if path.endswith(".py") else None
-    if source is None or ("local_" not in source.text and "dockerfile" not in source.text):
-        return None
     written = command.written.removeprefix(f"{project.root.name}/")
     here = next(
         (
@@ -574,38 +562,19 @@ def _folder_problem(
         ),
         None,
     )
-    if here is None:
+    misplaced = project.misplaced(path, here) if here is not None else None
+    if misplaced is None:
         return None
-    here = posixpath.normpath(here or ".")
-    for match in _LOCAL_PATH.finditer(source.text):
-        local = match["path"]
-        line_start = source.text.rfind("\n", 0, match.start()) + 1
-        if local.startswith(("/", "~", "$")) or "#" in source.text[line_start : match.start()]:
-            continue  # absolute, or in a comment
-        if _there(project, posixpath.join(here, local)):
-            continue
-        own = posixpath.dirname(path) or "."
-        base = next(
-            (b for b in (own, ".") if b != here and _there(project, posixpath.join(b, local))), None
-        )
-        if base is None:
-            continue  # made when the app is built, or nowhere: not the folder's doing
-        shown = "the repository root" if here == "." else f"{here}/"
-        return TargetProblem(
-            f"run from {shown}, the image's {match['call']}({local!r}) names no file there: "
-            "Modal reads an image's relative local paths from the folder the command runs in",
-            "folder",
-            command.verb,
-            f"run it from {'the repository root' if base == '.' else base + '/'}, or build the "
-            "path from __file__",
-        )
-    return None
-
-
-def _there(project: Project, path: str) -> bool:
-    """Whether a path names a file or folder of the repository."""
-    normal = posixpath.normpath(path)
-    return not normal.startswith("../") and (project.exists(normal) or project.has_folder(normal))
+    local, base = misplaced
+    shown = "the repository root" if posixpath.normpath(here or ".") == "." else f"{here}/"
+    return TargetProblem(
+        f"run from {shown}, the image's {local.call}({local.path!r}) names no file there: "
+        "Modal reads an image's relative local paths from the folder the command runs in",
+        "folder",
+        command.verb,
+        f"run it from {'the repository root' if base == '.' else base + '/'}, or build the "
+        "path from __file__",
+    )
 
 
 # Where a command's words end: a redirection (`> out.txt`, `2>&1`, `< in.txt`).
