@@ -529,7 +529,8 @@ def _function_token(text: str) -> str:
     after `-` or `--` too); its Python name where it is looked up (`from_name(app,
     "start_http")`, `app.py::start_http`, `start_http.remote()`, prose), not where code
     defines, calls, assigns or reaches a function of that name through a module (`def
-    start_http(`, `start_http(...)`, `x.start_http = ...`): that is any module's."""
+    start_http(`, `class WhisperSTT`, `start_http(...)`, `x.start_http = ...`): that is any
+    module's."""
     if "-" in text:
         return f"(?<![A-Za-z0-9_]){text}(?![A-Za-z0-9_-])"
     return (

@@ -1,4 +1,5 @@
-"""FL003 retired-reference: a retired app, URL, endpoint or deploy file is still referenced.
+"""FL003 retired-reference: a retired app, URL, endpoint, function, secret or deploy file is
+still referenced.
 
 What it does
     Finds every mention of what `retired:` in the registry lists: the single app
@@ -7,7 +8,10 @@ What it does
     other web function of it (a `*.modal.run` label that is the app's name, or its name and
     `-` and more: `ryla-comfyui-health`, unless that is a live app's label or a live app's
     longer name starts it); removed endpoints (`/flux-instantid`); a live app's retired web
-    functions, by their URL label and by a name of several words (`lalal_start_http`);
+    functions, by their URL label and by a name of several words (`lalal_start_http`), and
+    its retired functions and classes that served no URL, by such a name (`WhisperSTT` in an
+    import or a doc); retired Modal secrets, by name (one of one word, `hf`, only quoted where
+    secrets are spoken of, or after `modal secret create`);
     deleted deploy files
     (`comfyui_danrisi.py`; or by their path from the folder of the file that names them,
     `api/router.py` in `backend/README.md`). Tests, scripts, shell scripts, docs, workflows
@@ -433,7 +437,7 @@ _WHAT = {
 class RetiredReference:
     code = "FL003"
     name = "retired-reference"
-    summary = "A retired app, URL, endpoint or deploy file is still referenced."
+    summary = "A retired app, URL, endpoint, function, secret or deploy file is still referenced."
     documentation = __doc__ or ""
 
     def check(self, project: Project) -> Iterator[Finding]:
