@@ -1117,6 +1117,27 @@ def test_a_command_runs_where_the_image_s_local_files_are(tmp_path: Path) -> Non
     ]
 
 
+def test_a_settings_template_s_comments_tell_what_to_run(tmp_path: Path) -> None:
+    template = (
+        "# The image endpoint. Deploy it first:\n"
+        "#   modal deploy apps/image/app.py\n"  # no such file
+        "#   modal deploy apps/flux/app.py\n"
+        "IMAGE_URL=https://ryla--ryla-flux-comfyui-fastapi-app.modal.run/flux\n"
+        'DEPLOY_HINT="modal deploy apps/old/app.py"  # a setting\'s value: no command\n'
+    )
+    root = make_repo(tmp_path, {".env.example": template})
+    assert [
+        (f.code, f.path, f.line, f.message) for f in run(root).findings if f.code != "FL015"
+    ] == [
+        (
+            "FL008",
+            ".env.example",
+            2,
+            "`modal deploy apps/image/app.py`: apps/image/app.py does not exist",
+        )
+    ]
+
+
 def test_a_cd_to_the_writer_s_checkout_is_to_the_repository_s_folder(tmp_path: Path) -> None:
     doc = (
         "```bash\n"

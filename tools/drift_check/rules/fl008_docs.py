@@ -9,9 +9,11 @@ What it does
     document's folder or the root, moved by `cd`); the same instructions in a Python
     module's header (its leading comments and docstring: `Deploy: modal deploy app.py`), in
     all comments and docstrings of a Modal app file, and the strings any Python file prints
-    for its reader (`print("Deploy: modal deploy app.py")`), except in the file of a retired app
-    (an example's instructions are its own, unless they name a file by a folder from which
-    it is nowhere: not from the root, the example's folder or one above it); a missing file
+    for its reader (`print("Deploy: modal deploy app.py")`), and the comments of a settings
+    template (`.env.example`: `# Deploy: modal deploy app.py`), except in the file of a
+    retired app (an example's instructions are its own, unless they name a file by a folder
+    from which it is nowhere: not from the root, the example's folder or one above it); a
+    missing file
     is not judged where the guide has the reader create it, shows it as a sample app in the
     command's section, or runs another repository's or checkout's files (a link to it, or a
     folder on the writer's machine, just above or under the section's heading);
@@ -77,6 +79,7 @@ from tools.drift_check.extract.python import (
     python_messages,
     python_prose,
 )
+from tools.drift_check.extract.settings import is_settings_template
 from tools.drift_check.findings import Edit, Finding
 from tools.drift_check.rules.fl007_workflow_deploy import (
     TargetProblem,
@@ -148,6 +151,11 @@ class Docs:
                 said = _COMMAND.search(messages) is not None
                 if said or (runs and _PATH_RUN.search(messages)):
                     yield from self._commands(project, source, messages, scripts=runs)
+        for source in project.scanned():
+            # A settings template's comments tell the reader what to run (`# Deploy: modal
+            # deploy services/app.py`); its settings are no commands.
+            if is_settings_template(source.path) and _COMMAND.search(source.text) is not None:
+                yield from self._commands(project, source, _comments(source.text), scripts=False)
 
     def _blocks(self, project: Project, source: SourceFile) -> Iterator[Finding]:
         if "fleet:begin" not in source.text:
@@ -332,6 +340,17 @@ class Docs:
             message,
             "a generated block (`<!-- fleet:begin endpoints -->`) keeps this table current",
         )
+
+
+def _comments(text: str) -> str:
+    """A settings template's comments, each line's text after its `#`; the rest blanked to
+    spaces, so that offsets stay."""
+    return _NOT_COMMENT.sub(lambda m: " " * len(m[0]), text)
+
+
+# What is no comment in a settings file: a line's start up to and with its `#`, or a whole
+# line that has none.
+_NOT_COMMENT = re.compile(r"^[^#\n]*#|^[^#\n]+$", re.MULTILINE)
 
 
 def _lost(
