@@ -63,6 +63,11 @@ class RegistryIndex:
         return found[1].endpoints.get(path) if found is not None else None
 
     @cached_property
+    def retired_secrets(self) -> frozenset[str]:
+        """The names of the retired secrets: FL003 reports them, the other rules leave them."""
+        return frozenset(secret.name for secret in self.registry.retired.secrets)
+
+    @cached_property
     def app_by_name(self) -> dict[str, App]:
         return {app.name: app for app in self.registry.apps.values()}
 

@@ -525,7 +525,7 @@ class Project:
             return None
         here = posixpath.normpath(folder or ".")
         own = posixpath.dirname(path) or "."
-        for local in local_paths(source.text):
+        for local in local_paths(source):
             if self._there(posixpath.join(here, local.path)):
                 continue
             for base in (own, "."):

@@ -133,10 +133,12 @@ def unknown_cli_calls(text: str) -> list[CliCall]:
 
 # `--name NAME` (or `--name=NAME`) among a deploy's options: the app name it deploys under.
 _NAME_OPTION = re.compile(r"--name(?:=|[ \t]+)[\"']?([\w.${}<>-]{1,64})")
+# A `\` that ends a line, so that the command goes on in the next: in a comment, after that
+# line's `#`; in a docstring's source, the `\` written `\\`.
+CONTINUED = r"\\{1,2}\r?\n[ \t]*#?"
 # The rest of a command's line: its arguments, to the end of the command or of inline code,
-# on the lines a `\` at a line's end continues it on (in a comment, after the next one's `#`;
-# in a docstring's source, written `\\`).
-_REST = re.compile(r"(?:[^\n;&|`#\\]|\\{1,2}\r?\n[ \t]*#?|\\[^\n\\]){0,512}")
+# on the lines it is continued on.
+_REST = re.compile(rf"(?:[^\n;&|`#\\]|{CONTINUED}|\\[^\n\\]){{0,512}}")
 SCRIPT = re.compile(r"(?:^|[\s;&|(])(?P<script>(?:\./|bash\s+|sh\s+)[\w./-]*\.sh)\b")
 # `cd DIR` at the start of a command (a line, or after `;`, `&&`, `||`, `(`, a backtick; a
 # `$ ` prompt allowed). DIR is one shell word: quoted, unquoted and `$(...)` pieces, each

@@ -96,9 +96,16 @@ _LOCAL_PATH = re.compile(
 )
 
 
-def local_paths(text: str) -> list[LocalPath]:
+def local_paths(source: SourceFile) -> list[LocalPath]:
     """The relative local paths a Python file's images add, outside comments: not an
-    absolute one, nor one under `~` or an environment variable."""
+    absolute one, nor one under `~` or an environment variable. Found once per file for
+    every command that runs it (the list is shared: not to change)."""
+    if "local_paths" not in source.cache:
+        source.cache["local_paths"] = _local_paths(source.text)
+    return source.cache["local_paths"]  # type: ignore[return-value]
+
+
+def _local_paths(text: str) -> list[LocalPath]:
     found = []
     for match in _LOCAL_PATH.finditer(text):
         line_start = text.rfind("\n", 0, match.start()) + 1

@@ -50,6 +50,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 from tools.core.globs import GlobSet
 from tools.core.paths import folders_up
 from tools.drift_check.extract.commands import (
+    CONTINUED,
     DeployCommand,
     Folders,
     deploy_commands,
@@ -581,8 +582,7 @@ def _folder_problem(
 _REDIRECT = re.compile(r"[0-9]?[<>]")
 # The quote that ends a string a command is printed in, and what closes after it: `")`.
 _STRING_END = re.compile(r"[\"'][)\],;]{0,4}[ \t]*$")
-# A `\` that ends a line, and the `#` that goes on a comment's next line.
-_CONTINUED = re.compile(r"\\{1,2}\r?\n[ \t]*#?")
+_CONTINUED = re.compile(CONTINUED)
 
 
 def _shell_words(text: str) -> list[str] | None:

@@ -142,7 +142,7 @@ class ModalResources:
 
     def _named(self, project: Project, app: App) -> Iterator[Finding]:
         objects = list(project.named_objects(app))
-        retired = {secret.name for secret in project.registry.retired.secrets}  # FL003's
+        retired = project.index.retired_secrets  # FL003's
         for kind, listed in (("Secret", app.secrets), ("Volume", app.volumes)):
             field = f"{kind.lower()}s"
             used: set[str] | None = set()

@@ -72,8 +72,7 @@ class UnusedSecret:
         if not created or (looked_up := project.repository_secrets) is None:
             return  # none created, or some code's secret is named when it runs
         listed = sorted({s for app in project.registry.apps.values() for s in app.secrets})
-        retired = {secret.name for secret in project.registry.retired.secrets}  # FL003's
-        known = looked_up | set(listed) | retired
+        known = looked_up | set(listed) | project.index.retired_secrets  # retired: FL003's
         unused = [(source, name, at) for source, name, at in created if name not in known]
         documents = {s.path: s for s, _, _ in unused if s.suffix in markdown.MARKDOWN}
         stated = DocsConfig().stated_lines(project, documents.values()) if documents else set()
