@@ -50,6 +50,31 @@ def test_without_ripgrep_every_file_is_read(monkeypatch: pytest.MonkeyPatch) -> 
         assert outcome(audit) == everything
 
 
+def test_only_the_pass_beside_python_s_work_keeps_to_one_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The pass a whole check starts runs while the registry is validated: it leaves Python a
+    core. A pass for named files is waited for: ripgrep takes every core."""
+    import subprocess
+
+    threads: list[bool] = []
+    run = subprocess.run
+
+    def recorded(command: list[str], **kwargs: object) -> subprocess.CompletedProcess[bytes]:
+        threads.append("--threads=1" in command)
+        return run(command, **kwargs)  # type: ignore[call-overload, no-any-return]
+
+    monkeypatch.setattr(prefilter, "MIN_FILES", 0)
+    monkeypatch.setattr(prefilter.subprocess, "run", recorded)
+    audit = FIXTURES / "audit"
+    with cache.turned_off():
+        check(repo_at(audit))
+        assert threads == [True]
+        threads.clear()
+        check(repo_at(audit), ["scripts/test-endpoints.sh"])
+    assert threads == [False, False]  # FL015's settings, FL017's secrets
+
+
 def test_paths_are_passed_in_runs_a_command_line_holds(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(prefilter, "_CHUNK_BYTES", 10)
     assert prefilter._chunks(["abcd", "efgh", "ijkl", "x" * 20]) == [

@@ -70,10 +70,19 @@ ALWAYS = (
 
 class Search:
     """A ripgrep pass under way on a thread: it waits for the file list, reads the registry's
-    strings and runs ripgrep while the caller goes on (validating the registry, say)."""
+    strings and runs ripgrep while the caller goes on (validating the registry, say).
+    `beside`: the caller works meanwhile, so ripgrep keeps to one thread and leaves it a core."""
 
-    def __init__(self, root: Path, paths: Callable[[], list[str]], registry_file: Path) -> None:
+    def __init__(
+        self,
+        root: Path,
+        paths: Callable[[], list[str]],
+        registry_file: Path,
+        *,
+        beside: bool = True,
+    ) -> None:
         self._found: set[str] | None = None
+        self._beside = beside
         self._thread = threading.Thread(
             target=self._run, args=(root, paths, registry_file), daemon=True
         )
@@ -88,7 +97,7 @@ class Search:
             data = registry_data(read_registry_text(registry_file), str(registry_file))
         except (FleetError, OSError):
             return  # the registry's validation says why
-        self._found = holding(root, listed, needles(data), rg)
+        self._found = holding(root, listed, needles(data), rg, beside=self._beside)
 
     def found(self) -> set[str] | None:
         """The paths holding a string; None when there was no pass (a small repository, no
@@ -158,10 +167,17 @@ def ripgrep() -> str | None:
 
 
 def holding(
-    root: Path, paths: list[str], strings: Iterable[str], rg: str, *, ignore_case: bool = False
+    root: Path,
+    paths: list[str],
+    strings: Iterable[str],
+    rg: str,
+    *,
+    ignore_case: bool = False,
+    beside: bool = False,
 ) -> set[str] | None:
     """The paths whose text holds any of `strings` (in any case, with `ignore_case`); None
-    when ripgrep fails (then every file is read)."""
+    when ripgrep fails (then every file is read). `beside`: a pass that runs while Python
+    works keeps to one thread, leaving it a core; one that Python waits for takes them all."""
     patterns = "\n".join(strings).encode("utf-8", "surrogateescape")
     found: set[str] = set()
     for chunk in _chunks(paths):
@@ -171,7 +187,7 @@ def holding(
             "--fixed-strings",
             *(["--ignore-case"] if ignore_case else []),
             "--no-config",
-            "--threads=1",
+            *(["--threads=1"] if beside else []),
             "--no-messages",
             "--no-ignore",
             "--hidden",

@@ -552,7 +552,7 @@ class Project:
         (`prefilter`), the others noted as read unchanged."""
         paths = self.files.candidates
         search = self.search or prefilter.Search(
-            self.root, lambda: paths, self.root / self.registry_path
+            self.root, lambda: paths, self.root / self.registry_path, beside=False
         )
         found = search.found()
         if found is None:
