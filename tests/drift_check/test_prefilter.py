@@ -50,13 +50,28 @@ def test_without_ripgrep_every_file_is_read(monkeypatch: pytest.MonkeyPatch) -> 
         assert outcome(audit) == everything
 
 
-def test_only_the_pass_beside_python_s_work_keeps_to_one_thread(
-    monkeypatch: pytest.MonkeyPatch,
+def test_named_files_are_checked_against_every_file_the_pass_ahead_finds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The pass a whole check starts runs while the registry is validated: it leaves Python a
-    core. A pass for named files is waited for: ripgrep takes every core."""
+    """A check of named files looks in every file for settings (FL015) and secrets (FL017):
+    the pass started ahead for their strings finds what reading every file finds. Only that
+    pass runs beside Python's work and keeps to one thread; the pass for the names of the
+    settings found, which Python waits for, takes every core."""
     import subprocess
 
+    from tests.drift_check.conftest import make_repo
+
+    root = make_repo(
+        tmp_path,
+        {
+            ".env.example": "MODAL_WEBRTC_URL=\nMODAL_ENDPOINT_URL=\n",
+            "backend/main.py": 'import os\n\nURL = os.environ["MODAL_ENDPOINT_URL"]\n',
+            "docs/setup.md": "```bash\nmodal secret create old-redis URL=redis://x\n```\n",
+            "tools/batch.py": 'import modal\n\nS = modal.Secret.from_name("hf-token")\n',
+            "scripts/setup.sh": "modal secret create hf-token HF_TOKEN=hf_...\n",
+        },
+    )
+    named = [".env.example", "docs/setup.md"]
     threads: list[bool] = []
     run = subprocess.run
 
@@ -64,15 +79,20 @@ def test_only_the_pass_beside_python_s_work_keeps_to_one_thread(
         threads.append("--threads=1" in command)
         return run(command, **kwargs)  # type: ignore[call-overload, no-any-return]
 
-    monkeypatch.setattr(prefilter, "MIN_FILES", 0)
     monkeypatch.setattr(prefilter.subprocess, "run", recorded)
-    audit = FIXTURES / "audit"
     with cache.turned_off():
-        check(repo_at(audit))
-        assert threads == [True]
+        everything = [(f.code, f.path, f.line) for f in check(repo_at(root), named).findings]
+        assert threads == []  # a small repository: no pass
+        monkeypatch.setattr(prefilter, "MIN_FILES", 0)
+        ahead = [(f.code, f.path, f.line) for f in check(repo_at(root), named).findings]
+        assert threads == [True, False]
         threads.clear()
-        check(repo_at(audit), ["scripts/test-endpoints.sh"])
-    assert threads == [False, False]  # FL015's settings, FL017's secrets
+        check(repo_at(root))
+    # Every file: the registry's pass beside; FL015's names and the secrets code looks up
+    # (FL017, for the one created here), waited for.
+    assert threads == [True, False, False]
+    assert ahead == everything
+    assert everything == [("FL015", ".env.example", 1), ("FL017", "docs/setup.md", 2)]
 
 
 def test_paths_are_passed_in_runs_a_command_line_holds(monkeypatch: pytest.MonkeyPatch) -> None:

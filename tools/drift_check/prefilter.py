@@ -66,6 +66,17 @@ ALWAYS = (
     *(f"modal {group} " for group, commands in MODAL_CLI.items() if commands),
     *modal_api.WORDS,  # FL016: names and arguments modal no longer has
 )
+# Strings the registry-wide checks look for in every file, whatever files are named: a check
+# of named files (pre-commit) searches for them while Python loads and validates the registry.
+WIDE = (
+    "MODAL_",  # FL015: settings for the fleet
+    "_MODAL",
+    ".modal.run",
+    "secret",  # FL017: secrets created
+    "Secret.from_name",  # FL017: secrets code looks up (`Project.repository_secrets`)
+    "Secret.fromName",
+    "secrets.fromName",
+)
 
 
 class Search:
@@ -80,9 +91,12 @@ class Search:
         registry_file: Path,
         *,
         beside: bool = True,
+        strings: tuple[str, ...] | None = None,
     ) -> None:
+        """`strings`: these, not the registry's and `ALWAYS`."""
         self._found: set[str] | None = None
         self._beside = beside
+        self.strings = strings
         self._thread = threading.Thread(
             target=self._run, args=(root, paths, registry_file), daemon=True
         )
@@ -93,11 +107,18 @@ class Search:
         rg = ripgrep() if len(listed) >= MIN_FILES else None
         if rg is None:
             return
-        try:
-            data = registry_data(read_registry_text(registry_file), str(registry_file))
-        except (FleetError, OSError):
-            return  # the registry's validation says why
-        self._found = holding(root, listed, needles(data), rg, beside=self._beside)
+        strings = self.strings
+        if strings is None:
+            try:
+                data = registry_data(read_registry_text(registry_file), str(registry_file))
+            except (FleetError, OSError):
+                return  # the registry's validation says why
+            strings = tuple(needles(data))
+        self._found = holding(root, listed, strings, rg, beside=self._beside)
+
+    def covers(self, words: set[str]) -> bool:
+        """Whether the pass looks for each of `words` as written."""
+        return self.strings is not None and words <= set(self.strings)
 
     def found(self) -> set[str] | None:
         """The paths holding a string; None when there was no pass (a small repository, no

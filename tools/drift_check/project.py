@@ -551,9 +551,11 @@ class Project:
         """Every candidate; in a large repository, those a ripgrep pass finds worth reading
         (`prefilter`), the others noted as read unchanged."""
         paths = self.files.candidates
-        search = self.search or prefilter.Search(
-            self.root, lambda: paths, self.root / self.registry_path, beside=False
-        )
+        search = self.search
+        if search is None or search.strings is not None:  # none, or one for named files
+            search = prefilter.Search(
+                self.root, lambda: paths, self.root / self.registry_path, beside=False
+            )
         found = search.found()
         if found is None:
             return paths
@@ -568,13 +570,20 @@ class Project:
 
     def holding(self, words: set[str], *, ignore_case: bool = False) -> Iterator[SourceFile]:
         """Every file, not only those scanned, whose text may hold one of `words`: in a large
-        repository those a ripgrep pass for them finds, else all of them."""
+        repository those a ripgrep pass for them finds (the pass under way since the check
+        began, when it looks for them all: of the files it found, those that hold one), else
+        all of them."""
         paths = self.files.candidates
+        if self.search is not None and not ignore_case and self.search.covers(words):
+            ahead = self.search.found()
+            if ahead is not None:
+                found = [p for p in paths if p in ahead]
+                return (s for s in self.files.read(found) if any(w in s.text for w in words))
         rg = prefilter.ripgrep() if len(paths) >= prefilter.MIN_FILES and words else None
-        found = (
+        found_now = (
             prefilter.holding(self.root, paths, words, rg, ignore_case=ignore_case) if rg else None
         )
-        return self.files.read(paths if found is None else [p for p in paths if p in found])
+        return self.files.read(paths if found_now is None else [p for p in paths if p in found_now])
 
     def scanned(self, *suffixes: str) -> Iterator[SourceFile]:
         """The files per-file rules look at: the selection, else all; optionally by suffix."""

@@ -62,8 +62,15 @@ def _check(repo: Repository, selected: list[str] | None, listing: Listing) -> Ch
             if selected is None and changed is not None:
                 return _update(repo, key, kept, changed, listing=listing, now=now)
 
-    # Every file: a large repository's ripgrep pass runs while the registry is validated.
-    search = None if selected else prefilter.Search(root, lambda: listing.paths, repo.registry_path)
+    # A large repository's ripgrep pass runs while the registry is validated: for every file,
+    # the strings a file needs to be read; for named files, those the registry-wide checks
+    # look for in all.
+    search = prefilter.Search(
+        root,
+        lambda: listing.paths,
+        repo.registry_path,
+        strings=prefilter.WIDE if selected else None,
+    )
 
     from tools.drift_check import engine
 
