@@ -7,7 +7,8 @@ shell, JSON and YAML of ordinary sizes (1 to `--kib` KiB), where a few files in 
 fleet (URLs, timeout maps, deploy commands), beside a registry of `--apps` apps. Measured:
 `rg -l modal.run` over the tree (the floor: one native pass); `fleet check` cold (no cache,
 as on a fresh CI machine), with its ripgrep pre-filter and without it; and a one-line change
-to one file named as pre-commit names it. The cold check and ripgrep run by turns, and its
+to one file named as pre-commit names it; and the floor under any check, the interpreter with
+the libraries fleet is built on imported. The cold check and ripgrep run by turns, and its
 ratio is the median of each pair's, so that the machine's drift falls on both. Prints
 medians and ratios; asserts nothing.
 """
@@ -29,6 +30,7 @@ NO_PREFILTER = (
     "import sys, tools.drift_check.prefilter as p; p.MIN_FILES = 1 << 60; "
     "from tools.fleet.cli import main; sys.argv[0] = 'fleet'; main()"
 )
+STACK = "import typer, pydantic.main"
 WORDS = [
     "the",
     "request",
@@ -162,6 +164,9 @@ def main() -> None:
         )
         plain = [sys.executable, "-c", NO_PREFILTER, "check", "--root", str(root)]
         unfiltered, _ = measure(plain, REPO, args.runs, NO_CACHE)
+        # The floor under any check: the interpreter, and the CLI and model libraries fleet
+        # is built on (typer, pydantic) imported, nothing run.
+        floor, _ = measure([sys.executable, "-c", STACK], REPO, args.runs)
         named_file = next(root.glob("web/part0/*.ts"))
         relative = str(named_file.relative_to(root))
         named, _ = measure([*check, relative], root, args.runs, before=edit(named_file))
@@ -171,7 +176,8 @@ def main() -> None:
         f"({ratio:.1f}x rg, the median of {args.runs} pairs), without its pre-filter "
         f"{unfiltered * 1000:.0f} ms "
         f"({unfiltered / grep:.1f}x rg); one file edited and named as pre-commit names it "
-        f"{named * 1000:.0f} ms ({named / grep:.1f}x rg)"
+        f"{named * 1000:.0f} ms ({named / grep:.1f}x rg); the interpreter with typer and "
+        f"pydantic imported {floor * 1000:.0f} ms ({floor / grep:.1f}x rg)"
     )
 
 
