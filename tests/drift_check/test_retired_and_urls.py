@@ -917,6 +917,28 @@ def test_a_label_that_is_a_web_function_s_own_name_meant_that_function(tmp_path:
     ]
 
 
+def test_a_label_that_is_an_endpoint_function_s_name_without_endpoint_meant_it(
+    tmp_path: Path,
+) -> None:
+    # `Service.clone_endpoint` is served as voice-clone-06b-service-clone-endpoint; readers
+    # write `--clone`. A test's placeholder URL is its fixture (a mocked host), not a guide's.
+    registry = VOICE_REGISTRY.replace("method: clone}", "method: clone_endpoint}")
+    url = "https://your-app--clone.modal.run"
+    files = {
+        "registry/fleet.yaml": registry,
+        "docs/call.md": f"Call {url} once deployed.\n",
+        "web/client.py": f'URL = "{url}"\n',
+        "tests/test_client.py": f'URL = "{url}"  # mocked\n',
+    }
+    root = make_repo(tmp_path, files, apps=False)
+    found = [(f.path, f.line, f.message) for f in run(root).findings if f.code == "FL004"]
+    said = f"{url}: voice-clone-06b's URL label is 'voice-clone-06b-service-clone-endpoint', "
+    assert found == [
+        ("docs/call.md", 1, f"{said}not 'clone'"),
+        ("web/client.py", 1, f"{said}not 'clone'"),
+    ]
+
+
 def test_a_function_s_name_that_an_app_of_the_repository_serves_is_that_app_s(
     tmp_path: Path,
 ) -> None:

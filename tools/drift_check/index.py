@@ -182,20 +182,22 @@ class RegistryIndex:
 
     def web_named(self, label: str) -> tuple[App, WebFunction] | None:
         """The one web function whose own name the label is (`generate-video` for
-        `generate_video`, `upscale` for `Upscaler.upscale`) where Modal serves it under
-        another label: the label a reader guesses from the code. None when no web function,
-        or more than one, has that name, or a retired one had it too."""
+        `generate_video`, `upscale` for `Upscaler.upscale`), or that name without the word
+        that says it is an endpoint (`generate` for `generate_endpoint`), where Modal serves
+        it under another label: the label a reader guesses from the code. None when no web
+        function, or more than one, has that name, or a retired one had it too."""
 
-        def own(name: str) -> str:  # `Upscaler.upscale` -> `upscale`, as Modal writes it
-            return modal_names.default_label(name.rsplit(".", 1)[-1])
+        def own(name: str) -> set[str]:  # `Upscaler.upscale` -> `upscale`, as Modal writes it
+            label = modal_names.default_label(name.rsplit(".", 1)[-1])
+            return {label, label.removesuffix("-endpoint")} - {""}
 
         named = [
             (app, web)
             for app in self._by_name_length
             for web in app.webs
-            if web.url_label != label and own(web.callable) == label
+            if web.url_label != label and label in own(web.callable)
         ]
-        retired = any(own(f.function) == label for f in self.registry.retired.functions)
+        retired = any(label in own(f.function) for f in self.registry.retired.functions)
         return named[0] if len(named) == 1 and not retired else None
 
     def sources_of(self, app: App) -> dict[str, str]:

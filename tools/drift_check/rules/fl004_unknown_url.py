@@ -3,8 +3,10 @@
 What it does
     Reads every `*.modal.run` URL, literal or templated (`{workspace}`, `${workspace}`, `%s`),
     whose label is a registry app's, or was meant to be (the app's name then more: a stale
-    label after a class or method was renamed; a misspelt label; or the name of one app cut
-    short, `music-ai-separator` for `music-ai-separator-complete`; or, in a document, a
+    label after a class or method was renamed; a misspelt label; a web function's own name,
+    or that name without `_endpoint`, as readers guess it from the code (`clone` for
+    `Service.clone_endpoint`); or the name of one app cut short, `music-ai-separator` for
+    `music-ai-separator-complete`; or, in a document, a
     comment or a settings template, a label no app of the fleet or the repository serves,
     in one paragraph and workspace with the fleet's URLs), and checks that its
     workspace and environment suffix are known and that its path is an endpoint of that same
@@ -12,8 +14,9 @@ What it does
     `/v1/chat/completions`, is the client's to extend). A URL of an app outside the fleet is not the
     registry's to judge; in prose (documents, comments), a URL in another workspace is an
     example unless its label is (or was meant to be) a registry app's; a placeholder
-    workspace (`your-workspace--`, `xxxx--`) is the reader's, wherever it is written, but in
-    the prose of an app's own entry file its label must be the app's (or a fleet app's). A URL
+    workspace (`your-workspace--`, `xxxx--`) is the reader's, wherever it is written (in a
+    test's code, the test's own fixture), but in the prose of an app's own entry file its
+    label must be the app's (or a fleet app's). A URL
     that Python code builds and calls (from constants, f-strings, `+`, the default of
     `os.getenv`) is checked at the call; in a script or page, a path joined to a constant
     the file assigns a modal.run URL (`${API_BASE}/status/${id}`) is checked as that URL's.
@@ -100,12 +103,15 @@ class UnknownUrl:
                 yield from self._beside(project, source, urls, prose)
             for url in urls:
                 shown = prose is not None and prose(url.offset)
-                foreign = not self._ours(project, url) and not placeholder(url.source or "")
+                filled_in = url.source is not None and placeholder(url.source)
+                foreign = not self._ours(project, url) and not filled_in
                 if shown and foreign and not self._fleet_s(project, url):
                     continue  # an example in prose, of an app of its own
-                # A test's URL in a workspace of its own (`foo--`) is what it builds, asserts or
-                # refuses; one in an environment of the fleet's (`ryla-prod--`) is the fleet's.
-                if foreign and _a_test(source.path) and not _of_workspace(project, url.source):
+                # A test's URL in a workspace of its own (`foo--`, `your-app--`) is what it
+                # builds, mocks, asserts or refuses; one in an environment of the fleet's
+                # (`ryla-prod--`), or one the code fills in (`%s--`), is the fleet's.
+                of_its_own = foreign or (filled_in and not shown)
+                if of_its_own and _a_test(source.path) and not _of_workspace(project, url.source):
                     continue
                 problem = self._problem(project, url, shown)
                 if problem is None and shown:
