@@ -367,7 +367,7 @@ def test_a_deploy_of_a_file_that_defines_a_retired_app_brings_it_back(tmp_path: 
     ]
 
 
-def test_a_python_file_s_docstring_and_comments_are_its_docs(tmp_path: Path) -> None:
+def test_a_python_file_s_docstrings_and_header_comments_are_its_docs(tmp_path: Path) -> None:
     module = (
         '"""The flux worker.\n\nDeploy: modal deploy apps/flux/app.py::web\n"""\n'
         "# or: modal run apps/flux/gone.py\n"
@@ -375,6 +375,8 @@ def test_a_python_file_s_docstring_and_comments_are_its_docs(tmp_path: Path) -> 
         "def main():\n"
         "    # an example below the header of a module that is no app: `modal run x.py`\n"
         "    pass\n"
+        "def check():\n"
+        '    """Run with: modal run apps/flux/worker.py::check"""\n'
     )
     job = (  # a Modal app file's comments and docstrings all tell how to run it
         'import modal\napp = modal.App("ryla-job")\n'
@@ -399,6 +401,12 @@ def test_a_python_file_s_docstring_and_comments_are_its_docs(tmp_path: Path) -> 
             "apps/flux/worker.py",
             5,
             "`modal run apps/flux/gone.py`: apps/flux/gone.py does not exist",
+        ),
+        (  # a function's docstring tells how to run it, wherever it is
+            "FL008",
+            "apps/flux/worker.py",
+            11,
+            "`modal run apps/flux/worker.py::check`: apps/flux/worker.py defines no Modal App",
         ),
         (
             "FL008",

@@ -985,6 +985,16 @@ def module_header(source: SourceFile) -> str:
     return "\n".join(kept)
 
 
+def python_docs(source: SourceFile) -> str:
+    """A Python file's docs: its header (`module_header`) and every docstring, where a
+    function tells how to run it (`Run with: modal run x.py::test_image`); comments further
+    down, which describe the code, blanked with it (lines and columns kept)."""
+    facts = python_facts(source)
+    docstrings = _kept_lines(source, facts.docstrings if facts is not None else [])
+    header = module_header(source).split("\n")
+    return "\n".join(h if h.strip() else d for h, d in zip(header, docstrings, strict=True))
+
+
 def python_prose(source: SourceFile) -> str:
     """A Python file's prose: its comments and docstrings (where a module says how it is
     deployed or run), the code blanked to spaces (lines and columns kept)."""

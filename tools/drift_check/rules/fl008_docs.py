@@ -7,8 +7,9 @@ What it does
     `serve` instructions whose file does not exist, is a retired app's, or is a module path
     without `-m` (read as FL007 reads scripts: in code blocks and inline code, from the
     document's folder or the root, moved by `cd`); the same instructions in a Python
-    module's header (its leading comments and docstring: `Deploy: modal deploy app.py`), in
-    all comments and docstrings of a Modal app file, and the strings any Python file prints
+    module's header and docstrings (its leading comments and every docstring: `Deploy: modal
+    deploy app.py`, `Run with: modal run x.py::check`), in all comments of a Modal app file,
+    and the strings any Python file prints
     for its reader (`print("Deploy: modal deploy app.py")`), and the comments of a settings
     template (`.env.example`: `# Deploy: modal deploy app.py`), except in the file of a
     retired app (an example's instructions are its own, unless they name a file by a folder
@@ -18,7 +19,7 @@ What it does
     command's section, or runs another repository's or checkout's files (a link to it, or a
     folder on the writer's machine, just above or under the section's heading);
     a `modal` command in a document's code that the modal CLI does not have (`modal logs`,
-    `modal app show`); `python src/x.py` in a document's code or a module's header when
+    `modal app show`); `python src/x.py` in a document's code or a module's docs when
     x.py is not there (from the root, the file's folder or one above it) but elsewhere in
     the repository (and `./x.sh` in a document's code, from any folder the document leads to),
     `python x.py` of a Modal app file with no `__main__` block (python runs nothing of it),
@@ -75,7 +76,7 @@ from tools.drift_check.extract.commands import (
 from tools.drift_check.extract.python import (
     DECLARED_APP,
     defines_modal_app,
-    module_header,
+    python_docs,
     python_messages,
     python_prose,
 )
@@ -136,16 +137,17 @@ class Docs:
             yield from self._cli(project, source, text)
             yield from self._rows(project, source)
         for source in project.scanned("py"):
-            # A module's header is its docs (`Deploy: modal deploy app.py`); a Modal app
-            # file's comments and docstrings all are, as they tell how to run it. Elsewhere
-            # comments further down describe the code, often with commands as examples.
+            # A module's header and docstrings are its docs (`Deploy: modal deploy app.py`,
+            # `Run with: modal run x.py::check`); a Modal app file's comments are too, as they
+            # tell how to run it. Elsewhere comments further down describe the code, often
+            # with commands as examples.
             command = _COMMAND.search(source.text) is not None
             runs = "python" in source.text and _PATH_RUN.search(source.text) is not None
             if not command and not runs:
                 continue
             if project.retired_app_of(source.path) is None:
                 app_file = defines_modal_app(source.text)
-                prose = python_prose(source) if app_file else module_header(source)
+                prose = python_prose(source) if app_file else python_docs(source)
                 yield from self._commands(project, source, prose, scripts=runs)
                 messages = python_messages(source) if command or runs else ""
                 said = _COMMAND.search(messages) is not None
