@@ -732,9 +732,15 @@ def test_an_example_s_command_is_its_own_unless_its_file_is_nowhere(tmp_path: Pa
         "modal run examples/hello/app.py\n"
         "modal run examples/helo/app.py\n"  # from no folder is there such a file
         "modal run hello_world.py\n"  # no folder: a name for the reader's file
+        "modal run app.py --name you\n"  # what Modal makes of its own file: hi() takes none
         "```\n"
     )
-    files = {"examples/hello/app.py": app, "examples/hello/README.md": readme}
+    script = "modal deploy app.py\nmodal run app.py --name you\n"
+    files = {
+        "examples/hello/app.py": app,
+        "examples/hello/README.md": readme,
+        "examples/hello/run.sh": script,
+    }
     root = make_repo(tmp_path, files)
     assert found(root) == [
         (
@@ -742,7 +748,19 @@ def test_an_example_s_command_is_its_own_unless_its_file_is_nowhere(tmp_path: Pa
             "examples/hello/README.md",
             4,
             "`modal run examples/helo/app.py`: examples/helo/app.py does not exist",
-        )
+        ),
+        (
+            "FL008",
+            "examples/hello/README.md",
+            6,
+            "`modal run app.py`: hi() takes no --name (no options)",
+        ),
+        (
+            "FL007",
+            "examples/hello/run.sh",
+            2,
+            "modal run app.py: hi() takes no --name (no options)",
+        ),
     ]
 
 

@@ -23,8 +23,9 @@ What it does
     app's image names a relative local file that is not there (`add_local_file("../x.toml")`:
     Modal reads it from the folder the command runs in, not the app file's); `make TARGET`
     that the Makefile where it runs does not define. A `modal run` or `modal serve` of another
-    existing file is a one-off, not reported. The body of a heredoc (`cat <<EOF`) is text, not
-    commands.
+    existing file is a one-off, not reported. A script of Modal apps outside the fleet (an
+    example's) is its own, but for what Modal refuses of a file that is there (an option, no
+    one thing to run). The body of a heredoc (`cat <<EOF`) is text, not commands.
 
 Why is this bad?
     A deploy step that names a deleted file fails on the next merge to main, or worse, keeps
@@ -184,11 +185,15 @@ class WorkflowDeploy:
         example = project.an_example_s(source.path)  # an example's script outside the fleet
         for command in deploy_commands(text):
             where = folders.at(command.offset)
-            if where is None or example:
+            if where is None:
                 continue
             problem = target_problem(
                 project, where, command, "is not the entry file of a registry app"
             )
+            # An example's script is its own, but not what Modal does with a file that is
+            # there: words it takes for no option, or no one thing to run.
+            if problem is not None and example and problem.kind not in REFUSED:
+                continue
             if problem is not None:
                 yield Finding(
                     self.code,
@@ -265,6 +270,11 @@ class WorkflowDeploy:
             problem = make_problem(project, where, make.path) if where is not None else None
             if problem is not None:
                 yield Finding(self.code, source.path, *place(make.offset), *problem)
+
+
+# Problems Modal has with a file that is there, whoever's the file: options its function does
+# not take, or no one thing to run.
+REFUSED = frozenset({"options", "ambiguous"})
 
 
 class TargetProblem(NamedTuple):

@@ -13,7 +13,8 @@ What it does
     for its reader (`print("Deploy: modal deploy app.py")`), and the comments of a settings
     template (`.env.example`: `# Deploy: modal deploy app.py`), except in the file of a
     retired app (an example's instructions are its own, unless they name a file by a folder
-    from which it is nowhere: not from the root, the example's folder or one above it); a
+    from which it is nowhere, not from the root, the example's folder or one above it, or
+    give Modal what it refuses of a file that is there); a
     missing file
     is not judged where the guide has the reader create it, shows it as a sample app in the
     command's section, or runs another repository's or checkout's files (a link to it, or a
@@ -83,6 +84,7 @@ from tools.drift_check.extract.python import (
 from tools.drift_check.extract.settings import is_settings_template
 from tools.drift_check.findings import Edit, Finding
 from tools.drift_check.rules.fl007_workflow_deploy import (
+    REFUSED,
     TargetProblem,
     found_from,
     inert_script,
@@ -244,8 +246,12 @@ class Docs:
                         problem = again  # the file is there: what is wrong with it is news
             if problem is None:
                 continue
-            if project.an_example_s(source.path) and not _lost(project, source, command, problem):
-                continue  # an example's own instructions are outside the fleet
+            # An example's own instructions are outside the fleet, but not what Modal does
+            # with a file that is there: words it takes for no option, or no one thing to run.
+            refused = problem.kind in REFUSED
+            example = project.an_example_s(source.path)
+            if example and not refused and not _lost(project, source, command, problem):
+                continue
             itself = any(project.resolve(where, f) == source.path for f in command.files)
             if problem.kind == "unknown" and itself:
                 continue
