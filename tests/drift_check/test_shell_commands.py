@@ -693,6 +693,38 @@ def test_a_python_script_run_by_a_path_it_has_moved_from_is_reported(tmp_path: P
     ]
 
 
+def test_a_script_s_bare_name_is_judged_in_its_project_when_it_is_one_of_a_kind(
+    tmp_path: Path,
+) -> None:
+    guide = (
+        "```bash\n"
+        "python test_wrapper.py\n"  # the one of its name, in vllm/tests/
+        "python wrapper.py\n"  # a name of one word: the reader's own file
+        "python test_twice.py\n"  # two of that name: which one is not said
+        "python run_all.py\n"  # only in another project of the repository
+        "```\n"
+    )
+    ok = "print('ok')\n"
+    files = {
+        "vllm/docs/guide.md": guide,
+        "vllm/tests/test_wrapper.py": ok,
+        "vllm/tools/wrapper.py": ok,
+        "vllm/tests/test_twice.py": ok,
+        "vllm/old/test_twice.py": ok,
+        "other/run_all.py": ok,
+    }
+    root = make_repo(tmp_path, files)
+    assert found(root) == [
+        (
+            "FL008",
+            "vllm/docs/guide.md",
+            2,
+            "`python test_wrapper.py`: test_wrapper.py does not exist; test_wrapper.py is at "
+            "vllm/tests/test_wrapper.py",
+        )
+    ]
+
+
 def test_a_script_runs_python_by_a_path_it_has_moved_from(tmp_path: Path) -> None:
     script = "#!/bin/sh\npython3 -u jobs/nightly.py\npython3 ops/jobs/nightly.py\n"
     files = {"ops/jobs/nightly.py": "print('ok')\n", "run.sh": script}

@@ -14,7 +14,8 @@ What it does
     command the CLI does not have (`modal logs`, `modal secret set`), a deploy of a registry
     app's file under a `--name` meant for its own (`mimetic-demo-main` for `mimetic-demo`:
     a second app), `python src/x.py`
-    where x.py has moved elsewhere in the repository, and `python x.py` of a Modal app file
+    where x.py has moved elsewhere in the repository (`python test_x.py`, when the one file of
+    that name is in the script's project), and `python x.py` of a Modal app file
     with no `__main__` block (python runs nothing of it); `modal run FILE` of a file with no local
     entrypoint and several functions, and a glob the shell expands to several files (Modal
     refuses both); `modal run` given an option that what it runs has no parameter for, or a
@@ -272,6 +273,8 @@ class WorkflowDeploy:
                 yield Finding(self.code, source.path, *place(make.offset), *problem)
 
 
+# A script's name of several words (`test_vllm_wrapper.py`), not one a reader makes (`test.py`).
+_COMPOUND_NAME = re.compile(r"[a-z0-9][_-][a-z0-9]", re.IGNORECASE)
 # Problems Modal has with a file that is there, whoever's the file: options its function does
 # not take, or no one thing to run.
 REFUSED = frozenset({"options", "ambiguous"})
@@ -633,15 +636,23 @@ def moved_script(
     project: Project, folders: list[str], written: str, own: str, *, runner: str = "python"
 ) -> tuple[str, str] | None:
     """`python src/x.py` run from `folders`, where no such file is, and a file of that name
-    is elsewhere in the repository: it moved. The message and hint; None when the path has
-    no folder (`python x.py`, run where the reader has gone), is absolute, or is there from
-    the root, `own` (the file's folder) or a folder above it (a project inside the
-    repository); or when the name is nowhere (a file the reader makes)."""
-    if ("/" not in written and runner == "python") or written.startswith(("/", "~")):
-        return None  # `python x.py` runs where the reader has gone; `./x.sh` names its folder
+    is elsewhere in the repository: it moved. The message and hint; None when the path is
+    absolute, or is there from the root, `own` (the file's folder) or a folder above it (a
+    project inside the repository); or when the name is nowhere (a file the reader makes).
+    `python x.py` runs where the reader has gone: it is judged only when its name is of
+    several words and the one file of that name is in the project of `own`, under a folder
+    above it other than the root (`python test_vllm_wrapper.py` in `vllm/docs/`, the script
+    in `vllm/tests/`)."""
+    bare = "/" not in written and runner == "python"
+    if written.startswith(("/", "~")) or (bare and not _COMPOUND_NAME.search(written)):
+        return None  # `./x.sh` names its folder
     if found_from(project, [*folders, *folders_up(own)], written):
         return None
     elsewhere = project.paths_named(posixpath.basename(written))
+    if bare:
+        above = [f"{folder}/" for folder in folders_up(own)[1:-1]]
+        if len(elsewhere) != 1 or not any(elsewhere[0].startswith(a) for a in above):
+            return None
     if not elsewhere:
         return None
     resolved = posixpath.normpath(posixpath.join(folders[0], written))

@@ -22,7 +22,9 @@ What it does
     a `modal` command in a document's code that the modal CLI does not have (`modal logs`,
     `modal app show`); `python src/x.py` in a document's code or a module's docs when
     x.py is not there (from the root, the file's folder or one above it) but elsewhere in
-    the repository (and `./x.sh` in a document's code, from any folder the document leads to),
+    the repository (`python test_x.py` with no folder, when the one file of that name is in
+    the document's project; and `./x.sh` in a document's code, from any folder the document
+    leads to),
     `python x.py` of a Modal app file with no `__main__` block (python runs nothing of it),
     and `python client.py` where no such file is and `example_client.py` is;
     a `modal run` of an option or word the function does not take, and a command run from a
