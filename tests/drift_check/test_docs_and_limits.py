@@ -362,3 +362,54 @@ def test_a_long_call_to_a_host_the_code_cannot_tell_is_judged_where_modal_is_spo
     root = make_repo(tmp_path, files)
     limits = [(f.path, f.line) for f in run(root).findings if f.code == "FL009"]
     assert limits == [("providers/adapter.py", 4), ("providers/embed.py", 4)]
+
+
+VOICE = """\
+version: 1
+workspace: ws
+environments:
+  main: {web_suffix: ""}
+apps:
+  voice:
+    name: voice
+    dir: apps/voice
+    gpu: A10G
+    timeout_s: 600
+    web: {class: Service, method: clone_voice}
+    endpoints:
+      /: {kind: audio, client_timeout_s: 300}
+"""
+VOICE_APP = """\
+import modal
+
+app = modal.App("voice")
+
+
+@app.cls(gpu="A10G", timeout=600)
+class Service:
+    @modal.fastapi_endpoint(method="POST")
+    def clone_voice(self, body: dict) -> dict:
+        return body
+"""
+
+
+def test_a_heading_that_gives_an_endpoint_function_as_a_path(tmp_path: Path) -> None:
+    guide = (
+        "# Voice API\n\n"
+        "### POST `/clone_voice`\n\n"  # a host of its own, answered at /
+        "Clones a voice.\n\n"
+        "### GET /health\n\n"  # one word: any service's route
+        "The web service's health.\n"
+    )
+    files = {"registry/fleet.yaml": VOICE, "apps/voice/app.py": VOICE_APP, "docs/api.md": guide}
+    root = make_repo(tmp_path, files, apps=False)
+    assert found(root) == [
+        (
+            "FL008",
+            "docs/api.md",
+            3,
+            11,
+            "POST /clone_voice: no host serves /clone_voice; voice's Service.clone_voice is a "
+            "@modal.fastapi_endpoint function, answered at / of its own URL",
+        )
+    ]

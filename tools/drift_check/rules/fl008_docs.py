@@ -2,7 +2,9 @@
 
 What it does
     In Markdown files: table rows and list items that name one registry app and endpoints the
-    app does not serve (or paths that are no endpoint at all); `modal deploy PATH`
+    app does not serve (or paths that are no endpoint at all); a heading that gives a web
+    function as a path by its own name (`### POST /refine_web`) where that function is a
+    `@modal.fastapi_endpoint`, answered at `/` of its own URL; `modal deploy PATH`
     instructions whose path is not a registry app's entry file, and `modal deploy`, `run` or
     `serve` instructions whose file does not exist, is a retired app's, or is a module path
     without `-m` (read as FL007 reads scripts: in code blocks and inline code, from the
@@ -60,6 +62,7 @@ from typing import TYPE_CHECKING
 
 from tools.core.errors import FleetError
 from tools.core.paths import folders_up
+from tools.core.registry import modal_names
 from tools.core.render.blocks import BEGIN, arguments, blocks, render_block
 from tools.drift_check.extract import markdown
 from tools.drift_check.extract.commands import (
@@ -102,6 +105,12 @@ if TYPE_CHECKING:
 
 _PATH_TOKEN = re.compile(r"(?:(?<=^)|(?<=[\s`|,(]))(/[a-z0-9][a-z0-9._-]*)(?=$|[\s`|,).:;])")
 _ROW = re.compile(r"^\s*(?:\||[-*+]\s|\d+\.\s)")
+# A heading that gives an endpoint as a method and a path: `### POST `/refine_web``.
+_ENDPOINT_HEADING = re.compile(
+    r"^#{1,6}[ \t][^\n]{0,120}?\b(?P<method>GET|POST|PUT|PATCH|DELETE)[ \t]{1,4}`?"
+    r"(?P<path>/[A-Za-z_][\w-]{0,63})`?[ \t]*$",
+    re.MULTILINE,
+)
 _COMMAND = re.compile(r"\bmodal (?:deploy|run|serve)\b")
 # A link to a repository on a forge, or to a file of one (`git clone URL` too), and the lines
 # a command may follow it.
@@ -140,6 +149,7 @@ class Docs:
             yield from self._commands(project, source, text, scripts=True)
             yield from self._cli(project, source, text)
             yield from self._rows(project, source)
+            yield from self._endpoint_headings(project, source)
         for source in project.scanned("py"):
             # A module's header and docstrings are its docs (`Deploy: modal deploy app.py`,
             # `Run with: modal run x.py::check`); a Modal app file's comments are too, as they
@@ -331,6 +341,34 @@ class Docs:
             app = named.pop()
             for path, start in paths:
                 yield from self._row_path(project, source, (number, start + 1), app, path)
+
+    def _endpoint_headings(self, project: Project, source: SourceFile) -> Iterator[Finding]:
+        """`### POST /refine_web`: a heading that gives a web function as a path, by its own
+        name, where the one function of that name is a `@modal.fastapi_endpoint` answered
+        at `/` of a host of its own, and no route of the registry is that path. A name of one
+        word (`/health`) may be any service's route."""
+        if "#" not in source.text:
+            return
+        index = project.index
+        for match in _ENDPOINT_HEADING.finditer(source.text):
+            path = match["path"]
+            if path in index.app_by_path or path in index.retired_endpoints:
+                continue
+            if not any(c in path for c in "_-"):
+                continue
+            named = index.web_named(modal_names.default_label(path[1:]))
+            single = project.endpoint_function(*named) if named is not None else None
+            if named is None or single is None:
+                continue
+            app, web = named
+            yield Finding(
+                self.code,
+                source.path,
+                *source.position(match.start("path")),
+                f"{match['method']} {path}: no host serves {path}; {app.name}'s "
+                f"{web.shown} is a @modal.{single} function, answered at / of its own URL",
+                f"call {project.registry.url(app, web=web)}",
+            )
 
     def _row_path(
         self, project: Project, source: SourceFile, at: tuple[int, int], app_name: str, path: str
