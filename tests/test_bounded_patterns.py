@@ -140,6 +140,7 @@ MODES = {
     "tools.drift_check.extract.python._LOCAL_PATH": "finditer",
     "tools.drift_check.rules.fl008_docs._NOT_COMMENT": "finditer",
     "tools.drift_check.rules.fl008_docs._ENDPOINT_HEADING": "finditer",
+    "tools.drift_check.rules.fl008_docs._COMMENT_MARK": "finditer",
     "tools.drift_check.rules.fl007_workflow_deploy._COMPOUND_NAME": "search",
     "tools.drift_check.rules.fl007_workflow_deploy._STRING_END": "search",
     "tools.drift_check.rules.fl007_workflow_deploy._CONTINUED": "finditer",

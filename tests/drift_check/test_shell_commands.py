@@ -385,6 +385,7 @@ def test_a_python_file_s_docstrings_and_header_comments_are_its_docs(tmp_path: P
         '    """Run it with `modal run apps/job/main.py`."""\n'
         "    # then: modal serve apps/job/also.py\n"
         '    return "# modal run apps/job/quoted.py"  # a string, not a comment\n'
+        "# Or with:\n#   python apps/job/run.py\n"  # its own file, which has no __main__ block
     )
     itself = '"""A one-off app.\n\nDeploy: modal deploy tools/oneoff.py\n"""\n'
     files = {"apps/flux/worker.py": module, "tools/oneoff.py": itself, "apps/job/run.py": job}
@@ -419,6 +420,13 @@ def test_a_python_file_s_docstrings_and_header_comments_are_its_docs(tmp_path: P
             "apps/job/run.py",
             6,
             "`modal serve apps/job/also.py`: apps/job/also.py does not exist",
+        ),
+        (
+            "FL008",
+            "apps/job/run.py",
+            9,
+            "`python apps/job/run.py`: apps/job/run.py is a Modal app with no `__main__` "
+            "block; python runs nothing of it",
         ),
     ]
 

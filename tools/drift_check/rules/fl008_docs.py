@@ -112,6 +112,8 @@ _ENDPOINT_HEADING = re.compile(
     re.MULTILINE,
 )
 _COMMAND = re.compile(r"\bmodal (?:deploy|run|serve)\b")
+# The `#` that opens a comment line of Python prose (the code before it blanked to spaces).
+_COMMENT_MARK = re.compile(r"^[ \t]*#", re.MULTILINE)
 # A link to a repository on a forge, or to a file of one (`git clone URL` too), and the lines
 # a command may follow it.
 _REPOSITORY_LINK = re.compile(
@@ -230,7 +232,10 @@ class Docs:
         if deploys:
             yield from self._deploys(project, source, text, folders)
         if scripts:
-            yield from self._scripts(project, source, text, folders)
+            # A Python module's comment is prose (`# Train with: python x.py`): its `#` is no
+            # shell's, ending a command before it starts.
+            said = _blank(_COMMENT_MARK, text) if source.suffix == "py" else text
+            yield from self._scripts(project, source, said, folders)
 
     def _deploys(
         self, project: Project, source: SourceFile, text: str, folders: Folders
@@ -393,7 +398,12 @@ class Docs:
 def _comments(text: str) -> str:
     """A settings template's comments, each line's text after its `#`; the rest blanked to
     spaces, so that offsets stay."""
-    return _NOT_COMMENT.sub(lambda m: " " * len(m[0]), text)
+    return _blank(_NOT_COMMENT, text)
+
+
+def _blank(pattern: re.Pattern[str], text: str) -> str:
+    """`text` with what `pattern` matches blanked to spaces, so that offsets stay."""
+    return pattern.sub(lambda m: " " * len(m[0]), text)
 
 
 # What is no comment in a settings file: a line's start up to and with its `#`, or a whole
