@@ -1,32 +1,30 @@
 """FL007 workflow-deploy: a workflow or script deploys a file that is gone or is no registry app.
 
 What it does
-    Reads the `run:` steps of `.github/workflows/*.yml`, every shell script, the `scripts`
-    of a package.json (run from its folder), and the `["modal", "deploy", ...]` lists
-    Python scripts hand to `subprocess`, for `modal deploy
-    TARGET` (a file, `file.py::app`, or `-m module`), `modal run` and `modal serve`, and
-    for calls of `*.sh` scripts; resolves them against the step's
-    `working-directory` and every `cd` before them (a `cd` in a `$(...)` or `( ... )`
+    Reads the `run:` steps of `.github/workflows/*.yml`, every shell script, the `scripts` of a
+    package.json (run from its folder), and the `["modal", "deploy", ...]` lists Python scripts
+    hand to `subprocess`, for `modal deploy TARGET` (a file, `file.py::app`, or `-m module`),
+    `modal run` and `modal serve`, and for calls of `*.sh` scripts; resolves them against the
+    step's `working-directory` and every `cd` before them (a `cd` in a `$(...)` or `( ... )`
     subshell moves only that subshell; after a `cd` to an absolute or a variable's folder, a
     command is not checked); and reports a target that does not exist or is a retired app's
     file, a deploy of a file that is not the entry file of a registry app, and a module path
     written without `-m` (`modal deploy src.app`), which Modal 1.x refuses, and a `modal`
     command the CLI does not have (`modal logs`, `modal secret set`), a deploy of a registry
-    app's file under a `--name` meant for its own (`mimetic-demo-main` for `mimetic-demo`:
-    a second app), `python src/x.py`
-    where x.py has moved elsewhere in the repository (`python test_x.py`, when the one file of
-    that name is in the script's project), and `python x.py` of a Modal app file
-    with no `__main__` block (python runs nothing of it); `modal run FILE` of a file with no local
-    entrypoint and several functions, and a glob the shell expands to several files (Modal
-    refuses both); `modal run` given an option that what it runs has no parameter for, or a
-    word that is no option (`modal run app.py image.png`: Modal makes only options of a
-    function's parameters, unless it takes `*args`); a command run from a folder where the
+    app's file under a `--name` meant for its own (`mimetic-demo-main` for `mimetic-demo`: a
+    second app), `python src/x.py` where x.py has moved elsewhere in the repository (`python
+    test_x.py`, when the one file of that name is in the script's project), and `python x.py` of
+    a Modal app file with no `__main__` block (python runs nothing of it); `modal run FILE` of a
+    file with no local entrypoint and several functions, and a glob the shell expands to several
+    files (Modal refuses both); `modal run` given an option that what it runs has no parameter
+    for, or a word that is no option (`modal run app.py image.png`: Modal makes only options of
+    a function's parameters, unless it takes `*args`); a command run from a folder where the
     app's image names a relative local file that is not there (`add_local_file("../x.toml")`:
-    Modal reads it from the folder the command runs in, not the app file's); `make TARGET`
-    that the Makefile where it runs does not define. A `modal run` or `modal serve` of another
+    Modal reads it from the folder the command runs in, not the app file's); `make TARGET` that
+    the Makefile where it runs does not define. A `modal run` or `modal serve` of another
     existing file is a one-off, not reported. A script of Modal apps outside the fleet (an
-    example's) is its own, but for what Modal refuses of a file that is there (an option, no
-    one thing to run). The body of a heredoc (`cat <<EOF`) is text, not commands.
+    example's) is its own, but for what Modal refuses of a file that is there (an option, no one
+    thing to run). The body of a heredoc (`cat <<EOF`) is text, not commands.
 
 Why is this bad?
     A deploy step that names a deleted file fails on the next merge to main, or worse, keeps

@@ -11,24 +11,22 @@ What it does
     document's folder or the root, moved by `cd`); the same instructions in a Python
     module's header and docstrings (its leading comments and every docstring: `Deploy: modal
     deploy app.py`, `Run with: modal run x.py::check`), in all comments of a Modal app file,
-    and the strings any Python file prints
-    for its reader (`print("Deploy: modal deploy app.py")`), and the comments of a settings
-    template (`.env.example`: `# Deploy: modal deploy app.py`), except in the file of a
-    retired app (an example's instructions are its own, unless they name a file by a folder
-    from which it is nowhere, not from the root, the example's folder or one above it, or
-    give Modal what it refuses of a file that is there); a
-    missing file
-    is not judged where the guide has the reader create it, shows it as a sample app in the
-    command's section, or runs another repository's or checkout's files (a link to it, or a
-    folder on the writer's machine, just above or under the section's heading);
-    a `modal` command in a document's code that the modal CLI does not have (`modal logs`,
-    `modal app show`); `python src/x.py` in a document's code or a module's docs when
-    x.py is not there (from the root, the file's folder or one above it) but elsewhere in
-    the repository (`python test_x.py` with no folder, when the one file of that name is in
-    the document's project; and `./x.sh` in a document's code, from any folder the document
-    leads to),
-    `python x.py` of a Modal app file with no `__main__` block (python runs nothing of it),
-    and `python client.py` where no such file is and `example_client.py` is;
+    and the strings any Python file prints for its reader (`print("Deploy: modal deploy
+    app.py")`), and the comments of a settings template (`.env.example`: `# Deploy: modal
+    deploy app.py`), except in the file of a retired app (an example's instructions are its
+    own, unless they name a file by a folder from which it is nowhere, not from the root,
+    the example's folder or one above it, or give Modal what it refuses of a file that is
+    there); a missing file is not judged where the guide has the reader create it, shows it
+    as a sample app in the command's section, or runs another repository's or checkout's
+    files (a link to it, or a folder on the writer's machine, just above or under the
+    section's heading); a `modal` command in a document's code that the modal CLI does not
+    have (`modal logs`, `modal app show`); `python src/x.py` in a document's code or a
+    module's docs when x.py is not there (from the root, the file's folder or one above it)
+    but elsewhere in the repository (`python test_x.py` with no folder, when the one file of
+    that name is in the document's project; and `./x.sh` in a document's code, from any
+    folder the document leads to), `python x.py` of a Modal app file with no `__main__`
+    block (python runs nothing of it), and `python client.py` where no such file is and
+    `example_client.py` is;
     a `modal run` of an option or word the function does not take, and a command run from a
     folder where the image's relative local files are not (as FL007 reads them);
     `make TARGET` in a document's code that its Makefile does not define;
