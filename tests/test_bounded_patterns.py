@@ -141,7 +141,7 @@ MODES = {
     "tools.drift_check.rules.fl008_docs._NOT_COMMENT": "finditer",
     "tools.drift_check.rules.fl008_docs._ENDPOINT_HEADING": "finditer",
     "tools.drift_check.rules.fl008_docs._COMMENT_MARK": "finditer",
-    "tools.drift_check.rules.fl007_workflow_deploy._COMPOUND_NAME": "search",
+    "tools.drift_check.rules.fl007_workflow_deploy.COMPOUND_NAME": "search",
     "tools.drift_check.rules.fl007_workflow_deploy._STRING_END": "search",
     "tools.drift_check.rules.fl007_workflow_deploy._CONTINUED": "finditer",
     "tools.drift_check.rules.fl009_modal_limits.READS_LOCATION": "search",

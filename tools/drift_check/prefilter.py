@@ -23,6 +23,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any
 
@@ -67,16 +68,13 @@ ALWAYS = (
     *modal_api.WORDS,  # FL016: names and arguments modal no longer has
 )
 # Strings the registry-wide checks look for in every file, whatever files are named: a check
-# of named files (pre-commit) searches for them while Python loads and validates the registry.
-WIDE = (
-    "MODAL_",  # FL015: settings for the fleet
-    "_MODAL",
-    ".modal.run",
-    "secret",  # FL017: secrets created
-    "Secret.from_name",  # FL017: secrets code looks up (`Project.repository_secrets`)
-    "Secret.fromName",
-    "secrets.fromName",
-)
+# of named files (pre-commit) searches for them all while Python loads and validates the
+# registry. FL015: settings for the fleet; FL017: secrets created, and those code looks up
+# (`Project.repository_secrets`).
+SETTING_WORDS = frozenset({"MODAL_", "_MODAL", ".modal.run"})
+SECRET_WORDS = frozenset({"secret"})
+SECRET_LOOKUPS = frozenset({"Secret.from_name", "Secret.fromName", "secrets.fromName"})
+WIDE = tuple(sorted(SETTING_WORDS | SECRET_WORDS | SECRET_LOOKUPS))
 
 
 class Search:
@@ -116,7 +114,7 @@ class Search:
             strings = tuple(needles(data))
         self._found = holding(root, listed, strings, rg, beside=self._beside)
 
-    def covers(self, words: set[str]) -> bool:
+    def covers(self, words: AbstractSet[str]) -> bool:
         """Whether the pass looks for each of `words` as written."""
         return self.strings is not None and words <= set(self.strings)
 

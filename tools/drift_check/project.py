@@ -8,6 +8,7 @@ import dataclasses
 import posixpath
 import re
 from collections.abc import Callable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -227,7 +228,7 @@ class Project:
         and `secrets.fromName` in JavaScript and TypeScript. None when one is not written
         out. Each file that looks one up is noted as read by all."""
         names: set[str] = set()
-        for source in self.holding({"Secret.from_name", "Secret.fromName", "secrets.fromName"}):
+        for source in self.holding(prefilter.SECRET_LOOKUPS):
             if source.suffix == "py":
                 facts = python_facts(source)
                 if facts is None:
@@ -568,7 +569,9 @@ class Project:
                 inputs.note_unread(f"{base}/{path}")
         return kept
 
-    def holding(self, words: set[str], *, ignore_case: bool = False) -> Iterator[SourceFile]:
+    def holding(
+        self, words: AbstractSet[str], *, ignore_case: bool = False
+    ) -> Iterator[SourceFile]:
         """Every file, not only those scanned, whose text may hold one of `words`: in a large
         repository those a ripgrep pass for them finds (the pass under way since the check
         began, when it looks for them all: of the files it found, those that hold one), else
@@ -577,13 +580,13 @@ class Project:
         if self.search is not None and not ignore_case and self.search.covers(words):
             ahead = self.search.found()
             if ahead is not None:
-                found = [p for p in paths if p in ahead]
-                return (s for s in self.files.read(found) if any(w in s.text for w in words))
+                read = self.files.read([p for p in paths if p in ahead])
+                return (s for s in read if any(w in s.text for w in words))
         rg = prefilter.ripgrep() if len(paths) >= prefilter.MIN_FILES and words else None
-        found_now = (
+        found = (
             prefilter.holding(self.root, paths, words, rg, ignore_case=ignore_case) if rg else None
         )
-        return self.files.read(paths if found_now is None else [p for p in paths if p in found_now])
+        return self.files.read(paths if found is None else [p for p in paths if p in found])
 
     def scanned(self, *suffixes: str) -> Iterator[SourceFile]:
         """The files per-file rules look at: the selection, else all; optionally by suffix."""

@@ -2,26 +2,25 @@
 
 What it does
     Reads every `*.modal.run` URL, literal or templated (`{workspace}`, `${workspace}`, `%s`),
-    whose label is a registry app's, or was meant to be (the app's name then more: a stale
-    label after a class or method was renamed; a misspelt label; a web function's own name,
-    or that name without `_endpoint`, as readers guess it from the code (`clone` for
+    whose label is a registry app's, or was meant to be (the app's name then more: a stale label
+    after a class or method was renamed; a misspelt label; a web function's own name, or that
+    name without `_endpoint`, as readers guess it from the code (`clone` for
     `Service.clone_endpoint`); or the name of one app cut short, `music-ai-separator` for
-    `music-ai-separator-complete`; or, in a document, a
-    comment or a settings template, a label no app of the fleet or the repository serves,
-    in one paragraph and workspace with the fleet's URLs), and checks that its
-    workspace and environment suffix are known and that its path is an endpoint of that same
-    app (`{parameters}` match a segment; a base URL's path that begins endpoints, `/v1` of
-    `/v1/chat/completions`, is the client's to extend). A URL of an app outside the fleet is not the
-    registry's to judge; in prose (documents, comments), a URL in another workspace is an
-    example unless its label is (or was meant to be) a registry app's; a placeholder
-    workspace (`your-workspace--`, `xxxx--`) is the reader's, wherever it is written (in a
-    test's code, the test's own fixture), but in the prose of an app's own entry file its
-    label must be the app's (or a fleet app's). A URL
-    that Python code builds and calls (from constants, f-strings, `+`, the default of
-    `os.getenv`) is checked at the call; in a script or page, a path joined to a constant
-    the file assigns a modal.run URL (`${API_BASE}/status/${id}`) is checked as that URL's.
-    An OpenAPI document whose `servers` are the fleet's URLs describes them: each of its
-    `paths` must be one that some server's web function answers.
+    `music-ai-separator-complete`; or, in a document, a comment or a settings template, a label
+    no app of the fleet or the repository serves, in one paragraph and workspace with the
+    fleet's URLs), and checks that its workspace and environment suffix are known and that its
+    path is an endpoint of that same app (`{parameters}` match a segment; a base URL's path that
+    begins endpoints, `/v1` of `/v1/chat/completions`, is the client's to extend). A URL of an
+    app outside the fleet is not the registry's to judge; in prose (documents, comments), a URL
+    in another workspace is an example unless its label is (or was meant to be) a registry
+    app's; a placeholder workspace (`your-workspace--`, `xxxx--`) is the reader's, wherever it
+    is written (in a test's code, the test's own fixture), but in the prose of an app's own
+    entry file its label must be the app's (or a fleet app's). A URL that Python code builds and
+    calls (from constants, f-strings, `+`, the default of `os.getenv`) is checked at the call;
+    in a script or page, a path joined to a constant the file assigns a modal.run URL
+    (`${API_BASE}/status/${id}`) is checked as that URL's. An OpenAPI document whose `servers`
+    are the fleet's URLs describes them: each of its `paths` must be one that some server's web
+    function answers.
 
 Why is this bad?
     Every app has its own host. `/seedvr2` on the flux host is a 404; a typo in a label is a

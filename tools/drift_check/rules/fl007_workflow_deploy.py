@@ -272,7 +272,7 @@ class WorkflowDeploy:
 
 
 # A script's name of several words (`test_vllm_wrapper.py`), not one a reader makes (`test.py`).
-_COMPOUND_NAME = re.compile(r"[a-z0-9][_-][a-z0-9]", re.IGNORECASE)
+COMPOUND_NAME = re.compile(r"[a-z0-9][_-][a-z0-9]", re.IGNORECASE)
 # Problems Modal has with a file that is there, whoever's the file: options its function does
 # not take, or no one thing to run.
 REFUSED = frozenset({"options", "ambiguous"})
@@ -642,7 +642,7 @@ def moved_script(
     above it other than the root (`python test_vllm_wrapper.py` in `vllm/docs/`, the script
     in `vllm/tests/`)."""
     bare = "/" not in written and runner == "python"
-    if written.startswith(("/", "~")) or (bare and not _COMPOUND_NAME.search(written)):
+    if written.startswith(("/", "~")) or (bare and not COMPOUND_NAME.search(written)):
         return None  # `./x.sh` names its folder
     if found_from(project, [*folders, *folders_up(own)], written):
         return None

@@ -87,6 +87,7 @@ from tools.drift_check.extract.python import (
 from tools.drift_check.extract.settings import is_settings_template
 from tools.drift_check.findings import Edit, Finding
 from tools.drift_check.rules.fl007_workflow_deploy import (
+    COMPOUND_NAME,
     REFUSED,
     TargetProblem,
     found_from,
@@ -357,7 +358,7 @@ class Docs:
             path = match["path"]
             if path in index.app_by_path or path in index.retired_endpoints:
                 continue
-            if not any(c in path for c in "_-"):
+            if not COMPOUND_NAME.search(path):
                 continue
             named = index.web_named(modal_names.default_label(path[1:]))
             single = project.endpoint_function(*named) if named is not None else None

@@ -37,6 +37,7 @@ from tools.drift_check.extract.settings import (
     settings_set,
 )
 from tools.drift_check.findings import Finding
+from tools.drift_check.prefilter import SETTING_WORDS
 from tools.drift_check.selection import DOCUMENTS
 
 if TYPE_CHECKING:
@@ -62,10 +63,6 @@ def _told(source: SourceFile) -> list[Setting]:
     return told
 
 
-# What a text that sets a setting for the fleet holds (the pre-filter looks for both).
-_SETTINGS = {"MODAL_", "_MODAL", ".modal.run"}
-
-
 class UnreadSetting:
     code = "FL015"
     name = "unread-setting"
@@ -76,7 +73,7 @@ class UnreadSetting:
         found: list[tuple[SourceFile, Setting]] = []
         # Every file, whatever is named: a finding in a document depends on all the code. A
         # whole check's scanned files are all that hold those words (the pre-filter's).
-        every = project.scanned() if project.selected is None else project.holding(_SETTINGS)
+        every = project.scanned() if project.selected is None else project.holding(SETTING_WORDS)
         for source in every:
             if "=" in source.text:
                 found += [(source, setting) for setting in _told(source)]

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 
 from tools.drift_check.extract import markdown
 from tools.drift_check.findings import Finding
+from tools.drift_check.prefilter import SECRET_WORDS
 from tools.drift_check.rules.fl013_docs_config import DocsConfig
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ class UnusedSecret:
 
     def check(self, project: Project) -> Iterator[Finding]:
         # Every file, whatever is named: a finding depends on all the code.
-        every = project.scanned() if project.selected is None else project.holding({"secret"})
+        every = project.scanned() if project.selected is None else project.holding(SECRET_WORDS)
         created = [
             (source, name, at)
             for source in every
