@@ -521,6 +521,38 @@ def test_deploy_commands_that_deploy_most_of_the_fleet_but_not_all(tmp_path: Pat
     ]
 
 
+def test_a_script_s_deploy_list_is_one_branch_s_deploys_it_runs(tmp_path: Path) -> None:
+    choices = (
+        'if [ "$DEPLOY" = 1 ]; then\n'
+        "  modal deploy apps/flux/app.py\n"
+        '  if [ "$ALSO" = 1 ]; then modal deploy apps/seedvr2/app.py; fi\n'
+        "fi\n"
+        'case "$1" in\n'
+        "  flux) modal deploy apps/flux/app.py ;;\n"
+        "  seedvr2) modal deploy apps/seedvr2/app.py ;;\n"
+        "esac\n"
+        'echo "Then redeploy the apps of the secret: modal deploy apps/flux/app.py"\n'
+        'echo "  modal deploy apps/seedvr2/app.py"\n'
+    )
+    together = (
+        'if [ "$1" = --deploy ]; then\n'
+        "  modal deploy apps/flux/app.py\n"
+        "  modal deploy apps/seedvr2/app.py\n"
+        "fi\n"
+    )
+    files = {
+        "scripts/stage.sh": choices,
+        "scripts/all.sh": together,
+        "web/faces.ts": 'const FACES = "https://ryla--ryla-instantid-comfyui-fastapi-app.modal.run";\n',
+    }
+    root = _with_three_apps(make_repo(tmp_path, files))
+    (root / "apps" / "instantid").mkdir()
+    (root / "apps" / "instantid" / "app.py").write_text((root / "apps/flux/app.py").read_text())
+    assert [(f.code, f.path, f.line) for f in run(root).findings if f.code == "FL005"] == [
+        ("FL005", "scripts/all.sh", 2),
+    ]
+
+
 def test_a_map_of_texts_keyed_like_apps_is_no_app_map(tmp_path: Path) -> None:
     # Keys that happen to be app names (modalities, say), values that are prompts.
     text = 'PROMPTS = {\n    "flux": "Draw the scene.",\n    "instantid": "Keep the face."\n}\n'

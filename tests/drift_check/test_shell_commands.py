@@ -126,6 +126,33 @@ def test_a_cd_relative_to_the_script_s_folder(tmp_path: Path) -> None:
     ]
 
 
+def test_a_cd_to_a_variable_the_script_set_to_a_folder_of_its_own(tmp_path: Path) -> None:
+    script = (
+        "#!/bin/bash\n"
+        'SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"\n'
+        'ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"\n'
+        'cd "$ROOT"\n'
+        "modal deploy apps/flux/app.py\n"
+        "modal deploy apps/flux/gone.py\n"
+        "cd ${SCRIPT_DIR}\n"
+        "./helper.sh\n"
+        "./gone.sh\n"
+        'if [ -n "$CI" ]; then\n  WORK="$ROOT"\nelse\n  WORK=/tmp/work\nfi\n'
+        'cd "$WORK"\n'
+        "modal deploy gone.py\n"
+    )
+    root = make_repo(tmp_path, {"scripts/dev.sh": script, "scripts/helper.sh": ""})
+    assert found(root) == [
+        (
+            "FL007",
+            "scripts/dev.sh",
+            6,
+            "modal deploy apps/flux/gone.py: apps/flux/gone.py does not exist",
+        ),
+        ("FL007", "scripts/dev.sh", 9, "gone.sh: scripts/gone.sh does not exist"),
+    ]
+
+
 def test_after_a_cd_to_an_absolute_or_a_windows_path_nothing_is_checked(tmp_path: Path) -> None:
     script = (
         "cd C:\\Users\\me\\proj\\qwen3_tts\n"
@@ -335,6 +362,8 @@ LONG = {
     "heredoc operators on one line": "cat <<A " * 20_000 + "\nA\nmodal deploy x.py\n",
     "heredocs never closed": "cat <<EOF\nmodal deploy x.py\n" * 5_000,
     "inline cds in one paragraph": "`cd a` `modal deploy x.py` " * 5_000,
+    "folder variables a line": 'A="$(cd "$(dirname "$0")/.." && pwd)"\ncd "$A"\n' * 5_000,
+    "one assignment of open substitutions": "A=" + "$(" * 50_000 + "\ncd $A\n",
 }
 
 
@@ -465,6 +494,14 @@ def test_modal_run_s_options_are_the_parameters_of_what_it_runs(tmp_path: Path) 
         ),
         ("FL007", "ops.sh", 5, "modal run jobs/batch.py: go() takes no --steps (--n)"),
     ]
+
+
+def test_an_option_past_what_is_read_of_a_long_command_is_not_judged(tmp_path: Path) -> None:
+    # The first 512 characters after the target end in `--d`, the start of `--dry-run`.
+    value = "a" * (512 - len(" --client-id ") - len(" --d"))
+    script = f"modal run jobs/enrich.py::enrich --client-id {value} --dry-run --n 3\n"
+    files = {"jobs/enrich.py": ENRICH, "ops.sh": script}
+    assert found(make_repo(tmp_path, files)) == []
 
 
 @pytest.mark.slow

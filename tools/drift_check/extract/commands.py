@@ -11,6 +11,8 @@ import re
 from collections.abc import Callable
 from typing import NamedTuple
 
+from tools.drift_check.extract.script_folders import folder_variables, resolve
+
 # Each pattern starts with its literal word, so that the regex engine looks for the word
 # first; the boundary before it is a lookbehind after it (`modal(?<![\w-]modal)`).
 # Each option is read one way only (`--?`, then a name that starts with a word character), so
@@ -386,8 +388,7 @@ def _command(match: re.Match[str]) -> DeployCommand | None:
     written = target.split("::", 1)[0]
     if _filled_in(target):
         return DeployCommand(at, target, (), verb, module)  # templated
-    rest = _REST.match(match.string, match.end("target"))
-    arguments = rest[0] if rest is not None else ""
+    arguments = _arguments(match.string, match.end("target"))
     if module:
         return DeployCommand(at, target, _module_files(written), verb, module, False, arguments)
     if written.endswith(".py"):
@@ -399,6 +400,18 @@ def _command(match: re.Match[str]) -> DeployCommand | None:
     # `modal deploy -m src.app` instead." (modal 1.6.4, before it reads any file).
     dotted = "/" not in written and all(part.isidentifier() for part in written.split("."))
     return DeployCommand(at, target, _module_files(written) if dotted else (), verb, unflagged=True)
+
+
+def _arguments(text: str, at: int) -> str:
+    """What follows a command's target, as far as `_REST` reads: when the command goes on
+    past that, without the last word, which may be cut short (`--bootst`)."""
+    rest = _REST.match(text, at)
+    if rest is None:
+        return ""
+    further = _REST.match(text, rest.end())
+    if further is None or not further[0]:
+        return rest[0]
+    return rest[0][: max(rest[0].rfind(" "), rest[0].rfind("\t"), 0)]
 
 
 def _module_files(module: str) -> tuple[str, ...]:
@@ -585,23 +598,6 @@ class _Cd(NamedTuple):
     alone: bool = False
 
 
-# What `dirname` is given for the script's own folder, and what wraps it to resolve links.
-_SCRIPT_ARGUMENTS = ("$0", "${0}", "$BASH_SOURCE", "${BASH_SOURCE}", "${BASH_SOURCE[0]}")
-_WRAPPERS = ("{}", "$(realpath {})", "$(readlink -f {})")
-# The script's own folder, quotes removed: `$(dirname "$0")`, `` `dirname $0` ``, `${0%/*}`.
-_SCRIPT_FOLDER = (
-    *(
-        form.format(wrapper.format(argument))
-        for form in ("$(dirname {})", "`dirname {}`")
-        for wrapper in _WRAPPERS
-        for argument in _SCRIPT_ARGUMENTS
-    ),
-    "${0%/*}",
-    "${BASH_SOURCE%/*}",
-    "${BASH_SOURCE[0]%/*}",
-)
-
-
 class Folders:
     """Where a shell runs each command of a text: from each of `starts` (the folders the text
     may be run from: a script's own folder and the repository root, a step's working
@@ -610,7 +606,8 @@ class Folders:
     a backtick only the rest of that substitution. In Markdown, a `cd` in inline code is typed
     from the starting folders, and moves the rest of its paragraph. A `cd` to a folder the
     text cannot tell (`cd $DIR`, `cd ~`, an absolute or a Windows path) leaves the command's
-    folder unknown; `cd "$(dirname "$0")/.."` is relative to the script's own folder, `own`.
+    folder unknown; `cd "$(dirname "$0")/.."` is relative to the script's own folder, `own`,
+    and a script's variable set to such a folder (`cd "$ROOT"`) is that folder.
     `cd CHECKOUT/x`, where `checkout` is the name of the repository's own folder and no folder
     of it, is typed from above the checkout, as after `git clone`: into `x`."""
 
@@ -626,6 +623,8 @@ class Folders:
     ) -> None:
         self._starts = list(dict.fromkeys(starts))
         self._own = own
+        # A Markdown text is no script: `$0` is nothing of its own there.
+        self._variables = {} if markdown else folder_variables(text, own)
         self._known = known
         fences = [m.start() for m in FENCE.finditer(text)] if markdown else []
         cds = list(CD.finditer(text)) if "cd" in text else []
@@ -712,10 +711,9 @@ class Folders:
         return None if folders is None else self._cd(folders, target, alone=event.alone)
 
     def _cd(self, folders: list[str], target: str, *, alone: bool = False) -> list[str] | None:
-        script = _script_relative(target)
-        if script is not None:
-            moved = posixpath.normpath(posixpath.join(self._own, script))
-            return None if moved.startswith("..") else [("" if moved == "." else moved)]
+        named = resolve(target, self._own, self._variables)
+        if named is not None:
+            return None if named.startswith("..") else [("" if named == "." else named)]
         if _absolute(target) and self._known is not None:
             inside = folder_inside(target, self._known)
             if inside is not None:
@@ -745,17 +743,6 @@ def folder_inside(target: str, known: Callable[[str], bool]) -> str | None:
         tail = parts[cut:]
         if (len(tail) >= 2 or home) and known("/".join(tail)):
             return "/".join(tail)
-    return None
-
-
-def _script_relative(target: str) -> str | None:
-    """For a `cd` to the script's own folder or one relative to it (`$(dirname $0)/..`), the
-    rest of the path (`./..`); None for any other target."""
-    word = " ".join(target.split())
-    for form in _SCRIPT_FOLDER:
-        rest = word.removeprefix(form)
-        if rest != word and (not rest or rest.startswith("/")):
-            return f".{rest}"
     return None
 
 

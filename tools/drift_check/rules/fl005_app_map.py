@@ -49,6 +49,7 @@ from tools.drift_check.extract.commands import (
 from tools.drift_check.extract.maps import maps_in, with_spreads
 from tools.drift_check.extract.markdown import MARKDOWN, headings
 from tools.drift_check.extract.python import defines_modal_app
+from tools.drift_check.extract.shell_blocks import Branches
 from tools.drift_check.findings import Finding
 from tools.drift_check.index import resembles
 from tools.drift_check.rules.base import prose_test
@@ -243,16 +244,21 @@ class AppMap:
     ) -> Iterator[Finding]:
         """`modal deploy` of the fleet's apps one after another, in a script or in one
         section of a document: a list of apps written by hand, like a loop's. An app that
-        nothing calls may be left out (a standalone health check, an experiment)."""
+        nothing calls may be left out (a standalone health check, an experiment). A script's
+        list is the deploys of one branch (each branch of an `if` or `case` is a choice);
+        not those it prints (advice for a case: the apps a secret it set is for)."""
         markdown = source.suffix in MARKDOWN
         text = shell_text(source.text, markdown=markdown)
         own = posixpath.dirname(source.path)
         folders = project.folders(text, ["", own], own, markdown=markdown)
         starts = [h.line for h in headings(source)] if markdown else []
-        lists: dict[int, dict[str, tuple[int, App]]] = {}
+        branches = None if markdown else Branches(text)
+        lists: dict[tuple[int, tuple[tuple[int, int], ...]], dict[str, tuple[int, App]]] = {}
         for command in deploy_commands(text):
             where = folders.at(command.offset)
             if command.verb != "deploy" or command.templated or where is None:
+                continue
+            if branches is not None and branches.printed(command.offset):
                 continue
             variable = command.target.partition("::")[2]
             targets = (
@@ -264,7 +270,8 @@ class AppMap:
             if app is None:
                 continue
             line = source.position(command.offset)[0]
-            section = lists.setdefault(bisect.bisect_right(starts, line), {})
+            branch = branches.branch(command.offset) if branches is not None else ()
+            section = lists.setdefault((bisect.bisect_right(starts, line), branch), {})
             section.setdefault(app.key, (command.offset, app))
         if not any(len(deployed) >= 2 for deployed in lists.values()):
             return
