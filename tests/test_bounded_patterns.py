@@ -44,6 +44,8 @@ MODES = {
     "tools.drift_check.extract.legacy.LEGACY": "search",
     "tools.drift_check.extract.script_folders._ASSIGNMENT": "finditer",
     "tools.drift_check.extract.script_folders._VARIABLE": "match",
+    "tools.drift_check.extract.setting_joins._BINDING": "finditer",
+    "tools.drift_check.extract.setting_joins._USE": "finditer",
     "tools.drift_check.extract.shell_blocks._BRANCH": "finditer",
     "tools.drift_check.extract.shell_blocks._PRINTS": "match",
     "tools.drift_check.extract.legacy.PLANNED": "search",

@@ -129,6 +129,16 @@ def test_the_strings_read_from_the_registry_as_written_hold_all_the_index_looks_
     assert set(prefilter.ALWAYS) <= set(needles)
 
 
+def test_the_settings_that_hold_a_web_function_s_url_are_looked_for() -> None:
+    from tools.core.registry.parse import registry_data
+
+    text = (FIXTURES / "drift" / "registry" / "fleet.yaml").read_text()
+    flux = "    web: {class: ComfyUI, method: fastapi_app}\n"
+    assert flux in text
+    text = text.replace(flux, flux.replace("}", ", settings: [FLUX_API_URL]}"), 1)
+    assert "FLUX_API_URL" in prefilter.needles(registry_data(text, "fleet.yaml"))
+
+
 def test_an_app_at_the_root_is_looked_for_by_its_file_s_stem() -> None:
     from tools.core.registry.parse import registry_data
 

@@ -789,6 +789,68 @@ def test_a_path_joined_to_a_base_url_in_a_template_literal_is_checked(tmp_path: 
     ]
 
 
+def test_a_path_joined_to_a_setting_the_registry_says_holds_a_url_is_checked(
+    tmp_path: Path,
+) -> None:
+    # The registry: FLUX_API_URL holds ryla-flux's URL (/flux, /flux-dev).
+    client = (
+        "const BASE: string = process.env.FLUX_API_URL ?? '';\n"
+        "fetch(`${BASE}/flux`);\n"
+        "fetch(`${BASE}/seedvr2`);\n"  # 3: another app's path
+        "fetch(`${BASE.replace(/\\/$/, '')}/flux-dev`);\n"
+        "fetch(`${OTHER}/seedvr2`);\n"  # a name bound to no setting
+    )
+    module = (
+        "import os\n"
+        "BASE = os.environ.get('FLUX_API_URL', '').rstrip('/')\n"
+        "requests.post(f'{BASE}/flux-dev', json={})\n"
+        "requests.get(BASE + '/status/' + job_id)\n"  # 4
+        "requests.get(BASE + '/flux/')\n"
+        "requests.get(f\"{BASE}/{path.lstrip('/')}\")\n"  # a proxy: any path
+        "print(f'stream at {BASE}/ws/{{client_id}}')\n"  # 7: `/ws/{client_id}`
+    )
+    script = 'curl -L $FLUX_API_URL/health\ncurl -L "${FLUX_API_URL}/upscale"\n'
+    files = {"web/flux.ts": client, "jobs/flux.py": module, "scripts/probe.sh": script}
+    root = make_repo(tmp_path, files)
+    registry = root / "registry" / "fleet.yaml"
+    flux = "    timeout_s: 300\n    web: {class: ComfyUI, method: fastapi_app}\n"
+    assert flux in registry.read_text()
+    declared = flux.replace("}", ", settings: [FLUX_API_URL]}")
+    registry.write_text(registry.read_text().replace(flux, declared, 1))
+    findings = [f for f in run(root).findings if f.code == "FL004"]
+    assert [(f.path, f.line, f.col, f.message) for f in findings] == [
+        (
+            "jobs/flux.py",
+            4,
+            14,
+            "BASE + '/status/': /status/ is not an endpoint of ryla-flux, whose URL "
+            "FLUX_API_URL holds",
+        ),
+        (
+            "jobs/flux.py",
+            7,
+            19,
+            "{BASE}/ws/{{client_id}}: /ws/{{client_id}} is not an endpoint of ryla-flux, whose "
+            "URL FLUX_API_URL holds",
+        ),
+        (
+            "scripts/probe.sh",
+            2,
+            10,
+            "${FLUX_API_URL}/upscale: /upscale is not an endpoint of ryla-flux, whose URL "
+            "FLUX_API_URL holds",
+        ),
+        (
+            "web/flux.ts",
+            3,
+            8,
+            "${BASE}/seedvr2: /seedvr2 is not an endpoint of ryla-flux, whose URL FLUX_API_URL "
+            "holds",
+        ),
+    ]
+    assert findings[0].hint == "ryla-flux serves /flux, /flux-dev"
+
+
 def test_a_deleted_file_named_from_the_folder_of_its_document_is_a_reference(
     tmp_path: Path,
 ) -> None:

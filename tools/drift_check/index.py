@@ -57,6 +57,15 @@ class RegistryIndex:
         """Each URL label: the app and the web function it is of."""
         return {web.url_label: (app, web) for app, web in self.registry.web_functions()}
 
+    @cached_property
+    def web_by_setting(self) -> dict[str, tuple[App, WebFunction]]:
+        """Each setting clients read a URL from: the app and the web function it is of."""
+        return {
+            setting: (app, web)
+            for app, web in self.registry.web_functions()
+            for setting in web.settings
+        }
+
     def served(self, label: str, path: str) -> Endpoint | None:
         """The endpoint at `path` of the web function whose URL label is `label`."""
         found = self.web_by_label.get(label)

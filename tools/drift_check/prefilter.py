@@ -128,9 +128,10 @@ class Search:
 def needles(data: dict[str, Any]) -> list[str]:
     """Every string whose presence makes a file worth reading, from the registry as written.
 
-    A superset of what the validated registry's index looks for (`RegistryIndex.map_keys`
-    and `RegistryIndex.retired`): every app's key, name and folder, every endpoint path and
-    every retired thing. An entry of the wrong shape adds nothing; validation reports it.
+    A superset of what the validated registry's index looks for (`RegistryIndex.map_keys`,
+    `RegistryIndex.retired` and `RegistryIndex.web_by_setting`): every app's key, name and
+    folder, every endpoint path, every setting that holds a URL and every retired thing. An
+    entry of the wrong shape adds nothing; validation reports it.
     """
     found: set[str] = set()
     workspace = _text(data.get("workspace"))
@@ -142,6 +143,10 @@ def needles(data: dict[str, Any]) -> list[str]:
         place = entry.removesuffix(".py") if folder == "." else folder.rsplit("/", 1)[-1]
         found |= {_text(key), name, place, name.removeprefix(f"{workspace}-")}
         found |= {_text(path) for path in _mapping(app.get("endpoints"))}
+        webs = app.get("web")
+        for web in map(_mapping, webs if isinstance(webs, list) else [webs]):
+            found |= {_text(path) for path in _mapping(web.get("endpoints"))}
+            found |= {_text(setting) for setting in _sequence(web.get("settings"))}
         # Not its classes' names (FL013's `### STTService`): a common word (`Server`) makes
         # the pass a sixth slower, and a document about one names the app or deploys it too.
     retired = _mapping(data.get("retired"))

@@ -459,6 +459,14 @@ def test_apps_of_one_file_each_name_their_app_s_variable(minimal_registry_text: 
             "Upscaler.upscale are methods of one class: its gpu is theirs ('A10G' and 'T4')",
         ),
         (
+            "          /: {kind: audio, client_timeout_s: 300}\n      - class: Upscaler\n"
+            "        method: stream\n",
+            "          /: {kind: audio, client_timeout_s: 300}\n        settings: [AUDIO_URL]\n"
+            "      - class: Upscaler\n        method: stream\n        settings: [AUDIO_URL]\n",
+            "registry/fleet.yaml:63: apps.audio.web[1].settings: setting AUDIO_URL is also "
+            "ryla-audio's Upscaler.upscale: one URL each",
+        ),
+        (
             "        label: ryla-audio-health\n",
             "        label: ryla-audio-upscaler-stream\n",
             "registry/fleet.yaml:66: apps.audio.web[2]: URL label 'ryla-audio-upscaler-stream' "

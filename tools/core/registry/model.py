@@ -332,6 +332,11 @@ class WebFunction(_Model):
         default_factory=dict,
         description="What it serves, when the app has several web functions (else the app's).",
     )
+    settings: list[Identifier] = Field(
+        default=[],
+        description="The settings (environment variables) clients read its URL from: a path "
+        "joined to one (`${MODAL_BASE_URL}/generate`) must be one of its endpoints.",
+    )
 
     @model_validator(mode="after")
     def _class_method_or_function(self) -> WebFunction:
@@ -714,6 +719,7 @@ def semantic_problems(registry: Registry) -> list[tuple[Loc, str]]:
     problems += _duplicate_app_fields(registry)
     problems += _duplicate_paths(registry)
     problems += _duplicate_labels(registry)
+    problems += _duplicate_settings(registry)
     for app in registry.apps.values():
         problems += _shared_class_problems(app)
         for web in app.webs:
@@ -731,6 +737,20 @@ def semantic_problems(registry: Registry) -> list[tuple[Loc, str]]:
 def _declared(app: App, web: WebFunction) -> Loc:
     """Where `web` is written: `web`, or its entry in the list."""
     return app.web_loc(web) if isinstance(app.web, list) else ("apps", app.key, "web")
+
+
+def _duplicate_settings(registry: Registry) -> list[tuple[Loc, str]]:
+    """A setting holds one URL: it cannot be given for two web functions."""
+    problems: list[tuple[Loc, str]] = []
+    seen: dict[str, str] = {}
+    for app, web in registry.web_functions():
+        for setting in web.settings:
+            owner = f"{app.name}'s {web.shown}"
+            if setting in seen and seen[setting] != owner:
+                loc = (*_declared(app, web), "settings")
+                problems.append((loc, f"setting {setting} is also {seen[setting]}: one URL each"))
+            seen.setdefault(setting, owner)
+    return problems
 
 
 def _duplicate_labels(registry: Registry) -> list[tuple[Loc, str]]:

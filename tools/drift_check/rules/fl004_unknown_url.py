@@ -18,9 +18,11 @@ What it does
     entry file its label must be the app's (or a fleet app's). A URL that Python code builds and
     calls (from constants, f-strings, `+`, the default of `os.getenv`) is checked at the call;
     in a script or page, a path joined to a constant the file assigns a modal.run URL
-    (`${API_BASE}/status/${id}`) is checked as that URL's. An OpenAPI document whose `servers`
-    are the fleet's URLs describes them: each of its `paths` must be one that some server's web
-    function answers.
+    (`${API_BASE}/status/${id}`) is checked as that URL's, and so is a path joined to a
+    setting the registry says holds a web function's URL (`${MODAL_BASE_URL}/generate`,
+    `f"{BASE}/generate"` where `BASE = os.getenv("MODAL_BASE_URL")`). An OpenAPI document
+    whose `servers` are the fleet's URLs describes them: each of its `paths` must be one that
+    some server's web function answers.
 
 Why is this bad?
     Every app has its own host. `/seedvr2` on the flux host is a 404; a typo in a label is a
@@ -44,6 +46,7 @@ from typing import TYPE_CHECKING
 from tools.core.registry import modal_names
 from tools.drift_check.extract.data import located_data
 from tools.drift_check.extract.python import python_facts
+from tools.drift_check.extract.setting_joins import setting_joins
 from tools.drift_check.extract.settings import is_settings_template
 from tools.drift_check.extract.urls import UrlRef, find_urls, placeholder, urls_in
 from tools.drift_check.findings import Finding
@@ -66,7 +69,7 @@ _BASE = re.compile(
     r"(?P<q>['\"`])(?P<url>https?://[A-Za-z0-9.-]{1,200}\.modal\.run)(?P=q)"
 )
 _JOINED = re.compile(r"\$\{(?P<name>[A-Za-z_$][\w$]{0,63})\}(?P<path>/[^\s'\"`?#]{0,512})")
-_TEMPLATED = re.compile(r"\$\{[^{}]{0,256}\}")
+_TEMPLATED = re.compile(r"\$?\{[^{}]{0,256}\}")
 _DOCS = frozenset({"md", "mdx", "mdc", "markdown", "rst", "txt", "html"})
 _LINE_COMMENTS = ("#", "//")
 
@@ -95,7 +98,10 @@ class UnknownUrl:
     documentation = __doc__ or ""
 
     def check(self, project: Project) -> Iterator[Finding]:
+        settings = project.index.web_by_setting
         for source in project.scanned():
+            if settings:
+                yield from self._settings(project, source)
             urls = find_urls(source)
             prose = _prose(source) if urls else None
             if prose is not None:
@@ -264,6 +270,29 @@ class UnknownUrl:
                 line,
                 col,
                 f"{use[0]}: {written} is not an endpoint of {_whom(app, web)} ({url.text})",
+                f"{_whom(app, web)} serves {', '.join(web.endpoints)}",
+            )
+
+    def _settings(self, project: Project, source: SourceFile) -> Iterator[Finding]:
+        """`${MODAL_BASE_URL}/generate` where the registry says the setting holds a web
+        function's URL: the path is checked against that web function."""
+        settings = project.index.web_by_setting
+        for join in setting_joins(source.text, settings):
+            app, web = settings[join.setting]
+            # `${id}`, `{id}` (an f-string's `{{id}}` prints as `{id}`): any one segment
+            path = _TEMPLATED.sub("_", join.path.replace("{{", "{").replace("}}", "}"))
+            if any(c in path for c in "{}$("):
+                continue  # computed beyond what the text shows: `{path.lstrip('/')}`
+            if _serves(web, path) or (path.endswith("/") and _serves(web, path.rstrip("/"))):
+                continue  # `BASE + "/jobs/" + id`: the rest comes after
+            line, col = source.position(join.offset)
+            yield Finding(
+                self.code,
+                source.path,
+                line,
+                col,
+                f"{join.written}: {join.path} is not an endpoint of {_whom(app, web)}, whose "
+                f"URL {join.setting} holds",
                 f"{_whom(app, web)} serves {', '.join(web.endpoints)}",
             )
 
