@@ -356,6 +356,29 @@ def test_client_timeouts_are_capped_by_each_web_function_s_timeout(tmp_path: Pat
     parse_registry(out, "fleet.yaml")
 
 
+def test_a_setting_a_template_sets_to_one_web_function_s_url_is_its(tmp_path: Path) -> None:
+    root = _repository(tmp_path, "webs")
+    (root / ".env.example").write_text(
+        "SPEECH_URL=https://acme--speech-speech-transcribe.modal.run\n"
+        "VOICES_URL=https://acme--speech-voices-dev.modal.run  # modal serve\n"
+        "EITHER_URL=https://acme--speech-voices.modal.run\n"
+        "OTHER_URL=https://acme--elsewhere.modal.run\n"
+    )
+    (root / "docs").mkdir()
+    (root / "docs" / "SETUP.md").write_text(
+        "```sh\nEITHER_URL=https://acme--speech-health.modal.run\n```\n"
+    )
+    code, out, _ = run_main(root, ["init", "--stdout"])
+    webs = yaml.safe_load(out)["apps"]["speech"]["web"]
+    assert (code, [w.get("settings") for w in webs]) == (0, [["SPEECH_URL"], ["VOICES_URL"], None])
+    registry = parse_registry(out, "fleet.yaml")
+    assert [w.settings for w in registry.apps["speech"].webs] == [
+        ["SPEECH_URL"],
+        ["VOICES_URL"],
+        [],
+    ]
+
+
 TWO_ASGI_APPS = """\
 import modal
 from fastapi import FastAPI

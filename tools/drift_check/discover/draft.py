@@ -52,6 +52,7 @@ class DraftWeb:
     gpu: Noted | None = None  # its @app.cls or @app.function's gpu=; None for a CPU container
     timeout_s: Noted | None = None
     endpoints: list[DraftEndpoint] = field(default_factory=list)
+    settings: list[str] = field(default_factory=list)  # variables set to its URL
 
     @property
     def target(self) -> str:

@@ -34,6 +34,7 @@ from tools.drift_check.discover.sites import (
 )
 from tools.drift_check.discover.sources import Module, Resolved, Sources
 from tools.drift_check.discover.syntax import dotted_name, excerpt, expression, keyword
+from tools.drift_check.discover.url_settings import url_settings
 from tools.drift_check.extract.base import Value
 from tools.drift_check.extract.python import (
     ModalDecorator,
@@ -70,6 +71,7 @@ def draft_registry(
     apps = drafter.apps()
     _mark_repeated_paths(apps)
     client_timeouts(sources, paths, apps, config)
+    url_settings(sources, paths, apps)
     chosen = (
         Noted(workspace)
         if workspace is not None

@@ -239,11 +239,12 @@ def _app_lines(app: DraftApp) -> list[str]:
 
 
 def _web_pairs(web: DraftWeb) -> list[tuple[str, str]]:
-    """The web function's names, label and proxy auth, as YAML keys and scalars."""
+    """The web function's names, label, proxy auth and settings, as YAML keys and scalars."""
     names = {"class": web.cls, "method": web.method, "function": web.function}
     pairs = [(key, scalar(value)) for key, value in names.items() if value is not None]
     pairs += [("label", scalar(web.label))] if web.label is not None else []
     pairs += [("requires_proxy_auth", "true")] if web.requires_proxy_auth else []
+    pairs += [("settings", scalar(web.settings))] if web.settings else []
     return pairs
 
 
