@@ -93,6 +93,10 @@ export const ENDPOINT_LABEL = {
   "/seedvr2": "ryla-seedvr2-comfyui-fastapi-app",
 } as const;
 
+// The settings (environment variables) that hold each endpoint's web function's URL.
+export const ENDPOINT_URL_SETTINGS = {
+} as const;
+
 /** https://{workspace}[-{suffix}]--{label}.modal.run{path} */
 export function modalEndpointUrl(
   workspace: string,

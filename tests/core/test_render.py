@@ -51,6 +51,22 @@ def test_a_registry_edit_changes_exactly_the_affected_lines() -> None:
     ]
 
 
+def test_the_settings_that_hold_a_web_function_s_url_are_rendered() -> None:
+    text = (REPO / "registry" / "fleet.yaml").read_text()
+    web = "    volumes: [ryla-hf-cache]\n    web: {class: ComfyUI, method: fastapi_app}\n"
+    assert text.count(web) >= 1
+    seedvr2 = text.index("  seedvr2:\n")
+    edited = text[:seedvr2] + text[seedvr2:].replace(
+        web, web.replace("}", ", settings: [SEEDVR2_URL]}"), 1
+    )
+    registry = parse_registry(edited, "fleet.yaml")
+    assert '  "/seedvr2": ["SEEDVR2_URL"],\n' in typescript_module(registry)
+    endpoints = json.loads(registry_json(registry))["endpoints"]
+    assert [(e["path"], e["url_settings"]) for e in endpoints if e["url_settings"]] == [
+        ("/seedvr2", ["SEEDVR2_URL"])
+    ]
+
+
 def _with_the_registry(root: Path) -> Path:
     """A folder holding this repository's registry and nothing generated from it."""
     (root / "registry").mkdir()

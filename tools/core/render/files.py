@@ -66,6 +66,9 @@ def typescript_module(registry: Registry) -> str:
     timeouts = {path: e.client_timeout_ms for _, path, e in registry.endpoints() if e.keyed}
     labels = {app.name: app.label for app in registry.apps.values() if app.web is not None}
     endpoint_labels = {path: e.web.url_label for _, path, e in registry.endpoints() if e.keyed}
+    settings = {
+        path: e.web.settings for _, path, e in registry.endpoints() if e.keyed and e.web.settings
+    }
     suffixes = {name: env.web_suffix for name, env in registry.environments.items()}
     return "\n".join(
         [
@@ -86,6 +89,9 @@ def typescript_module(registry: Registry) -> str:
             "",
             "// The URL label of the web function serving each endpoint.",
             f"export const ENDPOINT_LABEL = {_ts_object(endpoint_labels)} as const;",
+            "",
+            "// The settings (environment variables) that hold each endpoint's web function's URL.",
+            f"export const ENDPOINT_URL_SETTINGS = {_ts_object(settings)} as const;",
             "",
             "/** https://{workspace}[-{suffix}]--{label}.modal.run{path} */",
             "export function modalEndpointUrl(",
@@ -136,6 +142,7 @@ def registry_json(registry: Registry) -> str:
                 "server_timeout_s": endpoint.web.timeout_s,
                 "idempotent": endpoint.idempotent,
                 "label": endpoint.web.url_label,
+                "url_settings": endpoint.web.settings,
                 "urls": {
                     env: registry.endpoint_url(app, endpoint, env) for env in registry.environments
                 },
