@@ -122,6 +122,48 @@ def test_http_clients_must_follow_modal_redirects(tmp_path: Path) -> None:
     ]
 
 
+def test_a_timeout_an_httpx_timeout_object_holds_is_read(tmp_path: Path) -> None:
+    client = (
+        "import httpx\n"
+        'URL = "https://ryla--ryla-flux-comfyui-fastapi-app.modal.run/flux"\n'
+        "LONG = httpx.Timeout(None, read=900)\n"
+        "async def start():\n"
+        "    timeout = httpx.Timeout(600.0, connect=60.0)\n"  # 5: what a response may take
+        "    async with httpx.AsyncClient(timeout=timeout) as client:\n"
+        "        return await client.post(URL)\n"
+        "async def quick():\n"
+        "    timeout = httpx.Timeout(10.0, read=30.0)\n"  # 9: below /flux's 180 s
+        "    async with httpx.AsyncClient(timeout=timeout) as client:\n"
+        "        return await client.post(URL)\n"
+        "def sync():\n"
+        "    return httpx.post(URL, timeout=LONG)\n"  # 13
+    )
+    findings = run(make_repo(tmp_path, {"scripts/client.py": client})).findings
+    over = "is over Modal's 150 s web limit: Modal's 303 See Other would fail the call"
+    assert [(f.code, f.line, f.col, f.message) for f in findings] == [
+        (
+            "FL009",
+            6,
+            16,
+            "httpx.AsyncClient(...) does not follow redirects, and "
+            f"timeout=httpx.Timeout(600.0, connect=60.0) {over}",
+        ),
+        (
+            "FL002",
+            9,
+            15,
+            "httpx.AsyncClient(...) to /flux gives up after timeout=httpx.Timeout(10.0, "
+            "read=30.0) (30 s); the registry's client timeout is 180 s",
+        ),
+        (
+            "FL009",
+            13,
+            12,
+            f"httpx.post(...) does not follow redirects, and timeout=LONG {over}",
+        ),
+    ]
+
+
 FLUX = "https://ryla--ryla-flux-comfyui-fastapi-app.modal.run/flux"
 SEEDVR2 = "https://ryla--ryla-seedvr2-comfyui-fastapi-app.modal.run/seedvr2"
 

@@ -620,6 +620,10 @@ class _Extractor:
             written = next((k.value for k in node.keywords if k.arg == key), None)
             if written is None and not name.endswith("Client") and len(node.args) > position:
                 written = node.args[position]
+            timeout = keywords.get("timeout")
+            if timeout is not None and timeout.number is None:
+                # `timeout = httpx.Timeout(600.0, connect=60.0)` above the call
+                keywords["timeout"] = self._local_value(node, timeout, number_of)
             target = self.value(written) if written is not None else None
             if target is None and name.endswith("Client"):
                 target = self.with_targets.get(id(node))  # what `client.post(URL)` calls
@@ -636,9 +640,15 @@ class _Extractor:
             return target
         return Value(None, string, target.text, target.at, False)
 
-    def _local_value(self, call: ast.Call, target: Value) -> Value:
-        """A call's URL held in a variable of the function the call is in (`url = "..."`,
-        assigned once there), as that value; else the target as it was."""
+    def _local_value(
+        self,
+        call: ast.Call,
+        target: Value,
+        known: Callable[[ast.expr, dict[str, ast.expr]], object] | None = None,
+    ) -> Value:
+        """A call's URL (or what `known` reads: a timeout's number) held in a variable of the
+        function the call is in (`url = "..."`, assigned once there), as that value; else the
+        target as it was."""
         name = target.text
         if not name.isidentifier():
             return target
@@ -654,7 +664,7 @@ class _Extractor:
             if isinstance(node, ast.Assign | ast.AnnAssign) and _local_name(node) == name
         ]
         value = assigned[0] if len(assigned) == 1 else None
-        if value is None or string_of(value, self.constants) is None:
+        if value is None or (known or string_of)(value, self.constants) is None:
             return target
         return self.value(value)
 
@@ -794,7 +804,16 @@ def number_of(node: ast.expr, constants: dict[str, ast.expr], depth: int = 0) ->
         return None if inner is None else -inner
     if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
         return _arithmetic(node, constants, depth)
-    return None
+    timeout = isinstance(node, ast.Call) and _dotted(node.func) in _TIMEOUTS
+    return _read_timeout(node, constants, depth) if isinstance(node, ast.Call) and timeout else None
+
+
+def _read_timeout(node: ast.Call, constants: dict[str, ast.expr], depth: int) -> Number | None:
+    """httpx's `Timeout(600.0, connect=60.0)`: how long a response may take is `read`, else
+    the default it is given first."""
+    read = next((k.value for k in node.keywords if k.arg == "read"), None)
+    given = read if read is not None else (node.args[0] if node.args else None)
+    return None if given is None else number_of(given, constants, depth + 1)
 
 
 def string_of(node: ast.expr, constants: dict[str, ast.expr], depth: int = 0) -> str | None:
@@ -814,6 +833,7 @@ def string_of(node: ast.expr, constants: dict[str, ast.expr], depth: int = 0) ->
 
 
 _ENVIRONMENT_READS = frozenset({"os.getenv", "getenv", "os.environ.get", "environ.get"})
+_TIMEOUTS = frozenset({"httpx.Timeout", "Timeout"})
 
 
 _TRIMS = frozenset({"strip", "lstrip", "rstrip", "lower", "upper"})

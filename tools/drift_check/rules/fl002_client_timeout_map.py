@@ -96,12 +96,18 @@ class ClientTimeoutMap:
                 continue
             path, wanted = match["path"], endpoint.client_timeout_s
             if timeout.number < wanted and not endpoint.auxiliary:
+                # `timeout=60 s`, or `timeout=httpx.Timeout(10.0, read=30.0) (30 s)`
+                given = (
+                    f"{timeout.text} s"
+                    if timeout.is_literal
+                    else f"{timeout.text} ({timeout.number:g} s)"
+                )
                 yield Finding(
                     self.code,
                     source.path,
                     timeout.at.line,
                     timeout.at.col,
-                    f"{call.function}(...) to {path} gives up after timeout={timeout.text} s; the "
+                    f"{call.function}(...) to {path} gives up after timeout={given}; the "
                     f"registry's client timeout is {wanted} s",
                     f"set timeout={wanted}, or read it from the registry",
                 )
