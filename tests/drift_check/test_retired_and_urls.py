@@ -799,6 +799,7 @@ def test_a_path_joined_to_a_setting_the_registry_says_holds_a_url_is_checked(
         "fetch(`${BASE}/seedvr2`);\n"  # 3: another app's path
         "fetch(`${BASE.replace(/\\/$/, '')}/flux-dev`);\n"
         "fetch(`${OTHER}/seedvr2`);\n"  # a name bound to no setting
+        "fetch(`${process.env.FLUX_API_URL}/upscale`);\n"  # 6: the setting read in place
     )
     module = (
         "import os\n"
@@ -846,6 +847,13 @@ def test_a_path_joined_to_a_setting_the_registry_says_holds_a_url_is_checked(
             8,
             "${BASE}/seedvr2: /seedvr2 is not an endpoint of ryla-flux, whose URL FLUX_API_URL "
             "holds",
+        ),
+        (
+            "web/flux.ts",
+            6,
+            8,
+            "${process.env.FLUX_API_URL}/upscale: /upscale is not an endpoint of ryla-flux, "
+            "whose URL FLUX_API_URL holds",
         ),
     ]
     assert findings[0].hint == "ryla-flux serves /flux, /flux-dev"
