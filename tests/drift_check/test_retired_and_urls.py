@@ -824,36 +824,36 @@ def test_a_path_joined_to_a_setting_the_registry_says_holds_a_url_is_checked(
             "jobs/flux.py",
             4,
             14,
-            "BASE + '/status/': /status/ is not an endpoint of ryla-flux, whose URL "
-            "FLUX_API_URL holds",
+            "BASE + '/status/': /status/ is not an endpoint of ryla-flux (the URL "
+            "FLUX_API_URL holds)",
         ),
         (
             "jobs/flux.py",
             7,
             19,
-            "{BASE}/ws/{{client_id}}: /ws/{{client_id}} is not an endpoint of ryla-flux, whose "
-            "URL FLUX_API_URL holds",
+            "{BASE}/ws/{{client_id}}: /ws/{{client_id}} is not an endpoint of ryla-flux (the "
+            "URL FLUX_API_URL holds)",
         ),
         (
             "scripts/probe.sh",
             2,
             10,
-            "${FLUX_API_URL}/upscale: /upscale is not an endpoint of ryla-flux, whose URL "
-            "FLUX_API_URL holds",
+            "${FLUX_API_URL}/upscale: /upscale is not an endpoint of ryla-flux (the URL "
+            "FLUX_API_URL holds)",
         ),
         (
             "web/flux.ts",
             3,
             8,
-            "${BASE}/seedvr2: /seedvr2 is not an endpoint of ryla-flux, whose URL FLUX_API_URL "
-            "holds",
+            "${BASE}/seedvr2: /seedvr2 is not an endpoint of ryla-flux (the URL FLUX_API_URL "
+            "holds)",
         ),
         (
             "web/flux.ts",
             6,
             8,
-            "${process.env.FLUX_API_URL}/upscale: /upscale is not an endpoint of ryla-flux, "
-            "whose URL FLUX_API_URL holds",
+            "${process.env.FLUX_API_URL}/upscale: /upscale is not an endpoint of ryla-flux "
+            "(the URL FLUX_API_URL holds)",
         ),
     ]
     assert findings[0].hint == "ryla-flux serves /flux, /flux-dev"

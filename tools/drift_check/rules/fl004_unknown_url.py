@@ -263,15 +263,7 @@ class UnknownUrl:
             app, web = found
             if _serves(web, _TEMPLATED.sub("_", written)):  # `${id}`: any one segment
                 continue
-            line, col = source.position(use.start())
-            yield Finding(
-                self.code,
-                source.path,
-                line,
-                col,
-                f"{use[0]}: {written} is not an endpoint of {_whom(app, web)} ({url.text})",
-                f"{_whom(app, web)} serves {', '.join(web.endpoints)}",
-            )
+            yield self._unserved(source, use.start(), use[0], written, (app, web), base=url.text)
 
     def _settings(self, project: Project, source: SourceFile) -> Iterator[Finding]:
         """`${MODAL_BASE_URL}/generate` where the registry says the setting holds a web
@@ -285,16 +277,32 @@ class UnknownUrl:
                 continue  # computed beyond what the text shows: `{path.lstrip('/')}`
             if _serves(web, path) or (path.endswith("/") and _serves(web, path.rstrip("/"))):
                 continue  # `BASE + "/jobs/" + id`: the rest comes after
-            line, col = source.position(join.offset)
-            yield Finding(
-                self.code,
-                source.path,
-                line,
-                col,
-                f"{join.written}: {join.path} is not an endpoint of {_whom(app, web)}, whose "
-                f"URL {join.setting} holds",
-                f"{_whom(app, web)} serves {', '.join(web.endpoints)}",
-            )
+            holder = f"the URL {join.setting} holds"
+            at, written = join.offset, join.written
+            yield self._unserved(source, at, written, join.path, (app, web), base=holder)
+
+    def _unserved(
+        self,
+        source: SourceFile,
+        offset: int,
+        written: str,
+        path: str,
+        served_by: tuple[App, WebFunction],
+        *,
+        base: str,
+    ) -> Finding:
+        """A path joined to a base URL (`base`: that URL, or what holds it) that the web
+        function the base is of does not serve."""
+        app, web = served_by
+        line, col = source.position(offset)
+        return Finding(
+            self.code,
+            source.path,
+            line,
+            col,
+            f"{written}: {path} is not an endpoint of {_whom(app, web)} ({base})",
+            f"{_whom(app, web)} serves {', '.join(web.endpoints)}",
+        )
 
     def _built(self, project: Project, source: SourceFile) -> Iterator[Finding]:
         """The URL a call is given when the code builds it (`f"{BASE}-languages.modal.run"`,
