@@ -53,7 +53,7 @@ def script_relative(target: str) -> str | None:
 
 def folder_variables(text: str, own: str) -> dict[str, str]:
     """The variables a script sets to a folder it can tell, each to that folder in the
-    repository (`""`: the top; `..` first: above it). A variable set to two folders, or
+    repository (`.`: the top; `..` first: above it). A variable set to two folders, or
     to one and to something else, is left out: which one a command sees depends on the run."""
     found: dict[str, str | None] = {}
     for match in _ASSIGNMENT.finditer(text) if "=" in text else ():
