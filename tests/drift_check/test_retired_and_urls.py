@@ -800,6 +800,10 @@ def test_a_path_joined_to_a_setting_the_registry_says_holds_a_url_is_checked(
         "fetch(`${BASE.replace(/\\/$/, '')}/flux-dev`);\n"
         "fetch(`${OTHER}/seedvr2`);\n"  # a name bound to no setting
         "fetch(`${process.env.FLUX_API_URL}/upscale`);\n"  # 6: the setting read in place
+        "fetch(`${BASE}/${params.path}`);\n"  # a proxy: the rest of any endpoint
+        "fetch(`${BASE}/flux/${jobId}`);\n"  # 8: no endpoint goes on after /flux
+        "fetch(`${BASE}/jobs/${jobId}`);\n"  # 9: one segment: /jobs/{job_id}/result goes on
+        "fetch(`${BASE}/jobs/${resultPath}`);\n"  # a path: the rest of /jobs/{job_id}/result
     )
     module = (
         "import os\n"
@@ -817,7 +821,10 @@ def test_a_path_joined_to_a_setting_the_registry_says_holds_a_url_is_checked(
     flux = "    timeout_s: 300\n    web: {class: ComfyUI, method: fastapi_app}\n"
     assert flux in registry.read_text()
     declared = flux.replace("}", ", settings: [FLUX_API_URL]}")
-    registry.write_text(registry.read_text().replace(flux, declared, 1))
+    results = "    endpoints:\n      /jobs/{job_id}/result: {kind: other, client_timeout_s: 30}\n"
+    text = registry.read_text().replace(flux, declared, 1)
+    registry.write_text(text.replace(f"{declared}    endpoints:\n", declared + results, 1))
+    assert "/jobs/{job_id}/result" in registry.read_text()
     findings = [f for f in run(root).findings if f.code == "FL004"]
     assert [(f.path, f.line, f.col, f.message) for f in findings] == [
         (
@@ -855,8 +862,22 @@ def test_a_path_joined_to_a_setting_the_registry_says_holds_a_url_is_checked(
             "${process.env.FLUX_API_URL}/upscale: /upscale is not an endpoint of ryla-flux "
             "(the URL FLUX_API_URL holds)",
         ),
+        (
+            "web/flux.ts",
+            8,
+            8,
+            "${BASE}/flux/${jobId}: /flux/${jobId} is not an endpoint of ryla-flux (the URL "
+            "FLUX_API_URL holds)",
+        ),
+        (
+            "web/flux.ts",
+            9,
+            8,
+            "${BASE}/jobs/${jobId}: /jobs/${jobId} is not an endpoint of ryla-flux (the URL "
+            "FLUX_API_URL holds)",
+        ),
     ]
-    assert findings[0].hint == "ryla-flux serves /flux, /flux-dev"
+    assert findings[0].hint == "ryla-flux serves /jobs/{job_id}/result, /flux, /flux-dev"
 
 
 def test_a_deleted_file_named_from_the_folder_of_its_document_is_a_reference(

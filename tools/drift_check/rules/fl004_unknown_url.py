@@ -261,7 +261,7 @@ class UnknownUrl:
                 continue  # a URL of its own: judged where it is written
             written = use["path"]
             app, web = found
-            if _serves(web, _TEMPLATED.sub("_", written)):  # `${id}`: any one segment
+            if _joined_served(web, written):
                 continue
             yield self._unserved(source, use.start(), use[0], written, (app, web), base=url.text)
 
@@ -271,12 +271,9 @@ class UnknownUrl:
         settings = project.index.web_by_setting
         for join in setting_joins(source.text, settings):
             app, web = settings[join.setting]
-            # `${id}`, `{id}` (an f-string's `{{id}}` prints as `{id}`): any one segment
-            path = _TEMPLATED.sub("_", join.path.replace("{{", "{").replace("}}", "}"))
-            if any(c in path for c in "{}$("):
-                continue  # computed beyond what the text shows: `{path.lstrip('/')}`
-            if _serves(web, path) or (path.endswith("/") and _serves(web, path.rstrip("/"))):
-                continue  # `BASE + "/jobs/" + id`: the rest comes after
+            # An f-string's `{{id}}` prints as `{id}`.
+            if _joined_served(web, join.path.replace("{{", "{").replace("}}", "}")):
+                continue
             holder = f"the URL {join.setting} holds"
             at, written = join.offset, join.written
             yield self._unserved(source, at, written, join.path, (app, web), base=holder)
@@ -437,6 +434,23 @@ def _served(index: RegistryIndex, label: str) -> str:
     """The label a URL's label is served under: `modal serve` serves an app under its label
     and `-dev`."""
     return label.removesuffix("-dev") if label not in index.web_by_label else label
+
+
+def _joined_served(web: WebFunction, written: str) -> bool:
+    """Whether a path a client joins to a web function's URL may be one it serves: `${id}` or
+    `{id}` is any one segment, but a template that ends the path and says it is a path
+    (`/api/${params.path}`, a proxy's) is the rest of any endpoint that goes on there, as is
+    what `BASE + "/jobs/" + id` adds after its `/` (`BASE + "/flux/"` alone is `/flux`); what
+    the text does not show whole (`{path.lstrip('/')}`) is not judged."""
+    path = _TEMPLATED.sub("_", written)
+    if any(c in path for c in "{}$(") or _serves(web, path):
+        return True
+    stem = path.rsplit("/", 1)[0]
+    if path.endswith("/") and _serves(web, stem or "/"):
+        return True
+    last = _TEMPLATED.fullmatch(written.rsplit("/", 1)[-1])
+    rest = path.endswith("/") or (last is not None and "path" in last[0].lower())
+    return rest and any(p.startswith(f"{stem}/") for p in web.endpoints)
 
 
 def _serves(web: WebFunction, path: str) -> bool:
