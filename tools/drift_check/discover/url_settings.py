@@ -1,5 +1,5 @@
 """Each web function's settings: the environment variables a settings template or a guide
-sets to its URL (`FLUX_URL=https://ws--ryla-flux-comfyui-fastapi-app.modal.run`)."""
+sets to its URL (`FLUX_URL=https://ryla--ryla-flux-comfyui-fastapi-app.modal.run`)."""
 
 from __future__ import annotations
 
