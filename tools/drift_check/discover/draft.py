@@ -64,6 +64,11 @@ class DraftWeb:
         """`function`, or `Class.method`, as `modal deploy` names it."""
         return self.function or f"{self.cls}.{self.method}"
 
+    def derived_label(self, app_name: str) -> str:
+        """The URL label Modal derives from the names, whatever `label` says."""
+        parts = (self.cls, self.method) if self.cls and self.method else (self.function or "",)
+        return modal_names.default_label(app_name, *parts)
+
 
 @dataclass
 class DraftApp:

@@ -286,8 +286,7 @@ class _Drafter:
             notes.append(
                 f"requires_proxy_auth={excerpt(proxy_auth, module.text)} is not a constant: false"
             )
-        parts = (site.target, entry.member) if by_class else (site.target,)
-        derived = modal_names.default_label(str(app.name.value), *parts)
+        derived = web.derived_label(str(app.name.value))
         if notes:
             web.note = guess(None, "; ".join(notes))
         elif web.label is None and len(derived) > modal_names.MAX_LABEL_LENGTH:

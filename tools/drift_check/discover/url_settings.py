@@ -3,7 +3,6 @@ sets to its URL (`FLUX_URL=https://ryla--ryla-flux-comfyui-fastapi-app.modal.run
 
 from __future__ import annotations
 
-from tools.core.registry import modal_names
 from tools.drift_check.discover.draft import DraftApp, DraftWeb
 from tools.drift_check.discover.sources import Sources
 from tools.drift_check.extract.markdown import MARKDOWN
@@ -14,7 +13,9 @@ from tools.drift_check.extract.urls import urls_in
 def url_settings(sources: Sources, paths: list[str], apps: list[DraftApp]) -> None:
     """Give each web function the settings set to its URL alone: a setting set to two web
     functions' URLs (one per environment, say) is left to the reader."""
-    webs = {_label(app, web): web for app in apps for web in app.webs}
+    webs = {
+        web.label or web.derived_label(str(app.name.value)): web for app in apps for web in app.webs
+    }
     found: dict[str, list[DraftWeb]] = {}
     for path in paths:
         if not is_settings_template(path) and path.rpartition(".")[2].lower() not in MARKDOWN:
@@ -31,10 +32,3 @@ def url_settings(sources: Sources, paths: list[str], apps: list[DraftApp]) -> No
     for name, given in sorted(found.items()):
         if len(given) == 1:
             given[0].settings.append(name)
-
-
-def _label(app: DraftApp, web: DraftWeb) -> str:
-    if web.label is not None:
-        return web.label
-    parts = (web.cls, web.method) if web.cls and web.method else (web.function or "",)
-    return modal_names.default_label(str(app.name.value), *parts)

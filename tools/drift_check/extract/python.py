@@ -804,8 +804,8 @@ def number_of(node: ast.expr, constants: dict[str, ast.expr], depth: int = 0) ->
         return None if inner is None else -inner
     if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
         return _arithmetic(node, constants, depth)
-    timeout = isinstance(node, ast.Call) and _dotted(node.func) in _TIMEOUTS
-    return _read_timeout(node, constants, depth) if isinstance(node, ast.Call) and timeout else None
+    called = node if isinstance(node, ast.Call) and _dotted(node.func) in _TIMEOUTS else None
+    return None if called is None else _read_timeout(called, constants, depth)
 
 
 def _read_timeout(node: ast.Call, constants: dict[str, ast.expr], depth: int) -> Number | None:
