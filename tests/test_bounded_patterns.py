@@ -146,6 +146,7 @@ MODES = {
     "tools.drift_check.extract.python._LOCAL_PATH": "finditer",
     "tools.drift_check.rules.fl008_docs._NOT_COMMENT": "finditer",
     "tools.drift_check.rules.fl008_docs._ENDPOINT_HEADING": "finditer",
+    "tools.drift_check.rules.fl008_docs._ENDPOINT_SAID": "finditer",
     "tools.drift_check.rules.fl008_docs._COMMENT_MARK": "finditer",
     "tools.drift_check.rules.fl007_workflow_deploy.COMPOUND_NAME": "search",
     "tools.drift_check.rules.fl007_workflow_deploy._STRING_END": "search",

@@ -455,3 +455,127 @@ def test_a_heading_that_gives_an_endpoint_function_as_a_path(tmp_path: Path) -> 
             "@modal.fastapi_endpoint function, answered at / of its own URL",
         )
     ]
+
+
+SPEECH = """\
+version: 1
+workspace: ws
+environments:
+  main: {web_suffix: ""}
+apps:
+  speech:
+    name: speech
+    dir: apps/speech
+    web:
+      - {class: Service, method: convert, gpu: A10G, timeout_s: 600,
+         endpoints: {/: {kind: audio, client_timeout_s: 300}}}
+      - {class: Service, method: status, gpu: A10G, timeout_s: 600,
+         endpoints: {/: {kind: other, method: GET, client_timeout_s: 30, auxiliary: true}}}
+  jobs:
+    name: jobs
+    dir: apps/jobs
+    web: {function: web}
+    timeout_s: 300
+    endpoints:
+      /upload: {kind: other, client_timeout_s: 60}
+"""
+SPEECH_APP = """\
+\"\"\"Speech conversion on Modal.
+
+API:
+  POST /convert
+    body: {audio: base64}
+  POST /convert/batch
+  GET  /status?task_id=ID
+  POST /upload
+\"\"\"
+
+import modal
+
+app = modal.App("speech")
+
+
+@app.cls(gpu="A10G", timeout=600)
+class Service:
+    @modal.fastapi_endpoint(method="POST")
+    def convert(self, body: dict) -> dict:
+        return body  # the client polls GET /status
+
+    @modal.fastapi_endpoint(method="GET")
+    def status(self, task_id: str) -> dict:
+        return {"task_id": task_id}
+
+    def upload(self) -> None:
+        pass
+
+
+@app.local_entrypoint()
+def main() -> None:
+    print("Submit: POST /convert  -> returns task_id")
+    print("Poll: /status, then POST /upload")
+"""
+JOBS_APP = """\
+import modal
+from fastapi import FastAPI
+
+app = modal.App("jobs")
+api = FastAPI()
+
+
+@api.post("/upload")
+def upload() -> dict:
+    return {}
+
+
+@app.function(timeout=300)
+@modal.asgi_app()
+def web():
+    return api
+"""
+
+
+def test_the_module_of_an_endpoint_function_that_gives_it_as_a_path(tmp_path: Path) -> None:
+    """In the module that defines it, `POST /convert` names the web function `convert`, one
+    word or not; a longer path, a path another app serves and a method no endpoint is are
+    not it."""
+    files = {
+        "registry/fleet.yaml": SPEECH,
+        "apps/speech/app.py": SPEECH_APP,
+        "apps/jobs/app.py": JOBS_APP,
+    }
+    root = make_repo(tmp_path, files, apps=False)
+    served = "function, answered at / of its own URL"
+    assert found(root) == [
+        (
+            "FL008",
+            "apps/speech/app.py",
+            4,
+            8,
+            "POST /convert: no host serves /convert; speech's Service.convert is a "
+            f"@modal.fastapi_endpoint {served}",
+        ),
+        (
+            "FL008",
+            "apps/speech/app.py",
+            7,
+            8,
+            "GET /status: no host serves /status; speech's Service.status is a "
+            f"@modal.fastapi_endpoint {served}",
+        ),
+        (
+            "FL008",
+            "apps/speech/app.py",
+            20,
+            45,
+            "GET /status: no host serves /status; speech's Service.status is a "
+            f"@modal.fastapi_endpoint {served}",
+        ),
+        (
+            "FL008",
+            "apps/speech/app.py",
+            32,
+            25,
+            "POST /convert: no host serves /convert; speech's Service.convert is a "
+            f"@modal.fastapi_endpoint {served}",
+        ),
+    ]

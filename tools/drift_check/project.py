@@ -303,6 +303,19 @@ class Project:
         kind = found[1].web_kinds.get(web.callable) if found is not None else None
         return kind if kind in ("fastapi_endpoint", "web_endpoint") else None
 
+    @cached_property
+    def root_endpoints(self) -> dict[str, dict[str, tuple[App, WebFunction, str]]]:
+        """The web functions answered at `/` alone (`endpoint_function`), by the file that
+        defines each, then by their function's name, with their decorator."""
+        found: dict[str, dict[str, tuple[App, WebFunction, str]]] = {}
+        for app in self.registry.apps.values():
+            for web in app.webs:
+                decorated = self.decorator(app, web.target)
+                kind = decorated[1].web_kinds.get(web.callable) if decorated else None
+                if decorated is not None and kind in ("fastapi_endpoint", "web_endpoint"):
+                    found.setdefault(decorated[0], {})[web.callable] = (app, web, kind)
+        return found
+
     def _web_class(self, app: App, registered: ModalDecorator) -> ModalDecorator:
         """A class registered by `app.cls(...)(Class)`, with the web methods of its definition
         in a module of the app's code."""

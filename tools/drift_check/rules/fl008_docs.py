@@ -4,7 +4,9 @@ What it does
     In Markdown files: table rows and list items that name one registry app and endpoints the
     app does not serve (or paths that are no endpoint at all); a heading that gives a web
     function as a path by its own name (`### POST /refine_web`) where that function is a
-    `@modal.fastapi_endpoint`, answered at `/` of its own URL; `modal deploy PATH`
+    `@modal.fastapi_endpoint`, answered at `/` of its own URL, and the same said in the
+    prose or printed text of the module that defines it (`API: POST /convert`, a one-word
+    name too); `modal deploy PATH`
     instructions whose path is not a registry app's entry file, and `modal deploy`, `run` or
     `serve` instructions whose file does not exist, is a retired app's, or is a module path
     without `-m` (read as FL007 reads scripts: in code blocks and inline code, from the
@@ -99,6 +101,7 @@ from tools.drift_check.rules.fl007_workflow_deploy import (
 )
 
 if TYPE_CHECKING:
+    from tools.core.registry.model import App, WebFunction
     from tools.drift_check.project import Project
     from tools.drift_check.source import SourceFile
 
@@ -109,6 +112,12 @@ _ENDPOINT_HEADING = re.compile(
     r"^#{1,6}[ \t][^\n]{0,120}?\b(?P<method>GET|POST|PUT|PATCH|DELETE)[ \t]{1,4}`?"
     r"(?P<path>/[A-Za-z_][\w-]{0,63})`?[ \t]*$",
     re.MULTILINE,
+)
+# A method and a path in a Python module's prose or in what it prints: `POST /convert`,
+# `GET /status?task_id=`.
+_ENDPOINT_SAID = re.compile(
+    r"\b(?P<method>GET|POST|PUT|PATCH|DELETE)[ \t]{1,4}`?(?P<path>/[A-Za-z_][\w-]{0,63})"
+    r"(?![\w/-]|\.\w)"
 )
 _COMMAND = re.compile(r"\bmodal (?:deploy|run|serve)\b")
 # The `#` that opens a comment line of Python prose (the code before it blanked to spaces).
@@ -152,6 +161,7 @@ class Docs:
             yield from self._rows(project, source)
             yield from self._endpoint_headings(project, source)
         for source in project.scanned("py"):
+            yield from self._endpoint_prose(project, source)
             # A module's header and docstrings are its docs (`Deploy: modal deploy app.py`,
             # `Run with: modal run x.py::check`); a Modal app file's comments are too, as they
             # tell how to run it. Elsewhere comments further down describe the code, often
@@ -364,15 +374,50 @@ class Docs:
             single = project.endpoint_function(*named) if named is not None else None
             if named is None or single is None:
                 continue
-            app, web = named
-            yield Finding(
-                self.code,
-                source.path,
-                *source.position(match.start("path")),
-                f"{match['method']} {path}: no host serves {path}; {app.name}'s "
-                f"{web.shown} is a @modal.{single} function, answered at / of its own URL",
-                f"call {project.registry.url(app, web=web)}",
-            )
+            yield self._at_root(project, source, match, (*named, single))
+
+    def _endpoint_prose(self, project: Project, source: SourceFile) -> Iterator[Finding]:
+        """`POST /convert` in the prose (comments, docstrings) or printed text of the module
+        that defines `convert`, a `@modal.fastapi_endpoint` answered at `/` of a host of its
+        own, where no route of the registry is that path. In its own module a name of one word
+        (`/status`) is that function's."""
+        if _ENDPOINT_SAID.search(source.text) is None:
+            return
+        defined = project.root_endpoints.get(source.path)
+        if not defined:
+            return
+        index = project.index
+        seen: set[int] = set()
+        for text in (python_prose(source), python_messages(source)):
+            for match in _ENDPOINT_SAID.finditer(text):
+                path = match["path"]
+                found = defined.get(path[1:])
+                if found is None or match.start() in seen:
+                    continue
+                if path in index.app_by_path or path in index.retired_endpoints:
+                    continue
+                seen.add(match.start())
+                yield self._at_root(project, source, match, found)
+
+    def _at_root(
+        self,
+        project: Project,
+        source: SourceFile,
+        match: re.Match[str],
+        served: tuple[App, WebFunction, str],
+    ) -> Finding:
+        """`match`, a method and a path, gives as a path the web function of `served`,
+        answered at `/` of its own URL by its decorator."""
+        app, web, kind = served
+        path = match["path"]
+        return Finding(
+            self.code,
+            source.path,
+            *source.position(match.start("path")),
+            f"{match['method']} {path}: no host serves {path}; {app.name}'s "
+            f"{web.shown} is a @modal.{kind} function, answered at / of its own URL",
+            f"call {project.registry.url(app, web=web)}",
+        )
 
     def _row_path(
         self, project: Project, source: SourceFile, at: tuple[int, int], app_name: str, path: str
