@@ -487,7 +487,9 @@ API:
     body: {audio: base64}
   POST /convert/batch
   GET  /status?task_id=ID
+  GET  /service-status, or GET /speech-service-status
   POST /upload
+  POST /cancel
 \"\"\"
 
 import modal
@@ -515,6 +517,8 @@ def main() -> None:
     print("Poll: /status, then POST /upload")
 """
 JOBS_APP = """\
+\"\"\"Jobs: POST /upload, then POST /cancel.\"\"\"
+
 import modal
 from fastapi import FastAPI
 
@@ -536,46 +540,49 @@ def web():
 
 def test_the_module_of_an_endpoint_function_that_gives_it_as_a_path(tmp_path: Path) -> None:
     """In the module that defines it, `POST /convert` names the web function `convert`, one
-    word or not; a longer path, a path another app serves and a method no endpoint is are
-    not it."""
+    word or not, and so does its label or the label's part after the app's name; a longer
+    path or a path another app serves is not it. Any other path is no function's in a module
+    that serves only functions answered at `/`, and may be a route where it serves more."""
     files = {
         "registry/fleet.yaml": SPEECH,
         "apps/speech/app.py": SPEECH_APP,
         "apps/jobs/app.py": JOBS_APP,
     }
     root = make_repo(tmp_path, files, apps=False)
-    served = "function, answered at / of its own URL"
+    convert = "POST /convert: no host serves /convert; speech's Service.convert is a "
+    status = "no host serves {0}; speech's Service.status is a "
+    served = "@modal.fastapi_endpoint function, answered at / of its own URL"
     assert found(root) == [
+        ("FL008", "apps/speech/app.py", 4, 8, convert + served),
+        ("FL008", "apps/speech/app.py", 7, 8, "GET /status: " + status.format("/status") + served),
         (
             "FL008",
             "apps/speech/app.py",
-            4,
             8,
-            "POST /convert: no host serves /convert; speech's Service.convert is a "
-            f"@modal.fastapi_endpoint {served}",
-        ),
-        (
-            "FL008",
-            "apps/speech/app.py",
-            7,
             8,
-            "GET /status: no host serves /status; speech's Service.status is a "
-            f"@modal.fastapi_endpoint {served}",
+            "GET /service-status: " + status.format("/service-status") + served,
         ),
         (
             "FL008",
             "apps/speech/app.py",
-            20,
-            45,
-            "GET /status: no host serves /status; speech's Service.status is a "
-            f"@modal.fastapi_endpoint {served}",
-        ),
-        (
-            "FL008",
-            "apps/speech/app.py",
+            8,
             32,
-            25,
-            "POST /convert: no host serves /convert; speech's Service.convert is a "
-            f"@modal.fastapi_endpoint {served}",
+            "GET /speech-service-status: " + status.format("/speech-service-status") + served,
         ),
+        (
+            "FL008",
+            "apps/speech/app.py",
+            10,
+            8,
+            "POST /cancel: no host serves /cancel; the web functions of speech here are each "
+            "answered at / of their own URL, and none is named cancel",
+        ),
+        (
+            "FL008",
+            "apps/speech/app.py",
+            22,
+            45,
+            "GET /status: " + status.format("/status") + served,
+        ),
+        ("FL008", "apps/speech/app.py", 34, 25, convert + served),
     ]

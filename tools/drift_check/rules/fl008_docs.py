@@ -57,7 +57,7 @@ from __future__ import annotations
 import itertools
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from tools.core.errors import FleetError
@@ -83,6 +83,7 @@ from tools.drift_check.extract.python import (
     DECLARED_APP,
     defines_modal_app,
     python_docs,
+    python_facts,
     python_messages,
     python_prose,
 )
@@ -380,24 +381,42 @@ class Docs:
         """`POST /convert` in the prose (comments, docstrings) or printed text of the module
         that defines `convert`, a `@modal.fastapi_endpoint` answered at `/` of a host of its
         own, where no route of the registry is that path. In its own module a name of one word
-        (`/status`) is that function's."""
+        (`/status`) is that function's, and so is its name as its label writes it
+        (`/submit-job`) or its label. Where the module serves nothing else (no ASGI or WSGI
+        app, no web server), any path it gives so is served by none of its functions."""
         if _ENDPOINT_SAID.search(source.text) is None:
             return
         defined = project.root_endpoints.get(source.path)
         if not defined:
             return
+        named = {
+            name: served
+            for served in defined.values()
+            for name in (served[1].callable, *_label_names(served[0], served[1]))
+        }
+        facts = python_facts(source)
+        decorators = [*facts.decorators, *facts.web_classes] if facts is not None else []
+        only_root = all(
+            kind in ("fastapi_endpoint", "web_endpoint")
+            for decorator in decorators
+            for kind in decorator.web_kinds.values()
+        )
         index = project.index
         seen: set[int] = set()
         for text in (python_prose(source), python_messages(source)):
             for match in _ENDPOINT_SAID.finditer(text):
                 path = match["path"]
-                found = defined.get(path[1:])
-                if found is None or match.start() in seen:
+                if match.start() in seen or path in index.app_by_path:
                     continue
-                if path in index.app_by_path or path in index.retired_endpoints:
+                if path in index.retired_endpoints:
                     continue
-                seen.add(match.start())
-                yield self._at_root(project, source, match, found)
+                found = named.get(path[1:])
+                if found is not None:
+                    seen.add(match.start())
+                    yield self._at_root(project, source, match, found)
+                elif only_root:
+                    seen.add(match.start())
+                    yield self._none_at(source, match, defined.values())
 
     def _at_root(
         self,
@@ -417,6 +436,26 @@ class Docs:
             f"{match['method']} {path}: no host serves {path}; {app.name}'s "
             f"{web.shown} is a @modal.{kind} function, answered at / of its own URL",
             f"call {project.registry.url(app, web=web)}",
+        )
+
+    def _none_at(
+        self,
+        source: SourceFile,
+        match: re.Match[str],
+        served: Iterable[tuple[App, WebFunction, str]],
+    ) -> Finding:
+        """`match`, a method and a path, in the module of `served`, web functions each
+        answered at `/` of its own URL, names none of them."""
+        apps = sorted({app.name for app, _, _ in served})
+        path = match["path"]
+        return Finding(
+            self.code,
+            source.path,
+            *source.position(match.start("path")),
+            f"{match['method']} {path}: no host serves {path}; the web functions of "
+            f"{', '.join(apps)} here are each answered at / of their own URL, and none is "
+            f"named {path[1:]}",
+            "give each endpoint's URL (`fleet registry show` lists them)",
         )
 
     def _row_path(
@@ -586,3 +625,11 @@ def _created(text: str, command: DeployCommand) -> bool:
             return True
         at, seen = text.rfind(written, 0, at), seen + 1
     return False
+
+
+def _label_names(app: App, web: WebFunction) -> tuple[str, ...]:
+    """What a web function's label calls it: the label, and its part after the app's name
+    (`submit-job` of `voice-submit-job`)."""
+    label = web.url_label
+    own = label.removeprefix(f"{modal_names.default_label(app.name)}-")
+    return (label, own) if own != label else (label,)
