@@ -607,7 +607,8 @@ class Folders:
     from the starting folders, and moves the rest of its paragraph. A `cd` to a folder the
     text cannot tell (`cd $DIR`, `cd ~`, an absolute or a Windows path) leaves the command's
     folder unknown; `cd "$(dirname "$0")/.."` is relative to the script's own folder, `own`,
-    and a script's variable set to such a folder (`cd "$ROOT"`) is that folder.
+    and a script's variable set to such a folder (`cd "$ROOT"`) is that folder, from
+    wherever the text was, known or not.
     `cd CHECKOUT/x`, where `checkout` is the name of the repository's own folder and no folder
     of it, is typed from above the checkout, as after `git clone`: into `x`."""
 
@@ -708,7 +709,10 @@ class Folders:
         target = event.target.replace('"', "").replace("'", "")
         if event.fresh:
             return self._cd(self._starts, target)
-        return None if folders is None else self._cd(folders, target, alone=event.alone)
+        if folders is None:  # lost, unless the `cd` names its folder whatever the current one
+            named = resolve(target, self._own, self._variables)
+            return None if named is None else self._cd(self._starts, target)
+        return self._cd(folders, target, alone=event.alone)
 
     def _cd(self, folders: list[str], target: str, *, alone: bool = False) -> list[str] | None:
         named = resolve(target, self._own, self._variables)

@@ -15,6 +15,9 @@ _BRANCH = re.compile(
 )
 # A command that prints: `echo` or `printf` at the start of its line.
 _PRINTS = re.compile(r"[ \t]*(?:echo|printf)(?![\w.-])")
+# `echo`'s or `printf`'s options, before what it prints.
+_PRINT_OPTIONS = re.compile(r"(?:[ \t]+-[neE]{1,3}(?![\w-]))*")
+_QUOTES = str.maketrans({'"': " ", "'": " "})
 _OPEN, _CLOSE = frozenset({"if", "case"}), frozenset({"fi", "esac"})
 
 
@@ -51,3 +54,19 @@ class Branches:
         """Whether the command at `offset` is printed by `echo` or `printf` on its line."""
         start = self._text.rfind("\n", 0, offset) + 1
         return _PRINTS.match(self._text, start) is not None
+
+
+def printed_text(text: str) -> str:
+    """What a script prints for its reader to type (`echo "  cd apps/web"`), as typed: on
+    each line that prints, the print word, its options and the quotes blanked; every other
+    line blanked. Lines and columns as in `text`."""
+    kept = []
+    for line in text.split("\n"):
+        word = _PRINTS.match(line)
+        if word is None:
+            kept.append(" " * len(line))
+            continue
+        options = _PRINT_OPTIONS.match(line, word.end())
+        start = options.end() if options is not None else word.end()
+        kept.append(" " * start + line[start:].translate(_QUOTES))
+    return "\n".join(kept)

@@ -1,13 +1,16 @@
 """FL007 workflow-deploy: a workflow or script deploys a file that is gone or is no registry app.
 
 What it does
-    Reads the `run:` steps of `.github/workflows/*.yml`, every shell script, the `scripts` of a
-    package.json (run from its folder), and the `["modal", "deploy", ...]` lists Python scripts
+    Reads the `run:` steps of `.github/workflows/*.yml`, every shell script and PowerShell
+    script (its `Push-Location`, `$PSScriptRoot` and folder variables read as a shell's), the
+    `scripts` of a package.json (run from its folder), and the `["modal", "deploy", ...]` lists
+    Python scripts
     hand to `subprocess`, for `modal deploy TARGET` (a file, `file.py::app`, or `-m module`),
     `modal run` and `modal serve`, and for calls of `*.sh` scripts; resolves them against the
     step's `working-directory` and every `cd` before them (a `cd` in a `$(...)` or `( ... )`
     subshell moves only that subshell; after a `cd` to an absolute or a variable's folder, a
-    command is not checked); and reports a target that does not exist or is a retired app's
+    command is not checked; a command a script prints for its reader moves with a `cd` it
+    prints before it); and reports a target that does not exist or is a retired app's
     file, a deploy of a file that is not the entry file of a registry app, and a module path
     written without `-m` (`modal deploy src.app`), which Modal 1.x refuses, and a `modal`
     command the CLI does not have (`modal logs`, `modal secret set`), a deploy of a registry
@@ -49,10 +52,11 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from tools.core.globs import GlobSet
 from tools.core.paths import folders_up
+from tools.drift_check.extract import powershell
 from tools.drift_check.extract.commands import (
+    CD,
     CONTINUED,
     DeployCommand,
-    Folders,
     deploy_commands,
     loop_deploys,
     make_calls,
@@ -64,6 +68,7 @@ from tools.drift_check.extract.commands import (
 )
 from tools.drift_check.extract.data import located_data
 from tools.drift_check.extract.python import PythonFacts, python_facts
+from tools.drift_check.extract.shell_blocks import Branches, printed_text
 from tools.drift_check.findings import Finding
 from tools.drift_check.index import resembles
 
@@ -73,6 +78,25 @@ if TYPE_CHECKING:
 
 WORKFLOWS = ".github/workflows/"
 DEPLOY_HINT = "deploy registry apps with `fleet deploy`; `fleet registry show` lists them"
+
+
+class _Where:
+    """Where each command of a script runs: from its starting folders, moved by its `cd`s;
+    one it prints for its reader, after a `cd` it prints (`echo "  cd apps/web"`), from
+    where that `cd` leads the reader."""
+
+    def __init__(self, project: Project, text: str, starts: list[str], own: str) -> None:
+        self._run = project.folders(text, starts, own)
+        said = printed_text(text) if "echo" in text or "printf" in text else ""
+        first = CD.search(said) if "cd" in said else None
+        self._said = project.folders(said, starts, own) if first is not None else None
+        self._from = first.start() if first is not None else len(text)
+        self._branches = Branches(text)
+
+    def at(self, offset: int) -> list[str] | None:
+        if self._said is not None and offset > self._from and self._branches.printed(offset):
+            return self._said.at(offset)
+        return self._run.at(offset)
 
 
 def is_workflow(path: str) -> bool:
@@ -89,12 +113,14 @@ class WorkflowDeploy:
         for source in project.scanned():
             if is_workflow(source.path):
                 yield from self._workflow(project, source)
-            elif source.suffix in ("sh", "bash"):
+            elif source.suffix in ("sh", "bash", "ps1"):
                 # A script is run from the root or from its own folder; usage comments show
-                # which: a path is the script's if it is there from either.
+                # which: a path is the script's if it is there from either. A PowerShell
+                # script runs the same commands; its folder moves are read as a shell's.
                 own = posixpath.dirname(source.path)
+                text = powershell.as_shell(source.text) if source.suffix == "ps1" else source.text
                 yield from self._commands(
-                    project, source, source.position, source.text, starts=[own, ""], own=own
+                    project, source, source.position, text, starts=[own, ""], own=own
                 )
             elif source.suffix == "py" and ('"modal"' in source.text or "'modal'" in source.text):
                 yield from self._argv(project, source)  # a list's first word, quoted alone
@@ -179,7 +205,7 @@ class WorkflowDeploy:
         """The findings of the commands of a script's or a step's text, run from `starts`
         (`own` is the script's folder); a heredoc's body is no command."""
         text = shell_text(written)
-        folders = project.folders(text, starts, own)
+        folders = _Where(project, text, starts, own)
         entries = project.index.app_by_entry
         example = project.an_example_s(source.path)  # an example's script outside the fleet
         for command in deploy_commands(text):
@@ -246,7 +272,7 @@ class WorkflowDeploy:
         source: SourceFile,
         place: Callable[[int], tuple[int, int]],
         text: str,
-        folders: Folders,
+        folders: _Where,
         *,
         own: str,
     ) -> Iterator[Finding]:
