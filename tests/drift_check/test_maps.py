@@ -521,6 +521,36 @@ def test_deploy_commands_that_deploy_most_of_the_fleet_but_not_all(tmp_path: Pat
     ]
 
 
+def test_a_loop_over_files_is_a_deploy_list_run_from_a_folder_above_the_guide(
+    tmp_path: Path,
+) -> None:
+    guide = (
+        "# Deploying\n\nFrom `apps/`, deploy them in turn:\n\n```bash\n"
+        "for f in flux/app.py seedvr2/app.py; do\n"
+        '  modal deploy "$f"\n'  # 7
+        "done\n```\n"
+    )
+    script = '#!/bin/sh\nfor f in apps/*/app.py; do modal deploy "$f"; done\n'  # what is there
+    files = {"apps/docs/DEPLOY.md": guide, "scripts/all.sh": script}
+    root = _with_three_apps(make_repo(tmp_path, files))
+    (root / "apps" / "instantid").mkdir()
+    (root / "apps" / "instantid" / "app.py").write_text((root / "apps/flux/app.py").read_text())
+    (root / "web").mkdir()
+    (root / "web" / "faces.ts").write_text(
+        'const FACES = "https://ryla--ryla-instantid-comfyui-fastapi-app.modal.run";\n'
+    )
+    findings = [f for f in run(root).findings if f.code == "FL005"]
+    assert [(f.path, f.line, f.col, f.message) for f in findings] == [
+        (
+            "apps/docs/DEPLOY.md",
+            7,
+            17,
+            "these `modal deploy` commands deploy 2 of the 3 apps that something calls or they "
+            "deploy; missing ryla-instantid",
+        )
+    ]
+
+
 def test_a_script_s_deploy_list_is_one_branch_s_deploys_it_runs(tmp_path: Path) -> None:
     choices = (
         'if [ "$DEPLOY" = 1 ]; then\n'

@@ -10,12 +10,13 @@ What it does
     that name an app and its web function (`{safety: {app: "x-safety", endpoint: "check"}}`):
     an app the registry does not have, or a web function the app does not serve, is reported.
     A script, or a document's section, whose `modal deploy` commands deploy at least two apps
-    and half of the fleet is a list of apps too: a live app it leaves out that something
-    calls (a client, a setting or a script names it) is reported. Reads shell loops
-    over app names (`for app in flux seedvr2; do ...`), and `modal app logs|history|
-    rollback|dashboard|stop NAME` in scripts, workflows and docs: a NAME that is no app of the
-    registry (live or retired) and no App the repository's code defines is reported (in a
-    document, when it looks meant for one of those: a typo, or the same last or first two
+    and half of the fleet is a list of apps too (a loop over files named one by one is such a
+    list; a document's commands may run from its folder or one above it): a live app it leaves
+    out that something calls (a client, a setting or a script names it) is reported. Reads shell
+    loops over app names (`for app in flux seedvr2; do ...`), and `modal app
+    logs|history|rollback|dashboard|stop NAME` in scripts, workflows and docs: a NAME that is no
+    app of the registry (live or retired) and no App the repository's code defines is reported
+    (in a document, when it looks meant for one of those: a typo, or the same last or first two
     `-` parts; a guide's `my-app` is an example).
 
 Why is this bad?
@@ -35,9 +36,10 @@ import bisect
 import difflib
 import posixpath
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
+from tools.core.paths import folders_up
 from tools.drift_check.extract.commands import (
     app_commands,
     deploy_commands,
@@ -246,33 +248,49 @@ class AppMap:
         section of a document: a list of apps written by hand, like a loop's. An app that
         nothing calls may be left out (a standalone health check, an experiment). A script's
         list is the deploys of one branch (each branch of an `if` or `case` is a choice);
-        not those it prints (advice for a case: the apps a secret it set is for)."""
+        not those it prints (advice for a case: the apps a secret it set is for). A loop
+        over files named one by one deploys each; a document's commands run from its
+        folder, one above it ("From `manthana-backend`:") or the root."""
         markdown = source.suffix in MARKDOWN
         text = shell_text(source.text, markdown=markdown)
         own = posixpath.dirname(source.path)
-        folders = project.folders(text, ["", own], own, markdown=markdown)
+        folders = project.folders(
+            text, ["", *folders_up(own)] if markdown else ["", own], own, markdown=markdown
+        )
         starts = [h.line for h in headings(source)] if markdown else []
         branches = None if markdown else Branches(text)
         lists: dict[tuple[int, tuple[tuple[int, int], ...]], dict[str, tuple[int, App]]] = {}
+        by_target = project.index.app_by_target
+
+        def deployed(offset: int, targets: Iterable[str]) -> None:
+            app = next((by_target[t] for t in targets if t in by_target), None)
+            if app is None or (branches is not None and branches.printed(offset)):
+                return
+            line = source.position(offset)[0]
+            branch = branches.branch(offset) if branches is not None else ()
+            section = lists.setdefault((bisect.bisect_right(starts, line), branch), {})
+            section.setdefault(app.key, (offset, app))
+
         for command in deploy_commands(text):
             where = folders.at(command.offset)
             if command.verb != "deploy" or command.templated or where is None:
                 continue
-            if branches is not None and branches.printed(command.offset):
-                continue
             variable = command.target.partition("::")[2]
-            targets = (
-                f"{project.resolve(where, f)}{'::' if variable else ''}{variable}"
-                for f in command.files
+            deployed(
+                command.offset,
+                (
+                    f"{project.resolve(where, f)}{'::' if variable else ''}{variable}"
+                    for f in command.files
+                ),
             )
-            by_target = project.index.app_by_target
-            app = next((by_target[t] for t in targets if t in by_target), None)
-            if app is None:
+        # A loop over files named one by one is such a list too (one over a glob deploys
+        # whatever is there).
+        for loop in loop_deploys(text):
+            where = folders.at(loop.offset)
+            if where is None or any(c in path for path in loop.paths for c in "*?["):
                 continue
-            line = source.position(command.offset)[0]
-            branch = branches.branch(command.offset) if branches is not None else ()
-            section = lists.setdefault((bisect.bisect_right(starts, line), branch), {})
-            section.setdefault(app.key, (command.offset, app))
+            for path in loop.paths:
+                deployed(loop.offset, [project.resolve(where, path)])
         if not any(len(deployed) >= 2 for deployed in lists.values()):
             return
         if not called:
