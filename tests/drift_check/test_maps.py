@@ -551,6 +551,46 @@ def test_a_loop_over_files_is_a_deploy_list_run_from_a_folder_above_the_guide(
     ]
 
 
+def test_a_powershell_loop_over_an_array_is_a_deploy_list(tmp_path: Path) -> None:
+    script = (
+        'Set-Location (Join-Path $PSScriptRoot "..")\n'
+        "$apps = @(\n"
+        '    @{ name = "Flux"; file = "apps/flux/app.py" },\n'
+        '    @{ name = "SeedVR2"; file = "apps/seedvr2/app.py" },\n'
+        '    @{ name = "Old"; file = "apps/old/app.py" }\n'
+        ")\n"
+        "foreach ($app in $apps) {\n"
+        '    Write-Host "modal deploy $($app.file)"\n'  # printed: no command
+        "    modal deploy $app.file\n"  # 9
+        "}\n"
+    )
+    root = _with_three_apps(make_repo(tmp_path, {"scripts/deploy_all.ps1": script}))
+    (root / "apps" / "instantid").mkdir()
+    (root / "apps" / "instantid" / "app.py").write_text((root / "apps/flux/app.py").read_text())
+    (root / "web").mkdir()
+    (root / "web" / "faces.ts").write_text(
+        'const FACES = "https://ryla--ryla-instantid-comfyui-fastapi-app.modal.run";\n'
+    )
+    findings = [f for f in run(root).findings if f.code in ("FL005", "FL007")]
+    assert [(f.code, f.path, f.line, f.col, f.message) for f in findings] == [
+        (
+            "FL005",
+            "scripts/deploy_all.ps1",
+            9,
+            18,
+            "these `modal deploy` commands deploy 2 of the 3 apps that something calls or they "
+            "deploy; missing ryla-instantid",
+        ),
+        (
+            "FL007",
+            "scripts/deploy_all.ps1",
+            9,
+            18,
+            "modal deploy $app.file in a loop deploys apps/old/app.py, which does not exist",
+        ),
+    ]
+
+
 def test_a_script_s_deploy_list_is_one_branch_s_deploys_it_runs(tmp_path: Path) -> None:
     choices = (
         'if [ "$DEPLOY" = 1 ]; then\n'

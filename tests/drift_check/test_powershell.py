@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.drift_check.conftest import make_repo, run
-from tools.drift_check.extract.powershell import as_shell
+from tools.drift_check.extract.commands import LoopDeploy
+from tools.drift_check.extract.powershell import as_shell, loop_deploys
 from tools.drift_check.extract.script_folders import folder_variables
 
 REGISTRY = """\
@@ -137,4 +138,32 @@ def test_a_cd_a_script_prints_moves_the_commands_it_prints_after_it(tmp_path: Pa
             5,
             "modal deploy missing.py: ai/training/missing.py does not exist",
         )
+    ]
+
+
+def test_the_files_a_powershell_loop_deploys() -> None:
+    text = (
+        "$deploys = @(\n"
+        '    "modal_app/ct.py",\n'
+        "    'modal_app/mri.py'  # the second\n"
+        ")\n"
+        "$services = @(@{ name = 'Safety'; file = \"services\\safety.py\" }, @{ name = 'X' })\n"
+        "foreach ($d in $deploys) {\n"
+        '    echo "=== modal deploy $d ==="\n'
+        "    modal deploy $d\n"
+        "}\n"
+        "ForEach ($s in $services) { modal deploy $($s.file) }\n"
+        "foreach ($u in $unknown) { modal deploy $u }\n"
+    )
+    loops = loop_deploys(text)
+    assert loops == [
+        LoopDeploy(
+            text.index("$d\n}"),
+            "$d",
+            ("modal_app/ct.py", "modal_app/mri.py"),
+            text.index("foreach ($d"),
+        ),
+        LoopDeploy(
+            text.index("$($s"), "$($s.file)", ("services/safety.py",), text.index("ForEach")
+        ),
     ]

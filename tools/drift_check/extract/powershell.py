@@ -6,12 +6,16 @@ becomes `cd -` (back to a folder the text does not name); `$PSScriptRoot`, the s
 folder, becomes `$(dirname $0)`; `Write-Host "..."` becomes `echo "..."`; a `<# ... #>`
 comment is blanked. Each is replaced by text of its own length, so lines and columns stay.
 Commands a PowerShell script runs (`modal deploy app.py`, `python train.py`) are written as
-in a shell and need nothing.
+in a shell and need nothing. Its loops are not: `loop_deploys` reads `foreach ($d in $list)`
+over an array of paths (or of hashtables, `$d.file`), as `commands.loop_deploys` reads a
+shell's `for`.
 """
 
 from __future__ import annotations
 
 import re
+
+from tools.drift_check.extract.commands import DEPLOY, LoopDeploy
 
 # A command that moves the script's folder, at the start of a line or after `{`/`;`:
 # `Push-Location`, `Set-Location` and its aliases, with `-Path` or `-LiteralPath` after it.
@@ -36,6 +40,21 @@ _ASSIGNMENT = re.compile(
 _WORD = re.compile(r"\((?:[^()\n]|\([^()\n]*\))*\)|\"[^\"\n]*\"|'[^'\n]*'|[^\s()\"']+")
 # A path from the script's own folder or a variable: `$(dirname $0)/..`, `$Root/apps`.
 _PATH = re.compile(r"\$(?:\(dirname \$0\)|[A-Za-z_][A-Za-z0-9_]{0,63})(?:/[^\s$`()\"']{0,200})?")
+# `$name = @(` opening an array, and `foreach ($x in $name) {` a loop over one.
+_ARRAY = re.compile(r"^[ \t]*\$(?P<name>[A-Za-z_][A-Za-z0-9_]{0,63})[ \t]*=[ \t]*@\(", re.M)
+_FOREACH = re.compile(
+    r"\bforeach[ \t]*\([ \t]*\$(?P<var>[A-Za-z_][A-Za-z0-9_]{0,63})[ \t]+in[ \t]+"
+    r"\$(?P<list>[A-Za-z_][A-Za-z0-9_]{0,63})[ \t]*\)\s{0,64}\{",
+    re.IGNORECASE,
+)
+# An item of an array: a quoted string, or a hashtable's `key = "value"` entries.
+_ITEM = re.compile(
+    r"@\{(?P<table>[^{}]{0,1024})\}|\"(?P<double>[^\"\n]{0,256})\"|'(?P<single>[^'\n]{0,256})'"
+)
+_ENTRY = re.compile(
+    r"(?P<key>[A-Za-z_][A-Za-z0-9_]{0,63})[ \t]*=[ \t]*[\"'](?P<value>[^\"'\n]{0,256})[\"']"
+)
+_BODY_CHARS = 8192  # of an array or a loop: what one is made of is short
 _DEPTH = 4  # groups and commands inside one another, at most
 _SCRIPT_FILE = frozenset({"$MyInvocation.MyCommand.Path", "$MyInvocation.MyCommand.Definition"})
 
@@ -57,7 +76,11 @@ def _cd(match: re.Match[str]) -> str:
     """`Push-Location X` as `cd X`, the rest of its line's backslashes as slashes; after a
     block's `{` as after `;`, where a shell's `cd` may follow."""
     moved = _padded("cd", match["verb"] + (match["option"] or ""))
-    return match["before"].replace("{", ";") + moved + match["rest"].replace("\\", "/")
+    rest = match["rest"]
+    folder = _folder(rest.strip(), 0) if "(" in rest else None  # `(Join-Path $X "..")`
+    if folder is not None and len(folder) + 3 <= len(rest):
+        rest = f' "{folder}"'.ljust(len(rest))
+    return match["before"].replace("{", ";") + moved + rest.replace("\\", "/")
 
 
 def _assignment(match: re.Match[str]) -> str:
@@ -121,3 +144,67 @@ def _blank_block_comments(text: str) -> str:
         parts += [text[at:start], "".join(c if c == "\n" else " " for c in text[start:end])]
         at = end
     return "".join([*parts, text[at:]])
+
+
+def loop_deploys(text: str) -> list[LoopDeploy]:
+    """`foreach ($d in $deploys) { modal deploy $d }` over `$deploys = @("a.py", "b.py")`,
+    or over hashtables (`@{ name = "A"; file = "a.py" }`, deployed as `$d.file`): the paths
+    it deploys, as `commands.loop_deploys` gives a shell loop's."""
+    if "foreach" not in text.lower() or "deploy" not in text:
+        return []
+    arrays = {m["name"].lower(): _items(text, m.end()) for m in _ARRAY.finditer(text)}
+    found = []
+    for loop in _FOREACH.finditer(text):
+        items = arrays.get(loop["list"].lower())
+        if not items:
+            continue
+        body = text[loop.end() : _block_end(text, loop.end())]
+        variable = f"${loop['var']}".lower()
+        for command in DEPLOY.finditer(body):
+            target = command["target"].removeprefix("$(")
+            head, _, field = target.lower().partition(".")
+            line = body[body.rfind("\n", 0, command.start()) + 1 : command.start()]
+            printed = line.lstrip().lower().startswith(("echo", "write-"))
+            if command["verb"] != "deploy" or head != variable or printed:
+                continue
+            paths = [p for p in (_value(item, field) for item in items) if p]
+            at = loop.end() + command.start("target")
+            shown = command["target"] + (")" if target != command["target"] else "")
+            found.append(LoopDeploy(at, shown, tuple(paths), loop.start()))
+    return found
+
+
+def _items(text: str, start: int) -> list[str | dict[str, str]]:
+    """The strings and hashtables of the array that opens just before `start`."""
+    end = _block_end(text, start, "(", ")")
+    items: list[str | dict[str, str]] = []
+    for item in _ITEM.finditer(text, start, end):
+        if item["table"] is not None:
+            items.append({e["key"].lower(): e["value"] for e in _ENTRY.finditer(item["table"])})
+        else:
+            items.append(item["double"] if item["double"] is not None else item["single"])
+    return items
+
+
+def _value(item: str | dict[str, str], field: str) -> str | None:
+    """The path an item gives: the string itself, or the hashtable's `field`."""
+    if isinstance(item, str):
+        return None if field else item.replace("\\", "/")
+    value = item.get(field) if field else None
+    return value.replace("\\", "/") if value else None
+
+
+def _block_end(text: str, start: int, opening: str = "{", closing: str = "}") -> int:
+    """Where the block opened just before `start` closes: its closing bracket, counted
+    through those inside it; at most `_BODY_CHARS` on."""
+    depth = 1
+    stop = min(len(text), start + _BODY_CHARS)
+    for at in range(start, stop):
+        char = text[at]
+        if char == opening:
+            depth += 1
+        elif char == closing:
+            depth -= 1
+            if depth == 0:
+                return at
+    return stop

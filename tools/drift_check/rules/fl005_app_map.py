@@ -11,13 +11,13 @@ What it does
     an app the registry does not have, or a web function the app does not serve, is reported.
     A script, or a document's section, whose `modal deploy` commands deploy at least two apps
     and half of the fleet is a list of apps too (a loop over files named one by one is such a
-    list; a document's commands may run from its folder or one above it): a live app it leaves
-    out that something calls (a client, a setting or a script names it) is reported. Reads shell
-    loops over app names (`for app in flux seedvr2; do ...`), and `modal app
-    logs|history|rollback|dashboard|stop NAME` in scripts, workflows and docs: a NAME that is no
-    app of the registry (live or retired) and no App the repository's code defines is reported
-    (in a document, when it looks meant for one of those: a typo, or the same last or first two
-    `-` parts; a guide's `my-app` is an example).
+    list, a PowerShell `foreach` over an array too; a document's commands may run from its
+    folder or one above it): a live app it leaves out that something calls (a client, a setting
+    or a script names it) is reported. Reads shell loops over app names (`for app in flux
+    seedvr2; do ...`), and `modal app logs|history|rollback|dashboard|stop NAME` in scripts,
+    workflows and docs: a NAME that is no app of the registry (live or retired) and no App the
+    repository's code defines is reported (in a document, when it looks meant for one of those:
+    a typo, or the same last or first two `-` parts; a guide's `my-app` is an example).
 
 Why is this bad?
     Test and benchmark scripts that keep their own app list drift as apps are added: the
@@ -40,6 +40,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from tools.core.paths import folders_up
+from tools.drift_check.extract import powershell
 from tools.drift_check.extract.commands import (
     app_commands,
     deploy_commands,
@@ -74,7 +75,7 @@ LOOKUP = re.compile(
 _SCRIPTS = frozenset({"ts", "tsx", "js", "jsx", "mjs", "cjs"})
 _LOOKUP_HINT = "`fleet registry show` lists the apps and their functions"
 _SHELL = frozenset({"sh", "bash", "yml", "yaml", "md", "mdx", "mdc", "markdown"})
-_DEPLOY_LISTS = frozenset({"sh", "bash", *MARKDOWN})
+_DEPLOY_LISTS = frozenset({"sh", "bash", "ps1", *MARKDOWN})
 _DOCUMENTS = DOCUMENTS | {"ipynb"}  # files that call no app
 
 
@@ -252,7 +253,8 @@ class AppMap:
         over files named one by one deploys each; a document's commands run from its
         folder, one above it ("From `manthana-backend`:") or the root."""
         markdown = source.suffix in MARKDOWN
-        text = shell_text(source.text, markdown=markdown)
+        written = powershell.as_shell(source.text) if source.suffix == "ps1" else source.text
+        text = shell_text(written, markdown=markdown)
         own = posixpath.dirname(source.path)
         folders = project.folders(
             text, ["", *folders_up(own)] if markdown else ["", own], own, markdown=markdown
@@ -285,7 +287,7 @@ class AppMap:
             )
         # A loop over files named one by one is such a list too (one over a glob deploys
         # whatever is there).
-        for loop in loop_deploys(text):
+        for loop in [*loop_deploys(text), *powershell.loop_deploys(text)]:
             where = folders.at(loop.offset)
             if where is None or any(c in path for path in loop.paths for c in "*?["):
                 continue

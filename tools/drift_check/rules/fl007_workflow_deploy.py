@@ -227,7 +227,7 @@ class WorkflowDeploy:
                     f"modal {command.verb} {command.target}: {problem.message}",
                     problem.hint(DEPLOY_HINT),
                 )
-        for loop in loop_deploys(text):
+        for loop in [*loop_deploys(text), *powershell.loop_deploys(text)]:
             where = folders.at(loop.offset)
             if where is None:
                 continue
