@@ -116,7 +116,7 @@ def test_the_commands_of_a_powershell_script(tmp_path: Path) -> None:
     ]
 
 
-def test_a_cd_a_script_prints_moves_the_commands_it_prints_after_it(tmp_path: Path) -> None:
+def test_the_commands_a_script_prints_for_its_reader(tmp_path: Path) -> None:
     script = (
         "#!/bin/bash\n"
         'echo "Then deploy it:"\n'
@@ -124,6 +124,8 @@ def test_a_cd_a_script_prints_moves_the_commands_it_prints_after_it(tmp_path: Pa
         'echo "  modal deploy train.py"\n'
         'echo "  modal deploy missing.py"\n'
         "modal deploy ai/training/train.py\n"
+        'echo "  modal app show trainer"\n'  # 7: what the reader is told to type
+        'echo "Its logs: modal app logs trainer"\n'
     )
     files = {
         "registry/fleet.yaml": REGISTRY,
@@ -137,7 +139,8 @@ def test_a_cd_a_script_prints_moves_the_commands_it_prints_after_it(tmp_path: Pa
             "scripts/deploy.sh",
             5,
             "modal deploy missing.py: ai/training/missing.py does not exist",
-        )
+        ),
+        ("FL007", "scripts/deploy.sh", 7, "`modal app show`: `modal app` has no such command"),
     ]
 
 

@@ -276,9 +276,12 @@ class WorkflowDeploy:
         *,
         own: str,
     ) -> Iterator[Finding]:
-        """`modal logs` (no such command), `python src/x.py` where x.py has moved, and
-        `make TARGET` that the Makefile does not define."""
-        for cli in unknown_cli_calls(text):
+        """`modal logs` (no such command), run or printed for the reader to type (`echo "
+        modal app show x"`), `python src/x.py` where x.py has moved, and `make TARGET` that the
+        Makefile does not define."""
+        said = printed_text(text) if "echo" in text or "printf" in text else ""
+        calls = {cli.offset: cli for cli in [*unknown_cli_calls(text), *unknown_cli_calls(said)]}
+        for cli in calls.values():
             message, hint = cli.problem
             yield Finding(self.code, source.path, *place(cli.offset), message, hint)
         for run in python_runs(text):
